@@ -1,0 +1,1 @@
+"""The web API for a product UI (Litestar)."""

@@ -1,0 +1,328 @@
+"""The ports: what the use cases need from the world, as typing.Protocols.
+
+The in-memory adapters, the SQL adapters and the Amazon adapter implement the same
+protocols, and shared contract tests hold every implementation to them. Everything here is synchronous: use cases run in a worker thread
+under the web server, directly in the CLI, and in the workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from attrs import frozen
+
+from domain.authorization import AuthorizationRequest
+from domain.connection import AccountType, Connection, Region
+from domain.events import AuditEvent
+from domain.grant import Channel
+from domain.listing import ListingSettings
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.profile import Profile
+from domain.secret import Secret
+from domain.sync import SyncCursor
+from domain.team import Membership, Team
+
+# --------------------------------------------------------------------------- time and ids
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware UTC datetime."""
+        ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self, prefix: str) -> str:
+        """A new opaque id such as `con_01J...`; unique across processes."""
+        ...
+
+
+class SecretGenerator(Protocol):
+    def oauth_state(self) -> str:
+        """An unguessable URL-safe state with at least 256 bits of entropy."""
+        ...
+
+    def pkce_verifier(self) -> str:
+        """A PKCE code verifier (RFC 7636: 43-128 unreserved characters)."""
+        ...
+
+
+# --------------------------------------------------------------------------- Amazon
+
+
+@frozen
+class ScopeDescription:
+    """A permission shown to the person before they go to Amazon (seed 000: "Review the
+    requested Amazon permission scopes before continuing")."""
+
+    name: str
+    description: str
+
+
+@frozen
+class ConsentRequest:
+    channel: Channel
+    region: Region
+    account_type: AccountType
+    state: str
+    marketplace_id: str | None = None
+    # PKCE S256 challenge for the Ads authorization (the verifier stays on our side).
+    code_challenge: str | None = None
+
+
+@frozen
+class TokenGrant:
+    """What LWA returns for an authorization code."""
+
+    refresh_token: Secret
+    access_token: Secret
+    expires_in: int
+    scopes: tuple[str, ...] = ()
+
+
+@frozen
+class AccessToken:
+    token: Secret
+    expires_in: int
+
+
+@frozen
+class Participation:
+    """One entry of SP-API getMarketplaceParticipations."""
+
+    marketplace_id: str
+    name: str
+    country_code: str
+    currency_code: str
+    participating: bool
+    has_suspended_listings: bool = False
+    store_name: str = ""
+
+
+@frozen
+class ListingUpdate:
+    """One SKU's quantity and/or price to send to Amazon (seed 003)."""
+
+    sku: str
+    marketplace_id: str
+    quantity: int | None
+    price_amount: str | None = None
+    price_currency: str | None = None
+
+
+@frozen
+class ListingResult:
+    sku: str
+    accepted: bool
+    message: str = ""
+
+
+class AmazonGateway(Protocol):
+    """Everything sellerlink asks of Amazon. Failures are raised as DomainErrors from the
+    catalogue (TokenRevoked, SessionExpired, RefreshTokenFailed, AdvertisingNotEnabled,
+    AuthorizationDenied, ProfessionalSellingPlanRequired, SetupFailed, AmazonUnavailable,
+    RateLimited); never a transport exception, never a secret in a message."""
+
+    def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]: ...
+
+    def consent_url(self, request: ConsentRequest) -> str: ...
+
+    def exchange_code(
+        self,
+        channel: Channel,
+        region: Region,
+        code: str,
+        code_verifier: Secret | None = None,
+    ) -> TokenGrant:
+        """Authorization code → refresh + access token. An expired or used code raises
+        SessionExpired; any other refusal RefreshTokenFailed."""
+        ...
+
+    def refresh_access_token(
+        self, channel: Channel, region: Region, refresh_token: Secret
+    ) -> AccessToken:
+        """`invalid_grant` raises TokenRevoked; 5xx and timeouts AmazonUnavailable."""
+        ...
+
+    def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
+        """Ads `GET /v2/profiles`. An empty list is returned as is (the use case decides)."""
+        ...
+
+    def marketplace_participations(
+        self, region: Region, access_token: Secret, selling_partner_id: str | None = None
+    ) -> list[Participation]: ...
+
+    def set_up_marketplace(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+    ) -> None:
+        """Prepare sellerlink's side of one marketplace (seed 002's "geocompany"): checks
+        that Amazon serves this seller's data there. Raises SetupFailed with Amazon's reason."""
+        ...
+
+    def send_listing_updates(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> list[ListingResult]: ...
+
+
+# --------------------------------------------------------------------------- persistence
+
+
+class TeamRepository(Protocol):
+    def add(self, team: Team) -> None: ...
+
+    def get(self, team_id: str) -> Team | None: ...
+
+    def update(self, team: Team) -> None:
+        """Raises ConcurrentUpdate if the stored version is not `team.version`; on success
+        the stored and the in-hand versions are both incremented."""
+        ...
+
+
+class MembershipRepository(Protocol):
+    def get(self, team_id: str, user_id: str) -> Membership | None: ...
+
+    def list_for_team(self, team_id: str) -> list[Membership]: ...
+
+    def list_for_user(self, user_id: str) -> list[Membership]: ...
+
+    def put(self, membership: Membership) -> None: ...
+
+    def remove(self, team_id: str, user_id: str) -> None: ...
+
+
+class ConnectionRepository(Protocol):
+    def add(self, connection: Connection) -> None: ...
+
+    def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
+        """`for_update` takes a row lock until the unit of work ends (SELECT ... FOR UPDATE
+        on PostgreSQL, a write lock on SQLite): the single-flight refresh relies on it."""
+        ...
+
+    def update(self, connection: Connection) -> None:
+        """Optimistic concurrency as in TeamRepository.update."""
+        ...
+
+    def list_for_team(
+        self, team_id: str, *, include_disconnected: bool = False
+    ) -> list[Connection]: ...
+
+    def find_by_account(self, region: Region, account_ids: Iterable[str]) -> list[Connection]:
+        """Connections in `region` (any team, disconnected included) whose selling partner
+        id or Ads account id is one of `account_ids`."""
+        ...
+
+    def list_all(self, *, include_disconnected: bool = False) -> list[Connection]: ...
+
+    def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
+        """Connected connections with a grant whose authorization ends before `before`."""
+        ...
+
+    def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:
+        """Connected connections with a live grant whose cached access token is missing or
+        ends before `before`: the refresh sweep's query."""
+        ...
+
+
+class MarketplaceRepository(Protocol):
+    def add(self, marketplace: Marketplace) -> None: ...
+
+    def get(
+        self, connection_id: str, marketplace_id: str, *, for_update: bool = False
+    ) -> Marketplace | None: ...
+
+    def update(self, marketplace: Marketplace) -> None:
+        """Optimistic concurrency as in TeamRepository.update; history rows are appended."""
+        ...
+
+    def list_for_connection(self, connection_id: str) -> list[Marketplace]: ...
+
+    def list_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]: ...
+
+
+class AuthorizationRequestRepository(Protocol):
+    def add(self, request: AuthorizationRequest) -> None: ...
+
+    def get(self, state: str) -> AuthorizationRequest | None: ...
+
+    def consume(self, state: str, at: datetime) -> bool:
+        """Atomically mark the request consumed. True for exactly one caller, however many
+        callbacks race with the same state; False if it was already consumed or unknown."""
+        ...
+
+    def update(self, request: AuthorizationRequest) -> None: ...
+
+    def delete_expired(self, before: datetime) -> int: ...
+
+
+class ListingSettingsRepository(Protocol):
+    def get(self, connection_id: str) -> ListingSettings | None: ...
+
+    def put(self, settings: ListingSettings) -> None: ...
+
+
+class EventLog(Protocol):
+    def append(self, event: AuditEvent) -> None: ...
+
+    def list(
+        self,
+        *,
+        team_id: str | None = None,
+        connection_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 100,
+    ) -> list[AuditEvent]:
+        """Newest first."""
+        ...
+
+
+class SyncCursorRepository(Protocol):
+    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None: ...
+
+    def put(self, cursor: SyncCursor) -> None: ...
+
+    def list_for_connection(self, connection_id: str) -> list[SyncCursor]: ...
+
+    def list_with_backfill(self) -> list[SyncCursor]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the `with` block without `commit()` rolls everything back,
+    so a failed use case leaves nothing half-written."""
+
+    teams: TeamRepository
+    memberships: MembershipRepository
+    connections: ConnectionRepository
+    marketplaces: MarketplaceRepository
+    authorizations: AuthorizationRequestRepository
+    listing_settings: ListingSettingsRepository
+    events: EventLog
+    sync_cursors: SyncCursorRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

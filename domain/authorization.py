@@ -1,0 +1,151 @@
+"""An authorization request: the server-side half of one trip to Amazon's consent page.
+
+Amazon recommends a short-lived, unguessable `state` verified on return (AMAZON.md); the
+state alone identifies the request, so everything the callback needs is bound to it here."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from attrs import define
+
+from domain.connection import AccountType, Region
+from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
+from domain.grant import Channel
+from domain.secret import Secret
+
+LIFETIME = timedelta(minutes=10)
+MIN_STATE_BITS = 256
+_STATE_CHARS = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class AuthorizationStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+def check_state_format(state: str) -> None:
+    """A state must be URL-safe and carry at least 256 bits (43 base64url characters)."""
+    if len(state) * 6 < MIN_STATE_BITS or not _STATE_CHARS.match(state):
+        raise ValueError("an OAuth state needs at least 256 bits in URL-safe characters")
+
+
+def validate_return_to(return_to: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative `//`, no backslash
+    (browsers read `/\\evil.com` as a host), no control characters. Prevents open
+    redirects."""
+    if return_to is None or return_to == "":
+        return None
+    bad = (
+        not return_to.startswith("/")
+        or return_to.startswith("//")
+        or "\\" in return_to
+        or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in return_to)
+        or len(return_to) > 2000
+    )
+    if bad:
+        raise ValidationFailed(
+            "return_to must be a relative path on this site, such as /settings/amazon.",
+            context={"field": "return_to"},
+        )
+    return return_to
+
+
+@define
+class AuthorizationRequest:
+    state: str
+    team_id: str
+    user_id: str
+    channel: Channel
+    region: Region
+    account_type: AccountType
+    created_at: datetime
+    expires_at: datetime
+    marketplace_id: str | None = None
+    return_to: str | None = None
+    connection_id: str | None = None
+    code_verifier: Secret | None = None
+    consumed_at: datetime | None = None
+    status: AuthorizationStatus = AuthorizationStatus.PENDING
+    error_code: str | None = None
+    result_connection_id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_state_format(self.state)
+        self.return_to = validate_return_to(self.return_to)
+
+    @classmethod
+    def start(
+        cls,
+        *,
+        state: str,
+        team_id: str,
+        user_id: str,
+        channel: Channel,
+        region: Region,
+        account_type: AccountType,
+        at: datetime,
+        marketplace_id: str | None = None,
+        return_to: str | None = None,
+        connection_id: str | None = None,
+        code_verifier: Secret | None = None,
+    ) -> AuthorizationRequest:
+        return cls(
+            state=state,
+            team_id=team_id,
+            user_id=user_id,
+            channel=channel,
+            region=region,
+            account_type=account_type,
+            created_at=at,
+            expires_at=at + LIFETIME,
+            marketplace_id=marketplace_id,
+            return_to=return_to,
+            connection_id=connection_id,
+            code_verifier=code_verifier,
+        )
+
+    def status_at(self, now: datetime) -> AuthorizationStatus:
+        if self.status is AuthorizationStatus.PENDING and now >= self.expires_at:
+            return AuthorizationStatus.EXPIRED
+        return self.status
+
+    def check_usable(
+        self,
+        *,
+        channel: Channel,
+        at: datetime,
+        team_id: str | None = None,
+        user_id: str | None = None,
+    ) -> None:
+        """Refuse a replayed, mis-routed, foreign or stale callback. The caller must still
+        consume the request atomically (the repository's job) before acting on it."""
+        if self.consumed_at is not None:
+            raise OAuthStateInvalid("This authorization was already used.")
+        if channel is not self.channel:
+            raise OAuthStateInvalid("This authorization was started for another Amazon service.")
+        if (team_id is not None and team_id != self.team_id) or (
+            user_id is not None and user_id != self.user_id
+        ):
+            raise OAuthStateInvalid("This authorization was started by someone else.")
+        if at >= self.expires_at:
+            raise SessionExpired(
+                "Session has expired: the Amazon step took longer than "
+                f"{int(LIFETIME.total_seconds() // 60)} minutes."
+            )
+
+    def consume(self, at: datetime) -> None:
+        self.consumed_at = at
+
+    def complete(self, connection_id: str) -> None:
+        self.status = AuthorizationStatus.COMPLETED
+        self.result_connection_id = connection_id
+
+    def fail(self, error_code: str, connection_id: str | None = None) -> None:
+        self.status = AuthorizationStatus.FAILED
+        self.error_code = error_code
+        self.result_connection_id = connection_id

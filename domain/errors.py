@@ -1,0 +1,350 @@
+"""The error catalogue: every failure sellerlink reports has a stable code, a message in the
+help pages' words and the steps that fix it (DESIGN.md §4).
+
+Adapters translate these into their own medium (problem+json, CLI exit codes, feature
+assertions) by `code`; nothing outside this module invents an error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from attrs import frozen
+
+
+class ErrorCode(StrEnum):
+    NO_TEAM = "NO_TEAM"
+    NOT_A_MEMBER = "NOT_A_MEMBER"
+    FORBIDDEN_ROLE = "FORBIDDEN_ROLE"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    CONCURRENT_UPDATE = "CONCURRENT_UPDATE"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    PLAN_REQUIRED = "PLAN_REQUIRED"
+    PROFESSIONAL_SELLING_PLAN_REQUIRED = "PROFESSIONAL_SELLING_PLAN_REQUIRED"
+    CONNECTION_LIMIT = "CONNECTION_LIMIT"
+    OAUTH_STATE_INVALID = "OAUTH_STATE_INVALID"
+    SESSION_EXPIRED = "SESSION_EXPIRED"
+    AUTHORIZATION_DENIED = "AUTHORIZATION_DENIED"
+    ACCOUNT_IN_USE = "ACCOUNT_IN_USE"
+    WRONG_ACCOUNT = "WRONG_ACCOUNT"
+    REFRESH_TOKEN_FAILED = "REFRESH_TOKEN_FAILED"
+    ADS_SP_MISMATCH = "ADS_SP_MISMATCH"
+    ADVERTISING_NOT_ENABLED = "ADVERTISING_NOT_ENABLED"
+    NO_ACTIVE_CAMPAIGNS = "NO_ACTIVE_CAMPAIGNS"
+    CALLBACK_ACCOUNT_MISSING = "CALLBACK_ACCOUNT_MISSING"
+    PROFILE_NOT_SELECTABLE = "PROFILE_NOT_SELECTABLE"
+    MARKETPLACE_NOT_SELECTABLE = "MARKETPLACE_NOT_SELECTABLE"
+    RETRY_LIMIT_EXCEEDED = "RETRY_LIMIT_EXCEEDED"
+    TOKEN_REVOKED = "TOKEN_REVOKED"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    AMAZON_UNAVAILABLE = "AMAZON_UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+    SETUP_FAILED = "SETUP_FAILED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+@frozen
+class ErrorSpec:
+    """What a person is told about one error code: a title, the message and how to fix it."""
+
+    code: ErrorCode
+    title: str
+    message: str
+    remediation: tuple[str, ...]
+    # A warning is reported beside a successful result; it never stops a workflow.
+    warning: bool = False
+
+
+def _spec(
+    code: ErrorCode, title: str, message: str, *steps: str, warning: bool = False
+) -> ErrorSpec:
+    return ErrorSpec(code, title, message, tuple(steps), warning)
+
+
+_SPECS = (
+    _spec(
+        ErrorCode.NO_TEAM,
+        "No team context",
+        "We could not tell which team you are working in.",
+        "Confirm your team membership in Settings.",
+        "Sign in again if your team context is stale.",
+        "Retry connect.",
+    ),
+    _spec(
+        ErrorCode.NOT_A_MEMBER,
+        "Not a member of this team",
+        "You are not a member of this team, or this belongs to another team.",
+        "Switch to a team you belong to.",
+        "Ask an owner or admin of the team to invite you.",
+    ),
+    _spec(
+        ErrorCode.FORBIDDEN_ROLE,
+        "Your role does not allow this",
+        "Only a team owner, admin or manager can change Amazon connections and their settings.",
+        "Ask a team owner or admin to do it, or to give you the manager role.",
+    ),
+    _spec(
+        ErrorCode.UNAUTHENTICATED,
+        "Sign in required",
+        "Your session is missing or no longer valid.",
+        "Sign in again, then retry.",
+    ),
+    _spec(
+        ErrorCode.NOT_FOUND,
+        "Not found",
+        "There is no such item in this team.",
+        "Check the identifier; refresh the page to see the current list.",
+    ),
+    _spec(
+        ErrorCode.VALIDATION_FAILED,
+        "The request is not valid",
+        "Some of the values sent are not valid.",
+        "Correct the fields listed and send the request again.",
+    ),
+    _spec(
+        ErrorCode.CONCURRENT_UPDATE,
+        "Changed by someone else",
+        "This was changed by someone else while you were working on it.",
+        "Refresh to see the latest state, then try again.",
+    ),
+    _spec(
+        ErrorCode.INVALID_TRANSITION,
+        "Not possible in the current state",
+        "This action is not possible in the current state.",
+        "Refresh to see the current state; the action list shows what is possible now.",
+    ),
+    _spec(
+        ErrorCode.PLAN_REQUIRED,
+        "Not covered by your plan",
+        "Your plan does not cover this yet: it is shown as Coming Soon.",
+        "Upgrade your plan to use it.",
+        "Or choose a profile or marketplace your plan covers.",
+    ),
+    _spec(
+        ErrorCode.PROFESSIONAL_SELLING_PLAN_REQUIRED,
+        "Professional selling plan required",
+        "This Amazon seller account is on the Individual selling plan; "
+        "Amazon only allows apps on the Professional plan.",
+        "Switch the Amazon account to the Professional selling plan in Seller Central.",
+        "Then connect again.",
+    ),
+    _spec(
+        ErrorCode.CONNECTION_LIMIT,
+        "Connection limit reached",
+        "Your team already has the Amazon accounts its plan allows.",
+        "Disconnect the other Amazon account first, or upgrade your plan.",
+    ),
+    _spec(
+        ErrorCode.OAUTH_STATE_INVALID,
+        "This authorization link is not valid",
+        "This authorization was not started here, was already used, or belongs to another "
+        "team.",
+        "Start again from the app: open Connect and click Connect.",
+    ),
+    _spec(
+        ErrorCode.SESSION_EXPIRED,
+        "Session has expired",
+        "Session has expired. Please try again.",
+        "Start the connection again and finish the Amazon step within a few minutes.",
+        "Clear your browser's cache and cookies if it happens again.",
+    ),
+    _spec(
+        ErrorCode.AUTHORIZATION_DENIED,
+        "Authorization was declined on Amazon",
+        "The authorization was declined on Amazon, so nothing was connected.",
+        "Start again and click Approve (or Authorize) on the Amazon page.",
+    ),
+    _spec(
+        ErrorCode.ACCOUNT_IN_USE,
+        "This account is already in use",
+        "This account is already in use. Please Try Again.",
+        "Make sure you do not already have this Amazon account connected in another team.",
+        "Disconnect it there first, or contact support to find the existing connection.",
+    ),
+    _spec(
+        ErrorCode.WRONG_ACCOUNT,
+        "Wrong Amazon account",
+        "You signed in to a different Amazon account than the one this connection belongs to.",
+        "Sign in with the original Amazon account and reconnect.",
+        "If you connected the wrong account: revoke access in Seller Central "
+        "(Apps & Services > Manage Your Apps) and start again.",
+    ),
+    _spec(
+        ErrorCode.REFRESH_TOKEN_FAILED,
+        "Failed to retrieve refresh token",
+        "Failed to retrieve refresh token. Please try again.",
+        "Check that you chose the region of the Amazon account you signed in with.",
+        "Confirm you are participating in the marketplace you selected.",
+        "Try again in a private browser window.",
+    ),
+    _spec(
+        ErrorCode.ADS_SP_MISMATCH,
+        "Amazon Advertising does not match the Selling Partner account",
+        "The advertising account does not match the Selling Partner API account.",
+        "Click Refresh.",
+        "Never run Amazon Ads? Enable advertising in Seller Central.",
+        "Enable advertising permissions (View and Edit) for your user.",
+        "Click Connect Different Account and sign in to the account that has advertising.",
+    ),
+    _spec(
+        ErrorCode.ADVERTISING_NOT_ENABLED,
+        "Advertising is not enabled",
+        "Amazon returned no advertising profile you can manage in this region.",
+        "Enable Amazon Ads for this account.",
+        "Or ask the account owner to give you Admin or View and Edit permission, "
+        "then reconnect.",
+    ),
+    _spec(
+        ErrorCode.NO_ACTIVE_CAMPAIGNS,
+        "No active campaigns",
+        "The chosen advertising profile has no active campaigns.",
+        "Create a campaign on Amazon; data may take up to 24 hours to appear.",
+        warning=True,
+    ),
+    _spec(
+        ErrorCode.CALLBACK_ACCOUNT_MISSING,
+        "Callback completed but account missing",
+        "Amazon sent you back, but the connected account could not be found.",
+        "Re-run the connection.",
+        "Make sure the profile selection step is completed.",
+    ),
+    _spec(
+        ErrorCode.PROFILE_NOT_SELECTABLE,
+        "This profile cannot be selected",
+        "This advertising profile cannot be selected.",
+        "Pick another profile.",
+        "Profiles marked Coming Soon need a plan that covers them.",
+    ),
+    _spec(
+        ErrorCode.MARKETPLACE_NOT_SELECTABLE,
+        "Marketplace not selectable",
+        "This marketplace cannot be selected.",
+        "Refresh the account context.",
+        "Retry failed marketplaces if present.",
+        "Select any marketplace already marked Ready, Syncing... or Setting up...",
+        "Greyed out? Check your selling subscription covers this marketplace.",
+    ),
+    _spec(
+        ErrorCode.RETRY_LIMIT_EXCEEDED,
+        "Retry limit reached",
+        "This marketplace failed setup too many times and was escalated to support.",
+        "Support has the marketplace and its retry history; no action is needed from you.",
+    ),
+    _spec(
+        ErrorCode.TOKEN_REVOKED,
+        "Authorization revoked",
+        "Amazon no longer accepts this authorization: it was revoked.",
+        "Click Reconnect and complete the Amazon authorization again.",
+        "Your settings and history are kept.",
+    ),
+    _spec(
+        ErrorCode.TOKEN_EXPIRED,
+        "Authorization expired",
+        "The Amazon authorization expired; Amazon asks sellers to re-authorize every year.",
+        "Click Reconnect and complete the Amazon authorization again.",
+        "Your settings and history are kept.",
+    ),
+    _spec(
+        ErrorCode.AMAZON_UNAVAILABLE,
+        "Amazon is not answering",
+        "Amazon is not answering right now.",
+        "Wait a few minutes; sellerlink retries by itself.",
+    ),
+    _spec(
+        ErrorCode.RATE_LIMITED,
+        "Amazon rate limit reached",
+        "Amazon's request quota for this account is used up for now.",
+        "Nothing to do: sellerlink retries by itself after the quota resets.",
+    ),
+    _spec(
+        ErrorCode.SETUP_FAILED,
+        "Marketplace setup failed",
+        "Failed to set up this marketplace. Please try again.",
+        "Click Retry on the failed marketplace.",
+        "If it keeps failing, it is escalated to support with its retry history.",
+    ),
+    _spec(
+        ErrorCode.INTERNAL_ERROR,
+        "Please try again",
+        "Something went wrong on our side. Please try again.",
+        "Try again.",
+        "If it persists, contact support with the request id; support finds it in the "
+        "timeline.",
+    ),
+)
+
+CATALOGUE: Mapping[ErrorCode, ErrorSpec] = MappingProxyType({s.code: s for s in _SPECS})
+
+
+class DomainError(Exception):
+    """A failure with a catalogue code. `detail` says what happened in this case; the
+    catalogue supplies the general message and remediation."""
+
+    code: ErrorCode = ErrorCode.INTERNAL_ERROR
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: ErrorCode | None = None,
+        context: Mapping[str, object] | None = None,
+    ) -> None:
+        if code is not None:
+            self.code = code
+        self.detail = detail or self.spec.message
+        self.context: dict[str, object] = dict(context or {})
+        super().__init__(f"{self.code}: {self.detail}")
+
+    @property
+    def spec(self) -> ErrorSpec:
+        return CATALOGUE[self.code]
+
+    @property
+    def remediation(self) -> tuple[str, ...]:
+        return self.spec.remediation
+
+
+def _error_class(name: str, code: ErrorCode) -> type[DomainError]:
+    return type(name, (DomainError,), {"code": code, "__doc__": CATALOGUE[code].title})
+
+
+# One class per code so callers can `except TokenRevoked`.
+NoTeam = _error_class("NoTeam", ErrorCode.NO_TEAM)
+NotAMember = _error_class("NotAMember", ErrorCode.NOT_A_MEMBER)
+ForbiddenRole = _error_class("ForbiddenRole", ErrorCode.FORBIDDEN_ROLE)
+Unauthenticated = _error_class("Unauthenticated", ErrorCode.UNAUTHENTICATED)
+NotFound = _error_class("NotFound", ErrorCode.NOT_FOUND)
+ValidationFailed = _error_class("ValidationFailed", ErrorCode.VALIDATION_FAILED)
+ConcurrentUpdate = _error_class("ConcurrentUpdate", ErrorCode.CONCURRENT_UPDATE)
+InvalidTransition = _error_class("InvalidTransition", ErrorCode.INVALID_TRANSITION)
+PlanRequired = _error_class("PlanRequired", ErrorCode.PLAN_REQUIRED)
+ProfessionalSellingPlanRequired = _error_class(
+    "ProfessionalSellingPlanRequired", ErrorCode.PROFESSIONAL_SELLING_PLAN_REQUIRED
+)
+ConnectionLimit = _error_class("ConnectionLimit", ErrorCode.CONNECTION_LIMIT)
+OAuthStateInvalid = _error_class("OAuthStateInvalid", ErrorCode.OAUTH_STATE_INVALID)
+SessionExpired = _error_class("SessionExpired", ErrorCode.SESSION_EXPIRED)
+AuthorizationDenied = _error_class("AuthorizationDenied", ErrorCode.AUTHORIZATION_DENIED)
+AccountInUse = _error_class("AccountInUse", ErrorCode.ACCOUNT_IN_USE)
+WrongAccount = _error_class("WrongAccount", ErrorCode.WRONG_ACCOUNT)
+RefreshTokenFailed = _error_class("RefreshTokenFailed", ErrorCode.REFRESH_TOKEN_FAILED)
+AdsSpMismatch = _error_class("AdsSpMismatch", ErrorCode.ADS_SP_MISMATCH)
+AdvertisingNotEnabled = _error_class("AdvertisingNotEnabled", ErrorCode.ADVERTISING_NOT_ENABLED)
+CallbackAccountMissing = _error_class(
+    "CallbackAccountMissing", ErrorCode.CALLBACK_ACCOUNT_MISSING
+)
+ProfileNotSelectable = _error_class("ProfileNotSelectable", ErrorCode.PROFILE_NOT_SELECTABLE)
+MarketplaceNotSelectable = _error_class(
+    "MarketplaceNotSelectable", ErrorCode.MARKETPLACE_NOT_SELECTABLE
+)
+RetryLimitExceeded = _error_class("RetryLimitExceeded", ErrorCode.RETRY_LIMIT_EXCEEDED)
+TokenRevoked = _error_class("TokenRevoked", ErrorCode.TOKEN_REVOKED)
+TokenExpired = _error_class("TokenExpired", ErrorCode.TOKEN_EXPIRED)
+AmazonUnavailable = _error_class("AmazonUnavailable", ErrorCode.AMAZON_UNAVAILABLE)
+RateLimited = _error_class("RateLimited", ErrorCode.RATE_LIMITED)
+SetupFailed = _error_class("SetupFailed", ErrorCode.SETUP_FAILED)
+InternalError = _error_class("InternalError", ErrorCode.INTERNAL_ERROR)

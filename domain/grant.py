@@ -1,0 +1,152 @@
+"""Grants: one Amazon authorization per channel, and what its token status means to a person
+(seed 001's "No token present" / "Current" / "expires in N days|hours"; DESIGN §2)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from attrs import define, frozen
+
+from domain.secret import Secret
+
+
+class Channel(StrEnum):
+    ADS = "ads"
+    SP_API = "sp_api"
+
+
+class TokenStatus(StrEnum):
+    MISSING = "missing"
+    CURRENT = "current"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+# Public SP-API apps: the seller re-authorizes 365 days after consent (AMAZON.md). Ads
+# refresh tokens do not expire.
+AUTHORIZATION_LIFETIME: dict[Channel, timedelta | None] = {
+    Channel.SP_API: timedelta(days=365),
+    Channel.ADS: None,
+}
+EXPIRY_WARNING = timedelta(days=30)
+LAST_DAY = timedelta(days=1)
+# Access tokens are reused until this long before they expire.
+ACCESS_TOKEN_MARGIN = timedelta(seconds=60)
+
+
+@frozen
+class TokenReport:
+    """A grant's status at one instant, with the words the help pages use for it."""
+
+    status: TokenStatus
+    text: str
+    remaining: timedelta | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.status in (TokenStatus.CURRENT, TokenStatus.EXPIRING)
+
+
+def describe_remaining(remaining: timedelta) -> str:
+    """Seed 001: under 30 days "expires in X days"; on the last day "expires in X hours".
+    Days are floored (12 days 20 hours is "12 days") and hours are rounded up (4 h 10 min is
+    "5 hours"), so a person is never told they have more time than they do."""
+    if remaining >= LAST_DAY:
+        days = remaining.days
+        return f"expires in {days} day{'s' if days != 1 else ''}"
+    hours = max(1, math.ceil(remaining.total_seconds() / 3600))
+    return f"expires in {hours} hour{'s' if hours != 1 else ''}"
+
+
+@define
+class Grant:
+    channel: Channel
+    refresh_token: Secret | None = None
+    scopes: tuple[str, ...] = ()
+    authorized_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    # The account Amazon says this grant belongs to: the selling partner id for SP-API, the
+    # advertiser account id for Ads.
+    account_id: str | None = None
+    access_token: Secret | None = None
+    access_token_expires_at: datetime | None = None
+    last_refresh_at: datetime | None = None
+    last_refresh_error: str | None = None
+
+    def status_at(self, now: datetime) -> TokenReport:
+        if self.revoked_at is not None:
+            return TokenReport(TokenStatus.REVOKED, "Revoked")
+        if self.refresh_token is None:
+            return TokenReport(TokenStatus.MISSING, "No token present")
+        if self.expires_at is None:
+            return TokenReport(TokenStatus.CURRENT, "Current")
+        remaining = self.expires_at - now
+        if remaining <= timedelta(0):
+            return TokenReport(TokenStatus.EXPIRED, "Expired", timedelta(0))
+        if remaining < EXPIRY_WARNING:
+            return TokenReport(TokenStatus.EXPIRING, describe_remaining(remaining), remaining)
+        return TokenReport(TokenStatus.CURRENT, "Current", remaining)
+
+    @property
+    def ever_authorized(self) -> bool:
+        return self.authorized_at is not None
+
+    def authorize(
+        self,
+        *,
+        refresh_token: Secret,
+        scopes: tuple[str, ...],
+        account_id: str | None,
+        at: datetime,
+        access_token: Secret | None = None,
+        access_token_expires_at: datetime | None = None,
+    ) -> None:
+        """A fresh consent: starts a new authorization year and clears any revocation."""
+        lifetime = AUTHORIZATION_LIFETIME[self.channel]
+        self.refresh_token = refresh_token
+        self.scopes = scopes
+        self.account_id = account_id or self.account_id
+        self.authorized_at = at
+        self.expires_at = at + lifetime if lifetime is not None else None
+        self.revoked_at = None
+        self.access_token = access_token
+        self.access_token_expires_at = access_token_expires_at
+        self.last_refresh_at = at if access_token is not None else None
+        self.last_refresh_error = None
+
+    def cached_access_token(self, now: datetime) -> Secret | None:
+        if self.access_token is None or self.access_token_expires_at is None:
+            return None
+        if self.access_token_expires_at - ACCESS_TOKEN_MARGIN <= now:
+            return None
+        return self.access_token
+
+    def record_refresh(self, *, access_token: Secret, expires_at: datetime, at: datetime) -> None:
+        self.access_token = access_token
+        self.access_token_expires_at = expires_at
+        self.last_refresh_at = at
+        self.last_refresh_error = None
+
+    def record_refresh_failure(self, *, error_code: str, at: datetime) -> None:
+        """A transient failure (Amazon down, throttled): the grant stays as it was."""
+        self.last_refresh_error = error_code
+        self.last_refresh_at = at
+
+    def revoke(self, *, at: datetime) -> None:
+        """Amazon answered `invalid_grant` on refresh: the seller revoked us, or the
+        authorization ran out. Either way only a new consent helps. Past the authorization's
+        end the grant simply reads Expired, which is the truer word for it."""
+        if self.expires_at is None or at < self.expires_at:
+            self.revoked_at = at
+        self.access_token = None
+        self.access_token_expires_at = None
+
+    def forget(self) -> None:
+        """Disconnect: the tokens are deleted; when and for whom it was authorized stays."""
+        self.refresh_token = None
+        self.access_token = None
+        self.access_token_expires_at = None

@@ -1,0 +1,145 @@
+"""Listing settings and what they decide for one product (seed 003).
+
+- Marketplace Inventory Buffer is a gate: at least `buffer` units available, or 0 shown.
+- Inventory Ceiling is a cap on the units shown once past the gate.
+- Minimum Price Threshold: a product priced under it is not sent at all (neither quantity
+  nor price), even with pricing disabled ("the Minimum Price Threshold still controls which
+  products Ecommerce sends inventory for").
+- Disable Pricing: quantities are still sent, prices never.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from attrs import define, frozen
+
+from domain.errors import ValidationFailed
+
+# Seed 003: "Most changes appear within 15 to 30 minutes".
+DEFAULT_BATCH_WINDOW = timedelta(minutes=15)
+MIN_BATCH_WINDOW = timedelta(seconds=1)
+MAX_BATCH_WINDOW = timedelta(minutes=30)
+
+
+@frozen
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
+            raise ValidationFailed(
+                "A currency is a three-letter ISO 4217 code such as USD.",
+                context={"field": "currency"},
+            )
+        if not self.amount.is_finite() or self.amount < 0:
+            raise ValidationFailed(
+                "An amount must be zero or more.", context={"field": "amount"}
+            )
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f} {self.currency}"
+
+
+@define
+class ListingSettings:
+    connection_id: str
+    inventory_buffer: int = 0
+    inventory_ceiling: int | None = None
+    minimum_price: Money | None = None
+    pricing_enabled: bool = True
+    batch_window: timedelta = DEFAULT_BATCH_WINDOW
+
+    def __attrs_post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        if self.inventory_buffer < 0:
+            raise ValidationFailed(
+                "The inventory buffer cannot be negative.",
+                context={"field": "inventory_buffer"},
+            )
+        if self.inventory_ceiling is not None and self.inventory_ceiling < 0:
+            raise ValidationFailed(
+                "The inventory ceiling cannot be negative.",
+                context={"field": "inventory_ceiling"},
+            )
+        if not MIN_BATCH_WINDOW <= self.batch_window <= MAX_BATCH_WINDOW:
+            raise ValidationFailed(
+                "The batch window must be between 1 second and 30 minutes.",
+                context={"field": "batch_window"},
+            )
+
+    def decide(self, product: ProductSnapshot) -> ListingDecision:
+        if self.minimum_price is not None:
+            if product.price.currency != self.minimum_price.currency:
+                raise ValidationFailed(
+                    f"{product.sku} is priced in {product.price.currency} but the minimum "
+                    f"price is in {self.minimum_price.currency}.",
+                    context={"field": "currency", "sku": product.sku},
+                )
+            if product.price.amount < self.minimum_price.amount:
+                return ListingDecision(
+                    sku=product.sku,
+                    send=False,
+                    quantity=None,
+                    price=None,
+                    explanation=(
+                        f"not sent: price {product.price.amount:.2f} is under the minimum "
+                        f"{self.minimum_price.amount:.2f}"
+                    ),
+                )
+        reasons: list[str] = []
+        quantity = product.available
+        if quantity < self.inventory_buffer:
+            reasons.append(
+                f"{product.available} available is under the buffer of "
+                f"{self.inventory_buffer}: shown out of stock"
+            )
+            quantity = 0
+        elif self.inventory_ceiling is not None and quantity > self.inventory_ceiling:
+            reasons.append(f"capped at the ceiling of {self.inventory_ceiling}")
+            quantity = self.inventory_ceiling
+        price: Money | None = product.price
+        if not self.pricing_enabled:
+            reasons.append("pricing disabled: price not sent")
+            price = None
+        summary = f"quantity {quantity}" + (f", price {price}" if price is not None else "")
+        return ListingDecision(
+            sku=product.sku,
+            send=True,
+            quantity=quantity,
+            price=price,
+            explanation="; ".join([f"send {summary}", *reasons]),
+        )
+
+
+@frozen
+class ProductSnapshot:
+    """What the product tells sellerlink about one SKU."""
+
+    sku: str
+    available: int
+    price: Money
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= len(self.sku) <= 40 or any(ord(c) < 0x20 for c in self.sku):
+            raise ValidationFailed(
+                "A SKU has 1 to 40 printable characters.", context={"field": "sku"}
+            )
+        if self.available < 0:
+            raise ValidationFailed(
+                f"{self.sku}: available quantity cannot be negative.",
+                context={"field": "available", "sku": self.sku},
+            )
+
+
+@frozen
+class ListingDecision:
+    sku: str
+    send: bool
+    quantity: int | None
+    price: Money | None
+    explanation: str

@@ -1,0 +1,144 @@
+"""Teams, their plan and who may do what (seeds 000, 002, 003)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from attrs import define, field, frozen
+
+from domain.errors import ConnectionLimit, ForbiddenRole, InvalidTransition, ValidationFailed
+
+
+class TeamKind(StrEnum):
+    BRAND = "brand"
+    AGENCY = "agency"
+
+
+class Plan(StrEnum):
+    FREE = "free"
+    PRO = "pro"
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    MANAGE_CONNECTIONS = "manage_connections"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_BILLING = "manage_billing"
+
+
+# Seed 003: "Only users with permission to change integration settings can complete the
+# authorization" (admin or manager); seed 002 and DESIGN §2 add the owner.
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(
+        {Permission.VIEW, Permission.MANAGE_CONNECTIONS, Permission.MANAGE_MEMBERS}
+    ),
+    Role.MANAGER: frozenset({Permission.VIEW, Permission.MANAGE_CONNECTIONS}),
+    Role.MEMBER: frozenset({Permission.VIEW}),
+}
+
+# Seed 000: "some non-US profiles may appear as Coming Soon ... in the current free-tier
+# onboarding flow". None means every country.
+_PLAN_COUNTRIES: dict[Plan, frozenset[str] | None] = {
+    Plan.FREE: frozenset({"US"}),
+    Plan.PRO: None,
+}
+
+
+def role_allows(role: Role, permission: Permission) -> bool:
+    return permission in _GRANTS[role]
+
+
+@frozen
+class Membership:
+    team_id: str
+    user_id: str
+    role: Role
+    joined_at: datetime
+
+    def require(self, permission: Permission) -> None:
+        if not role_allows(self.role, permission):
+            raise ForbiddenRole(
+                f"Your role ({self.role}) does not allow this.",
+                context={"role": str(self.role), "permission": str(permission)},
+            )
+
+
+@define
+class Team:
+    id: str
+    name: str
+    kind: TeamKind
+    created_at: datetime
+    plan: Plan = Plan.FREE
+    # None: no limit. Seed 003's product allows one seller account per team; seed 000's
+    # allows many: it is the team's policy, not a global rule.
+    max_connections: int | None = None
+    marketplace_retry_limit: int = 3
+    version: int = field(default=0)
+
+    def __attrs_post_init__(self) -> None:
+        self.name = validate_team_name(self.name)
+        _validate_limit(self.max_connections)
+
+    def covers_country(self, country_code: str) -> bool:
+        countries = _PLAN_COUNTRIES[self.plan]
+        return countries is None or normalize_country(country_code) in countries
+
+    def change(self, *, plan: Plan | None = None, max_connections: int | None = None) -> None:
+        if plan is not None:
+            self.plan = plan
+        if max_connections is not None:
+            _validate_limit(max_connections)
+            self.max_connections = max_connections
+
+    def check_room_for_connection(self, connected: int) -> None:
+        if self.max_connections is not None and connected >= self.max_connections:
+            raise ConnectionLimit(
+                f"Your team may connect {self.max_connections} Amazon account(s) and already "
+                f"has {connected}.",
+                context={"max_connections": self.max_connections, "connected": connected},
+            )
+
+
+def normalize_country(country_code: str) -> str:
+    """SP-API says GB where Ads and the marketplace table say UK (AMAZON.md)."""
+    code = country_code.strip().upper()
+    return "UK" if code == "GB" else code
+
+
+def validate_team_name(name: str) -> str:
+    cleaned = name.strip()
+    if not 1 <= len(cleaned) <= 120:
+        raise ValidationFailed(
+            "A team name needs 1 to 120 characters.", context={"field": "name"}
+        )
+    return cleaned
+
+
+def _validate_limit(limit: int | None) -> None:
+    if limit is not None and not 1 <= limit <= 1000:
+        raise ValidationFailed(
+            "max_connections must be between 1 and 1000.", context={"field": "max_connections"}
+        )
+
+
+def check_role_change(members: list[Membership], target: Membership, new_role: Role) -> None:
+    """A team always keeps at least one owner; nobody can be demoted below that."""
+    owners = [m for m in members if m.role is Role.OWNER]
+    if target.role is Role.OWNER and new_role is not Role.OWNER and len(owners) <= 1:
+        raise InvalidTransition("A team needs at least one owner.")
+
+
+def check_removal(members: list[Membership], target: Membership) -> None:
+    owners = [m for m in members if m.role is Role.OWNER]
+    if target.role is Role.OWNER and len(owners) <= 1:
+        raise InvalidTransition("The last owner cannot leave the team.")
