@@ -1,8 +1,9 @@
 """The ports: what the use cases need from the world, as typing.Protocols.
 
 The in-memory adapters, the SQL adapters and the Amazon adapter implement the same
-protocols, and shared contract tests hold every implementation to them. Everything here is synchronous: use cases run in a worker thread
-under the web server, directly in the CLI, and in the workers.
+protocols, and shared contract tests hold every implementation to them. Everything here is
+synchronous: use cases run in a worker thread under the web server, directly in the CLI,
+and in the workers.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class Connection:
     selling_partner_id: str | None = None
     ads_account_id: str | None = None
     grants: dict[Channel, Grant] = field(factory=dict)
-    required_channels: frozenset[Channel] = field(default=None)
+    required_channels: frozenset[Channel] = field()
     profiles: list[Profile] = field(factory=list)
     selected_profile_id: str | None = None
     profile_auto_selected: bool = False
@@ -91,9 +91,11 @@ class Connection:
     unusable_since: datetime | None = None
     version: int = 0
 
+    @required_channels.default
+    def _default_required_channels(self) -> frozenset[Channel]:
+        return DEFAULT_REQUIRED_CHANNELS[self.account_type]
+
     def __attrs_post_init__(self) -> None:
-        if self.required_channels is None:
-            self.required_channels = DEFAULT_REQUIRED_CHANNELS[self.account_type]
         for channel in Channel:
             self.grants.setdefault(channel, Grant(channel))
 
@@ -168,6 +170,7 @@ class Connection:
         """Store a fresh consent. Returns when the connection had stopped being usable, if
         this consent brings it back (the start of the gap to backfill), else None."""
         self.check_identity(channel, account_id)
+        self.mark_unusable_from_grant(channel, at)
         if channel is Channel.SP_API and account_id:
             self.selling_partner_id = account_id
         if channel is Channel.ADS and account_id:
@@ -180,16 +183,25 @@ class Connection:
             access_token=access_token,
             access_token_expires_at=access_token_expires_at,
         )
-        was_disconnected = self.disconnected_at is not None
         self.disconnected_at = None
         gap_start = self.unusable_since
         if self.health_at(at) in (Health.CONNECTED, Health.EXPIRING):
             self.unusable_since = None
-            return gap_start if (gap_start or was_disconnected) else None
+            return gap_start
         return None
 
+    def mark_unusable_from_grant(self, channel: Channel, now: datetime) -> None:
+        """A grant that lapsed unnoticed (no sweep ran) still dates the gap: from its
+        revocation or the end of its authorization."""
+        grant = self.grants[channel]
+        report = grant.status_at(now)
+        if report.status is TokenStatus.REVOKED and grant.revoked_at is not None:
+            self.mark_unusable(grant.revoked_at)
+        elif report.status is TokenStatus.EXPIRED and grant.expires_at is not None:
+            self.mark_unusable(grant.expires_at)
+
     def mark_unusable(self, at: datetime) -> None:
-        if self.unusable_since is None:
+        if self.unusable_since is None or at < self.unusable_since:
             self.unusable_since = at
 
     def disconnect(self, at: datetime) -> None:

@@ -141,8 +141,7 @@ _SPECS = (
     _spec(
         ErrorCode.OAUTH_STATE_INVALID,
         "This authorization link is not valid",
-        "This authorization was not started here, was already used, or belongs to another "
-        "team.",
+        "This authorization was not started here, was already used, or belongs to another team.",
         "Start again from the app: open Connect and click Connect.",
     ),
     _spec(
@@ -195,8 +194,7 @@ _SPECS = (
         "Advertising is not enabled",
         "Amazon returned no advertising profile you can manage in this region.",
         "Enable Amazon Ads for this account.",
-        "Or ask the account owner to give you Admin or View and Edit permission, "
-        "then reconnect.",
+        "Or ask the account owner to give you Admin or View and Edit permission, then reconnect.",
     ),
     _spec(
         ErrorCode.NO_ACTIVE_CAMPAIGNS,
@@ -272,8 +270,7 @@ _SPECS = (
         "Please try again",
         "Something went wrong on our side. Please try again.",
         "Try again.",
-        "If it persists, contact support with the request id; support finds it in the "
-        "timeline.",
+        "If it persists, contact support with the request id; support finds it in the timeline.",
     ),
 )
 
@@ -334,9 +331,7 @@ WrongAccount = _error_class("WrongAccount", ErrorCode.WRONG_ACCOUNT)
 RefreshTokenFailed = _error_class("RefreshTokenFailed", ErrorCode.REFRESH_TOKEN_FAILED)
 AdsSpMismatch = _error_class("AdsSpMismatch", ErrorCode.ADS_SP_MISMATCH)
 AdvertisingNotEnabled = _error_class("AdvertisingNotEnabled", ErrorCode.ADVERTISING_NOT_ENABLED)
-CallbackAccountMissing = _error_class(
-    "CallbackAccountMissing", ErrorCode.CALLBACK_ACCOUNT_MISSING
-)
+CallbackAccountMissing = _error_class("CallbackAccountMissing", ErrorCode.CALLBACK_ACCOUNT_MISSING)
 ProfileNotSelectable = _error_class("ProfileNotSelectable", ErrorCode.PROFILE_NOT_SELECTABLE)
 MarketplaceNotSelectable = _error_class(
     "MarketplaceNotSelectable", ErrorCode.MARKETPLACE_NOT_SELECTABLE

@@ -35,9 +35,7 @@ class Money:
                 context={"field": "currency"},
             )
         if not self.amount.is_finite() or self.amount < 0:
-            raise ValidationFailed(
-                "An amount must be zero or more.", context={"field": "amount"}
-            )
+            raise ValidationFailed("An amount must be zero or more.", context={"field": "amount"})
 
     def __str__(self) -> str:
         return f"{self.amount:.2f} {self.currency}"

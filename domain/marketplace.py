@@ -1,13 +1,13 @@
 """The marketplace state machine (DESIGN §2, seeds 000 and 001).
 
-    coming_soon          (the plan does not cover it; not selectable)
-    not_participating    (the seller is not registered there; greyed out)
-    available --select--> setting_up --> syncing --> ready
-                              |             |
-                              +-------------+--> failed --retry--> setting_up
-                                                   | retries used up
-                                                   v
-                                               escalated
+coming_soon          (the plan does not cover it; not selectable)
+not_participating    (the seller is not registered there; greyed out)
+available --select--> setting_up --> syncing --> ready
+                          |             |
+                          +-------------+--> failed --retry--> setting_up
+                                               | retries used up
+                                               v
+                                           escalated
 """
 
 from __future__ import annotations
@@ -133,9 +133,7 @@ class Marketplace:
     def retry_history(self) -> list[Transition]:
         """Every failure, retry and escalation: what support needs (seed 000)."""
         return [
-            t
-            for t in self.history
-            if t.to_state in (S.FAILED, S.ESCALATED) or t.reason == "retry"
+            t for t in self.history if t.to_state in (S.FAILED, S.ESCALATED) or t.reason == "retry"
         ]
 
     def unselectable_reason(self) -> str | None:

@@ -118,9 +118,7 @@ def normalize_country(country_code: str) -> str:
 def validate_team_name(name: str) -> str:
     cleaned = name.strip()
     if not 1 <= len(cleaned) <= 120:
-        raise ValidationFailed(
-            "A team name needs 1 to 120 characters.", context={"field": "name"}
-        )
+        raise ValidationFailed("A team name needs 1 to 120 characters.", context={"field": "name"})
     return cleaned
 
 

@@ -1,0 +1,329 @@
+"""The in-memory implementation of the persistence ports, for fast tests and the features.
+
+It behaves like the SQL adapter where the use cases can tell: objects come out as copies (a
+change is stored only by `add`/`update`/`put`), leaving a unit of work without `commit()`
+loses its changes, a stale version is a ConcurrentUpdate, and a unit of work holds the
+database's lock from start to end, which gives `for_update` its single-flight meaning.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from attrs import define, evolve, field
+
+from domain.authorization import AuthorizationRequest
+from domain.connection import Connection, Region
+from domain.errors import ConcurrentUpdate
+from domain.events import AuditEvent
+from domain.listing import ListingSettings
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.sync import SyncCursor
+from domain.team import Membership, Team
+
+T = TypeVar("T")
+
+
+class _Versioned(Protocol):
+    version: int
+
+
+V = TypeVar("V", bound=_Versioned)
+
+
+@define
+class _State:
+    teams: dict[str, Team] = field(factory=dict)
+    memberships: dict[tuple[str, str], Membership] = field(factory=dict)
+    connections: dict[str, Connection] = field(factory=dict)
+    marketplaces: dict[tuple[str, str], Marketplace] = field(factory=dict)
+    authorizations: dict[str, AuthorizationRequest] = field(factory=dict)
+    listing_settings: dict[str, ListingSettings] = field(factory=dict)
+    events: list[AuditEvent] = field(factory=list)
+    sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
+
+
+def _copy(value: T) -> T:
+    return copy.deepcopy(value)
+
+
+def _check_and_bump(stored: _Versioned | None, incoming: V, what: str) -> V:
+    if stored is None:
+        raise ConcurrentUpdate(f"The {what} no longer exists.")
+    if stored.version != incoming.version:
+        raise ConcurrentUpdate(
+            f"The {what} was changed by someone else (version {incoming.version}, "
+            f"now {stored.version})."
+        )
+    incoming.version += 1
+    return _copy(incoming)
+
+
+class InMemoryDatabase:
+    def __init__(self) -> None:
+        self._state = _State()
+        self._lock = threading.RLock()
+
+    def unit_of_work(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self)
+
+    # used by the unit of work only
+    def _begin(self) -> _State:
+        self._lock.acquire()
+        return self._snapshot()
+
+    def _snapshot(self) -> _State:
+        return _copy(self._state)
+
+    def _commit(self, state: _State) -> None:
+        self._state = _copy(state)
+
+    def _end(self) -> None:
+        self._lock.release()
+
+
+class _Repo:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+
+class _Teams(_Repo):
+    def add(self, team: Team) -> None:
+        self._s.teams[team.id] = _copy(team)
+
+    def get(self, team_id: str) -> Team | None:
+        return _copy(self._s.teams.get(team_id))
+
+    def update(self, team: Team) -> None:
+        self._s.teams[team.id] = _check_and_bump(self._s.teams.get(team.id), team, "team")
+
+
+class _Memberships(_Repo):
+    def get(self, team_id: str, user_id: str) -> Membership | None:
+        return self._s.memberships.get((team_id, user_id))
+
+    def list_for_team(self, team_id: str) -> list[Membership]:
+        return [m for (t, _), m in self._s.memberships.items() if t == team_id]
+
+    def list_for_user(self, user_id: str) -> list[Membership]:
+        return [m for (_, u), m in self._s.memberships.items() if u == user_id]
+
+    def put(self, membership: Membership) -> None:
+        self._s.memberships[(membership.team_id, membership.user_id)] = membership
+
+    def remove(self, team_id: str, user_id: str) -> None:
+        self._s.memberships.pop((team_id, user_id), None)
+
+
+class _Connections(_Repo):
+    def add(self, connection: Connection) -> None:
+        self._s.connections[connection.id] = _copy(connection)
+
+    def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
+        return _copy(self._s.connections.get(connection_id))
+
+    def update(self, connection: Connection) -> None:
+        stored = self._s.connections.get(connection.id)
+        self._s.connections[connection.id] = _check_and_bump(stored, connection, "connection")
+
+    def list_for_team(
+        self, team_id: str, *, include_disconnected: bool = False
+    ) -> list[Connection]:
+        return [
+            _copy(c)
+            for c in self._s.connections.values()
+            if c.team_id == team_id and (include_disconnected or c.disconnected_at is None)
+        ]
+
+    def find_by_account(self, region: Region, account_ids: Iterable[str]) -> list[Connection]:
+        wanted = set(account_ids)
+        return [
+            _copy(c)
+            for c in self._s.connections.values()
+            if c.region is region and c.account_ids & wanted
+        ]
+
+    def list_all(self, *, include_disconnected: bool = False) -> list[Connection]:
+        return [
+            _copy(c)
+            for c in self._s.connections.values()
+            if include_disconnected or c.disconnected_at is None
+        ]
+
+    def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
+        return [
+            _copy(c)
+            for c in self._s.connections.values()
+            if c.disconnected_at is None
+            and any(
+                g.expires_at is not None and g.refresh_token is not None and g.expires_at < before
+                for g in c.grants.values()
+            )
+        ]
+
+    def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:
+        def due(c: Connection) -> bool:
+            return any(
+                g.refresh_token is not None
+                and g.revoked_at is None
+                and (g.access_token_expires_at is None or g.access_token_expires_at < before)
+                for g in c.grants.values()
+            )
+
+        return [
+            _copy(c) for c in self._s.connections.values() if c.disconnected_at is None and due(c)
+        ]
+
+
+class _Marketplaces(_Repo):
+    def add(self, marketplace: Marketplace) -> None:
+        self._s.marketplaces[(marketplace.connection_id, marketplace.marketplace_id)] = _copy(
+            marketplace
+        )
+
+    def get(
+        self, connection_id: str, marketplace_id: str, *, for_update: bool = False
+    ) -> Marketplace | None:
+        return _copy(self._s.marketplaces.get((connection_id, marketplace_id)))
+
+    def update(self, marketplace: Marketplace) -> None:
+        key = (marketplace.connection_id, marketplace.marketplace_id)
+        self._s.marketplaces[key] = _check_and_bump(
+            self._s.marketplaces.get(key), marketplace, "marketplace"
+        )
+
+    def list_for_connection(self, connection_id: str) -> list[Marketplace]:
+        return [_copy(m) for (c, _), m in self._s.marketplaces.items() if c == connection_id]
+
+    def list_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
+        wanted = set(states)
+        return [_copy(m) for m in self._s.marketplaces.values() if m.state in wanted]
+
+
+class _Authorizations(_Repo):
+    def add(self, request: AuthorizationRequest) -> None:
+        self._s.authorizations[request.state] = _copy(request)
+
+    def get(self, state: str) -> AuthorizationRequest | None:
+        return _copy(self._s.authorizations.get(state))
+
+    def consume(self, state: str, at: datetime) -> bool:
+        stored = self._s.authorizations.get(state)
+        if stored is None or stored.consumed_at is not None:
+            return False
+        self._s.authorizations[state] = evolve(stored, consumed_at=at)
+        return True
+
+    def update(self, request: AuthorizationRequest) -> None:
+        self._s.authorizations[request.state] = _copy(request)
+
+    def delete_expired(self, before: datetime) -> int:
+        old = [s for s, r in self._s.authorizations.items() if r.expires_at < before]
+        for state in old:
+            del self._s.authorizations[state]
+        return len(old)
+
+
+class _ListingSettings(_Repo):
+    def get(self, connection_id: str) -> ListingSettings | None:
+        return _copy(self._s.listing_settings.get(connection_id))
+
+    def put(self, settings: ListingSettings) -> None:
+        self._s.listing_settings[settings.connection_id] = _copy(settings)
+
+
+class _Events(_Repo):
+    def append(self, event: AuditEvent) -> None:
+        self._s.events.append(event)
+
+    def list(
+        self,
+        *,
+        team_id: str | None = None,
+        connection_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 100,
+    ) -> list[AuditEvent]:
+        wanted = set(kinds) if kinds is not None else None
+        found = [
+            e
+            for e in reversed(self._s.events)
+            if (team_id is None or e.team_id == team_id)
+            and (connection_id is None or e.connection_id == connection_id)
+            and (since is None or e.at >= since)
+            and (until is None or e.at < until)
+            and (wanted is None or str(e.kind) in wanted)
+        ]
+        found.sort(key=lambda e: e.at, reverse=True)
+        return found[:limit]
+
+
+class _SyncCursors(_Repo):
+    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None:
+        return _copy(self._s.sync_cursors.get((connection_id, marketplace_id)))
+
+    def put(self, cursor: SyncCursor) -> None:
+        self._s.sync_cursors[(cursor.connection_id, cursor.marketplace_id)] = _copy(cursor)
+
+    def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
+        return [_copy(c) for (cid, _), c in self._s.sync_cursors.items() if cid == connection_id]
+
+    def list_with_backfill(self) -> list[SyncCursor]:
+        return [_copy(c) for c in self._s.sync_cursors.values() if c.backfill_from is not None]
+
+
+class InMemoryUnitOfWork:
+    teams: _Teams
+    memberships: _Memberships
+    connections: _Connections
+    marketplaces: _Marketplaces
+    authorizations: _Authorizations
+    listing_settings: _ListingSettings
+    events: _Events
+    sync_cursors: _SyncCursors
+
+    def __init__(self, database: InMemoryDatabase) -> None:
+        self._db = database
+        self._state: _State | None = None
+
+    def __enter__(self) -> Self:
+        self._state = self._db._begin()
+        self._bind(self._state)
+        return self
+
+    def _bind(self, state: _State) -> None:
+        self.teams = _Teams(state)
+        self.memberships = _Memberships(state)
+        self.connections = _Connections(state)
+        self.marketplaces = _Marketplaces(state)
+        self.authorizations = _Authorizations(state)
+        self.listing_settings = _ListingSettings(state)
+        self.events = _Events(state)
+        self.sync_cursors = _SyncCursors(state)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._state = None
+        self._db._end()
+
+    def commit(self) -> None:
+        if self._state is None:
+            raise RuntimeError("commit() outside a unit of work")
+        self._db._commit(self._state)
+
+    def rollback(self) -> None:
+        if self._state is None:
+            raise RuntimeError("rollback() outside a unit of work")
+        self._state = self._db._snapshot()
+        self._bind(self._state)

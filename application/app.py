@@ -1,0 +1,109 @@
+"""The application facade: every use case, built once from the ports. The web API, the CLI,
+the workers and the features all drive sellerlink through this one object."""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+from application.connect import CompleteCallback, GetAuthorizationStatus, StartAuthorization
+from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
+from application.context import Ports
+from application.listings import (
+    GetListingSettings,
+    PreviewListingDecisions,
+    UpdateListingSettings,
+)
+from application.marketplaces import (
+    AdvanceAllSetups,
+    AdvanceMarketplaceSetup,
+    GetMarketplaceHistory,
+    ListMarketplaces,
+    RetryMarketplace,
+    UpdateMarketplace,
+)
+from application.profiles import ChooseProfile, ListProfiles
+from application.refresh import RefreshAccountContext
+from application.support import SupportQueries
+from application.teams import (
+    CreateTeam,
+    GetTeam,
+    ListMembers,
+    ListMyTeams,
+    RemoveMember,
+    SetMemberRole,
+    UpdateTeam,
+)
+from application.tokens import GetAccessToken, RefreshDueTokens
+
+
+@define
+class Application:
+    ports: Ports
+    # teams
+    create_team: CreateTeam = field(init=False)
+    get_team: GetTeam = field(init=False)
+    update_team: UpdateTeam = field(init=False)
+    list_members: ListMembers = field(init=False)
+    list_my_teams: ListMyTeams = field(init=False)
+    set_member_role: SetMemberRole = field(init=False)
+    remove_member: RemoveMember = field(init=False)
+    # connecting
+    start_authorization: StartAuthorization = field(init=False)
+    authorization_status: GetAuthorizationStatus = field(init=False)
+    complete_callback: CompleteCallback = field(init=False)
+    # connections
+    list_connections: ListConnections = field(init=False)
+    get_connection: GetConnection = field(init=False)
+    disconnect: Disconnect = field(init=False)
+    list_events: ListEvents = field(init=False)
+    refresh_account: RefreshAccountContext = field(init=False)
+    # profiles and marketplaces
+    list_profiles: ListProfiles = field(init=False)
+    choose_profile: ChooseProfile = field(init=False)
+    list_marketplaces: ListMarketplaces = field(init=False)
+    update_marketplace: UpdateMarketplace = field(init=False)
+    retry_marketplace: RetryMarketplace = field(init=False)
+    marketplace_history: GetMarketplaceHistory = field(init=False)
+    # background work
+    get_access_token: GetAccessToken = field(init=False)
+    refresh_due_tokens: RefreshDueTokens = field(init=False)
+    advance_setup: AdvanceMarketplaceSetup = field(init=False)
+    advance_all_setups: AdvanceAllSetups = field(init=False)
+    # listings
+    get_listing_settings: GetListingSettings = field(init=False)
+    update_listing_settings: UpdateListingSettings = field(init=False)
+    preview_listings: PreviewListingDecisions = field(init=False)
+    # support
+    support: SupportQueries = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        p = self.ports
+        self.create_team = CreateTeam(p)
+        self.get_team = GetTeam(p)
+        self.update_team = UpdateTeam(p)
+        self.list_members = ListMembers(p)
+        self.list_my_teams = ListMyTeams(p)
+        self.set_member_role = SetMemberRole(p)
+        self.remove_member = RemoveMember(p)
+        self.start_authorization = StartAuthorization(p)
+        self.authorization_status = GetAuthorizationStatus(p)
+        self.complete_callback = CompleteCallback(p)
+        self.list_connections = ListConnections(p)
+        self.get_connection = GetConnection(p)
+        self.disconnect = Disconnect(p)
+        self.list_events = ListEvents(p)
+        self.get_access_token = GetAccessToken(p)
+        self.refresh_account = RefreshAccountContext(p, self.get_access_token)
+        self.list_profiles = ListProfiles(p)
+        self.choose_profile = ChooseProfile(p)
+        self.list_marketplaces = ListMarketplaces(p)
+        self.update_marketplace = UpdateMarketplace(p)
+        self.retry_marketplace = RetryMarketplace(p)
+        self.marketplace_history = GetMarketplaceHistory(p)
+        self.refresh_due_tokens = RefreshDueTokens(p, self.get_access_token)
+        self.advance_setup = AdvanceMarketplaceSetup(p, self.get_access_token)
+        self.advance_all_setups = AdvanceAllSetups(p, self.advance_setup)
+        self.get_listing_settings = GetListingSettings(p)
+        self.update_listing_settings = UpdateListingSettings(p)
+        self.preview_listings = PreviewListingDecisions(p)
+        self.support = SupportQueries(p)

@@ -1,0 +1,501 @@
+"""Connecting an Amazon account: start an authorization, then complete Amazon's callback
+(DESIGN §3.1, §3.2 and §3.7; seeds 000, 002, 003, 004).
+
+The callback runs in three steps so that a slow or failing Amazon never holds a transaction
+open and a replayed state can never act twice:
+1. consume the state atomically (one transaction);
+2. talk to Amazon (no transaction);
+3. store the result (one transaction), or record the failure with its code.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from attrs import define, frozen
+
+from application.context import (
+    Actor,
+    Ports,
+    record,
+    require_member,
+    team_connection,
+)
+from application.discovery import discover_marketplaces, offer_profiles
+from application.ports import (
+    ConsentRequest,
+    Participation,
+    ScopeDescription,
+    TokenGrant,
+    UnitOfWork,
+)
+from application.views import ConnectionView, NextStep, next_step
+from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
+from domain.connection import AccountType, Connection, Region
+from domain.errors import (
+    AccountInUse,
+    AdvertisingNotEnabled,
+    AuthorizationDenied,
+    CallbackAccountMissing,
+    DomainError,
+    ErrorCode,
+    NotFound,
+    OAuthStateInvalid,
+    RefreshTokenFailed,
+    SessionExpired,
+)
+from domain.events import EventKind
+from domain.grant import Channel
+from domain.marketplace import Marketplace
+from domain.profile import Profile
+from domain.secret import Secret
+from domain.sync import SyncCursor
+from domain.team import Permission, Team
+
+
+def pkce_challenge(verifier: str) -> str:
+    """RFC 7636 S256: BASE64URL(SHA256(verifier)) without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+# --------------------------------------------------------------------------- start
+
+
+@frozen
+class StartAuthorizationCommand:
+    actor: Actor
+    channel: Channel
+    region: Region
+    account_type: AccountType
+    marketplace_id: str | None = None
+    connection_id: str | None = None
+    return_to: str | None = None
+
+
+@frozen
+class AuthorizationStarted:
+    state: str
+    authorization_url: str
+    expires_at: datetime
+    scopes: tuple[ScopeDescription, ...]
+    channel: Channel
+    connection_id: str | None
+
+
+@define
+class StartAuthorization:
+    """Seed 000: check the team context, show the scopes, send the person to Amazon. With
+    `connection_id` it reconnects that connection or adds its other channel."""
+
+    ports: Ports
+
+    def __call__(self, cmd: StartAuthorizationCommand) -> AuthorizationStarted:
+        return_to = validate_return_to(cmd.return_to)
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            membership = require_member(uow, cmd.actor, Permission.MANAGE_CONNECTIONS)
+            team = _team(uow.teams.get(membership.team_id), membership.team_id)
+            region, account_type = cmd.region, cmd.account_type
+            if cmd.connection_id is not None:
+                connection = team_connection(
+                    uow,
+                    cmd.actor,
+                    cmd.connection_id,
+                    Permission.MANAGE_CONNECTIONS,
+                    include_disconnected=True,
+                )
+                region, account_type = connection.region, connection.account_type
+            else:
+                connected = uow.connections.list_for_team(team.id)
+                team.check_room_for_connection(len(connected))
+            verifier = self.ports.secrets.pkce_verifier() if cmd.channel is Channel.ADS else None
+            request = AuthorizationRequest.start(
+                state=self.ports.secrets.oauth_state(),
+                team_id=team.id,
+                user_id=cmd.actor.user_id,
+                channel=cmd.channel,
+                region=region,
+                account_type=account_type,
+                at=now,
+                marketplace_id=cmd.marketplace_id,
+                return_to=return_to,
+                connection_id=cmd.connection_id,
+                code_verifier=Secret(verifier) if verifier else None,
+            )
+            url = self.ports.amazon.consent_url(
+                ConsentRequest(
+                    channel=cmd.channel,
+                    region=region,
+                    account_type=account_type,
+                    state=request.state,
+                    marketplace_id=cmd.marketplace_id,
+                    code_challenge=pkce_challenge(verifier) if verifier else None,
+                )
+            )
+            uow.authorizations.add(request)
+            record(
+                uow,
+                self.ports,
+                team_id=team.id,
+                kind=EventKind.AUTHORIZATION_STARTED,
+                actor=cmd.actor.label,
+                summary=f"Authorization of {cmd.channel} ({region}, {account_type}) started",
+                connection_id=cmd.connection_id,
+                at=now,
+                data={"channel": cmd.channel, "region": region},
+            )
+            uow.commit()
+        return AuthorizationStarted(
+            state=request.state,
+            authorization_url=url,
+            expires_at=request.expires_at,
+            scopes=tuple(self.ports.amazon.scopes(cmd.channel, account_type)),
+            channel=cmd.channel,
+            connection_id=cmd.connection_id,
+        )
+
+
+def _team(team: Team | None, team_id: str) -> Team:
+    if team is None:
+        raise NotFound(f"There is no team {team_id}.")
+    return team
+
+
+# --------------------------------------------------------------------------- status
+
+
+@frozen
+class AuthorizationStatusView:
+    state: str
+    status: AuthorizationStatus
+    channel: Channel
+    expires_at: datetime
+    error_code: str | None
+    connection_id: str | None
+
+
+@define
+class GetAuthorizationStatus:
+    """For a UI that polls while the person is on Amazon's page."""
+
+    ports: Ports
+
+    def __call__(self, actor: Actor, state: str) -> AuthorizationStatusView:
+        with self.ports.uow() as uow:
+            membership = require_member(uow, actor, Permission.VIEW)
+            request = uow.authorizations.get(state)
+            if request is None or request.team_id != membership.team_id:
+                raise NotFound("There is no such authorization in this team.")
+            return AuthorizationStatusView(
+                state=request.state,
+                status=request.status_at(self.ports.clock.now()),
+                channel=request.channel,
+                expires_at=request.expires_at,
+                error_code=request.error_code,
+                connection_id=request.result_connection_id,
+            )
+
+
+# --------------------------------------------------------------------------- callback
+
+
+@frozen
+class CallbackCommand:
+    """What Amazon put on the redirect. `caller` is the signed-in person when the callback
+    request carries a session; the state must then belong to them."""
+
+    channel: Channel
+    state: str
+    code: str | None = None
+    selling_partner_id: str | None = None
+    error: str | None = None
+    error_description: str | None = None
+    caller: Actor | None = None
+
+
+@frozen
+class CallbackResult:
+    connection: ConnectionView
+    next: NextStep
+    return_to: str | None
+    reconnected: bool
+    created: bool
+    warnings: tuple[ErrorCode, ...] = ()
+
+
+@frozen
+class _AmazonAnswer:
+    tokens: TokenGrant
+    account_id: str | None
+    profiles: tuple[Profile, ...] = ()
+    participations: tuple[Participation, ...] = ()
+    display_name: str = ""
+
+
+@define
+class CompleteCallback:
+    ports: Ports
+
+    def __call__(self, cmd: CallbackCommand) -> CallbackResult:
+        request = self._consume(cmd)
+        try:
+            answer = self._ask_amazon(request, cmd)
+            return self._store(request, answer)
+        except DomainError as error:
+            self._record_failure(request, error)
+            raise
+
+    # step 1 ---------------------------------------------------------------------------
+
+    def _consume(self, cmd: CallbackCommand) -> AuthorizationRequest:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            request = uow.authorizations.get(cmd.state)
+            if request is None:
+                raise OAuthStateInvalid("This authorization was not started here.")
+            caller = cmd.caller
+            try:
+                request.check_usable(
+                    channel=cmd.channel,
+                    at=now,
+                    team_id=caller.team_id if caller else None,
+                    user_id=caller.user_id if caller else None,
+                )
+            except SessionExpired as error:
+                if request.consumed_at is None and uow.authorizations.consume(cmd.state, now):
+                    request.consume(now)
+                    self._fail(uow, request, error)
+                    uow.commit()
+                raise
+            if not uow.authorizations.consume(cmd.state, now):
+                raise OAuthStateInvalid("This authorization was already used.")
+            request.consume(now)
+            uow.commit()
+        return request
+
+    # step 2 ---------------------------------------------------------------------------
+
+    def _ask_amazon(self, request: AuthorizationRequest, cmd: CallbackCommand) -> _AmazonAnswer:
+        if cmd.error is not None:
+            if cmd.error == "access_denied":
+                raise AuthorizationDenied()
+            raise RefreshTokenFailed(
+                f"Amazon answered {cmd.error!r} instead of an authorization code.",
+                context={"amazon_error": cmd.error},
+            )
+        if not cmd.code:
+            raise RefreshTokenFailed("Amazon sent no authorization code.")
+        if request.channel is Channel.SP_API and not cmd.selling_partner_id:
+            raise CallbackAccountMissing(
+                "Amazon sent you back without saying which seller account was authorized."
+            )
+        amazon = self.ports.amazon
+        tokens = amazon.exchange_code(
+            request.channel, request.region, cmd.code, request.code_verifier
+        )
+        if request.channel is Channel.ADS:
+            profiles = amazon.list_profiles(request.region, tokens.access_token)
+            if not profiles:
+                raise AdvertisingNotEnabled(
+                    f"Amazon returned no advertising profile with View and Edit permission "
+                    f"in the {request.region} region.",
+                    context={"region": str(request.region)},
+                )
+            return _AmazonAnswer(
+                tokens=tokens,
+                account_id=_ads_account_id(profiles),
+                profiles=tuple(profiles),
+                display_name=profiles[0].account_name,
+            )
+        participations = amazon.marketplace_participations(
+            request.region, tokens.access_token, cmd.selling_partner_id
+        )
+        participating = [p for p in participations if p.participating]
+        if not participating:
+            raise RefreshTokenFailed(
+                f"This Amazon account does not sell in any {request.region} marketplace: "
+                "a different region was probably selected than the one you signed in to.",
+                context={"region": str(request.region)},
+            )
+        if request.marketplace_id and request.marketplace_id not in {
+            p.marketplace_id for p in participating
+        }:
+            raise RefreshTokenFailed(
+                f"You are not participating in marketplace {request.marketplace_id}.",
+                context={"marketplace_id": request.marketplace_id},
+            )
+        return _AmazonAnswer(
+            tokens=tokens,
+            account_id=cmd.selling_partner_id,
+            participations=tuple(participations),
+            display_name=next((p.store_name for p in participating if p.store_name), ""),
+        )
+
+    # step 3 ---------------------------------------------------------------------------
+
+    def _store(self, request: AuthorizationRequest, answer: _AmazonAnswer) -> CallbackResult:
+        now = self.ports.clock.now()
+        actor = f"user:{request.user_id}"
+        with self.ports.uow() as uow:
+            team = _team(uow.teams.get(request.team_id), request.team_id)
+            connection, created = self._target(uow, request, team, answer, now)
+            was_authorized = connection.grants[request.channel].ever_authorized
+            gap_start = connection.authorize(
+                request.channel,
+                refresh_token=answer.tokens.refresh_token,
+                scopes=answer.tokens.scopes,
+                account_id=answer.account_id,
+                at=now,
+                access_token=answer.tokens.access_token,
+                access_token_expires_at=now + timedelta(seconds=answer.tokens.expires_in),
+            )
+            if answer.display_name and not connection.display_name:
+                connection.display_name = answer.display_name
+            marketplaces = discover_marketplaces(
+                uow, connection, team, answer.participations, answer.profiles, now
+            )
+            if answer.profiles:
+                offer_profiles(uow, self.ports, connection, team, answer.profiles, now)
+            if created:
+                uow.connections.add(connection)
+            else:
+                uow.connections.update(connection)
+            reconnected = not created and (was_authorized or gap_start is not None)
+            if created:
+                kind, verb = EventKind.CONNECTION_CREATED, "connected"
+            elif reconnected:
+                kind, verb = EventKind.CONNECTION_RECONNECTED, "reconnected"
+            else:
+                kind, verb = EventKind.CHANNEL_AUTHORIZED, "authorized"
+            account = connection.selling_partner_id or connection.ads_account_id
+            record(
+                uow,
+                self.ports,
+                team_id=team.id,
+                kind=kind,
+                actor=actor,
+                summary=f"{request.channel} {verb} for account {account}",
+                connection_id=connection.id,
+                at=now,
+                data={"channel": request.channel, "account_id": answer.account_id},
+            )
+            if gap_start is not None:
+                self._schedule_backfill(uow, connection, marketplaces, gap_start, now)
+            request.complete(connection.id)
+            uow.authorizations.update(request)
+            uow.commit()
+            view = ConnectionView.of(connection, marketplaces, now=now)
+            return CallbackResult(
+                connection=view,
+                next=next_step(connection, marketplaces),
+                return_to=request.return_to,
+                reconnected=reconnected,
+                created=created,
+            )
+
+    def _target(
+        self,
+        uow: UnitOfWork,
+        request: AuthorizationRequest,
+        team: Team,
+        answer: _AmazonAnswer,
+        now: datetime,
+    ) -> tuple[Connection, bool]:
+        """The connection this consent belongs to: the one named at start, else the team's
+        existing connection for the account (connecting again is a reconnect, never a
+        duplicate), else a new one. Another team's live connection is ACCOUNT_IN_USE."""
+        if request.connection_id is not None:
+            connection = uow.connections.get(request.connection_id, for_update=True)
+            if connection is None or connection.team_id != team.id:
+                raise CallbackAccountMissing(
+                    "The connection this authorization was for no longer exists."
+                )
+            connection.check_identity(request.channel, answer.account_id)
+            return connection, False
+        if answer.account_id is None:
+            raise CallbackAccountMissing("Amazon did not say which account was authorized.")
+        existing = uow.connections.find_by_account(request.region, [answer.account_id])
+        for other in existing:
+            if other.team_id != team.id and other.disconnected_at is None:
+                raise AccountInUse(
+                    "This Amazon account is already connected to another team.",
+                    context={"region": str(request.region)},
+                )
+        ours = [c for c in existing if c.team_id == team.id]
+        if ours:
+            ours.sort(key=lambda c: (c.disconnected_at is not None, c.created_at))
+            connection = ours[0]
+            connection.check_identity(request.channel, answer.account_id)
+            return connection, False
+        team.check_room_for_connection(len(uow.connections.list_for_team(team.id)))
+        connection = Connection(
+            id=self.ports.ids.new_id("con"),
+            team_id=team.id,
+            account_type=request.account_type,
+            region=request.region,
+            created_at=now,
+        )
+        return connection, True
+
+    def _schedule_backfill(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        marketplaces: list[Marketplace],
+        gap_start: datetime,
+        now: datetime,
+    ) -> None:
+        """Seed 004: "Any missed data will typically be retrieved through a backfill"."""
+        for marketplace in marketplaces:
+            cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id)
+            if cursor is None:
+                if not marketplace.selected:
+                    continue
+                cursor = SyncCursor(connection.id, marketplace.marketplace_id)
+            cursor.schedule_backfill(gap_start=gap_start, reconnected_at=now)
+            uow.sync_cursors.put(cursor)
+        record(
+            uow,
+            self.ports,
+            team_id=connection.team_id,
+            kind=EventKind.BACKFILL_SCHEDULED,
+            actor="sellerlink",
+            summary=f"Missed data since {gap_start.isoformat()} will be retrieved",
+            connection_id=connection.id,
+            at=now,
+            data={"from": gap_start.isoformat(), "until": now.isoformat()},
+        )
+
+    # failures -------------------------------------------------------------------------
+
+    def _record_failure(self, request: AuthorizationRequest, error: DomainError) -> None:
+        with self.ports.uow() as uow:
+            stored = uow.authorizations.get(request.state) or request
+            self._fail(uow, stored, error)
+            uow.commit()
+
+    def _fail(self, uow: UnitOfWork, request: AuthorizationRequest, error: DomainError) -> None:
+        request.fail(str(error.code), request.connection_id)
+        uow.authorizations.update(request)
+        record(
+            uow,
+            self.ports,
+            team_id=request.team_id,
+            kind=EventKind.AUTHORIZATION_FAILED,
+            actor=f"user:{request.user_id}",
+            summary=f"Authorization of {request.channel} failed: {error.code}",
+            connection_id=request.connection_id,
+            data={"code": error.code, "detail": error.detail},
+        )
+
+
+def _ads_account_id(profiles: Sequence[Profile]) -> str | None:
+    """The advertiser behind the profiles: their most common account id. An agency's
+    profiles span many advertisers, so they name none."""
+    ids = Counter(p.account_id for p in profiles if p.account_id and p.account_type != "agency")
+    return ids.most_common(1)[0][0] if ids else None

@@ -1,0 +1,126 @@
+"""What every use case shares: who is acting, the ports, and the team checks that guard every
+team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import frozen
+
+from application.ports import (
+    AmazonGateway,
+    Clock,
+    IdGenerator,
+    SecretGenerator,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from domain.connection import Connection
+from domain.errors import NotAMember, NoTeam, NotFound
+from domain.events import AuditEvent, EventKind
+from domain.marketplace import Marketplace
+from domain.team import Membership, Permission
+
+SYSTEM_ACTOR = "sellerlink"
+
+
+@frozen
+class Actor:
+    """The person (or process) asking. `team_id` is the team context of the request: the
+    JWT's team claim or the X-Team-Id header for the web API, `--team` for the CLI."""
+
+    user_id: str
+    team_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"user:{self.user_id}"
+
+
+@frozen
+class Ports:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    secrets: SecretGenerator
+    amazon: AmazonGateway
+
+
+def require_team(actor: Actor) -> str:
+    if not actor.team_id:
+        raise NoTeam("This request has no team context: choose a team first.")
+    return actor.team_id
+
+
+def require_member(uow: UnitOfWork, actor: Actor, permission: Permission) -> Membership:
+    team_id = require_team(actor)
+    membership = uow.memberships.get(team_id, actor.user_id)
+    if membership is None:
+        raise NotAMember("You are not a member of this team.", context={"team_id": team_id})
+    membership.require(permission)
+    return membership
+
+
+def team_connection(
+    uow: UnitOfWork,
+    actor: Actor,
+    connection_id: str,
+    permission: Permission,
+    *,
+    for_update: bool = False,
+    include_disconnected: bool = False,
+) -> Connection:
+    """Load a connection of the actor's team. Another team's connection is refused as
+    NOT_A_MEMBER (API.md: 403 for another team's resource), an unknown id as NOT_FOUND."""
+    membership = require_member(uow, actor, permission)
+    connection = uow.connections.get(connection_id, for_update=for_update)
+    if connection is None or (connection.disconnected_at is not None and not include_disconnected):
+        raise NotFound(
+            f"There is no connection {connection_id} in this team.",
+            context={"connection_id": connection_id},
+        )
+    if connection.team_id != membership.team_id:
+        raise NotAMember(
+            "This connection belongs to another team.",
+            context={"connection_id": connection_id},
+        )
+    return connection
+
+
+def connection_marketplace(
+    uow: UnitOfWork, connection: Connection, marketplace_id: str, *, for_update: bool = False
+) -> Marketplace:
+    marketplace = uow.marketplaces.get(connection.id, marketplace_id, for_update=for_update)
+    if marketplace is None:
+        raise NotFound(
+            f"Marketplace {marketplace_id} is not part of this connection.",
+            context={"marketplace_id": marketplace_id},
+        )
+    return marketplace
+
+
+def record(
+    uow: UnitOfWork,
+    ports: Ports,
+    *,
+    team_id: str,
+    kind: EventKind,
+    actor: str,
+    summary: str,
+    connection_id: str | None = None,
+    at: datetime | None = None,
+    data: Mapping[str, object] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        id=ports.ids.new_id("evt"),
+        at=at or ports.clock.now(),
+        team_id=team_id,
+        kind=kind,
+        actor=actor,
+        summary=summary,
+        connection_id=connection_id,
+        data={k: str(v) for k, v in (data or {}).items() if v is not None},
+    )
+    uow.events.append(event)
+    return event

@@ -1,0 +1,103 @@
+"""What Amazon says the account has: advertising profiles and marketplace participations.
+Shared by the callback and by Refresh (seed 002: "Click on the purple Refresh button";
+seed 000: "Refresh account context")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from application.context import Ports, record
+from application.ports import Participation, UnitOfWork
+from domain.connection import Connection
+from domain.events import EventKind
+from domain.grant import Channel
+from domain.marketplace import Marketplace
+from domain.profile import Profile
+from domain.team import Team
+
+
+def discover_marketplaces(
+    uow: UnitOfWork,
+    connection: Connection,
+    team: Team,
+    participations: Sequence[Participation],
+    profiles: Sequence[Profile],
+    now: datetime,
+) -> list[Marketplace]:
+    """SP-API participations are the truth about where the seller sells. Without SP-API (a
+    vendor on Ads only, seed 002) the advertising profiles stand in for them. Marketplaces
+    already in setup keep their progress and history."""
+    existing = {m.marketplace_id: m for m in uow.marketplaces.list_for_connection(connection.id)}
+    offers: list[Participation] = list(participations)
+    if not offers and not connection.grants[Channel.SP_API].ever_authorized:
+        offers = [
+            Participation(
+                marketplace_id=p.marketplace_id,
+                name=f"Amazon {p.country_code}",
+                country_code=p.country_code,
+                currency_code=p.currency_code,
+                participating=True,
+            )
+            for p in profiles
+        ]
+    for offer in offers:
+        covered = team.covers_country(offer.country_code)
+        marketplace = existing.get(offer.marketplace_id)
+        if marketplace is None:
+            marketplace = Marketplace.discovered(
+                connection_id=connection.id,
+                marketplace_id=offer.marketplace_id,
+                country_code=offer.country_code,
+                name=offer.name,
+                participating=offer.participating,
+                covered_by_plan=covered,
+                at=now,
+                retry_limit=team.marketplace_retry_limit,
+            )
+            uow.marketplaces.add(marketplace)
+            existing[marketplace.marketplace_id] = marketplace
+        else:
+            moved = marketplace.rediscover(
+                participating=offer.participating, covered_by_plan=covered, at=now
+            )
+            renamed = bool(participations) and marketplace.name != offer.name
+            marketplace.name = offer.name if renamed else marketplace.name
+            if moved or renamed:
+                uow.marketplaces.update(marketplace)
+    return sorted(existing.values(), key=lambda m: m.country_code)
+
+
+def offer_profiles(
+    uow: UnitOfWork,
+    ports: Ports,
+    connection: Connection,
+    team: Team,
+    profiles: Sequence[Profile],
+    now: datetime,
+) -> None:
+    selectable = [p for p in profiles if team.covers_country(p.country_code)]
+    auto = connection.offer_profiles(list(profiles), selectable)
+    countries = ", ".join(p.country_code for p in profiles)
+    record(
+        uow,
+        ports,
+        team_id=team.id,
+        kind=EventKind.PROFILES_OFFERED,
+        actor="amazon",
+        summary=f"Amazon returned {len(profiles)} advertising profile(s): {countries}",
+        connection_id=connection.id,
+        at=now,
+    )
+    if auto:
+        record(
+            uow,
+            ports,
+            team_id=team.id,
+            kind=EventKind.PROFILE_SELECTED,
+            actor="sellerlink",
+            summary=f"Profile {connection.selected_profile_id} selected automatically "
+            "(the only profile)",
+            connection_id=connection.id,
+            at=now,
+        )

@@ -1,0 +1,107 @@
+"""Listing settings (seed 003) and what they decide for the products a team sends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+
+from attrs import define, frozen
+
+from application.context import Actor, Ports, record, team_connection
+from domain.events import EventKind
+from domain.listing import (
+    DEFAULT_BATCH_WINDOW,
+    ListingDecision,
+    ListingSettings,
+    Money,
+    ProductSnapshot,
+)
+from domain.team import Permission
+
+
+@define
+class GetListingSettings:
+    ports: Ports
+
+    def __call__(self, actor: Actor, connection_id: str) -> ListingSettings:
+        with self.ports.uow() as uow:
+            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
+            return uow.listing_settings.get(connection.id) or ListingSettings(connection.id)
+
+
+@frozen
+class UpdateListingSettingsCommand:
+    actor: Actor
+    connection_id: str
+    inventory_buffer: int
+    inventory_ceiling: int | None
+    minimum_price_amount: Decimal | None
+    minimum_price_currency: str | None
+    pricing_enabled: bool
+    batch_window: timedelta = DEFAULT_BATCH_WINDOW
+
+
+@define
+class UpdateListingSettings:
+    """Seed 003: admins and managers change the settings; they survive reconnects."""
+
+    ports: Ports
+
+    def __call__(self, cmd: UpdateListingSettingsCommand) -> ListingSettings:
+        minimum = None
+        if cmd.minimum_price_amount is not None:
+            minimum = Money(cmd.minimum_price_amount, cmd.minimum_price_currency or "")
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS
+            )
+            before = uow.listing_settings.get(connection.id)
+            settings = ListingSettings(
+                connection_id=connection.id,
+                inventory_buffer=cmd.inventory_buffer,
+                inventory_ceiling=cmd.inventory_ceiling,
+                minimum_price=minimum,
+                pricing_enabled=cmd.pricing_enabled,
+                batch_window=cmd.batch_window,
+            )
+            uow.listing_settings.put(settings)
+            record(
+                uow,
+                self.ports,
+                team_id=connection.team_id,
+                kind=EventKind.LISTING_SETTINGS_CHANGED,
+                actor=cmd.actor.label,
+                summary=_describe_change(before, settings),
+                connection_id=connection.id,
+            )
+            uow.commit()
+            return settings
+
+
+def _describe_change(before: ListingSettings | None, after: ListingSettings) -> str:
+    def show(s: ListingSettings | None) -> str:
+        if s is None:
+            return "defaults"
+        return (
+            f"buffer {s.inventory_buffer}, ceiling {s.inventory_ceiling}, "
+            f"minimum {s.minimum_price or 'none'}, pricing "
+            f"{'on' if s.pricing_enabled else 'off'}"
+        )
+
+    return f"Listing settings: {show(before)} -> {show(after)}"
+
+
+@define
+class PreviewListingDecisions:
+    """What sellerlink would send to Amazon for these products under the current settings."""
+
+    ports: Ports
+
+    def __call__(
+        self, actor: Actor, connection_id: str, products: Sequence[ProductSnapshot]
+    ) -> list[ListingDecision]:
+        with self.ports.uow() as uow:
+            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
+            settings = uow.listing_settings.get(connection.id) or ListingSettings(connection.id)
+        return [settings.decide(p) for p in products]

@@ -1,0 +1,283 @@
+"""Marketplaces: choosing them, their setup, Retry and escalation (seeds 000, 001, 002)."""
+
+from __future__ import annotations
+
+from attrs import define, frozen
+
+from application.context import (
+    SYSTEM_ACTOR,
+    Actor,
+    Ports,
+    connection_marketplace,
+    record,
+    team_connection,
+)
+from application.ports import UnitOfWork
+from application.tokens import GetAccessToken
+from application.views import MarketplaceHistory, MarketplaceView
+from domain.connection import Connection
+from domain.errors import (
+    AmazonUnavailable,
+    NotFound,
+    RateLimited,
+    RetryLimitExceeded,
+    SetupFailed,
+    TokenExpired,
+    TokenRevoked,
+)
+from domain.events import EventKind
+from domain.grant import Channel
+from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
+from domain.sync import SyncCursor
+from domain.team import Permission
+
+
+@define
+class ListMarketplaces:
+    ports: Ports
+
+    def __call__(self, actor: Actor, connection_id: str) -> list[MarketplaceView]:
+        with self.ports.uow() as uow:
+            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
+            marketplaces = uow.marketplaces.list_for_connection(connection.id)
+        return [MarketplaceView.of(m) for m in sorted(marketplaces, key=_order)]
+
+
+def _order(m: Marketplace) -> tuple[bool, str]:
+    return (not m.selectable, m.country_code)
+
+
+@frozen
+class UpdateMarketplaceCommand:
+    actor: Actor
+    connection_id: str
+    marketplace_id: str
+    selected: bool | None = None
+    active: bool | None = None
+
+
+@define
+class UpdateMarketplace:
+    """Select (which starts setup of an available marketplace), deselect, or set the venue
+    Active checkbox of seed 001."""
+
+    ports: Ports
+
+    def __call__(self, cmd: UpdateMarketplaceCommand) -> MarketplaceView:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS
+            )
+            marketplace = connection_marketplace(
+                uow, connection, cmd.marketplace_id, for_update=True
+            )
+            before = marketplace.state
+            if cmd.selected is True:
+                marketplace.select(at=now, actor=cmd.actor.label)
+            elif cmd.selected is False:
+                marketplace.deselect()
+            if cmd.active is not None:
+                marketplace.set_active(cmd.active)
+            uow.marketplaces.update(marketplace)
+            changes = [
+                f"selected={cmd.selected}" if cmd.selected is not None else "",
+                f"active={cmd.active}" if cmd.active is not None else "",
+                f"{before} -> {marketplace.state}" if before is not marketplace.state else "",
+            ]
+            record(
+                uow,
+                self.ports,
+                team_id=connection.team_id,
+                kind=EventKind.MARKETPLACE_CHANGED,
+                actor=cmd.actor.label,
+                summary=f"{marketplace.name}: " + ", ".join(c for c in changes if c),
+                connection_id=connection.id,
+                at=now,
+                data={"marketplace_id": marketplace.marketplace_id},
+            )
+            uow.commit()
+            return MarketplaceView.of(marketplace)
+
+
+@define
+class RetryMarketplace:
+    """Seed 000: Retry moves a failed marketplace back to Setting up; past the retry limit it
+    is escalated to support with its retry history, and the caller is told so."""
+
+    ports: Ports
+
+    def __call__(self, actor: Actor, connection_id: str, marketplace_id: str) -> MarketplaceView:
+        with self.ports.uow() as uow:
+            connection = team_connection(uow, actor, connection_id, Permission.MANAGE_CONNECTIONS)
+            return retry_marketplace(self.ports, uow, connection, marketplace_id, actor.label)
+
+
+def retry_marketplace(
+    ports: Ports, uow: UnitOfWork, connection: Connection, marketplace_id: str, actor: str
+) -> MarketplaceView:
+    """Shared by the team's Retry button and support's CLI: the same rule and limit."""
+    now = ports.clock.now()
+    marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
+    outcome = marketplace.retry(at=now, actor=actor)
+    uow.marketplaces.update(marketplace)
+    if outcome is RetryOutcome.ESCALATED:
+        history = "; ".join(
+            f"{t.at.isoformat()} {t.from_state}->{t.to_state} ({t.reason})"
+            for t in marketplace.retry_history
+        )
+        record(
+            uow,
+            ports,
+            team_id=connection.team_id,
+            kind=EventKind.MARKETPLACE_ESCALATED,
+            actor=actor,
+            summary=f"{marketplace.name} escalated to support after "
+            f"{marketplace.retries_used} retries",
+            connection_id=connection.id,
+            at=now,
+            data={"marketplace_id": marketplace.marketplace_id, "retry_history": history},
+        )
+        uow.commit()
+        raise RetryLimitExceeded(
+            f"{marketplace.name} failed setup {marketplace.retries_used + 1} times and was "
+            "escalated to support.",
+            context={
+                "marketplace_id": marketplace.marketplace_id,
+                "retries_used": marketplace.retries_used,
+                "retry_limit": marketplace.retry_limit,
+                "history": [
+                    {
+                        "at": t.at.isoformat(),
+                        "from_state": str(t.from_state) if t.from_state else None,
+                        "to_state": str(t.to_state),
+                        "reason": t.reason,
+                        "actor": t.actor,
+                    }
+                    for t in marketplace.retry_history
+                ],
+            },
+        )
+    record(
+        uow,
+        ports,
+        team_id=connection.team_id,
+        kind=EventKind.MARKETPLACE_CHANGED,
+        actor=actor,
+        summary=f"{marketplace.name}: retry {marketplace.retries_used} of "
+        f"{marketplace.retry_limit}, back to Setting up",
+        connection_id=connection.id,
+        at=now,
+        data={"marketplace_id": marketplace.marketplace_id},
+    )
+    uow.commit()
+    return MarketplaceView.of(marketplace)
+
+
+@define
+class GetMarketplaceHistory:
+    ports: Ports
+
+    def __call__(self, actor: Actor, connection_id: str, marketplace_id: str) -> MarketplaceHistory:
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, actor, connection_id, Permission.VIEW, include_disconnected=True
+            )
+            marketplace = connection_marketplace(uow, connection, marketplace_id)
+        return history_of(marketplace)
+
+
+def history_of(marketplace: Marketplace) -> MarketplaceHistory:
+    return MarketplaceHistory(
+        marketplace=MarketplaceView.of(marketplace),
+        transitions=tuple(marketplace.history),
+        retry_history=tuple(marketplace.retry_history),
+    )
+
+
+@frozen
+class SetupStep:
+    connection_id: str
+    marketplace_id: str
+    before: MarketplaceState
+    after: MarketplaceState
+
+
+@define
+class AdvanceMarketplaceSetup:
+    """One step of setup for one marketplace (the worker's job): Setting up -> Syncing once
+    Amazon serves the seller's data there, Syncing -> Ready once the first sync is done.
+    Idempotent: a marketplace no longer in setup is left alone. Amazon being unavailable
+    leaves the step for the next pass; only a real setup failure moves it to Failed."""
+
+    ports: Ports
+    get_token: GetAccessToken
+
+    def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
+            before = marketplace.state
+            if before not in IN_SETUP or connection.disconnected_at is not None:
+                return SetupStep(connection_id, marketplace_id, before, before)
+            if before is MarketplaceState.SETTING_UP:
+                try:
+                    self._set_up(uow, connection, marketplace)
+                    marketplace.setup_succeeded(at=now)
+                except SetupFailed as error:
+                    marketplace.fail(at=now, reason=error.detail)
+                except (AmazonUnavailable, RateLimited, TokenRevoked, TokenExpired):
+                    return SetupStep(connection_id, marketplace_id, before, before)
+            else:
+                cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
+                    connection.id, marketplace_id
+                )
+                cursor.advance(now)
+                uow.sync_cursors.put(cursor)
+                marketplace.first_sync_completed(at=now)
+            uow.marketplaces.update(marketplace)
+            record(
+                uow,
+                self.ports,
+                team_id=connection.team_id,
+                kind=EventKind.MARKETPLACE_CHANGED,
+                actor=SYSTEM_ACTOR,
+                summary=f"{marketplace.name}: {before} -> {marketplace.state}"
+                + (f" ({marketplace.last_error})" if marketplace.last_error else ""),
+                connection_id=connection.id,
+                at=now,
+                data={"marketplace_id": marketplace_id},
+            )
+            uow.commit()
+            return SetupStep(connection_id, marketplace_id, before, marketplace.state)
+
+    def _set_up(self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace) -> None:
+        """With SP-API, ask Amazon for the seller's data in that marketplace. A vendor on
+        Ads only (seed 002) has nothing to check on the SP-API side."""
+        if not connection.grants[Channel.SP_API].ever_authorized:
+            return
+        if connection.selling_partner_id is None:
+            raise SetupFailed("The seller id of this connection is unknown.")
+        token = self.get_token.within(uow, connection, Channel.SP_API)
+        self.ports.amazon.set_up_marketplace(
+            connection.region,
+            token.token,
+            connection.selling_partner_id,
+            marketplace.marketplace_id,
+        )
+
+
+@define
+class AdvanceAllSetups:
+    """The reconciler's pass over every marketplace in setup (level-triggered)."""
+
+    ports: Ports
+    step: AdvanceMarketplaceSetup
+
+    def __call__(self) -> list[SetupStep]:
+        with self.ports.uow() as uow:
+            pending = uow.marketplaces.list_in_states(IN_SETUP)
+        return [self.step(m.connection_id, m.marketplace_id) for m in pending]

@@ -1,0 +1,54 @@
+"""Refresh account context: ask Amazon again for profiles and participations, and apply the
+team's current plan (a plan upgrade turns Coming Soon into Available)."""
+
+from __future__ import annotations
+
+from attrs import define
+
+from application.context import Actor, Ports, team_connection
+from application.discovery import discover_marketplaces, offer_profiles
+from application.ports import Participation
+from application.tokens import GetAccessToken
+from application.views import ConnectionView
+from domain.errors import AdvertisingNotEnabled, NotFound
+from domain.grant import Channel
+from domain.profile import Profile
+from domain.team import Permission
+
+
+@define
+class RefreshAccountContext:
+    ports: Ports
+    get_token: GetAccessToken
+
+    def __call__(self, actor: Actor, connection_id: str) -> ConnectionView:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
+            )
+            team = uow.teams.get(connection.team_id)
+            if team is None:
+                raise NotFound("The team of this connection no longer exists.")
+            profiles: list[Profile] = []
+            participations: list[Participation] = []
+            if connection.usable_at(now, Channel.ADS):
+                token = self.get_token.within(uow, connection, Channel.ADS)
+                profiles = self.ports.amazon.list_profiles(connection.region, token.token)
+                if not profiles:
+                    raise AdvertisingNotEnabled(
+                        f"Amazon returned no advertising profile with View and Edit "
+                        f"permission in the {connection.region} region."
+                    )
+                offer_profiles(uow, self.ports, connection, team, profiles, now)
+            if connection.usable_at(now, Channel.SP_API):
+                token = self.get_token.within(uow, connection, Channel.SP_API)
+                participations = self.ports.amazon.marketplace_participations(
+                    connection.region, token.token, connection.selling_partner_id
+                )
+            marketplaces = discover_marketplaces(
+                uow, connection, team, participations, profiles, now
+            )
+            uow.connections.update(connection)
+            uow.commit()
+            return ConnectionView.of(connection, marketplaces, now=now)

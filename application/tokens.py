@@ -1,0 +1,164 @@
+"""Access tokens and the token lifecycle (DESIGN §3.6).
+
+An access token is fetched under the connection's row lock and shared through the database,
+so however many processes need one, Amazon sees one refresh: the second caller finds the
+first one's token after the lock is released. `invalid_grant` is final (the grant is
+revoked and the connection needs a reconnect); Amazon being down or throttling is not.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from attrs import define, frozen
+
+from application.context import SYSTEM_ACTOR, Ports, record
+from application.ports import UnitOfWork
+from domain.connection import Connection
+from domain.errors import (
+    AmazonUnavailable,
+    NotFound,
+    RateLimited,
+    TokenExpired,
+    TokenRevoked,
+)
+from domain.events import EventKind
+from domain.grant import Channel, TokenStatus
+from domain.secret import Secret
+
+# The sweep refreshes tokens this long before they lapse, so callers rarely wait on Amazon.
+REFRESH_AHEAD = timedelta(minutes=5)
+
+
+@frozen
+class UsableToken:
+    token: Secret
+    refreshed: bool
+
+
+@define
+class GetAccessToken:
+    ports: Ports
+
+    def __call__(self, connection_id: str, channel: Channel) -> UsableToken:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            result = self.within(uow, connection, channel)
+            uow.commit()
+        return result
+
+    def within(self, uow: UnitOfWork, connection: Connection, channel: Channel) -> UsableToken:
+        """Use inside a unit of work that already holds the connection's lock. Commits its
+        own outcome only through the caller's commit; a revocation must be committed even
+        though it raises, so the caller's `except` path commits too (see __call__)."""
+        now = self.ports.clock.now()
+        grant = connection.grants[channel]
+        cached = grant.cached_access_token(now)
+        if cached is not None and grant.status_at(now).usable:
+            return UsableToken(cached, refreshed=False)
+        report = grant.status_at(now)
+        if report.status is TokenStatus.EXPIRED:
+            self._lapsed(uow, connection, channel, now, expired=True)
+            raise TokenExpired(f"The {channel} authorization expired; reconnect to continue.")
+        if report.status is TokenStatus.REVOKED:
+            raise TokenRevoked(f"The {channel} authorization was revoked; reconnect.")
+        if grant.refresh_token is None:
+            raise TokenRevoked(f"There is no {channel} authorization to use; connect it first.")
+        try:
+            fresh = self.ports.amazon.refresh_access_token(
+                channel, connection.region, grant.refresh_token
+            )
+        except TokenRevoked:
+            self._lapsed(uow, connection, channel, now, expired=False)
+            raise
+        except (AmazonUnavailable, RateLimited) as error:
+            grant.record_refresh_failure(error_code=str(error.code), at=now)
+            uow.connections.update(connection)
+            record(
+                uow,
+                self.ports,
+                team_id=connection.team_id,
+                kind=EventKind.TOKEN_REFRESH_FAILED,
+                actor=SYSTEM_ACTOR,
+                summary=f"{channel} token refresh failed ({error.code}); will retry",
+                connection_id=connection.id,
+                at=now,
+            )
+            uow.commit()
+            raise
+        grant.record_refresh(
+            access_token=fresh.token,
+            expires_at=now + timedelta(seconds=fresh.expires_in),
+            at=now,
+        )
+        uow.connections.update(connection)
+        return UsableToken(fresh.token, refreshed=True)
+
+    def _lapsed(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        channel: Channel,
+        now: datetime,
+        *,
+        expired: bool,
+    ) -> None:
+        grant = connection.grants[channel]
+        if expired:
+            if connection.unusable_since is not None:
+                return  # already noticed and recorded
+            connection.mark_unusable(grant.expires_at or now)
+            kind, summary = EventKind.TOKEN_EXPIRED, f"{channel} authorization expired"
+        else:
+            grant.revoke(at=now)
+            connection.mark_unusable(now)
+            kind = EventKind.TOKEN_REVOKED
+            summary = f"Amazon refused the {channel} refresh token: reconnect required"
+        uow.connections.update(connection)
+        record(
+            uow,
+            self.ports,
+            team_id=connection.team_id,
+            kind=kind,
+            actor=SYSTEM_ACTOR,
+            summary=summary,
+            connection_id=connection.id,
+            at=now,
+        )
+        uow.commit()
+
+
+@frozen
+class RefreshSweepResult:
+    refreshed: int
+    revoked: int
+    failed: int
+
+
+@define
+class RefreshDueTokens:
+    """The level-triggered sweep: every live grant whose access token lapses within
+    REFRESH_AHEAD is refreshed. Safe to run from many processes at once."""
+
+    ports: Ports
+    get_token: GetAccessToken
+
+    def __call__(self) -> RefreshSweepResult:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            due = uow.connections.with_access_tokens_expiring_before(now + REFRESH_AHEAD)
+        refreshed = revoked = failed = 0
+        for connection in due:
+            for channel, grant in sorted(connection.grants.items()):
+                if not grant.status_at(now).usable:
+                    continue
+                try:
+                    if self.get_token(connection.id, channel).refreshed:
+                        refreshed += 1
+                except (TokenRevoked, TokenExpired):
+                    revoked += 1
+                except (AmazonUnavailable, RateLimited):
+                    failed += 1
+        return RefreshSweepResult(refreshed, revoked, failed)

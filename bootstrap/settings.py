@@ -1,0 +1,90 @@
+"""Settings from `SELLERLINK_*` environment variables (API.md "Running and authenticating").
+
+The embedded default needs none of them: SQLite under the data dir, the Amazon sandbox,
+dev JWTs signed with a key generated into the data dir on first start."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from attrs import field, frozen
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@frozen
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path(".sellerlink")
+    database_url: str | None = None
+    keyring: str | None = None
+    # Amazon: real credentials switch the sandbox off unless `sandbox` says otherwise.
+    sandbox: bool = True
+    sandbox_base_url: str | None = None
+    lwa_client_id: str | None = None
+    lwa_client_secret: str | None = field(default=None, repr=False)
+    spapi_application_id: str | None = None
+    spapi_draft_app: bool = False
+    ads_client_id: str | None = None
+    ads_client_secret: str | None = field(default=None, repr=False)
+    public_base_url: str | None = None
+    # Authentication.
+    jwt_secret: str | None = field(default=None, repr=False)
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwks_url: str | None = None
+    dev_auth: bool = True
+    # Background work.
+    worker_in_process: bool = True
+    worker_interval_seconds: float = 2.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        e = dict(os.environ if env is None else env)
+
+        def get(name: str) -> str | None:
+            value = e.get(f"SELLERLINK_{name}")
+            return value if value not in (None, "") else None
+
+        has_real_amazon = bool(get("LWA_CLIENT_ID") or get("ADS_CLIENT_ID"))
+        has_idp = bool(get("JWKS_URL") or get("JWT_ISSUER"))
+        return cls(
+            host=get("HOST") or "127.0.0.1",
+            port=int(get("PORT") or 8000),
+            data_dir=Path(get("DATA_DIR") or ".sellerlink"),
+            database_url=get("DATABASE_URL"),
+            keyring=get("KEYRING"),
+            sandbox=_flag(get("SANDBOX"), not has_real_amazon),
+            sandbox_base_url=get("SANDBOX_BASE_URL"),
+            lwa_client_id=get("LWA_CLIENT_ID"),
+            lwa_client_secret=get("LWA_CLIENT_SECRET"),
+            spapi_application_id=get("SPAPI_APPLICATION_ID"),
+            spapi_draft_app=_flag(get("SPAPI_DRAFT_APP"), False),
+            ads_client_id=get("ADS_CLIENT_ID"),
+            ads_client_secret=get("ADS_CLIENT_SECRET"),
+            public_base_url=get("PUBLIC_BASE_URL"),
+            jwt_secret=get("JWT_SECRET"),
+            jwt_issuer=get("JWT_ISSUER"),
+            jwt_audience=get("JWT_AUDIENCE"),
+            jwks_url=get("JWKS_URL"),
+            dev_auth=_flag(get("DEV_AUTH"), not has_idp),
+            worker_in_process=_flag(get("WORKER_IN_PROCESS"), True),
+            worker_interval_seconds=float(get("WORKER_INTERVAL_SECONDS") or 2.0),
+            log_level=get("LOG_LEVEL") or "INFO",
+        )
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'sellerlink.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"

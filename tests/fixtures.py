@@ -1,0 +1,46 @@
+"""Fixtures shared by the unit tests and the features: the application built by the same
+container production uses, with memory, a settable clock and the fake Amazon plugged in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.amazon.fake import FakeAmazon
+from application.app import Application
+from bootstrap.container import Container, in_memory_container
+from bootstrap.system import SettableClock
+from tests.world import World
+
+
+@pytest.fixture
+def container() -> Iterator[Container]:
+    container = in_memory_container()
+    yield container
+    container.shutdown_resources()
+    container.reset_singletons()
+
+
+@pytest.fixture
+def app(container: Container) -> Application:
+    return container.application()
+
+
+@pytest.fixture
+def clock(container: Container) -> SettableClock:
+    clock = container.clock()
+    assert isinstance(clock, SettableClock)
+    return clock
+
+
+@pytest.fixture
+def amazon(container: Container) -> FakeAmazon:
+    amazon = container.amazon()
+    assert isinstance(amazon, FakeAmazon)
+    return amazon
+
+
+@pytest.fixture
+def world(app: Application, clock: SettableClock, amazon: FakeAmazon) -> World:
+    return World(app=app, clock=clock, amazon=amazon)
