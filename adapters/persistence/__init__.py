@@ -1,2 +1,44 @@
-"""Durable state: SQLAlchemy repositories and unit of work, migrations, token encryption,
-and the in-memory implementation of the same ports."""
+"""Durable state: SQLAlchemy repositories and unit of work, Alembic migrations, token
+encryption, and the in-memory implementation of the same ports (`memory.py`).
+
+Entry points for bootstrap/ (the only place that wires these):
+
+- `SqlDatabase(url, keyring, *, echo=False, lock_timeout=None)`
+    - `url`: `sqlite:///<path>` (embedded default; `default_sqlite_url(data_dir)` gives
+      `<data_dir>/sellerlink.db`) or `postgresql+psycopg://user:pw@host:port/db`
+      (SELLERLINK_DATABASE_URL).
+    - `.unit_of_work() -> UnitOfWork` (application/ports.py), one transaction each.
+    - `.upgrade(revision="head")`, `.downgrade(revision)`: Alembic, programmatically; the
+      migrations ship inside this package (`sellerlink db upgrade`; the embedded default
+      runs `upgrade()` at start). `.current_revision()`, `.head_revision()`.
+    - `.dispose()` at shutdown.
+- `Keyring`: key id → 32-byte AES-256-GCM key, newest first.
+  `Keyring.parse("k2:<base64url>,k1:<base64url>")` reads the setting (e.g.
+  SELLERLINK_ENCRYPTION_KEYS); `Keyring.generate()` makes a fresh one and
+  `.with_new_key()` prepends a fresh key; `.to_setting()` writes the setting back.
+- `rotate_keys(db, batch_size=500, progress=callback) -> int` (`sellerlink keys rotate`):
+  re-seals every ciphertext under the newest key, online, in batches; `count_stale(db)`
+  says how many are left. `progress` receives `RotationProgress(done, total, column)`.
+- Single-flight token refresh: inside one unit of work,
+  `uow.connections.get(connection_id, for_update=True)` holds a lock on that connection
+  until the unit of work ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the database
+  write lock, BEGIN IMMEDIATE). Re-read the grant's expiry after taking it.
+
+Errors: a lost update raises `domain.errors.ConcurrentUpdate`; a ciphertext that does not
+open raises `crypto.DecryptionFailed` (its message names only the key id). Bound values
+are never shown in SQL logs or exceptions (`hide_parameters`)."""
+
+from adapters.persistence.crypto import DecryptionFailed, Keyring, KeyringError
+from adapters.persistence.database import SqlDatabase, default_sqlite_url
+from adapters.persistence.rotation import RotationProgress, count_stale, rotate_keys
+
+__all__ = [
+    "DecryptionFailed",
+    "Keyring",
+    "KeyringError",
+    "RotationProgress",
+    "SqlDatabase",
+    "count_stale",
+    "default_sqlite_url",
+    "rotate_keys",
+]

@@ -1,0 +1,58 @@
+"""What every SQL repository shares: the unit of work's session and keyring, upserts that
+work on SQLite and PostgreSQL, and chunked `IN` lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from adapters.persistence.crypto import Keyring
+from adapters.persistence.rows import Row, values_of
+
+if TYPE_CHECKING:
+    from adapters.persistence.unit_of_work import SqlUnitOfWork
+
+T = TypeVar("T")
+# Far under SQLite's and PostgreSQL's bound-parameter limits.
+CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SqlRepository:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _session(self) -> Session:
+        return self._uow.session
+
+    @property
+    def _keyring(self) -> Keyring:
+        return self._uow.keyring
+
+    def _insert(self, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        self._uow.prepare_write()
+        table: Any = rows[0].__table__
+        self._session.execute(table.insert(), [values_of(r) for r in rows])
+
+    def _upsert(self, row: Row, key: Sequence[str]) -> None:
+        """INSERT, or UPDATE the row with the same key: one statement, no race between two
+        writers of the same key."""
+        self._uow.prepare_write()
+        table: Table = row.__table__  # type: ignore[assignment]
+        values = values_of(row)
+        changes = {k: v for k, v in values.items() if k not in key}
+        dialect = postgresql if self._uow.dialect == "postgresql" else sqlite
+        statement = dialect.insert(table).values(values)
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+        self._session.execute(statement)

@@ -1,0 +1,159 @@
+"""Connections: the aggregate of a connection row, its grants (one per channel, tokens
+encrypted) and its Ads profiles. Optimistic concurrency on the connection's `version`;
+`get(..., for_update=True)` holds a row lock for the single-flight token refresh
+(DESIGN §8)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select, update
+
+from adapters.persistence.mappers import (
+    connection_child_rows,
+    connection_from_rows,
+    connection_to_row,
+)
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow, values_of
+from domain.connection import Connection, Region
+from domain.errors import ConcurrentUpdate
+
+
+class SqlConnectionRepository(SqlRepository):
+    def add(self, connection: Connection) -> None:
+        grants, profiles = connection_child_rows(connection, self._keyring)
+        self._insert([connection_to_row(connection)])
+        self._insert(grants)
+        self._insert(profiles)
+
+    def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
+        statement = select(ConnectionRow).where(ConnectionRow.id == connection_id)
+        if for_update and self._uow.lock_rows():
+            statement = statement.with_for_update()
+        found = self._load(statement)
+        return found[0] if found else None
+
+    def update(self, connection: Connection) -> None:
+        self._uow.prepare_write()
+        values = values_of(connection_to_row(connection))
+        values.pop("id")
+        values["version"] = connection.version + 1
+        result = self._session.execute(
+            update(ConnectionRow)
+            .where(ConnectionRow.id == connection.id, ConnectionRow.version == connection.version)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(
+                f"Connection {connection.id} was changed by someone else since it was read.",
+                context={"connection_id": connection.id, "version": connection.version},
+            )
+        grants, profiles = connection_child_rows(connection, self._keyring)
+        # The version check above serializes writers of this aggregate, so replacing its
+        # child rows cannot interleave with another writer's.
+        self._session.execute(delete(GrantRow).where(GrantRow.connection_id == connection.id))
+        self._session.execute(delete(ProfileRow).where(ProfileRow.connection_id == connection.id))
+        self._insert(grants)
+        self._insert(profiles)
+        connection.version += 1
+
+    def list_for_team(
+        self, team_id: str, *, include_disconnected: bool = False
+    ) -> list[Connection]:
+        statement = select(ConnectionRow).where(ConnectionRow.team_id == team_id)
+        if not include_disconnected:
+            statement = statement.where(ConnectionRow.disconnected_at.is_(None))
+        return self._load(statement)
+
+    def find_by_account(self, region: Region, account_ids: Iterable[str]) -> list[Connection]:
+        ids = sorted({i for i in account_ids if i})
+        if not ids:
+            return []
+        statement = select(ConnectionRow).where(
+            ConnectionRow.region == str(region),
+            or_(
+                ConnectionRow.selling_partner_id.in_(ids),
+                ConnectionRow.ads_account_id.in_(ids),
+            ),
+        )
+        return self._load(statement)
+
+    def list_all(self, *, include_disconnected: bool = False) -> list[Connection]:
+        statement = select(ConnectionRow)
+        if not include_disconnected:
+            statement = statement.where(ConnectionRow.disconnected_at.is_(None))
+        return self._load(statement)
+
+    def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
+        due = select(GrantRow.connection_id).where(GrantRow.expires_at < before).distinct()
+        return self._load_due(due)
+
+    def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:
+        return self._load_due(access_tokens_due(before))
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _load_due(self, due: Select[Any]) -> list[Connection]:
+        ids = list(self._session.scalars(due))
+        found: list[Connection] = []
+        for chunk in chunks(sorted(set(ids))):
+            found.extend(
+                self._load(
+                    select(ConnectionRow).where(
+                        ConnectionRow.id.in_(chunk), ConnectionRow.disconnected_at.is_(None)
+                    )
+                )
+            )
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def _load(self, statement: Select[Any]) -> list[Connection]:
+        statement = statement.order_by(ConnectionRow.created_at, ConnectionRow.id)
+        rows: Sequence[ConnectionRow] = self._session.scalars(
+            statement.execution_options(populate_existing=True)
+        ).all()
+        if not rows:
+            return []
+        grants: dict[str, list[GrantRow]] = defaultdict(list)
+        profiles: dict[str, list[ProfileRow]] = defaultdict(list)
+        for chunk in chunks([r.id for r in rows]):
+            for grant in self._session.scalars(
+                select(GrantRow)
+                .where(GrantRow.connection_id.in_(chunk))
+                .execution_options(populate_existing=True)
+            ):
+                grants[grant.connection_id].append(grant)
+            for profile in self._session.scalars(
+                select(ProfileRow)
+                .where(ProfileRow.connection_id.in_(chunk))
+                .execution_options(populate_existing=True)
+            ):
+                profiles[profile.connection_id].append(profile)
+        return [connection_from_rows(r, grants[r.id], profiles[r.id], self._keyring) for r in rows]
+
+
+def access_tokens_due(before: datetime) -> Select[Any]:
+    """Ids of connected connections with a refreshable grant whose cached access token is
+    missing or ends before `before`. Written so both back ends answer it from the partial
+    index `ix_grants_access_token_due` (its WHERE clause is repeated here), then join the
+    few due grants to their connections by primary key."""
+    refreshable = (
+        GrantRow.refresh_token_ciphertext.is_not(None),
+        GrantRow.revoked_at.is_(None),
+    )
+    expiring = select(GrantRow.connection_id).where(
+        *refreshable, GrantRow.access_token_expires_at < before
+    )
+    missing = select(GrantRow.connection_id).where(
+        *refreshable, GrantRow.access_token_expires_at.is_(None)
+    )
+    due = expiring.union(missing).subquery()
+    return (
+        select(ConnectionRow.id)
+        .join(due, due.c.connection_id == ConnectionRow.id)
+        .where(ConnectionRow.disconnected_at.is_(None))
+    )

@@ -1,0 +1,119 @@
+"""Marketplaces with their append-only transition history. Optimistic concurrency on the
+marketplace's `version`; history rows are only ever inserted (seed 000's retry history is
+evidence for support, so nothing rewrites it)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select, tuple_, update
+
+from adapters.persistence.mappers import (
+    marketplace_from_rows,
+    marketplace_to_row,
+    transition_to_row,
+)
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import MarketplaceRow, MarketplaceTransitionRow, values_of
+from domain.errors import ConcurrentUpdate
+from domain.marketplace import Marketplace, MarketplaceState
+
+T = MarketplaceTransitionRow
+
+
+class SqlMarketplaceRepository(SqlRepository):
+    def add(self, marketplace: Marketplace) -> None:
+        self._insert([marketplace_to_row(marketplace)])
+        self._insert(
+            [transition_to_row(marketplace, seq, t) for seq, t in enumerate(marketplace.history)]
+        )
+
+    def get(
+        self, connection_id: str, marketplace_id: str, *, for_update: bool = False
+    ) -> Marketplace | None:
+        statement = select(MarketplaceRow).where(
+            MarketplaceRow.connection_id == connection_id,
+            MarketplaceRow.marketplace_id == marketplace_id,
+        )
+        if for_update and self._uow.lock_rows():
+            statement = statement.with_for_update()
+        found = self._load(statement)
+        return found[0] if found else None
+
+    def update(self, marketplace: Marketplace) -> None:
+        self._uow.prepare_write()
+        key = (
+            MarketplaceRow.connection_id == marketplace.connection_id,
+            MarketplaceRow.marketplace_id == marketplace.marketplace_id,
+        )
+        values = values_of(marketplace_to_row(marketplace))
+        values.pop("connection_id")
+        values.pop("marketplace_id")
+        values["version"] = marketplace.version + 1
+        result = self._session.execute(
+            update(MarketplaceRow)
+            .where(*key, MarketplaceRow.version == marketplace.version)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(
+                f"Marketplace {marketplace.marketplace_id} of connection "
+                f"{marketplace.connection_id} was changed by someone else since it was read.",
+                context={
+                    "connection_id": marketplace.connection_id,
+                    "marketplace_id": marketplace.marketplace_id,
+                    "version": marketplace.version,
+                },
+            )
+        stored = (
+            self._session.scalar(
+                select(func.count())
+                .select_from(T)
+                .where(
+                    T.connection_id == marketplace.connection_id,
+                    T.marketplace_id == marketplace.marketplace_id,
+                )
+            )
+            or 0
+        )
+        if len(marketplace.history) < stored:
+            raise ValueError("a marketplace's history is append-only; entries were removed")
+        self._insert(
+            [
+                transition_to_row(marketplace, seq, marketplace.history[seq])
+                for seq in range(stored, len(marketplace.history))
+            ]
+        )
+        marketplace.version += 1
+
+    def list_for_connection(self, connection_id: str) -> list[Marketplace]:
+        return self._load(
+            select(MarketplaceRow).where(MarketplaceRow.connection_id == connection_id)
+        )
+
+    def list_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
+        wanted = sorted({str(s) for s in states})
+        if not wanted:
+            return []
+        return self._load(select(MarketplaceRow).where(MarketplaceRow.state.in_(wanted)))
+
+    def _load(self, statement: Select[Any]) -> list[Marketplace]:
+        statement = statement.order_by(MarketplaceRow.connection_id, MarketplaceRow.marketplace_id)
+        rows: Sequence[MarketplaceRow] = self._session.scalars(
+            statement.execution_options(populate_existing=True)
+        ).all()
+        history: dict[tuple[str, str], list[MarketplaceTransitionRow]] = defaultdict(list)
+        keys = [(r.connection_id, r.marketplace_id) for r in rows]
+        for chunk in chunks(keys, 250):
+            for t in self._session.scalars(
+                select(T)
+                .where(tuple_(T.connection_id, T.marketplace_id).in_(chunk))
+                .execution_options(populate_existing=True)
+            ):
+                history[(t.connection_id, t.marketplace_id)].append(t)
+        return [
+            marketplace_from_rows(r, history[(r.connection_id, r.marketplace_id)]) for r in rows
+        ]

@@ -1,0 +1,84 @@
+"""Teams (optimistic concurrency on `version`) and memberships."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+
+from adapters.persistence.mappers import (
+    membership_from_row,
+    membership_to_row,
+    team_from_row,
+    team_to_row,
+)
+from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.rows import MembershipRow, TeamRow, values_of
+from domain.errors import ConcurrentUpdate
+from domain.team import Membership, Team
+
+
+class SqlTeamRepository(SqlRepository):
+    def add(self, team: Team) -> None:
+        self._insert([team_to_row(team)])
+
+    def get(self, team_id: str) -> Team | None:
+        row = self._session.scalars(
+            select(TeamRow).where(TeamRow.id == team_id).execution_options(populate_existing=True)
+        ).one_or_none()
+        return team_from_row(row) if row is not None else None
+
+    def update(self, team: Team) -> None:
+        self._uow.prepare_write()
+        values = values_of(team_to_row(team))
+        values.pop("id")
+        values["version"] = team.version + 1
+        result = self._session.execute(
+            update(TeamRow)
+            .where(TeamRow.id == team.id, TeamRow.version == team.version)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(
+                f"Team {team.id} was changed by someone else since it was read.",
+                context={"team_id": team.id, "version": team.version},
+            )
+        team.version += 1
+
+
+class SqlMembershipRepository(SqlRepository):
+    def get(self, team_id: str, user_id: str) -> Membership | None:
+        row = self._session.scalars(
+            select(MembershipRow)
+            .where(MembershipRow.team_id == team_id, MembershipRow.user_id == user_id)
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        return membership_from_row(row) if row is not None else None
+
+    def list_for_team(self, team_id: str) -> list[Membership]:
+        rows = self._session.scalars(
+            select(MembershipRow)
+            .where(MembershipRow.team_id == team_id)
+            .order_by(MembershipRow.joined_at, MembershipRow.user_id)
+            .execution_options(populate_existing=True)
+        )
+        return [membership_from_row(r) for r in rows]
+
+    def list_for_user(self, user_id: str) -> list[Membership]:
+        rows = self._session.scalars(
+            select(MembershipRow)
+            .where(MembershipRow.user_id == user_id)
+            .order_by(MembershipRow.joined_at, MembershipRow.team_id)
+            .execution_options(populate_existing=True)
+        )
+        return [membership_from_row(r) for r in rows]
+
+    def put(self, membership: Membership) -> None:
+        self._upsert(membership_to_row(membership), key=("team_id", "user_id"))
+
+    def remove(self, team_id: str, user_id: str) -> None:
+        self._uow.prepare_write()
+        self._session.execute(
+            delete(MembershipRow).where(
+                MembershipRow.team_id == team_id, MembershipRow.user_id == user_id
+            )
+        )

@@ -1,0 +1,274 @@
+"""SQLAlchemy row classes: the shape of sellerlink's tables, kept apart from the attrs domain
+classes (DESIGN §7, STYLE "Persistence"). `mappers.py` converts both ways; nothing else
+reads a row.
+
+The schema is made only by the Alembic migrations in `migrations/versions`; a test holds
+these classes and the migrations to the same schema.
+
+Indexes exist for the sweeps DESIGN §8 runs from the database: connections by team, grants
+by authorization expiry, grants by access-token expiry (partial: only grants that can be
+refreshed), marketplaces by state, authorization requests by expiry.
+
+Foreign keys are DEFERRABLE INITIALLY DEFERRED, checked at commit, so a use case may add
+the parts of an aggregate in any order within one unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from adapters.persistence.types import UtcDateTime
+
+# Deterministic constraint names on every back end, so migrations can drop what they made.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(128)
+KEY_ID = String(32)
+# The grants the refresh sweep can act on; the partial index and the sweep's query share it.
+_REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
+
+
+def _fk(target: str) -> ForeignKey:
+    return ForeignKey(target, ondelete="CASCADE", deferrable=True, initially="DEFERRED")
+
+
+class Row(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON()}
+
+
+class TeamRow(Row):
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[str] = mapped_column(String(16))
+    max_connections: Mapped[int | None] = mapped_column(Integer)
+    marketplace_retry_limit: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class MembershipRow(Row):
+    __tablename__ = "memberships"
+    __table_args__ = (Index("ix_memberships_user_id", "user_id"),)
+
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    joined_at: Mapped[datetime]
+
+
+class ConnectionRow(Row):
+    __tablename__ = "connections"
+    __table_args__ = (
+        Index("ix_connections_team_id", "team_id"),
+        Index("ix_connections_region_selling_partner_id", "region", "selling_partner_id"),
+        Index("ix_connections_region_ads_account_id", "region", "ads_account_id"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    account_type: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(4))
+    created_at: Mapped[datetime]
+    display_name: Mapped[str] = mapped_column(String(200))
+    selling_partner_id: Mapped[str | None] = mapped_column(ID)
+    ads_account_id: Mapped[str | None] = mapped_column(ID)
+    # Sorted channel names joined by commas, e.g. "ads,sp_api".
+    required_channels: Mapped[str] = mapped_column(String(64))
+    selected_profile_id: Mapped[str | None] = mapped_column(ID)
+    profile_auto_selected: Mapped[bool] = mapped_column(Boolean)
+    disconnected_at: Mapped[datetime | None]
+    unusable_since: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class GrantRow(Row):
+    """One channel's authorization. Tokens are stored only as AES-256-GCM ciphertexts with
+    the id of the key that sealed them (`crypto.py`)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        Index("ix_grants_expires_at", "expires_at"),
+        # The refresh sweep: grants that can be refreshed, by access-token expiry.
+        Index(
+            "ix_grants_access_token_due",
+            "access_token_expires_at",
+            postgresql_where=text(_REFRESHABLE),
+            sqlite_where=text(_REFRESHABLE),
+        ),
+    )
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    refresh_token_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    refresh_token_key_id: Mapped[str | None] = mapped_column(KEY_ID)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    authorized_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    account_id: Mapped[str | None] = mapped_column(ID)
+    access_token_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    access_token_key_id: Mapped[str | None] = mapped_column(KEY_ID)
+    access_token_expires_at: Mapped[datetime | None]
+    last_refresh_at: Mapped[datetime | None]
+    last_refresh_error: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProfileRow(Row):
+    __tablename__ = "profiles"
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    # The order Amazon returned them in.
+    position: Mapped[int] = mapped_column(Integer)
+    country_code: Mapped[str] = mapped_column(String(8))
+    currency_code: Mapped[str] = mapped_column(String(8))
+    marketplace_id: Mapped[str] = mapped_column(String(32))
+    account_type: Mapped[str] = mapped_column(String(16))
+    account_name: Mapped[str] = mapped_column(Text)
+    account_id: Mapped[str] = mapped_column(ID)
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class MarketplaceRow(Row):
+    __tablename__ = "marketplaces"
+    __table_args__ = (Index("ix_marketplaces_state", "state"),)
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(32))
+    retry_limit: Mapped[int] = mapped_column(Integer)
+    selected: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    retries_used: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class MarketplaceTransitionRow(Row):
+    """Append-only: a marketplace's history (seed 000's retry history). `seq` is the
+    transition's position in the history."""
+
+    __tablename__ = "marketplace_transitions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["connection_id", "marketplace_id"],
+            ["marketplaces.connection_id", "marketplaces.marketplace_id"],
+            ondelete="CASCADE",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
+    )
+
+    connection_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class AuthorizationRequestRow(Row):
+    __tablename__ = "authorization_requests"
+    __table_args__ = (Index("ix_authorization_requests_expires_at", "expires_at"),)
+
+    state: Mapped[str] = mapped_column(String(256), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    user_id: Mapped[str] = mapped_column(ID)
+    channel: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(4))
+    account_type: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    marketplace_id: Mapped[str | None] = mapped_column(String(32))
+    return_to: Mapped[str | None] = mapped_column(Text)
+    connection_id: Mapped[str | None] = mapped_column(ID)
+    code_verifier_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    code_verifier_key_id: Mapped[str | None] = mapped_column(KEY_ID)
+    consumed_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    result_connection_id: Mapped[str | None] = mapped_column(ID)
+
+
+class ListingSettingsRow(Row):
+    __tablename__ = "listing_settings"
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    inventory_buffer: Mapped[int] = mapped_column(Integer)
+    inventory_ceiling: Mapped[int | None] = mapped_column(Integer)
+    # Decimal kept as its exact text: no float rounding on SQLite.
+    minimum_price_amount: Mapped[str | None] = mapped_column(String(40))
+    minimum_price_currency: Mapped[str | None] = mapped_column(String(3))
+    pricing_enabled: Mapped[bool] = mapped_column(Boolean)
+    batch_window_microseconds: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditEventRow(Row):
+    """Append-only. `seq` orders events recorded at the same instant."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_team_id_at", "team_id", "at"),
+        Index("ix_audit_events_connection_id_at", "connection_id", "at"),
+        Index("ix_audit_events_at", "at"),
+    )
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    id: Mapped[str] = mapped_column(ID, unique=True)
+    at: Mapped[datetime]
+    team_id: Mapped[str] = mapped_column(ID)
+    connection_id: Mapped[str | None] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SyncCursorRow(Row):
+    __tablename__ = "sync_cursors"
+    __table_args__ = (Index("ix_sync_cursors_backfill_from", "backfill_from"),)
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    synced_until: Mapped[datetime | None]
+    backfill_from: Mapped[datetime | None]
+    backfill_until: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+
+
+def values_of(row: Row) -> dict[str, Any]:
+    """A row's column values by column name, for Core INSERT and UPDATE statements (the
+    repositories write with Core so the session's identity map never holds stale rows)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}

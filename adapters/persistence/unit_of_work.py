@@ -1,0 +1,117 @@
+"""The SQL unit of work: one session, one transaction, the repositories sharing it.
+
+Leaving the `with` block without `commit()` rolls back (application/ports.py).
+
+Locking, per back end:
+- PostgreSQL runs READ COMMITTED; `get(..., for_update=True)` is `SELECT ... FOR UPDATE`,
+  held until the unit of work ends.
+- SQLite has one database-wide write lock. The first write of a unit of work (and any
+  `for_update` read) takes it with `BEGIN IMMEDIATE`; if the unit of work had only read
+  so far, that read-only transaction is ended first (nothing is lost: nothing was
+  written). Reads made before the lock may be older than the lock, exactly as under
+  PostgreSQL's READ COMMITTED; the version columns turn a decision made on a stale read
+  into ConcurrentUpdate, never into a silent lost update."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from adapters.persistence.crypto import Keyring
+from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
+from adapters.persistence.repositories.connections import SqlConnectionRepository
+from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
+from adapters.persistence.repositories.records import (
+    SqlEventLog,
+    SqlListingSettingsRepository,
+    SqlSyncCursorRepository,
+)
+from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
+
+# Execution option read by the SQLite engine's "begin" hook (database.py).
+SQLITE_BEGIN_OPTION = "sellerlink_sqlite_begin"
+
+
+class SqlUnitOfWork:
+    teams: SqlTeamRepository
+    memberships: SqlMembershipRepository
+    connections: SqlConnectionRepository
+    marketplaces: SqlMarketplaceRepository
+    authorizations: SqlAuthorizationRequestRepository
+    listing_settings: SqlListingSettingsRepository
+    events: SqlEventLog
+    sync_cursors: SqlSyncCursorRepository
+
+    def __init__(self, engine: Engine, keyring: Keyring) -> None:
+        self._engine = engine
+        self.keyring = keyring
+        self._session: Session | None = None
+        self._write_locked = False
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already in use; make a new one")
+        self._session = Session(self._engine, autoflush=False, expire_on_commit=False)
+        self._write_locked = False
+        self.teams = SqlTeamRepository(self)
+        self.memberships = SqlMembershipRepository(self)
+        self.connections = SqlConnectionRepository(self)
+        self.marketplaces = SqlMarketplaceRepository(self)
+        self.authorizations = SqlAuthorizationRequestRepository(self)
+        self.listing_settings = SqlListingSettingsRepository(self)
+        self.events = SqlEventLog(self)
+        self.sync_cursors = SqlSyncCursorRepository(self)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside a `with` block")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._write_locked = False
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._write_locked = False
+
+    def prepare_write(self) -> None:
+        """Called by every repository before it writes (see the module docstring)."""
+        if self._write_locked or self.dialect != "sqlite":
+            return
+        session = self.session
+        if session.in_transaction():
+            session.rollback()
+        session.connection(execution_options={SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        self._write_locked = True
+
+    def lock_rows(self) -> bool:
+        """Before a `for_update` read: True when the SELECT itself must say FOR UPDATE
+        (PostgreSQL); on SQLite the database write lock is taken instead."""
+        if self.dialect == "sqlite":
+            self.prepare_write()
+            return False
+        return True
