@@ -1,0 +1,18 @@
+"""The Amazon sandbox: an honest emulation of Login with Amazon, the Ads API and the Selling
+Partner API (issue 4). See `adapters.amazon` for the entry points."""
+
+from adapters.amazon.sandbox.app import SANDBOX_PATH, create_sandbox_app, create_sandbox_router
+from adapters.amazon.sandbox.clock import SandboxClock
+from adapters.amazon.sandbox.scenarios import SCENARIOS, Scenario
+from adapters.amazon.sandbox.state import Fault, Sandbox
+
+__all__ = [
+    "SANDBOX_PATH",
+    "SCENARIOS",
+    "Fault",
+    "Sandbox",
+    "SandboxClock",
+    "Scenario",
+    "create_sandbox_app",
+    "create_sandbox_router",
+]
