@@ -11,9 +11,10 @@ from attrs import define, frozen
 
 from application.context import Ports
 from application.marketplaces import history_of, retry_marketplace
+from application.ports import UnitOfWork
 from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
 from domain.connection import Connection, Health
-from domain.errors import NotFound
+from domain.errors import NotAMember, NotFound
 from domain.events import AuditEvent
 from domain.grant import Channel, TokenStatus
 
@@ -28,6 +29,7 @@ class ForecastItem:
     status: TokenStatus
     status_text: str
     expires_at: datetime | None
+    team_name: str = ""
 
 
 @define
@@ -39,6 +41,8 @@ class SupportQueries:
     ) -> list[ConnectionView]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
+            if team_id:
+                self._team(uow, team_id)
             found = (
                 uow.connections.list_for_team(team_id, include_disconnected=True)
                 if team_id
@@ -51,29 +55,38 @@ class SupportQueries:
         views.sort(key=lambda v: (v.team_id, v.created_at))
         return [v for v in views if health is None or v.health is health]
 
-    def connection(self, connection_id: str) -> tuple[ConnectionView, list[MarketplaceView]]:
+    def connection(
+        self, connection_id: str, *, team_id: str | None = None
+    ) -> tuple[ConnectionView, list[MarketplaceView]]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            connection = self._connection(uow.connections.get(connection_id), connection_id)
+            connection = self._scoped(uow, connection_id, team_id)
             marketplaces = uow.marketplaces.list_for_connection(connection.id)
         return (
             ConnectionView.of(connection, marketplaces, now=now),
             [MarketplaceView.of(m) for m in sorted(marketplaces, key=lambda m: m.country_code)],
         )
 
-    def marketplace_history(self, connection_id: str, marketplace_id: str) -> MarketplaceHistory:
+    def marketplace_history(
+        self, connection_id: str, marketplace_id: str, *, team_id: str | None = None
+    ) -> MarketplaceHistory:
         with self.ports.uow() as uow:
-            self._connection(uow.connections.get(connection_id), connection_id)
+            self._scoped(uow, connection_id, team_id)
             marketplace = uow.marketplaces.get(connection_id, marketplace_id)
             if marketplace is None:
                 raise NotFound(f"Marketplace {marketplace_id} is not part of {connection_id}.")
         return history_of(marketplace)
 
     def retry_marketplace(
-        self, connection_id: str, marketplace_id: str, *, operator: str
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        *,
+        operator: str,
+        team_id: str | None = None,
     ) -> MarketplaceView:
         with self.ports.uow() as uow:
-            connection = self._connection(uow.connections.get(connection_id), connection_id)
+            connection = self._scoped(uow, connection_id, team_id)
             return retry_marketplace(
                 self.ports, uow, connection, marketplace_id, f"support:{operator}"
             )
@@ -85,9 +98,10 @@ class SupportQueries:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 200,
+        team_id: str | None = None,
     ) -> list[AuditEvent]:
         with self.ports.uow() as uow:
-            connection = self._connection(uow.connections.get(connection_id), connection_id)
+            connection = self._scoped(uow, connection_id, team_id)
             return uow.events.list(
                 team_id=connection.team_id,
                 connection_id=connection.id,
@@ -96,13 +110,25 @@ class SupportQueries:
                 limit=limit,
             )
 
-    def token_forecast(self, days: int = 30) -> dict[str, list[ForecastItem]]:
+    def token_forecast(
+        self, days: int = 30, *, team_id: str | None = None
+    ) -> dict[str, list[ForecastItem]]:
         """Grants that expire or need re-authorization within `days`, by team: whom support
         should warn (seed 002's yearly Developer Access Confirmation)."""
         now = self.ports.clock.now()
         horizon = now + timedelta(days=days)
         with self.ports.uow() as uow:
-            connections = uow.connections.with_grants_expiring_before(horizon)
+            if team_id:
+                self._team(uow, team_id)
+            connections = [
+                c
+                for c in uow.connections.with_grants_expiring_before(horizon)
+                if team_id is None or c.team_id == team_id
+            ]
+            team_names: dict[str, str] = {}
+            for team_id_ in {c.team_id for c in connections}:
+                team = uow.teams.get(team_id_)
+                team_names[team_id_] = team.name if team else ""
         grouped: dict[str, list[ForecastItem]] = defaultdict(list)
         for connection in connections:
             for channel, grant in sorted(connection.grants.items()):
@@ -121,14 +147,36 @@ class SupportQueries:
                         status=report.status,
                         status_text=report.text,
                         expires_at=grant.expires_at,
+                        team_name=team_names.get(connection.team_id, ""),
                     )
                 )
         for items in grouped.values():
             items.sort(key=lambda i: (i.expires_at or now, i.connection_id))
         return dict(sorted(grouped.items()))
 
+    def _scoped(self, uow: UnitOfWork, connection_id: str, team_id: str | None) -> Connection:
+        """Support works across teams; naming a team (the CLI's `--team`) guards against
+        acting on a connection of another customer than the one on the ticket."""
+        if team_id:
+            self._team(uow, team_id)
+        connection = self._connection(uow.connections.get(connection_id), connection_id)
+        if team_id and connection.team_id != team_id:
+            raise NotAMember(
+                f"Connection {connection_id} belongs to another team, not {team_id}.",
+                context={"connection_id": connection_id, "team_id": team_id},
+            )
+        return connection
+
+    @staticmethod
+    def _team(uow: UnitOfWork, team_id: str) -> None:
+        if uow.teams.get(team_id) is None:
+            raise NotFound(f"There is no team {team_id}.", context={"team_id": team_id})
+
     @staticmethod
     def _connection(connection: Connection | None, connection_id: str) -> Connection:
         if connection is None:
-            raise NotFound(f"There is no connection {connection_id}.")
+            raise NotFound(
+                f"There is no connection {connection_id}.",
+                context={"connection_id": connection_id},
+            )
         return connection
