@@ -271,4 +271,8 @@ class SyncCursorRow(Row):
 def values_of(row: Row) -> dict[str, Any]:
     """A row's column values by column name, for Core INSERT and UPDATE statements (the
     repositories write with Core so the session's identity map never holds stale rows)."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    values = {column.key: getattr(row, column.key) for column in row.__table__.columns}
+    for column in row.__table__.primary_key.columns:
+        if column.autoincrement is True and values[column.key] is None:
+            del values[column.key]  # the database numbers it
+    return values

@@ -90,7 +90,13 @@ class SqlConnectionRepository(SqlRepository):
         return self._load(statement)
 
     def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
-        due = select(GrantRow.connection_id).where(GrantRow.expires_at < before).distinct()
+        """Grants that still hold a refresh token and whose authorization ends before
+        `before`, found through `ix_grants_expires_at`."""
+        due = (
+            select(GrantRow.connection_id)
+            .where(GrantRow.expires_at < before, GrantRow.refresh_token_ciphertext.is_not(None))
+            .distinct()
+        )
         return self._load_due(due)
 
     def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:

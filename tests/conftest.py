@@ -1,0 +1,3 @@
+"""Test-suite plugins: the session-wide PostgreSQL server (`tests/postgres.py`)."""
+
+pytest_plugins = ["tests.postgres"]

@@ -1,0 +1,321 @@
+"""A throwaway PostgreSQL server for the test session (a pytest plugin), also usable from
+scripts (`benchmarks/sweep.py`) through `running_postgres()`.
+
+How it gets a server (issue 5; STACK.md "PostgreSQL for tests"):
+1. SELLERLINK_TEST_POSTGRES_URL, if set, names an existing server
+   (`postgresql+psycopg://user:pw@127.0.0.1:5432/postgres`); nothing is started.
+2. Otherwise Debian's server binaries (/usr/lib/postgresql/<version>/bin). Missing ones
+   are installed with `apt-get update && apt-get install -y postgresql` (when running as
+   root, bounded by SELLERLINK_TEST_POSTGRES_INSTALL_TIMEOUT seconds, default 240; set
+   SELLERLINK_TEST_POSTGRES_INSTALL=0 to never install).
+3. `initdb` runs as the `postgres` user (it refuses root) in a temporary directory; the
+   server listens on a free port on 127.0.0.1 only, with durability switched off (a test
+   database needs no fsync), and is stopped and deleted at the end of the session.
+
+If no server can be had, tests that need one fail in CI (CI=true) and are skipped
+elsewhere, and either way the run ends with a banner saying PostgreSQL tests did not run.
+
+Fixtures: `postgres_url` (session: the server's maintenance database) and
+`postgres_module_url` (a fresh database for the requesting test module, dropped after it).
+Helpers: `create_database(postgres_url)` and `drop_database(postgres_url, url)`.
+Mark tests that need the server with `@pytest.mark.postgres`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+URL_VARIABLE = "SELLERLINK_TEST_POSTGRES_URL"
+INSTALL_VARIABLE = "SELLERLINK_TEST_POSTGRES_INSTALL"
+INSTALL_TIMEOUT_VARIABLE = "SELLERLINK_TEST_POSTGRES_INSTALL_TIMEOUT"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server could be found, installed or started; the message says why."""
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+# -- finding and installing the binaries ---------------------------------------------------
+
+
+def find_bin_dir() -> Path | None:
+    """The newest Debian PostgreSQL server binaries, or pg_config's, or None."""
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: [int(x) for x in re.findall(r"\d+", p.parent.parent.name)] or [0],
+        reverse=True,
+    )
+    for initdb in candidates:
+        if (initdb.parent / "postgres").exists():
+            return initdb.parent
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        result = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        )
+        bindir = Path(result.stdout.strip())
+        if (bindir / "initdb").exists() and (bindir / "postgres").exists():
+            return bindir
+    return None
+
+
+def install_postgres() -> None:
+    """`apt-get update && apt-get install -y postgresql`, bounded in time."""
+    if os.environ.get(INSTALL_VARIABLE, "1") == "0":
+        raise PostgresUnavailable(f"binaries missing and {INSTALL_VARIABLE}=0")
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise PostgresUnavailable(
+            "PostgreSQL server binaries are missing and cannot be installed here "
+            "(needs root and apt-get): install Debian's `postgresql` package"
+        )
+    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "240"))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
+    ):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise PostgresUnavailable("installing PostgreSQL ran out of time")
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=remaining, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise PostgresUnavailable(f"`{' '.join(command)}` ran out of time") from None
+        if result.returncode != 0:
+            raise PostgresUnavailable(
+                f"`{' '.join(command)}` failed ({result.returncode}): {result.stderr[-800:]}"
+            )
+
+
+# -- running a server ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _give_to_postgres(path: Path) -> None:
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(path, user.pw_uid, user.pw_gid)
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    import psycopg
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    deadline = time.monotonic() + START_TIMEOUT
+    last_error = ""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise PostgresUnavailable(f"postgres exited with {process.returncode}: {_tail(log)}")
+        try:
+            with psycopg.connect(conninfo, connect_timeout=2):
+                return
+        except psycopg.OperationalError as error:
+            last_error = str(error)
+        time.sleep(0.05)
+    raise PostgresUnavailable(f"postgres did not accept connections: {last_error} {_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    try:
+        return log.read_text(errors="replace")[-1500:]
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[str]:
+    """Yields the SQLAlchemy URL of a PostgreSQL server's maintenance database: the one in
+    SELLERLINK_TEST_POSTGRES_URL, or a fresh one started here and stopped on exit. Raises
+    PostgresUnavailable when there is none."""
+    existing = os.environ.get(URL_VARIABLE)
+    if existing:
+        yield existing
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        install_postgres()
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            raise PostgresUnavailable("apt-get installed postgresql but no initdb was found")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            raise PostgresUnavailable("there is no `postgres` user to run initdb as") from None
+    root = Path(tempfile.mkdtemp(prefix="sellerlink-pg-"))
+    root.chmod(0o755)
+    data = root / "data"
+    log = root / "postgres.log"
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        _give_to_postgres(root)
+        init = subprocess.run(
+            _as_postgres(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if init.returncode != 0:
+            raise PostgresUnavailable(f"initdb failed: {init.stderr[-1500:]}")
+        port = free_port()
+        with open(log, "wb") as log_file:
+            _give_to_postgres(log)
+            process = subprocess.Popen(
+                _as_postgres(
+                    [
+                        str(bin_dir / "postgres"),
+                        "-D",
+                        str(data),
+                        "-p",
+                        str(port),
+                        "-k",
+                        str(root),
+                        "-h",
+                        "127.0.0.1",
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off",
+                        "-c",
+                        "full_page_writes=off",
+                        "-c",
+                        "max_connections=200",
+                    ]
+                ),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        _wait_until_ready(url, process, log)
+        yield url
+    finally:
+        if process is not None and process.poll() is None:
+            # SIGINT is PostgreSQL's "fast shutdown"; runuser passes it on.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=STOP_TIMEOUT)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# -- databases -----------------------------------------------------------------------------
+
+
+def _autocommit_connection(postgres_url: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    conninfo = (
+        make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    return psycopg.connect(conninfo, autocommit=True)
+
+
+def create_database(postgres_url: str, prefix: str = "test") -> str:
+    """A new empty database on the server; returns its SQLAlchemy URL."""
+    name = f"{re.sub(r'[^a-z0-9_]', '_', prefix.lower())[:40]}_{secrets.token_hex(4)}"
+    with _autocommit_connection(postgres_url) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(postgres_url: str, database_url: str) -> None:
+    name = make_url(database_url).database
+    with _autocommit_connection(postgres_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- pytest plugin -------------------------------------------------------------------------
+
+_NOT_RUN: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The session's PostgreSQL server (maintenance database URL)."""
+    try:
+        server = running_postgres()
+        url = server.__enter__()
+    except PostgresUnavailable as error:
+        message = f"PostgreSQL tests cannot run: {error}"
+        _NOT_RUN.append(message)
+        if in_ci():
+            pytest.fail(f"{message} (CI=true: this is a failure, not a skip)", pytrace=False)
+        pytest.skip(message)
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def postgres_module_url(postgres_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty database for one test module, dropped after it."""
+    url = create_database(postgres_url, prefix=request.module.__name__.rsplit(".", 1)[-1])
+    try:
+        yield url
+    finally:
+        drop_database(postgres_url, url)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _NOT_RUN:
+        return
+    terminalreporter.write_sep("!", "POSTGRESQL TESTS DID NOT RUN", red=True, bold=True)
+    terminalreporter.write_line(_NOT_RUN[0], red=True, bold=True)
+    terminalreporter.write_line(
+        "Every @pytest.mark.postgres test was skipped"
+        + (" and failed the run (CI=true)." if in_ci() else "; in CI this fails the run."),
+        red=True,
+        bold=True,
+    )
