@@ -29,10 +29,14 @@ def test_leaving_a_unit_of_work_without_commit_keeps_nothing(database: Any) -> N
 
 
 def test_a_failed_use_case_leaves_nothing_half_written(database: Any) -> None:
-    with pytest.raises(RuntimeError), database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.memberships.put(membership("team_1", "user_1"))
-        raise RuntimeError("the use case failed")
+    def failing_use_case() -> None:
+        with database.unit_of_work() as uow:
+            uow.teams.add(team())
+            uow.memberships.put(membership("team_1", "user_1"))
+            raise RuntimeError("the use case failed")
+
+    with pytest.raises(RuntimeError):
+        failing_use_case()
     with database.unit_of_work() as uow:
         assert uow.teams.get("team_1") is None
         assert uow.memberships.list_for_team("team_1") == []
