@@ -4,6 +4,7 @@ Partner API (issue 4). See `adapters.amazon` for the entry points."""
 from adapters.amazon.sandbox.app import SANDBOX_PATH, create_sandbox_app, create_sandbox_router
 from adapters.amazon.sandbox.clock import SandboxClock
 from adapters.amazon.sandbox.scenarios import SCENARIOS, Scenario
+from adapters.amazon.sandbox.serve import SandboxServer, run_sandbox
 from adapters.amazon.sandbox.state import Fault, Sandbox
 
 __all__ = [
@@ -12,7 +13,9 @@ __all__ = [
     "Fault",
     "Sandbox",
     "SandboxClock",
+    "SandboxServer",
     "Scenario",
     "create_sandbox_app",
     "create_sandbox_router",
+    "run_sandbox",
 ]

@@ -301,7 +301,9 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         return await answer(request, "sp_api", produce)
 
     @get("/listings/2021-08-01/items/{seller_id:str}", include_in_schema=False)
-    async def search_listings(request: Request[Any, Any, Any], seller_id: str) -> Response[Any]:
+    async def search_listings(request: Request[Any, Any, Any]) -> Response[Any]:
+        seller_id = str(request.path_params["seller_id"])
+
         async def produce(_: dict[str, str]) -> Reply:
             return sandbox.search_listings(
                 request.headers.get("x-amz-access-token"),
@@ -312,9 +314,9 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         return await answer(request, "sp_api", produce)
 
     @patch("/listings/2021-08-01/items/{seller_id:str}/{sku:str}", include_in_schema=False)
-    async def patch_listing(
-        request: Request[Any, Any, Any], seller_id: str, sku: str
-    ) -> Response[Any]:
+    async def patch_listing(request: Request[Any, Any, Any]) -> Response[Any]:
+        seller_id = str(request.path_params["seller_id"])
+        sku = str(request.path_params["sku"])
         body = await request.body()
 
         async def produce(_: dict[str, str]) -> Reply:

@@ -1,0 +1,90 @@
+"""Amazon Ads API: `GET /v2/profiles` (AMAZON.md "Amazon Ads API").
+
+The port returns the list as Amazon gave it, even empty; the use case decides that an empty
+list is ADVERTISING_NOT_ENABLED for the region (issue 4, lead's note).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.amazon import regions
+from adapters.amazon.settings import AmazonSettings, HostFamily
+from adapters.amazon.transport import Call, Transport
+from domain.connection import Region
+from domain.errors import AmazonUnavailable, InternalError, TokenRevoked
+from domain.profile import AdsAccountType, Profile
+from domain.secret import Secret
+
+PROFILES_PATH = "/v2/profiles"
+_ACCOUNT_TYPES = {t.value: t for t in AdsAccountType}
+
+
+class AdsClient:
+    def __init__(self, settings: AmazonSettings, transport: Transport) -> None:
+        self._settings = settings
+        self._transport = transport
+
+    def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
+        base = self._settings.base_url(HostFamily.ADS_API, region)
+        response = self._transport.send(
+            Call(
+                "GET",
+                base + PROFILES_PATH,
+                headers={
+                    "Authorization": f"Bearer {access_token.reveal()}",
+                    "Amazon-Advertising-API-ClientId": self._settings.ads_client_id,
+                    "Accept": "application/json",
+                },
+                label="Amazon Ads profiles",
+            )
+        )
+        context: dict[str, object] = {"amazon_status": response.status_code}
+        if response.status_code in (401, 403):
+            # An expired or revoked access token (AMAZON.md: refresh through LWA and retry);
+            # TokenRevoked, as the port says for refused access tokens.
+            raise TokenRevoked(
+                "Amazon Ads refused the access token; refresh it and try once more.",
+                context={**context, "access_token_rejected": True},
+            )
+        if not response.is_success:
+            raise InternalError(
+                f"Amazon Ads refused the profiles request (HTTP {response.status_code}).",
+                context={**context, "amazon_code": _ads_code(response)},
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise AmazonUnavailable("Amazon Ads answered without JSON.", context=context) from None
+        if not isinstance(body, list):
+            raise AmazonUnavailable("Amazon Ads answered an unexpected body.", context=context)
+        in_region = regions.marketplace_ids(region)
+        profiles = [p for p in (_profile(item) for item in body) if p is not None]
+        return [p for p in profiles if p.marketplace_id in in_region]
+
+
+def _profile(item: Any) -> Profile | None:
+    """One profile; an entry that does not have Amazon's documented shape is skipped."""
+    try:
+        account = item["accountInfo"]
+        account_type = _ACCOUNT_TYPES[account["type"]]
+        return Profile(
+            profile_id=str(item["profileId"]),
+            country_code=str(item["countryCode"]),
+            currency_code=str(item["currencyCode"]),
+            marketplace_id=str(account["marketplaceStringId"]),
+            account_type=account_type,
+            account_name=str(account.get("name", "")),
+            account_id=str(account.get("id", "")),
+            timezone=str(item.get("timezone", "")),
+        )
+    except (KeyError, TypeError):
+        return None
+
+
+def _ads_code(response: Any) -> str | None:
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return None
+    return str(code)[:64] if code is not None else None

@@ -1,0 +1,135 @@
+"""`AmazonHttpGateway`: application.ports.AmazonGateway over HTTP, for Amazon or the sandbox.
+
+One instance per process: its rate-limit buckets are shared by every thread that uses it
+(the buckets are per (selling partner, operation), as Amazon's are).
+
+Access tokens are not cached here: sellerlink keeps them on the Grant and reuses them until
+60 s before expiry (domain.grant.ACCESS_TOKEN_MARGIN), with a single-flight refresh in the
+use case; a second cache here could only disagree with that one.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import httpx
+
+from adapters.amazon import consent
+from adapters.amazon.ads import AdsClient
+from adapters.amazon.lwa import LwaClient
+from adapters.amazon.rate_limit import RateLimiter
+from adapters.amazon.settings import AmazonSettings
+from adapters.amazon.sp_api import SpApiClient
+from adapters.amazon.transport import Transport
+from application.ports import (
+    AccessToken,
+    ConsentRequest,
+    ListingResult,
+    ListingUpdate,
+    Participation,
+    ScopeDescription,
+    TokenGrant,
+)
+from domain.connection import AccountType, Region
+from domain.grant import Channel
+from domain.profile import Profile
+from domain.secret import Secret
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class AmazonHttpGateway:
+    def __init__(
+        self,
+        settings: AmazonSettings,
+        client: httpx.Client | None = None,
+        clock: Callable[[], datetime] = _wall_clock,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.settings = settings
+        self._owns_client = client is None
+        self._client = client or httpx.Client(
+            timeout=settings.timeout_seconds, follow_redirects=False
+        )
+        self.limiter = RateLimiter(lambda: clock().timestamp())
+        transport = Transport(
+            self._client,
+            policy=settings.retry,
+            limiter=self.limiter,
+            seconds=lambda: clock().timestamp(),
+            sleep=sleep,
+            timeout=settings.timeout_seconds,
+            max_rate_wait=settings.max_rate_wait_seconds,
+            rng=rng,
+        )
+        self._lwa = LwaClient(settings, transport)
+        self._ads = AdsClient(settings, transport)
+        self._sp_api = SpApiClient(settings, transport)
+
+    def __repr__(self) -> str:
+        return f"AmazonHttpGateway(sandbox={self.settings.sandbox_base_url!r})"
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    # -- consent -----------------------------------------------------------------------
+
+    def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:
+        return consent.scopes(channel, account_type)
+
+    def consent_url(self, request: ConsentRequest) -> str:
+        return consent.consent_url(self.settings, request)
+
+    # -- LWA ---------------------------------------------------------------------------
+
+    def exchange_code(
+        self,
+        channel: Channel,
+        region: Region,
+        code: str,
+        code_verifier: Secret | None = None,
+    ) -> TokenGrant:
+        return self._lwa.exchange_code(channel, region, code, code_verifier)
+
+    def refresh_access_token(
+        self, channel: Channel, region: Region, refresh_token: Secret
+    ) -> AccessToken:
+        return self._lwa.refresh(channel, region, refresh_token)
+
+    # -- Ads ---------------------------------------------------------------------------
+
+    def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
+        return self._ads.list_profiles(region, access_token)
+
+    # -- SP-API ------------------------------------------------------------------------
+
+    def marketplace_participations(
+        self, region: Region, access_token: Secret, selling_partner_id: str | None = None
+    ) -> list[Participation]:
+        return self._sp_api.marketplace_participations(region, access_token, selling_partner_id)
+
+    def set_up_marketplace(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+    ) -> None:
+        self._sp_api.set_up_marketplace(region, access_token, selling_partner_id, marketplace_id)
+
+    def send_listing_updates(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> list[ListingResult]:
+        return self._sp_api.send_listing_updates(region, access_token, selling_partner_id, updates)
