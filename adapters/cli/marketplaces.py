@@ -1,0 +1,115 @@
+"""`sellerlink marketplaces history|retry`: seed 000's "Recover Failed Marketplace Setup":
+Retry moves a failed marketplace back to Setting up; past the limit it is escalated "with
+the exact marketplace and retry history". Support's retry goes through the same use case,
+rule and limit as the team's Retry button; only the actor differs (`support:<name>`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from adapters.cli import render, shapes
+from adapters.cli.inputs import check_id, check_marketplace, check_operator
+from adapters.cli.options import JsonOption, TeamOption, session_of
+from adapters.cli.session import Session
+from domain.errors import NotFound
+from domain.team import normalize_country
+
+group = typer.Typer(
+    help="A connection's marketplaces: their history and Retry.", no_args_is_help=True
+)
+
+ConnectionArg = Annotated[str, typer.Argument(metavar="CONNECTION", help="Connection id.")]
+MarketplaceArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="MARKETPLACE",
+        help="Amazon marketplace id (A1PA6795UKMFR9) or the country code (DE).",
+    ),
+]
+
+
+def resolve(session: Session, connection_id: str, value: str, team_id: str | None) -> str:
+    """A two-letter value is a country: support reads "Germany is stuck" on the ticket,
+    not A1PA6795UKMFR9."""
+    check_marketplace(value)
+    if len(value) != 2:
+        return value
+    _, marketplaces = session.app.support.connection(connection_id, team_id=team_id)
+    country = normalize_country(value)
+    for m in marketplaces:
+        if normalize_country(m.country_code) == country:
+            return m.marketplace_id
+    raise NotFound(
+        f"Connection {connection_id} has no marketplace in {country}.",
+        context={"connection_id": connection_id, "marketplace": value},
+    )
+
+
+@group.command("history")
+def history(
+    ctx: typer.Context,
+    connection_id: ConnectionArg,
+    marketplace: MarketplaceArg,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every transition of one marketplace with its time, reason and who made it, and the
+    retry history an escalation carries."""
+    session = session_of(ctx)
+    with session.reporting(as_json=as_json):
+        check_id(connection_id, "connection")
+        team_id = check_id(team, "team") if team is not None else None
+        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        found = session.app.support.marketplace_history(
+            connection_id, marketplace_id, team_id=team_id
+        )
+        if as_json:
+            session.emit_json(shapes.history(connection_id, found))
+        else:
+            session.show(render.history(found))
+
+
+@group.command("retry")
+def retry(
+    ctx: typer.Context,
+    connection_id: ConnectionArg,
+    marketplace: MarketplaceArg,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            envvar="SELLERLINK_OPERATOR",
+            metavar="NAME",
+            help="Who is retrying; recorded in the history as support:NAME.",
+            show_default=False,
+        ),
+    ] = None,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Retry a failed marketplace's setup, with the same rule and retry limit as the app's
+    Retry button. Past the limit the marketplace is escalated and its retry history shown
+    (exit 3)."""
+    session = session_of(ctx)
+    with session.reporting(as_json=as_json):
+        check_id(connection_id, "connection")
+        name = check_operator(operator)
+        team_id = check_id(team, "team") if team is not None else None
+        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        view = session.app.support.retry_marketplace(
+            connection_id, marketplace_id, operator=name, team_id=team_id
+        )
+        if as_json:
+            session.emit_json({"outcome": "retrying", "marketplace": shapes.marketplace(view)})
+        else:
+            session.show(
+                Text.assemble(
+                    (f"{view.name}: ", "bold"),
+                    f"retry {view.retries_used} of {view.retry_limit}, back to ",
+                    render.state(view.state, view.label),
+                    f" (recorded as support:{name}).",
+                )
+            )

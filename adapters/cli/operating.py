@@ -1,0 +1,145 @@
+"""The operator's commands: run the server, the worker, the sandbox; migrate; rotate keys;
+mint a development token. Each one calls what the composition root supplied in
+`Operations`, and is only offered when it was supplied."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from adapters.cli.inputs import check_id
+from adapters.cli.operations import Operations, RotationStep
+from adapters.cli.options import session_of
+from adapters.cli.session import Session
+
+HostOption = Annotated[
+    str | None,
+    typer.Option("--host", help="Listen on this address (default: SELLERLINK_HOST or 127.0.0.1)."),
+]
+PortOption = Annotated[
+    int | None,
+    typer.Option(
+        "--port", min=1, max=65535, help="Listen on this port (default: SELLERLINK_PORT)."
+    ),
+]
+
+
+def add_operations(cli: typer.Typer, ops: Operations) -> None:
+    if ops.serve is not None:
+        serve_with = ops.serve
+
+        @cli.command("serve", rich_help_panel="Operations")
+        def serve(ctx: typer.Context, host: HostOption = None, port: PortOption = None) -> None:
+            """Run the web API (with the in-process worker and the sandbox in the embedded
+            default)."""
+            with session_of(ctx).reporting():
+                serve_with(host, port)
+
+    if ops.worker is not None:
+        work_with = ops.worker
+
+        @cli.command("worker", rich_help_panel="Operations")
+        def worker(
+            ctx: typer.Context,
+            once: Annotated[
+                bool, typer.Option("--once", metavar="", help="Do one pass, then stop.")
+            ] = False,
+        ) -> None:
+            """Run the background worker: token refresh, marketplace setup, sync cycles."""
+            with session_of(ctx).reporting():
+                work_with(once)
+
+    if ops.sandbox is not None:
+        sandbox_with = ops.sandbox
+
+        @cli.command("sandbox", rich_help_panel="Operations")
+        def sandbox(ctx: typer.Context, host: HostOption = None, port: PortOption = None) -> None:
+            """Run the Amazon sandbox alone (consent pages, LWA, Ads, SP-API emulator)."""
+            with session_of(ctx).reporting():
+                sandbox_with(host, port)
+
+    if ops.db_upgrade is not None:
+        upgrade_with = ops.db_upgrade
+        db = typer.Typer(help="The database schema.", no_args_is_help=True)
+
+        @db.command("upgrade")
+        def upgrade(
+            ctx: typer.Context,
+            revision: Annotated[
+                str, typer.Option("--revision", help="Migrate up to this revision.")
+            ] = "head",
+        ) -> None:
+            """Apply the database migrations (SQLite by default, or SELLERLINK_DATABASE_URL)."""
+            session = session_of(ctx)
+            with session.reporting():
+                session.show(upgrade_with(revision))
+
+        cli.add_typer(db, name="db", rich_help_panel="Operations")
+
+    if ops.keys_rotate is not None:
+        rotate_with = ops.keys_rotate
+        keys = typer.Typer(help="The keys that encrypt stored Amazon tokens.", no_args_is_help=True)
+
+        @keys.command("rotate")
+        def rotate(
+            ctx: typer.Context,
+            batch_size: Annotated[
+                int,
+                typer.Option(
+                    "--batch-size", min=1, max=100_000, help="Rows re-sealed per transaction."
+                ),
+            ] = 500,
+        ) -> None:
+            """Re-encrypt every stored token under the newest key, online, in batches. Put
+            the new key first in the keyring setting before running it."""
+            session = session_of(ctx)
+            with session.reporting():
+                done = _rotate_with_progress(session, rotate_with, batch_size)
+                session.show(f"Re-sealed {done} secret(s) under the newest key.")
+
+        cli.add_typer(keys, name="keys", rich_help_panel="Operations")
+
+    if ops.dev_token is not None:
+        token_with = ops.dev_token
+        dev = typer.Typer(help="Development helpers.", no_args_is_help=True)
+
+        @dev.command("token")
+        def token(
+            ctx: typer.Context,
+            user: Annotated[str, typer.Option("--user", help="The JWT's subject.")],
+            team: Annotated[
+                str | None, typer.Option("--team", metavar="TEAM_ID", help="The team claim.")
+            ] = None,
+        ) -> None:
+            """Print a signed development JWT for USER (only where dev auth is on)."""
+            with session_of(ctx).reporting():
+                check_id(user, "user")
+                if team is not None:
+                    check_id(team, "team")
+                typer.echo(token_with(user, team))
+
+        cli.add_typer(dev, name="dev", rich_help_panel="Operations")
+
+
+def _rotate_with_progress(session: Session, rotate_with: object, batch_size: int) -> int:
+    assert callable(rotate_with)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=session.console(stderr=True),
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task("re-sealing", total=None)
+
+        def advance(step: RotationStep) -> None:
+            progress.update(
+                task, completed=step.done, total=step.total, description=f"re-sealing {step.column}"
+            )
+
+        done: int = rotate_with(batch_size, advance)
+    return done

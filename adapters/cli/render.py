@@ -1,0 +1,247 @@
+"""Rich tables for people: the same words as the help pages (token texts from seed 001,
+marketplace labels from seed 000), coloured by how worried support should be. Times are UTC
+ISO, like the `--json` output, so a screen and a script never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from adapters.cli.shapes import iso
+from application.support import ForecastItem
+from application.views import ConnectionView, GrantView, MarketplaceHistory, MarketplaceView
+from domain.connection import Health
+from domain.events import AuditEvent
+from domain.grant import Channel, TokenStatus
+from domain.marketplace import MarketplaceState, Transition
+
+HEALTH_STYLE: dict[Health, str] = {
+    Health.CONNECTED: "green",
+    Health.EXPIRING: "yellow",
+    Health.RECONNECT_REQUIRED: "bold red",
+    Health.INCOMPLETE: "cyan",
+    Health.DISCONNECTED: "dim",
+}
+# Seed 004 calls reconnect_required "Disconnected / Reconnect Required".
+HEALTH_WORDS: dict[Health, str] = {
+    Health.CONNECTED: "Connected",
+    Health.EXPIRING: "Expiring",
+    Health.RECONNECT_REQUIRED: "Reconnect required",
+    Health.INCOMPLETE: "Incomplete",
+    Health.DISCONNECTED: "Disconnected",
+}
+TOKEN_STYLE: dict[TokenStatus, str] = {
+    TokenStatus.CURRENT: "green",
+    TokenStatus.EXPIRING: "yellow",
+    TokenStatus.EXPIRED: "bold red",
+    TokenStatus.REVOKED: "bold red",
+    TokenStatus.MISSING: "dim",
+}
+STATE_STYLE: dict[MarketplaceState, str] = {
+    MarketplaceState.READY: "green",
+    MarketplaceState.SYNCING: "cyan",
+    MarketplaceState.SETTING_UP: "cyan",
+    MarketplaceState.AVAILABLE: "",
+    MarketplaceState.FAILED: "red",
+    MarketplaceState.ESCALATED: "bold red",
+    MarketplaceState.COMING_SOON: "dim",
+    MarketplaceState.NOT_PARTICIPATING: "dim",
+}
+CHANNEL_WORDS: dict[Channel, str] = {Channel.ADS: "Amazon Ads", Channel.SP_API: "SP-API"}
+
+
+def when(moment: datetime | None) -> str:
+    return iso(moment) or "-"
+
+
+def health(value: Health) -> Text:
+    return Text(HEALTH_WORDS[value], style=HEALTH_STYLE[value])
+
+
+def token(grant: GrantView) -> Text:
+    text = Text(grant.status_text, style=TOKEN_STYLE[grant.status])
+    if not grant.required:
+        text.append(" (optional)", style="dim")
+    return text
+
+
+def state(value: MarketplaceState, label: str) -> Text:
+    return Text(label, style=STATE_STYLE[value])
+
+
+def summary(counts: Mapping[str, int]) -> str:
+    parts = [f"{n} {state_word}" for state_word, n in counts.items() if n]
+    return ", ".join(parts).replace("_", " ") or "-"
+
+
+def connections_table(views: Sequence[ConnectionView]) -> Table:
+    table = Table(title=f"{len(views)} connection{'s' if len(views) != 1 else ''}")
+    for column in ("Connection", "Team", "Name", "Type", "Region", "Seller id", "Health"):
+        table.add_column(column, no_wrap=column in ("Connection", "Seller id"))
+    table.add_column("Amazon Ads token")
+    table.add_column("SP-API token")
+    table.add_column("Marketplaces")
+    for v in views:
+        table.add_row(
+            v.id,
+            v.team_id,
+            v.display_name or "-",
+            str(v.account_type),
+            str(v.region),
+            v.selling_partner_id or v.ads_account_id or "-",
+            health(v.health),
+            token(v.grant(Channel.ADS)),
+            token(v.grant(Channel.SP_API)),
+            summary(v.marketplaces_summary),
+        )
+    return table
+
+
+def connection_detail(view: ConnectionView, marketplaces: Sequence[MarketplaceView]) -> Group:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    facts.add_row("Connection", view.id)
+    facts.add_row("Team", view.team_id)
+    facts.add_row("Name", view.display_name or "-")
+    facts.add_row("Account type", str(view.account_type))
+    facts.add_row("Region", str(view.region))
+    facts.add_row("Seller id", view.selling_partner_id or "-")
+    facts.add_row("Ads account id", view.ads_account_id or "-")
+    facts.add_row("Health", health(view.health))
+    facts.add_row("Connected since", when(view.created_at))
+    if view.disconnected_at is not None:
+        facts.add_row("Disconnected at", when(view.disconnected_at))
+    if view.profile is None:
+        facts.add_row("Profile", Text("none selected", style="yellow"))
+    else:
+        p = view.profile
+        how = "chosen automatically (only one)" if view.profile_auto_selected else "chosen"
+        facts.add_row(
+            "Profile", f"{p.profile_id} {p.country_code} {p.currency_code} {p.account_name} ({how})"
+        )
+
+    grants = Table(title="Tokens", title_justify="left")
+    for column in ("Channel", "Status", "Authorized", "Expires", "Last refresh", "Refresh error"):
+        grants.add_column(column)
+    for g in view.grants:
+        grants.add_row(
+            CHANNEL_WORDS[g.channel],
+            token(g),
+            when(g.authorized_at),
+            when(g.expires_at),
+            when(g.last_refresh_at),
+            g.last_refresh_error or "-",
+        )
+    return Group(facts, Text(""), grants, Text(""), marketplaces_table(marketplaces))
+
+
+def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Table:
+    table = Table(title="Marketplaces", title_justify="left")
+    for column in ("Country", "Marketplace id", "Name", "State", "Selected", "Retries", "Why"):
+        table.add_column(column)
+    for m in marketplaces:
+        table.add_row(
+            m.country_code,
+            m.marketplace_id,
+            m.name,
+            state(m.state, m.label),
+            "active" if m.active else ("yes" if m.selected else "no"),
+            f"{m.retries_used}/{m.retry_limit}",
+            m.reason or "",
+        )
+    if not marketplaces:
+        table.caption = "No marketplaces yet: SP-API not authorized or nothing discovered."
+    return table
+
+
+def transitions_table(title: str, steps: Sequence[Transition]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("At (UTC)", "From", "To", "Reason", "By"):
+        table.add_column(column, no_wrap=column == "At (UTC)")
+    for t in steps:
+        table.add_row(
+            when(t.at),
+            str(t.from_state) if t.from_state is not None else "-",
+            Text(str(t.to_state), style=STATE_STYLE[t.to_state]),
+            t.reason,
+            t.actor,
+        )
+    return table
+
+
+def history(found: MarketplaceHistory) -> Group:
+    m = found.marketplace
+    head = Text.assemble(
+        (f"{m.name} ({m.country_code}, {m.marketplace_id}) ", "bold"),
+        state(m.state, m.label),
+        f"  retries used {m.retries_used} of {m.retry_limit}",
+    )
+    parts: list[RenderableType] = [head]
+    if m.last_error:
+        parts.append(Text(f"Last error: {m.last_error}", style="red"))
+    if m.reason:
+        parts.append(Text(m.reason))
+    parts += [
+        Text(""),
+        transitions_table("Every transition, oldest first", found.transitions),
+        Text(""),
+        transitions_table("Retry history", found.retry_history),
+    ]
+    return Group(*parts)
+
+
+def retry_history_from_context(entries: Sequence[Mapping[str, object]]) -> Table:
+    """The retry history RETRY_LIMIT_EXCEEDED carries, as the escalation shows it."""
+    table = Table(title="Retry history", title_justify="left")
+    for column in ("At (UTC)", "From", "To", "Reason", "By"):
+        table.add_column(column, no_wrap=column == "At (UTC)")
+    for e in entries:
+        at = e.get("at")
+        table.add_row(
+            str(at).replace("+00:00", "Z") if at else "-",
+            str(e.get("from_state") or "-"),
+            str(e.get("to_state") or "-"),
+            str(e.get("reason") or ""),
+            str(e.get("actor") or ""),
+        )
+    return table
+
+
+def timeline_table(connection_id: str, events: Sequence[AuditEvent]) -> Table:
+    table = Table(title=f"Timeline of {connection_id}, newest first", title_justify="left")
+    for column in ("At (UTC)", "What", "By", "Summary"):
+        table.add_column(column, no_wrap=column in ("At (UTC)", "What"))
+    for e in events:
+        table.add_row(when(e.at), str(e.kind), e.actor, e.summary)
+    if not events:
+        table.caption = "Nothing happened in this window."
+    return table
+
+
+def forecast_tables(
+    teams: Mapping[str, Sequence[ForecastItem]], *, until: datetime
+) -> list[RenderableType]:
+    if not teams:
+        return [Text(f"No authorization expires before {when(until)}.", style="green")]
+    out: list[RenderableType] = []
+    for team_id, items in teams.items():
+        name = items[0].team_name if items else ""
+        table = Table(title=f"{name} ({team_id})" if name else team_id, title_justify="left")
+        for column in ("Connection", "Name", "Seller id", "Channel", "Status", "Expires (UTC)"):
+            table.add_column(column)
+        for i in items:
+            table.add_row(
+                i.connection_id,
+                i.display_name or "-",
+                i.selling_partner_id or "-",
+                CHANNEL_WORDS[i.channel],
+                Text(i.status_text, style=TOKEN_STYLE[i.status]),
+                when(i.expires_at),
+            )
+        out.append(table)
+    return out
