@@ -1,0 +1,62 @@
+"""SQL-only persistence tests run on SQLite (a file) and PostgreSQL (the session server)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from adapters.persistence import Keyring, SqlDatabase
+from adapters.persistence.rows import Row
+
+KEYRING = Keyring.generate("k1")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-migrated") / "template.db"
+    db = SqlDatabase(f"sqlite:///{path}", KEYRING)
+    db.upgrade()
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def postgres_sql_db(postgres_module_url: str) -> Iterator[SqlDatabase]:
+    db = SqlDatabase(postgres_module_url, KEYRING)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+def empty_database(db: SqlDatabase) -> None:
+    tables = ", ".join(t.name for t in Row.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sql_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlDatabase]:
+    """An empty, migrated SQL database with keyring KEYRING."""
+    if request.param == "sqlite":
+        path = tmp_path / "sellerlink.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+        db = SqlDatabase(f"sqlite:///{path}", KEYRING)
+        yield db
+        db.dispose()
+    else:
+        db = request.getfixturevalue("postgres_sql_db")
+        empty_database(db)
+        yield db
+
+
+def same_database(db: SqlDatabase, **options: object) -> SqlDatabase:
+    """Another handle on the same database (another process, as far as locks go)."""
+    return SqlDatabase(
+        db.url.render_as_string(hide_password=False),
+        options.pop("keyring", db.keyring),  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
+    )
