@@ -230,7 +230,8 @@ def test_rotation_keeps_a_token_written_while_it_runs(sql_db: SqlDatabase) -> No
         rotate_keys(both, batch_size=1, progress=refresh_meanwhile)
         with both.unit_of_work() as uow:
             token = uow.connections.get("con_1").grant(Channel.ADS).access_token
-        assert token is not None and token.reveal() == "Atza|written-during-rotation"
+        assert token is not None
+        assert token.reveal() == "Atza|written-during-rotation"
         assert count_stale(both) == 0
     finally:
         both.dispose()
