@@ -248,6 +248,7 @@ class CompleteCallback:
             return self._store(request, answer)
         except DomainError as error:
             self._record_failure(request, error)
+            _note_return_to(error, request)
             raise
 
     # step 1 ---------------------------------------------------------------------------
@@ -271,6 +272,7 @@ class CompleteCallback:
                     request.consume(now)
                     self._fail(uow, request, error)
                     uow.commit()
+                    _note_return_to(error, request)
                 raise
             if not uow.authorizations.consume(cmd.state, now):
                 raise OAuthStateInvalid("This authorization was already used.")
@@ -492,6 +494,13 @@ class CompleteCallback:
             connection_id=request.connection_id,
             data={"code": error.code, "detail": error.detail},
         )
+
+
+def _note_return_to(error: DomainError, request: AuthorizationRequest) -> None:
+    """A failure of a genuine request still sends the person back to where they started
+    (API.md: `?result=error&code=...`); adapters read it from the error's context."""
+    if request.return_to:
+        error.context.setdefault("return_to", request.return_to)
 
 
 def _ads_account_id(profiles: Sequence[Profile]) -> str | None:

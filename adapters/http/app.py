@@ -1,0 +1,112 @@
+"""The Litestar application for the web API (DESIGN §5, API.md). The composition root
+(bootstrap/web.py) hands in the `application` dependency, the authenticator and the
+readiness checks; this module never knows which adapters sit behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Tag
+
+from adapters.http.auth import Authenticator, provide_actor, provide_caller
+from adapters.http.authorizations import AuthorizationsController
+from adapters.http.callbacks import ads_callback, sp_api_callback
+from adapters.http.connections import ConnectionsController
+from adapters.http.error_docs import explain_error, list_errors
+from adapters.http.health import ReadinessCheck, health, readiness_route
+from adapters.http.listings import ListingSettingsController
+from adapters.http.marketplaces import MarketplacesController, ProfilesController
+from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.request_ids import add_request_id_header
+from adapters.http.teams import TeamsController
+
+API_VERSION = "1.0.0"
+
+DESCRIPTION = """\
+Connect Amazon Ads and Selling Partner API accounts and keep them healthy.
+
+Every `/api/v1` request carries `Authorization: Bearer <jwt>`; `sub` is the user and the team
+context is the `X-Team-Id` header or the token's `team` claim. Errors are RFC 9457
+`application/problem+json` whose `type` is `/errors/<CODE>`; `GET /errors/<CODE>` explains
+each one. Every response carries `X-Request-Id`.
+"""
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="sellerlink",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        path="/schema",
+        render_plugins=[
+            ScalarRenderPlugin(path="/"),
+            SwaggerRenderPlugin(path="/swagger"),
+            JsonRenderPlugin(path="/openapi.json"),
+        ],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="JWT",
+                    description="A JWT: `sellerlink dev token --user USER [--team TEAM]` in "
+                    "development, your identity provider's in production.",
+                )
+            }
+        ),
+        tags=[
+            Tag(name="teams"),
+            Tag(name="connecting", description="Authorize Amazon Ads and SP-API"),
+            Tag(name="connections"),
+            Tag(name="profiles"),
+            Tag(name="marketplaces"),
+            Tag(name="listings"),
+            Tag(name="errors"),
+            Tag(name="operations"),
+        ],
+    )
+
+
+def build_api(
+    *,
+    dependencies: Mapping[str, Provide],
+    authenticator: Authenticator,
+    readiness: Mapping[str, ReadinessCheck] | None = None,
+    debug: bool = False,
+    **litestar_options: Any,
+) -> Litestar:
+    """`dependencies` must provide `application` (the Application facade)."""
+    if "application" not in dependencies:
+        raise ValueError("build_api needs an `application` dependency")
+    return Litestar(
+        route_handlers=[
+            TeamsController,
+            AuthorizationsController,
+            ConnectionsController,
+            ProfilesController,
+            MarketplacesController,
+            ListingSettingsController,
+            ads_callback,
+            sp_api_callback,
+            explain_error,
+            list_errors,
+            health,
+            readiness_route(dict(readiness or {})),
+        ],
+        dependencies={
+            **dependencies,
+            "authenticator": Provide(lambda: authenticator, sync_to_thread=False, use_cache=True),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "caller": Provide(provide_caller, sync_to_thread=False),
+        },
+        exception_handlers=dict(EXCEPTION_HANDLERS),
+        before_send=[add_request_id_header],
+        openapi_config=openapi_config(),
+        debug=debug,
+        **litestar_options,
+    )

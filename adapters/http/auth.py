@@ -1,0 +1,199 @@
+"""Bearer JWT authentication (DESIGN §5, API.md "Running and authenticating").
+
+`sub` is the user; the team context is the `X-Team-Id` header when sent (a person in
+several teams switches with it) else the token's `team` claim. Membership and role are
+checked by the use cases on every request, never here: this module only says who is asking.
+
+Two key sources, by configuration:
+- a shared HS256 secret (the embedded default; `mint_dev_token` signs with it);
+- a JWKS URL (production identity provider; RS256/ES256/PS256), with issuer and audience.
+Only the algorithms of the configured source are accepted, so a token cannot choose `none`
+or swap an asymmetric key for an HMAC secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from attrs import frozen
+from litestar import Request
+
+from application.context import Actor
+from domain.errors import Unauthenticated
+
+with warnings.catch_warnings():
+    # authlib.jose warns that joserfc is its successor; it stays supported until authlib 2
+    # (pyproject pins authlib < 2), and the brief names authlib.jose.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.jose import JoseError, JsonWebKey, JsonWebToken, KeySet
+
+log = logging.getLogger("sellerlink.http.auth")
+
+HMAC_ALGORITHMS = ["HS256"]
+ASYMMETRIC_ALGORITHMS = ["RS256", "ES256", "PS256"]
+LEEWAY_SECONDS = 30
+MAX_USER_ID = 200
+DEFAULT_DEV_TTL = timedelta(hours=12)
+
+
+@frozen
+class Identity:
+    user_id: str
+    team_id: str | None
+
+
+class JwksKeys:
+    """A production identity provider's keys, fetched on first use and refreshed at most every
+    `ttl` seconds (and once early when a token names a key id we do not have yet)."""
+
+    def __init__(self, url: str, *, ttl: float = 300.0, timeout: float = 5.0) -> None:
+        self._url = url
+        self._ttl = ttl
+        self._timeout = timeout
+        self._keys: KeySet | None = None
+        self._fetched = 0.0
+        self._lock = threading.Lock()
+
+    def get(self, *, force: bool = False) -> KeySet:
+        with self._lock:
+            stale = time.monotonic() - self._fetched > self._ttl
+            if self._keys is None or stale or (force and time.monotonic() - self._fetched > 10):
+                response = httpx.get(self._url, timeout=self._timeout)
+                response.raise_for_status()
+                self._keys = JsonWebKey.import_key_set(response.json())
+                self._fetched = time.monotonic()
+            return self._keys
+
+
+class Authenticator:
+    def __init__(
+        self,
+        *,
+        secret: str | None = None,
+        issuer: str | None = None,
+        audience: str | None = None,
+        jwks: JwksKeys | None = None,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self._secret = secret.encode("utf-8") if secret else None
+        self._jwks = jwks
+        self._now = now
+        self._hmac = JsonWebToken(HMAC_ALGORITHMS)
+        self._asymmetric = JsonWebToken(ASYMMETRIC_ALGORITHMS)
+        self._options: dict[str, Any] = {
+            "sub": {"essential": True},
+            "exp": {"essential": True},
+        }
+        if issuer:
+            self._options["iss"] = {"essential": True, "value": issuer}
+        if audience:
+            self._options["aud"] = {"essential": True, "value": audience}
+
+    def authenticate(self, authorization: str | None) -> Identity:
+        token = _bearer(authorization)
+        claims = self._decode(token)
+        try:
+            claims.validate(now=int(self._now()), leeway=LEEWAY_SECONDS)
+        except JoseError as error:
+            raise Unauthenticated(_why(error)) from None
+        user = claims.get("sub")
+        team = claims.get("team")
+        if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER_ID:
+            raise Unauthenticated("The token does not name a user.")
+        if team is not None and (not isinstance(team, str) or not team.strip()):
+            raise Unauthenticated("The token's team claim is not a team id.")
+        return Identity(user_id=user, team_id=team or None)
+
+    def _decode(self, token: str) -> Any:
+        errors: list[JoseError] = []
+        if self._jwks is not None:
+            try:
+                return self._asymmetric.decode(token, self._jwks.get())
+            except JoseError as error:
+                errors.append(error)
+            except (httpx.HTTPError, ValueError) as error:
+                log.warning("could not load the JWKS: %s", type(error).__name__)
+        if self._secret is not None:
+            try:
+                return self._hmac.decode(token, self._secret)
+            except JoseError as error:
+                errors.append(error)
+        if errors:
+            raise Unauthenticated(_why(errors[-1])) from None
+        raise Unauthenticated("Token verification is not configured on this server.")
+
+
+def _bearer(authorization: str | None) -> str:
+    if not authorization:
+        raise Unauthenticated("Send Authorization: Bearer <token>.")
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 8192:
+        raise Unauthenticated("Send Authorization: Bearer <token>.")
+    return token
+
+
+def _why(error: JoseError) -> str:
+    """A reason a person can act on, never the token itself."""
+    name = getattr(error, "error", "") or type(error).__name__
+    if name == "expired_token":
+        return "Your token has expired: sign in again."
+    if name in {"invalid_claim", "missing_claim"}:
+        return "Your token is not valid for this service."
+    return "Your token could not be verified."
+
+
+def mint_dev_token(
+    secret: str,
+    user: str,
+    team: str | None = None,
+    ttl: timedelta = DEFAULT_DEV_TTL,
+    *,
+    issuer: str | None = None,
+    audience: str | None = None,
+    now: float | None = None,
+) -> str:
+    """A signed HS256 JWT for development and tests (`sellerlink dev token`). Never used with
+    a production identity provider: there tokens come from the provider."""
+    issued = int(now if now is not None else time.time())
+    payload: dict[str, Any] = {"sub": user, "iat": issued, "exp": issued + int(ttl.total_seconds())}
+    if team:
+        payload["team"] = team
+    if issuer:
+        payload["iss"] = issuer
+    if audience:
+        payload["aud"] = audience
+    token = JsonWebToken(HMAC_ALGORITHMS).encode({"alg": "HS256", "typ": "JWT"}, payload, secret)
+    return token.decode("ascii")
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+TEAM_HEADER = "x-team-id"
+
+
+def provide_actor(request: Request[Any, Any, Any], authenticator: Authenticator) -> Actor:
+    """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs."""
+    identity = authenticator.authenticate(request.headers.get("authorization"))
+    header = (request.headers.get(TEAM_HEADER) or "").strip()
+    return Actor(identity.user_id, header or identity.team_id)
+
+
+def provide_caller(request: Request[Any, Any, Any], authenticator: Authenticator) -> Actor | None:
+    """The signed-in person on an OAuth callback, if the request carries a valid token; the
+    state must then belong to them. Amazon's redirect usually carries none, and that is fine:
+    the state alone identifies the request."""
+    if not request.headers.get("authorization"):
+        return None
+    try:
+        return provide_actor(request, authenticator)
+    except Unauthenticated:
+        return None

@@ -1,0 +1,127 @@
+"""Amazon's redirects back to sellerlink: one path per provider (DESIGN §5), so a code can
+never be presented to the wrong token endpoint. The state alone identifies the request; a
+valid bearer token on the request makes the use case also check it is the same person.
+
+Answers (API.md): 303 to the relative `return_to` with `?connection_id=...&result=connected`
+(errors: `?result=error&code=...`, see problems.py); without one, JSON, or a small HTML page
+when the browser asks for text/html. Every answer carries `Referrer-Policy: no-referrer` and
+`Cache-Control: no-store` (browser.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from adapters.http import browser
+from adapters.http.problems import problem_responses
+from adapters.http.schemas import CallbackOut
+from application.app import Application
+from application.connect import CallbackCommand
+from application.context import Actor
+from domain.errors import OAuthStateInvalid
+from domain.grant import Channel
+
+OptionalText = str | None
+# `state` and `scope` are Litestar's reserved kwarg names; the query keys stay Amazon's.
+StateParam = Annotated[str | None, Parameter(query="state", max_length=512)]
+ScopeParam = Annotated[str | None, Parameter(query="scope")]
+
+_RESPONSES: dict[int, ResponseSpec] = {
+    303: ResponseSpec(
+        data_container=None,
+        description="Back to the product UI at `return_to`, with `connection_id` and "
+        "`result=connected`, or `result=error&code=<CODE>`.",
+    ),
+    **problem_responses(400, 403, 404, 409, 410, 422, 429, 500, 503),
+}
+_DESCRIPTION = (
+    "Amazon redirects the person's browser here. Without a `return_to` the answer is JSON, "
+    "or a small text/html page when the browser prefers HTML."
+)
+
+
+def _respond(request: Request[Any, Any, Any], command: CallbackCommand, app: Application) -> Any:
+    if not command.state:
+        raise OAuthStateInvalid("Amazon sent you back without a state: start again from the app.")
+    result = app.complete_callback(command)
+    outcome = CallbackOut.of(result)
+    if result.return_to:
+        return browser.redirect(
+            browser.with_query(
+                result.return_to, {"connection_id": result.connection.id, "result": "connected"}
+            )
+        )
+    if browser.wants_html(request):
+        return browser.html_response(browser.callback_page(outcome), 200, browser.CALLBACK_HEADERS)
+    return Response(outcome, status_code=200, headers=dict(browser.CALLBACK_HEADERS))
+
+
+@get(
+    browser.ADS_CALLBACK_PATH,
+    sync_to_thread=True,
+    responses=_RESPONSES,
+    tags=["connecting"],
+    summary="Amazon Ads authorization callback",
+    description=_DESCRIPTION,
+    security=[{}, {"BearerToken": []}],
+)
+def ads_callback(
+    request: Request[Any, Any, Any],
+    application: Application,
+    caller: Actor | None,
+    oauth_state: StateParam = None,
+    code: OptionalText = None,
+    granted_scope: ScopeParam = None,
+    error: OptionalText = None,
+    error_description: OptionalText = None,
+) -> Response[CallbackOut]:
+    return _respond(
+        request,
+        CallbackCommand(
+            channel=Channel.ADS,
+            state=oauth_state or "",
+            code=code,
+            error=error,
+            error_description=error_description,
+            caller=caller,
+        ),
+        application,
+    )
+
+
+@get(
+    browser.SP_API_CALLBACK_PATH,
+    sync_to_thread=True,
+    responses=_RESPONSES,
+    tags=["connecting"],
+    summary="Selling Partner API authorization callback",
+    description=_DESCRIPTION,
+    security=[{}, {"BearerToken": []}],
+)
+def sp_api_callback(
+    request: Request[Any, Any, Any],
+    application: Application,
+    caller: Actor | None,
+    oauth_state: StateParam = None,
+    spapi_oauth_code: OptionalText = None,
+    selling_partner_id: OptionalText = None,
+    mws_auth_token: OptionalText = None,  # MWS migration only; ignored
+    error: OptionalText = None,
+    error_description: OptionalText = None,
+) -> Response[CallbackOut]:
+    return _respond(
+        request,
+        CallbackCommand(
+            channel=Channel.SP_API,
+            state=oauth_state or "",
+            code=spapi_oauth_code,
+            selling_partner_id=selling_partner_id,
+            error=error,
+            error_description=error_description,
+            caller=caller,
+        ),
+        application,
+    )

@@ -1,0 +1,47 @@
+"""Listing settings (seed 003: Marketplace Inventory Buffer, Inventory Ceiling, Minimum
+Price Threshold, Disable Pricing); they survive reconnects."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar import Controller
+
+from adapters.http.routing import api_get, api_put
+from adapters.http.schemas import ListingSettingsIn, ListingSettingsOut
+from application.app import Application
+from application.context import Actor
+from application.listings import UpdateListingSettingsCommand
+
+
+class ListingSettingsController(Controller):
+    path = "/api/v1/connections/{connection_id:str}/listing-settings"
+    tags = ["listings"]
+
+    @api_get("/", summary="The connection's listing settings")
+    def get_settings(
+        self, connection_id: str, actor: Actor, application: Application
+    ) -> ListingSettingsOut:
+        return ListingSettingsOut.of(application.get_listing_settings(actor, connection_id))
+
+    @api_put("/", summary="Replace the connection's listing settings")
+    def put_settings(
+        self,
+        connection_id: str,
+        data: ListingSettingsIn,
+        actor: Actor,
+        application: Application,
+    ) -> ListingSettingsOut:
+        settings = application.update_listing_settings(
+            UpdateListingSettingsCommand(
+                actor=actor,
+                connection_id=connection_id,
+                inventory_buffer=data.inventory_buffer,
+                inventory_ceiling=data.inventory_ceiling,
+                minimum_price_amount=data.minimum_amount(),
+                minimum_price_currency=data.minimum_price.currency if data.minimum_price else None,
+                pricing_enabled=data.pricing_enabled,
+                batch_window=timedelta(seconds=data.batch_window_seconds),
+            )
+        )
+        return ListingSettingsOut.of(settings)

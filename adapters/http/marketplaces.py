@@ -1,0 +1,90 @@
+"""Profiles and marketplaces (API.md "Profiles and marketplaces"; seed 000: choose a profile
+when Amazon returns several, select marketplaces, Retry a failed one)."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from adapters.http.routing import api_get, api_post, api_put
+from adapters.http.schemas import (
+    ConnectionOut,
+    HistoryOut,
+    MarketplaceList,
+    MarketplaceOut,
+    MarketplaceUpdate,
+    ProfileChoice,
+    ProfileListOut,
+)
+from application.app import Application
+from application.context import Actor
+from application.marketplaces import UpdateMarketplaceCommand
+
+_MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
+
+
+class ProfilesController(Controller):
+    path = "/api/v1/connections"
+    tags = ["profiles"]
+
+    @api_get("/{connection_id:str}/profiles", summary="The advertising profiles to choose from")
+    def list_profiles(
+        self, connection_id: str, actor: Actor, application: Application
+    ) -> ProfileListOut:
+        return ProfileListOut.of(application.list_profiles(actor, connection_id))
+
+    @api_put("/{connection_id:str}/profile", summary="Choose the advertising profile")
+    def choose_profile(
+        self, connection_id: str, data: ProfileChoice, actor: Actor, application: Application
+    ) -> ConnectionOut:
+        view = application.choose_profile(actor, connection_id, data.profile_id)
+        return ConnectionOut.of(view)
+
+
+class MarketplacesController(Controller):
+    path = "/api/v1/connections"
+    tags = ["marketplaces"]
+
+    @api_get("/{connection_id:str}/marketplaces", summary="The connection's marketplaces")
+    def list_marketplaces(
+        self, connection_id: str, actor: Actor, application: Application
+    ) -> MarketplaceList:
+        views = application.list_marketplaces(actor, connection_id)
+        return MarketplaceList(items=[MarketplaceOut.of(v) for v in views])
+
+    @api_put(_MARKETPLACE, summary="Select or deselect a marketplace, or set it active")
+    def update_marketplace(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        data: MarketplaceUpdate,
+        actor: Actor,
+        application: Application,
+    ) -> MarketplaceOut:
+        view = application.update_marketplace(
+            UpdateMarketplaceCommand(
+                actor=actor,
+                connection_id=connection_id,
+                marketplace_id=marketplace_id,
+                selected=data.selected,
+                active=data.active,
+            )
+        )
+        return MarketplaceOut.of(view)
+
+    @api_post(
+        _MARKETPLACE + "/retry",
+        status_code=200,
+        summary="Retry a failed marketplace (409 RETRY_LIMIT_EXCEEDED with its history)",
+    )
+    def retry(
+        self, connection_id: str, marketplace_id: str, actor: Actor, application: Application
+    ) -> MarketplaceOut:
+        return MarketplaceOut.of(
+            application.retry_marketplace(actor, connection_id, marketplace_id)
+        )
+
+    @api_get(_MARKETPLACE + "/history", summary="The marketplace's state history")
+    def history(
+        self, connection_id: str, marketplace_id: str, actor: Actor, application: Application
+    ) -> HistoryOut:
+        return HistoryOut.of(application.marketplace_history(actor, connection_id, marketplace_id))

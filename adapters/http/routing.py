@@ -1,0 +1,43 @@
+"""Small helpers every controller shares: the route decorators with the problem+json
+responses each route documents, so /schema lists what can come back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import delete, get, patch, post, put
+
+from adapters.http.problems import COMMON, problem_responses
+
+# What a team-scoped route can answer besides its success.
+TEAM_SCOPED = (*COMMON, 404, 409)
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
+
+
+def _options(statuses: tuple[int, ...], extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "sync_to_thread": True,
+        "responses": problem_responses(*statuses),
+        "security": BEARER,
+        **extra,
+    }
+
+
+def api_get(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Any:
+    return get(path, **_options(errors, extra))
+
+
+def api_post(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Any:
+    return post(path, **_options(errors, extra))
+
+
+def api_put(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Any:
+    return put(path, **_options(errors, extra))
+
+
+def api_patch(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Any:
+    return patch(path, **_options(errors, extra))
+
+
+def api_delete(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Any:
+    return delete(path, **_options(errors, extra))

@@ -1,0 +1,58 @@
+"""Teams and members (API.md "Teams"): who may connect Amazon accounts for whom."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+from adapters.http.routing import api_delete, api_get, api_patch, api_post, api_put
+from adapters.http.schemas import MemberIn, MemberList, MemberOut, TeamIn, TeamOut, TeamPatch
+from application.app import Application
+from application.context import Actor
+from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
+
+
+class TeamsController(Controller):
+    path = "/api/v1/teams"
+    tags = ["teams"]
+
+    @api_post("/", summary="Create a team; the caller becomes its owner")
+    def create_team(self, data: TeamIn, actor: Actor, application: Application) -> TeamOut:
+        team = application.create_team(CreateTeamCommand(actor, data.name, data.kind))
+        return TeamOut.of(team)
+
+    @api_get("/", summary="The caller's teams and roles (no team context needed)")
+    def my_teams(self, actor: Actor, application: Application) -> MemberList:
+        return MemberList(items=[MemberOut.of(m) for m in application.list_my_teams(actor)])
+
+    @api_get("/{team_id:str}", summary="Show a team")
+    def get_team(self, team_id: str, actor: Actor, application: Application) -> TeamOut:
+        return TeamOut.of(application.get_team(actor, team_id))
+
+    @api_patch("/{team_id:str}", summary="Change the plan or connection limit (owner)")
+    def update_team(
+        self, team_id: str, data: TeamPatch, actor: Actor, application: Application
+    ) -> TeamOut:
+        team = application.update_team(
+            UpdateTeamCommand(actor, team_id, plan=data.plan, max_connections=data.max_connections)
+        )
+        return TeamOut.of(team)
+
+    @api_get("/{team_id:str}/members", summary="List the team's members")
+    def list_members(self, team_id: str, actor: Actor, application: Application) -> MemberList:
+        members = application.list_members(actor, team_id)
+        return MemberList(items=[MemberOut.of(m) for m in members])
+
+    @api_put("/{team_id:str}/members/{user_id:str}", summary="Add a member or change a role")
+    def set_member_role(
+        self, team_id: str, user_id: str, data: MemberIn, actor: Actor, application: Application
+    ) -> MemberOut:
+        membership = application.set_member_role(
+            SetMemberRoleCommand(actor, team_id, user_id, data.role)
+        )
+        return MemberOut.of(membership)
+
+    @api_delete("/{team_id:str}/members/{user_id:str}", summary="Remove a member")
+    def remove_member(
+        self, team_id: str, user_id: str, actor: Actor, application: Application
+    ) -> None:
+        application.remove_member(actor, team_id, user_id)

@@ -1,0 +1,74 @@
+"""The web application's composition: the container's Application bridged into Litestar's
+dependency injection (STACK.md: `Provide(lambda: container.x(), sync_to_thread=False)`;
+only bootstrap imports dependency-injector), the authenticator built from Settings, and the
+readiness checks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.di import Provide
+
+from adapters.http import Authenticator, JwksKeys, build_api, redact_callback_queries
+from bootstrap.container import Container
+from bootstrap.settings import Settings
+
+log = logging.getLogger("sellerlink.web")
+
+DEV_SECRET_FILE = "jwt-secret"
+
+
+def create_app(container: Container, *, debug: bool = False) -> Litestar:
+    settings: Settings = container.settings()
+    application = container.application()
+    redact_callback_queries()
+
+    def database_answers() -> None:
+        with application.ports.uow() as uow:
+            uow.teams.get("team_readiness_probe")
+
+    return build_api(
+        dependencies={
+            "application": Provide(lambda: container.application(), sync_to_thread=False),
+        },
+        authenticator=authenticator_for(settings),
+        readiness={"database": database_answers},
+        debug=debug,
+    )
+
+
+def authenticator_for(settings: Settings) -> Authenticator:
+    """Production: the identity provider's JWKS with issuer and audience. Embedded default
+    (dev_auth): HS256 with `SELLERLINK_JWT_SECRET` or a key generated into the data dir."""
+    jwks = JwksKeys(settings.jwks_url) if settings.jwks_url else None
+    secret = settings.jwt_secret
+    if secret is None and settings.dev_auth:
+        secret = dev_jwt_secret(settings)
+    return Authenticator(
+        secret=secret,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        jwks=jwks,
+    )
+
+
+def dev_jwt_secret(settings: Settings) -> str:
+    """The HS256 secret dev tokens are signed with: `SELLERLINK_JWT_SECRET`, else a random
+    key kept in the data dir (created on first start, readable by its owner only), so tokens
+    printed by `sellerlink dev token` keep working across restarts."""
+    if settings.jwt_secret:
+        return settings.jwt_secret
+    path = Path(settings.data_dir) / DEV_SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    log.info("generated a development JWT secret in %s", path)
+    return key
