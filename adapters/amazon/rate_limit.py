@@ -16,6 +16,13 @@ from types import MappingProxyType
 from attrs import define, frozen
 
 
+# Float arithmetic on two clocks must not turn a whole token into 0.9999999 of one.
+EPSILON = 1e-6
+# The adapter sends a moment after its bucket says it may, so that Amazon's bucket, which
+# refills on Amazon's clock, has refilled too.
+SAFETY_MARGIN = 0.001
+
+
 @frozen
 class RatePlan:
     rate: float  # tokens added per second
@@ -55,7 +62,7 @@ class TokenBucket:
 
     def try_take(self, now: float) -> bool:
         self._refill(now)
-        if self.tokens >= 1.0:
+        if self.tokens >= 1.0 - EPSILON:
             self.tokens -= 1.0
             return True
         return False
@@ -121,6 +128,8 @@ class RateLimiter:
             if bucket is None:
                 return 0.0
             wait = bucket.reserve(now)
+            if wait > 0:
+                wait += SAFETY_MARGIN
             if wait > max_wait:
                 bucket.cancel_reservation()
                 return None

@@ -14,7 +14,7 @@ import html
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote, unquote_plus
 
 from litestar import Litestar, Request, Response, Router, get, patch, post
 from litestar.datastructures import MultiDict
@@ -39,6 +39,16 @@ def _basic_credentials(header: str | None) -> tuple[str, str] | None:
         return None
     client_id, _, client_secret = decoded.partition(":")
     return unquote_plus(client_id), unquote_plus(client_secret)
+
+
+def _encoded_sku(request: Request[Any, Any, Any], seller_id: str) -> str:
+    """SKUs may contain `/` (Amazon asks callers to URL-encode them): read the SKU from the
+    still-encoded request path, not from the decoded one."""
+    raw = request.scope.get("raw_path")
+    marker = f"/items/{seller_id}/"
+    if isinstance(raw, bytes) and marker in raw.decode("latin-1"):
+        return unquote(raw.decode("latin-1").split(marker, 1)[1].split("?", 1)[0])
+    return str(request.path_params["sku"]).lstrip("/")
 
 
 def _fault_reply(fault: Fault, family: str) -> Reply | None:
@@ -313,10 +323,10 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
 
         return await answer(request, "sp_api", produce)
 
-    @patch("/listings/2021-08-01/items/{seller_id:str}/{sku:str}", include_in_schema=False)
+    @patch("/listings/2021-08-01/items/{seller_id:str}/{sku:path}", include_in_schema=False)
     async def patch_listing(request: Request[Any, Any, Any]) -> Response[Any]:
         seller_id = str(request.path_params["seller_id"])
-        sku = str(request.path_params["sku"])
+        sku = _encoded_sku(request, seller_id)
         body = await request.body()
 
         async def produce(_: dict[str, str]) -> Reply:
