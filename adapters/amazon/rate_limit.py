@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 from attrs import define, frozen
 
-
 # Float arithmetic on two clocks must not turn a whole token into 0.9999999 of one.
 EPSILON = 1e-6
 # The adapter sends a moment after its bucket says it may, so that Amazon's bucket, which

@@ -171,13 +171,15 @@ def test_individual_plan_seller_needs_the_professional_plan(
 ) -> None:
     token = _sp(amazon, gateway, "individual-plan-seller")
     seller = "A1SBXINDIVID001"
+    calls = {
+        "participations": lambda: gateway.marketplace_participations(Region.NA, token, seller),
+        "setup": lambda: gateway.set_up_marketplace(Region.NA, token, seller, US),
+        "listings": lambda: gateway.send_listing_updates(
+            Region.NA, token, seller, [ListingUpdate("S", US, 1)]
+        ),
+    }
     with pytest.raises(ProfessionalSellingPlanRequired) as caught:
-        if call == "participations":
-            gateway.marketplace_participations(Region.NA, token, seller)
-        elif call == "setup":
-            gateway.set_up_marketplace(Region.NA, token, seller, US)
-        else:
-            gateway.send_listing_updates(Region.NA, token, seller, [ListingUpdate("S", US, 1)])
+        calls[call]()
     assert "Professional selling plan" in caught.value.detail
 
 
