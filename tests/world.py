@@ -4,7 +4,9 @@ the use cases."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
 
 from attrs import define, field
 
@@ -17,12 +19,18 @@ from application.connect import (
     StartAuthorizationCommand,
 )
 from application.context import Actor
-from application.teams import CreateTeamCommand, SetMemberRoleCommand
+from application.listings import UpdateListingSettingsCommand
+from application.marketplaces import SetupStep, UpdateMarketplaceCommand
+from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
+from application.tokens import RefreshSweepResult
+from application.views import ConnectionView, MarketplaceView
 from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.errors import DomainError
+from domain.events import AuditEvent
 from domain.grant import Channel
-from domain.team import Plan, Role, Team, TeamKind
+from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
+from domain.team import Plan, Role, Team, TeamKind, normalize_country
 
 ACCOUNT_TYPES = {"vendor": AccountType.VENDOR}
 
@@ -37,6 +45,12 @@ class World:
     error: DomainError | None = None
     started: AuthorizationStarted | None = None
     result: CallbackResult | None = None
+    # The connection the scenario is about: the last one a callback created or updated.
+    connection: ConnectionView | None = None
+    # The last redirect back from Amazon, so a test can replay it.
+    last_callback: tuple[Channel, dict[str, str]] | None = None
+    # Whatever else a scenario needs to remember between its steps.
+    notes: dict[str, object] = field(factory=dict)
 
     # ---- teams -------------------------------------------------------------------------
 
@@ -107,6 +121,7 @@ class World:
         return self.callback(started.channel, query)
 
     def callback(self, channel: Channel, query: dict[str, str]) -> CallbackResult:
+        self.last_callback = (channel, dict(query))
         self.result = self.app.complete_callback(
             CallbackCommand(
                 channel=channel,
@@ -116,6 +131,7 @@ class World:
                 error=query.get("error"),
             )
         )
+        self.connection = self.result.connection
         return self.result
 
     def connect(
@@ -136,14 +152,147 @@ class World:
         )
         return self.approve(started, account)
 
-    def connect_fully(self, account: str, *, region: Region | None = None) -> CallbackResult:
+    def connect_fully(
+        self, account: str, *, region: Region | None = None, actor: Actor | None = None
+    ) -> CallbackResult:
         """Ads, then SP-API when the account type requires it, on one connection."""
-        result = self.connect(account, Channel.ADS, region=region)
+        result = self.connect(account, Channel.ADS, region=region, actor=actor)
         if result.connection.account_type is AccountType.SELLER:
             result = self.connect(
-                account, Channel.SP_API, region=region, connection_id=result.connection.id
+                account,
+                Channel.SP_API,
+                region=region,
+                actor=actor,
+                connection_id=result.connection.id,
             )
         return result
+
+    def reconnect(
+        self, account: str, channel: Channel, actor: Actor | None = None
+    ) -> CallbackResult:
+        """Click Reconnect on the connection's status card and sign in as `account`."""
+        return self.connect(account, channel, actor=actor, connection_id=self.connection_id)
+
+    # ---- the connection the scenario is about ------------------------------------------
+
+    @property
+    def connection_id(self) -> str:
+        assert self.connection is not None, "connect an account first"
+        return self.connection.id
+
+    def view(self, actor: Actor | None = None) -> ConnectionView:
+        """The connection as the team sees it now (re-read, not the callback's copy)."""
+        self.connection = self.app.get_connection(actor or self.actor(), self.connection_id)
+        return self.connection
+
+    def support_view(self) -> ConnectionView:
+        """The connection as support sees it: disconnected ones included."""
+        view, _ = self.app.support.connection(self.connection_id)
+        return view
+
+    def events(self) -> list[AuditEvent]:
+        """The connection's timeline, oldest first."""
+        return list(reversed(self.app.support.timeline(self.connection_id)))
+
+    def upgrade(self, plan: Plan = Plan.PRO) -> Team:
+        team = self.app.update_team(UpdateTeamCommand(self.actor(), self._team().id, plan=plan))
+        self.teams[team.name] = self.team = team
+        return team
+
+    # ---- marketplaces ------------------------------------------------------------------
+
+    def marketplaces(self, actor: Actor | None = None) -> list[MarketplaceView]:
+        return self.app.list_marketplaces(actor or self.actor(), self.connection_id)
+
+    def marketplace(self, country: str) -> MarketplaceView:
+        wanted = normalize_country(country)
+        found = [m for m in self.marketplaces() if normalize_country(m.country_code) == wanted]
+        assert found, f"no {country} marketplace on {self.connection_id}"
+        return found[0]
+
+    def update_marketplace(
+        self,
+        country: str,
+        *,
+        selected: bool | None = None,
+        active: bool | None = None,
+        actor: Actor | None = None,
+    ) -> MarketplaceView:
+        return self.app.update_marketplace(
+            UpdateMarketplaceCommand(
+                actor or self.actor(),
+                self.connection_id,
+                self.marketplace(country).marketplace_id,
+                selected=selected,
+                active=active,
+            )
+        )
+
+    def select_marketplace(self, country: str, actor: Actor | None = None) -> MarketplaceView:
+        return self.update_marketplace(country, selected=True, actor=actor)
+
+    def retry_marketplace(self, country: str, actor: Actor | None = None) -> MarketplaceView:
+        return self.app.retry_marketplace(
+            actor or self.actor(), self.connection_id, self.marketplace(country).marketplace_id
+        )
+
+    def run_setup(self, passes: int = 1) -> list[SetupStep]:
+        """The background worker's setup passes (one step per marketplace per pass)."""
+        steps: list[SetupStep] = []
+        for _ in range(passes):
+            steps.extend(self.app.advance_all_setups())
+        return steps
+
+    # ---- tokens ------------------------------------------------------------------------
+
+    def sweep_tokens(self) -> RefreshSweepResult:
+        """The background token sweep: what notices a revoked or expired authorization."""
+        return self.app.refresh_due_tokens()
+
+    def seller_revokes(self, account: str) -> RefreshSweepResult:
+        """The seller removes the app in Seller Central; the next sweep finds out."""
+        self.amazon.revoke(account)
+        self.clock.advance(timedelta(hours=1, minutes=1))
+        return self.sweep_tokens()
+
+    # ---- listing settings --------------------------------------------------------------
+
+    def set_listing_settings(
+        self,
+        *,
+        buffer: int = 0,
+        ceiling: int | None = None,
+        minimum_price: Decimal | None = None,
+        currency: str = "USD",
+        pricing_enabled: bool = True,
+        actor: Actor | None = None,
+    ) -> ListingSettings:
+        return self.app.update_listing_settings(
+            UpdateListingSettingsCommand(
+                actor=actor or self.actor(),
+                connection_id=self.connection_id,
+                inventory_buffer=buffer,
+                inventory_ceiling=ceiling,
+                minimum_price_amount=minimum_price,
+                minimum_price_currency=currency if minimum_price is not None else None,
+                pricing_enabled=pricing_enabled,
+            )
+        )
+
+    def listing_settings(self) -> ListingSettings:
+        return self.app.get_listing_settings(self.actor(), self.connection_id)
+
+    def preview(self, products: Sequence[tuple[str, int, str]]) -> list[ListingDecision]:
+        """(sku, units available, price in USD) -> what would be sent to Amazon."""
+        snapshots = [
+            ProductSnapshot(sku, available, Money(Decimal(price), "USD"))
+            for sku, available, price in products
+        ]
+        return self.app.preview_listings(self.actor(), self.connection_id, snapshots)
+
+    def _team(self) -> Team:
+        assert self.team is not None, "create a team first"
+        return self.team
 
     def attempt(self, action: object, *args: object, **kwargs: object) -> object:
         """Run an action expected to possibly fail; keeps the error for Then steps."""

@@ -1,0 +1,50 @@
+"""The features' step registry and the scenario count printed at the end of a run.
+
+Every step module is registered here, so any feature can use any step: the step modules
+are organised by workflow area, not by which feature happens to use them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from pytest_bdd.parser import Feature, Scenario
+
+from features.steps.common import *  # noqa: F403
+from features.steps.connect import *  # noqa: F403
+from features.steps.listing_settings import *  # noqa: F403
+from features.steps.marketplaces import *  # noqa: F403
+from features.steps.profiles import *  # noqa: F403
+from features.steps.support import *  # noqa: F403
+from features.steps.tokens import *  # noqa: F403
+
+# nodeid -> feature file, filled in as scenarios run
+_SCENARIO_FILES: dict[str, str] = {}
+
+
+def pytest_bdd_before_scenario(
+    request: pytest.FixtureRequest, feature: Feature, scenario: Scenario
+) -> None:
+    _SCENARIO_FILES[request.node.nodeid] = Path(feature.filename).name
+
+
+def _passed_scenarios(stats: Mapping[str, list[pytest.TestReport]]) -> list[str]:
+    return [
+        _SCENARIO_FILES[r.nodeid]
+        for r in stats.get("passed", [])
+        if r.when == "call" and r.nodeid in _SCENARIO_FILES
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    files = _passed_scenarios(terminalreporter.stats)
+    failed = {
+        r.nodeid for r in terminalreporter.stats.get("failed", []) if r.nodeid in _SCENARIO_FILES
+    }
+    if not files and not failed:
+        return
+    line = f"features: {len(files)} scenarios passed in {len(set(files))} feature files"
+    if failed:
+        line += f" ({len(failed)} failed)"
+    terminalreporter.write_line(line)

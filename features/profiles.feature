@@ -1,0 +1,56 @@
+Feature: Choosing the advertising profile
+  Seed 000: "Prism auto-submits only when Amazon returns exactly one profile. Multi-profile
+  accounts still require explicit selection." Some non-US profiles appear as Coming Soon and
+  cannot be selected in the free-tier onboarding flow.
+
+  Scenario: One profile is selected automatically
+    Given a team on the free plan
+    When a team admin connects the "us-seller" seller account
+    Then the profile was selected for them automatically
+    And the selected profile is the US profile
+
+  Scenario: Several profiles require an explicit choice
+    Given a team on the pro plan
+    When a team admin connects the "multi-profile-seller" seller account
+    Then they are asked to choose a profile
+    And the profiles offered are US, CA, MX
+    When they choose the CA profile
+    Then the selected profile is the CA profile
+    And the profile was chosen by them, not automatically
+
+  Scenario: Non-US profiles are Coming Soon on the free plan
+    Given a team on the free plan
+    When a team admin connects the "multi-profile-seller" seller account
+    Then they are asked to choose a profile
+    And the CA profile is shown as "Coming Soon on your plan"
+    And the MX profile is shown as "Coming Soon on your plan"
+    And the US profile can be selected
+    When they choose the CA profile
+    Then they see the error PLAN_REQUIRED
+    And they are told "Coming Soon"
+    And the remediation includes "Upgrade your plan"
+    When they choose the US profile
+    Then the selected profile is the US profile
+
+  Scenario: A European account's profiles are all Coming Soon on the free plan
+    Given a team on the free plan
+    When a team admin connects the "eu-seller" seller account
+    Then they are asked to choose a profile
+    And the UK profile is shown as "Coming Soon on your plan"
+    And the DE profile is shown as "Coming Soon on your plan"
+    When they choose the DE profile
+    Then they see the error PLAN_REQUIRED
+
+  Scenario: Upgrading the plan makes the Coming Soon profiles selectable
+    Given a team on the free plan that has connected the "multi-profile-seller" seller account
+    When the team upgrades to the pro plan
+    And they refresh the account context
+    Then the CA profile can be selected
+    When they choose the CA profile
+    Then the selected profile is the CA profile
+
+  Scenario: A profile that is not one of the account's cannot be chosen
+    Given a team on the pro plan that has connected the "multi-profile-seller" seller account
+    When they choose the profile "424242"
+    Then they see the error PROFILE_NOT_SELECTABLE
+    And the remediation includes "Pick another profile."

@@ -1,0 +1,89 @@
+"""Steps for choosing the advertising profile (seed 000)."""
+
+from __future__ import annotations
+
+from pytest_bdd import parsers, then, when
+
+from application.views import NextStep, ProfileList, ProfileView
+from features.steps.common import admin, succeeded
+from tests.world import World
+
+
+def profiles(world: World) -> ProfileList:
+    return world.app.list_profiles(admin(world), world.connection_id)
+
+
+def profile(world: World, country: str) -> ProfileView:
+    found = [p for p in profiles(world).items if p.profile.country_code == country]
+    assert len(found) == 1, f"expected one {country} profile"
+    return found[0]
+
+
+@then("they are asked to choose a profile")
+def _asked_to_choose(world: World) -> None:
+    succeeded(world)
+    assert world.result is not None
+    assert world.result.next is NextStep.CHOOSE_PROFILE
+    assert world.view().profile is None
+    assert profiles(world).selected_profile_id is None
+
+
+@then("the profile was selected for them automatically")
+def _auto_selected(world: World) -> None:
+    succeeded(world)
+    listing = profiles(world)
+    assert listing.auto_selected
+    assert listing.selected_profile_id is not None
+    assert world.view().profile_auto_selected
+
+
+@then("the profile was chosen by them, not automatically")
+def _chosen_explicitly(world: World) -> None:
+    listing = profiles(world)
+    assert listing.selected_profile_id is not None
+    assert not listing.auto_selected
+
+
+@then(parsers.parse("the profiles offered are {countries}"))
+def _profiles_offered(world: World, countries: str) -> None:
+    offered = [p.profile.country_code for p in profiles(world).items]
+    assert offered == [c.strip() for c in countries.split(",")]
+
+
+@when(parsers.parse("they choose the {country} profile"))
+def _choose_country(world: World, country: str) -> None:
+    chosen = profile(world, country).profile.profile_id
+    world.attempt(world.app.choose_profile, admin(world), world.connection_id, chosen)
+
+
+@when(parsers.parse('they choose the profile "{profile_id}"'))
+def _choose_id(world: World, profile_id: str) -> None:
+    world.attempt(world.app.choose_profile, admin(world), world.connection_id, profile_id)
+
+
+@then(parsers.parse("the selected profile is the {country} profile"))
+def _selected(world: World, country: str) -> None:
+    succeeded(world)
+    selected = world.view().profile
+    assert selected is not None
+    assert selected.country_code == country
+    assert profile(world, country).selected
+
+
+@then(parsers.parse('the {country} profile is shown as "{reason}"'))
+def _shown_as(world: World, country: str, reason: str) -> None:
+    item = profile(world, country)
+    assert not item.selectable
+    assert item.reason == reason
+
+
+@then(parsers.parse("the {country} profile can be selected"))
+def _can_select(world: World, country: str) -> None:
+    item = profile(world, country)
+    assert item.selectable
+    assert item.reason is None
+
+
+@when("they refresh the account context")
+def _refresh(world: World) -> None:
+    world.attempt(world.app.refresh_account, admin(world), world.connection_id)

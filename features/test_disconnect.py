@@ -1,0 +1,5 @@
+"""The disconnect feature (living documentation, see disconnect.feature)."""
+
+from pytest_bdd import scenarios
+
+scenarios("disconnect.feature")

@@ -1,0 +1,5 @@
+"""The errors feature (living documentation, see errors.feature)."""
+
+from pytest_bdd import scenarios
+
+scenarios("errors.feature")
