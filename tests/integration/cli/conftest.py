@@ -10,9 +10,11 @@ the test's container with `Container()` built from settings."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -24,6 +26,7 @@ from typer.testing import CliRunner
 from adapters.amazon.fake import marketplace_id
 from adapters.cli import Operations, build_cli
 from adapters.persistence import Keyring, SqlDatabase, rotate_keys
+from application.app import Application
 from application.context import Actor
 from application.marketplaces import UpdateMarketplaceCommand
 from bootstrap.container import Container, in_memory_container
@@ -161,3 +164,38 @@ def connect_fully_as(world: World, account: str, actor: Actor) -> str:
     connection_id = world.connect(account, Channel.ADS, actor=actor).connection.id
     world.connect(account, Channel.SP_API, actor=actor, connection_id=connection_id)
     return connection_id
+
+
+Snapshot = Callable[[], dict[str, object]]
+
+
+@pytest.fixture
+def snapshot(app: Application) -> Snapshot:
+    """Everything support can see, read by the tests' own application: compared before and
+    after a refused command to prove nothing changed."""
+
+    def take() -> dict[str, object]:
+        state: dict[str, object] = {}
+        for view in app.support.connections():
+            _, marketplaces = app.support.connection(view.id)
+            state[view.id] = (
+                view,
+                [app.support.marketplace_history(view.id, m.marketplace_id) for m in marketplaces],
+                app.support.timeline(view.id, limit=10_000),
+            )
+        return state
+
+    return take
+
+
+@pytest.fixture
+def run_json(run: Run) -> Callable[..., Any]:
+    """Run a command with --json and return the parsed output (and check the exit code)."""
+
+    def invoke(*args: str, exit_code: int = 0, env: dict[str, str] | None = None) -> Any:
+        result = run(*args, "--json", env=env)
+        assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
+        assert result.stdout.strip(), f"no output; stderr: {result.stderr}"
+        return json.loads(result.stdout)
+
+    return invoke
