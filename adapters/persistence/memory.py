@@ -22,6 +22,7 @@ from domain.connection import Connection, Region
 from domain.errors import ConcurrentUpdate
 from domain.events import AuditEvent
 from domain.listing import ListingSettings
+from domain.listing_batch import Listing
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
@@ -46,6 +47,7 @@ class _State:
     listing_settings: dict[str, ListingSettings] = field(factory=dict)
     events: list[AuditEvent] = field(factory=list)
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
+    listings: dict[tuple[str, str, str], Listing] = field(factory=dict)
 
 
 def _copy(value: T) -> T:
@@ -237,6 +239,52 @@ class _ListingSettings(_Repo):
         self._s.listing_settings[settings.connection_id] = _copy(settings)
 
 
+class _Listings(_Repo):
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None:
+        return _copy(self._s.listings.get((connection_id, marketplace_id, sku)))
+
+    def get_many(
+        self, connection_id: str, marketplace_id: str, skus: Iterable[str]
+    ) -> dict[str, Listing]:
+        found = {}
+        for sku in skus:
+            listing = self._s.listings.get((connection_id, marketplace_id, sku))
+            if listing is not None:
+                found[sku] = _copy(listing)
+        return found
+
+    def put_many(self, listings: Iterable[Listing]) -> None:
+        for listing in listings:
+            key = (listing.connection_id, listing.marketplace_id, listing.sku)
+            self._s.listings[key] = _copy(listing)
+
+    def list_for_connection(self, connection_id: str) -> list[Listing]:
+        return [_copy(v) for (c, _, _), v in sorted(self._s.listings.items()) if c == connection_id]
+
+    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+        return [
+            _copy(v)
+            for (c, _, s), v in sorted(self._s.listings.items())
+            if c == connection_id and s == sku
+        ]
+
+    def list_pending(self, connection_id: str) -> list[Listing]:
+        return [
+            _copy(v)
+            for (c, _, _), v in sorted(self._s.listings.items())
+            if c == connection_id and (v.pending_since is not None or v.in_flight is not None)
+        ]
+
+    def connections_with_pending(self) -> list[str]:
+        return sorted(
+            {
+                c
+                for (c, _, _), v in self._s.listings.items()
+                if v.pending_since is not None or v.in_flight is not None
+            }
+        )
+
+
 class _Events(_Repo):
     def append(self, event: AuditEvent) -> None:
         self._s.events.append(event)
@@ -288,6 +336,7 @@ class InMemoryUnitOfWork:
     listing_settings: _ListingSettings
     events: _Events
     sync_cursors: _SyncCursors
+    listings: _Listings
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -307,6 +356,7 @@ class InMemoryUnitOfWork:
         self.listing_settings = _ListingSettings(state)
         self.events = _Events(state)
         self.sync_cursors = _SyncCursors(state)
+        self.listings = _Listings(state)
 
     def __exit__(
         self,

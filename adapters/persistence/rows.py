@@ -86,8 +86,9 @@ class ConnectionRow(Row):
     __tablename__ = "connections"
     __table_args__ = (
         Index("ix_connections_team_id", "team_id"),
-        Index("ix_connections_region_selling_partner_id", "region", "selling_partner_id"),
-        Index("ix_connections_region_ads_account_id", "region", "ads_account_id"),
+        # "Is this Amazon account connected anywhere?" (ACCOUNT_IN_USE, reconnect).
+        Index("ix_connections_selling_partner_id", "selling_partner_id"),
+        Index("ix_connections_ads_account_id", "ads_account_id"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)

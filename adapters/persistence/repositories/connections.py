@@ -90,14 +90,7 @@ class SqlConnectionRepository(SqlRepository):
         return self._load(statement)
 
     def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
-        """Grants that still hold a refresh token and whose authorization ends before
-        `before`, found through `ix_grants_expires_at`."""
-        due = (
-            select(GrantRow.connection_id)
-            .where(GrantRow.expires_at < before, GrantRow.refresh_token_ciphertext.is_not(None))
-            .distinct()
-        )
-        return self._load_due(due)
+        return self._load_due(grants_expiring_before(before))
 
     def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:
         return self._load_due(access_tokens_due(before))
@@ -140,6 +133,14 @@ class SqlConnectionRepository(SqlRepository):
             ):
                 profiles[profile.connection_id].append(profile)
         return [connection_from_rows(r, grants[r.id], profiles[r.id], self._keyring) for r in rows]
+
+
+def grants_expiring_before(before: datetime) -> Select[Any]:
+    """Ids of connections with a grant that still holds a refresh token and whose
+    authorization ends before `before` (through `ix_grants_expires_at`)."""
+    return select(GrantRow.connection_id).where(
+        GrantRow.expires_at < before, GrantRow.refresh_token_ciphertext.is_not(None)
+    )
 
 
 def access_tokens_due(before: datetime) -> Select[Any]:

@@ -111,16 +111,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connections")),
     )
     op.create_index(
-        "ix_connections_region_ads_account_id",
-        "connections",
-        ["region", "ads_account_id"],
-        unique=False,
+        "ix_connections_ads_account_id", "connections", ["ads_account_id"], unique=False
     )
     op.create_index(
-        "ix_connections_region_selling_partner_id",
-        "connections",
-        ["region", "selling_partner_id"],
-        unique=False,
+        "ix_connections_selling_partner_id", "connections", ["selling_partner_id"], unique=False
     )
     op.create_index("ix_connections_team_id", "connections", ["team_id"], unique=False)
 
