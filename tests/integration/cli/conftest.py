@@ -64,6 +64,12 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def keyring() -> Keyring:
+    """The keyring the prepared data is sealed with."""
+    return KEYRING
+
+
+@pytest.fixture
 def database_url(tmp_path: Path, migrated_template: Path) -> str:
     path = tmp_path / "sellerlink.db"
     shutil.copyfile(migrated_template, path)
@@ -98,6 +104,12 @@ def cli_container(container: Container, database_url: str) -> Iterator[Container
 @pytest.fixture
 def cli(cli_container: Container) -> typer.Typer:
     return wire_cli(cli_container)
+
+
+@pytest.fixture
+def wire() -> Callable[..., typer.Typer]:
+    """wire_cli, for tests that build their own CLI (other operations, another keyring)."""
+    return wire_cli
 
 
 Run = Callable[..., Result]
