@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from attrs import frozen
 from litestar import Request
+from litestar.di import NamedDependency
 
 from application.context import Actor
 from domain.errors import Unauthenticated
@@ -180,14 +181,18 @@ def mint_dev_token(
 TEAM_HEADER = "x-team-id"
 
 
-def provide_actor(request: Request[Any, Any, Any], authenticator: Authenticator) -> Actor:
+def provide_actor(
+    request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
+) -> Actor:
     """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs."""
     identity = authenticator.authenticate(request.headers.get("authorization"))
     header = (request.headers.get(TEAM_HEADER) or "").strip()
     return Actor(identity.user_id, header or identity.team_id)
 
 
-def provide_caller(request: Request[Any, Any, Any], authenticator: Authenticator) -> Actor | None:
+def provide_caller(
+    request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
+) -> Actor | None:
     """The signed-in person on an OAuth callback, if the request carries a valid token; the
     state must then belong to them. Amazon's redirect usually carries none, and that is fine:
     the state alone identifies the request."""

@@ -5,17 +5,16 @@ goes to Amazon)."""
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.params import JSONBody
 
-from adapters.http.routing import api_get, api_post
+from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post
 from adapters.http.schemas import (
     AuthorizationIn,
     AuthorizationOut,
     AuthorizationStatusOut,
     ReconnectIn,
 )
-from application.app import Application
 from application.connect import StartAuthorizationCommand
-from application.context import Actor
 from application.views import ConnectionView
 from domain.grant import Channel, TokenStatus
 
@@ -44,7 +43,7 @@ class AuthorizationsController(Controller):
 
     @api_post("/authorizations", summary="Start an Amazon authorization")
     def start(
-        self, data: AuthorizationIn, actor: Actor, application: Application
+        self, data: JSONBody[AuthorizationIn], actor: CurrentActor, application: App
     ) -> AuthorizationOut:
         started = application.start_authorization(
             StartAuthorizationCommand(
@@ -61,7 +60,7 @@ class AuthorizationsController(Controller):
 
     @api_get("/authorizations/{authorization_state:str}", summary="The status of an authorization")
     def status(
-        self, authorization_state: str, actor: Actor, application: Application
+        self, authorization_state: PathStr, actor: CurrentActor, application: App
     ) -> AuthorizationStatusOut:
         return AuthorizationStatusOut.of(
             application.authorization_status(actor, authorization_state)
@@ -76,10 +75,10 @@ class AuthorizationsController(Controller):
     )
     def reconnect(
         self,
-        connection_id: str,
-        actor: Actor,
-        application: Application,
-        data: ReconnectIn | None = None,
+        connection_id: PathStr,
+        actor: CurrentActor,
+        application: App,
+        data: JSONBody[ReconnectIn | None] = None,
     ) -> AuthorizationOut:
         body = data or ReconnectIn()
         connection = application.get_connection(actor, connection_id)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
 from adapters.http import browser
 from adapters.http.problems import problem_responses
@@ -24,10 +25,10 @@ from application.context import Actor
 from domain.errors import OAuthStateInvalid
 from domain.grant import Channel
 
-OptionalText = str | None
+OptionalText = FromQuery[str | None]
 # `state` and `scope` are Litestar's reserved kwarg names; the query keys stay Amazon's.
-StateParam = Annotated[str | None, Parameter(query="state", max_length=512)]
-ScopeParam = Annotated[str | None, Parameter(query="scope")]
+StateParam = Annotated[str | None, QueryParameter(name="state")]
+ScopeParam = Annotated[str | None, QueryParameter(name="scope")]
 
 _RESPONSES: dict[int, ResponseSpec] = {
     303: ResponseSpec(
@@ -70,8 +71,8 @@ def _respond(request: Request[Any, Any, Any], command: CallbackCommand, app: App
 )
 def ads_callback(
     request: Request[Any, Any, Any],
-    application: Application,
-    caller: Actor | None,
+    application: NamedDependency[Application],
+    caller: NamedDependency[Actor | None],
     oauth_state: StateParam = None,
     code: OptionalText = None,
     granted_scope: ScopeParam = None,
@@ -103,8 +104,8 @@ def ads_callback(
 )
 def sp_api_callback(
     request: Request[Any, Any, Any],
-    application: Application,
-    caller: Actor | None,
+    application: NamedDependency[Application],
+    caller: NamedDependency[Actor | None],
     oauth_state: StateParam = None,
     spapi_oauth_code: OptionalText = None,
     selling_partner_id: OptionalText = None,

@@ -7,13 +7,11 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 
-from adapters.http.routing import api_delete, api_get, api_post
+from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
 from adapters.http.schemas import ConnectionList, ConnectionOut, EventList, EventOut
-from application.app import Application
 from application.connections import EventQuery
-from application.context import Actor
 from domain.connection import Health
 
 
@@ -23,14 +21,14 @@ class ConnectionsController(Controller):
 
     @api_get("/", summary="The team's connections")
     def list_connections(
-        self, actor: Actor, application: Application, health: Health | None = None
+        self, actor: CurrentActor, application: App, health: FromQuery[Health | None] = None
     ) -> ConnectionList:
         views = application.list_connections(actor, health=health)
         return ConnectionList(items=[ConnectionOut.of(v) for v in views])
 
     @api_get("/{connection_id:str}", summary="Show a connection")
     def get_connection(
-        self, connection_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ConnectionOut:
         return ConnectionOut.of(application.get_connection(actor, connection_id))
 
@@ -38,7 +36,7 @@ class ConnectionsController(Controller):
         "/{connection_id:str}",
         summary="Disconnect: tokens deleted, settings and history kept",
     )
-    def disconnect(self, connection_id: str, actor: Actor, application: Application) -> None:
+    def disconnect(self, connection_id: PathStr, actor: CurrentActor, application: App) -> None:
         application.disconnect(actor, connection_id)
 
     @api_post(
@@ -47,17 +45,19 @@ class ConnectionsController(Controller):
         errors=(400, 401, 403, 404, 409, 422, 429, 500, 503),
         summary="Refresh account context: ask Amazon again for profiles and marketplaces",
     )
-    def refresh(self, connection_id: str, actor: Actor, application: Application) -> ConnectionOut:
+    def refresh(
+        self, connection_id: PathStr, actor: CurrentActor, application: App
+    ) -> ConnectionOut:
         return ConnectionOut.of(application.refresh_account(actor, connection_id))
 
     @api_get("/{connection_id:str}/events", summary="The connection's timeline")
     def events(
         self,
-        connection_id: str,
-        actor: Actor,
-        application: Application,
-        since: datetime | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+        connection_id: PathStr,
+        actor: CurrentActor,
+        application: App,
+        since: FromQuery[datetime | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> EventList:
         events = application.list_events(
             EventQuery(actor=actor, connection_id=connection_id, since=since, limit=limit)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromPath
 
 from adapters.http import browser
 from adapters.http.problems import problem_responses, status_of
@@ -32,7 +33,9 @@ def explain(code: ErrorCode) -> ErrorExplanation:
     sync_to_thread=False,
     responses=problem_responses(404),
 )
-def explain_error(request: Request[Any, Any, Any], code: str) -> Response[ErrorExplanation]:
+def explain_error(
+    request: Request[Any, Any, Any], code: FromPath[str]
+) -> Response[ErrorExplanation]:
     try:
         known = ErrorCode(code.upper())
     except ValueError:

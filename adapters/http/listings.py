@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from litestar import Controller
+from litestar.params import JSONBody
 
-from adapters.http.routing import api_get, api_put
+from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_put
 from adapters.http.schemas import ListingSettingsIn, ListingSettingsOut
-from application.app import Application
-from application.context import Actor
 from application.listings import UpdateListingSettingsCommand
 
 
@@ -20,17 +19,17 @@ class ListingSettingsController(Controller):
 
     @api_get("/", summary="The connection's listing settings")
     def get_settings(
-        self, connection_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ListingSettingsOut:
         return ListingSettingsOut.of(application.get_listing_settings(actor, connection_id))
 
     @api_put("/", summary="Replace the connection's listing settings")
     def put_settings(
         self,
-        connection_id: str,
-        data: ListingSettingsIn,
-        actor: Actor,
-        application: Application,
+        connection_id: PathStr,
+        data: JSONBody[ListingSettingsIn],
+        actor: CurrentActor,
+        application: App,
     ) -> ListingSettingsOut:
         settings = application.update_listing_settings(
             UpdateListingSettingsCommand(

@@ -4,8 +4,9 @@ when Amazon returns several, select marketplaces, Retry a failed one)."""
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.params import JSONBody
 
-from adapters.http.routing import api_get, api_post, api_put
+from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post, api_put
 from adapters.http.schemas import (
     ConnectionOut,
     HistoryOut,
@@ -15,8 +16,6 @@ from adapters.http.schemas import (
     ProfileChoice,
     ProfileListOut,
 )
-from application.app import Application
-from application.context import Actor
 from application.marketplaces import UpdateMarketplaceCommand
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
@@ -28,13 +27,17 @@ class ProfilesController(Controller):
 
     @api_get("/{connection_id:str}/profiles", summary="The advertising profiles to choose from")
     def list_profiles(
-        self, connection_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ProfileListOut:
         return ProfileListOut.of(application.list_profiles(actor, connection_id))
 
     @api_put("/{connection_id:str}/profile", summary="Choose the advertising profile")
     def choose_profile(
-        self, connection_id: str, data: ProfileChoice, actor: Actor, application: Application
+        self,
+        connection_id: PathStr,
+        data: JSONBody[ProfileChoice],
+        actor: CurrentActor,
+        application: App,
     ) -> ConnectionOut:
         view = application.choose_profile(actor, connection_id, data.profile_id)
         return ConnectionOut.of(view)
@@ -46,7 +49,7 @@ class MarketplacesController(Controller):
 
     @api_get("/{connection_id:str}/marketplaces", summary="The connection's marketplaces")
     def list_marketplaces(
-        self, connection_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceList:
         views = application.list_marketplaces(actor, connection_id)
         return MarketplaceList(items=[MarketplaceOut.of(v) for v in views])
@@ -54,11 +57,11 @@ class MarketplacesController(Controller):
     @api_put(_MARKETPLACE, summary="Select or deselect a marketplace, or set it active")
     def update_marketplace(
         self,
-        connection_id: str,
-        marketplace_id: str,
-        data: MarketplaceUpdate,
-        actor: Actor,
-        application: Application,
+        connection_id: PathStr,
+        marketplace_id: PathStr,
+        data: JSONBody[MarketplaceUpdate],
+        actor: CurrentActor,
+        application: App,
     ) -> MarketplaceOut:
         view = application.update_marketplace(
             UpdateMarketplaceCommand(
@@ -77,7 +80,7 @@ class MarketplacesController(Controller):
         summary="Retry a failed marketplace (409 RETRY_LIMIT_EXCEEDED with its history)",
     )
     def retry(
-        self, connection_id: str, marketplace_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceOut:
         return MarketplaceOut.of(
             application.retry_marketplace(actor, connection_id, marketplace_id)
@@ -85,6 +88,6 @@ class MarketplacesController(Controller):
 
     @api_get(_MARKETPLACE + "/history", summary="The marketplace's state history")
     def history(
-        self, connection_id: str, marketplace_id: str, actor: Actor, application: Application
+        self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
     ) -> HistoryOut:
         return HistoryOut.of(application.marketplace_history(actor, connection_id, marketplace_id))

@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import delete, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from adapters.http.problems import COMMON, problem_responses
+from application.app import Application
+from application.context import Actor
+
+# Explicit parameter kinds (Litestar 2.23+ deprecates inferring them from the name).
+App = NamedDependency[Application]
+CurrentActor = NamedDependency[Actor]
+PathStr = FromPath[str]
 
 # What a team-scoped route can answer besides its success.
 TEAM_SCOPED = (*COMMON, 404, 409)

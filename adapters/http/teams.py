@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from litestar import Controller
+from litestar.params import JSONBody
 
-from adapters.http.routing import api_delete, api_get, api_patch, api_post, api_put
+from adapters.http.routing import (
+    App,
+    CurrentActor,
+    PathStr,
+    api_delete,
+    api_get,
+    api_patch,
+    api_post,
+    api_put,
+)
 from adapters.http.schemas import MemberIn, MemberList, MemberOut, TeamIn, TeamOut, TeamPatch
-from application.app import Application
-from application.context import Actor
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 
 
@@ -16,21 +24,21 @@ class TeamsController(Controller):
     tags = ["teams"]
 
     @api_post("/", summary="Create a team; the caller becomes its owner")
-    def create_team(self, data: TeamIn, actor: Actor, application: Application) -> TeamOut:
+    def create_team(self, data: JSONBody[TeamIn], actor: CurrentActor, application: App) -> TeamOut:
         team = application.create_team(CreateTeamCommand(actor, data.name, data.kind))
         return TeamOut.of(team)
 
     @api_get("/", summary="The caller's teams and roles (no team context needed)")
-    def my_teams(self, actor: Actor, application: Application) -> MemberList:
+    def my_teams(self, actor: CurrentActor, application: App) -> MemberList:
         return MemberList(items=[MemberOut.of(m) for m in application.list_my_teams(actor)])
 
     @api_get("/{team_id:str}", summary="Show a team")
-    def get_team(self, team_id: str, actor: Actor, application: Application) -> TeamOut:
+    def get_team(self, team_id: PathStr, actor: CurrentActor, application: App) -> TeamOut:
         return TeamOut.of(application.get_team(actor, team_id))
 
     @api_patch("/{team_id:str}", summary="Change the plan or connection limit (owner)")
     def update_team(
-        self, team_id: str, data: TeamPatch, actor: Actor, application: Application
+        self, team_id: PathStr, data: JSONBody[TeamPatch], actor: CurrentActor, application: App
     ) -> TeamOut:
         team = application.update_team(
             UpdateTeamCommand(actor, team_id, plan=data.plan, max_connections=data.max_connections)
@@ -38,13 +46,18 @@ class TeamsController(Controller):
         return TeamOut.of(team)
 
     @api_get("/{team_id:str}/members", summary="List the team's members")
-    def list_members(self, team_id: str, actor: Actor, application: Application) -> MemberList:
+    def list_members(self, team_id: PathStr, actor: CurrentActor, application: App) -> MemberList:
         members = application.list_members(actor, team_id)
         return MemberList(items=[MemberOut.of(m) for m in members])
 
     @api_put("/{team_id:str}/members/{user_id:str}", summary="Add a member or change a role")
     def set_member_role(
-        self, team_id: str, user_id: str, data: MemberIn, actor: Actor, application: Application
+        self,
+        team_id: PathStr,
+        user_id: PathStr,
+        data: JSONBody[MemberIn],
+        actor: CurrentActor,
+        application: App,
     ) -> MemberOut:
         membership = application.set_member_role(
             SetMemberRoleCommand(actor, team_id, user_id, data.role)
@@ -53,6 +66,6 @@ class TeamsController(Controller):
 
     @api_delete("/{team_id:str}/members/{user_id:str}", summary="Remove a member")
     def remove_member(
-        self, team_id: str, user_id: str, actor: Actor, application: Application
+        self, team_id: PathStr, user_id: PathStr, actor: CurrentActor, application: App
     ) -> None:
         application.remove_member(actor, team_id, user_id)

@@ -1,0 +1,40 @@
+"""E2E fixtures: the real web app (create_app on the test container: memory, settable clock,
+fake Amazon) served by uvicorn on a free loopback port, driven over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from dependency_injector import providers
+from litestar import Litestar
+
+from bootstrap.container import Container
+from bootstrap.settings import Settings
+from bootstrap.web import create_app
+from tests.e2e.driver import Api, FakeAmazonPage
+from tests.e2e.server import serve
+
+JWT_SECRET = "e2e-secret-0123456789-0123456789-abcdef"
+
+
+@pytest.fixture
+def web_app(container: Container, tmp_path: Path) -> Litestar:
+    container.settings.override(
+        providers.Object(Settings(jwt_secret=JWT_SECRET, data_dir=tmp_path))
+    )
+    return create_app(container)
+
+
+@pytest.fixture
+def base_url(web_app: Litestar) -> Iterator[str]:
+    with serve(web_app) as url:
+        yield url
+
+
+@pytest.fixture
+def api(base_url: str, container: Container) -> Iterator[Api]:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        yield Api(client, FakeAmazonPage(container.amazon()), JWT_SECRET)
