@@ -194,6 +194,7 @@ def test_the_sandbox_mounts_under_sandbox_in_a_bigger_litestar_app(clock: Sandbo
         response = client.post(
             "/sandbox/apps/authorize/consent",
             data={**params, "account": "us-seller", "decision": "approve"},
+            follow_redirects=False,
         )
         code = redirect_query(response)["spapi_oauth_code"]
         grant = gateway.exchange_code(Channel.SP_API, Region.NA, code)
