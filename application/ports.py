@@ -20,6 +20,7 @@ from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.listing import ListingSettings
+from domain.listing_batch import Listing
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
 from domain.secret import Secret
@@ -121,6 +122,22 @@ class ListingResult:
     message: str = ""
 
 
+@frozen
+class FeedReport:
+    """Amazon's answer to one `JSON_LISTINGS_FEED`: getFeed's processing status and, once
+    it is DONE, the processing report read back as one result per SKU (a SKU without an
+    ERROR issue was accepted)."""
+
+    feed_id: str
+    status: str  # IN_QUEUE | IN_PROGRESS | DONE | CANCELLED | FATAL
+    results: tuple[ListingResult, ...] = ()
+    message: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("DONE", "CANCELLED", "FATAL")
+
+
 class AmazonGateway(Protocol):
     """Everything sellerlink asks of Amazon. Failures are raised as DomainErrors from the
     catalogue (TokenRevoked, SessionExpired, RefreshTokenFailed, AdvertisingNotEnabled,
@@ -173,7 +190,29 @@ class AmazonGateway(Protocol):
         access_token: Secret,
         selling_partner_id: str,
         updates: Sequence[ListingUpdate],
-    ) -> list[ListingResult]: ...
+    ) -> list[ListingResult]:
+        """Listings Items PATCH, one request per update, within its rate (5/s, burst 5).
+        One result per update; a refusal of one SKU is a result, not an exception."""
+        ...
+
+    def submit_listings_feed(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> str:
+        """One `JSON_LISTINGS_FEED` for one marketplace (createFeedDocument, upload,
+        createFeed) with at most 25,000 updates; returns the feed id. Raises RateLimited when
+        the feed type's 5 submissions per 5 minutes per region are used up (AMAZON.md)."""
+        ...
+
+    def listings_feed_report(
+        self, region: Region, access_token: Secret, feed_id: str
+    ) -> FeedReport:
+        """getFeed; when the feed is DONE, its processing report read back per SKU."""
+        ...
 
 
 # --------------------------------------------------------------------------- persistence
@@ -272,6 +311,35 @@ class ListingSettingsRepository(Protocol):
     def put(self, settings: ListingSettings) -> None: ...
 
 
+class ListingRepository(Protocol):
+    """Per (connection, marketplace, SKU): the product's latest snapshot, the decision, what
+    Amazon was last told and what waits to be sent (domain/listing_batch.py)."""
+
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None: ...
+
+    def get_many(
+        self, connection_id: str, marketplace_id: str, skus: Iterable[str]
+    ) -> dict[str, Listing]: ...
+
+    def put_many(self, listings: Iterable[Listing]) -> None:
+        """Insert or replace each listing."""
+        ...
+
+    def list_for_connection(self, connection_id: str) -> list[Listing]: ...
+
+    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+        """The SKU in every marketplace of the connection."""
+        ...
+
+    def list_pending(self, connection_id: str) -> list[Listing]:
+        """Listings with a change waiting (`pending_since` set) or a submission in flight."""
+        ...
+
+    def connections_with_pending(self) -> list[str]:
+        """Ids of the connections that have a pending listing: the worker's sweep."""
+        ...
+
+
 class EventLog(Protocol):
     def append(self, event: AuditEvent) -> None: ...
 
@@ -309,6 +377,7 @@ class UnitOfWork(Protocol):
     marketplaces: MarketplaceRepository
     authorizations: AuthorizationRequestRepository
     listing_settings: ListingSettingsRepository
+    listings: ListingRepository
     events: EventLog
     sync_cursors: SyncCursorRepository
 

@@ -40,22 +40,33 @@ class UsableToken:
 class GetAccessToken:
     ports: Ports
 
-    def __call__(self, connection_id: str, channel: Channel) -> UsableToken:
+    def __call__(
+        self, connection_id: str, channel: Channel, *, ahead: timedelta = timedelta(0)
+    ) -> UsableToken:
+        """`ahead`: a cached token must still be good that much longer, else it is refreshed
+        now (the background sweep passes REFRESH_AHEAD so callers rarely wait on Amazon)."""
         with self.ports.uow() as uow:
             connection = uow.connections.get(connection_id, for_update=True)
             if connection is None:
                 raise NotFound(f"There is no connection {connection_id}.")
-            result = self.within(uow, connection, channel)
+            result = self.within(uow, connection, channel, ahead=ahead)
             uow.commit()
         return result
 
-    def within(self, uow: UnitOfWork, connection: Connection, channel: Channel) -> UsableToken:
+    def within(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        channel: Channel,
+        *,
+        ahead: timedelta = timedelta(0),
+    ) -> UsableToken:
         """Use inside a unit of work that already holds the connection's lock. Commits its
         own outcome only through the caller's commit; a revocation must be committed even
         though it raises, so the caller's `except` path commits too (see __call__)."""
         now = self.ports.clock.now()
         grant = connection.grants[channel]
-        cached = grant.cached_access_token(now)
+        cached = grant.cached_access_token(now + ahead)
         if cached is not None and grant.status_at(now).usable:
             return UsableToken(cached, refreshed=False)
         report = grant.status_at(now)
@@ -155,7 +166,7 @@ class RefreshDueTokens:
                 if not grant.status_at(now).usable:
                     continue
                 try:
-                    if self.get_token(connection.id, channel).refreshed:
+                    if self.get_token(connection.id, channel, ahead=REFRESH_AHEAD).refreshed:
                         refreshed += 1
                 except (TokenRevoked, TokenExpired):
                     revoked += 1

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     TOKEN_EXPIRED = "token.expired"
     TOKEN_EXPIRING = "token.expiring"
     BACKFILL_SCHEDULED = "sync.backfill_scheduled"
+    BACKFILL_COMPLETED = "sync.backfill_completed"
     LISTING_SETTINGS_CHANGED = "listing.settings_changed"
     WARNING = "warning"
 

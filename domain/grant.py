@@ -37,6 +37,18 @@ LAST_DAY = timedelta(days=1)
 ACCESS_TOKEN_MARGIN = timedelta(seconds=60)
 
 
+def expiry_warning_stage(remaining: timedelta) -> str | None:
+    """Which expiry warning is due with `remaining` left of an authorization: `"30d"` once
+    30 days remain, then one a day (`"29d"` ... `"2d"`), then `"last_day"` in the last 24
+    hours (issue 7; seed 004's "re-authorize every 12 months"). None outside the window.
+    Stage `"Nd"` covers a remaining time in (N-1, N] days, so each stage is reached once."""
+    if remaining <= timedelta(0) or remaining > EXPIRY_WARNING:
+        return None
+    if remaining <= LAST_DAY:
+        return "last_day"
+    return f"{math.ceil(remaining / LAST_DAY)}d"
+
+
 @frozen
 class TokenReport:
     """A grant's status at one instant, with the words the help pages use for it."""
@@ -135,6 +147,12 @@ class Grant:
         """A transient failure (Amazon down, throttled): the grant stays as it was."""
         self.last_refresh_error = error_code
         self.last_refresh_at = at
+
+    def forget_access_token(self) -> None:
+        """Amazon refused the cached access token on a data call: the next use refreshes it
+        (and learns then whether the refresh token itself still works)."""
+        self.access_token = None
+        self.access_token_expires_at = None
 
     def revoke(self, *, at: datetime) -> None:
         """Amazon answered `invalid_grant` on refresh: the seller revoked us, or the

@@ -26,6 +26,34 @@ class SyncCursor:
         self.backfill_from = start
         self.backfill_until = max(reconnected_at, self.backfill_until or reconnected_at)
 
+    @property
+    def backfill_pending(self) -> bool:
+        return self.backfill_from is not None and self.backfill_until is not None
+
+    @property
+    def resume_from(self) -> datetime | None:
+        """Where the next regular sync cycle starts. After a reconnect the cycles resume at
+        the reconnect and the backfill fills the gap behind it (seed 004: "Data syncing will
+        resume during the next sync cycle"), so the two never fetch the same window."""
+        if self.backfill_until is not None and (
+            self.synced_until is None or self.synced_until < self.backfill_until
+        ):
+            return self.backfill_until
+        return self.synced_until
+
+    def backfilled_through(self, until: datetime) -> bool:
+        """The backfill retrieved everything up to `until`; returns whether it is done. The
+        cursor moves with each window, so a crash repeats at most one window."""
+        if self.backfill_from is None or self.backfill_until is None:
+            return True
+        if until >= self.backfill_until:
+            # Everything before the reconnect is now retrieved; the cycles own what follows.
+            self.advance(self.backfill_until)
+            self.backfill_done()
+            return True
+        self.backfill_from = max(self.backfill_from, until)
+        return False
+
     def advance(self, until: datetime) -> None:
         if self.synced_until is None or until > self.synced_until:
             self.synced_until = until

@@ -22,12 +22,14 @@ from application.ports import (
     ListingUpdate,
     Participation,
     ScopeDescription,
+    SyncWindow,
     TokenGrant,
 )
 from domain.connection import AccountType, Region
 from domain.errors import (
     AmazonUnavailable,
     ProfessionalSellingPlanRequired,
+    RateLimited,
     RefreshTokenFailed,
     SessionExpired,
     SetupFailed,
@@ -179,6 +181,9 @@ class FakeAmazon:
     exchange_calls: int = 0
     # Faults the features and tests inject.
     unavailable: bool = False
+    throttled: bool = False
+    # Every sync window served: (account name, marketplace id, start, end).
+    sync_windows: list[tuple[str, str, datetime, datetime]] = field(factory=list)
     sent_listings: list[ListingUpdate] = field(factory=list)
     _codes: dict[str, _Code] = field(factory=dict)
     _refresh: dict[str, _Refresh] = field(factory=dict)
@@ -302,6 +307,22 @@ class FakeAmazon:
         self._account(access_token)
         self.sent_listings.extend(updates)
         return [ListingResult(u.sku, True) for u in updates]
+
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        self._available()
+        if self.throttled:
+            raise RateLimited("Amazon answered 429 QuotaExceeded.")
+        account = self._account(access_token)
+        self.sync_windows.append((account.name, marketplace_id, start, end))
+        hours = max(0, int((end - start).total_seconds() // 3600))
+        return SyncWindow(marketplace_id, start, end, records=hours)
 
     # ---- playing Amazon's side ---------------------------------------------------------
 
