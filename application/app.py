@@ -8,6 +8,7 @@ from attrs import define, field
 from application.connect import CompleteCallback, GetAuthorizationStatus, StartAuthorization
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
+from application.lifecycle import WarnBeforeExpiry
 from application.listings import (
     GetListingSettings,
     PreviewListingDecisions,
@@ -22,8 +23,10 @@ from application.marketplaces import (
     UpdateMarketplace,
 )
 from application.profiles import ChooseProfile, ListProfiles
+from application.reconciler import Reconciler, RunJob
 from application.refresh import RefreshAccountContext
 from application.support import SupportQueries
+from application.sync import RunBackfill, RunSyncCycle
 from application.teams import (
     CreateTeam,
     GetTeam,
@@ -69,6 +72,11 @@ class Application:
     refresh_due_tokens: RefreshDueTokens = field(init=False)
     advance_setup: AdvanceMarketplaceSetup = field(init=False)
     advance_all_setups: AdvanceAllSetups = field(init=False)
+    warn_before_expiry: WarnBeforeExpiry = field(init=False)
+    run_sync_cycle: RunSyncCycle = field(init=False)
+    run_backfill: RunBackfill = field(init=False)
+    reconcile: Reconciler = field(init=False)
+    run_job: RunJob = field(init=False)
     # listings
     get_listing_settings: GetListingSettings = field(init=False)
     update_listing_settings: UpdateListingSettings = field(init=False)
@@ -103,6 +111,17 @@ class Application:
         self.refresh_due_tokens = RefreshDueTokens(p, self.get_access_token)
         self.advance_setup = AdvanceMarketplaceSetup(p, self.get_access_token)
         self.advance_all_setups = AdvanceAllSetups(p, self.advance_setup)
+        self.warn_before_expiry = WarnBeforeExpiry(p)
+        self.run_sync_cycle = RunSyncCycle(p, self.get_access_token)
+        self.run_backfill = RunBackfill(p, self.get_access_token)
+        self.reconcile = Reconciler(p, self.run_sync_cycle)
+        self.run_job = RunJob(
+            self.get_access_token,
+            self.warn_before_expiry,
+            self.advance_setup,
+            self.run_sync_cycle,
+            self.run_backfill,
+        )
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
         self.preview_listings = PreviewListingDecisions(p)

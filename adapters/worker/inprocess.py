@@ -1,0 +1,109 @@
+"""The embedded default's worker: a thread in the server process that runs a reconciler
+pass every `interval` seconds and the pass's jobs one after another (DESIGN §8).
+
+Nothing is queued in memory between passes, so stopping (or crashing) loses nothing: the
+next start's first pass finds the same due work in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+from attrs import frozen
+
+from application.app import Application
+from application.reconciler import JobResult, JobStatus
+
+log = logging.getLogger("sellerlink.worker")
+
+
+@frozen
+class PassReport:
+    jobs: int
+    by_status: dict[str, int]
+    errors: int
+
+    @classmethod
+    def of(cls, results: list[JobResult], errors: int) -> PassReport:
+        return cls(len(results) + errors, dict(Counter(str(r.status) for r in results)), errors)
+
+
+def run_pass(app: Application, should_stop: Callable[[], bool] = lambda: False) -> PassReport:
+    """One reconciler pass and its jobs. A job that raises (a bug, or the database going
+    away) is logged and the pass goes on: the work stays due and the next pass retries.
+    `should_stop` is asked between jobs, so stopping never waits for a whole pass."""
+    results: list[JobResult] = []
+    errors = 0
+    for job in app.reconcile():
+        if should_stop():
+            break
+        try:
+            result = app.run_job(job)
+        except Exception:
+            errors += 1
+            log.exception("job failed", extra={"job": job.key})
+            continue
+        results.append(result)
+        if result.status is JobStatus.RETRY_LATER:
+            log.info("job deferred: %s (%s)", job.key, result.detail)
+    return PassReport.of(results, errors)
+
+
+class InProcessWorker:
+    """`InProcessWorker(app, interval=30).start()` ... `.stop()`; or use it as a context
+    manager. `run_pass()` runs one pass in the caller's thread (tests, `sellerlink worker
+    --once`)."""
+
+    def __init__(
+        self, app: Application, *, interval: float = 30.0, name: str = "sellerlink-worker"
+    ):
+        if interval <= 0:
+            raise ValueError("interval must be positive")
+        self.app = app
+        self.interval = interval
+        self.passes = 0
+        self._name = name
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_pass(self) -> PassReport:
+        report = run_pass(self.app, self._stop.is_set)
+        self.passes += 1
+        return report
+
+    def start(self) -> InProcessWorker:
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Asks the loop to stop and waits for the job in hand to finish."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> InProcessWorker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_pass()
+            except Exception:
+                # The reconciler's own reads failed (database unavailable): try next time.
+                log.exception("reconciler pass failed")
+            self._stop.wait(self.interval)

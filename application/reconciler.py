@@ -1,0 +1,213 @@
+"""The level-triggered reconciler: what background work is due, read from the database, as
+job descriptions; and the one dispatcher that runs a job (DESIGN §8; issue 7).
+
+Level-triggered means the database state is the queue. A marketplace in Setting up, an
+access token about to lapse, an authorization inside its last 30 days, a ready marketplace
+whose cursor is an hour old, a cursor with a backfill pending: each of these *is* the record
+that work is needed, and every pass finds it again until the work is done. So a lost job, a
+crashed worker or a restart delays work by one pass and never loses it, and no job queue has
+to be kept in step with the state (the job queue of the scale-out runtime only spreads the
+passes' jobs over processes; see adapters/worker/procrastinate_runtime.py).
+
+Every job is idempotent: it re-reads its state under the connection's row lock and does
+nothing when the work is already done, so two workers (or two passes) given the same job do
+the work once. A job's `key` names the thing it works on; runtimes use it to keep at most
+one queued job per key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from attrs import define, frozen
+
+from application.context import Ports
+from application.lifecycle import WarnBeforeExpiry, due_warnings
+from application.marketplaces import AdvanceMarketplaceSetup
+from application.ports import UnitOfWork
+from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
+from application.tokens import REFRESH_AHEAD, GetAccessToken
+from domain.connection import Connection
+from domain.errors import AmazonUnavailable, NotFound, RateLimited, TokenExpired, TokenRevoked
+from domain.grant import EXPIRY_WARNING, Channel
+from domain.marketplace import IN_SETUP, MarketplaceState
+
+
+class JobKind(StrEnum):
+    REFRESH_TOKEN = "refresh_token"
+    EXPIRY_WARNING = "expiry_warning"
+    ADVANCE_SETUP = "advance_setup"
+    SYNC_CYCLE = "sync_cycle"
+    BACKFILL = "backfill"
+
+
+@frozen
+class Job:
+    """One unit of background work. `target` is the channel (token refresh) or the
+    marketplace id (setup, sync, backfill); plain strings so any queue can carry it."""
+
+    kind: JobKind
+    connection_id: str
+    target: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.connection_id}:{self.target}"
+
+    def to_args(self) -> dict[str, str]:
+        return {"kind": str(self.kind), "connection_id": self.connection_id, "target": self.target}
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Job:
+        return cls(JobKind(args["kind"]), args["connection_id"], args.get("target", ""))
+
+
+class JobStatus(StrEnum):
+    DONE = "done"  # the work was done
+    NOTHING_TO_DO = "nothing_to_do"  # already done by someone else, or no longer due
+    RETRY_LATER = "retry_later"  # Amazon unavailable or throttling: the state is unchanged
+    RECONNECT_REQUIRED = "reconnect_required"  # the authorization is gone; nothing to retry
+
+
+@frozen
+class JobResult:
+    job: Job
+    status: JobStatus
+    detail: str = ""
+
+
+@define
+class Reconciler:
+    """One pass: everything due now, as jobs, at most one per key. Reads only."""
+
+    ports: Ports
+    sync_cycle: RunSyncCycle
+
+    def __call__(self) -> list[Job]:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            jobs = [
+                *self._token_refreshes(uow, now),
+                *self._expiry_warnings(uow, now),
+                *self._setups(uow, now),
+                *self._syncs(uow, now),
+                *self._backfills(uow, now),
+            ]
+        seen: set[str] = set()
+        unique = []
+        for job in jobs:
+            if job.key not in seen:
+                seen.add(job.key)
+                unique.append(job)
+        return unique
+
+    def _token_refreshes(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        for connection in uow.connections.with_access_tokens_expiring_before(now + REFRESH_AHEAD):
+            for channel, grant in sorted(connection.grants.items()):
+                if not connection.usable_at(now, channel) or grant.refresh_token is None:
+                    continue
+                if grant.cached_access_token(now + REFRESH_AHEAD) is None:
+                    yield Job(JobKind.REFRESH_TOKEN, connection.id, str(channel))
+
+    def _expiry_warnings(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        # The repository's bound is exclusive; the warning window includes its 30th day.
+        horizon = now + EXPIRY_WARNING + timedelta(seconds=1)
+        for connection in uow.connections.with_grants_expiring_before(horizon):
+            if due_warnings(uow, connection, now):
+                yield Job(JobKind.EXPIRY_WARNING, connection.id)
+
+    def _setups(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        connections = _ConnectionCache(uow)
+        for marketplace in uow.marketplaces.list_in_states(IN_SETUP):
+            connection = connections.get(marketplace.connection_id)
+            if connection is None or connection.disconnected_at is not None:
+                continue
+            sp_api = connection.grants[Channel.SP_API]
+            if (
+                marketplace.state is MarketplaceState.SETTING_UP
+                and sp_api.ever_authorized
+                and not connection.usable_at(now, Channel.SP_API)
+            ):
+                continue  # waits for the reconnect; nothing a worker can do
+            yield Job(JobKind.ADVANCE_SETUP, connection.id, marketplace.marketplace_id)
+
+    def _syncs(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        connections = _ConnectionCache(uow)
+        for marketplace in uow.marketplaces.list_in_states([MarketplaceState.READY]):
+            connection = connections.get(marketplace.connection_id)
+            if connection is None or not can_sync(connection, marketplace, now):
+                continue
+            cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id)
+            if self.sync_cycle.due(connection, cursor, now):
+                yield Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)
+
+    def _backfills(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        connections = _ConnectionCache(uow)
+        for cursor in uow.sync_cursors.list_with_backfill():
+            connection = connections.get(cursor.connection_id)
+            if connection is None:
+                continue
+            marketplace = uow.marketplaces.get(cursor.connection_id, cursor.marketplace_id)
+            if can_sync(connection, marketplace, now):
+                yield Job(JobKind.BACKFILL, connection.id, cursor.marketplace_id)
+
+
+class _ConnectionCache:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._seen: dict[str, Connection | None] = {}
+
+    def get(self, connection_id: str) -> Connection | None:
+        if connection_id not in self._seen:
+            self._seen[connection_id] = self._uow.connections.get(connection_id)
+        return self._seen[connection_id]
+
+
+@define
+class RunJob:
+    """Runs one job through its use case and says how it went. Amazon being unavailable or
+    throttling is RETRY_LATER (a runtime may retry with backoff; the next pass will find the
+    work anyway); a lapsed authorization is RECONNECT_REQUIRED, never retried. Anything else
+    propagates: it is a bug, and the runtime logs it."""
+
+    get_token: GetAccessToken
+    warn: WarnBeforeExpiry
+    advance_setup: AdvanceMarketplaceSetup
+    sync_cycle: RunSyncCycle
+    backfill: RunBackfill
+    refresh_ahead: timedelta = REFRESH_AHEAD
+
+    def __call__(self, job: Job) -> JobResult:
+        try:
+            return self._run(job)
+        except (AmazonUnavailable, RateLimited) as error:
+            return JobResult(job, JobStatus.RETRY_LATER, str(error.code))
+        except (TokenRevoked, TokenExpired) as error:
+            return JobResult(job, JobStatus.RECONNECT_REQUIRED, str(error.code))
+        except NotFound:
+            return JobResult(job, JobStatus.NOTHING_TO_DO, "gone")
+
+    def _run(self, job: Job) -> JobResult:
+        if job.kind is JobKind.REFRESH_TOKEN:
+            token = self.get_token(job.connection_id, Channel(job.target), ahead=self.refresh_ahead)
+            return JobResult(job, JobStatus.DONE if token.refreshed else JobStatus.NOTHING_TO_DO)
+        if job.kind is JobKind.EXPIRY_WARNING:
+            events = self.warn(job.connection_id)
+            status = JobStatus.DONE if events else JobStatus.NOTHING_TO_DO
+            return JobResult(job, status, ", ".join(e.data.get("stage", "") for e in events))
+        if job.kind is JobKind.ADVANCE_SETUP:
+            step = self.advance_setup(job.connection_id, job.target)
+            moved = step.before is not step.after
+            detail = f"{step.before} -> {step.after}"
+            return JobResult(job, JobStatus.DONE if moved else JobStatus.NOTHING_TO_DO, detail)
+        runner = self.sync_cycle if job.kind is JobKind.SYNC_CYCLE else self.backfill
+        outcome = runner(job.connection_id, job.target)
+        status = {
+            SyncStatus.DONE: JobStatus.DONE,
+            SyncStatus.NOT_DUE: JobStatus.NOTHING_TO_DO,
+            SyncStatus.RETRY_LATER: JobStatus.RETRY_LATER,
+            SyncStatus.RECONNECT_REQUIRED: JobStatus.RECONNECT_REQUIRED,
+        }[outcome.status]
+        return JobResult(job, status, f"{outcome.windows} windows, {outcome.records} records")

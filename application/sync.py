@@ -1,0 +1,248 @@
+"""Sync cycles and backfills per marketplace (DESIGN §3.7; seed 004).
+
+Seed 004: after reconnecting, "Data syncing will resume during the next sync cycle" and
+"Any missed data will typically be retrieved through a backfill process". Each ready
+marketplace has a SyncCursor: a regular cycle fetches the window from the cursor to now
+once a cycle interval has passed; a reconnect after a gap sets `backfill_from` (the last
+good cursor) and `backfill_until` (the reconnect), the cycles resume at the reconnect, and
+the backfill walks the gap window by window.
+
+Every window is fetched and recorded under the connection's row lock, and the cursor moves
+in the same transaction as the window is accounted for: two workers given the same job
+fetch a window once (the second finds the cursor already past it), and a worker killed in
+the middle repeats at most the window it was fetching. Amazon being down or throttling
+leaves the cursor where it was; the next pass picks the work up again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from attrs import define, frozen
+
+from application.context import SYSTEM_ACTOR, Ports, record
+from application.ports import SyncWindow, UnitOfWork
+from application.tokens import GetAccessToken
+from domain.connection import Connection, Health
+from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
+from domain.events import EventKind
+from domain.grant import Channel
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.sync import SyncCursor
+
+SYNC_INTERVAL = timedelta(hours=1)
+# The longest window asked of Amazon in one call; a longer stretch is walked in steps.
+MAX_WINDOW = timedelta(days=1)
+# Windows one job fetches before handing back to the worker (the next pass continues).
+WINDOWS_PER_JOB = 32
+
+
+class SyncStatus(StrEnum):
+    DONE = "done"  # fetched at least one window
+    NOT_DUE = "not_due"  # nothing to do (already synced, not ready, not connected)
+    RETRY_LATER = "retry_later"  # Amazon unavailable or throttling
+    RECONNECT_REQUIRED = "reconnect_required"  # the authorization is gone
+
+
+@frozen
+class SyncOutcome:
+    connection_id: str
+    marketplace_id: str
+    status: SyncStatus
+    windows: int = 0
+    records: int = 0
+
+
+def sync_channel(connection: Connection) -> Channel:
+    """Seller data comes through SP-API; a vendor connected on Ads only (seed 002) syncs
+    what Ads serves."""
+    if connection.grants[Channel.SP_API].ever_authorized:
+        return Channel.SP_API
+    return Channel.ADS
+
+
+def can_sync(connection: Connection, marketplace: Marketplace | None, now: datetime) -> bool:
+    return (
+        marketplace is not None
+        and marketplace.state is MarketplaceState.READY
+        and connection.disconnected_at is None
+        and connection.health_at(now) in (Health.CONNECTED, Health.EXPIRING)
+    )
+
+
+def cycle_window(
+    cursor: SyncCursor | None, now: datetime, *, interval: timedelta, max_window: timedelta
+) -> tuple[datetime, datetime] | None:
+    """The next regular window, or None when the cycle is not due."""
+    start = cursor.resume_from if cursor is not None else None
+    if start is None:
+        start = now - interval
+    if now - start < interval:
+        return None
+    return start, min(now, start + max_window)
+
+
+def backfill_window(
+    cursor: SyncCursor | None, *, max_window: timedelta
+) -> tuple[datetime, datetime] | None:
+    if cursor is None or cursor.backfill_from is None or cursor.backfill_until is None:
+        return None
+    return cursor.backfill_from, min(cursor.backfill_until, cursor.backfill_from + max_window)
+
+
+class _Step(StrEnum):
+    FETCHED = "fetched"
+    NOTHING = "nothing"
+
+
+@define
+class _WindowRunner:
+    """Shared by the cycle and the backfill: one window under the lock, cursor moved in the
+    same transaction."""
+
+    ports: Ports
+    get_token: GetAccessToken
+
+    def fetch(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        marketplace_id: str,
+        window: tuple[datetime, datetime],
+    ) -> SyncWindow:
+        channel = sync_channel(connection)
+        start, end = window
+        try:
+            token = self.get_token.within(uow, connection, channel)
+            try:
+                return self.ports.amazon.fetch_sync_window(
+                    connection.region, token.token, marketplace_id, start, end
+                )
+            except TokenRevoked:
+                # The cached access token was refused: refresh once (which tells a revoked
+                # refresh token from a stale access token) and try again.
+                connection.grants[channel].forget_access_token()
+                token = self.get_token.within(uow, connection, channel)
+                return self.ports.amazon.fetch_sync_window(
+                    connection.region, token.token, marketplace_id, start, end
+                )
+        except (AmazonUnavailable, RateLimited):
+            # Keep an access token refreshed on the way: refreshing it again later would
+            # be a second LWA call for one token.
+            uow.commit()
+            raise
+
+
+@define
+class RunSyncCycle:
+    """The worker's job: bring one ready marketplace's data up to now, window by window."""
+
+    ports: Ports
+    get_token: GetAccessToken
+    interval: timedelta = SYNC_INTERVAL
+    max_window: timedelta = MAX_WINDOW
+    windows_per_job: int = WINDOWS_PER_JOB
+
+    def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
+        return _run(self._one, connection_id, marketplace_id, self.windows_per_job)
+
+    def due(self, connection: Connection, cursor: SyncCursor | None, now: datetime) -> bool:
+        return (
+            cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
+            is not None
+        )
+
+    def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                return _Step.NOTHING, 0
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
+            if not can_sync(connection, marketplace, now):
+                return _Step.NOTHING, 0
+            cursor = uow.sync_cursors.get(connection_id, marketplace_id) or SyncCursor(
+                connection_id, marketplace_id
+            )
+            window = cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
+            if window is None:
+                return _Step.NOTHING, 0
+            fetched = _WindowRunner(self.ports, self.get_token).fetch(
+                uow, connection, marketplace_id, window
+            )
+            cursor.advance(window[1])
+            uow.sync_cursors.put(cursor)
+            uow.commit()
+            return _Step.FETCHED, fetched.records
+
+
+@define
+class RunBackfill:
+    """The worker's job after a reconnect: retrieve the missed window, step by step, then
+    say so in the timeline (seed 004: "Any missed data will typically be retrieved")."""
+
+    ports: Ports
+    get_token: GetAccessToken
+    max_window: timedelta = MAX_WINDOW
+    windows_per_job: int = WINDOWS_PER_JOB
+
+    def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
+        return _run(self._one, connection_id, marketplace_id, self.windows_per_job)
+
+    def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                return _Step.NOTHING, 0
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
+            cursor = uow.sync_cursors.get(connection_id, marketplace_id)
+            window = backfill_window(cursor, max_window=self.max_window)
+            if cursor is None or window is None or not can_sync(connection, marketplace, now):
+                return _Step.NOTHING, 0
+            fetched = _WindowRunner(self.ports, self.get_token).fetch(
+                uow, connection, marketplace_id, window
+            )
+            if cursor.backfilled_through(window[1]):
+                assert marketplace is not None
+                record(
+                    uow,
+                    self.ports,
+                    team_id=connection.team_id,
+                    kind=EventKind.BACKFILL_COMPLETED,
+                    actor=SYSTEM_ACTOR,
+                    summary=f"{marketplace.name}: missed data up to {window[1].isoformat()} "
+                    "retrieved",
+                    connection_id=connection.id,
+                    at=now,
+                    data={"marketplace_id": marketplace_id, "until": window[1].isoformat()},
+                )
+            uow.sync_cursors.put(cursor)
+            uow.commit()
+            return _Step.FETCHED, fetched.records
+
+
+def _run(
+    one: Callable[[str, str], tuple[_Step, int]],
+    connection_id: str,
+    marketplace_id: str,
+    limit: int,
+) -> SyncOutcome:
+    windows = records = 0
+    try:
+        for _ in range(limit):
+            step, count = one(connection_id, marketplace_id)
+            if step is _Step.NOTHING:
+                break
+            windows += 1
+            records += count
+    except (AmazonUnavailable, RateLimited):
+        return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records)
+    except (TokenRevoked, TokenExpired):
+        return SyncOutcome(
+            connection_id, marketplace_id, SyncStatus.RECONNECT_REQUIRED, windows, records
+        )
+    status = SyncStatus.DONE if windows else SyncStatus.NOT_DUE
+    return SyncOutcome(connection_id, marketplace_id, status, windows, records)
