@@ -78,7 +78,7 @@ class UpdateMarketplace:
             elif cmd.selected is False:
                 marketplace.deselect()
             if cmd.active is not None:
-                marketplace.set_active(cmd.active)
+                marketplace.set_active(cmd.active, at=now, actor=cmd.actor.label)
             uow.marketplaces.update(marketplace)
             changes = [
                 f"selected={cmd.selected}" if cmd.selected is not None else "",

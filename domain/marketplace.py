@@ -189,14 +189,20 @@ class Marketplace:
         self.selected = False
         self.active = False
 
-    def set_active(self, active: bool) -> None:
+    def set_active(
+        self, active: bool, *, at: datetime | None = None, actor: str = "sellerlink"
+    ) -> None:
         """Seed 001: only a marketplace the seller sells in (not greyed out) can be made
-        active; it need not be active while it is still being set up."""
+        active; it need not be active while it is still being set up. Ticking Active on an
+        Available marketplace selects it, which starts its setup as Select does (given `at`;
+        otherwise it would stay Available, selected, with no setup ever starting)."""
         if active and not self.selectable:
             raise MarketplaceNotSelectable(
                 self.unselectable_reason() or f"{self.name} cannot be made active.",
                 context={"marketplace_id": self.marketplace_id, "state": str(self.state)},
             )
+        if active and at is not None and self.state is S.AVAILABLE:
+            self.select(at=at, actor=actor)
         self.active = active
         if active:
             self.selected = True

@@ -87,6 +87,13 @@ Feature: Choosing marketplaces and recovering a failed setup
     When they set the UK marketplace Active
     Then the UK marketplace is Active
 
+  Scenario: Ticking Active on an Available marketplace selects it and starts its setup
+    Given a team on the pro plan that has connected the "eu-seller" seller account
+    When they set the ES marketplace Active
+    Then the ES marketplace is Active
+    And the ES marketplace is selected
+    And the ES marketplace shows "Setting up..."
+
   Scenario: A greyed-out marketplace cannot be set Active
     Given a team on the free plan that has connected the "eu-seller" seller account
     When they set the DE marketplace Active
