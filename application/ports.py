@@ -138,6 +138,17 @@ class FeedReport:
         return self.status in ("DONE", "CANCELLED", "FATAL")
 
 
+@frozen
+class SyncWindow:
+    """What one sync window retrieved from Amazon: the marketplace's data changed in
+    [start, end). sellerlink keeps the cursor; the records go to the product."""
+
+    marketplace_id: str
+    start: datetime
+    end: datetime
+    records: int
+
+
 class AmazonGateway(Protocol):
     """Everything sellerlink asks of Amazon. Failures are raised as DomainErrors from the
     catalogue (TokenRevoked, SessionExpired, RefreshTokenFailed, AdvertisingNotEnabled,
@@ -212,6 +223,19 @@ class AmazonGateway(Protocol):
         self, region: Region, access_token: Secret, feed_id: str
     ) -> FeedReport:
         """getFeed; when the feed is DONE, its processing report read back per SKU."""
+        ...
+
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        """One sync cycle's (or backfill step's) data for a marketplace: what changed in
+        [start, end). A refused access token raises TokenRevoked (the caller refreshes and
+        tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
         ...
 
 
