@@ -9,6 +9,7 @@ from application.connect import CompleteCallback, GetAuthorizationStatus, StartA
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
 from application.lifecycle import WarnBeforeExpiry
+from application.listing_updates import ExplainSku, FlushDueListings, SubmitListings
 from application.listings import (
     GetListingSettings,
     PreviewListingDecisions,
@@ -81,6 +82,9 @@ class Application:
     get_listing_settings: GetListingSettings = field(init=False)
     update_listing_settings: UpdateListingSettings = field(init=False)
     preview_listings: PreviewListingDecisions = field(init=False)
+    submit_listings: SubmitListings = field(init=False)
+    flush_listings: FlushDueListings = field(init=False)
+    explain_sku: ExplainSku = field(init=False)
     # support
     support: SupportQueries = field(init=False)
 
@@ -125,4 +129,7 @@ class Application:
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
         self.preview_listings = PreviewListingDecisions(p)
+        self.submit_listings = SubmitListings(p)
+        self.flush_listings = FlushDueListings(p, self.get_access_token)
+        self.explain_sku = ExplainSku(p)
         self.support = SupportQueries(p)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from attrs import define, frozen
 
 from application.context import Actor, Ports, record, team_connection
+from application.listing_updates import reevaluate_listings
 from domain.events import EventKind
 from domain.listing import (
     DEFAULT_BATCH_WINDOW,
@@ -66,6 +67,9 @@ class UpdateListingSettings:
                 batch_window=cmd.batch_window,
             )
             uow.listing_settings.put(settings)
+            # Seed 003's FAQ: a new buffer can take listings out of stock; every SKU of the
+            # connection is decided again and the differences go in the next batch.
+            reevaluate_listings(uow, connection.id, settings, self.ports.clock.now())
             record(
                 uow,
                 self.ports,

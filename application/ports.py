@@ -123,6 +123,17 @@ class ListingResult:
 
 
 @frozen
+class SyncWindow:
+    """What one sync window retrieved from Amazon: the marketplace's data changed in
+    [start, end). sellerlink keeps the cursor; the records go to the product."""
+
+    marketplace_id: str
+    start: datetime
+    end: datetime
+    records: int
+
+
+@frozen
 class FeedReport:
     """Amazon's answer to one `JSON_LISTINGS_FEED`: getFeed's processing status and, once
     it is DONE, the processing report read back as one result per SKU (a SKU without an
@@ -136,17 +147,6 @@ class FeedReport:
     @property
     def finished(self) -> bool:
         return self.status in ("DONE", "CANCELLED", "FATAL")
-
-
-@frozen
-class SyncWindow:
-    """What one sync window retrieved from Amazon: the marketplace's data changed in
-    [start, end). sellerlink keeps the cursor; the records go to the product."""
-
-    marketplace_id: str
-    start: datetime
-    end: datetime
-    records: int
 
 
 class AmazonGateway(Protocol):

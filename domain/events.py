@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     BACKFILL_SCHEDULED = "sync.backfill_scheduled"
     BACKFILL_COMPLETED = "sync.backfill_completed"
     LISTING_SETTINGS_CHANGED = "listing.settings_changed"
+    LISTING_BATCH_SENT = "listing.batch_sent"
+    LISTING_FEED_PROCESSED = "listing.feed_processed"
     WARNING = "warning"
 
 

@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from application.ports import (
     AccessToken,
     ConsentRequest,
+    FeedReport,
     ListingResult,
     ListingUpdate,
     Participation,
@@ -36,6 +37,11 @@ from domain.errors import (
     TokenRevoked,
 )
 from domain.grant import Channel
+from domain.listing_batch import (
+    FEED_SUBMISSION_WINDOW,
+    FEED_SUBMISSIONS_PER_WINDOW,
+    MAX_FEED_MESSAGES,
+)
 from domain.profile import AdsAccountType, Profile
 from domain.secret import Secret
 
@@ -171,6 +177,25 @@ class _Refresh:
     revoked: bool = False
 
 
+@frozen
+class FakeListing:
+    """What Amazon shows for one SKU in one marketplace."""
+
+    quantity: int | None = None
+    price_amount: str | None = None
+    price_currency: str | None = None
+
+
+@define
+class _Feed:
+    seller_id: str
+    region: Region
+    marketplace_id: str
+    updates: list[ListingUpdate]
+    submitted_at: datetime
+    results: list[ListingResult] | None = None
+
+
 @define
 class FakeAmazon:
     """Implements application.ports.AmazonGateway. `consent()` plays the person on Amazon's
@@ -185,6 +210,14 @@ class FakeAmazon:
     # Every sync window served: (account name, marketplace id, start, end).
     sync_windows: list[tuple[str, str, datetime, datetime]] = field(factory=list)
     sent_listings: list[ListingUpdate] = field(factory=list)
+    # Listings: what Amazon shows per (seller, marketplace, sku); SKUs Amazon refuses, with
+    # its message; how long a feed takes to process on the simulated clock.
+    listings: dict[tuple[str, str, str], FakeListing] = field(factory=dict)
+    refused_skus: dict[str, str] = field(factory=dict)
+    feed_processing: timedelta = timedelta(0)
+    patch_requests: int = 0
+    feeds: dict[str, _Feed] = field(factory=dict)
+    _feed_submissions: dict[tuple[str, str], list[datetime]] = field(factory=dict)
     _codes: dict[str, _Code] = field(factory=dict)
     _refresh: dict[str, _Refresh] = field(factory=dict)
     _access: dict[str, FakeAccount] = field(factory=dict)
@@ -305,8 +338,46 @@ class FakeAmazon:
     ) -> list[ListingResult]:
         self._available()
         self._account(access_token)
-        self.sent_listings.extend(updates)
-        return [ListingResult(u.sku, True) for u in updates]
+        self.patch_requests += len(updates)
+        return [self._apply(selling_partner_id, u) for u in updates]
+
+    def submit_listings_feed(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> str:
+        self._available()
+        self._account(access_token)
+        if not 1 <= len(updates) <= MAX_FEED_MESSAGES:
+            raise ValueError(f"a listings feed holds 1 to {MAX_FEED_MESSAGES} messages")
+        now = self.clock()
+        key = (selling_partner_id, str(region))
+        recent = [
+            t for t in self._feed_submissions.get(key, []) if now - t < FEED_SUBMISSION_WINDOW
+        ]
+        if len(recent) >= FEED_SUBMISSIONS_PER_WINDOW:
+            raise RateLimited("Amazon answered 429 QuotaExceeded for createFeed.")
+        self._feed_submissions[key] = [*recent, now]
+        feed_id = f"feed-{next(self._seq)}"
+        self.feeds[feed_id] = _Feed(selling_partner_id, region, marketplace_id, list(updates), now)
+        return feed_id
+
+    def listings_feed_report(
+        self, region: Region, access_token: Secret, feed_id: str
+    ) -> FeedReport:
+        self._available()
+        self._account(access_token)
+        feed = self.feeds.get(feed_id)
+        if feed is None:
+            return FeedReport(feed_id, "FATAL", message="Amazon does not know this feed.")
+        if self.clock() < feed.submitted_at + self.feed_processing:
+            return FeedReport(feed_id, "IN_PROGRESS")
+        if feed.results is None:
+            feed.results = [self._apply(feed.seller_id, u) for u in feed.updates]
+        return FeedReport(feed_id, "DONE", tuple(feed.results))
 
     def fetch_sync_window(
         self,
@@ -357,11 +428,33 @@ class FakeAmazon:
         self._access = {k: v for k, v in self._access.items() if v.name != account}
         return revoked
 
+    def listing(self, account: str, country: str, sku: str) -> FakeListing | None:
+        """What Amazon now shows for `sku` of the scenario `account` in `country`."""
+        spid = SCENARIOS[account].selling_partner_id or ""
+        return self.listings.get((spid, marketplace_id(country), sku))
+
     def setup_attempts(self, account: str, country: str) -> int:
         spid = SCENARIOS[account].selling_partner_id or ""
         return self._setup_attempts.get((spid, marketplace_id(country)), 0)
 
     # ---- internals ---------------------------------------------------------------------
+
+    def _apply(self, selling_partner_id: str, update: ListingUpdate) -> ListingResult:
+        """One SKU's patches, as Amazon applies them (fields not sent keep their value)."""
+        self.sent_listings.append(update)
+        refusal = self.refused_skus.get(update.sku)
+        if refusal is not None:
+            return ListingResult(update.sku, False, refusal)
+        key = (selling_partner_id, update.marketplace_id, update.sku)
+        shown = self.listings.get(key, FakeListing())
+        if update.quantity is not None:
+            shown = evolve(shown, quantity=update.quantity)
+        if update.price_amount is not None:
+            shown = evolve(
+                shown, price_amount=update.price_amount, price_currency=update.price_currency
+            )
+        self.listings[key] = shown
+        return ListingResult(update.sku, True)
 
     def _available(self) -> None:
         if self.unavailable:
