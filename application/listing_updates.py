@@ -37,6 +37,7 @@ from application.tokens import GetAccessToken
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
+    DomainError,
     MarketplaceNotSelectable,
     NotFound,
     RateLimited,
@@ -491,7 +492,7 @@ class _Run:
         by_sku: dict[str, Listing],
     ) -> None:
         submitted: list[tuple[str, list[Listing]]] = []
-        quota_used: RateLimited | None = None
+        quota_used: DomainError | None = None
         for document in documents:
             try:
                 feed_id = self.amazon.submit_listings_feed(
