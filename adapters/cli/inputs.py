@@ -61,7 +61,13 @@ def parse_moment(value: str | None, *, now: datetime, field: str) -> datetime | 
     relative = _RELATIVE.match(value)
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2).lower()
-        return now - timedelta(**{_UNITS[unit]: amount})
+        try:
+            return now - timedelta(**{_UNITS[unit]: amount})
+        except OverflowError:
+            raise ValidationFailed(
+                f"{field} {value!r} reaches back before the calendar starts.",
+                context={"field": field},
+            ) from None
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 import typer
@@ -83,13 +83,9 @@ class Session:
         except Exception as unexpected:
             if self.debug:
                 raise
-            failure = InternalError(
-                f"Unexpected {type(unexpected).__name__}; run again with --debug to see "
-                "the traceback."
-            )
-            self.fail(failure, as_json=as_json)
+            self.fail(unexpected_failure(unexpected), as_json=as_json)
 
-    def fail(self, failure: DomainError, *, as_json: bool) -> None:
+    def fail(self, failure: DomainError, *, as_json: bool) -> NoReturn:
         code = exit_code_for(failure.code)
         if as_json:
             self.emit_json(shapes.error(failure, int(code)))
@@ -118,3 +114,20 @@ class Session:
         history = failure.context.get("history")
         if isinstance(history, list) and history:
             console.print(render.retry_history_from_context(history))
+
+
+# Database drivers name their errors this way (DB-API 2.0); the CLI does not import them.
+_DATABASE_ERRORS = {"OperationalError", "ProgrammingError", "InterfaceError"}
+
+
+def unexpected_failure(error: Exception) -> DomainError:
+    """Only the exception's type is shown: its message could carry a connection URL or a
+    value from a row, and the CLI's output ends up in tickets."""
+    name = type(error).__name__
+    detail = f"Unexpected {name}; run again with --debug to see the traceback."
+    if name in _DATABASE_ERRORS:
+        detail += (
+            " Is the database reachable (SELLERLINK_DATABASE_URL) and migrated "
+            "(`sellerlink db upgrade`)?"
+        )
+    return InternalError(detail, context={"exception": name})

@@ -175,3 +175,15 @@ def test_help_reads_without_opening_the_database(args: list[str], wire):
     assert result.exit_code == 0, result.output
     assert "Usage: sellerlink" in result.stdout
     assert "Traceback" not in result.output
+
+
+def test_a_database_never_migrated_says_how_to_fix_it(tmp_path: Path, wire):
+    container = sql_container(f"sqlite:///{tmp_path / 'new.db'}", Keyring.generate("k1"))
+
+    result = invoke(wire(container), "connections", "list")
+
+    assert result.exit_code == 4
+    assert "INTERNAL_ERROR" in result.stderr
+    assert "`sellerlink db upgrade`" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+    container.database().dispose()
