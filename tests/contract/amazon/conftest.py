@@ -43,6 +43,7 @@ def settings(server: SandboxServer) -> AmazonSettings:
 @pytest.fixture
 def amazon(server: SandboxServer, settings: AmazonSettings) -> Iterator[Amazon]:
     server.sandbox.reset()
+    server.sandbox.settings = settings  # the apps the sandbox knows: the gateway's
     helper = Amazon(server, settings)
     yield helper
     helper.http.close()
