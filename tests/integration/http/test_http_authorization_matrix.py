@@ -1,0 +1,201 @@
+"""Every route x every kind of caller -> the expected status (API.md: 401 without a valid
+token, 403 for a role that may not, for no team context and for another team's member).
+
+The matrix is checked against the app's actual routes: a route added without an entry here
+fails `test_every_route_has_a_matrix_entry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from application.app import Application
+from tests.e2e.driver import Api, User
+
+CALLERS = ("owner", "admin", "manager", "member", "no_team", "other_team", "no_token")
+MEMBERS = ("owner", "admin", "manager", "member")
+
+
+def team_scoped(success: int, allowed: tuple[str, ...]) -> dict[str, int]:
+    """A team-scoped route: the allowed roles succeed, other members get FORBIDDEN_ROLE,
+    no team context NO_TEAM, another team's member NOT_A_MEMBER, no token 401."""
+    statuses = {role: success if role in allowed else 403 for role in MEMBERS}
+    return statuses | {"no_team": 403, "other_team": 403, "no_token": 401}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return everyone(status) | {"no_token": 401}
+
+
+VIEW = MEMBERS
+MANAGE = ("owner", "admin", "manager")
+MANAGE_MEMBERS = ("owner", "admin")
+BILLING = ("owner",)
+
+C = "/api/v1/connections/{connection_id}"
+M = C + "/marketplaces/{marketplace_id}"
+
+# (method, route path as Litestar reports it) -> (request body or None, statuses by caller)
+MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
+    ("POST", "/api/v1/teams"): ({"name": "New team", "kind": "agency"}, signed_in(201)),
+    ("GET", "/api/v1/teams"): (None, signed_in(200)),
+    ("GET", "/api/v1/teams/{team_id}"): (None, team_scoped(200, VIEW)),
+    ("PATCH", "/api/v1/teams/{team_id}"): ({"plan": "pro"}, team_scoped(200, BILLING)),
+    ("GET", "/api/v1/teams/{team_id}/members"): (None, team_scoped(200, VIEW)),
+    ("PUT", "/api/v1/teams/{team_id}/members/{user_id}"): (
+        {"role": "member"},
+        team_scoped(200, MANAGE_MEMBERS),
+    ),
+    ("DELETE", "/api/v1/teams/{team_id}/members/{user_id}"): (
+        None,
+        team_scoped(204, MANAGE_MEMBERS),
+    ),
+    ("POST", "/api/v1/connections/authorizations"): (
+        {"channel": "ads", "region": "NA", "account_type": "seller"},
+        team_scoped(201, MANAGE),
+    ),
+    ("GET", "/api/v1/connections/authorizations/{authorization_state}"): (
+        None,
+        team_scoped(200, VIEW),
+    ),
+    ("POST", C + "/reconnect"): (None, team_scoped(201, MANAGE)),
+    ("GET", "/api/v1/connections"): (None, team_scoped(200, VIEW)),
+    ("GET", C): (None, team_scoped(200, VIEW)),
+    ("DELETE", C): (None, team_scoped(204, MANAGE)),
+    ("POST", C + "/refresh"): (None, team_scoped(200, MANAGE)),
+    ("GET", C + "/events"): (None, team_scoped(200, VIEW)),
+    ("GET", C + "/profiles"): (None, team_scoped(200, VIEW)),
+    ("PUT", C + "/profile"): ({"profile_id": "{profile_id}"}, team_scoped(200, MANAGE)),
+    ("GET", C + "/marketplaces"): (None, team_scoped(200, VIEW)),
+    ("PUT", M): ({"selected": True}, team_scoped(200, MANAGE)),
+    ("POST", M + "/retry"): (None, team_scoped(200, MANAGE)),
+    ("GET", M + "/history"): (None, team_scoped(200, VIEW)),
+    ("GET", C + "/listing-settings"): (None, team_scoped(200, VIEW)),
+    ("PUT", C + "/listing-settings"): (
+        {"inventory_buffer": 2, "pricing_enabled": True},
+        team_scoped(200, MANAGE),
+    ),
+    # Amazon's redirect: no token needed; a forged state is refused whoever asks.
+    ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
+    ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
+    ("GET", "/errors"): (None, everyone(200)),
+    ("GET", "/errors/{code}"): (None, everyone(200)),
+    ("GET", "/health"): (None, everyone(200)),
+    ("GET", "/ready"): (None, everyone(200)),
+    ("GET", "/schema"): (None, everyone(200)),
+    ("GET", "/schema/swagger"): (None, everyone(200)),
+    ("GET", "/schema/openapi.json"): (None, everyone(200)),
+    ("GET", "/schema/oauth2-redirect.html"): (None, everyone(200)),
+    ("GET", "/schema/{path}"): (None, everyone(404)),
+}
+
+CASES = [(method, path, caller) for (method, path) in MATRIX for caller in CALLERS]
+
+
+def app_routes(app: Litestar) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        path = route.path
+        for name in ("str", "int"):
+            path = path.replace(f":{name}}}", "}")
+        found |= {(m, path) for m in route.methods if m not in {"OPTIONS", "HEAD"}}
+    return found
+
+
+def test_every_route_has_a_matrix_entry(web_app: Litestar) -> None:
+    routes = app_routes(web_app)
+    assert routes - set(MATRIX) == set(), "routes without an authorization matrix entry"
+    assert set(MATRIX) - routes == set(), "matrix entries for routes that do not exist"
+
+
+def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, User | None]]:
+    """Team Acme (pro) with a connected seller whose DE marketplace failed setup, a pending
+    authorization; team Rival, whose owner claims Acme's team context."""
+    acme = api.create_team("Acme", plan="pro")
+    rival = api.create_team("Rival")
+    connection = api.connect(acme["owner"], "failing-marketplace-seller")["connection"]
+    marketplaces = api.marketplaces(acme["owner"], connection["id"])
+    de = marketplaces["DE"]["marketplace_id"]
+    api.ok(
+        "PUT",
+        f"/api/v1/connections/{connection['id']}/marketplaces/{de}",
+        acme["owner"],
+        json={"selected": True},
+    )
+    app.advance_all_setups()
+    assert api.marketplaces(acme["owner"], connection["id"])["DE"]["state"] == "failed"
+    profiles = api.ok("GET", f"/api/v1/connections/{connection['id']}/profiles", acme["owner"])
+    pending = api.start(acme["owner"], "ads", region="EU")
+    values = {
+        "team_id": acme.id,
+        "connection_id": connection["id"],
+        "authorization_state": pending.json()["state"],
+        "profile_id": profiles["items"][0]["profile_id"],
+        "code": "SESSION_EXPIRED",
+        "path": "no-such-page",
+    }
+    outsider = rival["owner"]
+    callers: dict[str, User | None] = {role: acme[role] for role in MEMBERS}
+    callers["no_team"] = api.user("drifter@nowhere")
+    callers["other_team"] = User(outsider.user_id, outsider.token, acme.id)
+    callers["no_token"] = None
+    values["uk"] = marketplaces["UK"]["marketplace_id"]
+    values["de"] = de
+    return values, callers
+
+
+def fill(template: str, values: dict[str, str], method: str) -> str:
+    # PUT selects UK (available); retry and history use DE (failed); members: a new user to
+    # add, an existing member to remove.
+    marketplace = values["uk"] if method == "PUT" else values["de"]
+    user = "new@acme" if method == "PUT" else "member@acme"
+    return template.format(**values, marketplace_id=marketplace, user_id=user)
+
+
+@pytest.mark.parametrize(("method", "path", "caller"), CASES)
+def test_route_answers_each_caller_as_the_matrix_says(
+    api: Api, app: Application, method: str, path: str, caller: str
+) -> None:
+    if path.startswith("/api/"):
+        values, callers = build_world(api, app)
+    else:  # public routes need no team, only callers of each kind
+        values = {"code": "SESSION_EXPIRED", "path": "no-such-page", "uk": "", "de": ""}
+        callers = {role: api.user(f"{role}@acme", "team_1") for role in MEMBERS}
+        callers |= {"no_team": api.user("drifter"), "other_team": api.user("x", "team_1")}
+        callers["no_token"] = None
+    body, statuses = MATRIX[(method, path)]
+    url = fill(path, values, method)
+    if path.startswith("/oauth/"):
+        url += "?state=" + "f" * 43 + "&code=forged"
+    kwargs: dict[str, Any] = {}
+    if body is not None:
+        kwargs["json"] = {
+            k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()
+        }
+    response = api.call(method, url, callers[caller], **kwargs)
+    expected = statuses[caller]
+    assert response.status_code == expected, f"{method} {url} as {caller}: {response.text}"
+    if expected >= 400 and not path.startswith("/schema"):  # Litestar's own schema pages
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["status"] == expected
+        assert problem["type"] == f"/errors/{problem['code']}"
+    if caller == "no_token" and expected == 401:
+        assert response.json()["code"] == "UNAUTHENTICATED"
+    if caller == "no_team" and expected == 403 and path.startswith("/api/v1/connections"):
+        assert response.json()["code"] == "NO_TEAM"
+    if caller == "other_team" and expected == 403:
+        assert response.json()["code"] == "NOT_A_MEMBER"
+    if caller == "member" and expected == 403:
+        assert response.json()["code"] == "FORBIDDEN_ROLE"
