@@ -15,11 +15,13 @@ from adapters.persistence.crypto import (
     grant_access_token_aad,
     grant_refresh_token_aad,
 )
+from adapters.persistence.listing_documents import listing_document, listing_from_document
 from adapters.persistence.rows import (
     AuditEventRow,
     AuthorizationRequestRow,
     ConnectionRow,
     GrantRow,
+    ListingRow,
     ListingSettingsRow,
     MarketplaceRow,
     MarketplaceTransitionRow,
@@ -33,6 +35,7 @@ from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent, EventKind
 from domain.grant import Channel, Grant
 from domain.listing import ListingSettings, Money
+from domain.listing_batch import Listing
 from domain.marketplace import Marketplace, MarketplaceState, Transition
 from domain.profile import AdsAccountType, Profile
 from domain.sync import SyncCursor
@@ -419,3 +422,22 @@ def sync_cursor_from_row(row: SyncCursorRow) -> SyncCursor:
         backfill_until=row.backfill_until,
         version=row.version,
     )
+
+
+# -- listings ------------------------------------------------------------------------------
+
+
+def listing_to_row(listing: Listing) -> ListingRow:
+    return ListingRow(
+        connection_id=listing.connection_id,
+        marketplace_id=listing.marketplace_id,
+        sku=listing.sku,
+        received_at=listing.received_at,
+        pending_since=listing.pending_since,
+        in_flight_at=listing.in_flight.at if listing.in_flight is not None else None,
+        document=listing_document(listing),
+    )
+
+
+def listing_from_row(row: ListingRow) -> Listing:
+    return listing_from_document(row.connection_id, row.marketplace_id, row.sku, row.document)

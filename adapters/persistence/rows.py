@@ -48,6 +48,7 @@ ID = String(128)
 KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
+_LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
 
 
 def _fk(target: str) -> ForeignKey:
@@ -267,6 +268,32 @@ class SyncCursorRow(Row):
     backfill_from: Mapped[datetime | None]
     backfill_until: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer)
+
+
+class ListingRow(Row):
+    """One SKU in one marketplace of one connection (domain/listing_batch.py). The nested
+    value objects (snapshot, decision, submission in flight, last answer) are kept as one
+    JSON document written by cattrs; the columns the sweeps query are real columns."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        Index("ix_listings_connection_id_sku", "connection_id", "sku"),
+        # The listing worker's sweep: connections with something waiting or in flight.
+        Index(
+            "ix_listings_pending",
+            "connection_id",
+            postgresql_where=text(_LISTING_PENDING),
+            sqlite_where=text(_LISTING_PENDING),
+        ),
+    )
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime]
+    pending_since: Mapped[datetime | None]
+    in_flight_at: Mapped[datetime | None]
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 def values_of(row: Row) -> dict[str, Any]:

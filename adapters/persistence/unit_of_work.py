@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
+from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
 from adapters.persistence.repositories.records import (
     SqlEventLog,
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
     marketplaces: SqlMarketplaceRepository
     authorizations: SqlAuthorizationRequestRepository
     listing_settings: SqlListingSettingsRepository
+    listings: SqlListingRepository
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
 
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.marketplaces = SqlMarketplaceRepository(self)
         self.authorizations = SqlAuthorizationRequestRepository(self)
         self.listing_settings = SqlListingSettingsRepository(self)
+        self.listings = SqlListingRepository(self)
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         return self

@@ -26,6 +26,7 @@ TABLES = {
     "listing_settings",
     "audit_events",
     "sync_cursors",
+    "listings",
 }
 
 

@@ -1,0 +1,83 @@
+"""Listings: per (connection, marketplace, SKU), what waits to be sent to Amazon
+(domain/listing_batch.py). `put_many` is one multi-row upsert, so a batch of 25,000 SKUs
+is one statement per chunk, not 25,000 round trips."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.persistence.mappers import listing_from_row, listing_to_row
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import ListingRow, values_of
+from domain.listing_batch import Listing
+
+L = ListingRow
+_PENDING = or_(L.pending_since.is_not(None), L.in_flight_at.is_not(None))
+
+
+class SqlListingRepository(SqlRepository):
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None:
+        found = self._load(
+            select(L).where(
+                L.connection_id == connection_id, L.marketplace_id == marketplace_id, L.sku == sku
+            )
+        )
+        return found[0] if found else None
+
+    def get_many(
+        self, connection_id: str, marketplace_id: str, skus: Iterable[str]
+    ) -> dict[str, Listing]:
+        wanted = sorted(set(skus))
+        found: dict[str, Listing] = {}
+        for chunk in chunks(wanted):
+            for listing in self._load(
+                select(L).where(
+                    L.connection_id == connection_id,
+                    L.marketplace_id == marketplace_id,
+                    L.sku.in_(chunk),
+                )
+            ):
+                found[listing.sku] = listing
+        return found
+
+    def put_many(self, listings: Iterable[Listing]) -> None:
+        rows = [values_of(listing_to_row(listing)) for listing in listings]
+        if not rows:
+            return
+        self._uow.prepare_write()
+        dialect = postgresql if self._uow.dialect == "postgresql" else sqlite
+        statement = dialect.insert(L)
+        statement = statement.on_conflict_do_update(
+            index_elements=["connection_id", "marketplace_id", "sku"],
+            set_={
+                name: statement.excluded[name]
+                for name in ("received_at", "pending_since", "in_flight_at", "document")
+            },
+        )
+        for chunk in chunks(rows, 1000):
+            self._session.execute(statement, list(chunk))
+
+    def list_for_connection(self, connection_id: str) -> list[Listing]:
+        return self._load(select(L).where(L.connection_id == connection_id))
+
+    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+        return self._load(select(L).where(L.connection_id == connection_id, L.sku == sku))
+
+    def list_pending(self, connection_id: str) -> list[Listing]:
+        return self._load(select(L).where(L.connection_id == connection_id, _PENDING))
+
+    def connections_with_pending(self) -> list[str]:
+        return list(
+            self._session.scalars(
+                select(L.connection_id).where(_PENDING).distinct().order_by(L.connection_id)
+            )
+        )
+
+    def _load(self, statement: Select[Any]) -> list[Listing]:
+        statement = statement.order_by(L.connection_id, L.marketplace_id, L.sku)
+        rows = self._session.scalars(statement.execution_options(populate_existing=True))
+        return [listing_from_row(row) for row in rows]
