@@ -109,9 +109,10 @@ def test_sync_cursors_are_stored_replaced_and_found_by_backfill(stored: Any) -> 
     with stored.unit_of_work() as uow:
         assert uow.sync_cursors.get("con_1", "ATVPDKIKX0DER") == plain
         assert uow.sync_cursors.get("con_1", "A1PA6795UKMFR9") is None
-        assert sorted(
-            c.marketplace_id for c in uow.sync_cursors.list_for_connection("con_1")
-        ) == ["A2EUQ1WTGCTBG2", "ATVPDKIKX0DER"]
+        assert sorted(c.marketplace_id for c in uow.sync_cursors.list_for_connection("con_1")) == [
+            "A2EUQ1WTGCTBG2",
+            "ATVPDKIKX0DER",
+        ]
         assert uow.sync_cursors.list_with_backfill() == [behind]
     behind.advance(NOW)
     behind.backfill_done()
