@@ -24,13 +24,14 @@ class Settings:
     port: int = 8000
     data_dir: Path = Path(".sellerlink")
     database_url: str | None = None
-    keyring: str | None = None
+    # `k2:<base64url key>,k1:<base64url key>`, newest first (SELLERLINK_ENCRYPTION_KEYS).
+    encryption_keys: str | None = field(default=None, repr=False)
     # Amazon: real credentials switch the sandbox off unless `sandbox` says otherwise.
     sandbox: bool = True
     sandbox_base_url: str | None = None
-    lwa_client_id: str | None = None
-    lwa_client_secret: str | None = field(default=None, repr=False)
     spapi_application_id: str | None = None
+    spapi_client_id: str | None = None
+    spapi_client_secret: str | None = field(default=None, repr=False)
     spapi_draft_app: bool = False
     ads_client_id: str | None = None
     ads_client_secret: str | None = field(default=None, repr=False)
@@ -54,19 +55,19 @@ class Settings:
             value = e.get(f"SELLERLINK_{name}")
             return value if value not in (None, "") else None
 
-        has_real_amazon = bool(get("LWA_CLIENT_ID") or get("ADS_CLIENT_ID"))
+        has_real_amazon = bool(get("SPAPI_CLIENT_ID") or get("ADS_CLIENT_ID"))
         has_idp = bool(get("JWKS_URL") or get("JWT_ISSUER"))
         return cls(
             host=get("HOST") or "127.0.0.1",
             port=int(get("PORT") or 8000),
             data_dir=Path(get("DATA_DIR") or ".sellerlink"),
             database_url=get("DATABASE_URL"),
-            keyring=get("KEYRING"),
+            encryption_keys=get("ENCRYPTION_KEYS"),
             sandbox=_flag(get("SANDBOX"), not has_real_amazon),
             sandbox_base_url=get("SANDBOX_BASE_URL"),
-            lwa_client_id=get("LWA_CLIENT_ID"),
-            lwa_client_secret=get("LWA_CLIENT_SECRET"),
             spapi_application_id=get("SPAPI_APPLICATION_ID"),
+            spapi_client_id=get("SPAPI_CLIENT_ID"),
+            spapi_client_secret=get("SPAPI_CLIENT_SECRET"),
             spapi_draft_app=_flag(get("SPAPI_DRAFT_APP"), False),
             ads_client_id=get("ADS_CLIENT_ID"),
             ads_client_secret=get("ADS_CLIENT_SECRET"),
