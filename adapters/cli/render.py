@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -52,6 +53,7 @@ STATE_STYLE: dict[MarketplaceState, str] = {
     MarketplaceState.NOT_PARTICIPATING: "dim",
 }
 CHANNEL_WORDS: dict[Channel, str] = {Channel.ADS: "Amazon Ads", Channel.SP_API: "SP-API"}
+TOKEN_LABEL: dict[Channel, str] = {Channel.ADS: "Ads", Channel.SP_API: "SP-API"}
 
 
 def when(moment: datetime | None) -> str:
@@ -79,23 +81,27 @@ def summary(counts: Mapping[str, int]) -> str:
 
 
 def connections_table(views: Sequence[ConnectionView]) -> Table:
-    table = Table(title=f"{len(views)} connection{'s' if len(views) != 1 else ''}")
-    for column in ("Connection", "Team", "Name", "Type", "Region", "Seller id", "Health"):
-        table.add_column(column, no_wrap=column in ("Connection", "Seller id"))
-    table.add_column("Amazon Ads token")
-    table.add_column("SP-API token")
-    table.add_column("Marketplaces")
+    table = _table(title=f"{len(views)} connection{'s' if len(views) != 1 else ''}")
+    _id_column(table, "Connection", max((len(v.id) for v in views), default=0))
+    _id_column(table, "Team", max((len(v.team_id) for v in views), default=0))
+    table.add_column("Name", min_width=8)
+    table.add_column("Account", min_width=6)
+    _id_column(table, "Seller id", 14)
+    table.add_column("Health", min_width=9)
+    table.add_column("Tokens", min_width=12)
+    table.add_column("Marketplaces", min_width=8)
     for v in views:
+        tokens = Text("\n").join(
+            Text.assemble(f"{TOKEN_LABEL[g.channel]}: ", token(g)) for g in v.grants
+        )
         table.add_row(
             v.id,
             v.team_id,
             v.display_name or "-",
-            str(v.account_type),
-            str(v.region),
+            f"{v.account_type} {v.region}",
             v.selling_partner_id or v.ads_account_id or "-",
             health(v.health),
-            token(v.grant(Channel.ADS)),
-            token(v.grant(Channel.SP_API)),
+            tokens,
             summary(v.marketplaces_summary),
         )
     return table
@@ -125,25 +131,26 @@ def connection_detail(view: ConnectionView, marketplaces: Sequence[MarketplaceVi
             "Profile", f"{p.profile_id} {p.country_code} {p.currency_code} {p.account_name} ({how})"
         )
 
-    grants = Table(title="Tokens", title_justify="left")
-    for column in ("Channel", "Status", "Authorized", "Expires", "Last refresh", "Refresh error"):
-        grants.add_column(column)
+    grants = _table(title="Tokens", title_justify="left")
+    grants.add_column("Channel", min_width=6)
+    grants.add_column("Status", min_width=7)
+    for column in ("Authorized", "Expires", "Last refresh"):
+        _time_column(grants, column)
     for g in view.grants:
+        refreshed = Text(when(g.last_refresh_at))
+        if g.last_refresh_error:
+            refreshed.append(f"\nfailed: {g.last_refresh_error}", style="red")
         grants.add_row(
-            CHANNEL_WORDS[g.channel],
-            token(g),
-            when(g.authorized_at),
-            when(g.expires_at),
-            when(g.last_refresh_at),
-            g.last_refresh_error or "-",
+            CHANNEL_WORDS[g.channel], token(g), when(g.authorized_at), when(g.expires_at), refreshed
         )
     return Group(facts, Text(""), grants, Text(""), marketplaces_table(marketplaces))
 
 
 def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Table:
-    table = Table(title="Marketplaces", title_justify="left")
-    for column in ("Country", "Marketplace id", "Name", "State", "Selected", "Retries", "Why"):
-        table.add_column(column)
+    table = _table(title="Marketplaces", title_justify="left")
+    for column in ("Country", "Marketplace id", "Name", "State", "Selected", "Retries"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("Why", min_width=12)
     for m in marketplaces:
         table.add_row(
             m.country_code,
@@ -160,9 +167,10 @@ def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Table:
 
 
 def transitions_table(title: str, steps: Sequence[Transition]) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("At (UTC)", "From", "To", "Reason", "By"):
-        table.add_column(column, no_wrap=column == "At (UTC)")
+    table = _table(title=title, title_justify="left")
+    _time_column(table)
+    for column in ("From", "To", "Reason", "By"):
+        table.add_column(column, no_wrap=column != "Reason")
     for t in steps:
         table.add_row(
             when(t.at),
@@ -197,9 +205,10 @@ def history(found: MarketplaceHistory) -> Group:
 
 def retry_history_from_context(entries: Sequence[Mapping[str, object]]) -> Table:
     """The retry history RETRY_LIMIT_EXCEEDED carries, as the escalation shows it."""
-    table = Table(title="Retry history", title_justify="left")
-    for column in ("At (UTC)", "From", "To", "Reason", "By"):
-        table.add_column(column, no_wrap=column == "At (UTC)")
+    table = _table(title="Retry history", title_justify="left")
+    _time_column(table)
+    for column in ("From", "To", "Reason", "By"):
+        table.add_column(column, no_wrap=column != "Reason")
     for e in entries:
         at = e.get("at")
         table.add_row(
@@ -213,9 +222,10 @@ def retry_history_from_context(entries: Sequence[Mapping[str, object]]) -> Table
 
 
 def timeline_table(connection_id: str, events: Sequence[AuditEvent]) -> Table:
-    table = Table(title=f"Timeline of {connection_id}, newest first", title_justify="left")
-    for column in ("At (UTC)", "What", "By", "Summary"):
-        table.add_column(column, no_wrap=column in ("At (UTC)", "What"))
+    table = _table(title=f"Timeline of {connection_id}, newest first", title_justify="left")
+    _time_column(table)
+    for column in ("What", "By", "Summary"):
+        table.add_column(column, no_wrap=column != "Summary")
     for e in events:
         table.add_row(when(e.at), str(e.kind), e.actor, e.summary)
     if not events:
@@ -231,9 +241,10 @@ def forecast_tables(
     out: list[RenderableType] = []
     for team_id, items in teams.items():
         name = items[0].team_name if items else ""
-        table = Table(title=f"{name} ({team_id})" if name else team_id, title_justify="left")
-        for column in ("Connection", "Name", "Seller id", "Channel", "Status", "Expires (UTC)"):
-            table.add_column(column)
+        table = _table(title=f"{name} ({team_id})" if name else team_id, title_justify="left")
+        for column in ("Connection", "Name", "Seller id", "Channel", "Status"):
+            table.add_column(column, no_wrap=column != "Name")
+        _time_column(table, "Expires (UTC)")
         for i in items:
             table.add_row(
                 i.connection_id,
@@ -245,3 +256,24 @@ def forecast_tables(
             )
         out.append(table)
     return out
+
+
+def _table(*, title: str, title_justify: str = "left") -> Table:
+    """No vertical rules: at 100 columns every character goes to the data."""
+    return Table(
+        title=title,
+        title_justify=title_justify,  # type: ignore[arg-type]
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+
+
+def _time_column(table: Table, header: str = "At (UTC)") -> None:
+    """Never cut a time short: a truncated timestamp in a ticket is worse than none."""
+    table.add_column(header, no_wrap=True, overflow="fold", min_width=len("2026-01-05T09:00:00Z"))
+
+
+def _id_column(table: Table, header: str, width: int = 0) -> None:
+    """Ids are copied into the next command: fold a long one, never cut it."""
+    table.add_column(header, overflow="fold", min_width=max(len(header), width))
