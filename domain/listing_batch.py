@@ -191,6 +191,12 @@ class Listing:
     def change(self) -> ListingChange | None:
         """What Amazon does not hold yet, compared with what it was told (including a
         submission still in flight). None when nothing needs sending."""
+        difference = self._difference()
+        if difference is None:
+            return None
+        return ListingChange(self.marketplace_id, self.sku, *difference)
+
+    def _difference(self) -> tuple[int | None, Money | None] | None:
         decision = self.decision
         if not decision.send:
             return None
@@ -204,10 +210,10 @@ class Listing:
         price = decision.price if decision.price not in (None, told_price) else None
         if quantity is None and price is None:
             return None
-        change = ListingChange(self.marketplace_id, self.sku, quantity, price)
-        if change == self.rejected:
+        refused = self.rejected
+        if refused is not None and (refused.quantity, refused.price) == (quantity, price):
             return None
-        return change
+        return quantity, price
 
     @property
     def waiting(self) -> bool:
@@ -265,7 +271,7 @@ class Listing:
         self._note_change(submission.at)
 
     def _note_change(self, at: datetime) -> bool:
-        if self.change() is None:
+        if self._difference() is None:
             self.pending_since = None
             return False
         if self.pending_since is None:

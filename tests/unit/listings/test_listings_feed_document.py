@@ -67,3 +67,9 @@ def test_the_processing_report_names_each_refused_sku() -> None:
         ListingResult("A-1", True, ""),
         ListingResult("B-2", False, "unknown SKU"),
     ]
+
+
+def test_skus_with_quotes_backslashes_and_accents_survive_the_document() -> None:
+    odd = [ListingUpdate(sku, US, 1, None, None) for sku in ('A"1', "B\\2", "Café-3", "tab\tx")]
+    _, updates = read_document(build_document("S1", odd), US)
+    assert [u.sku for u in updates] == ['A"1', "B\\2", "Café-3", "tab\tx"]
