@@ -31,6 +31,7 @@ from application.ports import (
     ListingUpdate,
     Participation,
     ScopeDescription,
+    SyncWindow,
     TokenGrant,
 )
 from domain.connection import AccountType, Region
@@ -133,3 +134,13 @@ class AmazonHttpGateway:
         updates: Sequence[ListingUpdate],
     ) -> list[ListingResult]:
         return self._sp_api.send_listing_updates(region, access_token, selling_partner_id, updates)
+
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        return self._sp_api.fetch_sync_window(region, access_token, marketplace_id, start, end)

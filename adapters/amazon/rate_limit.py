@@ -33,6 +33,7 @@ RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
     {
         "getMarketplaceParticipations": RatePlan(0.016, 15),
         "getAccount": RatePlan(0.016, 15),
+        "getOrders": RatePlan(0.0167, 20),
         "searchListingsItems": RatePlan(5.0, 5),
         "patchListingsItem": RatePlan(5.0, 5),
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
@@ -30,7 +31,7 @@ import httpx
 from adapters.amazon import regions
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.transport import Call, Transport
-from application.ports import ListingResult, ListingUpdate, Participation
+from application.ports import ListingResult, ListingUpdate, Participation, SyncWindow
 from domain.connection import Region
 from domain.errors import (
     AmazonUnavailable,
@@ -43,6 +44,8 @@ from domain.errors import (
 from domain.secret import Secret
 
 PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
+ORDERS_PATH = "/orders/v0/orders"
+MAX_SYNC_PAGES = 50
 LISTINGS_PATH = "/listings/2021-08-01/items"
 LISTING_PRODUCT_TYPE = "PRODUCT"  # Amazon's product type for offer-only patches
 _PLAN_WORDS = ("individual selling plan", "professional selling plan")
@@ -151,6 +154,51 @@ class SpApiClient:
             )
         raise self._refusal(response, label)
 
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        """What changed in [start, end): the marketplace's orders by LastUpdatedAfter/Before
+        (Orders API getOrders, 0.0167 req/s, burst 20), page by page."""
+        label = "SP-API orders"
+        records = 0
+        next_token: str | None = None
+        for _ in range(MAX_SYNC_PAGES):
+            params = {"MarketplaceIds": marketplace_id}
+            if next_token is None:
+                params |= {"LastUpdatedAfter": _iso(start), "LastUpdatedBefore": _iso(end)}
+            else:
+                params["NextToken"] = next_token
+            response = self._transport.send(
+                Call(
+                    "GET",
+                    self._settings.base_url(HostFamily.SP_API, region) + ORDERS_PATH,
+                    headers=self._headers(access_token),
+                    params=params,
+                    operation="getOrders",
+                    partner=rate_key(None, access_token),
+                    label=label,
+                )
+            )
+            if not response.is_success:
+                raise self._refusal(response, label)
+            try:
+                payload = response.json()["payload"]
+                records += len(payload.get("Orders") or [])
+                next_token = payload.get("NextToken") or None
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise AmazonUnavailable(
+                    f"{label}: Amazon answered an unexpected body.",
+                    context={"amazon_status": response.status_code},
+                ) from None
+            if next_token is None:
+                break
+        return SyncWindow(marketplace_id, start, end, records)
+
     def send_listing_updates(
         self,
         region: Region,
@@ -187,6 +235,10 @@ class SpApiClient:
                 raise self._refusal(response, label)
             results.append(_listing_result(update.sku, response))
         return results
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def listing_patches(update: ListingUpdate) -> list[dict[str, Any]]:

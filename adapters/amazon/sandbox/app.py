@@ -198,7 +198,8 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             "<li>POST auth/o2/token (LWA)</li><li>GET v2/profiles</li>"
             "<li>GET sellers/v1/marketplaceParticipations</li>"
             "<li>GET listings/2021-08-01/items/{sellerId}, "
-            "PATCH listings/2021-08-01/items/{sellerId}/{sku}</li></ul>"
+            "PATCH listings/2021-08-01/items/{sellerId}/{sku}</li>"
+            "<li>GET orders/v0/orders (sellerlink's sync windows)</li></ul>"
             "<h2>Admin</h2><ul><li>POST _admin/revoke {refresh_token | selling_partner_id}</li>"
             "<li>POST _admin/faults {faults: [{kind, target, status, error, latency_seconds, "
             "rate, count}]}</li><li>POST _admin/clock {advance_seconds}</li>"
@@ -340,6 +341,20 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
 
         return await answer(request, "sp_api", produce)
 
+    @get("/orders/v0/orders", include_in_schema=False)
+    async def orders(request: Request[Any, Any, Any]) -> Response[Any]:
+        async def produce(_: dict[str, str]) -> Reply:
+            params = request.query_params
+            return sandbox.orders(
+                request.headers.get("x-amz-access-token"),
+                params.get("MarketplaceIds"),
+                params.get("LastUpdatedAfter"),
+                params.get("LastUpdatedBefore"),
+                params.get("NextToken"),
+            )
+
+        return await answer(request, "sp_api", produce)
+
     # ---------------------------------------------------------------- admin
 
     async def json_body(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -457,6 +472,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         participations,
         search_listings,
         patch_listing,
+        orders,
         admin_revoke,
         admin_faults,
         admin_clock,

@@ -316,3 +316,36 @@ def test_listing_updates_stay_within_the_5_per_second_plan(
     assert all(r.accepted for r in results)
     assert amazon.sandbox_429s("patchListingsItem") == 0
     assert len(amazon.sandbox.listing_state("A1SBXUSSELLER01")) == 25
+
+
+# ------------------------------------------------------------------------ sync windows
+
+
+def test_a_sync_window_counts_the_orders_updated_in_it(
+    amazon: Amazon, gateway: AmazonHttpGateway
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    token = _sp(amazon, gateway, "eu-seller")
+    start = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)
+    window = gateway.fetch_sync_window(Region.EU, token, DE, start, start + timedelta(hours=6))
+    assert (window.marketplace_id, window.records) == (DE, 6)
+    assert (window.start, window.end) == (start, start + timedelta(hours=6))
+    # A long backfill window is read page by page (100 orders a page).
+    long = gateway.fetch_sync_window(Region.EU, token, DE, start, start + timedelta(days=5))
+    assert long.records == 120
+    pages = [r for r in amazon.admin("requests").json()["items"] if "orders" in r["path"]]
+    assert len(pages) == 3
+    assert "NextToken" in pages[-1]["query"]
+
+
+def test_a_sync_window_with_a_refused_token_is_token_revoked(
+    amazon: Amazon, gateway: AmazonHttpGateway
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    with pytest.raises(TokenRevoked):
+        gateway.fetch_sync_window(
+            Region.NA, Secret("Atza|stale"), US, start, start + timedelta(hours=1)
+        )
