@@ -1,0 +1,128 @@
+"""`sellerlink serve` (what `make run` calls): migrations, the web API on 127.0.0.1:8000,
+the Amazon sandbox mounted at /sandbox and used as Amazon unless real credentials are
+configured, the in-process worker, a demo team with one user per role, and a banner with
+the URLs and ready-to-use tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import uvicorn
+from litestar import Litestar
+
+from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router
+from adapters.http import mint_dev_token
+from adapters.worker import InProcessWorker
+from application.app import Application
+from application.context import Actor
+from application.teams import CreateTeamCommand, SetMemberRoleCommand
+from bootstrap.container import Container
+from bootstrap.settings import Settings
+from bootstrap.web import create_app, dev_jwt_secret
+from domain.errors import DomainError
+from domain.team import Plan, Role, TeamKind
+
+log = logging.getLogger("sellerlink.serve")
+
+DEMO_FILE = "demo-team.json"
+DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in Role}
+
+
+def build_server_app(container: Container) -> Litestar:
+    """The web API, plus the sandbox's routes when it stands in for Amazon."""
+    settings: Settings = container.settings()
+    app = create_app(container)
+    if settings.sandbox:
+        app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
+    return app
+
+
+def seed_demo_team(app: Application, data_dir: Path) -> str:
+    """One demo team (on the pro plan, so every sandbox scenario can be tried) with one user
+    per role, created once and remembered in the data dir."""
+    path = data_dir / DEMO_FILE
+    if path.exists():
+        team_id = str(json.loads(path.read_text(encoding="utf-8"))["team_id"])
+        try:
+            app.get_team(Actor(DEMO_USERS[Role.OWNER], team_id), team_id)
+            return team_id
+        except DomainError:
+            log.warning("the remembered demo team is gone; creating a new one")
+    owner = Actor(DEMO_USERS[Role.OWNER])
+    team = app.create_team(CreateTeamCommand(owner, "Demo team", TeamKind.BRAND, plan=Plan.PRO))
+    for role in (Role.ADMIN, Role.MANAGER, Role.MEMBER):
+        app.set_member_role(
+            SetMemberRoleCommand(Actor(owner.user_id, team.id), team.id, DEMO_USERS[role], role)
+        )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"team_id": team.id}), encoding="utf-8")
+    return team.id
+
+
+def banner(settings: Settings, team_id: str, tokens: dict[Role, str]) -> str:
+    base = settings.base_url
+    lines = [
+        "",
+        "sellerlink is running",
+        f"  API           {base}/api/v1",
+        f"  OpenAPI UI    {base}/schema",
+        f"  Health        {base}/health   Ready: {base}/ready",
+    ]
+    if settings.sandbox:
+        lines += [
+            f"  Amazon        sandbox at {base}{SANDBOX_PATH}/ (scenario accounts listed there)",
+        ]
+    else:
+        lines += ["  Amazon        real Amazon (credentials from SELLERLINK_* settings)"]
+    lines += [
+        f"  Database      {settings.database_url or settings.effective_database_url}",
+        f"  Demo team     {team_id}",
+        "",
+        "Dev tokens (Authorization: Bearer <token>; they carry the demo team):",
+    ]
+    for role, token in tokens.items():
+        lines.append(f"  {role:<8} {token}")
+    lines += [
+        "",
+        "Try it:",
+        f"  export TOKEN={tokens[Role.OWNER]}",
+        f"  curl -s -X POST {base}/api/v1/connections/authorizations \\",
+        "    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
+        '    -d \'{"channel": "ads", "region": "NA", "account_type": "seller"}\'',
+        "  then open the authorization_url in a browser and Approve as us-seller.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def serve(container: Container, host: str | None = None, port: int | None = None) -> None:
+    settings: Settings = container.settings()
+    if host or port:
+        from attrs import evolve
+
+        settings = evolve(settings, host=host or settings.host, port=port or settings.port)
+        container.settings.override(settings)
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    database = container.database()
+    database.upgrade()
+    application = container.application()
+    team_id = seed_demo_team(application, Path(settings.data_dir))
+    secret = dev_jwt_secret(settings)
+    tokens = {
+        role: mint_dev_token(
+            secret, user, team_id, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        )
+        for role, user in DEMO_USERS.items()
+    }
+    app = build_server_app(container)
+    worker = InProcessWorker(application, interval=settings.worker_interval_seconds)
+    if settings.worker_in_process:
+        worker.start()
+    print(banner(settings, team_id, tokens), flush=True)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    finally:
+        worker.stop(timeout=10)
+        database.dispose()
