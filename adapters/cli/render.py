@@ -84,21 +84,21 @@ def connections_table(views: Sequence[ConnectionView]) -> Table:
     table = _table(title=f"{len(views)} connection{'s' if len(views) != 1 else ''}")
     _id_column(table, "Connection", max((len(v.id) for v in views), default=0))
     _id_column(table, "Team", max((len(v.team_id) for v in views), default=0))
-    table.add_column("Name", min_width=8)
-    table.add_column("Account", min_width=6)
-    _id_column(table, "Seller id", 14)
-    table.add_column("Health", min_width=9)
-    table.add_column("Tokens", min_width=12)
-    table.add_column("Marketplaces", min_width=8)
+    table.add_column("Account")
+    _id_column(table, "Seller id", max((len(v.selling_partner_id or "") for v in views), default=0))
+    table.add_column("Health", no_wrap=True)
+    table.add_column("Tokens")
+    table.add_column("Marketplaces")
     for v in views:
+        account = Text(v.display_name or "-")
+        account.append(f"\n{v.account_type} {v.region}", style="dim")
         tokens = Text("\n").join(
             Text.assemble(f"{TOKEN_LABEL[g.channel]}: ", token(g)) for g in v.grants
         )
         table.add_row(
             v.id,
             v.team_id,
-            v.display_name or "-",
-            f"{v.account_type} {v.region}",
+            account,
             v.selling_partner_id or v.ads_account_id or "-",
             health(v.health),
             tokens,
