@@ -46,7 +46,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.events import EventKind
-from domain.grant import Channel
+from domain.grant import Channel, TokenStatus
 from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import (
     DEFAULT_PATCH_LIMIT,
@@ -395,11 +395,19 @@ def _pause_reason(connection: Connection, now: datetime) -> str:
         return "The Selling Partner API is not authorized yet; the latest values wait."
     report = connection.grants[Channel.SP_API].status_at(now)
     if not report.usable:
+        what = _LAPSED.get(report.status, "is not usable")
         return (
-            f"The Selling Partner API authorization is {report.text.lower()}: reconnect to "
-            f"resume; the latest values wait."
+            f"The Selling Partner API authorization {what}: reconnect to resume; the latest "
+            f"values wait."
         )
     return ""
+
+
+_LAPSED = {
+    TokenStatus.EXPIRED: "expired",
+    TokenStatus.REVOKED: "was revoked",
+    TokenStatus.MISSING: "is missing",
+}
 
 
 @define

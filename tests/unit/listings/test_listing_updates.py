@@ -203,7 +203,9 @@ def test_a_revoked_grant_pauses_updates_and_a_reconnect_sends_the_latest(
     connected.clock.advance(WINDOW)
     assert flush(connected) is FlushState.PAUSED
     [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "SKU-00000")
-    assert explained.status_text.startswith("paused: The Selling Partner API authorization is")
+    assert explained.status_text.startswith(
+        "paused: The Selling Partner API authorization was revoked"
+    )
     assert shown(connected.amazon, "SKU-00000") == (1, "10.00")
     connected.reconnect("us-seller", Channel.SP_API)
     assert flush(connected) is FlushState.SENT
