@@ -1,0 +1,61 @@
+"""Background work across processes on real databases: a migrated SQLite file, or a fresh
+PostgreSQL database on the session's server (tests/postgres.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.persistence import Keyring, SqlDatabase
+from tests.integration.background.stack import CallLog, FileClock
+from tests.postgres import create_database, drop_database
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def keyring() -> Keyring:
+    return Keyring.generate("k1")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'sellerlink.db'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    url = create_database(server, prefix="background")
+    try:
+        yield url
+    finally:
+        drop_database(server, url)
+
+
+@pytest.fixture
+def database(database_url: str, keyring: Keyring) -> Iterator[SqlDatabase]:
+    db = SqlDatabase(database_url, keyring)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def work_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def clock(work_dir: Path) -> FileClock:
+    clock = FileClock(work_dir / "clock")
+    clock.set(START)
+    return clock
+
+
+@pytest.fixture
+def calls(work_dir: Path) -> CallLog:
+    return CallLog(work_dir / "calls")

@@ -1,0 +1,394 @@
+"""Several sellerlink worker processes on one SQL database, for the single-flight, kill -9 and
+procrastinate tests and for benchmarks/refresh_single_flight.py.
+
+The pieces every process shares go through the file system or the database, never through
+memory: the simulated clock is a file (`FileClock`), and the stand-in for Amazon
+(`CountingAmazon`) appends one line per call to a file with O_APPEND, so the count of LWA
+refreshes survives a kill -9 and adds up across processes. Refresh tokens are seeded as
+`Atzr|<connection id>|<channel>`, so each call says which connection it was for.
+
+Run as a child process: `python -m tests.integration.background.stack <mode> ...` (see
+`main`); the database's encryption keys come in SELLERLINK_TEST_KEYS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from adapters.persistence import Keyring, SqlDatabase
+from adapters.worker import run_pass
+from application.app import Application
+from application.context import Ports
+from application.ports import (
+    AccessToken,
+    ConsentRequest,
+    ListingResult,
+    ListingUpdate,
+    Participation,
+    ScopeDescription,
+    SyncWindow,
+    TokenGrant,
+)
+from bootstrap.system import TokenSecrets, UlidIds
+from domain.connection import AccountType, Connection, Region
+from domain.errors import AmazonUnavailable
+from domain.grant import Channel
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.profile import Profile
+from domain.secret import Secret
+from domain.sync import SyncCursor
+from domain.team import Team, TeamKind
+
+KEYS_VARIABLE = "SELLERLINK_TEST_KEYS"
+US = "ATVPDKIKX0DER"
+ROOT = Path(__file__).resolve().parents[3]
+ACCESS_TOKEN_LIFETIME = 3600
+
+
+class FileClock:
+    """The simulated time, shared by every process that reads the same file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def now(self) -> datetime:
+        for _ in range(100):
+            text = self.path.read_text().strip()
+            if text:
+                return datetime.fromisoformat(text)
+            time.sleep(0.001)  # caught between the writer's truncate and write
+        raise RuntimeError("the clock file stayed empty")
+
+    def set(self, moment: datetime) -> None:
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(moment.isoformat())
+        os.replace(temporary, self.path)
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self.now() + delta)
+
+
+class CallLog:
+    """One line per call to Amazon, appended atomically; read back by the test."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def write(self, *fields: str) -> None:
+        line = (" ".join(fields) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+    def lines(self) -> list[list[str]]:
+        if not self.path.exists():
+            return []
+        return [line.split() for line in self.path.read_text().splitlines() if line.strip()]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for fields in self.lines() if fields[0] == kind)
+
+    def per_connection(self, kind: str) -> Counter[str]:
+        return Counter(fields[2] for fields in self.lines() if fields[0] == kind)
+
+
+class CountingAmazon:
+    """The AmazonGateway calls the background work makes, answered for any seeded token.
+    `slow_*` makes a call announce itself (a `begin` line) and then take that long, so a
+    test can kill the process in the middle of it; `down` makes every call a 503."""
+
+    def __init__(
+        self,
+        clock: FileClock,
+        log: CallLog,
+        *,
+        slow_refresh: float = 0.0,
+        slow_setup: float = 0.0,
+        down: bool = False,
+    ) -> None:
+        self.clock = clock
+        self.log = log
+        self.slow_refresh = slow_refresh
+        self.slow_setup = slow_setup
+        self.down = down
+        self._n = 0
+
+    def refresh_access_token(
+        self, channel: Channel, region: Region, refresh_token: Secret
+    ) -> AccessToken:
+        _, connection_id, _ = refresh_token.reveal().split("|")
+        if self.slow_refresh:
+            self.log.write("begin-refresh", str(os.getpid()), connection_id, str(channel))
+            time.sleep(self.slow_refresh)
+        if self.down:
+            self.log.write("refresh-failed", str(os.getpid()), connection_id, str(channel))
+            raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
+        self.log.write("refresh", str(os.getpid()), connection_id, str(channel))
+        self._n += 1
+        return AccessToken(Secret(f"Atza|{os.getpid()}-{self._n}"), ACCESS_TOKEN_LIFETIME)
+
+    def set_up_marketplace(
+        self, region: Region, access_token: Secret, selling_partner_id: str, marketplace_id: str
+    ) -> None:
+        if self.slow_setup:
+            self.log.write("begin-setup", str(os.getpid()), selling_partner_id, marketplace_id)
+            time.sleep(self.slow_setup)
+        if self.down:
+            raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
+        self.log.write("setup", str(os.getpid()), selling_partner_id, marketplace_id)
+
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        if self.down:
+            raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
+        self.log.write(
+            "window", str(os.getpid()), marketplace_id, start.isoformat(), end.isoformat()
+        )
+        return SyncWindow(marketplace_id, start, end, records=1)
+
+    # Not part of background work.
+    def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:
+        raise NotImplementedError
+
+    def consent_url(self, request: ConsentRequest) -> str:
+        raise NotImplementedError
+
+    def exchange_code(
+        self, channel: Channel, region: Region, code: str, code_verifier: Secret | None = None
+    ) -> TokenGrant:
+        raise NotImplementedError
+
+    def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
+        raise NotImplementedError
+
+    def marketplace_participations(
+        self, region: Region, access_token: Secret, selling_partner_id: str | None = None
+    ) -> list[Participation]:
+        raise NotImplementedError
+
+    def send_listing_updates(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> list[ListingResult]:
+        raise NotImplementedError
+
+
+def build_app(database: SqlDatabase, amazon: object, clock: FileClock) -> Application:
+    ports = Ports(
+        uow=database.unit_of_work,
+        clock=clock,
+        ids=UlidIds(),
+        secrets=TokenSecrets(),
+        amazon=amazon,  # type: ignore[arg-type]
+    )
+    return Application(ports)
+
+
+# --------------------------------------------------------------------------- seeding
+
+
+def seed(
+    database: SqlDatabase,
+    count: int,
+    now: datetime,
+    *,
+    marketplace_state: MarketplaceState = MarketplaceState.READY,
+    access_token_expires_at: datetime | None = None,
+) -> list[str]:
+    """`count` seller connections authorized at `now` on both channels, each with one US
+    marketplace in `marketplace_state` (READY: synced up to `now`)."""
+    expires = access_token_expires_at or now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
+    ids = []
+    with database.unit_of_work() as uow:
+        for i in range(count):
+            team = Team(id=f"team_{i}", name=f"Team {i}", kind=TeamKind.BRAND, created_at=now)
+            uow.teams.add(team)
+            connection = Connection(
+                id=f"con_{i:04d}",
+                team_id=team.id,
+                account_type=AccountType.SELLER,
+                region=Region.NA,
+                created_at=now,
+            )
+            account = f"A{i:013d}"
+            for channel in (Channel.ADS, Channel.SP_API):
+                connection.authorize(
+                    channel,
+                    refresh_token=Secret(f"Atzr|{connection.id}|{channel}"),
+                    scopes=(),
+                    account_id=account,
+                    at=now,
+                    access_token=Secret(f"Atza|seed-{connection.id}-{channel}"),
+                    access_token_expires_at=expires,
+                )
+            uow.connections.add(connection)
+            marketplace = Marketplace.discovered(
+                connection_id=connection.id,
+                marketplace_id=US,
+                country_code="US",
+                name="Amazon.com",
+                participating=True,
+                covered_by_plan=True,
+                at=now,
+            )
+            marketplace.select(at=now, actor="seed")
+            if marketplace_state in (MarketplaceState.SYNCING, MarketplaceState.READY):
+                marketplace.setup_succeeded(at=now)
+            if marketplace_state is MarketplaceState.READY:
+                marketplace.first_sync_completed(at=now)
+            uow.marketplaces.add(marketplace)
+            if marketplace_state is MarketplaceState.READY:
+                uow.sync_cursors.put(SyncCursor(connection.id, US, synced_until=now))
+            ids.append(connection.id)
+        uow.commit()
+    return ids
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def spawn(
+    mode: str,
+    *,
+    database_url: str,
+    keyring: Keyring,
+    clock_file: Path,
+    log_file: Path,
+    work_dir: Path,
+    extra: Sequence[str] = (),
+) -> subprocess.Popen[bytes]:
+    """A child process running `main` in `mode`; its output goes to a file in `work_dir`."""
+    out = open(work_dir / f"{mode}-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.integration.background.stack",
+            mode,
+            "--db",
+            database_url,
+            "--clock",
+            str(clock_file),
+            "--log",
+            str(log_file),
+            "--work",
+            str(work_dir),
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**os.environ, KEYS_VARIABLE: keyring.to_setting(), "PYTHONPATH": str(ROOT)},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@contextlib.contextmanager
+def reaped(processes: list[subprocess.Popen[bytes]]) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Whatever happens, every child started here is gone at the end (by its own pid)."""
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(10)
+
+
+def wait_for(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["race", "worker", "procrastinate", "cached"])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--clock", required=True, type=Path)
+    parser.add_argument("--log", required=True, type=Path)
+    parser.add_argument("--work", required=True, type=Path)
+    parser.add_argument("--slow-refresh", type=float, default=0.0)
+    parser.add_argument("--slow-setup", type=float, default=0.0)
+    parser.add_argument("--interval", type=float, default=0.02)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args(argv)
+    keyring = Keyring.parse(os.environ[KEYS_VARIABLE])
+    clock = FileClock(args.clock)
+    amazon = CountingAmazon(
+        clock, CallLog(args.log), slow_refresh=args.slow_refresh, slow_setup=args.slow_setup
+    )
+    stop = args.work / "stop"
+    if args.mode == "procrastinate":
+        from adapters.worker.procrastinate_runtime import run_procrastinate_worker
+
+        def factory() -> Application:
+            return build_app(SqlDatabase(args.db, keyring), amazon, clock)
+
+        run_procrastinate_worker(
+            factory, args.db, concurrency=args.concurrency, interval=1, schedule_every=0.5
+        )
+        return
+    database = SqlDatabase(args.db, keyring)
+    app = build_app(database, amazon, clock)
+    (args.work / f"ready-{os.getpid()}").touch()
+    if args.mode == "race":
+        # Every process asks for every connection's token at once, in its own order.
+        start = args.work / "go"
+        while not start.exists():
+            time.sleep(0.005)
+        with database.unit_of_work() as uow:
+            ids = [c.id for c in uow.connections.list_all()]
+        random.shuffle(ids)
+        for connection_id in ids:
+            app.get_access_token(connection_id, Channel.SP_API)
+    elif args.mode == "cached":
+        # The baseline: what client libraries do, a token cache in each process's memory.
+        # Each starts warm with the seeded token, as if it had fetched its own at the start.
+        with database.unit_of_work() as uow:
+            grants = {c.id: c.grants[Channel.SP_API] for c in uow.connections.list_all()}
+        cache = {cid: g.access_token_expires_at for cid, g in grants.items()}
+        while not stop.exists():
+            now = clock.now()
+            for connection_id, grant in grants.items():
+                expires = cache[connection_id]
+                if grant.refresh_token is not None and (
+                    expires is None or expires <= now + timedelta(minutes=5)
+                ):
+                    amazon.refresh_access_token(Channel.SP_API, Region.NA, grant.refresh_token)
+                    cache[connection_id] = now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
+            time.sleep(args.interval)
+    else:
+        while not stop.exists():
+            run_pass(app)
+            time.sleep(args.interval)
+    database.dispose()
+
+
+if __name__ == "__main__":
+    main()
