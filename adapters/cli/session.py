@@ -16,6 +16,7 @@ import click
 import typer
 from attrs import define, field
 from rich.console import Console, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from adapters.cli import render, shapes
@@ -96,21 +97,25 @@ class Session:
     def _print_error(self, failure: DomainError) -> None:
         console = self.console(stderr=True)
         spec = failure.spec
+
+        def say(text: str | Text, indent: int = 2) -> None:
+            console.print(Padding(text, (0, 0, 0, indent)))
+
         console.print(
             Text.assemble(
                 ("Error ", "bold red"), (str(failure.code), "bold red"), f"  {spec.title}"
             )
         )
-        console.print(f"  {failure.detail}")
+        say(failure.detail)
         if failure.detail != spec.message:
-            console.print(f"  {spec.message}")
+            say(spec.message)
         if failure.remediation:
-            console.print(Text("  What to do:", style="bold"))
+            say(Text("What to do:", style="bold"))
             for step in failure.remediation:
-                console.print(f"    - {step}")
+                say(f"- {step}", indent=4)
         hint = _HINTS.get(failure.code)
         if hint:
-            console.print(Text(f"  Hint: {hint}", style="dim"))
+            say(Text(f"Hint: {hint}", style="dim"))
         history = failure.context.get("history")
         if isinstance(history, list) and history:
             console.print(render.retry_history_from_context(history))
