@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 from attrs import frozen
+from authlib.deprecate import AuthlibDeprecationWarning
 from litestar import Request
 from litestar.di import NamedDependency
 
@@ -32,7 +33,7 @@ from domain.errors import Unauthenticated
 with warnings.catch_warnings():
     # authlib.jose warns that joserfc is its successor; it stays supported until authlib 2
     # (pyproject pins authlib < 2), and the brief names authlib.jose.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.jose import JoseError, JsonWebKey, JsonWebToken, KeySet
 
 log = logging.getLogger("sellerlink.http.auth")

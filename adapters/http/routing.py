@@ -3,11 +3,11 @@ responses each route documents, so /schema lists what can come back."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, PathParameter
 
 from adapters.http.problems import COMMON, problem_responses
 from application.app import Application
@@ -17,6 +17,7 @@ from application.context import Actor
 App = NamedDependency[Application]
 CurrentActor = NamedDependency[Actor]
 PathStr = FromPath[str]
+UserIdPath = Annotated[str, PathParameter(max_length=200, pattern=r"\S")]
 
 # What a team-scoped route can answer besides its success.
 TEAM_SCOPED = (*COMMON, 404, 409)

@@ -32,10 +32,15 @@ from domain.team import Membership, Plan, Role, Team, TeamKind
 
 Id = Annotated[str, Meta(min_length=1, max_length=200)]
 MarketplaceIdIn = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9]+$")]
-ReturnTo = Annotated[str, Meta(max_length=2000)]
+# Mirrors domain.authorization.validate_return_to (the authority): empty, or a path on this
+# site: no scheme or host, no `//` or backslash, no control characters.
+ReturnTo = Annotated[
+    str, Meta(max_length=2000, pattern=r"^(/(?![/\\])[^\\\u0000-\u001f\u007f]*)?$")
+]
 Amount = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$")]
 Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
-Count = Annotated[int, Meta(ge=0, le=1_000_000_000)]
+# `gt=-1` rather than `ge=0`: Litestar drops a zero minimum from an optional field's schema.
+Count = Annotated[int, Meta(gt=-1, le=1_000_000_000)]
 
 
 class _Out(Struct, kw_only=True):
@@ -97,12 +102,12 @@ class ErrorExplanation(_Out):
 # --------------------------------------------------------------------------- teams
 
 
-class TeamIn(Struct, kw_only=True, forbid_unknown_fields=True):
+class TeamIn(Struct, kw_only=True):
     name: Annotated[str, Meta(min_length=1, max_length=120, pattern=r"\S")]
     kind: TeamKind
 
 
-class TeamPatch(Struct, kw_only=True, forbid_unknown_fields=True):
+class TeamPatch(Struct, kw_only=True):
     plan: Plan | None = None
     max_connections: Annotated[int, Meta(ge=1, le=1000)] | None = None
 
@@ -127,7 +132,7 @@ class TeamOut(_Out):
         )
 
 
-class MemberIn(Struct, kw_only=True, forbid_unknown_fields=True):
+class MemberIn(Struct, kw_only=True):
     role: Role
 
 
@@ -149,7 +154,7 @@ class MemberList(_Out):
 # --------------------------------------------------------------------------- authorizing
 
 
-class AuthorizationIn(Struct, kw_only=True, forbid_unknown_fields=True):
+class AuthorizationIn(Struct, kw_only=True):
     channel: Channel
     region: Region
     account_type: AccountType
@@ -158,7 +163,7 @@ class AuthorizationIn(Struct, kw_only=True, forbid_unknown_fields=True):
     return_to: ReturnTo | None = None
 
 
-class ReconnectIn(Struct, kw_only=True, forbid_unknown_fields=True):
+class ReconnectIn(Struct, kw_only=True):
     """Both optional: the channel defaults to the one that needs the person (revoked,
     expired, expiring or never authorized), `return_to` as for a new authorization."""
 
@@ -380,7 +385,7 @@ class ProfileListOut(_Out):
         )
 
 
-class ProfileChoice(Struct, kw_only=True, forbid_unknown_fields=True):
+class ProfileChoice(Struct, kw_only=True):
     profile_id: Id
 
 
@@ -425,7 +430,7 @@ class MarketplaceList(_Out):
     items: list[MarketplaceOut]
 
 
-class MarketplaceUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
+class MarketplaceUpdate(Struct, kw_only=True):
     selected: bool | None = None
     active: bool | None = None
 
@@ -447,12 +452,12 @@ class HistoryOut(_Out):
 # --------------------------------------------------------------------------- listing settings
 
 
-class MoneyIO(Struct, kw_only=True, forbid_unknown_fields=True):
+class MoneyIO(Struct, kw_only=True):
     amount: Amount
     currency: Currency
 
 
-class ListingSettingsIn(Struct, kw_only=True, forbid_unknown_fields=True):
+class ListingSettingsIn(Struct, kw_only=True):
     inventory_buffer: Count = 0
     inventory_ceiling: Count | None = None
     minimum_price: MoneyIO | None = None

@@ -9,6 +9,7 @@ from adapters.http.routing import (
     App,
     CurrentActor,
     PathStr,
+    UserIdPath,
     api_delete,
     api_get,
     api_patch,
@@ -54,7 +55,7 @@ class TeamsController(Controller):
     def set_member_role(
         self,
         team_id: PathStr,
-        user_id: PathStr,
+        user_id: UserIdPath,
         data: JSONBody[MemberIn],
         actor: CurrentActor,
         application: App,
@@ -66,6 +67,6 @@ class TeamsController(Controller):
 
     @api_delete("/{team_id:str}/members/{user_id:str}", summary="Remove a member")
     def remove_member(
-        self, team_id: PathStr, user_id: PathStr, actor: CurrentActor, application: App
+        self, team_id: PathStr, user_id: UserIdPath, actor: CurrentActor, application: App
     ) -> None:
         application.remove_member(actor, team_id, user_id)
