@@ -117,14 +117,16 @@ class Authenticator:
         errors: list[JoseError] = []
         if self._jwks is not None:
             try:
-                return self._asymmetric.decode(token, self._jwks.get())
+                return self._asymmetric.decode(
+                    token, self._jwks.get(), claims_options=self._options
+                )
             except JoseError as error:
                 errors.append(error)
             except (httpx.HTTPError, ValueError) as error:
                 log.warning("could not load the JWKS: %s", type(error).__name__)
         if self._secret is not None:
             try:
-                return self._hmac.decode(token, self._secret)
+                return self._hmac.decode(token, self._secret, claims_options=self._options)
             except JoseError as error:
                 errors.append(error)
         if errors:
