@@ -21,7 +21,12 @@ group = typer.Typer(
 @group.command("list")
 def list_connections(
     ctx: typer.Context,
-    team: TeamOption = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team", "-t", metavar="TEAM_ID", help="Only this team's.", show_default=False
+        ),
+    ] = None,
     health: Annotated[
         Health | None,
         typer.Option(

@@ -4,9 +4,10 @@ operator commands the composition root supplies."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from adapters.cli import connections, marketplaces, timeline, tokens
 from adapters.cli.operating import add_operations
@@ -22,6 +23,16 @@ Read commands take --json. Exit codes: 0 ok, 1 not found, 2 bad input,
 3 refused by a rule, 4 failed (Amazon or internal; try again)."""
 
 
+# The order a support agent reaches for them, then the operator's.
+_ORDER = ("connections", "marketplaces", "timeline", "tokens", "serve", "worker", "sandbox")
+
+
+class _InOrder(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:  # typer._click.Context (vendored)
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER))
+
+
 def build_cli(
     get_app: Callable[[], Application], operations: Operations | None = None
 ) -> typer.Typer:
@@ -29,6 +40,7 @@ def build_cli(
     changes data; `operations` supplies the non-use-case commands (see Operations)."""
     cli = typer.Typer(
         name="sellerlink",
+        cls=_InOrder,
         help=HELP,
         no_args_is_help=True,
         add_completion=False,

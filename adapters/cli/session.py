@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, NoReturn
 
-import click
 import typer
 from attrs import define, field
 from rich.console import Console, RenderableType
@@ -77,8 +76,8 @@ class Session:
     def reporting(self, *, as_json: bool = False) -> Iterator[None]:
         try:
             yield
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
-            raise
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise  # the command line's own outcome (typer vendors click in typer._click)
         except DomainError as failure:
             self.fail(failure, as_json=as_json)
         except Exception as unexpected:

@@ -12,9 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 import typer
 from attrs import define, field
-from click.testing import Result
 from pytest_bdd import given, parsers, then, when
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from adapters.amazon.fake import marketplace_id
 from adapters.cli import build_cli

@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 import typer
 from attrs import define
-from click.testing import Result
 from dependency_injector import providers
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from adapters.amazon.fake import marketplace_id
 from adapters.cli import Operations, build_cli

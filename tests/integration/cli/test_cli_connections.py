@@ -191,3 +191,15 @@ def test_show_with_the_right_team_works(run_json, bumpy):
     found = run_json("connections", "show", bumpy.connection_id, "--team", bumpy.team_id)
 
     assert found["id"] == bumpy.connection_id
+
+
+def test_people_get_colours_and_scripts_do_not(run, run_json, bumpy):
+    coloured = run("connections", "show", bumpy.connection_id, env={"FORCE_COLOR": "1"})
+    assert "\x1b[31mFailed" in coloured.stdout  # a failed marketplace in red
+    assert "\x1b[" not in run("connections", "show", bumpy.connection_id).stdout  # not a tty
+    plain = run(
+        "connections", "show", bumpy.connection_id, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}
+    )
+    assert "\x1b[31m" not in plain.stdout
+    scripted = run("connections", "show", bumpy.connection_id, "--json", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in scripted.stdout
