@@ -20,6 +20,8 @@ EPSILON = 1e-6
 # The adapter sends a moment after its bucket says it may, so that Amazon's bucket, which
 # refills on Amazon's clock, has refilled too.
 SAFETY_MARGIN = 0.001
+# The most of a token the refill-start correction may cost (see TokenBucket.settle).
+SETTLE_CAP = 1.0
 
 
 @frozen
@@ -48,6 +50,7 @@ class TokenBucket:
     plan: RatePlan
     tokens: float
     updated: float
+    anchor_pending: bool = False
 
     @classmethod
     def full(cls, plan: RatePlan, now: float) -> TokenBucket:
@@ -79,6 +82,8 @@ class TokenBucket:
         using it. Reserving keeps concurrent callers in line without a lock held while
         they sleep."""
         self._refill(now)
+        if self.tokens >= self.plan.burst - EPSILON:
+            self.anchor_pending = True
         self.tokens -= 1.0
         if self.tokens >= 0.0:
             return 0.0
@@ -86,6 +91,18 @@ class TokenBucket:
 
     def cancel_reservation(self) -> None:
         self.tokens += 1.0
+
+    def settle(self, sent: float, received: float, cap: float) -> None:
+        """Amazon's bucket starts refilling when Amazon takes the first token from a full
+        bucket, somewhere between our sending and its answer; ours started at the sending.
+        Once that answer is in, move our refill start to the answer (at most `cap` of a
+        token), so that ours never runs ahead of Amazon's. Only the request that emptied a
+        full bucket matters: while a bucket is not full both refill continuously."""
+        if not self.anchor_pending:
+            return
+        self.anchor_pending = False
+        self._refill(received)
+        self.tokens -= min(cap, max(0.0, received - sent) * self.plan.rate)
 
     def drain(self, now: float) -> None:
         """Amazon said 429: whatever we believed, the bucket is empty now."""
@@ -140,6 +157,13 @@ class RateLimiter:
             now = self._seconds()
             bucket = self._bucket((partner, operation), now)
             return 0.0 if bucket is None else bucket.wait_for_token(now)
+
+    def settle(self, partner: str, operation: str, sent: float) -> None:
+        with self._lock:
+            now = self._seconds()
+            bucket = self._bucket((partner, operation), now)
+            if bucket is not None:
+                bucket.settle(sent, now, SETTLE_CAP)
 
     def throttled(self, partner: str, operation: str) -> None:
         with self._lock:

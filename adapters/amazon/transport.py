@@ -107,6 +107,7 @@ class Transport:
                 self._sleep(wait)
             attempts += 1
             retry_after: float | None = None
+            sent = self._seconds()
             try:
                 response = self._client.request(
                     call.method,
@@ -126,6 +127,8 @@ class Transport:
             except httpx.TransportError as exc:
                 last_status, last_problem, throttled = None, type(exc).__name__, False
             else:
+                if call.operation is not None and call.partner is not None:
+                    self._limiter.settle(call.partner, call.operation, sent)
                 self._observe_rate(call, response)
                 if response.status_code == 429:
                     throttled, last_status, last_problem = True, 429, "throttled"

@@ -20,6 +20,7 @@ from litestar import Litestar, Request, Response, Router, get, patch, post
 from litestar.datastructures import MultiDict
 
 from adapters.amazon.sandbox.clock import SandboxClock
+from adapters.amazon.sandbox.feeds import feed_handlers
 from adapters.amazon.sandbox.state import Fault, Reply, Sandbox, html_page, redact
 from adapters.amazon.settings import AmazonSettings
 
@@ -481,6 +482,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         admin_listings,
         admin_scenarios,
         admin_reset,
+        *feed_handlers(sandbox),
     ]
 
 

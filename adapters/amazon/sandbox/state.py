@@ -16,7 +16,7 @@ import secrets
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -161,10 +161,21 @@ def _pkce_s256(verifier: str) -> str:
 class Sandbox:
     """One emulated Amazon (LWA, Ads, SP-API) for the apps named in `settings`."""
 
-    def __init__(self, clock: SandboxClock, settings: AmazonSettings, *, seed: int = 0) -> None:
+    def __init__(
+        self,
+        clock: SandboxClock,
+        settings: AmazonSettings,
+        *,
+        seed: int = 0,
+        extra_scenarios: Sequence[Scenario] = (),
+    ) -> None:
         self.clock = clock
         self.settings = settings
-        self.scenarios = SCENARIOS
+        # Benchmarks and load tests add accounts of their own beside the documented ones.
+        self.scenarios: Mapping[str, Scenario] = {
+            **SCENARIOS,
+            **{s.name: s for s in extra_scenarios},
+        }
         self._seed = seed
         self._lock = threading.RLock()
         self.reset()
