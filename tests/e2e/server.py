@@ -15,13 +15,19 @@ import uvicorn
 
 
 @contextmanager
-def serve(app: Any, *, access_log: bool = False, deadline_seconds: float = 10.0) -> Iterator[str]:
+def serve(
+    app: Any,
+    *,
+    access_log: bool = False,
+    log_level: str = "warning",
+    deadline_seconds: float = 10.0,
+) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=access_log, lifespan="on"
+        app, host="127.0.0.1", port=port, log_level=log_level, access_log=access_log, lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
