@@ -19,6 +19,7 @@ import httpx
 
 from adapters.amazon import consent
 from adapters.amazon.ads import AdsClient
+from adapters.amazon.feeds import FeedsClient
 from adapters.amazon.lwa import LwaClient
 from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.settings import AmazonSettings
@@ -27,6 +28,7 @@ from adapters.amazon.transport import Transport
 from application.ports import (
     AccessToken,
     ConsentRequest,
+    FeedReport,
     ListingResult,
     ListingUpdate,
     Participation,
@@ -73,6 +75,7 @@ class AmazonHttpGateway:
         self._lwa = LwaClient(settings, transport)
         self._ads = AdsClient(settings, transport)
         self._sp_api = SpApiClient(settings, transport)
+        self._feeds = FeedsClient(settings, transport, clock)
 
     def __repr__(self) -> str:
         return f"AmazonHttpGateway(sandbox={self.settings.sandbox_base_url!r})"
@@ -134,6 +137,23 @@ class AmazonHttpGateway:
         updates: Sequence[ListingUpdate],
     ) -> list[ListingResult]:
         return self._sp_api.send_listing_updates(region, access_token, selling_partner_id, updates)
+
+    def submit_listings_feed(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> str:
+        return self._feeds.submit_listings_feed(
+            region, access_token, selling_partner_id, marketplace_id, updates
+        )
+
+    def listings_feed_report(
+        self, region: Region, access_token: Secret, feed_id: str
+    ) -> FeedReport:
+        return self._feeds.listings_feed_report(region, access_token, feed_id)
 
     def fetch_sync_window(
         self,

@@ -1,0 +1,206 @@
+"""The Feeds API (2021-06-30) client for `JSON_LISTINGS_FEED` (AMAZON.md).
+
+submit: createFeedDocument -> PUT the document to the returned URL -> createFeed;
+report: getFeed, and once DONE, getFeedDocument -> GET the processing report, read back per
+SKU (adapters/amazon/listings_feed.py).
+
+AMAZON.md: this feed type allows 5 submissions per 5 minutes per region. The client keeps
+that window itself and raises RATE_LIMITED before a sixth submission rather than spending
+the transport's retry budget on 429s that cannot succeed for minutes.
+
+What each feed held (its SKUs in document order) is remembered here, because the processing
+report names messages by number; a feed whose SKUs this process does not know (a restart
+between submission and report) is read back with the SKUs the report itself names, and the
+use case treats an unnamed SKU as accepted (no ERROR issue).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from urllib.parse import quote, urljoin
+
+import httpx
+
+from adapters.amazon.listings_feed import (
+    CONTENT_TYPE,
+    FEED_TYPE,
+    FeedDocumentInvalid,
+    build_document,
+    read_report,
+)
+from adapters.amazon.settings import AmazonSettings, HostFamily
+from adapters.amazon.sp_api import first_error
+from adapters.amazon.transport import Call, Transport
+from application.ports import FeedReport, ListingUpdate
+from domain.connection import Region
+from domain.errors import DomainError, InternalError, RateLimited, TokenRevoked
+from domain.listing_batch import FEED_SUBMISSION_WINDOW, FEED_SUBMISSIONS_PER_WINDOW
+from domain.secret import Secret
+
+FEEDS_PATH = "/feeds/2021-06-30"
+
+
+class FeedsClient:
+    def __init__(
+        self,
+        settings: AmazonSettings,
+        transport: Transport,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._transport = transport
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._submitted: dict[tuple[str, str], list[datetime]] = {}
+        self._skus: dict[str, list[str]] = {}
+
+    def submit_listings_feed(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+        updates: Sequence[ListingUpdate],
+    ) -> str:
+        try:
+            document = build_document(selling_partner_id, updates)
+        except FeedDocumentInvalid as bad:
+            raise InternalError(f"Listings feed not built: {bad}") from bad
+        self._take_submission(selling_partner_id, region)
+        base = self._settings.base_url(HostFamily.SP_API, region)
+        created = self._json(
+            Call(
+                "POST",
+                f"{base}{FEEDS_PATH}/documents",
+                headers=self._headers(access_token),
+                content=json.dumps({"contentType": CONTENT_TYPE}),
+                label="SP-API createFeedDocument",
+            ),
+            expected=(200, 201),
+        )
+        upload = self._transport.send(
+            Call(
+                "PUT",
+                urljoin(base.rstrip("/") + "/", str(created["url"])),
+                headers={"Content-Type": CONTENT_TYPE},
+                content=document,
+                label="Feed document upload",
+            )
+        )
+        if not upload.is_success:
+            raise InternalError(f"Feed document upload refused ({upload.status_code}).")
+        feed = self._json(
+            Call(
+                "POST",
+                f"{base}{FEEDS_PATH}/feeds",
+                headers=self._headers(access_token),
+                content=json.dumps(
+                    {
+                        "feedType": FEED_TYPE,
+                        "marketplaceIds": [marketplace_id],
+                        "inputFeedDocumentId": created["feedDocumentId"],
+                    }
+                ),
+                label="SP-API createFeed",
+            ),
+            expected=(202,),
+        )
+        feed_id = str(feed["feedId"])
+        with self._lock:
+            self._skus[feed_id] = [u.sku for u in updates]
+        return feed_id
+
+    def listings_feed_report(
+        self, region: Region, access_token: Secret, feed_id: str
+    ) -> FeedReport:
+        base = self._settings.base_url(HostFamily.SP_API, region)
+        feed = self._json(
+            Call(
+                "GET",
+                f"{base}{FEEDS_PATH}/feeds/{quote(feed_id, safe='')}",
+                headers=self._headers(access_token),
+                label="SP-API getFeed",
+            ),
+            expected=(200,),
+        )
+        status = str(feed.get("processingStatus", ""))
+        result_id = feed.get("resultFeedDocumentId")
+        if status != "DONE" or not result_id:
+            return FeedReport(feed_id, status or "IN_PROGRESS")
+        document = self._json(
+            Call(
+                "GET",
+                f"{base}{FEEDS_PATH}/documents/{quote(str(result_id), safe='')}",
+                headers=self._headers(access_token),
+                label="SP-API getFeedDocument",
+            ),
+            expected=(200,),
+        )
+        report = self._transport.send(
+            Call(
+                "GET",
+                urljoin(base.rstrip("/") + "/", str(document["url"])),
+                label="Feed processing report download",
+            )
+        )
+        if not report.is_success:
+            raise InternalError(f"Processing report download refused ({report.status_code}).")
+        with self._lock:
+            skus = self._skus.pop(feed_id, None)
+        try:
+            results = read_report(report.content, skus or [])
+        except FeedDocumentInvalid as bad:
+            return FeedReport(feed_id, "FATAL", message=str(bad))
+        return FeedReport(feed_id, "DONE", tuple(results))
+
+    # ------------------------------------------------------------------ internals
+
+    def _take_submission(self, selling_partner_id: str, region: Region) -> None:
+        now = self._clock()
+        key = (selling_partner_id, str(region))
+        with self._lock:
+            recent = [t for t in self._submitted.get(key, []) if now - t < FEED_SUBMISSION_WINDOW]
+            if len(recent) >= FEED_SUBMISSIONS_PER_WINDOW:
+                raise RateLimited(
+                    f"{FEED_TYPE}: {FEED_SUBMISSIONS_PER_WINDOW} submissions per 5 minutes "
+                    f"in {region} are used up; the rest goes when the window renews.",
+                    context={"operation": "createFeed"},
+                )
+            self._submitted[key] = [*recent, now]
+
+    def _headers(self, access_token: Secret) -> dict[str, str]:
+        return {
+            "x-amz-access-token": access_token.reveal(),
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+
+    def _json(self, call: Call, *, expected: tuple[int, ...]) -> dict[str, object]:
+        response = self._transport.send(call)
+        if response.status_code not in expected:
+            raise self._refusal(response, call.label)
+        try:
+            body = response.json()
+        except ValueError as bad:
+            raise InternalError(f"{call.label}: Amazon answered an unexpected body.") from bad
+        if not isinstance(body, dict):
+            raise InternalError(f"{call.label}: Amazon answered an unexpected body.")
+        return body
+
+    def _refusal(self, response: httpx.Response, label: str) -> DomainError:
+        code, _ = first_error(response)
+        context: dict[str, object] = {"amazon_status": response.status_code, "amazon_code": code}
+        if response.status_code in (401, 403):
+            return TokenRevoked(
+                f"{label}: Amazon refused the access token; refresh it and try once more.",
+                context={**context, "access_token_rejected": True},
+            )
+        if response.status_code == 429:
+            return RateLimited(f"{label}: Amazon's quota is used up.", context=context)
+        return InternalError(
+            f"{label}: Amazon refused the request ({code or response.status_code}).",
+            context=context,
+        )
