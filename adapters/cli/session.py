@@ -98,7 +98,7 @@ class Session:
         spec = failure.spec
 
         def say(text: str | Text, indent: int = 2) -> None:
-            console.print(Padding(text, (0, 0, 0, indent)))
+            console.print(Padding(text, (0, 0, 0, indent), expand=False))
 
         console.print(
             Text.assemble(

@@ -1,6 +1,6 @@
 """The `--json` output: stable keys for scripts. Keys are only ever added, never renamed
-or removed; times are UTC ISO 8601 with a `Z` (`2026-01-05T09:00:00Z`); enum values are the
-lower-case words the API uses (`reconnect_required`, `setting_up`, `sp_api`).
+or removed; times are UTC ISO 8601 to the second with a `Z` (`2026-01-05T09:00:00Z`); enum
+values are the lower-case words the API uses (`reconnect_required`, `setting_up`, `sp_api`).
 
 Top-level shapes, by command:
 
@@ -38,7 +38,7 @@ def iso(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def grant(view: GrantView) -> Json:
