@@ -144,7 +144,7 @@ def test_bad_admin_input_is_refused(amazon: Amazon) -> None:
 
 def test_a_fault_rate_applies_to_about_that_share_of_requests(amazon: Amazon) -> None:
     amazon.admin("faults", {"server_error_rate": 0.3, "target": "ads"})
-    statuses = [amazon.http.get(f"{amazon.base}/v2/profiles").status_code for _ in range(200)]
+    statuses = [amazon.http.get(f"{amazon.base}/v2/profiles").status_code for _ in range(100)]
     failed = statuses.count(503)
-    assert 30 < failed < 90
-    assert statuses.count(401) == 200 - failed
+    assert 12 < failed < 50
+    assert statuses.count(401) == 100 - failed
