@@ -299,8 +299,9 @@ class ListingRow(Row):
 def values_of(row: Row) -> dict[str, Any]:
     """A row's column values by column name, for Core INSERT and UPDATE statements (the
     repositories write with Core so the session's identity map never holds stale rows)."""
-    values = {column.key: getattr(row, column.key) for column in row.__table__.columns}
-    for column in row.__table__.primary_key.columns:
+    table: Any = row.__table__
+    values = {column.key: getattr(row, column.key) for column in table.columns}
+    for column in table.primary_key.columns:
         if column.autoincrement is True and values[column.key] is None:
             del values[column.key]  # the database numbers it
     return values
