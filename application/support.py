@@ -14,7 +14,7 @@ from application.marketplaces import history_of, retry_marketplace
 from application.ports import UnitOfWork
 from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
 from domain.connection import Connection, Health
-from domain.errors import NotAMember, NotFound
+from domain.errors import InvalidTransition, NotAMember, NotFound
 from domain.events import AuditEvent
 from domain.grant import Channel, TokenStatus
 
@@ -87,6 +87,14 @@ class SupportQueries:
     ) -> MarketplaceView:
         with self.ports.uow() as uow:
             connection = self._scoped(uow, connection_id, team_id)
+            if connection.disconnected_at is not None:
+                # The team's Retry cannot reach a disconnected connection either (NOT_FOUND
+                # there); setup would not run without tokens anyway.
+                raise InvalidTransition(
+                    f"Connection {connection_id} is disconnected: the team must connect the "
+                    "account again before its marketplaces can be retried.",
+                    context={"connection_id": connection_id},
+                )
             return retry_marketplace(
                 self.ports, uow, connection, marketplace_id, f"support:{operator}"
             )

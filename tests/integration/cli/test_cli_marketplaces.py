@@ -4,6 +4,7 @@ marketplace and retry history", on the same use case and limit as the app's Retr
 from __future__ import annotations
 
 from application.app import Application
+from application.context import Actor
 
 
 def test_history_lists_every_transition_with_reason_and_actor(run_json, bumpy):
@@ -207,4 +208,18 @@ def test_retry_bad_input_is_refused_and_changes_nothing(run, bumpy, quiet, snaps
         assert result.exit_code == exit_code, (args, result.stderr)
         assert words in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output
+    assert snapshot() == before
+
+
+def test_retry_on_a_disconnected_connection_is_refused_and_changes_nothing(
+    run, app: Application, bumpy, snapshot
+):
+    app.disconnect(Actor("owner@acme", bumpy.team_id), bumpy.connection_id)
+    before = snapshot()
+
+    result = run("marketplaces", "retry", bumpy.connection_id, "DE", "--operator", "maria")
+
+    assert result.exit_code == 3
+    assert "INVALID_TRANSITION" in result.stderr
+    assert "is disconnected" in result.stderr
     assert snapshot() == before
