@@ -14,6 +14,7 @@ from litestar import Litestar
 
 from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router
 from adapters.http import mint_dev_token
+from adapters.http.demo import demo_page
 from adapters.worker import InProcessWorker
 from application.app import Application
 from application.context import Actor
@@ -30,12 +31,15 @@ DEMO_FILE = "demo-team.json"
 DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in Role}
 
 
-def build_server_app(container: Container) -> Litestar:
-    """The web API, plus the sandbox's routes when it stands in for Amazon."""
+def build_server_app(container: Container, demo_tokens: dict[Role, str] | None = None) -> Litestar:
+    """The web API, plus the sandbox's routes when it stands in for Amazon, plus the demo
+    page when dev authentication is on."""
     settings: Settings = container.settings()
     app = create_app(container)
     if settings.sandbox:
         app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
+    if demo_tokens and settings.dev_auth:
+        app.register(demo_page("Demo team", {str(r): t for r, t in demo_tokens.items()}))
     return app
 
 
@@ -66,6 +70,7 @@ def banner(settings: Settings, team_id: str, tokens: dict[Role, str]) -> str:
     lines = [
         "",
         "sellerlink is running",
+        f"  Demo page     {base}/demo   (connect a sandbox account in the browser)",
         f"  API           {base}/api/v1",
         f"  OpenAPI UI    {base}/schema",
         f"  Health        {base}/health   Ready: {base}/ready",
@@ -116,7 +121,7 @@ def serve(container: Container, host: str | None = None, port: int | None = None
         )
         for role, user in DEMO_USERS.items()
     }
-    app = build_server_app(container)
+    app = build_server_app(container, tokens)
     worker = InProcessWorker(application, interval=settings.worker_interval_seconds)
     if settings.worker_in_process:
         worker.start()

@@ -1,0 +1,152 @@
+"""The embedded product exactly as `make run` wires it: the production container (SQLite
+file, sandbox mounted at /sandbox, the real Amazon adapter calling it over loopback HTTP,
+sellerlink's clock following the sandbox clock), `build_server_app`, the demo page, and
+the worker's passes. Only the port and the data dir differ."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from dependency_injector import providers
+
+from adapters.worker import InProcessWorker
+from bootstrap.container import Container
+from bootstrap.serve import build_server_app, seed_demo_team
+from bootstrap.settings import Settings
+from domain.team import Role
+from tests.e2e.driver import Api, SandboxAmazonPage
+
+pytestmark = pytest.mark.e2e
+
+JWT_SECRET = "embedded-e2e-secret-0123456789-abcdef"
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    container = Container()
+    container.settings.override(
+        providers.Object(
+            Settings(
+                port=port,
+                data_dir=tmp_path,
+                jwt_secret=JWT_SECRET,
+                sandbox=True,
+                worker_in_process=False,
+            )
+        )
+    )
+    container.database().upgrade()
+    seed_demo_team(container.application(), tmp_path)
+    app = build_server_app(container, {Role.OWNER: "demo-token"})
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the product did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}", container
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+        container.database().dispose()
+
+
+@pytest.fixture
+def api(product: tuple[str, Container]) -> Iterator[Api]:
+    base_url, _ = product
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
+
+
+def _settle(
+    container: Container, api: Api, user: Any, connection_id: str, passes: int = 6
+) -> dict[str, Any]:
+    worker = InProcessWorker(container.application(), interval=1)
+    for _ in range(passes):
+        worker.run_pass()
+    return api.marketplaces(user, connection_id)
+
+
+def test_a_seller_connects_through_the_sandbox_and_its_marketplace_becomes_ready(
+    api: Api, product: tuple[str, Container]
+) -> None:
+    _, container = product
+    team = api.create_team("Embedded", plan="pro")
+    owner = team["owner"]
+    body = api.connect(owner, "us-seller")
+    connection = body["connection"]
+    assert connection["health"] == "connected"
+    assert connection["selling_partner_id"], "the seller id is shown after connecting"
+    assert [g["status_text"] for g in connection["grants"]] == ["Current", "Current"]
+    us = api.marketplaces(owner, connection["id"])["US"]
+    api.ok(
+        "PUT",
+        f"/api/v1/connections/{connection['id']}/marketplaces/{us['marketplace_id']}",
+        owner,
+        json={"selected": True},
+    )
+    assert _settle(container, api, owner, connection["id"])["US"]["state"] == "ready"
+    # Amazon (the sandbox) saw the real wire calls, and its request log shows no token.
+    log = str(api.client.get("/sandbox/_admin/requests").json())
+    assert "/auth/o2/token" in log
+    assert "/sellers/v1/marketplaceParticipations" in log
+    assert "Atzr|" not in log
+
+
+def test_a_failing_marketplace_recovers_by_retry_and_another_is_escalated(
+    api: Api, product: tuple[str, Container]
+) -> None:
+    _, container = product
+    team = api.create_team("Bumpy", plan="pro")
+    owner = team["owner"]
+    connection = api.connect(owner, "failing-marketplace-seller")["connection"]
+    markets = api.marketplaces(owner, connection["id"])
+    for country in ("DE", "IT"):
+        api.ok(
+            "PUT",
+            f"/api/v1/connections/{connection['id']}/marketplaces/"
+            f"{markets[country]['marketplace_id']}",
+            owner,
+            json={"selected": True},
+        )
+    retry_path = f"/api/v1/connections/{connection['id']}/marketplaces/{{}}/retry"
+    for _ in range(6):
+        markets = _settle(container, api, owner, connection["id"], passes=2)
+        for country in ("DE", "IT"):
+            if markets[country]["state"] == "failed":
+                api.call("POST", retry_path.format(markets[country]["marketplace_id"]), owner)
+    markets = api.marketplaces(owner, connection["id"])
+    assert markets["DE"]["state"] == "ready"
+    assert markets["IT"]["state"] == "escalated"
+    history = api.ok(
+        "GET",
+        f"/api/v1/connections/{connection['id']}/marketplaces/"
+        f"{markets['IT']['marketplace_id']}/history",
+        owner,
+    )["items"]
+    assert [h["to_state"] for h in history].count("failed") == markets["IT"]["retry_limit"] + 1
+
+
+def test_the_demo_page_and_the_sandbox_landing_page_are_served(api: Api) -> None:
+    demo = api.client.get("/demo")
+    assert demo.status_code == 200
+    assert "Connect an Amazon account" in demo.text
+    assert demo.headers["referrer-policy"] == "no-referrer"
+    landing = api.client.get("/sandbox/")
+    assert landing.status_code == 200
+    assert "us-seller" in landing.text
