@@ -55,7 +55,8 @@ def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the product did not start"
+        assert thread.is_alive(), "the product stopped while starting"
+        assert time.monotonic() < deadline, "the product did not start in time"
         time.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}", container
