@@ -31,6 +31,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -154,6 +155,27 @@ def _tail(log: Path) -> str:
         return ""
 
 
+# Stops the server if the process that started it dies without cleaning up (a killed test
+# run): polls the parent once a second, then fast-shuts-down the server and deletes its data.
+_WATCHDOG = """
+import os, shutil, signal, sys, time
+parent, group, root = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+while True:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        break
+    time.sleep(1)
+for sig in (signal.SIGINT, signal.SIGKILL):
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        break
+    time.sleep(10)
+shutil.rmtree(root, ignore_errors=True)
+"""
+
+
 @contextlib.contextmanager
 def running_postgres() -> Iterator[str]:
     """Yields the SQLAlchemy URL of a PostgreSQL server's maintenance database: the one in
@@ -179,6 +201,7 @@ def running_postgres() -> Iterator[str]:
     data = root / "data"
     log = root / "postgres.log"
     process: subprocess.Popen[bytes] | None = None
+    watchdog: subprocess.Popen[bytes] | None = None
     try:
         _give_to_postgres(root)
         init = subprocess.run(
@@ -233,10 +256,19 @@ def running_postgres() -> Iterator[str]:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(process.pid), str(root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         _wait_until_ready(url, process, log)
         yield url
     finally:
+        if watchdog is not None:
+            watchdog.kill()
+            watchdog.wait(timeout=STOP_TIMEOUT)
         if process is not None and process.poll() is None:
             # SIGINT is PostgreSQL's "fast shutdown"; runuser passes it on.
             with contextlib.suppress(ProcessLookupError):
