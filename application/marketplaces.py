@@ -13,6 +13,7 @@ from application.context import (
     team_connection,
 )
 from application.ports import UnitOfWork
+from application.sync import sync_channel
 from application.tokens import GetAccessToken
 from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
@@ -232,6 +233,12 @@ class AdvanceMarketplaceSetup:
                 except (AmazonUnavailable, RateLimited, TokenRevoked, TokenExpired):
                     return SetupStep(connection_id, marketplace_id, before, before)
             else:
+                # The first sync reads the seller's data: without access to Amazon it has
+                # not happened, so the marketplace waits in Syncing... for the reconnect.
+                try:
+                    self.get_token.within(uow, connection, sync_channel(connection))
+                except (AmazonUnavailable, RateLimited, TokenRevoked, TokenExpired):
+                    return SetupStep(connection_id, marketplace_id, before, before)
                 cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
                     connection.id, marketplace_id
                 )

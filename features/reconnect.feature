@@ -59,6 +59,16 @@ Feature: Reconnecting an Amazon account
     And the background worker runs
     Then the US marketplace shows "Syncing..."
 
+  Scenario: The first sync waits while access is lost
+    Given the US marketplace is "Syncing..."
+    When the seller removes the app in Seller Central
+    And the background worker runs
+    Then the US marketplace shows "Syncing..."
+    When a team admin reconnects advertising as "us-seller"
+    And a team admin reconnects the Selling Partner API as "us-seller"
+    And the background worker runs
+    Then the US marketplace shows "Ready"
+
   Scenario: We no longer have access to the SP API after 12 months
     Given the US marketplace is Ready
     When 365 days pass

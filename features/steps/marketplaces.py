@@ -28,6 +28,13 @@ def _ready(world: World, country: str) -> None:
     assert world.marketplace(country).label == "Ready"
 
 
+@given(parsers.parse('the {country} marketplace is "{label}"'))
+def _is_label(world: World, country: str, label: str) -> None:
+    world.select_marketplace(country, actor=admin(world))
+    world.run_setup(passes=WORKER_PASSES[label])
+    assert world.marketplace(country).label == label
+
+
 @given(parsers.parse('the {country} marketplace reached "{label}" and was then deselected'))
 def _reached(world: World, country: str, label: str) -> None:
     world.select_marketplace(country, actor=admin(world))
