@@ -234,7 +234,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
     async def sp_consent_page(request: Request[Any, Any, Any]) -> Response[Any]:
         async def produce(_: dict[str, str]) -> Reply:
             params = query(request)
-            _, error = sandbox.sp_consent_check(params)
+            _uri, error = sandbox.sp_consent_check(params)
             if error is not None:
                 return error
             return html_page(
@@ -260,7 +260,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
     async def ads_consent_page(request: Request[Any, Any, Any]) -> Response[Any]:
         async def produce(_: dict[str, str]) -> Reply:
             params = query(request)
-            _, error = sandbox.ads_consent_check(params)
+            _uri, error = sandbox.ads_consent_check(params)
             if error is not None:
                 return error
             return html_page(

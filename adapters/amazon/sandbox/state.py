@@ -836,7 +836,7 @@ class Sandbox:
             return issue("Each patch needs an op of add, replace, merge or delete.", "patches")
         path = str(patch.get("path", ""))
         attribute = path.removeprefix("/attributes/")
-        value = patch.get("value")
+        value: Any = patch.get("value")
         if attribute == "fulfillment_availability":
             try:
                 quantity = value[0]["quantity"]
