@@ -16,6 +16,8 @@ Entry points for bootstrap/ (the only place that wires these):
   `Keyring.parse("k2:<base64url>,k1:<base64url>")` reads the setting (e.g.
   SELLERLINK_ENCRYPTION_KEYS); `Keyring.generate()` makes a fresh one and
   `.with_new_key()` prepends a fresh key; `.to_setting()` writes the setting back.
+  `keyring_file(path)` reads `<data_dir>/encryption.keys` or creates it (0600) on first
+  start: the embedded default's keyring when no setting is given.
 - `rotate_keys(db, batch_size=500, progress=callback) -> int` (`sellerlink keys rotate`):
   re-seals every ciphertext under the newest key, online, in batches; `count_stale(db)`
   says how many are left. `progress` receives `RotationProgress(done, total, column)`.
@@ -28,7 +30,7 @@ Errors: a lost update raises `domain.errors.ConcurrentUpdate`; a ciphertext that
 open raises `crypto.DecryptionFailed` (its message names only the key id). Bound values
 are never shown in SQL logs or exceptions (`hide_parameters`)."""
 
-from adapters.persistence.crypto import DecryptionFailed, Keyring, KeyringError
+from adapters.persistence.crypto import DecryptionFailed, Keyring, KeyringError, keyring_file
 from adapters.persistence.database import SqlDatabase, default_sqlite_url
 from adapters.persistence.rotation import RotationProgress, count_stale, rotate_keys
 
@@ -40,5 +42,6 @@ __all__ = [
     "SqlDatabase",
     "count_stale",
     "default_sqlite_url",
+    "keyring_file",
     "rotate_keys",
 ]

@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from attrs import frozen
 from cryptography.exceptions import InvalidTag
@@ -163,6 +164,21 @@ class Keyring:
         if key_id is None:
             raise DecryptionFailed("a ciphertext is stored without its key id")
         return Secret(self.open(Sealed(key_id, bytes(ciphertext)), aad))
+
+
+def keyring_file(path: str | Path) -> Keyring:
+    """The embedded default's keyring: read from `path`, or generated there on first start
+    (mode 0600, never logged). With SELLERLINK_ENCRYPTION_KEYS set, use `Keyring.parse`
+    instead; the file is for a single-machine install that has nowhere else to keep it."""
+    path = Path(path)
+    if path.exists():
+        return Keyring.parse(path.read_text().strip())
+    keyring = Keyring.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(keyring.to_setting() + "\n")
+    return keyring
 
 
 # The bindings: which row identity each encrypted field is tied to.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from adapters.persistence import (
     RotationProgress,
     SqlDatabase,
     count_stale,
+    keyring_file,
     rotate_keys,
 )
 from adapters.persistence.rows import AuthorizationRequestRow, GrantRow
@@ -73,6 +75,15 @@ def test_a_malformed_keyring_setting_is_refused_without_echoing_keys(setting: st
         Keyring.parse(setting)
     key_part = setting.partition(":")[2]
     assert not key_part or key_part not in str(refused.value)
+
+
+def test_the_embedded_keyring_file_is_made_once_private_and_reused(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "encryption.keys"
+    made = keyring_file(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    again = keyring_file(path)
+    assert again.ids == made.ids
+    assert again.open(made.seal("Atzr|x", b"aad"), b"aad") == "Atzr|x"
 
 
 def test_a_keyring_never_shows_its_keys() -> None:
