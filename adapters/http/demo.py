@@ -96,7 +96,7 @@ async function load() {
     if (mps.items.length) {
       html += '<h3>Marketplaces</h3><table><tr><th>Marketplace</th><th>State</th>' +
         '<th>Retries</th><th></th></tr>' + mps.items.map(m =>
-        `<tr><td>${esc(m.name)} (${esc(m.country_code)})</td><td>${esc(m.state)}` +
+        `<tr><td>${esc(m.name)} (${esc(m.country_code)})</td><td>${esc(m.label || m.state)}` +
         `${m.reason ? ' &ndash; ' + esc(m.reason) : ''}</td>` +
         `<td>${m.retries_used}/${m.retry_limit}</td><td>` +
         (m.state === 'failed' ? `<button onclick="act(()=>api('POST',` +
