@@ -215,8 +215,9 @@ def seed(
     *,
     marketplace_state: MarketplaceState = MarketplaceState.READY,
     access_token_expires_at: datetime | None = None,
+    channels: Sequence[Channel] = (Channel.ADS, Channel.SP_API),
 ) -> list[str]:
-    """`count` seller connections authorized at `now` on both channels, each with one US
+    """`count` seller connections authorized at `now` on `channels`, each with one US
     marketplace in `marketplace_state` (READY: synced up to `now`)."""
     expires = access_token_expires_at or now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
     ids = []
@@ -232,7 +233,7 @@ def seed(
                 created_at=now,
             )
             account = f"A{i:013d}"
-            for channel in (Channel.ADS, Channel.SP_API):
+            for channel in channels:
                 connection.authorize(
                     channel,
                     refresh_token=Secret(f"Atzr|{connection.id}|{channel}"),
@@ -373,6 +374,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         with database.unit_of_work() as uow:
             grants = {c.id: c.grants[Channel.SP_API] for c in uow.connections.list_all()}
         cache = {cid: g.access_token_expires_at for cid, g in grants.items()}
+        beat = args.work / f"pass-{os.getpid()}"
         while not stop.exists():
             now = clock.now()
             for connection_id, grant in grants.items():
@@ -382,10 +384,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ):
                     amazon.refresh_access_token(Channel.SP_API, Region.NA, grant.refresh_token)
                     cache[connection_id] = now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
+            beat.write_text(now.isoformat())
             time.sleep(args.interval)
     else:
+        beat = args.work / f"pass-{os.getpid()}"
         while not stop.exists():
+            started = clock.now()
             run_pass(app)
+            beat.write_text(started.isoformat())  # the clock reading this pass worked at
             time.sleep(args.interval)
     database.dispose()
 
