@@ -4,7 +4,8 @@ scripts (`benchmarks/sweep.py`) through `running_postgres()`.
 How it gets a server (issue 5; STACK.md "PostgreSQL for tests"):
 1. SELLERLINK_TEST_POSTGRES_URL, if set, names an existing server
    (`postgresql+psycopg://user:pw@127.0.0.1:5432/postgres`); nothing is started.
-2. Otherwise Debian's server binaries (/usr/lib/postgresql/<version>/bin). Missing ones
+2. Otherwise Debian's server binaries (/usr/lib/postgresql/<version>/bin, or the directory
+   in SELLERLINK_TEST_POSTGRES_BIN_DIR). Missing ones
    are installed with `apt-get update && apt-get install -y postgresql` (when running as
    root, bounded by SELLERLINK_TEST_POSTGRES_INSTALL_TIMEOUT seconds, default 240; set
    SELLERLINK_TEST_POSTGRES_INSTALL=0 to never install).
@@ -41,6 +42,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 URL_VARIABLE = "SELLERLINK_TEST_POSTGRES_URL"
+BIN_DIR_VARIABLE = "SELLERLINK_TEST_POSTGRES_BIN_DIR"
 INSTALL_VARIABLE = "SELLERLINK_TEST_POSTGRES_INSTALL"
 INSTALL_TIMEOUT_VARIABLE = "SELLERLINK_TEST_POSTGRES_INSTALL_TIMEOUT"
 START_TIMEOUT = 60.0
@@ -59,7 +61,12 @@ def in_ci() -> bool:
 
 
 def find_bin_dir() -> Path | None:
-    """The newest Debian PostgreSQL server binaries, or pg_config's, or None."""
+    """SELLERLINK_TEST_POSTGRES_BIN_DIR if set, else the newest Debian PostgreSQL server
+    binaries, or pg_config's; None if there are none."""
+    chosen = os.environ.get(BIN_DIR_VARIABLE)
+    if chosen:
+        bindir = Path(chosen)
+        return bindir if (bindir / "initdb").exists() and (bindir / "postgres").exists() else None
     candidates = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
         key=lambda p: [int(x) for x in re.findall(r"\d+", p.parent.parent.name)] or [0],
