@@ -80,3 +80,20 @@ def test_the_migrations_ship_inside_the_package() -> None:
 
     versions = Path(adapters.persistence.__file__).parent / "migrations" / "versions"
     assert sorted(p.name for p in versions.glob("0*.py"))
+
+
+def test_every_migration_steps_up_and_back_down_one_at_a_time(empty_db: SqlDatabase) -> None:
+    from alembic.script import ScriptDirectory
+
+    from adapters.persistence.database import _alembic_config
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert revisions[0] == "0001"
+    for revision in revisions:
+        empty_db.upgrade(revision)
+        assert empty_db.current_revision() == revision
+    for previous in [*reversed(revisions[:-1]), None]:
+        empty_db.downgrade(previous or "base")
+        assert empty_db.current_revision() == previous
+    assert _tables(empty_db) == set()
