@@ -26,6 +26,23 @@ Entry points for bootstrap/ (the only place that wires these):
   until the unit of work ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the database
   write lock, BEGIN IMMEDIATE). Re-read the grant's expiry after taking it.
 
+Pointing sellerlink at PostgreSQL (DESIGN §8 scale-out):
+
+    export SELLERLINK_DATABASE_URL=postgresql+psycopg://sellerlink:PW@db.internal:5432/sellerlink
+    export SELLERLINK_ENCRYPTION_KEYS="$(python -c 'from adapters.persistence import Keyring;
+        print(Keyring.generate("k1").to_setting())')"   # the same value on every replica
+    sellerlink db upgrade      # once per release; replicas starting together take turns
+    sellerlink serve
+
+Rotating keys: prepend a new key (`k2:...,k1:...`) everywhere, restart, run
+`sellerlink keys rotate`, then drop `k1` once it reports nothing left under it.
+
+On SQLite (the embedded default) every writing unit of work holds the database's single
+write lock from its first write to its end, so keep units of work short; a unit of work
+that holds `for_update` while it calls Amazon keeps other writers waiting that long (the
+busy timeout, 30 s by default, bounds it). Nested units of work in one thread must not both
+write on SQLite: the inner one would wait for the outer one's lock.
+
 Errors: a lost update raises `domain.errors.ConcurrentUpdate`; a ciphertext that does not
 open raises `crypto.DecryptionFailed` (its message names only the key id). Bound values
 are never shown in SQL logs or exceptions (`hide_parameters`)."""
