@@ -157,16 +157,10 @@ def measure(
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=20.0, help="wall seconds per strategy")
-    parser.add_argument("--scale", type=float, default=75.0, help="simulated seconds per second")
-    parser.add_argument("--partners", type=int, default=PARTNERS)
-    args = parser.parse_args()
-    logging.disable(logging.WARNING)
-
-    clock = SandboxClock(scale=args.scale)
-    scenarios = bench_scenarios(args.partners)
+def run(seconds: float, scale: float, partners: int) -> list[dict[str, float | str]]:
+    """Both strategies, one after the other, against one sandbox on 127.0.0.1."""
+    clock = SandboxClock(scale=scale)
+    scenarios = bench_scenarios(partners)
     # The sandbox only needs the apps' credentials; where it listens is known once it runs.
     apps = AmazonSettings.for_sandbox(
         "http://127.0.0.1/sandbox",
@@ -174,13 +168,13 @@ def main() -> int:
         retry=RetryPolicy(max_attempts=4, max_total_seconds=120.0),
     )
     sandbox = Sandbox(clock, apps, extra_scenarios=scenarios)
+    results = []
     with SandboxServer(create_sandbox_app(sandbox=sandbox)) as srv:
         settings = attrs.evolve(apps, sandbox_base_url=srv.base_url)
-        limits = httpx.Limits(max_connections=args.partners + 10)
-        results = []
+        limits = httpx.Limits(max_connections=partners + 10)
         with httpx.Client(limits=limits, timeout=30) as http:
             for name in ("sellerlink", "naive"):
-                srv.sandbox.reset()
+                sandbox.reset()
                 tokens = authorize_all(http, srv.base_url, settings, scenarios)
                 if name == "sellerlink":
                     gateway = AmazonHttpGateway(
@@ -189,7 +183,18 @@ def main() -> int:
                     loop = sellerlink_loop(gateway, clock)
                 else:
                     loop = naive_loop(http, srv.base_url, clock)
-                results.append(measure(name, srv.sandbox, clock, tokens, loop, args.seconds))
+                results.append(measure(name, sandbox, clock, tokens, loop, seconds))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="wall seconds per strategy")
+    parser.add_argument("--scale", type=float, default=75.0, help="simulated seconds per second")
+    parser.add_argument("--partners", type=int, default=PARTNERS)
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    results = run(args.seconds, args.scale, args.partners)
 
     print(
         f"getMarketplaceParticipations, {args.partners} selling partners, "
