@@ -174,7 +174,9 @@ def mint_dev_token(
         payload["iss"] = issuer
     if audience:
         payload["aud"] = audience
-    token = JsonWebToken(HMAC_ALGORITHMS).encode({"alg": "HS256", "typ": "JWT"}, payload, secret)
+    token: bytes = JsonWebToken(HMAC_ALGORITHMS).encode(
+        {"alg": "HS256", "typ": "JWT"}, payload, secret
+    )
     return token.decode("ascii")
 
 

@@ -44,7 +44,9 @@ _DESCRIPTION = (
 )
 
 
-def _respond(request: Request[Any, Any, Any], command: CallbackCommand, app: Application) -> Any:
+def _respond(
+    request: Request[Any, Any, Any], command: CallbackCommand, app: Application
+) -> Response[Any]:
     if not command.state:
         raise OAuthStateInvalid("Amazon sent you back without a state: start again from the app.")
     result = app.complete_callback(command)
