@@ -204,3 +204,18 @@ def test_the_sandbox_clock_runs_scaled_and_only_forward() -> None:
     frozen = _clock()
     frozen.sleep(5)
     assert frozen.now() == datetime(2026, 1, 1, 0, 0, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("repeatable", "attempts"), [(True, 4), (False, 1)])
+def test_timeouts_are_retried_only_when_repeating_is_safe(repeatable: bool, attempts: int) -> None:
+    calls = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ReadTimeout("slow", request=request)
+
+    transport = _transport(httpx.MockTransport(slow), _clock())
+    with pytest.raises(AmazonUnavailable) as caught:
+        transport.send(Call("POST", "http://127.0.0.1/x", retry_after_timeout=repeatable))
+    assert len(calls) == attempts
+    assert caught.value.context["attempts"] == attempts
