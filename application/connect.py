@@ -43,6 +43,7 @@ from domain.errors import (
     CallbackAccountMissing,
     DomainError,
     ErrorCode,
+    InternalError,
     NotFound,
     OAuthStateInvalid,
     RefreshTokenFailed,
@@ -110,7 +111,8 @@ class StartAuthorization:
                     include_disconnected=True,
                 )
                 region, account_type = connection.region, connection.account_type
-            else:
+            if cmd.connection_id is None or connection.disconnected_at is not None:
+                # A new account, or one being brought back after a disconnect, takes a place.
                 connected = uow.connections.list_for_team(team.id)
                 team.check_room_for_connection(len(connected))
             verifier = self.ports.secrets.pkce_verifier() if cmd.channel is Channel.ADS else None
@@ -249,6 +251,14 @@ class CompleteCallback:
         except DomainError as error:
             self._record_failure(request, error)
             _note_return_to(error, request)
+            raise
+        except Exception:
+            # A bug or an unmapped transport error: the consumed request must still say it
+            # failed (a polling UI would otherwise wait for it to expire) and support must
+            # find it in the timeline. The exception itself goes on to the caller.
+            self._record_failure(
+                request, InternalError("The authorization could not be completed.")
+            )
             raise
 
     # step 1 ---------------------------------------------------------------------------
@@ -418,6 +428,10 @@ class CompleteCallback:
                     "The connection this authorization was for no longer exists."
                 )
             connection.check_identity(request.channel, answer.account_id)
+            if answer.account_id is not None:
+                self._refuse_account_in_use(uow, request, answer.account_id, connection.id)
+            if connection.disconnected_at is not None:
+                team.check_room_for_connection(len(uow.connections.list_for_team(team.id)))
             return connection, False
         if answer.account_id is None:
             raise CallbackAccountMissing("Amazon did not say which account was authorized.")
@@ -433,6 +447,8 @@ class CompleteCallback:
             ours.sort(key=lambda c: (c.disconnected_at is not None, c.created_at))
             connection = ours[0]
             connection.check_identity(request.channel, answer.account_id)
+            if connection.disconnected_at is not None:
+                team.check_room_for_connection(len(uow.connections.list_for_team(team.id)))
             return connection, False
         team.check_room_for_connection(len(uow.connections.list_for_team(team.id)))
         connection = Connection(
@@ -443,6 +459,20 @@ class CompleteCallback:
             created_at=now,
         )
         return connection, True
+
+    def _refuse_account_in_use(
+        self, uow: UnitOfWork, request: AuthorizationRequest, account_id: str, target: str
+    ) -> None:
+        """Adding a channel to (or reconnecting) a named connection must not take an account
+        that another live connection already holds, in any team (ACCOUNT_IN_USE, seed 002):
+        the account-matching path below is not taken when the connection is named."""
+        for other in uow.connections.find_by_account(request.region, [account_id]):
+            if other.id != target and other.disconnected_at is None:
+                raise AccountInUse(
+                    "This Amazon account is already connected"
+                    + (" to another team." if other.team_id != request.team_id else "."),
+                    context={"region": str(request.region)},
+                )
 
     def _schedule_backfill(
         self,
