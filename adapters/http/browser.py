@@ -59,7 +59,10 @@ def with_query(return_to: str, params: Mapping[str, str]) -> str:
 
 def redirect(location: str) -> Response[Any]:
     return Response(
-        content=b"", status_code=303, headers={"Location": location, **CALLBACK_HEADERS}
+        content=b"",
+        status_code=303,
+        media_type=MediaType.TEXT,
+        headers={"Location": location, **CALLBACK_HEADERS},
     )
 
 
