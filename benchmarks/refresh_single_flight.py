@@ -77,7 +77,7 @@ def one_hour(server: str, processes: int, mode: str) -> float:
                 while now < START + HOUR:
                     now += STEP
                     clock.set(now)
-                    wait_for(lambda: _all_passed(work, processes, now), 300, "a pass")
+                    wait_for(lambda at=now: _all_passed(work, processes, at), 300, "a pass")
                 (work / "stop").touch()
                 for child in children:
                     child.wait(120)
@@ -100,9 +100,7 @@ def concurrent_callers(server: str, callers: int = 100) -> int:
     database = SqlDatabase(url, Keyring.generate("k1"))
     try:
         database.upgrade()
-        (connection_id,) = seed(
-            database, 1, START - timedelta(hours=2), channels=(Channel.SP_API,)
-        )
+        (connection_id,) = seed(database, 1, START - timedelta(hours=2), channels=(Channel.SP_API,))
         with tempfile.TemporaryDirectory(prefix="sellerlink-bench-") as tmp:
             clock = FileClock(Path(tmp) / "clock")
             clock.set(START)

@@ -108,7 +108,7 @@ class _AppHolder:
 
 
 def create_procrastinate_app(
-    app_factory: Callable[[], Application], database_url: str, *, interval: int = 30
+    app_factory: Callable[[], Application], database_url: str, *, interval: float = 30
 ) -> procrastinate.App:
     """The procrastinate App with sellerlink's two tasks. `interval` (seconds, 1-59 and a
     divisor of 60, or a multiple of 60) is the reconciler's tick."""
@@ -164,9 +164,10 @@ async def requeue_stalled(papp: procrastinate.App) -> int:
     return requeued
 
 
-def _cron(interval: int) -> str:
-    if interval <= 0:
-        raise ValueError("interval must be positive")
+def _cron(interval: float) -> str:
+    if interval <= 0 or interval != int(interval):
+        raise ValueError("interval must be a positive whole number of seconds")
+    interval = int(interval)
     if interval % 60 == 0:
         return f"*/{interval // 60} * * * *"
     if 60 % interval:
@@ -191,7 +192,7 @@ def run_procrastinate_worker(
     app_factory: Callable[[], Application],
     database_url: str,
     concurrency: int = 4,
-    interval: int = 30,
+    interval: float = 30,
     *,
     schedule_every: float | None = None,
     install_signal_handlers: bool = True,

@@ -77,12 +77,7 @@ def test_two_procrastinate_workers_do_every_job_once(
                 "WHERE status = 'succeeded' GROUP BY task_name"
             ).fetchall()
         )
-        workers_seen = connection.execute(
-            "SELECT count(DISTINCT worker_id) FROM procrastinate_jobs WHERE worker_id IS NOT NULL"
-        ).fetchone()
     assert done.get(RUN_JOB, 0) >= CONNECTIONS * 2 + CONNECTIONS  # refreshes + setup steps
-    assert workers_seen is not None
-    assert workers_seen[0] >= 1
 
 
 def test_a_procrastinate_worker_killed_mid_setup_is_covered_by_the_other(
