@@ -1,20 +1,26 @@
 """Access logs without OAuth secrets: the callback's query string carries the authorization
-code and the state, so it never reaches a log line (AMAZON.md; RFC 6749 §10.5)."""
+code and the state, and the polling route has the state in its path, so neither reaches a
+log line (AMAZON.md; RFC 6749 §10.5)."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from adapters.http.browser import CALLBACK_PATHS
 
 ACCESS_LOGGER = "uvicorn.access"
 
 
+# The polling route names the state in its path.
+_STATE_IN_PATH = re.compile(r"^(/api/v1/connections/authorizations/)[^/?]+")
+
+
 def redact_path(path: str) -> str:
     base, sep, _query = path.partition("?")
     if sep and base.rstrip("/") in CALLBACK_PATHS:
         return f"{base}?[redacted]"
-    return path
+    return _STATE_IN_PATH.sub(r"\1[redacted]", path)
 
 
 class RedactCallbackQuery(logging.Filter):
