@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import anyio.to_thread
 import httpx
 from attrs import frozen
 from authlib.deprecate import AuthlibDeprecationWarning
@@ -97,6 +98,11 @@ class Authenticator:
             self._options["iss"] = {"essential": True, "value": issuer}
         if audience:
             self._options["aud"] = {"essential": True, "value": audience}
+
+    @property
+    def may_block(self) -> bool:
+        """True when verifying may wait on the network (fetching the JWKS)."""
+        return self._jwks is not None
 
     def authenticate(self, authorization: str | None) -> Identity:
         token = _bearer(authorization)
@@ -186,16 +192,22 @@ def mint_dev_token(
 TEAM_HEADER = "x-team-id"
 
 
-def provide_actor(
+async def provide_actor(
     request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
 ) -> Actor:
-    """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs."""
-    identity = authenticator.authenticate(request.headers.get("authorization"))
-    header = (request.headers.get(TEAM_HEADER) or "").strip()
-    return Actor(identity.user_id, header or identity.team_id)
+    """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs.
+    An HS256 check is pure computation and runs inline; with a JWKS it may fetch keys, so it
+    runs in a worker thread and never blocks the event loop."""
+    header = request.headers.get("authorization")
+    if authenticator.may_block:
+        identity = await anyio.to_thread.run_sync(authenticator.authenticate, header)
+    else:
+        identity = authenticator.authenticate(header)
+    team = (request.headers.get(TEAM_HEADER) or "").strip()
+    return Actor(identity.user_id, team or identity.team_id)
 
 
-def provide_caller(
+async def provide_caller(
     request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
 ) -> Actor | None:
     """The signed-in person on an OAuth callback, if the request carries a valid token; the
@@ -204,6 +216,6 @@ def provide_caller(
     if not request.headers.get("authorization"):
         return None
     try:
-        return provide_actor(request, authenticator)
+        return await provide_actor(request, authenticator)
     except Unauthenticated:
         return None
