@@ -21,8 +21,9 @@ no other adapter (import-linter). The composition root wires it::
     def main() -> None:                             # pyproject: sellerlink = bootstrap.cli:main
         cli()
 
-Any operation left as None is simply not offered. tests/integration/cli/conftest.py holds a
-runnable example that builds the CLI from the container on a real SQLite file.
+Any operation left as None is simply not offered. bootstrap/cli.py is the real wiring;
+tests/integration/cli/conftest.py (`wire_cli`) is a runnable example on a SQLite file, and
+test_cli_console_script.py runs the installed `sellerlink` against one.
 
 Commands (all read commands take `--json`; shapes in shapes.py and README-support.md):
 

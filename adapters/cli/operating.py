@@ -4,13 +4,14 @@ mint a development token. Each one calls what the composition root supplied in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adapters.cli.inputs import check_id
-from adapters.cli.operations import Operations, RotationStep
+from adapters.cli.operations import Operations, ProgressCallback, RotationStep
 from adapters.cli.options import session_of
 from adapters.cli.session import Session
 
@@ -123,8 +124,10 @@ def add_operations(cli: typer.Typer, ops: Operations) -> None:
         cli.add_typer(dev, name="dev", rich_help_panel="Operations")
 
 
-def _rotate_with_progress(session: Session, rotate_with: object, batch_size: int) -> int:
-    assert callable(rotate_with)
+def _rotate_with_progress(
+    session: Session, rotate_with: Callable[[int, ProgressCallback], int], batch_size: int
+) -> int:
+    """The bar goes to stderr, so `keys rotate > log` keeps only the result line."""
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -141,5 +144,5 @@ def _rotate_with_progress(session: Session, rotate_with: object, batch_size: int
                 task, completed=step.done, total=step.total, description=f"re-sealing {step.column}"
             )
 
-        done: int = rotate_with(batch_size, advance)
+        done = rotate_with(batch_size, advance)
     return done
