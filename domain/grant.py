@@ -164,7 +164,10 @@ class Grant:
         self.access_token_expires_at = None
 
     def forget(self) -> None:
-        """Disconnect: the tokens are deleted; when and for whom it was authorized stays."""
+        """Disconnect: the tokens are deleted; when and for whom it was authorized stays.
+        With no token left the status reads "No token present" (seed 001), whether or not
+        Amazon had revoked it before (the timeline keeps the revocation)."""
         self.refresh_token = None
         self.access_token = None
         self.access_token_expires_at = None
+        self.revoked_at = None

@@ -15,6 +15,12 @@ Feature: Disconnecting an Amazon account
     And the timeline still shows the connection being created
     And the timeline says "Disconnected: tokens deleted, history kept"
 
+  Scenario: Disconnecting an account whose authorization was revoked deletes its tokens too
+    When the seller removes the app in Seller Central
+    And a team admin disconnects the connection
+    Then support sees the connection as disconnected with "No token present" for both authorizations
+    And the timeline says "Amazon refused the sp_api refresh token: reconnect required"
+
   Scenario: Connecting the same account after disconnecting picks its history back up
     When a team admin disconnects the connection
     And a team admin connects the "us-seller" seller account
