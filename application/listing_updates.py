@@ -245,6 +245,17 @@ class SubmitListings:
             next_batch_at=batch_due(pending, settings.batch_window, now),
         )
 
+    def csv(
+        self, actor: Actor, connection_id: str, marketplace_id: str, text: str
+    ) -> SubmitListingsResult:
+        """A support upload (`parse_listing_csv`). Who may submit is checked before the file
+        is read, so a refused caller learns nothing from parsing errors. An empty file
+        submits nothing."""
+        with self.ports.uow() as uow:
+            team_connection(uow, actor, connection_id, Permission.MANAGE_CONNECTIONS)
+        rows = parse_listing_csv(text) if text.strip() else []
+        return self(SubmitListingsCommand(actor, connection_id, marketplace_id, rows))
+
 
 def settings_of(uow: UnitOfWork, connection_id: str) -> ListingSettings:
     return uow.listing_settings.get(connection_id) or ListingSettings(connection_id)

@@ -19,6 +19,7 @@ from adapters.http.callbacks import ads_callback, sp_api_callback
 from adapters.http.connections import ConnectionsController
 from adapters.http.error_docs import explain_error, list_errors
 from adapters.http.health import ReadinessCheck, health, readiness_route
+from adapters.http.listing_updates import ListingUpdatesController
 from adapters.http.listings import ListingSettingsController
 from adapters.http.marketplaces import MarketplacesController, ProfilesController
 from adapters.http.problems import EXCEPTION_HANDLERS
@@ -91,6 +92,7 @@ def build_api(
             ProfilesController,
             MarketplacesController,
             ListingSettingsController,
+            ListingUpdatesController,
             ads_callback,
             sp_api_callback,
             explain_error,

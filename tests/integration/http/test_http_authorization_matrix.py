@@ -84,6 +84,17 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
         {"inventory_buffer": 2, "pricing_enabled": True},
         team_scoped(200, MANAGE),
     ),
+    ("PUT", C + "/listings"): (
+        {
+            "marketplace_id": "{uk}",
+            "items": [{"sku": "A-1", "quantity": 1, "price": "9.99", "currency": "GBP"}],
+        },
+        team_scoped(200, MANAGE),
+    ),
+    # An empty upload submits nothing; the role is checked before the file is read.
+    ("POST", M + "/listings.csv"): (None, team_scoped(200, MANAGE)),
+    # No snapshot of this SKU yet: a member may ask and is told it is unknown.
+    ("GET", C + "/listings/{sku}"): (None, team_scoped(404, VIEW)),
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
@@ -144,6 +155,7 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
         "profile_id": profiles["items"][0]["profile_id"],
         "code": "SESSION_EXPIRED",
         "path": "no-such-page",
+        "sku": "NO-SUCH-SKU",
     }
     outsider = rival["owner"]
     callers: dict[str, User | None] = {role: acme[role] for role in MEMBERS}

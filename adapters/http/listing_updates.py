@@ -1,0 +1,217 @@
+"""Listing updates (seed 003; issue 9): the product hands in quantities and prices, and asks
+why Amazon shows what it shows.
+
+- `PUT /api/v1/connections/{id}/listings` {marketplace_id, items: [{sku, quantity, price,
+  currency}]}: each item is checked on its own; bad items come back as per-row errors and the
+  good ones are kept (200 either way). Items are typed loosely on purpose (a quantity of
+  "2.5" is a row error, not a refused request).
+- `POST /api/v1/connections/{id}/marketplaces/{marketplace_id}/listings.csv`: the same, as a
+  CSV upload for support (header: sku, quantity, price, currency).
+- `GET /api/v1/connections/{id}/listings/{sku}`: the input, the settings, the decision, when it
+  was sent and Amazon's answer, per marketplace.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import anyio
+from litestar import Controller, Request, post
+from litestar.params import FromQuery, JSONBody
+from msgspec import Meta, Struct
+
+from adapters.http.problems import problem_responses
+from adapters.http.routing import (
+    BEARER,
+    TEAM_SCOPED,
+    App,
+    CurrentActor,
+    PathStr,
+    api_get,
+    api_put,
+)
+from application.listing_updates import (
+    MAX_ROWS_PER_SUBMISSION,
+    ListingRow,
+    SkuExplanation,
+    SubmitListingsCommand,
+    SubmitListingsResult,
+)
+from domain.listing import Money
+
+Loose = int | float | str
+
+
+class ListingItemIn(Struct, kw_only=True):
+    sku: str
+    quantity: Loose
+    price: Loose
+    currency: str
+
+
+class ListingsIn(Struct, kw_only=True):
+    marketplace_id: Annotated[str, Meta(min_length=1, max_length=40)]
+    items: Annotated[list[ListingItemIn], Meta(max_length=MAX_ROWS_PER_SUBMISSION)]
+
+
+class RowErrorOut(Struct, kw_only=True):
+    row: int
+    sku: str
+    field: str
+    message: str
+
+
+class ListingsSubmitted(Struct, kw_only=True):
+    connection_id: str
+    marketplace_id: str
+    accepted: int
+    waiting: int
+    next_batch_at: datetime | None
+    errors: list[RowErrorOut]
+
+    @classmethod
+    def of(cls, result: SubmitListingsResult) -> ListingsSubmitted:
+        return cls(
+            connection_id=result.connection_id,
+            marketplace_id=result.marketplace_id,
+            accepted=result.accepted,
+            waiting=result.waiting,
+            next_batch_at=result.next_batch_at,
+            errors=[
+                RowErrorOut(row=e.row, sku=e.sku, field=e.field, message=e.message)
+                for e in result.errors
+            ],
+        )
+
+
+class MoneyOut(Struct, kw_only=True):
+    amount: str
+    currency: str
+
+
+def _money(value: Money | None) -> MoneyOut | None:
+    if value is None:
+        return None
+    return MoneyOut(amount=format(value.amount, "f"), currency=value.currency)
+
+
+class SkuExplanationOut(Struct, kw_only=True):
+    marketplace_id: str
+    available: int
+    price: MoneyOut
+    received_at: datetime
+    settings: dict[str, object]
+    send: bool
+    quantity: int | None
+    decided_price: MoneyOut | None
+    decision: str
+    status: str
+    status_text: str
+    next_batch_at: datetime | None
+    sent_quantity: int | None
+    sent_price: MoneyOut | None
+    sent_at: datetime | None
+    in_flight: str | None
+    amazon_accepted: bool | None
+    amazon_message: str | None
+    answered_at: datetime | None
+
+    @classmethod
+    def of(cls, e: SkuExplanation) -> SkuExplanationOut:
+        return cls(
+            marketplace_id=e.marketplace_id,
+            available=e.available,
+            price=MoneyOut(amount=format(e.price.amount, "f"), currency=e.price.currency),
+            received_at=e.received_at,
+            settings={
+                "inventory_buffer": e.inventory_buffer,
+                "inventory_ceiling": e.inventory_ceiling,
+                "minimum_price": None
+                if e.minimum_price is None
+                else {
+                    "amount": format(e.minimum_price.amount, "f"),
+                    "currency": e.minimum_price.currency,
+                },
+                "pricing_enabled": e.pricing_enabled,
+                "batch_window_seconds": int(e.batch_window.total_seconds()),
+            },
+            send=e.send,
+            quantity=e.decided_quantity,
+            decided_price=_money(e.decided_price),
+            decision=e.decision,
+            status=str(e.status),
+            status_text=e.status_text,
+            next_batch_at=e.next_batch_at,
+            sent_quantity=e.sent_quantity,
+            sent_price=_money(e.sent_price),
+            sent_at=e.sent_at,
+            in_flight=e.in_flight,
+            amazon_accepted=e.amazon_accepted,
+            amazon_message=e.amazon_message,
+            answered_at=e.answered_at,
+        )
+
+
+class SkuExplained(Struct, kw_only=True):
+    connection_id: str
+    sku: str
+    items: list[SkuExplanationOut]
+
+
+class ListingUpdatesController(Controller):
+    path = "/api/v1/connections/{connection_id:str}"
+    tags = ["listings"]
+
+    @api_put("/listings", summary="Submit the catalogue's quantities and prices")
+    def submit(
+        self,
+        connection_id: PathStr,
+        data: JSONBody[ListingsIn],
+        actor: CurrentActor,
+        application: App,
+    ) -> ListingsSubmitted:
+        rows = [ListingRow(i.sku, i.quantity, i.price, i.currency) for i in data.items]
+        result = application.submit_listings(
+            SubmitListingsCommand(actor, connection_id, data.marketplace_id, rows)
+        )
+        return ListingsSubmitted.of(result)
+
+    @post(
+        "/marketplaces/{marketplace_id:str}/listings.csv",
+        summary="Submit quantities and prices as a CSV file (sku, quantity, price, currency)",
+        status_code=200,
+        responses=problem_responses(*TEAM_SCOPED),
+        security=BEARER,
+    )
+    async def submit_csv(
+        self,
+        connection_id: PathStr,
+        marketplace_id: PathStr,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        application: App,
+    ) -> ListingsSubmitted:
+        """The body is the CSV file itself (any content type), read raw; the use case runs in
+        a worker thread like every other route's."""
+        text = (await request.body()).decode("utf-8-sig", errors="replace")
+        result = await anyio.to_thread.run_sync(
+            application.submit_listings.csv, actor, connection_id, marketplace_id, text
+        )
+        return ListingsSubmitted.of(result)
+
+    @api_get("/listings/{sku:str}", summary="Why Amazon shows what it shows for one SKU")
+    def explain(
+        self,
+        connection_id: PathStr,
+        sku: PathStr,
+        actor: CurrentActor,
+        application: App,
+        marketplace_id: FromQuery[str | None] = None,
+    ) -> SkuExplained:
+        found = application.explain_sku(actor, connection_id, sku, marketplace_id)
+        return SkuExplained(
+            connection_id=connection_id,
+            sku=sku,
+            items=[SkuExplanationOut.of(e) for e in found],
+        )
