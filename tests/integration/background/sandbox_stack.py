@@ -1,0 +1,106 @@
+"""sellerlink's background work against the HTTP sandbox over loopback (issue 7, phase 3):
+the real AmazonHttpGateway, the sandbox's simulated clock (frozen, moved by the test), and
+its fault injection. `Recording` wraps the gateway to count LWA refreshes and keep the sync
+windows, which is what the tests check for duplicated or lost work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from attrs import define
+
+from adapters.amazon import AmazonHttpGateway, AmazonSettings
+from adapters.amazon.sandbox import Sandbox, SandboxClock
+from adapters.amazon.sandbox.serve import SandboxServer
+from adapters.persistence.memory import InMemoryDatabase
+from application.app import Application
+from application.context import Ports
+from application.ports import AccessToken, SyncWindow
+from bootstrap.system import SequentialIds, TokenSecrets
+from domain.connection import Region
+from domain.grant import Channel
+from domain.secret import Secret
+from tests.e2e.driver import SandboxAmazonPage
+from tests.world import World
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+class SandboxTime:
+    """The sandbox's clock with the SettableClock moves the background tests use."""
+
+    def __init__(self, clock: SandboxClock) -> None:
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def advance(self, delta: timedelta) -> None:
+        self.clock.advance(delta.total_seconds())
+
+    def set(self, moment: datetime) -> None:
+        self.clock.advance(max(0.0, (moment - self.clock.now()).total_seconds()))
+
+
+class Recording:
+    """The gateway, counting LWA refreshes and keeping every sync window it served."""
+
+    def __init__(self, inner: AmazonHttpGateway) -> None:
+        self.inner = inner
+        self.refresh_calls = 0
+        self.sync_windows: list[tuple[str, str, datetime, datetime]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def refresh_access_token(
+        self, channel: Channel, region: Region, refresh_token: Secret
+    ) -> AccessToken:
+        self.refresh_calls += 1
+        return self.inner.refresh_access_token(channel, region, refresh_token)
+
+    def fetch_sync_window(
+        self,
+        region: Region,
+        access_token: Secret,
+        marketplace_id: str,
+        start: datetime,
+        end: datetime,
+    ) -> SyncWindow:
+        window = self.inner.fetch_sync_window(region, access_token, marketplace_id, start, end)
+        self.sync_windows.append(("", marketplace_id, start, end))
+        return window
+
+
+@define
+class SandboxWorld:
+    world: World
+    sandbox: Sandbox
+    gateway: Recording
+
+
+@contextmanager
+def sandbox_world() -> Iterator[SandboxWorld]:
+    clock = SandboxClock(START, scale=0)
+    with SandboxServer(clock=clock) as server, httpx.Client(timeout=10) as browser:
+        settings = AmazonSettings.for_sandbox(server.base_url)
+        gateway = Recording(AmazonHttpGateway(settings, clock=clock.now, sleep=clock.sleep))
+        time = SandboxTime(clock)
+        app = Application(
+            Ports(
+                uow=InMemoryDatabase().unit_of_work,
+                clock=time,
+                ids=SequentialIds(),
+                secrets=TokenSecrets(),
+                amazon=gateway,  # type: ignore[arg-type]
+            )
+        )
+        world = World(app=app, clock=time, amazon=SandboxAmazonPage(browser))  # type: ignore[arg-type]
+        try:
+            yield SandboxWorld(world, server.sandbox, gateway)
+        finally:
+            gateway.inner.close()
