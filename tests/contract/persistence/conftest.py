@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.persistence.rows import Row
+from tests.postgres import create_database, drop_database
 
 KEYRING = Keyring.generate("test")
 
@@ -28,18 +28,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def postgres_contract_db(postgres_module_url: str) -> Iterator[SqlDatabase]:
-    db = SqlDatabase(postgres_module_url, KEYRING)
+@pytest.fixture(scope="session")
+def postgres_contract_db(postgres_url: str) -> Iterator[SqlDatabase]:
+    """One migrated database for the session; each test empties it first (faster than a
+    database per module)."""
+    url = create_database(postgres_url, "contract")
+    db = SqlDatabase(url, KEYRING)
     db.upgrade()
     yield db
     db.dispose()
+    drop_database(postgres_url, url)
 
 
 def _empty_postgres(db: SqlDatabase) -> None:
-    tables = ", ".join(t.name for t in Row.metadata.sorted_tables)
+    """DELETE beats TRUNCATE on tables this small (TRUNCATE has a fixed cost per table)."""
     with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Row.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

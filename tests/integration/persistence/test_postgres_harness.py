@@ -34,6 +34,8 @@ def _run_without_postgres(tmp_path: Path, *, ci: bool) -> subprocess.CompletedPr
         "PYTHONPATH": str(ROOT),
         "SELLERLINK_TEST_POSTGRES_BIN_DIR": str(tmp_path / "no-postgres-here"),
         "SELLERLINK_TEST_POSTGRES_INSTALL": "0",
+        # Only the harness under test: the project's other plugins cost seconds to import.
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
     }
     if ci:
         env["CI"] = "true"
