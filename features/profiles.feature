@@ -5,13 +5,13 @@ Feature: Choosing the advertising profile
 
   Scenario: One profile is selected automatically
     Given a team on the free plan
-    When a team admin connects the "us-seller" seller account
+    When a team admin connects a seller account with one advertising profile
     Then the profile was selected for them automatically
     And the selected profile is the US profile
 
   Scenario: Several profiles require an explicit choice
     Given a team on the pro plan
-    When a team admin connects the "multi-profile-seller" seller account
+    When a team admin connects a seller account with three advertising profiles
     Then they are asked to choose a profile
     And the profiles offered are US, CA, MX
     When they choose the CA profile

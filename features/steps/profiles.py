@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import parsers, then, when
 
 from application.views import NextStep, ProfileList, ProfileView
-from features.steps.common import admin, succeeded
+from features.steps.common import admin, role, succeeded
 from tests.world import World
 
 
@@ -17,6 +17,17 @@ def profile(world: World, country: str) -> ProfileView:
     found = [p for p in profiles(world).items if p.profile.country_code == country]
     assert len(found) == 1, f"expected one {country} profile"
     return found[0]
+
+
+# The sandbox's scenario accounts (API.md), described the way a support agent would.
+ACCOUNTS_BY_PROFILES = {"one": "us-seller", "three": "multi-profile-seller"}
+
+
+@when(parsers.parse("a team {who} connects a seller account with {count} advertising profile"))
+@when(parsers.parse("a team {who} connects a seller account with {count} advertising profiles"))
+def _connects_by_profiles(world: World, who: str, count: str) -> None:
+    account = ACCOUNTS_BY_PROFILES[count]
+    world.attempt(world.connect_fully, account, actor=world.actor(role(who)))
 
 
 @then("they are asked to choose a profile")
