@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from adapters.cli import connections, marketplaces, timeline, tokens
+from adapters.cli import connections, listings, marketplaces, timeline, tokens
 from adapters.cli.operating import add_operations
 from adapters.cli.operations import Operations
 from adapters.cli.session import Session
@@ -24,7 +24,16 @@ Read commands take --json. Exit codes: 0 ok, 1 not found, 2 bad input,
 
 
 # The order a support agent reaches for them, then the operator's.
-_ORDER = ("connections", "marketplaces", "timeline", "tokens", "serve", "worker", "sandbox")
+_ORDER = (
+    "connections",
+    "marketplaces",
+    "timeline",
+    "tokens",
+    "listing",
+    "serve",
+    "worker",
+    "sandbox",
+)
 
 
 class _InOrder(TyperGroup):
@@ -67,5 +76,6 @@ def build_cli(
     cli.add_typer(marketplaces.group, name="marketplaces", rich_help_panel="Support")
     cli.command("timeline", rich_help_panel="Support")(timeline.timeline)
     cli.add_typer(tokens.group, name="tokens", rich_help_panel="Support")
+    cli.command("listing", rich_help_panel="Support")(listings.listing)
     add_operations(cli, operations or Operations())
     return cli
