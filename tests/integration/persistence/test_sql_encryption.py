@@ -246,3 +246,52 @@ def test_rotation_keeps_a_token_written_while_it_runs(sql_db: SqlDatabase) -> No
         assert count_stale(both) == 0
     finally:
         both.dispose()
+
+
+def test_rotation_runs_online_beside_a_busy_refresher(sql_db: SqlDatabase) -> None:
+    """A refresher rewrites tokens in its own thread while rotation walks the tables in
+    small batches: neither fails, no refreshed token is lost, nothing stays under k1."""
+    import threading
+
+    ids = [f"con_{n}" for n in range(12)]
+    _store(
+        sql_db,
+        *(connection(i, selling_partner_id=f"A{i}", ads_account_id=f"E{i}") for i in ids),
+    )
+    both = same_database(sql_db, keyring=sql_db.keyring.with_new_key("k2"))
+    last_written: dict[str, str] = {}
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def refresher() -> None:
+        turn = 0
+        try:
+            while not stop.is_set() or turn < len(ids):
+                connection_id = ids[turn % len(ids)]
+                token = f"Atza|turn-{turn}"
+                with both.unit_of_work() as uow:
+                    loaded = uow.connections.get(connection_id, for_update=True)
+                    loaded.grant(Channel.ADS).access_token = Secret(token)
+                    uow.connections.update(loaded)
+                    uow.commit()
+                last_written[connection_id] = token
+                turn += 1
+        except BaseException as failure:  # reported below
+            failures.append(failure)
+
+    thread = threading.Thread(target=refresher)
+    thread.start()
+    try:
+        rotate_keys(both, batch_size=2)
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    try:
+        assert not failures, failures
+        assert count_stale(both) == 0
+        with both.unit_of_work() as uow:
+            for connection_id, token in last_written.items():
+                stored = uow.connections.get(connection_id).grant(Channel.ADS).access_token
+                assert stored == Secret(token)
+    finally:
+        both.dispose()
