@@ -103,8 +103,8 @@ def build_api(
         dependencies={
             **dependencies,
             "authenticator": Provide(lambda: authenticator, sync_to_thread=False, use_cache=True),
-            "actor": Provide(provide_actor, sync_to_thread=False),
-            "caller": Provide(provide_caller, sync_to_thread=False),
+            "actor": Provide(provide_actor),
+            "caller": Provide(provide_caller),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[add_request_id_header],
