@@ -222,6 +222,7 @@ ConnectionMachine.TestCase.settings = settings(
     max_examples=300,
     stateful_step_count=30,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestConnectionHealthStateMachine = ConnectionMachine.TestCase

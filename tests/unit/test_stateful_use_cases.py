@@ -86,14 +86,16 @@ class UseCaseMachine(RuleBasedStateMachine):
 
     # ---- the team admin --------------------------------------------------------------
 
-    @rule(country=COUNTRIES)
-    def select(self, country: str) -> None:
+    @rule(country=COUNTRIES, then_worker=st.booleans())
+    def select(self, country: str, then_worker: bool) -> None:
         self.attempt(
             {ErrorCode.MARKETPLACE_NOT_SELECTABLE, ErrorCode.NOT_FOUND},
             self.world.select_marketplace,
             country,
             self.admin,
         )
+        if then_worker:
+            self.worker_runs()
 
     @rule(country=COUNTRIES, active=st.booleans())
     def set_active(self, country: str, active: bool) -> None:
@@ -115,8 +117,8 @@ class UseCaseMachine(RuleBasedStateMachine):
             actor=self.admin,
         )
 
-    @rule(country=COUNTRIES, by_support=st.booleans())
-    def retry(self, country: str, by_support: bool) -> None:
+    @rule(country=COUNTRIES, by_support=st.booleans(), then_worker=st.booleans())
+    def retry(self, country: str, by_support: bool, then_worker: bool) -> None:
         if by_support:
             self.attempt(
                 {ErrorCode.INVALID_TRANSITION, ErrorCode.RETRY_LIMIT_EXCEEDED},
@@ -132,6 +134,14 @@ class UseCaseMachine(RuleBasedStateMachine):
                 country,
                 self.admin,
             )
+        if then_worker:
+            self.worker_runs()
+
+    @rule(country=COUNTRIES)
+    def keep_retrying(self, country: str) -> None:
+        """Retry and let the worker run, five times: the way to the retry limit."""
+        for _ in range(5):
+            self.retry(country, by_support=False, then_worker=True)
 
     @rule()
     def refresh_account_context(self) -> None:
@@ -148,8 +158,10 @@ class UseCaseMachine(RuleBasedStateMachine):
         assert result.connection.id == self.connection_id
         assert result.connection.grant(channel).status_text == "Current"
 
-    @rule()
-    def disconnect(self) -> None:
+    @rule(really=st.integers(min_value=0, max_value=4))
+    def disconnect(self, really: int) -> None:
+        if really:
+            return  # a disconnect ends most stories: keep it to one draw in five
         if self.attempt(
             NOT_FOUND_ONCE_DISCONNECTED, self.world.app.disconnect, self.admin, self.connection_id
         ):
@@ -174,9 +186,13 @@ class UseCaseMachine(RuleBasedStateMachine):
     def token_sweep_runs(self) -> None:
         self.world.sweep_tokens()
 
-    @rule()
-    def seller_revokes_on_amazon(self) -> None:
-        self.world.amazon.revoke(ACCOUNT)
+    @rule(noticed=st.booleans())
+    def seller_revokes_on_amazon(self, noticed: bool) -> None:
+        """The seller removes the app; with `noticed`, the next hourly sweep finds out."""
+        if noticed:
+            self.world.seller_revokes(ACCOUNT)
+        else:
+            self.world.amazon.revoke(ACCOUNT)
 
     @rule(hours=st.sampled_from([1, 2, 25, 24 * 200, 24 * 366]))
     def time_passes(self, hours: int) -> None:
@@ -224,9 +240,10 @@ class UseCaseMachine(RuleBasedStateMachine):
 
 
 UseCaseMachine.TestCase.settings = settings(
-    max_examples=25,
-    stateful_step_count=20,
+    max_examples=50,
+    stateful_step_count=30,
     deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestUseCaseStateMachine = UseCaseMachine.TestCase
