@@ -7,15 +7,21 @@ fails `test_every_route_has_a_matrix_entry`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from litestar import Litestar
 from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
 
 from application.app import Application
-from tests.e2e.driver import Api, User
+from bootstrap.container import in_memory_container
+from bootstrap.settings import Settings
+from bootstrap.web import create_app
+from tests.e2e.driver import Api, FakeAmazonPage, User
+from tests.integration.http.conftest import JWT_SECRET
 
 CALLERS = ("owner", "admin", "manager", "member", "no_team", "other_team", "no_token")
 MEMBERS = ("owner", "admin", "manager", "member")
@@ -175,17 +181,35 @@ def fill(template: str, values: dict[str, str], method: str) -> str:
     return template.format(**values, marketplace_id=marketplace, user_id=user)
 
 
+World = tuple[Api, dict[str, str], dict[str, "User | None"]]
+
+
+@pytest.fixture(scope="module")
+def shared_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One world for the read-only (GET) cases: they change nothing, so building it once per
+    module keeps the matrix fast. Every other case gets a fresh world of its own."""
+    container = in_memory_container()
+    container.settings.override(
+        providers.Object(Settings(jwt_secret=JWT_SECRET, data_dir=tmp_path_factory.mktemp("m")))
+    )
+    amazon = FakeAmazonPage(container.amazon())
+    with TestClient(create_app(container)) as client:
+        api = Api(client, amazon, JWT_SECRET)
+        values, callers = build_world(api, container.application())
+        yield api, values, callers
+    container.shutdown_resources()
+    container.reset_singletons()
+
+
 @pytest.mark.parametrize(("method", "path", "caller"), CASES)
 def test_route_answers_each_caller_as_the_matrix_says(
-    api: Api, app: Application, method: str, path: str, caller: str
+    request: pytest.FixtureRequest, method: str, path: str, caller: str
 ) -> None:
-    if path.startswith("/api/"):
-        values, callers = build_world(api, app)
-    else:  # public routes need no team, only callers of each kind
-        values = {"code": "SESSION_EXPIRED", "path": "no-such-page", "uk": "", "de": ""}
-        callers = {role: api.user(f"{role}@acme", "team_1") for role in MEMBERS}
-        callers |= {"no_team": api.user("drifter"), "other_team": api.user("x", "team_1")}
-        callers["no_token"] = None
+    if method == "GET":
+        api, values, callers = request.getfixturevalue("shared_world")
+    else:
+        api = request.getfixturevalue("api")
+        values, callers = build_world(api, request.getfixturevalue("app"))
     body, statuses = MATRIX[(method, path)]
     url = fill(path, values, method)
     if path.startswith("/oauth/"):
