@@ -23,6 +23,7 @@ Feature: Connecting an Amazon account for the first time
     And the Amazon Seller ID "A1US0SELLER001" is displayed
     And the advertising authorization shows "Current"
     And the Selling Partner API shows "Current"
+    And each authorization shows the date its token was generated
     And the next step is to choose marketplaces
 
   Scenario: A seller who has authorized only advertising is not done yet

@@ -45,6 +45,8 @@ Feature: Connection errors and how to fix them
     And the remediation includes "finish the Amazon step within a few minutes"
     And the authorization is reported as failed with SESSION_EXPIRED
     And the team has 0 Amazon connections
+    When a team admin connects the "us-seller" seller account
+    Then the connection is healthy
 
   Scenario: Session has expired when Amazon's code is older than 5 minutes
     When a team admin clicks Connect, approves as "us-seller" and the browser returns 6 minutes later

@@ -42,6 +42,14 @@ Feature: Reconnecting an Amazon account
     And the Amazon Seller ID "A1US0SELLER001" is displayed
     And the connection health is reconnect_required
 
+  Scenario: Reconnecting with a login that cannot manage advertising is refused
+    When the seller removes the app in Seller Central
+    And a team admin reconnects advertising as "view-only-agency"
+    Then they see the error ADVERTISING_NOT_ENABLED
+    And the remediation includes "View and Edit permission"
+    And the advertising authorization shows "Revoked"
+    And the connection health is reconnect_required
+
   Scenario: Clicking Connect again re-authorizes the same connection
     When the seller removes the app in Seller Central
     And a team admin connects the "us-seller" seller account

@@ -140,6 +140,13 @@ def _grant_text(world: World, channel: str, text: str) -> None:
     assert world.view().grant(CHANNELS[channel]).status_text == text
 
 
+@then("each authorization shows the date its token was generated")
+def _generated_on(world: World) -> None:
+    """Seed 001: "Any token that does exist will display the date the token was generated"."""
+    grants = world.view().grants
+    assert [g.authorized_at for g in grants] == [world.clock.now()] * len(grants)
+
+
 @then(parsers.parse('the Amazon Seller ID "{seller_id}" is displayed'))
 def _seller_id(world: World, seller_id: str) -> None:
     assert world.view().selling_partner_id == seller_id
