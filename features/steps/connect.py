@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from pytest_bdd import given, parsers, then, when
 
 from adapters.amazon.fake import marketplace_id
+from application.connect import pkce_challenge
 from application.context import Actor
 from domain.authorization import AuthorizationStatus
 from domain.connection import Region
@@ -65,11 +66,19 @@ def _scopes_shown(world: World) -> None:
 @then("the link to Amazon carries no credentials, only the authorization's state")
 def _no_credentials_in_link(world: World) -> None:
     assert world.started is not None
-    query = parse_qs(urlsplit(world.started.authorization_url).query)
+    url = world.started.authorization_url
+    query = parse_qs(urlsplit(url).query)
+    assert query["state"] == [world.started.state]
+    assert not {"password", "client_secret", "code_verifier", "refresh_token"} & set(query)
     # The PKCE verifier stays on our side: Amazon sees only its S256 challenge.
-    assert query.get("code_challenge_method") == ["S256"]
-    assert set(query) <= {"state", "region", "code_challenge", "code_challenge_method"}
-    assert len(world.started.state) >= 43
+    with world.app.ports.uow() as uow:
+        request = uow.authorizations.get(world.started.state)
+    assert request is not None
+    assert request.code_verifier is not None
+    verifier = request.code_verifier.reveal()
+    assert verifier not in url
+    assert query["code_challenge"] == [pkce_challenge(verifier)]
+    assert query["code_challenge_method"] == ["S256"]
 
 
 # --------------------------------------------------------------------------- connecting
