@@ -32,7 +32,13 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
 ) -> None:
     team = api.create_team("Acme", plan="pro")
     connection = api.connect(team["owner"], "failing-marketplace-seller")["connection"]
-    api.start(team["owner"], "ads")
+    pending = api.start(team["owner"], "ads").json()
+    real_ids = {
+        "team_id": team.id,
+        "connection_id": connection["id"],
+        "marketplace_id": api.marketplaces(team["owner"], connection["id"])["UK"]["marketplace_id"],
+        "authorization_state": pending["state"],
+    }
     config = SchemathesisConfig.from_dict(
         {
             "headers": {"X-Team-Id": team.id},
@@ -75,9 +81,11 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
             def exercise(case: Any) -> None:
                 nonlocal cases
                 cases += 1
-                # Half the time aim at the real connection, to get past NOT_FOUND.
-                if "connection_id" in (case.path_parameters or {}) and cases % 2 == 0:
-                    case.path_parameters["connection_id"] = connection["id"]
+                # Half the time aim at real ids, to get past NOT_FOUND to the success bodies.
+                if cases % 2 == 0:
+                    for name, value in real_ids.items():
+                        if name in (case.path_parameters or {}):
+                            case.path_parameters[name] = value
                 response = case.call_and_validate(excluded_checks=EXCLUDED_CHECKS)
                 statuses[f"{response.status_code // 100}xx"] += 1
                 assert response.status_code < 500, response.text
