@@ -119,17 +119,18 @@ class Application:
         self.run_sync_cycle = RunSyncCycle(p, self.get_access_token)
         self.run_backfill = RunBackfill(p, self.get_access_token)
         self.reconcile = Reconciler(p, self.run_sync_cycle)
+        self.flush_listings = FlushDueListings(p, self.get_access_token)
         self.run_job = RunJob(
             self.get_access_token,
             self.warn_before_expiry,
             self.advance_setup,
             self.run_sync_cycle,
             self.run_backfill,
+            flush_listings=self.flush_listings,
         )
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
         self.preview_listings = PreviewListingDecisions(p)
         self.submit_listings = SubmitListings(p)
-        self.flush_listings = FlushDueListings(p, self.get_access_token)
         self.explain_sku = ExplainSku(p)
         self.support = SupportQueries(p)

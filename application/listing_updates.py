@@ -395,6 +395,22 @@ class FlushDueListings:
             return run.outcome(FlushState.SENT, "")
 
 
+def listing_work_due(uow: UnitOfWork, connection_id: str, now: datetime) -> bool:
+    """For the reconciler (reads only): the connection's batch window has passed, or one of
+    its feeds awaits Amazon's processing report. A paused connection is no work for a worker:
+    it resumes after the reconnect."""
+    connection = uow.connections.get(connection_id)
+    if connection is None or _pause_reason(connection, now):
+        return False
+    pending = uow.listings.list_pending(connection_id)
+    if any(
+        lst.in_flight is not None and lst.in_flight.method is SendMethod.FEED for lst in pending
+    ):
+        return True
+    due = batch_due(pending, settings_of(uow, connection_id).batch_window, now)
+    return due is not None and due <= now
+
+
 def _in_feed(listing: Listing, feed_id: str) -> bool:
     return listing.in_flight is not None and listing.in_flight.reference == feed_id
 

@@ -25,6 +25,7 @@ from attrs import define, frozen
 
 from application.context import Ports
 from application.lifecycle import WarnBeforeExpiry, due_warnings
+from application.listing_updates import FlushDueListings, FlushState, listing_work_due
 from application.marketplaces import AdvanceMarketplaceSetup
 from application.ports import UnitOfWork
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
@@ -41,6 +42,7 @@ class JobKind(StrEnum):
     ADVANCE_SETUP = "advance_setup"
     SYNC_CYCLE = "sync_cycle"
     BACKFILL = "backfill"
+    FLUSH_LISTINGS = "flush_listings"
 
 
 @frozen
@@ -94,6 +96,7 @@ class Reconciler:
                 *self._setups(uow, now),
                 *self._syncs(uow, now),
                 *self._backfills(uow, now),
+                *self._listing_batches(uow, now),
             ]
         seen: set[str] = set()
         unique = []
@@ -143,6 +146,9 @@ class Reconciler:
             if self.sync_cycle.due(connection, cursor, now):
                 yield Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)
 
+    def _listing_batches(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+        return _listing_batches_of(uow, now)
+
     def _backfills(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
         connections = _ConnectionCache(uow)
         for cursor in uow.sync_cursors.list_with_backfill():
@@ -152,6 +158,13 @@ class Reconciler:
             marketplace = uow.marketplaces.get(cursor.connection_id, cursor.marketplace_id)
             if can_sync(connection, marketplace, now):
                 yield Job(JobKind.BACKFILL, connection.id, cursor.marketplace_id)
+
+
+def _listing_batches_of(uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+    """Seed 003's batches of inventory and price updates (application/listing_updates.py)."""
+    for connection_id in uow.listings.connections_with_pending():
+        if listing_work_due(uow, connection_id, now):
+            yield Job(JobKind.FLUSH_LISTINGS, connection_id)
 
 
 class _ConnectionCache:
@@ -178,6 +191,7 @@ class RunJob:
     sync_cycle: RunSyncCycle
     backfill: RunBackfill
     refresh_ahead: timedelta = REFRESH_AHEAD
+    flush_listings: FlushDueListings | None = None
 
     def __call__(self, job: Job) -> JobResult:
         try:
@@ -202,6 +216,8 @@ class RunJob:
             moved = step.before is not step.after
             detail = f"{step.before} -> {step.after}"
             return JobResult(job, JobStatus.DONE if moved else JobStatus.NOTHING_TO_DO, detail)
+        if job.kind is JobKind.FLUSH_LISTINGS:
+            return self._flush_listings(job)
         runner = self.sync_cycle if job.kind is JobKind.SYNC_CYCLE else self.backfill
         outcome = runner(job.connection_id, job.target)
         status = {
@@ -211,3 +227,15 @@ class RunJob:
             SyncStatus.RECONNECT_REQUIRED: JobStatus.RECONNECT_REQUIRED,
         }[outcome.status]
         return JobResult(job, status, f"{outcome.windows} windows, {outcome.records} records")
+
+    def _flush_listings(self, job: Job) -> JobResult:
+        if self.flush_listings is None:
+            return JobResult(job, JobStatus.NOTHING_TO_DO, "listing updates not wired")
+        outcome = self.flush_listings.connection(job.connection_id)
+        status = {
+            FlushState.SENT: JobStatus.DONE,
+            FlushState.RETRY: JobStatus.RETRY_LATER,
+            FlushState.PAUSED: JobStatus.RECONNECT_REQUIRED,
+        }.get(outcome.state, JobStatus.NOTHING_TO_DO)
+        detail = f"{outcome.sent} sent, {outcome.accepted} accepted, {outcome.rejected} refused"
+        return JobResult(job, status, detail)
