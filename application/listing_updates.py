@@ -194,8 +194,9 @@ class SubmitListings:
             )
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
+            # The row lock orders this submission with a batch being sent (FlushDueListings).
             connection = team_connection(
-                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS
+                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
             marketplace = uow.marketplaces.get(connection.id, cmd.marketplace_id)
             if marketplace is None:
@@ -374,7 +375,9 @@ class FlushDueListings:
                 return FlushOutcome(
                     connection.id, FlushState.RETRY, next_batch_at=due_at, detail=busy.detail
                 )
-            uow.commit()
+            # One transaction to the end, the connection's row lock held throughout: a
+            # submission or a settings change for this connection waits for the batch instead
+            # of being overwritten by it (the listings in hand would otherwise be stale).
             run = _Run(self, uow, connection, token, now)
             try:
                 for feed_id in feeds:
@@ -391,6 +394,11 @@ class FlushDueListings:
             except (AmazonUnavailable, RateLimited) as busy:
                 uow.commit()
                 return run.outcome(FlushState.RETRY, busy.detail)
+            except DomainError as failed:
+                # Amazon answered something unexpected: keep what was sent (feeds in flight
+                # stay known, so nothing is sent twice) and try again on the next pass.
+                uow.commit()
+                return run.outcome(FlushState.RETRY, failed.detail)
             uow.commit()
             return run.outcome(FlushState.SENT, "")
 
@@ -556,7 +564,6 @@ class _Run:
                 count=len(listings),
                 feed_id=feed_id,
             )
-            self.uow.commit()
             submitted.append((feed_id, listings))
         # A feed that is processed at once (the fake, a fast Amazon) is answered in this run.
         for feed_id, listings in submitted:
@@ -591,7 +598,6 @@ class _Run:
             feed_id=feed_id,
             count=len(listings),
         )
-        self.uow.commit()
 
     @property
     def _seller(self) -> str:

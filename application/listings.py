@@ -55,7 +55,7 @@ class UpdateListingSettings:
             minimum = Money(cmd.minimum_price_amount, cmd.minimum_price_currency or "")
         with self.ports.uow() as uow:
             connection = team_connection(
-                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS
+                uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
             before = uow.listing_settings.get(connection.id)
             settings = ListingSettings(
