@@ -90,12 +90,13 @@ class Reconciler:
     def __call__(self) -> list[Job]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
+            connections = _ConnectionCache(uow)
             jobs = [
                 *self._token_refreshes(uow, now),
                 *self._expiry_warnings(uow, now),
-                *self._setups(uow, now),
-                *self._syncs(uow, now),
-                *self._backfills(uow, now),
+                *self._setups(uow, now, connections),
+                *self._syncs(uow, now, connections),
+                *self._backfills(uow, now, connections),
                 *self._listing_batches(uow, now),
             ]
         seen: set[str] = set()
@@ -121,8 +122,9 @@ class Reconciler:
             if due_warnings(uow, connection, now):
                 yield Job(JobKind.EXPIRY_WARNING, connection.id)
 
-    def _setups(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
-        connections = _ConnectionCache(uow)
+    def _setups(
+        self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
+    ) -> Iterable[Job]:
         for marketplace in uow.marketplaces.list_in_states(IN_SETUP):
             connection = connections.get(marketplace.connection_id)
             if connection is None or connection.disconnected_at is not None:
@@ -136,8 +138,9 @@ class Reconciler:
                 continue  # waits for the reconnect; nothing a worker can do
             yield Job(JobKind.ADVANCE_SETUP, connection.id, marketplace.marketplace_id)
 
-    def _syncs(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
-        connections = _ConnectionCache(uow)
+    def _syncs(
+        self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
+    ) -> Iterable[Job]:
         for marketplace in uow.marketplaces.list_in_states([MarketplaceState.READY]):
             connection = connections.get(marketplace.connection_id)
             if connection is None or not can_sync(connection, marketplace, now):
@@ -149,8 +152,9 @@ class Reconciler:
     def _listing_batches(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
         return _listing_batches_of(uow, now)
 
-    def _backfills(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
-        connections = _ConnectionCache(uow)
+    def _backfills(
+        self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
+    ) -> Iterable[Job]:
         for cursor in uow.sync_cursors.list_with_backfill():
             connection = connections.get(cursor.connection_id)
             if connection is None:
@@ -168,14 +172,17 @@ def _listing_batches_of(uow: UnitOfWork, now: datetime) -> Iterable[Job]:
 
 
 class _ConnectionCache:
+    """The connections a pass looks at, loaded in one query the first time one is needed
+    (a pass over N marketplaces would otherwise load N connections one by one)."""
+
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        self._seen: dict[str, Connection | None] = {}
+        self._all: dict[str, Connection] | None = None
 
     def get(self, connection_id: str) -> Connection | None:
-        if connection_id not in self._seen:
-            self._seen[connection_id] = self._uow.connections.get(connection_id)
-        return self._seen[connection_id]
+        if self._all is None:
+            self._all = {c.id: c for c in self._uow.connections.list_all()}
+        return self._all.get(connection_id)
 
 
 @define

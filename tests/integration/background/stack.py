@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.worker import run_pass
@@ -216,9 +217,11 @@ def seed(
     marketplace_state: MarketplaceState = MarketplaceState.READY,
     access_token_expires_at: datetime | None = None,
     channels: Sequence[Channel] = (Channel.ADS, Channel.SP_API),
+    refresh_tokens: Sequence[str] | None = None,
 ) -> list[str]:
     """`count` seller connections authorized at `now` on `channels`, each with one US
-    marketplace in `marketplace_state` (READY: synced up to `now`)."""
+    marketplace in `marketplace_state` (READY: synced up to `now`). `refresh_tokens`: real
+    ones (e.g. minted by the sandbox), one per connection, for a single channel."""
     expires = access_token_expires_at or now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
     ids = []
     with database.unit_of_work() as uow:
@@ -234,9 +237,14 @@ def seed(
             )
             account = f"A{i:013d}"
             for channel in channels:
+                token = (
+                    refresh_tokens[i]
+                    if refresh_tokens is not None
+                    else f"Atzr|{connection.id}|{channel}"
+                )
                 connection.authorize(
                     channel,
-                    refresh_token=Secret(f"Atzr|{connection.id}|{channel}"),
+                    refresh_token=Secret(token),
                     scopes=(),
                     account_id=account,
                     at=now,
@@ -319,6 +327,15 @@ def reaped(processes: list[subprocess.Popen[bytes]]) -> Iterator[list[subprocess
                     process.wait(10)
 
 
+def passed_at(work: Path, processes: int, moment: datetime) -> bool:
+    """Every one of `processes` workers finished a pass that started at `moment` or later."""
+    beats = [b for b in work.glob("pass-*") if b.suffix != ".tmp"]
+    try:
+        return len(beats) == processes and all(FileClock(b).now() >= moment for b in beats)
+    except FileNotFoundError:
+        return False
+
+
 def wait_for(condition: object, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
@@ -338,12 +355,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--slow-setup", type=float, default=0.0)
     parser.add_argument("--interval", type=float, default=0.02)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--sandbox", help="the HTTP sandbox's base URL (else CountingAmazon)")
     args = parser.parse_args(argv)
     keyring = Keyring.parse(os.environ[KEYS_VARIABLE])
     clock = FileClock(args.clock)
-    amazon = CountingAmazon(
+    amazon: Any = CountingAmazon(
         clock, CallLog(args.log), slow_refresh=args.slow_refresh, slow_setup=args.slow_setup
     )
+    if args.sandbox:
+        from adapters.amazon import AmazonHttpGateway, AmazonSettings
+
+        amazon = AmazonHttpGateway(AmazonSettings.for_sandbox(args.sandbox), clock=clock.now)
     stop = args.work / "stop"
     if args.mode == "procrastinate":
         from adapters.worker.procrastinate_runtime import run_procrastinate_worker
@@ -384,14 +406,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 ):
                     amazon.refresh_access_token(Channel.SP_API, Region.NA, grant.refresh_token)
                     cache[connection_id] = now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
-            beat.write_text(now.isoformat())
+            FileClock(beat).set(now)
             time.sleep(args.interval)
     else:
         beat = args.work / f"pass-{os.getpid()}"
         while not stop.exists():
             started = clock.now()
             run_pass(app)
-            beat.write_text(started.isoformat())  # the clock reading this pass worked at
+            FileClock(beat).set(started)  # the clock reading this pass worked at
             time.sleep(args.interval)
     database.dispose()
 
