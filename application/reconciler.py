@@ -31,7 +31,14 @@ from application.ports import UnitOfWork
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
 from application.tokens import REFRESH_AHEAD, GetAccessToken
 from domain.connection import Connection
-from domain.errors import AmazonUnavailable, NotFound, RateLimited, TokenExpired, TokenRevoked
+from domain.errors import (
+    AmazonUnavailable,
+    ConcurrentUpdate,
+    NotFound,
+    RateLimited,
+    TokenExpired,
+    TokenRevoked,
+)
 from domain.grant import EXPIRY_WARNING, Channel
 from domain.marketplace import IN_SETUP, MarketplaceState
 
@@ -203,7 +210,9 @@ class RunJob:
     def __call__(self, job: Job) -> JobResult:
         try:
             return self._run(job)
-        except (AmazonUnavailable, RateLimited) as error:
+        except (AmazonUnavailable, RateLimited, ConcurrentUpdate) as error:
+            # ConcurrentUpdate: someone changed the same record meanwhile; nothing was
+            # written, and the next attempt reads the new state.
             return JobResult(job, JobStatus.RETRY_LATER, str(error.code))
         except (TokenRevoked, TokenExpired) as error:
             return JobResult(job, JobStatus.RECONNECT_REQUIRED, str(error.code))

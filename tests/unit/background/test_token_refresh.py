@@ -6,9 +6,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from application.reconciler import Job, JobKind, JobStatus
+from application.reconciler import Job, JobKind, JobStatus, RunJob
 from application.tokens import REFRESH_AHEAD
 from domain.connection import Health
+from domain.errors import ConcurrentUpdate
 from domain.grant import Channel, TokenStatus
 
 
@@ -93,3 +94,16 @@ def test_amazon_down_is_retried_and_never_revokes(seller, amazon):
     seller.pass_()
     assert _grant(seller).cached_access_token(seller.clock.now()) is not None
     assert seller.health() is Health.CONNECTED
+
+
+def test_a_job_that_lost_a_race_for_a_record_is_retried_later(seller):
+    def conflict(*args, **kwargs):
+        raise ConcurrentUpdate("The connection was changed by someone else.")
+
+    app = seller.app
+    run_job = RunJob(
+        conflict, app.warn_before_expiry, app.advance_setup, app.run_sync_cycle, app.run_backfill
+    )
+    result = run_job(Job(JobKind.REFRESH_TOKEN, seller.connection_id, "sp_api"))
+    assert result.status is JobStatus.RETRY_LATER
+    assert result.detail == "CONCURRENT_UPDATE"
