@@ -334,6 +334,16 @@ class CompleteCallback:
                 "a different region was probably selected than the one you signed in to.",
                 context={"region": str(request.region)},
             )
+        if not amazon.confirm_selling_partner(
+            request.region,
+            tokens.access_token,
+            cmd.selling_partner_id or "",
+            participating[0].marketplace_id,
+        ):
+            raise CallbackAccountMissing(
+                "Amazon did not confirm the seller account named on the way back; start the "
+                "connection again from the app.",
+            )
         if request.marketplace_id and request.marketplace_id not in {
             p.marketplace_id for p in participating
         }:

@@ -225,6 +225,19 @@ class AmazonGateway(Protocol):
         """getFeed; when the feed is DONE, its processing report read back per SKU."""
         ...
 
+    def confirm_selling_partner(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+    ) -> bool:
+        """Whether the token really belongs to `selling_partner_id`. The SP-API callback's
+        `selling_partner_id` travels through the person's browser, so it could be edited;
+        an SP-API call scoped to that seller id proves it (Amazon answers 403 for a seller
+        id the token was not authorized by)."""
+        ...
+
     def fetch_sync_window(
         self,
         region: Region,

@@ -329,6 +329,14 @@ class FakeAmazon:
         if failures == -1 or attempt <= failures:
             raise SetupFailed(f"Failed to create geocompany for {country}")
 
+    def confirm_selling_partner(
+        self, region: Region, access_token: Secret, selling_partner_id: str, marketplace_id: str
+    ) -> bool:
+        account = self._account(access_token)
+        if account.individual_plan:
+            raise ProfessionalSellingPlanRequired()
+        return account.selling_partner_id == selling_partner_id
+
     def send_listing_updates(
         self,
         region: Region,

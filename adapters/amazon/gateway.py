@@ -129,6 +129,17 @@ class AmazonHttpGateway:
     ) -> None:
         self._sp_api.set_up_marketplace(region, access_token, selling_partner_id, marketplace_id)
 
+    def confirm_selling_partner(
+        self,
+        region: Region,
+        access_token: Secret,
+        selling_partner_id: str,
+        marketplace_id: str,
+    ) -> bool:
+        return self._sp_api.confirm_selling_partner(
+            region, access_token, selling_partner_id, marketplace_id
+        )
+
     def send_listing_updates(
         self,
         region: Region,

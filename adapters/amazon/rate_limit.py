@@ -37,6 +37,7 @@ RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
         "getAccount": RatePlan(0.016, 15),
         "getOrders": RatePlan(0.0167, 20),
         "searchListingsItems": RatePlan(5.0, 5),
+        "getListingsItem": RatePlan(5.0, 10),
         "patchListingsItem": RatePlan(5.0, 5),
     }
 )

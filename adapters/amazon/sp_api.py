@@ -47,6 +47,8 @@ PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
 ORDERS_PATH = "/orders/v0/orders"
 MAX_SYNC_PAGES = 50
 LISTINGS_PATH = "/listings/2021-08-01/items"
+# A SKU no seller has: getListingsItem on it proves whose token it is without reading data.
+IDENTITY_PROBE_SKU = "sellerlink-identity-check"
 LISTING_PRODUCT_TYPE = "PRODUCT"  # Amazon's product type for offer-only patches
 _PLAN_WORDS = ("individual selling plan", "professional selling plan")
 
@@ -123,6 +125,32 @@ class SpApiClient:
         in_region = regions.marketplace_ids(region)
         found = [p for p in (_participation(item) for item in payload) if p is not None]
         return [p for p in found if p.marketplace_id in in_region]
+
+    def confirm_selling_partner(
+        self, region: Region, access_token: Secret, selling_partner_id: str, marketplace_id: str
+    ) -> bool:
+        """getListingsItem for a SKU nobody uses: the right seller gets 404 (no such SKU) or
+        200, another seller's id gets 403. Nothing is read or changed."""
+        response = self._transport.send(
+            Call(
+                "GET",
+                self._settings.base_url(HostFamily.SP_API, region)
+                + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}/{IDENTITY_PROBE_SKU}",
+                headers=self._headers(access_token),
+                params={"marketplaceIds": marketplace_id, "includedData": "summaries"},
+                operation="getListingsItem",
+                partner=selling_partner_id,
+                label="SP-API seller identity check",
+            )
+        )
+        if response.status_code in (200, 404):
+            return True
+        if response.status_code == 403:
+            _, message = first_error(response)
+            if any(word in message.lower() for word in _PLAN_WORDS):
+                raise ProfessionalSellingPlanRequired(message or None)
+            return False
+        raise self._refusal(response, "SP-API seller identity check")
 
     def set_up_marketplace(
         self, region: Region, access_token: Secret, selling_partner_id: str, marketplace_id: str

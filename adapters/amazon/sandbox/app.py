@@ -325,6 +325,21 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
 
         return await answer(request, "sp_api", produce)
 
+    @get("/listings/2021-08-01/items/{seller_id:str}/{sku:path}", include_in_schema=False)
+    async def get_listing(request: Request[Any, Any, Any]) -> Response[Any]:
+        seller_id = str(request.path_params["seller_id"])
+        sku = _encoded_sku(request, seller_id)
+
+        async def produce(_: dict[str, str]) -> Reply:
+            return sandbox.get_listing(
+                request.headers.get("x-amz-access-token"),
+                seller_id,
+                sku,
+                request.query_params.get("marketplaceIds"),
+            )
+
+        return await answer(request, "sp_api", produce)
+
     @patch("/listings/2021-08-01/items/{seller_id:str}/{sku:path}", include_in_schema=False)
     async def patch_listing(request: Request[Any, Any, Any]) -> Response[Any]:
         seller_id = str(request.path_params["seller_id"])
@@ -472,6 +487,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         profiles,
         participations,
         search_listings,
+        get_listing,
         patch_listing,
         orders,
         admin_revoke,

@@ -749,6 +749,27 @@ class Sandbox:
             200, {"numberOfResults": len(items), "items": items}, **self.rate_header(operation)
         )
 
+    def get_listing(
+        self, access_token: str | None, seller_id: str, sku: str, marketplace_ids: str | None
+    ) -> Reply:
+        """`GET /listings/2021-08-01/items/{sellerId}/{sku}` (getListingsItem): 403 for a
+        seller id the token was not authorized by, 404 for an unknown SKU."""
+        operation = "getListingsItem"
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
+        marketplace_id, error = self._seller_marketplace(
+            scenario, seller_id, marketplace_ids, operation
+        )
+        if error is not None or marketplace_id is None:
+            return error or sp_error(500, "InternalFailure", "")
+        headers = self.rate_header(operation)
+        with self._lock:
+            listing = self.listings.get((seller_id, marketplace_id, sku))
+        if listing is None:
+            return sp_error(404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace.", **headers)
+        return _json(200, {"sku": sku, "summaries": [dict(listing)]}, **headers)
+
     def patch_listing(
         self,
         access_token: str | None,

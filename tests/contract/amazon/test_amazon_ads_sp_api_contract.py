@@ -349,3 +349,16 @@ def test_a_sync_window_with_a_refused_token_is_token_revoked(
         gateway.fetch_sync_window(
             Region.NA, Secret("Atza|stale"), US, start, start + timedelta(hours=1)
         )
+
+
+# ------------------------------------------------------------------------ seller identity
+
+
+def test_the_token_confirms_its_own_seller_and_refuses_another(
+    amazon: Amazon, gateway: AmazonHttpGateway
+) -> None:
+    """The callback's selling_partner_id passes through the browser; getListingsItem scoped
+    to that id tells whether the token really is that seller's."""
+    token = _sp(amazon, gateway, "us-seller")
+    assert gateway.confirm_selling_partner(Region.NA, token, "A1SBXUSSELLER01", US) is True
+    assert gateway.confirm_selling_partner(Region.NA, token, "A1SBXFAILMKT001", US) is False

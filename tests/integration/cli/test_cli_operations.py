@@ -42,10 +42,10 @@ def test_db_upgrade_migrates_a_fresh_database(tmp_path: Path, wire):
     container.database().dispose()
 
 
-def test_keys_rotate_reseals_every_token_under_the_new_key(database_url: str, wire, bumpy, quiet):
-    from conftest import KEYRING  # the key the data was written with
-
-    rotated = KEYRING.with_new_key("k2")
+def test_keys_rotate_reseals_every_token_under_the_new_key(
+    database_url: str, wire, bumpy, quiet, keyring: Keyring
+):
+    rotated = keyring.with_new_key("k2")  # the data was sealed with `keyring`
     container = sql_container(database_url, rotated)
     stale = count_stale(container.database())
     assert stale > 0
