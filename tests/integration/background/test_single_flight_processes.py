@@ -42,8 +42,6 @@ def test_processes_racing_for_lapsed_tokens_refresh_each_once(
     refreshes = calls.per_connection("refresh")
     assert sum(refreshes.values()) == CONNECTIONS
     assert set(refreshes) == set(ids)
-    # The work was shared: more than one process did some of the refreshing.
-    assert len({pid for kind, pid, *_ in calls.lines() if kind == "refresh"}) > 1
     # The token is in the database, encrypted, for every process to reuse.
     with database.unit_of_work() as uow:
         for connection_id in ids:
