@@ -19,7 +19,7 @@ from attrs import define, evolve, field
 
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
-from domain.errors import ConcurrentUpdate
+from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import AuditEvent
 from domain.listing import ListingSettings
 from domain.listing_batch import Listing
@@ -123,13 +123,39 @@ class _Memberships(_Repo):
 
 
 class _Connections(_Repo):
+    def _guard_live_account(self, connection: Connection) -> None:
+        """The SQL schema's unique index on live accounts, kept here too."""
+        if connection.disconnected_at is not None:
+            return
+        for other in self._s.connections.values():
+            if (
+                other.id != connection.id
+                and other.disconnected_at is None
+                and other.region is connection.region
+                and (
+                    (
+                        connection.selling_partner_id is not None
+                        and other.selling_partner_id == connection.selling_partner_id
+                    )
+                    or (
+                        connection.ads_account_id is not None
+                        and other.ads_account_id == connection.ads_account_id
+                    )
+                )
+            ):
+                raise AccountInUse(
+                    "This Amazon account was connected by another team a moment ago."
+                )
+
     def add(self, connection: Connection) -> None:
+        self._guard_live_account(connection)
         self._s.connections[connection.id] = _copy(connection)
 
     def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
         return _copy(self._s.connections.get(connection_id))
 
     def update(self, connection: Connection) -> None:
+        self._guard_live_account(connection)
         stored = self._s.connections.get(connection.id)
         self._s.connections[connection.id] = _check_and_bump(stored, connection, "connection")
 

@@ -83,6 +83,9 @@ class MembershipRow(Row):
     joined_at: Mapped[datetime]
 
 
+LIVE = "disconnected_at IS NULL"
+
+
 class ConnectionRow(Row):
     __tablename__ = "connections"
     __table_args__ = (
@@ -90,6 +93,24 @@ class ConnectionRow(Row):
         # "Is this Amazon account connected anywhere?" (ACCOUNT_IN_USE, reconnect).
         Index("ix_connections_selling_partner_id", "selling_partner_id"),
         Index("ix_connections_ads_account_id", "ads_account_id"),
+        # One live connection per Amazon account and region, whatever races the use case's
+        # ACCOUNT_IN_USE check loses (two teams' callbacks at the same instant).
+        Index(
+            "uq_connections_live_selling_partner",
+            "region",
+            "selling_partner_id",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
+        Index(
+            "uq_connections_live_ads_account",
+            "region",
+            "ads_account_id",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)

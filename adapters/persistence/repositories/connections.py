@@ -6,11 +6,13 @@ encrypted) and its Ads profiles. Optimistic concurrency on the connection's `ver
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.mappers import (
     connection_child_rows,
@@ -20,13 +22,14 @@ from adapters.persistence.mappers import (
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow, values_of
 from domain.connection import Connection, Region
-from domain.errors import ConcurrentUpdate
+from domain.errors import AccountInUse, ConcurrentUpdate
 
 
 class SqlConnectionRepository(SqlRepository):
     def add(self, connection: Connection) -> None:
         grants, profiles = connection_child_rows(connection, self._keyring)
-        self._insert([connection_to_row(connection)])
+        with _account_guard():
+            self._insert([connection_to_row(connection)])
         self._insert(grants)
         self._insert(profiles)
 
@@ -42,12 +45,16 @@ class SqlConnectionRepository(SqlRepository):
         values = values_of(connection_to_row(connection))
         values.pop("id")
         values["version"] = connection.version + 1
-        result = self._session.execute(
-            update(ConnectionRow)
-            .where(ConnectionRow.id == connection.id, ConnectionRow.version == connection.version)
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
+        with _account_guard():
+            result = self._session.execute(
+                update(ConnectionRow)
+                .where(
+                    ConnectionRow.id == connection.id,
+                    ConnectionRow.version == connection.version,
+                )
+                .values(values)
+                .execution_options(synchronize_session=False)
+            )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(
                 f"Connection {connection.id} was changed by someone else since it was read.",
@@ -160,3 +167,23 @@ def access_tokens_due(before: datetime) -> Select[Any]:
         *refreshable, GrantRow.access_token_expires_at.is_(None)
     )
     return expiring.union(missing)  # type: ignore[return-value]
+
+
+_LIVE_ACCOUNT_GUARDS = (
+    "uq_connections_live",
+    "connections.region, connections.selling_partner_id",
+    "connections.region, connections.ads_account_id",
+)
+
+
+@contextmanager
+def _account_guard() -> Iterator[None]:
+    """The unique index on live accounts speaks as the catalogue's ACCOUNT_IN_USE."""
+    try:
+        yield
+    except IntegrityError as error:
+        if any(guard in str(error.orig) for guard in _LIVE_ACCOUNT_GUARDS):
+            raise AccountInUse(
+                "This Amazon account was connected by another team a moment ago."
+            ) from None
+        raise

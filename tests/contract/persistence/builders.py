@@ -42,8 +42,8 @@ def connection(
     connection_id: str = "con_1",
     team_id: str = "team_1",
     *,
-    selling_partner_id: str | None = "A1SELLER",
-    ads_account_id: str | None = "ENTITY1",
+    selling_partner_id: str | None = "",
+    ads_account_id: str | None = "",
     at: datetime = NOW,
     refresh_token: str = "Atzr|refresh-sp",
     access_token: str | None = "Atza|access-sp",
@@ -51,7 +51,13 @@ def connection(
     account_type: AccountType = AccountType.SELLER,
     region: Region = Region.NA,
 ) -> Connection:
-    """A seller connection with both channels authorized and two Ads profiles."""
+    """A seller connection with both channels authorized and two Ads profiles. Its account
+    ids default to ones derived from its id: two live connections of one account cannot
+    exist (ACCOUNT_IN_USE), so tests that want that clash name the ids."""
+    if selling_partner_id == "":
+        selling_partner_id = f"A1-{connection_id}"
+    if ads_account_id == "":
+        ads_account_id = f"ENTITY-{connection_id}"
     made = Connection(
         id=connection_id,
         team_id=team_id,

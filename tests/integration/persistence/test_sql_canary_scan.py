@@ -62,7 +62,12 @@ def _run_flow(db: SqlDatabase) -> str:
     finally:
         rotated.dispose()
     with db.unit_of_work() as uow:  # a failure whose message could carry parameters
-        duplicate = connection(refresh_token=CANARIES[0], access_token=CANARIES[1])
+        duplicate = connection(  # the same id, another account: a primary key clash
+            refresh_token=CANARIES[0],
+            access_token=CANARIES[1],
+            selling_partner_id="A9OTHER",
+            ads_account_id="E9OTHER",
+        )
         with pytest.raises(IntegrityError) as failure:
             uow.connections.add(duplicate)
     return str(failure.value) + repr(failure.value)
