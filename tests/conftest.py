@@ -1,3 +1,0 @@
-"""Test-suite plugins: the session-wide PostgreSQL server (`tests/postgres.py`)."""
-
-pytest_plugins = ["tests.postgres"]
