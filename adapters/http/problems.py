@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -298,4 +298,3 @@ def _describe(status: int) -> str:
 
 # The errors every authenticated /api/v1 route can answer.
 COMMON = (400, 401, 403, 422, 429, 500, 503)
-MEDIA_TYPE_JSON = MediaType.JSON
