@@ -25,7 +25,7 @@ Any operation left as None is simply not offered. bootstrap/cli.py is the real w
 tests/integration/cli/conftest.py (`wire_cli`) is a runnable example on a SQLite file, and
 test_cli_console_script.py runs the installed `sellerlink` against one.
 
-Commands (all read commands take `--json`; shapes in shapes.py and README-support.md):
+Commands (all read commands take `--json`; shapes in shapes.py and docs/support.md):
 
 - `connections list [--team T] [--health H]`, `connections show CONNECTION [--team T]`
 - `marketplaces history CONNECTION MARKETPLACE`, `marketplaces retry CONNECTION MARKETPLACE

@@ -23,7 +23,7 @@ JsonOption = Annotated[
     typer.Option(
         "--json",
         metavar="",
-        help="Print JSON with stable keys (see README-support.md) instead of tables.",
+        help="Print JSON with stable keys (see docs/support.md) instead of tables.",
     ),
 ]
 

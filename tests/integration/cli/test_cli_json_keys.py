@@ -1,4 +1,4 @@
-"""The `--json` keys scripts rely on (shapes.py, README-support.md): adding a key is fine,
+"""The `--json` keys scripts rely on (shapes.py, docs/support.md): adding a key is fine,
 renaming or dropping one must fail here first."""
 
 from __future__ import annotations
