@@ -21,10 +21,13 @@ def serve(
     access_log: bool = False,
     log_level: str = "warning",
     deadline_seconds: float = 10.0,
+    sock: socket.socket | None = None,
 ) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    """`sock`: an already bound socket, for an app that must know its own port first."""
+    if sock is None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level=log_level, access_log=access_log, lifespan="on"
@@ -43,3 +46,34 @@ def serve(
         server.should_exit = True
         thread.join(deadline_seconds)
         sock.close()
+
+
+@contextmanager
+def embedded_product(data_dir: Any, jwt_secret: str) -> Iterator[tuple[str, Any]]:
+    """The product exactly as `make run` wires it (production container: SQLite in
+    `data_dir`, the sandbox mounted at /sandbox and called over loopback by the real Amazon
+    adapter, the demo page), on a free port; the worker is left to the test, which runs its
+    passes. Yields the base URL and the container."""
+    from dependency_injector import providers
+
+    from bootstrap.container import Container
+    from bootstrap.serve import build_server_app
+    from bootstrap.settings import Settings
+    from domain.team import Role
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    container = Container()
+    settings = Settings(
+        port=port, data_dir=data_dir, jwt_secret=jwt_secret, sandbox=True, worker_in_process=False
+    )
+    container.settings.override(providers.Object(settings))
+    container.database().upgrade()
+    app = build_server_app(container, {Role.OWNER: "demo-token"})
+    try:
+        with serve(app, sock=sock) as url:
+            yield url, container
+    finally:
+        container.database().dispose()

@@ -5,24 +5,17 @@ the worker's passes. Only the port and the data dir differ."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from dependency_injector import providers
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from bootstrap.serve import build_server_app, seed_demo_team
-from bootstrap.settings import Settings
-from domain.team import Role
 from tests.e2e.driver import Api, SandboxAmazonPage
+from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e
 
@@ -31,40 +24,8 @@ JWT_SECRET = "embedded-e2e-secret-0123456789-abcdef"
 
 @pytest.fixture
 def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                port=port,
-                data_dir=tmp_path,
-                jwt_secret=JWT_SECRET,
-                sandbox=True,
-                worker_in_process=False,
-            )
-        )
-    )
-    container.database().upgrade()
-    seed_demo_team(container.application(), tmp_path)
-    app = build_server_app(container, {Role.OWNER: "demo-token"})
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive(), "the product stopped while starting"
-        assert time.monotonic() < deadline, "the product did not start in time"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}", container
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
-        container.database().dispose()
+    with embedded_product(tmp_path, JWT_SECRET) as running:
+        yield running
 
 
 @pytest.fixture
