@@ -10,11 +10,13 @@ caches (AMAZON.md's advice on OAuth redirects; RFC 6749 §10.5 / §10.6).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from litestar import MediaType, Request, Response
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 
 from adapters.http.schemas import CallbackOut, ErrorExplanation, Problem
 
@@ -122,3 +124,26 @@ def explanation_page(explanation: ErrorExplanation) -> str:
         f"<p><code>{escape(explanation.code)}</code> ({escape(kind)})</p>"
         f"<p>{escape(explanation.message)}</p><h2>How to fix it</h2><ol>{steps}</ol>",
     )
+
+
+@dataclass
+class HtmlAlternative(Operation):
+    """OpenAPI for the routes a browser also reads: the 200 answer is JSON, or text/html when
+    the request's Accept prefers it, and the schema says so."""
+
+    html_statuses: ClassVar[frozenset[str] | None] = frozenset({"200"})
+
+    def __post_init__(self) -> None:
+        for status, response in (self.responses or {}).items():
+            wanted = self.html_statuses is None or status in self.html_statuses
+            if wanted and isinstance(response, OpenAPIResponse) and response.content is not None:
+                response.content["text/html"] = OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING)
+                )
+
+
+@dataclass
+class CallbackOperation(HtmlAlternative):
+    """The callbacks: their problems too are a page for a browser (see problems._respond)."""
+
+    html_statuses: ClassVar[frozenset[str] | None] = None

@@ -70,6 +70,7 @@ def _respond(
     summary="Amazon Ads authorization callback",
     description=_DESCRIPTION,
     security=[{}, {"BearerToken": []}],
+    operation_class=browser.CallbackOperation,
 )
 def ads_callback(
     request: Request[Any, Any, Any],
@@ -103,6 +104,7 @@ def ads_callback(
     summary="Selling Partner API authorization callback",
     description=_DESCRIPTION,
     security=[{}, {"BearerToken": []}],
+    operation_class=browser.CallbackOperation,
 )
 def sp_api_callback(
     request: Request[Any, Any, Any],

@@ -31,7 +31,8 @@ def explain(code: ErrorCode) -> ErrorExplanation:
     tags=["errors"],
     summary="What an error code means and how to fix it",
     sync_to_thread=False,
-    responses=problem_responses(404),
+    responses=problem_responses(400, 404),
+    operation_class=browser.HtmlAlternative,
 )
 def explain_error(
     request: Request[Any, Any, Any], code: FromPath[str]
