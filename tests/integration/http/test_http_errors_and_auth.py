@@ -246,3 +246,16 @@ def test_readiness_reports_the_database_and_fails_when_a_check_fails(
     assert response.status_code == 503
     assert response.json() == {"status": "not_ready", "checks": {"worker": "failing"}}
     assert "heartbeat" not in response.text
+
+
+def test_every_documented_error_response_is_problem_json(client: TestClient[Litestar]) -> None:
+    document = client.get("/schema/openapi.json").json()
+    not_problems = [
+        (method, path, status)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status[0] in "45" and "application/problem+json" not in (response.get("content") or {})
+    ]
+    # /ready answers 503 with its own report of the failing checks.
+    assert not_problems == [("get", "/ready", "503")]
