@@ -3,7 +3,7 @@ the timeline."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller
@@ -59,6 +59,8 @@ class ConnectionsController(Controller):
         since: FromQuery[datetime | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> EventList:
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)  # API.md: times are UTC
         events = application.list_events(
             EventQuery(actor=actor, connection_id=connection_id, since=since, limit=limit)
         )
