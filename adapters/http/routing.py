@@ -9,17 +9,18 @@ from typing import Annotated, Any
 from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, PathParameter
+from litestar.params import PathParameter
 
 from adapters.http.problems import COMMON, problem_responses
+from adapters.http.schemas import PRINTABLE, SOME_TEXT
 from application.app import Application
 from application.context import Actor
 
 # Explicit parameter kinds (Litestar 2.23+ deprecates inferring them from the name).
 App = NamedDependency[Application]
 CurrentActor = NamedDependency[Actor]
-PathStr = FromPath[str]
-UserIdPath = Annotated[str, PathParameter(max_length=200, pattern=r"\S")]
+PathStr = Annotated[str, PathParameter(min_length=1, max_length=200, pattern=PRINTABLE)]
+UserIdPath = Annotated[str, PathParameter(min_length=1, max_length=200, pattern=SOME_TEXT)]
 
 # What a team-scoped route can answer besides its success.
 TEAM_SCOPED = (*COMMON, 404, 409)

@@ -30,7 +30,10 @@ from domain.marketplace import MarketplaceState, Transition
 from domain.profile import AdsAccountType, Profile
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
-Id = Annotated[str, Meta(min_length=1, max_length=200)]
+# No control characters in what may reach a database (PostgreSQL refuses NUL in text).
+PRINTABLE = r"^[^\u0000-\u001f\u007f]+$"
+SOME_TEXT = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=PRINTABLE)]
 MarketplaceIdIn = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9]+$")]
 # Mirrors domain.authorization.validate_return_to (the authority): empty, or a path on this
 # site: no scheme or host, no `//` or backslash, no control characters.
@@ -103,7 +106,7 @@ class ErrorExplanation(_Out):
 
 
 class TeamIn(Struct, kw_only=True):
-    name: Annotated[str, Meta(min_length=1, max_length=120, pattern=r"\S")]
+    name: Annotated[str, Meta(min_length=1, max_length=120, pattern=SOME_TEXT)]
     kind: TeamKind
 
 
