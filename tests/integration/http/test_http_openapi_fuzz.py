@@ -8,10 +8,13 @@ Excluded, deliberately: `allow_header_conformance` (Litestar's 405 answers; STAC
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from dependency_injector import providers
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from litestar import Litestar
@@ -19,17 +22,46 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import allow_header_conformance
 
+from adapters.persistence import Keyring, SqlDatabase
 from application.app import Application
+from bootstrap.container import Container
 from tests.e2e.driver import Api
+from tests.postgres import create_database, drop_database
 
 EXAMPLES_PER_OPERATION = 12
 EXCLUDED_CHECKS = [allow_header_conformance]
 
 
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, container: Container, tmp_path: Path) -> Iterator[str]:
+    """The same fuzzing on each database the product runs on: a 5xx that only SQL raises
+    (a NUL in text on PostgreSQL, an over-long value) must surface here too."""
+    if request.param == "memory":
+        yield "memory"
+        return
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path / 'fuzz.db'}", None
+    else:
+        server = request.getfixturevalue("postgres_url")
+        url = create_database(server, prefix="http_fuzz")
+        drop = server
+    database = SqlDatabase(url, Keyring.generate("k1"))
+    database.upgrade()
+    container.database.override(providers.Object(database))
+    try:
+        yield request.param
+    finally:
+        database.dispose()
+        if drop is not None:
+            drop_database(drop, url)
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
-    web_app: Litestar, api: Api, app: Application
+    backend: str, web_app: Litestar, api: Api, app: Application
 ) -> None:
+    using_sql = isinstance(getattr(app.ports.uow, "__self__", None), SqlDatabase)
+    assert using_sql is (backend != "memory")
     team = api.create_team("Acme", plan="pro")
     connection = api.connect(team["owner"], "failing-marketplace-seller")["connection"]
     pending = api.start(team["owner"], "ads").json()
@@ -101,7 +133,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
                 failures.append(f"{operation.label} [{mode}]: {error}")
 
     print(  # the counts the report quotes
-        f"\nschemathesis: {len(operations)} operations, {cases} cases, "
+        f"\nschemathesis ({backend}): {len(operations)} operations, {cases} cases, "
         f"statuses {dict(sorted(statuses.items()))}, failures {len(failures)}, "
         f"no negative input possible for {unsatisfiable}"
     )
