@@ -1,5 +1,5 @@
-"""E2E fixtures: the real web app (create_app on the test container: memory, settable clock,
-fake Amazon) served by uvicorn on a free loopback port, driven over real HTTP."""
+"""E2E fixtures: the real web app (create_app on the test container: memory or SQLite,
+settable clock, fake Amazon) served by uvicorn on a free loopback port, driven over real HTTP."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from dependency_injector import providers
 from litestar import Litestar
 
+from adapters.persistence import Keyring, SqlDatabase
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
@@ -20,12 +21,22 @@ from tests.e2e.server import serve
 JWT_SECRET = "e2e-secret-0123456789-0123456789-abcdef"
 
 
-@pytest.fixture
-def web_app(container: Container, tmp_path: Path) -> Litestar:
+@pytest.fixture(params=["memory", "sqlite"])
+def web_app(
+    request: pytest.FixtureRequest, container: Container, tmp_path: Path
+) -> Iterator[Litestar]:
+    """Each workflow runs on the in-memory database and on a real SQLite file."""
     container.settings.override(
         providers.Object(Settings(jwt_secret=JWT_SECRET, data_dir=tmp_path))
     )
-    return create_app(container)
+    if request.param == "memory":
+        yield create_app(container)
+        return
+    database = SqlDatabase(f"sqlite:///{tmp_path / 'e2e.db'}", Keyring.generate("k1"))
+    database.upgrade()
+    container.database.override(providers.Object(database))
+    yield create_app(container)
+    database.dispose()
 
 
 @pytest.fixture
