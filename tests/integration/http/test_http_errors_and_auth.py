@@ -259,3 +259,15 @@ def test_every_documented_error_response_is_problem_json(client: TestClient[Lite
     ]
     # /ready answers 503 with its own report of the failing checks.
     assert not_problems == [("get", "/ready", "503")]
+
+
+def test_control_characters_are_refused_at_the_edge(api: Api) -> None:
+    team = api.create_team("Acme")
+    owner = team["owner"]
+    named = api.call("POST", "/api/v1/teams", owner, json={"name": "Ac\x00me", "kind": "brand"})
+    assert named.status_code == 422
+    assert named.json()["errors"][0]["field"] == "name"
+    blank = api.call("POST", "/api/v1/teams", owner, json={"name": "   ", "kind": "brand"})
+    assert blank.status_code == 422
+    path = api.get("/api/v1/connections/con%00x", owner)
+    assert path.status_code == 422
