@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from attrs import define, field
 
-from application.connect import CompleteCallback, GetAuthorizationStatus, StartAuthorization
+from application.connect import (
+    CompleteCallback,
+    GetAuthorizationStatus,
+    StartAuthorization,
+    StartReconnect,
+)
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
 from application.lifecycle import WarnBeforeExpiry
@@ -53,6 +58,7 @@ class Application:
     remove_member: RemoveMember = field(init=False)
     # connecting
     start_authorization: StartAuthorization = field(init=False)
+    start_reconnect: StartReconnect = field(init=False)
     authorization_status: GetAuthorizationStatus = field(init=False)
     complete_callback: CompleteCallback = field(init=False)
     # connections
@@ -98,6 +104,7 @@ class Application:
         self.set_member_role = SetMemberRole(p)
         self.remove_member = RemoveMember(p)
         self.start_authorization = StartAuthorization(p)
+        self.start_reconnect = StartReconnect(p, self.start_authorization)
         self.authorization_status = GetAuthorizationStatus(p)
         self.complete_callback = CompleteCallback(p)
         self.list_connections = ListConnections(p)

@@ -162,6 +162,43 @@ class StartAuthorization:
         )
 
 
+@frozen
+class ReconnectCommand:
+    actor: Actor
+    connection_id: str
+    channel: Channel | None = None
+    return_to: str | None = None
+
+
+@define
+class StartReconnect:
+    """The Reconnect button (seeds 000, 004): a new authorization for this connection, for
+    the channel that needs the person unless one is named. Id, settings and history stay."""
+
+    ports: Ports
+    start: StartAuthorization
+
+    def __call__(self, cmd: ReconnectCommand) -> AuthorizationStarted:
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow,
+                cmd.actor,
+                cmd.connection_id,
+                Permission.MANAGE_CONNECTIONS,
+                include_disconnected=True,
+            )
+        return self.start(
+            StartAuthorizationCommand(
+                actor=cmd.actor,
+                channel=cmd.channel or connection.channel_to_reconnect(self.ports.clock.now()),
+                region=connection.region,
+                account_type=connection.account_type,
+                connection_id=connection.id,
+                return_to=cmd.return_to,
+            )
+        )
+
+
 def _team(team: Team | None, team_id: str) -> Team:
     if team is None:
         raise NotFound(f"There is no team {team_id}.")

@@ -52,6 +52,13 @@ DEFAULT_REQUIRED_CHANNELS: Mapping[AccountType, frozenset[Channel]] = MappingPro
     }
 )
 
+_RECONNECT_ORDER = (
+    TokenStatus.REVOKED,
+    TokenStatus.EXPIRED,
+    TokenStatus.EXPIRING,
+    TokenStatus.MISSING,
+)
+
 _HEALTH_ORDER = [
     Health.CONNECTED,
     Health.EXPIRING,
@@ -126,6 +133,16 @@ class Connection:
     @property
     def selected_profile(self) -> Profile | None:
         return next((p for p in self.profiles if p.profile_id == self.selected_profile_id), None)
+
+    def channel_to_reconnect(self, now: datetime) -> Channel:
+        """Seed 004: the grant that stopped working is the one to authorize again; an
+        expiring one comes next, then one never authorized (a seller who only did Ads)."""
+        required = [self.grants[c] for c in sorted(self.required_channels)]
+        for status in _RECONNECT_ORDER:
+            for grant in required:
+                if grant.status_at(now).status is status:
+                    return grant.channel
+        return Channel.ADS
 
     def missing_channels(self) -> list[Channel]:
         return [c for c in sorted(self.required_channels) if not self.grants[c].ever_authorized]

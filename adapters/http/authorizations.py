@@ -14,27 +14,7 @@ from adapters.http.schemas import (
     AuthorizationStatusOut,
     ReconnectIn,
 )
-from application.connect import StartAuthorizationCommand
-from application.views import ConnectionView
-from domain.grant import Channel, TokenStatus
-
-# Seed 004: the grant that stopped working is the one to authorize again; an expiring one is
-# next, then one that was never authorized (a seller who only did Ads so far).
-_NEEDS_PERSON = (
-    TokenStatus.REVOKED,
-    TokenStatus.EXPIRED,
-    TokenStatus.EXPIRING,
-    TokenStatus.MISSING,
-)
-
-
-def channel_to_reconnect(connection: ConnectionView) -> Channel:
-    required = [g for g in connection.grants if g.required]
-    for status in _NEEDS_PERSON:
-        for grant in required:
-            if grant.status is status:
-                return grant.channel
-    return Channel.ADS
+from application.connect import ReconnectCommand, StartAuthorizationCommand
 
 
 class AuthorizationsController(Controller):
@@ -81,15 +61,7 @@ class AuthorizationsController(Controller):
         data: JSONBody[ReconnectIn | None] = None,
     ) -> AuthorizationOut:
         body = data or ReconnectIn()
-        connection = application.get_connection(actor, connection_id)
-        started = application.start_authorization(
-            StartAuthorizationCommand(
-                actor=actor,
-                channel=body.channel or channel_to_reconnect(connection),
-                region=connection.region,
-                account_type=connection.account_type,
-                connection_id=connection.id,
-                return_to=body.return_to,
-            )
+        started = application.start_reconnect(
+            ReconnectCommand(actor, connection_id, body.channel, body.return_to)
         )
         return AuthorizationOut.of(started)
