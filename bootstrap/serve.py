@@ -31,16 +31,26 @@ DEMO_FILE = "demo-team.json"
 DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in Role}
 
 
-def build_server_app(container: Container, demo_tokens: dict[Role, str] | None = None) -> Litestar:
+def build_server_app(
+    container: Container,
+    demo_tokens: dict[Role, str] | None = None,
+    worker: InProcessWorker | None = None,
+) -> Litestar:
     """The web API, plus the sandbox's routes when it stands in for Amazon, plus the demo
-    page when dev authentication is on."""
+    page when dev authentication is on; /ready also asks the in-process worker, if any."""
     settings: Settings = container.settings()
-    app = create_app(container)
+    checks = {"worker": lambda: _worker_running(worker)} if worker is not None else {}
+    app = create_app(container, readiness=checks)
     if settings.sandbox:
         app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
     if demo_tokens and settings.dev_auth:
         app.register(demo_page("Demo team", {str(r): t for r, t in demo_tokens.items()}))
     return app
+
+
+def _worker_running(worker: InProcessWorker) -> None:
+    if not worker.running:
+        raise RuntimeError("the in-process worker is not running")
 
 
 def seed_demo_team(app: Application, data_dir: Path) -> str:
@@ -121,10 +131,10 @@ def serve(container: Container, host: str | None = None, port: int | None = None
         )
         for role, user in DEMO_USERS.items()
     }
-    app = build_server_app(container, tokens)
     worker = InProcessWorker(application, interval=settings.worker_interval_seconds)
     if settings.worker_in_process:
         worker.start()
+    app = build_server_app(container, tokens, worker if settings.worker_in_process else None)
     print(banner(settings, team_id, tokens), flush=True)
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

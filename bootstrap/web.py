@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from litestar import Litestar
@@ -22,7 +23,13 @@ log = logging.getLogger("sellerlink.web")
 DEV_SECRET_FILE = "jwt-secret"
 
 
-def create_app(container: Container, *, debug: bool = False) -> Litestar:
+def create_app(
+    container: Container,
+    *,
+    debug: bool = False,
+    readiness: Mapping[str, Callable[[], None]] | None = None,
+) -> Litestar:
+    """`readiness`: further checks for /ready (the embedded worker, when `serve` runs one)."""
     settings: Settings = container.settings()
     application = container.application()
     redact_callback_queries()
@@ -36,7 +43,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
             "application": Provide(lambda: container.application(), sync_to_thread=False),
         },
         authenticator=authenticator_for(settings),
-        readiness={"database": database_answers},
+        readiness={"database": database_answers, **(readiness or {})},
         debug=debug,
     )
 

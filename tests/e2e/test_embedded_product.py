@@ -112,3 +112,25 @@ def test_the_demo_page_and_the_sandbox_landing_page_are_served(api: Api) -> None
     landing = api.client.get("/sandbox/")
     assert landing.status_code == 200
     assert "us-seller" in landing.text
+
+
+def test_ready_reports_the_in_process_worker(product: tuple[str, Container]) -> None:
+    """DESIGN §8: /ready answers for the database and the worker."""
+    from litestar.testing import TestClient
+
+    from adapters.worker import InProcessWorker
+    from bootstrap.serve import build_server_app
+
+    _, container = product
+    worker = InProcessWorker(container.application(), interval=60)
+    with TestClient(build_server_app(container, worker=worker)) as client:
+        stopped = client.get("/ready")
+        worker.start()
+        try:
+            running = client.get("/ready")
+        finally:
+            worker.stop(timeout=10)
+    assert stopped.status_code == 503
+    assert stopped.json()["checks"] == {"database": "ok", "worker": "failing"}
+    assert running.status_code == 200
+    assert running.json()["checks"] == {"database": "ok", "worker": "ok"}
