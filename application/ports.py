@@ -180,6 +180,18 @@ class AmazonGateway(Protocol):
         """Ads `GET /v2/profiles`. An empty list is returned as is (the use case decides)."""
         ...
 
+    def has_active_campaigns(
+        self, region: Region, access_token: Secret, profile_id: str
+    ) -> bool | None:
+        """Whether the advertising profile has at least one active campaign (seed 002: "At
+        the time of connecting your account, you should have active advertising campaigns").
+        Ads API v3 `POST /sp/campaigns/list` with `Amazon-Advertising-API-Scope: <profileId>`,
+        body `{"stateFilter": {"include": ["ENABLED"]}, "maxResults": 1}` and media type
+        `application/vnd.spCampaign.v3+json`; an answer with a campaign in it means yes.
+        Only a warning hangs on it, so it never raises: None when Amazon could not say
+        (refused, throttled, unavailable, an unexpected answer)."""
+        ...
+
     def marketplace_participations(
         self, region: Region, access_token: Secret, selling_partner_id: str | None = None
     ) -> list[Participation]: ...

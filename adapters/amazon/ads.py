@@ -1,11 +1,20 @@
-"""Amazon Ads API: `GET /v2/profiles` (AMAZON.md "Amazon Ads API").
+"""Amazon Ads API: `GET /v2/profiles` (AMAZON.md "Amazon Ads API") and the active-campaign
+check behind the NO_ACTIVE_CAMPAIGNS warning (seed 002).
 
 The port returns the list as Amazon gave it, even empty; the use case decides that an empty
 list is ADVERTISING_NOT_ENABLED for the region (issue 4, lead's note).
+
+`POST /sp/campaigns/list` (Sponsored Products v3): the path, the `stateFilter` /
+`maxResults` body, the `application/vnd.spCampaign.v3+json` media type and the
+`{"campaigns": [...], "nextToken": ...}` answer agree across several independent public Ads
+API clients; Amazon's own reference could not be consulted offline, so the shape is
+UNCONFIRMED against it. It looks at Sponsored Products only: a profile whose only active
+campaigns are Sponsored Brands or Display ones is reported as having none (a warning only).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from adapters.amazon import regions
@@ -17,6 +26,8 @@ from domain.profile import AdsAccountType, Profile
 from domain.secret import Secret
 
 PROFILES_PATH = "/v2/profiles"
+SP_CAMPAIGNS_LIST_PATH = "/sp/campaigns/list"
+SP_CAMPAIGN_MEDIA_TYPE = "application/vnd.spCampaign.v3+json"
 _ACCOUNT_TYPES = {t.value: t for t in AdsAccountType}
 
 
@@ -61,6 +72,45 @@ class AdsClient:
         in_region = regions.marketplace_ids(region)
         profiles = [p for p in (_profile(item) for item in body) if p is not None]
         return [p for p in profiles if p.marketplace_id in in_region]
+
+    def has_active_campaigns(self, region: Region, access_token: Secret, profile_id: str) -> bool:
+        """One page of at most one ENABLED Sponsored Products campaign of the profile. Errors
+        are mapped as for the profiles call; the gateway turns them into "cannot say"."""
+        base = self._settings.base_url(HostFamily.ADS_API, region)
+        response = self._transport.send(
+            Call(
+                "POST",
+                base + SP_CAMPAIGNS_LIST_PATH,
+                headers={
+                    "Authorization": f"Bearer {access_token.reveal()}",
+                    "Amazon-Advertising-API-ClientId": self._settings.ads_client_id,
+                    "Amazon-Advertising-API-Scope": profile_id,
+                    "Content-Type": SP_CAMPAIGN_MEDIA_TYPE,
+                    "Accept": SP_CAMPAIGN_MEDIA_TYPE,
+                },
+                content=json.dumps({"stateFilter": {"include": ["ENABLED"]}, "maxResults": 1}),
+                label="Amazon Ads campaigns",
+            )
+        )
+        context: dict[str, object] = {"amazon_status": response.status_code}
+        if response.status_code in (401, 403):
+            raise TokenRevoked(
+                "Amazon Ads refused the access token for the campaigns request.",
+                context={**context, "access_token_rejected": True},
+            )
+        if not response.is_success:
+            raise InternalError(
+                f"Amazon Ads refused the campaigns request (HTTP {response.status_code}).",
+                context={**context, "amazon_code": _ads_code(response)},
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            raise AmazonUnavailable("Amazon Ads answered without JSON.", context=context) from None
+        campaigns = body.get("campaigns") if isinstance(body, dict) else None
+        if not isinstance(campaigns, list):
+            raise AmazonUnavailable("Amazon Ads answered an unexpected body.", context=context)
+        return len(campaigns) > 0
 
 
 def _profile(item: Any) -> Profile | None:

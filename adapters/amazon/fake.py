@@ -79,6 +79,8 @@ class FakeAccount:
     individual_plan: bool = False
     # country -> how many setup attempts fail before one succeeds (-1: always fails)
     setup_failures: tuple[tuple[str, int], ...] = ()
+    # Seed 002: a profile without active campaigns connects, with a warning.
+    active_campaigns: bool = True
 
 
 SCENARIOS: dict[str, FakeAccount] = {
@@ -157,6 +159,15 @@ SCENARIOS: dict[str, FakeAccount] = {
             "view-only-agency", "Agency Viewer", None, None, ads_type=AdsAccountType.AGENCY
         ),
         FakeAccount("denying-user", "Says No", "A0DENY0000001", "A0DENY0000001", denies=True),
+        FakeAccount(
+            "no-campaigns-seller",
+            "Fresh Start",
+            "A9NOCAMPAIGNS1",
+            "A9NOCAMPAIGNS1",
+            profile_countries=("US",),
+            selling_countries=("US",),
+            active_campaigns=False,
+        ),
     )
 }
 
@@ -204,6 +215,7 @@ class FakeAmazon:
     clock: Callable[[], datetime]
     refresh_calls: int = 0
     exchange_calls: int = 0
+    campaign_checks: int = 0
     # Faults the features and tests inject.
     unavailable: bool = False
     throttled: bool = False
@@ -295,6 +307,19 @@ class FakeAmazon:
             for i, country in enumerate(account.profile_countries)
             if _MARKETPLACES[country][1] == region
         ]
+
+    def has_active_campaigns(
+        self, region: Region, access_token: Secret, profile_id: str
+    ) -> bool | None:
+        self.campaign_checks += 1
+        if self.unavailable or self.throttled:
+            return None
+        account = self._access.get(access_token.reveal())
+        if account is None:
+            return None
+        if profile_id not in {p.profile_id for p in self.list_profiles(region, access_token)}:
+            return None
+        return account.active_campaigns
 
     def marketplace_participations(
         self, region: Region, access_token: Secret, selling_partner_id: str | None = None

@@ -10,6 +10,7 @@ use case; a second cache here could only disagree with that one.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -37,9 +38,12 @@ from application.ports import (
     TokenGrant,
 )
 from domain.connection import AccountType, Region
+from domain.errors import DomainError
 from domain.grant import Channel
 from domain.profile import Profile
 from domain.secret import Secret
+
+_log = logging.getLogger("sellerlink.amazon")
 
 
 def _wall_clock() -> datetime:
@@ -112,6 +116,17 @@ class AmazonHttpGateway:
 
     def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
         return self._ads.list_profiles(region, access_token)
+
+    def has_active_campaigns(
+        self, region: Region, access_token: Secret, profile_id: str
+    ) -> bool | None:
+        """Only a warning depends on the answer (seed 002), so a refusal, a throttle or an
+        outage after the transport's retries is "cannot say", never a failed connection."""
+        try:
+            return self._ads.has_active_campaigns(region, access_token, profile_id)
+        except DomainError as error:
+            _log.info("active-campaign check skipped: %s", error.code)
+            return None
 
     # -- SP-API ------------------------------------------------------------------------
 

@@ -197,6 +197,8 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             "<h2>Amazon paths</h2><ul>"
             "<li>GET apps/authorize/consent (SP-API consent), GET ap/oa (Ads consent)</li>"
             "<li>POST auth/o2/token (LWA)</li><li>GET v2/profiles</li>"
+            "<li>POST sp/campaigns/list (Amazon-Advertising-API-Scope: a profile id; "
+            "no-campaigns-seller has no active campaign)</li>"
             "<li>GET sellers/v1/marketplaceParticipations</li>"
             "<li>GET listings/2021-08-01/items/{sellerId}, "
             "PATCH listings/2021-08-01/items/{sellerId}/{sku}</li>"
@@ -299,6 +301,22 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             return sandbox.profiles(
                 request.headers.get("authorization"),
                 request.headers.get("amazon-advertising-api-clientid"),
+            )
+
+        return await answer(request, "ads", produce)
+
+    @post("/sp/campaigns/list", include_in_schema=False)
+    async def sp_campaigns(request: Request[Any, Any, Any]) -> Response[Any]:
+        async def produce(_: dict[str, str]) -> Reply:
+            try:
+                body: Any = json.loads(await request.body() or b"null")
+            except ValueError:
+                body = None
+            return sandbox.sp_campaigns(
+                request.headers.get("authorization"),
+                request.headers.get("amazon-advertising-api-clientid"),
+                request.headers.get("amazon-advertising-api-scope"),
+                body,
             )
 
         return await answer(request, "ads", produce)
@@ -485,6 +503,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         ads_consent_decision,
         token,
         profiles,
+        sp_campaigns,
         participations,
         search_listings,
         get_listing,

@@ -54,6 +54,8 @@ class Scenario:
     individual_plan: bool = False
     denies: bool = False
     profile_id_base: int = 0
+    # Seed 002: its profiles have no ENABLED campaign (the NO_ACTIVE_CAMPAIGNS warning).
+    active_campaigns: bool = True
 
     def profile_id(self, code: str) -> int:
         return self.profile_id_base + self.profiles.index(code) + 1
@@ -192,6 +194,19 @@ _SCENARIOS = (
         participations=("US",),
         denies=True,
         profile_id_base=4_100_000_000_000_000,
+    ),
+    _s(
+        name="no-campaigns-seller",
+        summary="A US seller whose one advertising profile has no active campaign: it "
+        "connects, with the NO_ACTIVE_CAMPAIGNS warning (data may take up to 24 hours).",
+        account_name="Sandbox No-Campaigns Seller",
+        account_type="seller",
+        selling_partner_id="A1SBXNOCAMPGN01",
+        ads_account_id="A1SBXNOCAMPGN01",
+        profiles=("US",),
+        participations=("US",),
+        active_campaigns=False,
+        profile_id_base=4_200_000_000_000_000,
     ),
 )
 

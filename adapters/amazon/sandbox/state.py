@@ -600,6 +600,49 @@ class Sandbox:
             )
         return _json(200, body)
 
+    def sp_campaigns(
+        self,
+        authorization: str | None,
+        client_id_header: str | None,
+        scope_header: str | None,
+        body: Any,
+    ) -> Reply:
+        """`POST /sp/campaigns/list` (Sponsored Products v3), scoped to one profile by
+        `Amazon-Advertising-API-Scope`. The sandbox's campaigns are all ENABLED, one per
+        profile, except a scenario without active campaigns; `stateFilter` is honoured."""
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        record = self._access(token, ADS)
+        if record is None or client_id_header != record.client_id:
+            return _json(
+                401, {"code": "UNAUTHORIZED", "details": "Not authorized to access this advertiser"}
+            )
+        scenario = self.scenarios[record.scenario]
+        codes = {str(scenario.profile_id(code)): code for code in scenario.profiles}
+        if scope_header not in codes:
+            return _json(
+                403, {"code": "UNAUTHORIZED", "details": "Not authorized to access this profile"}
+            )
+        if not isinstance(body, dict):
+            return _json(400, {"code": "INVALID_ARGUMENT", "details": "Malformed request"})
+        state_filter = body.get("stateFilter")
+        states = state_filter.get("include") if isinstance(state_filter, dict) else None
+        states = states if isinstance(states, list) else ["ENABLED", "PAUSED", "ARCHIVED"]
+        limit = body.get("maxResults", 1000)
+        if not isinstance(limit, int) or not 1 <= limit <= 1000:
+            return _json(400, {"code": "INVALID_ARGUMENT", "details": "maxResults 1..1000"})
+        campaigns: list[dict[str, Any]] = []
+        if scenario.active_campaigns and "ENABLED" in states:
+            campaigns.append(
+                {
+                    "campaignId": f"{scope_header}01",
+                    "name": f"{scenario.account_name} {codes[scope_header]}",
+                    "state": "ENABLED",
+                    "targetingType": "AUTO",
+                }
+            )
+        page = campaigns[:limit]
+        return _json(200, {"campaigns": page, "totalResults": len(campaigns)})
+
     # ------------------------------------------------------------------ SP-API
 
     def sp_call(
