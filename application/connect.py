@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from attrs import define, frozen
+from attrs import define, evolve, frozen
 
+from application.campaigns import warn_without_active_campaigns
 from application.context import (
     Actor,
     Ports,
@@ -284,7 +285,7 @@ class CompleteCallback:
         request = self._consume(cmd)
         try:
             answer = self._ask_amazon(request, cmd)
-            return self._store(request, answer)
+            result, auto_selected = self._store(request, answer)
         except DomainError as error:
             self._record_failure(request, error)
             _note_return_to(error, request)
@@ -297,6 +298,18 @@ class CompleteCallback:
                 request, InternalError("The authorization could not be completed.")
             )
             raise
+        if auto_selected is None:
+            return result
+        # Step 4, after the connection is stored: a warning only (seed 002), never a failure.
+        warnings = warn_without_active_campaigns(
+            self.ports,
+            team_id=request.team_id,
+            connection_id=result.connection.id,
+            region=request.region,
+            access_token=answer.tokens.access_token,
+            profile_id=auto_selected,
+        )
+        return evolve(result, warnings=result.warnings + warnings)
 
     # step 1 ---------------------------------------------------------------------------
 
@@ -397,7 +410,10 @@ class CompleteCallback:
 
     # step 3 ---------------------------------------------------------------------------
 
-    def _store(self, request: AuthorizationRequest, answer: _AmazonAnswer) -> CallbackResult:
+    def _store(
+        self, request: AuthorizationRequest, answer: _AmazonAnswer
+    ) -> tuple[CallbackResult, str | None]:
+        """The result, and the profile selected automatically by this callback (if any)."""
         now = self.ports.clock.now()
         actor = f"user:{request.user_id}"
         with self.ports.uow() as uow:
@@ -418,8 +434,11 @@ class CompleteCallback:
             marketplaces = discover_marketplaces(
                 uow, connection, team, answer.participations, answer.profiles, now
             )
-            if answer.profiles:
-                offer_profiles(uow, self.ports, connection, team, answer.profiles, now)
+            auto_selected = None
+            if answer.profiles and offer_profiles(
+                uow, self.ports, connection, team, answer.profiles, now
+            ):
+                auto_selected = connection.selected_profile_id
             if created:
                 uow.connections.add(connection)
             else:
@@ -449,13 +468,14 @@ class CompleteCallback:
             uow.authorizations.update(request)
             uow.commit()
             view = ConnectionView.of(connection, marketplaces, now=now)
-            return CallbackResult(
+            result = CallbackResult(
                 connection=view,
                 next=next_step(connection, marketplaces),
                 return_to=request.return_to,
                 reconnected=reconnected,
                 created=created,
             )
+            return result, auto_selected
 
     def _target(
         self,

@@ -75,7 +75,9 @@ def offer_profiles(
     team: Team,
     profiles: Sequence[Profile],
     now: datetime,
-) -> None:
+) -> bool:
+    """Offers Amazon's profiles; returns whether one was selected automatically just now
+    (the caller then checks it for active campaigns, seed 002)."""
     selectable = [p for p in profiles if team.covers_country(p.country_code)]
     auto = connection.offer_profiles(list(profiles), selectable)
     countries = ", ".join(p.country_code for p in profiles)
@@ -101,3 +103,4 @@ def offer_profiles(
             connection_id=connection.id,
             at=now,
         )
+    return auto

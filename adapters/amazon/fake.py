@@ -216,6 +216,9 @@ class FakeAmazon:
     refresh_calls: int = 0
     exchange_calls: int = 0
     campaign_checks: int = 0
+    # Profile ids whose campaigns are all paused or archived (seed 002's warning), on top
+    # of the scenario accounts that have no active campaign at all.
+    profiles_without_campaigns: set[str] = field(factory=set)
     # Faults the features and tests inject.
     unavailable: bool = False
     throttled: bool = False
@@ -319,7 +322,7 @@ class FakeAmazon:
             return None
         if profile_id not in {p.profile_id for p in self.list_profiles(region, access_token)}:
             return None
-        return account.active_campaigns
+        return account.active_campaigns and profile_id not in self.profiles_without_campaigns
 
     def marketplace_participations(
         self, region: Region, access_token: Secret, selling_partner_id: str | None = None

@@ -8,7 +8,7 @@ from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post, api_put
 from adapters.http.schemas import (
-    ConnectionOut,
+    ChosenProfileOut,
     HistoryOut,
     MarketplaceList,
     MarketplaceOut,
@@ -38,9 +38,10 @@ class ProfilesController(Controller):
         data: JSONBody[ProfileChoice],
         actor: CurrentActor,
         application: App,
-    ) -> ConnectionOut:
-        view = application.choose_profile(actor, connection_id, data.profile_id)
-        return ConnectionOut.of(view)
+    ) -> ChosenProfileOut:
+        return ChosenProfileOut.chosen(
+            application.choose_profile(actor, connection_id, data.profile_id)
+        )
 
 
 class MarketplacesController(Controller):

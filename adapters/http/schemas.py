@@ -9,9 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from msgspec import Meta, Struct
+from msgspec import Meta, Struct, structs
 
 from application.connect import AuthorizationStarted, AuthorizationStatusView, CallbackResult
+from application.profiles import ChosenProfile
 from application.views import (
     ConnectionView,
     GrantView,
@@ -314,6 +315,20 @@ class ConnectionOut(_Out):
                 escalated=summary.get(MarketplaceState.ESCALATED, 0),
             ),
             version=v.version,
+        )
+
+
+class ChosenProfileOut(ConnectionOut):
+    """`PUT /profile`: the connection (API.md), plus the warnings the choice raised (seed
+    002's NO_ACTIVE_CAMPAIGNS); the list is empty when there are none."""
+
+    warnings: list[str] = []
+
+    @classmethod
+    def chosen(cls, r: ChosenProfile) -> ChosenProfileOut:
+        return cls(
+            **structs.asdict(ConnectionOut.of(r.connection)),
+            warnings=[str(w) for w in r.warnings],
         )
 
 
