@@ -8,6 +8,7 @@ Feature: Choosing the advertising profile
     When a team admin connects a seller account with one advertising profile
     Then the profile was selected for them automatically
     And the selected profile is the US profile
+    And they are not warned about active campaigns
 
   Scenario: Several profiles require an explicit choice
     Given a team on the pro plan
@@ -54,3 +55,23 @@ Feature: Choosing the advertising profile
     When they choose the profile "424242"
     Then they see the error PROFILE_NOT_SELECTABLE
     And the remediation includes "Pick another profile."
+
+  # Seed 002: "At the time of connecting your account, you should have active advertising
+  # campaigns. If otherwise, create a campaign from Amazon to activate advertising, and allow
+  # up to 24 hours for the data to sync". A warning: the connection is made all the same.
+  Scenario: A profile without active campaigns connects with a warning
+    Given a team on the free plan
+    When a team admin connects a seller account whose advertising profile has no active campaigns
+    Then the profile was selected for them automatically
+    And they are warned that the profile has no active campaigns and that data may take up to 24 hours to appear
+    And the timeline says "has no active campaigns"
+
+  Scenario: Choosing a profile without active campaigns keeps the choice and warns
+    Given a team on the pro plan that has connected the "multi-profile-seller" seller account
+    And the CA profile has no active campaigns
+    When they choose the CA profile
+    Then the selected profile is the CA profile
+    And they are warned that the profile has no active campaigns and that data may take up to 24 hours to appear
+    When they choose the US profile
+    Then the selected profile is the US profile
+    And they are not warned about active campaigns
