@@ -19,6 +19,7 @@ from litestar import MediaType, Request, Response
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 
 from adapters.http.schemas import CallbackOut, ErrorExplanation, Problem
+from domain.errors import CATALOGUE, ErrorCode
 
 ADS_CALLBACK_PATH = "/oauth/amazon-ads/callback"
 SP_API_CALLBACK_PATH = "/oauth/sp-api/callback"
@@ -99,8 +100,25 @@ def callback_page(outcome: CallbackOut) -> str:
         f"<p><strong>{escape(c.display_name or c.id)}</strong> ({escape(str(c.region))}, "
         f"{escape(str(c.account_type))}) is {verb}. Connection id <code>{escape(c.id)}</code>.</p>"
         f"<p>{escape(_NEXT_TEXT.get(str(outcome.next), ''))}</p>"
+        f"{_warnings(outcome.warnings)}"
         "<p>You can close this tab and return to the app.</p>",
     )
+
+
+def _warnings(codes: list[str]) -> str:
+    """Warnings beside the success (seed 002's NO_ACTIVE_CAMPAIGNS): what and how to fix it."""
+    items = []
+    for code in codes:
+        try:
+            spec = CATALOGUE[ErrorCode(code)]
+        except (ValueError, KeyError):
+            continue
+        items.append(
+            f"<li><strong>{escape(spec.title)}</strong>: {escape(spec.message)} "
+            f"{escape(' '.join(spec.remediation))} "
+            f"<a href='/errors/{escape(code)}'>More about this warning</a>.</li>"
+        )
+    return f"<h2>Warning</h2><ul>{''.join(items)}</ul>" if items else ""
 
 
 def problem_page(problem: Problem) -> str:

@@ -47,3 +47,17 @@ def test_choosing_a_profile_answers_the_connection_with_its_warnings(api: Api) -
     assert chosen["profile"]["profile_id"] == mexico["profile_id"]
     assert chosen["id"] == connection_id
     assert chosen["warnings"] == []
+
+
+def test_the_browser_page_after_the_callback_shows_the_warning(api: Api) -> None:
+    team = api.create_team("Fresh")
+    admin = team["admin"]
+    started = api.start(admin, "ads")
+    assert started.status_code == 201, started.text
+    query = api.amazon.consent(started.json()["authorization_url"], "no-campaigns-seller")
+    page = api.callback("ads", query, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "No active campaigns" in page.text
+    assert "up to 24 hours to appear" in page.text
+    assert "/errors/NO_ACTIVE_CAMPAIGNS" in page.text

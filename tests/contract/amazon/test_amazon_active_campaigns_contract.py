@@ -107,3 +107,10 @@ def test_throttling_that_outlasts_the_retries_cannot_say(
     profile_id = _profile_id(gateway, token)
     amazon.faults({"kind": "throttle", "target": "ads"})
     assert gateway.has_active_campaigns(Region.NA, token, profile_id) is None
+
+
+def test_the_landing_page_documents_the_campaigns_path_and_scenario(amazon: Amazon) -> None:
+    page = amazon.http.get(amazon.base + "/").text
+    assert "POST sp/campaigns/list" in page
+    assert "no-campaigns-seller" in page
+    assert "NO_ACTIVE_CAMPAIGNS" in page
