@@ -752,6 +752,9 @@ def status_text(
         return listing.decision.explanation
     if status is ListingStatus.REJECTED and listing.answer is not None:
         return f"Amazon refused the last update: {listing.answer.message or 'no reason given'}"
+    if listing.decision.withdrawn:
+        # Amazon holds quantity 0 for it: "on Amazon since" would read as still for sale.
+        return listing.decision.explanation
     if listing.sent_at is not None:
         return f"on Amazon since {_at(listing.sent_at)}"
     return "nothing to send"

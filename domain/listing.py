@@ -4,7 +4,10 @@
 - Inventory Ceiling is a cap on the units shown once past the gate.
 - Minimum Price Threshold: a product priced under it is not sent at all (neither quantity
   nor price), even with pricing disabled ("the Minimum Price Threshold still controls which
-  products Ecommerce sends inventory for").
+  products Ecommerce sends inventory for"). One exception keeps the threshold's promise
+  ("Setting a threshold prevents low-value items from appearing on Amazon at all"): a SKU
+  Amazon already shows in stock (its price dropped, or the threshold rose) is withdrawn,
+  quantity 0 sent once and no price; after that it is not sent at all again.
 - Disable Pricing: quantities are still sent, prices never.
 """
 
@@ -70,7 +73,21 @@ class ListingSettings:
                 context={"field": "batch_window"},
             )
 
-    def decide(self, product: ProductSnapshot) -> ListingDecision:
+    def decide(self, product: ProductSnapshot, on_amazon: int | None = None) -> ListingDecision:
+        """What sellerlink sends to Amazon for `product` under these settings.
+
+        `on_amazon` is the quantity Amazon shows for this SKU, or may show once a submission
+        still in flight lands (the larger of the two); None when sellerlink never sent one.
+        Only the minimum price looks at it: under the minimum, a SKU Amazon shows in stock is
+        withdrawn (quantity 0, no price), any other is not sent at all.
+
+        Why an input here rather than a special case in domain/listing_batch.py, where the
+        last-sent values live: every rule and its explanation stay in this one function (and
+        the preview, which knows nothing of Amazon, gets the plain "not sent" answer), while
+        `Listing` only supplies what Amazon holds and re-decides on every snapshot and every
+        settings change. What Amazon may show only grows through a submission in flight,
+        which `on_amazon` counts, so a decision not to send never leaves stock on Amazon.
+        """
         if self.minimum_price is not None:
             if product.price.currency != self.minimum_price.currency:
                 raise ValidationFailed(
@@ -79,15 +96,27 @@ class ListingSettings:
                     context={"field": "currency", "sku": product.sku},
                 )
             if product.price.amount < self.minimum_price.amount:
+                under = (
+                    f"price {product.price.amount:.2f} is under the minimum "
+                    f"{self.minimum_price.amount:.2f}"
+                )
+                if on_amazon:
+                    return ListingDecision(
+                        sku=product.sku,
+                        send=True,
+                        quantity=0,
+                        price=None,
+                        explanation=(
+                            f"withdrawn: {under}; quantity 0 sent so it no longer shows on Amazon"
+                        ),
+                        withdrawn=True,
+                    )
                 return ListingDecision(
                     sku=product.sku,
                     send=False,
                     quantity=None,
                     price=None,
-                    explanation=(
-                        f"not sent: price {product.price.amount:.2f} is under the minimum "
-                        f"{self.minimum_price.amount:.2f}"
-                    ),
+                    explanation=f"not sent: {under}",
                 )
         reasons: list[str] = []
         quantity = product.available
@@ -141,3 +170,5 @@ class ListingDecision:
     quantity: int | None
     price: Money | None
     explanation: str
+    # Under the minimum price while Amazon shows it in stock: quantity 0 goes, once.
+    withdrawn: bool = False

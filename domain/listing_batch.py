@@ -7,9 +7,11 @@ change, and whatever the SKU's latest value is then is what goes (latest value w
 value Amazon already holds is not sent again).
 
 The rules themselves stay in `ListingSettings.decide` (domain/listing.py); this module only
-remembers their outcome per SKU, compares it with what Amazon was last told, and plans how
-to send the difference: one Listings Items PATCH per SKU for a handful of changes, or
-`JSON_LISTINGS_FEED` documents of at most 25,000 messages for many (AMAZON.md).
+remembers their outcome per SKU, tells it what Amazon may show (`Listing.on_amazon`, so a SKU
+under the minimum price that Amazon shows in stock is withdrawn), compares it with what
+Amazon was last told, and plans how to send the difference: one Listings Items PATCH per SKU
+for a handful of changes, or `JSON_LISTINGS_FEED` documents of at most 25,000 messages for
+many (AMAZON.md).
 """
 
 from __future__ import annotations
@@ -112,12 +114,14 @@ class AmazonAnswer:
     reference: str
 
 
-def decide_for(settings: ListingSettings, product: ProductSnapshot) -> ListingDecision:
+def decide_for(
+    settings: ListingSettings, product: ProductSnapshot, on_amazon: int | None = None
+) -> ListingDecision:
     """`ListingSettings.decide`, with its one refusal (a product priced in another currency
     than the minimum price, which it cannot compare) turned into a decision not to send, so
     that a settings change never fails on a SKU submitted earlier."""
     try:
-        return settings.decide(product)
+        return settings.decide(product, on_amazon)
     except ValidationFailed as refused:
         return ListingDecision(
             sku=product.sku,
@@ -182,9 +186,21 @@ class Listing:
 
     def reevaluate(self, settings: ListingSettings, at: datetime) -> bool:
         """The settings changed (seed 003's FAQ: raising the buffer can take listings out of
-        stock). Returns whether something now waits to be sent."""
-        self.decision = decide_for(settings, self.product)
+        stock; raising the minimum price withdraws what is now under it). Returns whether
+        something now waits to be sent."""
+        self.decision = decide_for(settings, self.product, self.on_amazon())
         return self._note_change(at)
+
+    def on_amazon(self) -> int | None:
+        """The most Amazon may show for this SKU: the quantity it accepted, or the one in a
+        submission still in flight if that is more (it may yet be applied). None when no
+        quantity was ever handed to Amazon. `ListingSettings.decide` withdraws a SKU under
+        the minimum price when this is above 0."""
+        quantities = [self.sent_quantity]
+        if self.in_flight is not None:
+            quantities.append(self.in_flight.change.quantity)
+        known = [q for q in quantities if q is not None]
+        return max(known) if known else None
 
     # -- what to send ------------------------------------------------------------------
 

@@ -2,7 +2,8 @@ Feature: Listing settings: inventory buffer, inventory ceiling, minimum price, p
   Seed 003: the Marketplace Inventory Buffer is a gate (a product must have at least that many
   units available to appear in stock at all); the Inventory Ceiling is a cap on the units shown
   once past the gate; a product under the Minimum Price Threshold is not sent at all, even with
-  Disable Pricing turned on; Disable Pricing stops prices, not quantities.
+  Disable Pricing turned on (one Amazon already shows in stock is taken out of stock instead:
+  listing_updates.feature); Disable Pricing stops prices, not quantities.
 
   Background:
     Given a team on the free plan

@@ -53,6 +53,32 @@ Feature: Listing updates: inventory and prices sent to Amazon in batches
     And Amazon shows 10 units of "MAIN-1" with no price
     And "CHEAP-1" is explained as "not sent: price 3.50 is under the minimum 5.00"
 
+  Scenario Outline: A product already listed on Amazon is taken out of stock when its price falls under the minimum price (pricing <pricing>)
+    Seed 003: "Setting a threshold prevents low-value items from appearing on Amazon at all".
+    Given the Minimum Price Threshold is 5.00 USD and pricing is <pricing>
+    And a product already listed on Amazon: "CHEAP-1" with 10 units at 8.00 USD
+    When its price falls under the minimum price: the product sends "CHEAP-1" with 10 units at 3.50 USD
+    Then Amazon shows it out of stock after the next batch
+    And "CHEAP-1" is explained as "withdrawn: price 3.50 is under the minimum 5.00; quantity 0 sent so it no longer shows on Amazon"
+    When the product sends "CHEAP-1" with 12 units at 3.00 USD
+    And the batch window passes
+    Then Amazon received "CHEAP-1" 2 times
+
+    Examples:
+      | pricing  |
+      | enabled  |
+      | disabled |
+
+  Scenario: Raising the minimum price takes the products now under it out of stock
+    Given pricing is disabled
+    And these listings are already on Amazon:
+      | sku    | available | price |
+      | LOW-1  | 4         | 9.00  |
+      | MAIN-1 | 4         | 25.00 |
+    When a team admin raises the minimum price to 10.00 USD
+    Then Amazon shows "LOW-1" out of stock after the next batch
+    And Amazon shows 4 units of "MAIN-1" with no price
+
   Scenario: Disabling pricing stops prices but not quantities
     Given "MAIN-1" with 10 units at 25.00 USD is already on Amazon
     And pricing is disabled

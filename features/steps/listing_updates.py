@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 from pytest_bdd import given, parsers, then, when
 
 from adapters.amazon.fake import FakeListing
 from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
-from features.steps.common import admin
+from features.steps.common import admin, role
 from tests.world import World
 
 US = "ATVPDKIKX0DER"
@@ -78,6 +79,55 @@ def _already_table(world: World, datatable: list[list[str]]) -> None:
     assert all(shown(world, str(r.sku)) is not None for r in rows)
 
 
+@given(
+    parsers.parse(
+        'a product already listed on Amazon: "{sku}" with {available:d} units at {price} USD'
+    )
+)
+def _already_listed(world: World, sku: str, available: int, price: str) -> None:
+    _already_one(world, sku, available, price)
+    listed = shown(world, sku)
+    assert listed is not None
+    assert listed.quantity == available
+    world.notes["product"] = sku
+
+
+@when(
+    parsers.parse(
+        'its price falls under the minimum price: the product sends "{sku}" with '
+        "{available:d} units at {price} USD"
+    )
+)
+def _price_falls(world: World, sku: str, available: int, price: str) -> None:
+    minimum = world.listing_settings().minimum_price
+    assert minimum is not None
+    assert Decimal(price) < minimum.amount
+    send(world, [ListingRow(sku, available, price, "USD")])
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@given(parsers.parse("the Minimum Price Threshold is {amount} USD and pricing is {state}"))
+def _minimum_and_pricing(world: World, amount: str, state: str) -> None:
+    assert state in ("enabled", "disabled")
+    world.set_listing_settings(
+        minimum_price=Decimal(amount), pricing_enabled=state == "enabled", actor=admin(world)
+    )
+
+
+@when(parsers.parse("a team {who} raises the minimum price to {amount} USD"))
+def _raise_minimum(world: World, who: str, amount: str) -> None:
+    current = world.listing_settings()
+    world.set_listing_settings(
+        buffer=current.inventory_buffer,
+        ceiling=current.inventory_ceiling,
+        minimum_price=Decimal(amount),
+        pricing_enabled=current.pricing_enabled,
+        actor=world.actor(role(who)),
+    )
+
+
 # --------------------------------------------------------------------------- time and Amazon
 
 
@@ -121,6 +171,31 @@ def _shows(world: World, quantity: int, sku: str) -> None:
     listing = shown(world, sku)
     assert listing is not None, f"Amazon does not show {sku}"
     assert listing.quantity == quantity
+
+
+def out_of_stock_after_the_next_batch(world: World, sku: str) -> None:
+    """Still in stock until the batch window passes; then quantity 0, sent with no price (the
+    price Amazon shows is left as it was)."""
+    before = shown(world, sku)
+    assert before is not None, f"Amazon does not show {sku}"
+    assert before.quantity, f"{sku} is not in stock on Amazon yet"
+    batch_window_passes(world)
+    after = shown(world, sku)
+    assert after == FakeListing(0, before.price_amount, before.price_currency)
+    last = [u for u in world.amazon.sent_listings if u.sku == sku][-1]
+    assert (last.quantity, last.price_amount) == (0, None)
+
+
+@then("Amazon shows it out of stock after the next batch")
+def _it_out_of_stock(world: World) -> None:
+    sku = world.notes["product"]
+    assert isinstance(sku, str)
+    out_of_stock_after_the_next_batch(world, sku)
+
+
+@then(parsers.parse('Amazon shows "{sku}" out of stock after the next batch'))
+def _out_of_stock(world: World, sku: str) -> None:
+    out_of_stock_after_the_next_batch(world, sku)
 
 
 @then(parsers.parse('Amazon does not show "{sku}"'))
