@@ -8,7 +8,6 @@ instead of monkeypatching."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -16,7 +15,7 @@ from dependency_injector import containers, providers
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.fake import FakeAmazon
 from adapters.amazon.sandbox import SANDBOX_PATH, Sandbox, SandboxClock
-from adapters.persistence import Keyring, SqlDatabase
+from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from application.app import Application
 from application.context import Ports
@@ -32,15 +31,7 @@ def load_keyring(settings: Settings) -> Keyring:
     start (owner-readable only), so the embedded default encrypts with no set-up."""
     if settings.encryption_keys:
         return Keyring.parse(settings.encryption_keys)
-    path = Path(settings.data_dir) / KEYRING_FILE
-    if path.exists():
-        return Keyring.parse(path.read_text(encoding="utf-8").strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    keyring = Keyring.generate()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(keyring.to_setting())
-    return keyring
+    return keyring_file(Path(settings.data_dir) / KEYRING_FILE)
 
 
 def sql_database(settings: Settings, keyring: Keyring) -> SqlDatabase:
