@@ -29,7 +29,7 @@ from application.listing_updates import FlushDueListings, FlushState, listing_wo
 from application.marketplaces import AdvanceMarketplaceSetup
 from application.ports import UnitOfWork
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
-from application.tokens import REFRESH_AHEAD, GetAccessToken
+from application.tokens import REFRESH_AHEAD, GetAccessToken, due_token_refreshes
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
@@ -115,12 +115,8 @@ class Reconciler:
         return unique
 
     def _token_refreshes(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
-        for connection in uow.connections.with_access_tokens_expiring_before(now + REFRESH_AHEAD):
-            for channel, grant in sorted(connection.grants.items()):
-                if not connection.usable_at(now, channel) or grant.refresh_token is None:
-                    continue
-                if grant.cached_access_token(now + REFRESH_AHEAD) is None:
-                    yield Job(JobKind.REFRESH_TOKEN, connection.id, str(channel))
+        for connection_id, channel in due_token_refreshes(uow, now):
+            yield Job(JobKind.REFRESH_TOKEN, connection_id, str(channel))
 
     def _expiry_warnings(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
         # The repository's bound is exclusive; the warning window includes its 30th day.

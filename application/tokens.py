@@ -141,6 +141,18 @@ class GetAccessToken:
         uow.commit()
 
 
+def due_token_refreshes(uow: UnitOfWork, now: datetime) -> list[tuple[str, Channel]]:
+    """The grants to refresh ahead: usable, and without an access token that outlives
+    REFRESH_AHEAD. One rule for the sweep below and the reconciler's refresh jobs."""
+    return [
+        (connection.id, channel)
+        for connection in uow.connections.with_access_tokens_expiring_before(now + REFRESH_AHEAD)
+        for channel, grant in sorted(connection.grants.items())
+        if connection.usable_at(now, channel)
+        and grant.cached_access_token(now + REFRESH_AHEAD) is None
+    ]
+
+
 @frozen
 class RefreshSweepResult:
     refreshed: int
@@ -159,17 +171,14 @@ class RefreshDueTokens:
     def __call__(self) -> RefreshSweepResult:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            due = uow.connections.with_access_tokens_expiring_before(now + REFRESH_AHEAD)
+            due = due_token_refreshes(uow, now)
         refreshed = revoked = failed = 0
-        for connection in due:
-            for channel, grant in sorted(connection.grants.items()):
-                if not grant.status_at(now).usable:
-                    continue
-                try:
-                    if self.get_token(connection.id, channel, ahead=REFRESH_AHEAD).refreshed:
-                        refreshed += 1
-                except (TokenRevoked, TokenExpired):
-                    revoked += 1
-                except (AmazonUnavailable, RateLimited):
-                    failed += 1
+        for connection_id, channel in due:
+            try:
+                if self.get_token(connection_id, channel, ahead=REFRESH_AHEAD).refreshed:
+                    refreshed += 1
+            except (TokenRevoked, TokenExpired):
+                revoked += 1
+            except (AmazonUnavailable, RateLimited):
+                failed += 1
         return RefreshSweepResult(refreshed, revoked, failed)
