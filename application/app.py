@@ -14,7 +14,8 @@ from application.connect import (
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
 from application.lifecycle import WarnBeforeExpiry
-from application.listing_updates import ExplainSku, FlushDueListings, SubmitListings
+from application.listing_flush import FlushDueListings
+from application.listing_updates import SubmitListings
 from application.listings import (
     GetListingSettings,
     PreviewListingDecisions,
@@ -31,6 +32,7 @@ from application.marketplaces import (
 from application.profiles import ChooseProfile, ListProfiles
 from application.reconciler import Reconciler, RunJob
 from application.refresh import RefreshAccountContext
+from application.sku_explanation import ExplainSku
 from application.support import SupportQueries
 from application.sync import RunBackfill, RunSyncCycle
 from application.teams import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -133,6 +134,28 @@ class SyncWindow:
     records: int
 
 
+class FeedStatus(StrEnum):
+    """getFeed's `processingStatus` (Feeds API 2021-06-30). The adapter reads Amazon's string
+    into this; a status Amazon may add later reads as still in progress."""
+
+    IN_QUEUE = "IN_QUEUE"
+    IN_PROGRESS = "IN_PROGRESS"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"  # nothing was processed: the updates were not delivered
+    FATAL = "FATAL"  # the whole document was refused
+
+    @classmethod
+    def read(cls, raw: str) -> FeedStatus:
+        try:
+            return cls(raw)
+        except ValueError:
+            return cls.IN_PROGRESS
+
+    @property
+    def finished(self) -> bool:
+        return self in (FeedStatus.DONE, FeedStatus.CANCELLED, FeedStatus.FATAL)
+
+
 @frozen
 class FeedReport:
     """Amazon's answer to one `JSON_LISTINGS_FEED`: getFeed's processing status and, once
@@ -140,13 +163,13 @@ class FeedReport:
     ERROR issue was accepted)."""
 
     feed_id: str
-    status: str  # IN_QUEUE | IN_PROGRESS | DONE | CANCELLED | FATAL
+    status: FeedStatus
     results: tuple[ListingResult, ...] = ()
     message: str = ""
 
     @property
     def finished(self) -> bool:
-        return self.status in ("DONE", "CANCELLED", "FATAL")
+        return self.status.finished
 
 
 class AmazonGateway(Protocol):

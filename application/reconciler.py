@@ -25,7 +25,7 @@ from attrs import define, frozen
 
 from application.context import Ports
 from application.lifecycle import WarnBeforeExpiry, due_warnings
-from application.listing_updates import FlushDueListings, FlushState, listing_work_due
+from application.listing_flush import FlushDueListings, FlushState, listing_work_due
 from application.marketplaces import AdvanceMarketplaceSetup
 from application.ports import UnitOfWork
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
@@ -168,7 +168,7 @@ class Reconciler:
 
 
 def _listing_batches_of(uow: UnitOfWork, now: datetime) -> Iterable[Job]:
-    """Seed 003's batches of inventory and price updates (application/listing_updates.py)."""
+    """Seed 003's batches of inventory and price updates (application/listing_flush.py)."""
     for connection_id in uow.listings.connections_with_pending():
         if listing_work_due(uow, connection_id, now):
             yield Job(JobKind.FLUSH_LISTINGS, connection_id)

@@ -19,6 +19,7 @@ from application.ports import (
     AccessToken,
     ConsentRequest,
     FeedReport,
+    FeedStatus,
     ListingResult,
     ListingUpdate,
     Participation,
@@ -408,12 +409,12 @@ class FakeAmazon:
         self._account(access_token)
         feed = self.feeds.get(feed_id)
         if feed is None:
-            return FeedReport(feed_id, "FATAL", message="Amazon does not know this feed.")
+            return FeedReport(feed_id, FeedStatus.FATAL, message="Amazon does not know this feed.")
         if self.clock() < feed.submitted_at + self.feed_processing:
-            return FeedReport(feed_id, "IN_PROGRESS")
+            return FeedReport(feed_id, FeedStatus.IN_PROGRESS)
         if feed.results is None:
             feed.results = [self._apply(feed.seller_id, u) for u in feed.updates]
-        return FeedReport(feed_id, "DONE", tuple(feed.results))
+        return FeedReport(feed_id, FeedStatus.DONE, tuple(feed.results))
 
     def fetch_sync_window(
         self,

@@ -34,7 +34,7 @@ from adapters.amazon.listings_feed import (
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import first_error
 from adapters.amazon.transport import Call, Transport
-from application.ports import FeedReport, ListingUpdate
+from application.ports import FeedReport, FeedStatus, ListingUpdate
 from domain.connection import Region
 from domain.errors import DomainError, InternalError, RateLimited, TokenRevoked
 from domain.listing_batch import FEED_SUBMISSION_WINDOW, FEED_SUBMISSIONS_PER_WINDOW
@@ -126,10 +126,10 @@ class FeedsClient:
             ),
             expected=(200,),
         )
-        status = str(feed.get("processingStatus", ""))
+        status = FeedStatus.read(str(feed.get("processingStatus", "")))
         result_id = feed.get("resultFeedDocumentId")
-        if status != "DONE" or not result_id:
-            return FeedReport(feed_id, status or "IN_PROGRESS")
+        if status is not FeedStatus.DONE or not result_id:
+            return FeedReport(feed_id, status)
         document = self._json(
             Call(
                 "GET",
@@ -153,8 +153,8 @@ class FeedsClient:
         try:
             results = read_report(report.content, skus or [])
         except FeedDocumentInvalid as bad:
-            return FeedReport(feed_id, "FATAL", message=str(bad))
-        return FeedReport(feed_id, "DONE", tuple(results))
+            return FeedReport(feed_id, FeedStatus.FATAL, message=str(bad))
+        return FeedReport(feed_id, FeedStatus.DONE, tuple(results))
 
     # ------------------------------------------------------------------ internals
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from adapters.cli import shapes
 from adapters.cli.inputs import check_id
 from adapters.cli.options import JsonOption, session_of
-from application.listing_updates import SkuExplanation
+from application.sku_explanation import SkuExplanation
 from domain.listing import Money
 
 

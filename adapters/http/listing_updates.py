@@ -21,6 +21,7 @@ from litestar import Controller, Request, post
 from litestar.params import FromQuery, JSONBody
 from msgspec import Meta, Struct
 
+from adapters.formats.listing_csv import parse_listing_csv
 from adapters.http.problems import problem_responses
 from adapters.http.routing import (
     BEARER,
@@ -34,10 +35,10 @@ from adapters.http.routing import (
 from application.listing_updates import (
     MAX_ROWS_PER_SUBMISSION,
     ListingRow,
-    SkuExplanation,
     SubmitListingsCommand,
     SubmitListingsResult,
 )
+from application.sku_explanation import SkuExplanation
 from domain.listing import Money
 
 Loose = int | float | str
@@ -195,9 +196,10 @@ class ListingUpdatesController(Controller):
         """The body is the CSV file itself (any content type), read raw; the use case runs in
         a worker thread like every other route's."""
         text = (await request.body()).decode("utf-8-sig", errors="replace")
-        result = await anyio.to_thread.run_sync(
-            application.submit_listings.csv, actor, connection_id, marketplace_id, text
+        command = SubmitListingsCommand(
+            actor, connection_id, marketplace_id, lambda: parse_listing_csv(text)
         )
+        result = await anyio.to_thread.run_sync(application.submit_listings, command)
         return ListingsSubmitted.of(result)
 
     @api_get("/listings/{sku:str}", summary="Why Amazon shows what it shows for one SKU")

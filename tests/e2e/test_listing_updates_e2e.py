@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from application.listing_updates import FlushState
+from application.listing_flush import FlushState
 from bootstrap.container import Container
 from tests.e2e.driver import Api, SandboxAmazonPage, User
 from tests.e2e.server import embedded_product

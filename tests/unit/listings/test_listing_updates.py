@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 
 from adapters.amazon.fake import FakeAmazon
+from adapters.formats.listing_csv import parse_listing_csv
+from application.listing_flush import FlushState
 from application.listing_updates import (
-    FlushState,
     ListingRow,
     SubmitListingsCommand,
     SubmitListingsResult,
-    parse_listing_csv,
 )
 from domain.errors import ForbiddenRole, NotFound, ValidationFailed
 from domain.grant import Channel
@@ -264,3 +264,29 @@ def test_a_csv_upload_is_read_by_its_header() -> None:
 def test_a_csv_without_the_needed_columns_is_refused() -> None:
     with pytest.raises(ValidationFailed, match="missing: price"):
         parse_listing_csv("sku,quantity,currency\nA,1,USD\n")
+
+
+def test_an_upload_from_a_refused_caller_is_not_read(connected: World) -> None:
+    """A member's malformed file answers FORBIDDEN_ROLE, never the file's errors."""
+    read: list[str] = []
+
+    def rows_of_the_file() -> list[ListingRow]:
+        read.append("read")
+        return parse_listing_csv("sku,quantity\nA,1\n")
+
+    with pytest.raises(ForbiddenRole):
+        connected.app.submit_listings(
+            SubmitListingsCommand(
+                connected.actor(Role.MEMBER), connected.connection_id, US, rows_of_the_file
+            )
+        )
+    assert read == []
+
+
+def test_an_empty_upload_submits_nothing(connected: World) -> None:
+    result = connected.app.submit_listings(
+        SubmitListingsCommand(
+            connected.actor(), connected.connection_id, US, lambda: parse_listing_csv(" \n")
+        )
+    )
+    assert (result.accepted, result.errors) == (0, ())

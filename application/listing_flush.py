@@ -1,0 +1,389 @@
+"""Sending listing updates (seed 003): the worker's flush loop.
+
+Per connection, once the batch window has passed since the oldest waiting change, every
+waiting change goes to Amazon (Listings Items PATCH for a few, `JSON_LISTINGS_FEED` for many)
+and feeds' processing reports are read back. While the Selling Partner API grant is not usable
+nothing is sent and nothing is lost: the latest values wait (seed 003: "Ecommerce will stop
+sending updates ... Your inventory and pricing settings will be preserved").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from enum import StrEnum
+
+from attrs import define, field, frozen
+
+from application.context import SYSTEM_ACTOR, Ports, record
+from application.listing_updates import settings_of
+from application.ports import (
+    AmazonGateway,
+    FeedReport,
+    FeedStatus,
+    ListingResult,
+    ListingUpdate,
+    UnitOfWork,
+)
+from application.tokens import GetAccessToken
+from domain.connection import Connection
+from domain.errors import (
+    AmazonUnavailable,
+    DomainError,
+    RateLimited,
+    TokenExpired,
+    TokenRevoked,
+)
+from domain.events import EventKind
+from domain.grant import Channel, TokenStatus
+from domain.listing_batch import (
+    DEFAULT_PATCH_LIMIT,
+    MAX_FEED_MESSAGES,
+    Listing,
+    ListingChange,
+    SendMethod,
+    batch_due,
+    plan_batch,
+)
+from domain.secret import Secret
+
+
+class FlushState(StrEnum):
+    IDLE = "idle"  # nothing waits
+    WAITING = "waiting"  # changes wait for the batch window
+    PAUSED = "paused"  # the SP-API grant is not usable: nothing sent, nothing lost
+    SENT = "sent"  # the batch went (and/or feed reports were read)
+    RETRY = "retry"  # Amazon was unavailable or throttled; the rest goes next run
+
+
+@frozen
+class FlushOutcome:
+    connection_id: str
+    state: FlushState
+    sent: int = 0  # SKUs handed to Amazon in this run
+    patch_requests: int = 0
+    feeds: tuple[str, ...] = ()
+    accepted: int = 0
+    rejected: int = 0
+    next_batch_at: datetime | None = None
+    detail: str = ""
+
+
+@define
+class _Tally:
+    sent: int = 0
+    patch_requests: int = 0
+    feeds: list[str] = field(factory=list)
+    accepted: int = 0
+    rejected: int = 0
+
+    def count(self, accepted: bool) -> None:
+        if accepted:
+            self.accepted += 1
+        else:
+            self.rejected += 1
+
+
+def to_update(change: ListingChange) -> ListingUpdate:
+    price = change.price
+    return ListingUpdate(
+        sku=change.sku,
+        marketplace_id=change.marketplace_id,
+        quantity=change.quantity,
+        price_amount=None if price is None else str(price.amount),
+        price_currency=None if price is None else price.currency,
+    )
+
+
+@define
+class FlushDueListings:
+    """The worker's job: run it every minute or so; it does nothing until a batch is due.
+    `force` sends waiting changes without waiting for the window (support's "send now")."""
+
+    ports: Ports
+    get_token: GetAccessToken
+    patch_limit: int = DEFAULT_PATCH_LIMIT
+    feed_limit: int = MAX_FEED_MESSAGES
+
+    def __call__(self) -> list[FlushOutcome]:
+        with self.ports.uow() as uow:
+            connection_ids = uow.listings.connections_with_pending()
+        return [self.connection(cid) for cid in connection_ids]
+
+    def connection(self, connection_id: str, *, force: bool = False) -> FlushOutcome:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                return FlushOutcome(connection_id, FlushState.IDLE)
+            pending = uow.listings.list_pending(connection.id)
+            settings = settings_of(uow, connection.id)
+            due_at = batch_due(pending, settings.batch_window, now)
+            feeds = sorted(
+                {
+                    lst.in_flight.reference
+                    for lst in pending
+                    if lst.in_flight is not None and lst.in_flight.method is SendMethod.FEED
+                }
+            )
+            send_now = due_at is not None and (force or due_at <= now)
+            if not feeds and not send_now:
+                state = FlushState.IDLE if due_at is None else FlushState.WAITING
+                return FlushOutcome(connection.id, state, next_batch_at=due_at)
+            paused = pause_reason(connection, now)
+            if paused:
+                return FlushOutcome(
+                    connection.id, FlushState.PAUSED, next_batch_at=due_at, detail=paused
+                )
+            try:
+                token = self.get_token.within(uow, connection, Channel.SP_API).token
+            except (TokenRevoked, TokenExpired) as lapsed:
+                uow.commit()
+                return FlushOutcome(
+                    connection.id, FlushState.PAUSED, next_batch_at=due_at, detail=lapsed.detail
+                )
+            except (AmazonUnavailable, RateLimited) as busy:
+                return FlushOutcome(
+                    connection.id, FlushState.RETRY, next_batch_at=due_at, detail=busy.detail
+                )
+            # One transaction to the end, the connection's row lock held throughout: a
+            # submission or a settings change for this connection waits for the batch instead
+            # of being overwritten by it (the listings in hand would otherwise be stale).
+            run = _Run(self, uow, connection, token, now)
+            try:
+                for feed_id in feeds:
+                    run.collect(feed_id, [lst for lst in pending if _in_feed(lst, feed_id)])
+                if send_now:
+                    run.send([lst for lst in pending if lst.waiting])
+            except TokenRevoked as refused:
+                # The access token was refused: drop it so the next run refreshes and finds
+                # out whether the grant itself is gone. What was not sent keeps waiting.
+                connection.grants[Channel.SP_API].forget_access_token()
+                uow.connections.update(connection)
+                uow.commit()
+                return run.outcome(FlushState.PAUSED, refused.detail)
+            except (AmazonUnavailable, RateLimited) as busy:
+                uow.commit()
+                return run.outcome(FlushState.RETRY, busy.detail)
+            except DomainError as failed:
+                # Amazon answered something unexpected: keep what was sent (feeds in flight
+                # stay known, so nothing is sent twice) and try again on the next pass.
+                uow.commit()
+                return run.outcome(FlushState.RETRY, failed.detail)
+            uow.commit()
+            return run.outcome(FlushState.SENT, "")
+
+
+def listing_work_due(uow: UnitOfWork, connection_id: str, now: datetime) -> bool:
+    """For the reconciler (reads only): the connection's batch window has passed, or one of
+    its feeds awaits Amazon's processing report. A paused connection is no work for a worker:
+    it resumes after the reconnect."""
+    connection = uow.connections.get(connection_id)
+    if connection is None or pause_reason(connection, now):
+        return False
+    pending = uow.listings.list_pending(connection_id)
+    if any(
+        lst.in_flight is not None and lst.in_flight.method is SendMethod.FEED for lst in pending
+    ):
+        return True
+    due = batch_due(pending, settings_of(uow, connection_id).batch_window, now)
+    return due is not None and due <= now
+
+
+def _in_feed(listing: Listing, feed_id: str) -> bool:
+    return listing.in_flight is not None and listing.in_flight.reference == feed_id
+
+
+def pause_reason(connection: Connection, now: datetime) -> str:
+    if connection.disconnected_at is not None:
+        return "The connection was disconnected; the latest values wait for a reconnect."
+    if not connection.selling_partner_id:
+        return "The Selling Partner API is not authorized yet; the latest values wait."
+    report = connection.grants[Channel.SP_API].status_at(now)
+    if not report.usable:
+        what = _LAPSED.get(report.status, "is not usable")
+        return (
+            f"The Selling Partner API authorization {what}: reconnect to resume; the latest "
+            f"values wait."
+        )
+    return ""
+
+
+_LAPSED = {
+    TokenStatus.EXPIRED: "expired",
+    TokenStatus.REVOKED: "was revoked",
+    TokenStatus.MISSING: "is missing",
+}
+
+
+@define
+class _Run:
+    """One flush of one connection, inside its unit of work (the connection's lock held)."""
+
+    job: FlushDueListings
+    uow: UnitOfWork
+    connection: Connection
+    token: Secret
+    now: datetime
+    tally: _Tally = field(factory=_Tally)
+    next_batch_at: datetime | None = None
+
+    @property
+    def amazon(self) -> AmazonGateway:
+        return self.job.ports.amazon
+
+    def outcome(self, state: FlushState, detail: str) -> FlushOutcome:
+        pending = self.uow.listings.list_pending(self.connection.id)
+        window = settings_of(self.uow, self.connection.id).batch_window
+        return FlushOutcome(
+            self.connection.id,
+            state,
+            sent=self.tally.sent,
+            patch_requests=self.tally.patch_requests,
+            feeds=tuple(self.tally.feeds),
+            accepted=self.tally.accepted,
+            rejected=self.tally.rejected,
+            next_batch_at=batch_due(pending, window, self.now),
+            detail=detail,
+        )
+
+    def send(self, waiting: Iterable[Listing]) -> None:
+        by_marketplace: dict[str, list[Listing]] = defaultdict(list)
+        for listing in waiting:
+            by_marketplace[listing.marketplace_id].append(listing)
+        for marketplace_id, listings in sorted(by_marketplace.items()):
+            changes = [c for c in (lst.change() for lst in listings) if c is not None]
+            plan = plan_batch(
+                changes, patch_limit=self.job.patch_limit, feed_limit=self.job.feed_limit
+            )
+            by_sku = {lst.sku: lst for lst in listings}
+            if plan.method is SendMethod.PATCH:
+                self._patch(marketplace_id, plan.requests, by_sku)
+            else:
+                self._feeds(marketplace_id, plan.requests, by_sku)
+
+    def _patch(
+        self,
+        marketplace_id: str,
+        requests: Sequence[tuple[ListingChange, ...]],
+        by_sku: dict[str, Listing],
+    ) -> None:
+        done: list[Listing] = []
+        accepted_before = self.tally.accepted
+        try:
+            for request in requests:
+                updates = [to_update(c) for c in request]
+                results = self.amazon.send_listing_updates(
+                    self.connection.region, self.token, self._seller, updates
+                )
+                self.tally.patch_requests += len(updates)
+                answers = {r.sku: r for r in results}
+                for change in request:
+                    listing = by_sku[change.sku]
+                    listing.submit(SendMethod.PATCH, "patch", self.now)
+                    answer = answers.get(change.sku, ListingResult(change.sku, False, "no answer"))
+                    listing.record_answer(
+                        accepted=answer.accepted, message=answer.message, at=self.now
+                    )
+                    self.tally.sent += 1
+                    self.tally.count(answer.accepted)
+                    done.append(listing)
+        finally:
+            if done:
+                self.uow.listings.put_many(done)
+                self._event(
+                    EventKind.LISTING_BATCH_SENT,
+                    f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
+                    f"PATCH: {self.tally.accepted - accepted_before} accepted",
+                    marketplace_id=marketplace_id,
+                    count=len(done),
+                )
+
+    def _feeds(
+        self,
+        marketplace_id: str,
+        documents: Sequence[tuple[ListingChange, ...]],
+        by_sku: dict[str, Listing],
+    ) -> None:
+        submitted: list[tuple[str, list[Listing]]] = []
+        quota_used: DomainError | None = None
+        for document in documents:
+            try:
+                feed_id = self.amazon.submit_listings_feed(
+                    self.connection.region,
+                    self.token,
+                    self._seller,
+                    marketplace_id,
+                    [to_update(c) for c in document],
+                )
+            except RateLimited as throttled:
+                # AMAZON.md: 5 feed submissions per 5 minutes per region. The rest waits,
+                # already due, for a later run.
+                quota_used = throttled
+                break
+            listings = [by_sku[c.sku] for c in document]
+            for listing in listings:
+                listing.submit(SendMethod.FEED, feed_id, self.now)
+            self.uow.listings.put_many(listings)
+            self.tally.sent += len(listings)
+            self.tally.feeds.append(feed_id)
+            self._event(
+                EventKind.LISTING_BATCH_SENT,
+                f"Sent {len(listings)} listing updates for {marketplace_id} as "
+                f"JSON_LISTINGS_FEED {feed_id}",
+                marketplace_id=marketplace_id,
+                count=len(listings),
+                feed_id=feed_id,
+            )
+            submitted.append((feed_id, listings))
+        # A feed that is processed at once (the fake, a fast Amazon) is answered in this run.
+        for feed_id, listings in submitted:
+            self.collect(feed_id, listings)
+        if quota_used is not None:
+            raise quota_used
+
+    def collect(self, feed_id: str, listings: Sequence[Listing]) -> None:
+        """Read a feed's processing report back; each SKU gets Amazon's answer."""
+        report: FeedReport = self.amazon.listings_feed_report(
+            self.connection.region, self.token, feed_id
+        )
+        if not report.finished:
+            return
+        results = {r.sku: r for r in report.results}
+        for listing in listings:
+            if report.status is FeedStatus.CANCELLED:
+                listing.record_not_delivered(self.now)
+                continue
+            if report.status is FeedStatus.FATAL:
+                answer = ListingResult(listing.sku, False, f"the feed failed: {report.message}")
+            else:
+                answer = results.get(listing.sku, ListingResult(listing.sku, True))
+            listing.record_answer(accepted=answer.accepted, message=answer.message, at=self.now)
+            self.tally.count(answer.accepted)
+        self.uow.listings.put_many(listings)
+        accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
+        self._event(
+            EventKind.LISTING_FEED_PROCESSED,
+            f"Amazon processed JSON_LISTINGS_FEED {feed_id} ({report.status}): "
+            f"{accepted} accepted, {len(listings) - accepted} refused",
+            feed_id=feed_id,
+            count=len(listings),
+        )
+
+    @property
+    def _seller(self) -> str:
+        return self.connection.selling_partner_id or ""
+
+    def _event(self, kind: EventKind, summary: str, **data: object) -> None:
+        record(
+            self.uow,
+            self.job.ports,
+            team_id=self.connection.team_id,
+            kind=kind,
+            actor=SYSTEM_ACTOR,
+            summary=summary,
+            connection_id=self.connection.id,
+            at=self.now,
+            data=data,
+        )
