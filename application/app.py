@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from attrs import define, field
 
+from application.account_context import RefreshAccountContext
 from application.connect import (
     CompleteCallback,
     GetAuthorizationStatus,
@@ -13,14 +14,14 @@ from application.connect import (
 )
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
-from application.lifecycle import WarnBeforeExpiry
+from application.expiry_warnings import WarnBeforeExpiry
 from application.listing_flush import FlushDueListings
-from application.listing_updates import SubmitListings
-from application.listings import (
+from application.listing_settings import (
     GetListingSettings,
     PreviewListingDecisions,
     UpdateListingSettings,
 )
+from application.listing_updates import SubmitListings
 from application.marketplaces import (
     AdvanceAllSetups,
     AdvanceMarketplaceSetup,
@@ -31,7 +32,6 @@ from application.marketplaces import (
 )
 from application.profiles import ChooseProfile, ListProfiles
 from application.reconciler import Reconciler, RunJob
-from application.refresh import RefreshAccountContext
 from application.sku_explanation import ExplainSku
 from application.support import SupportQueries
 from application.sync import RunBackfill, RunSyncCycle

@@ -40,9 +40,9 @@ from domain.grant import Channel, TokenStatus
 from domain.listing_batch import (
     DEFAULT_PATCH_LIMIT,
     MAX_FEED_MESSAGES,
-    Listing,
     ListingChange,
     SendMethod,
+    SkuListing,
     batch_due,
     plan_batch,
 )
@@ -191,7 +191,7 @@ def listing_work_due(uow: UnitOfWork, connection_id: str, now: datetime) -> bool
     return due is not None and due <= now
 
 
-def _in_feed(listing: Listing, feed_id: str) -> bool:
+def _in_feed(listing: SkuListing, feed_id: str) -> bool:
     return listing.in_flight is not None and listing.in_flight.reference == feed_id
 
 
@@ -248,8 +248,8 @@ class _Run:
             detail=detail,
         )
 
-    def send(self, waiting: Iterable[Listing]) -> None:
-        by_marketplace: dict[str, list[Listing]] = defaultdict(list)
+    def send(self, waiting: Iterable[SkuListing]) -> None:
+        by_marketplace: dict[str, list[SkuListing]] = defaultdict(list)
         for listing in waiting:
             by_marketplace[listing.marketplace_id].append(listing)
         for marketplace_id, listings in sorted(by_marketplace.items()):
@@ -267,9 +267,9 @@ class _Run:
         self,
         marketplace_id: str,
         requests: Sequence[tuple[ListingChange, ...]],
-        by_sku: dict[str, Listing],
+        by_sku: dict[str, SkuListing],
     ) -> None:
-        done: list[Listing] = []
+        done: list[SkuListing] = []
         accepted_before = self.tally.accepted
         try:
             for request in requests:
@@ -304,9 +304,9 @@ class _Run:
         self,
         marketplace_id: str,
         documents: Sequence[tuple[ListingChange, ...]],
-        by_sku: dict[str, Listing],
+        by_sku: dict[str, SkuListing],
     ) -> None:
-        submitted: list[tuple[str, list[Listing]]] = []
+        submitted: list[tuple[str, list[SkuListing]]] = []
         quota_used: DomainError | None = None
         for document in documents:
             try:
@@ -343,7 +343,7 @@ class _Run:
         if quota_used is not None:
             raise quota_used
 
-    def collect(self, feed_id: str, listings: Sequence[Listing]) -> None:
+    def collect(self, feed_id: str, listings: Sequence[SkuListing]) -> None:
         """Read a feed's processing report back; each SKU gets Amazon's answer."""
         report: FeedReport = self.amazon.listings_feed_report(
             self.connection.region, self.token, feed_id

@@ -19,7 +19,7 @@ from application.context import Actor, Ports, team_connection
 from application.ports import UnitOfWork
 from domain.errors import MarketplaceNotSelectable, NotFound, ValidationFailed
 from domain.listing import ListingSettings, Money, ProductSnapshot
-from domain.listing_batch import MARKETPLACE_CURRENCIES, Listing, batch_due
+from domain.listing_batch import MARKETPLACE_CURRENCIES, SkuListing, batch_due
 from domain.marketplace import MarketplaceState
 from domain.team import Permission
 
@@ -172,7 +172,7 @@ class SubmitListings:
             for sku, product in products.items():
                 listing = known.get(sku)
                 if listing is None:
-                    listing = Listing.receive_first(
+                    listing = SkuListing.receive_first(
                         connection.id, marketplace.marketplace_id, product, settings, now
                     )
                 else:

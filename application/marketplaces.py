@@ -175,6 +175,33 @@ def retry_marketplace(
     return MarketplaceView.of(marketplace)
 
 
+def reopen_marketplace(
+    ports: Ports,
+    uow: UnitOfWork,
+    connection: Connection,
+    marketplace_id: str,
+    actor: str,
+    reason: str,
+) -> MarketplaceView:
+    now = ports.clock.now()
+    marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
+    marketplace.reopen(at=now, actor=actor, reason=reason)
+    uow.marketplaces.update(marketplace)
+    record(
+        uow,
+        ports,
+        team_id=connection.team_id,
+        kind=EventKind.MARKETPLACE_CHANGED,
+        actor=actor,
+        summary=f"{marketplace.name}: reopened by support, back to Setting up ({reason})",
+        connection_id=connection.id,
+        at=now,
+        data={"marketplace_id": marketplace.marketplace_id},
+    )
+    uow.commit()
+    return MarketplaceView.of(marketplace)
+
+
 @define
 class GetMarketplaceHistory:
     ports: Ports

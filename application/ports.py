@@ -21,7 +21,7 @@ from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.listing import ListingSettings
-from domain.listing_batch import Listing
+from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
 from domain.secret import Secret
@@ -387,23 +387,23 @@ class ListingRepository(Protocol):
     """Per (connection, marketplace, SKU): the product's latest snapshot, the decision, what
     Amazon was last told and what waits to be sent (domain/listing_batch.py)."""
 
-    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None: ...
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> SkuListing | None: ...
 
     def get_many(
         self, connection_id: str, marketplace_id: str, skus: Iterable[str]
-    ) -> dict[str, Listing]: ...
+    ) -> dict[str, SkuListing]: ...
 
-    def put_many(self, listings: Iterable[Listing]) -> None:
+    def put_many(self, listings: Iterable[SkuListing]) -> None:
         """Insert or replace each listing."""
         ...
 
-    def list_for_connection(self, connection_id: str) -> list[Listing]: ...
+    def list_for_connection(self, connection_id: str) -> list[SkuListing]: ...
 
-    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+    def list_for_sku(self, connection_id: str, sku: str) -> list[SkuListing]:
         """The SKU in every marketplace of the connection."""
         ...
 
-    def list_pending(self, connection_id: str) -> list[Listing]:
+    def list_pending(self, connection_id: str) -> list[SkuListing]:
         """Listings with a change waiting (`pending_since` set) or a submission in flight."""
         ...
 

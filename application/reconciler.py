@@ -24,7 +24,7 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from application.context import Ports
-from application.lifecycle import WarnBeforeExpiry, due_warnings
+from application.expiry_warnings import WarnBeforeExpiry, due_warnings
 from application.listing_flush import FlushDueListings, FlushState, listing_work_due
 from application.marketplaces import AdvanceMarketplaceSetup
 from application.ports import UnitOfWork

@@ -15,7 +15,7 @@ from application.ports import UnitOfWork
 from domain.connection import Connection
 from domain.errors import NotFound
 from domain.listing import ListingSettings, Money
-from domain.listing_batch import Listing, ListingStatus, SendMethod, batch_due
+from domain.listing_batch import ListingStatus, SendMethod, SkuListing, batch_due
 from domain.team import Permission
 
 
@@ -95,7 +95,7 @@ class ExplainSku:
 
 
 def explain(
-    listing: Listing,
+    listing: SkuListing,
     settings: ListingSettings,
     connection: Connection,
     next_batch_at: datetime | None,
@@ -133,7 +133,7 @@ def explain(
 
 
 def status_text(
-    listing: Listing, connection: Connection, next_batch_at: datetime | None, now: datetime
+    listing: SkuListing, connection: Connection, next_batch_at: datetime | None, now: datetime
 ) -> str:
     status = listing.status()
     if status is ListingStatus.IN_FLIGHT and listing.in_flight is not None:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from attrs import define, frozen
 
 from application.context import Ports
-from application.marketplaces import history_of, retry_marketplace
+from application.marketplaces import history_of, reopen_marketplace, retry_marketplace
 from application.ports import UnitOfWork
 from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
 from domain.connection import Connection, Health
@@ -97,6 +97,30 @@ class SupportQueries:
                 )
             return retry_marketplace(
                 self.ports, uow, connection, marketplace_id, f"support:{operator}"
+            )
+
+    def reopen_marketplace(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        *,
+        operator: str,
+        reason: str,
+        team_id: str | None = None,
+    ) -> MarketplaceView:
+        """Seed 000 escalates a marketplace "with the exact marketplace and retry history" so
+        that support can act on it: once the cause is fixed, support takes it back into setup
+        with a fresh retry budget. Only support can; the team's Retry stops at escalation."""
+        with self.ports.uow() as uow:
+            connection = self._scoped(uow, connection_id, team_id)
+            if connection.disconnected_at is not None:
+                raise InvalidTransition(
+                    f"Connection {connection_id} is disconnected: the team must connect the "
+                    "account again before its marketplaces can be reopened.",
+                    context={"connection_id": connection_id},
+                )
+            return reopen_marketplace(
+                self.ports, uow, connection, marketplace_id, f"support:{operator}", reason
             )
 
     def timeline(

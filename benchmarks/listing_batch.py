@@ -7,7 +7,7 @@ per SKU at Amazon's 5 requests per second (AMAZON.md)?
 What runs (pure CPU, no network, no database):
 1. rules: every SKU arrives as a product snapshot and is decided under seed 003's settings
    (buffer 6, ceiling 4, minimum price 5.00 USD; a few SKUs fall under the buffer or the
-   minimum) — `Listing.receive_first`, i.e. `ListingSettings.decide`;
+   minimum) — `SkuListing.receive_first`, i.e. `ListingSettings.decide`;
 2. coalescing: a second, later snapshot for 30% of the SKUs (half of them a new value,
    half the same value again): the latest value wins and nothing is counted twice;
 3. planning: the changes Amazon does not hold yet, planned into feeds of <= 25,000
@@ -34,7 +34,7 @@ from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import (
     FEED_SUBMISSION_WINDOW,
     FEED_SUBMISSIONS_PER_WINDOW,
-    Listing,
+    SkuListing,
     plan_batch,
 )
 
@@ -63,7 +63,7 @@ def build(
     first: list[ProductSnapshot],
     later: list[ProductSnapshot],
 ) -> tuple[int, int, list[bytes]]:
-    listings = {p.sku: Listing.receive_first("con_1", US, p, settings, T0) for p in first}
+    listings = {p.sku: SkuListing.receive_first("con_1", US, p, settings, T0) for p in first}
     at = T0 + timedelta(minutes=5)
     for product in later:
         listings[product.sku].receive(product, settings, at)

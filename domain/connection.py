@@ -13,7 +13,6 @@ from domain.errors import (
     AdsSpMismatch,
     PlanRequired,
     ProfileNotSelectable,
-    ValidationFailed,
     WrongAccount,
 )
 from domain.grant import Channel, Grant, TokenReport, TokenStatus
@@ -261,10 +260,3 @@ class Connection:
         self.selected_profile_id = profile.profile_id
         self.profile_auto_selected = False
         return profile
-
-
-def validate_display_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if len(cleaned) > 200:
-        raise ValidationFailed("A display name has at most 200 characters.")
-    return cleaned

@@ -305,41 +305,179 @@ class DomainError(Exception):
         return self.spec.remediation
 
 
-def _error_class(name: str, code: ErrorCode) -> type[DomainError]:
-    return type(name, (DomainError,), {"code": code, "__doc__": CATALOGUE[code].title})
+# One class per code, written out so a search for `TokenRevoked` finds its definition;
+# callers `except TokenRevoked`. The docstring is the catalogue title.
 
 
-# One class per code so callers can `except TokenRevoked`.
-NoTeam = _error_class("NoTeam", ErrorCode.NO_TEAM)
-NotAMember = _error_class("NotAMember", ErrorCode.NOT_A_MEMBER)
-ForbiddenRole = _error_class("ForbiddenRole", ErrorCode.FORBIDDEN_ROLE)
-Unauthenticated = _error_class("Unauthenticated", ErrorCode.UNAUTHENTICATED)
-NotFound = _error_class("NotFound", ErrorCode.NOT_FOUND)
-ValidationFailed = _error_class("ValidationFailed", ErrorCode.VALIDATION_FAILED)
-ConcurrentUpdate = _error_class("ConcurrentUpdate", ErrorCode.CONCURRENT_UPDATE)
-InvalidTransition = _error_class("InvalidTransition", ErrorCode.INVALID_TRANSITION)
-PlanRequired = _error_class("PlanRequired", ErrorCode.PLAN_REQUIRED)
-ProfessionalSellingPlanRequired = _error_class(
-    "ProfessionalSellingPlanRequired", ErrorCode.PROFESSIONAL_SELLING_PLAN_REQUIRED
-)
-ConnectionLimit = _error_class("ConnectionLimit", ErrorCode.CONNECTION_LIMIT)
-OAuthStateInvalid = _error_class("OAuthStateInvalid", ErrorCode.OAUTH_STATE_INVALID)
-SessionExpired = _error_class("SessionExpired", ErrorCode.SESSION_EXPIRED)
-AuthorizationDenied = _error_class("AuthorizationDenied", ErrorCode.AUTHORIZATION_DENIED)
-AccountInUse = _error_class("AccountInUse", ErrorCode.ACCOUNT_IN_USE)
-WrongAccount = _error_class("WrongAccount", ErrorCode.WRONG_ACCOUNT)
-RefreshTokenFailed = _error_class("RefreshTokenFailed", ErrorCode.REFRESH_TOKEN_FAILED)
-AdsSpMismatch = _error_class("AdsSpMismatch", ErrorCode.ADS_SP_MISMATCH)
-AdvertisingNotEnabled = _error_class("AdvertisingNotEnabled", ErrorCode.ADVERTISING_NOT_ENABLED)
-CallbackAccountMissing = _error_class("CallbackAccountMissing", ErrorCode.CALLBACK_ACCOUNT_MISSING)
-ProfileNotSelectable = _error_class("ProfileNotSelectable", ErrorCode.PROFILE_NOT_SELECTABLE)
-MarketplaceNotSelectable = _error_class(
-    "MarketplaceNotSelectable", ErrorCode.MARKETPLACE_NOT_SELECTABLE
-)
-RetryLimitExceeded = _error_class("RetryLimitExceeded", ErrorCode.RETRY_LIMIT_EXCEEDED)
-TokenRevoked = _error_class("TokenRevoked", ErrorCode.TOKEN_REVOKED)
-TokenExpired = _error_class("TokenExpired", ErrorCode.TOKEN_EXPIRED)
-AmazonUnavailable = _error_class("AmazonUnavailable", ErrorCode.AMAZON_UNAVAILABLE)
-RateLimited = _error_class("RateLimited", ErrorCode.RATE_LIMITED)
-SetupFailed = _error_class("SetupFailed", ErrorCode.SETUP_FAILED)
-InternalError = _error_class("InternalError", ErrorCode.INTERNAL_ERROR)
+class NoTeam(DomainError):
+    """No team context."""
+
+    code = ErrorCode.NO_TEAM
+
+
+class NotAMember(DomainError):
+    """Not a member of this team."""
+
+    code = ErrorCode.NOT_A_MEMBER
+
+
+class ForbiddenRole(DomainError):
+    """Your role does not allow this."""
+
+    code = ErrorCode.FORBIDDEN_ROLE
+
+
+class Unauthenticated(DomainError):
+    """Sign in required."""
+
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class NotFound(DomainError):
+    """Not found."""
+
+    code = ErrorCode.NOT_FOUND
+
+
+class ValidationFailed(DomainError):
+    """The request is not valid."""
+
+    code = ErrorCode.VALIDATION_FAILED
+
+
+class ConcurrentUpdate(DomainError):
+    """Changed by someone else."""
+
+    code = ErrorCode.CONCURRENT_UPDATE
+
+
+class InvalidTransition(DomainError):
+    """Not possible in the current state."""
+
+    code = ErrorCode.INVALID_TRANSITION
+
+
+class PlanRequired(DomainError):
+    """Not covered by your plan."""
+
+    code = ErrorCode.PLAN_REQUIRED
+
+
+class ProfessionalSellingPlanRequired(DomainError):
+    """Professional selling plan required."""
+
+    code = ErrorCode.PROFESSIONAL_SELLING_PLAN_REQUIRED
+
+
+class ConnectionLimit(DomainError):
+    """Connection limit reached."""
+
+    code = ErrorCode.CONNECTION_LIMIT
+
+
+class OAuthStateInvalid(DomainError):
+    """This authorization link is not valid."""
+
+    code = ErrorCode.OAUTH_STATE_INVALID
+
+
+class SessionExpired(DomainError):
+    """Session has expired."""
+
+    code = ErrorCode.SESSION_EXPIRED
+
+
+class AuthorizationDenied(DomainError):
+    """Authorization was declined on Amazon."""
+
+    code = ErrorCode.AUTHORIZATION_DENIED
+
+
+class AccountInUse(DomainError):
+    """This account is already in use."""
+
+    code = ErrorCode.ACCOUNT_IN_USE
+
+
+class WrongAccount(DomainError):
+    """Wrong Amazon account."""
+
+    code = ErrorCode.WRONG_ACCOUNT
+
+
+class RefreshTokenFailed(DomainError):
+    """Failed to retrieve refresh token."""
+
+    code = ErrorCode.REFRESH_TOKEN_FAILED
+
+
+class AdsSpMismatch(DomainError):
+    """Amazon Advertising does not match the Selling Partner account."""
+
+    code = ErrorCode.ADS_SP_MISMATCH
+
+
+class AdvertisingNotEnabled(DomainError):
+    """Advertising is not enabled."""
+
+    code = ErrorCode.ADVERTISING_NOT_ENABLED
+
+
+class CallbackAccountMissing(DomainError):
+    """Callback completed but account missing."""
+
+    code = ErrorCode.CALLBACK_ACCOUNT_MISSING
+
+
+class ProfileNotSelectable(DomainError):
+    """This profile cannot be selected."""
+
+    code = ErrorCode.PROFILE_NOT_SELECTABLE
+
+
+class MarketplaceNotSelectable(DomainError):
+    """Marketplace not selectable."""
+
+    code = ErrorCode.MARKETPLACE_NOT_SELECTABLE
+
+
+class RetryLimitExceeded(DomainError):
+    """Retry limit reached."""
+
+    code = ErrorCode.RETRY_LIMIT_EXCEEDED
+
+
+class TokenRevoked(DomainError):
+    """Authorization revoked."""
+
+    code = ErrorCode.TOKEN_REVOKED
+
+
+class TokenExpired(DomainError):
+    """Authorization expired."""
+
+    code = ErrorCode.TOKEN_EXPIRED
+
+
+class AmazonUnavailable(DomainError):
+    """Amazon is not answering."""
+
+    code = ErrorCode.AMAZON_UNAVAILABLE
+
+
+class RateLimited(DomainError):
+    """Amazon rate limit reached."""
+
+    code = ErrorCode.RATE_LIMITED
+
+
+class SetupFailed(DomainError):
+    """Marketplace setup failed."""
+
+    code = ErrorCode.SETUP_FAILED
+
+
+class InternalError(DomainError):
+    """Please try again."""
+
+    code = ErrorCode.INTERNAL_ERROR

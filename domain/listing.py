@@ -84,7 +84,7 @@ class ListingSettings:
         Why an input here rather than a special case in domain/listing_batch.py, where the
         last-sent values live: every rule and its explanation stay in this one function (and
         the preview, which knows nothing of Amazon, gets the plain "not sent" answer), while
-        `Listing` only supplies what Amazon holds and re-decides on every snapshot and every
+        `SkuListing` only supplies what Amazon holds and re-decides on every snapshot and every
         settings change. What Amazon may show only grows through a submission in flight,
         which `on_amazon` counts, so a decision not to send never leaves stock on Amazon.
         """

@@ -2,12 +2,12 @@
 
 Seed 003: "Ecommerce sends inventory and pricing updates to Amazon in batches. Most changes
 appear within 15 to 30 minutes." So a change is not sent when it arrives: it waits in the
-SKU's `Listing` until the connection's batch window has passed since the oldest unsent
+SKU's `SkuListing` until the connection's batch window has passed since the oldest unsent
 change, and whatever the SKU's latest value is then is what goes (latest value wins; a
 value Amazon already holds is not sent again).
 
 The rules themselves stay in `ListingSettings.decide` (domain/listing.py); this module only
-remembers their outcome per SKU, tells it what Amazon may show (`Listing.on_amazon`, so a SKU
+remembers their outcome per SKU, tells it what Amazon may show (`SkuListing.on_amazon`, so a SKU
 under the minimum price that Amazon shows in stock is withdrawn), compares it with what
 Amazon was last told, and plans how to send the difference: one Listings Items PATCH per SKU
 for a handful of changes, or `JSON_LISTINGS_FEED` documents of at most 25,000 messages for
@@ -133,7 +133,7 @@ def decide_for(
 
 
 @define
-class Listing:
+class SkuListing:
     """One SKU in one marketplace of one connection: the product's latest snapshot, what the
     settings decide for it, what Amazon was last told and what still waits to be sent."""
 
@@ -162,7 +162,7 @@ class Listing:
         product: ProductSnapshot,
         settings: ListingSettings,
         at: datetime,
-    ) -> Listing:
+    ) -> SkuListing:
         listing = cls(
             connection_id=connection_id,
             marketplace_id=marketplace_id,
@@ -295,7 +295,7 @@ class Listing:
         return True
 
 
-def batch_due(listings: Iterable[Listing], window: timedelta, now: datetime) -> datetime | None:
+def batch_due(listings: Iterable[SkuListing], window: timedelta, now: datetime) -> datetime | None:
     """When the connection's next batch goes: the batch window after its oldest waiting
     change. None when nothing waits."""
     waiting = [lst.pending_since for lst in listings if lst.waiting and lst.pending_since]

@@ -17,7 +17,12 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
-from domain.errors import InvalidTransition, MarketplaceNotSelectable, PlanRequired
+from domain.errors import (
+    InvalidTransition,
+    MarketplaceNotSelectable,
+    PlanRequired,
+    ValidationFailed,
+)
 
 
 class MarketplaceState(StrEnum):
@@ -239,7 +244,14 @@ class Marketplace:
         return RetryOutcome.RETRYING
 
     def reopen(self, *, at: datetime, actor: str, reason: str) -> None:
-        """Support takes an escalated marketplace back into setup with a fresh retry budget."""
+        """Support takes an escalated marketplace back into setup with a fresh retry budget,
+        saying why in the history (the team sees who reopened it and for what reason)."""
+        reason = " ".join(reason.split())
+        if not 1 <= len(reason) <= 200:
+            raise ValidationFailed(
+                "Say why the marketplace is reopened (1 to 200 characters).",
+                context={"field": "reason"},
+            )
         if self.state is not S.ESCALATED:
             raise InvalidTransition(
                 "Only an escalated marketplace can be reopened by support.",

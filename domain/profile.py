@@ -25,11 +25,6 @@ class Profile:
     timezone: str = ""
 
 
-class ProfileAvailability(StrEnum):
-    SELECTABLE = "selectable"
-    COMING_SOON = "coming_soon"
-
-
 def auto_selected_profile(profiles: list[Profile], selectable: list[Profile]) -> Profile | None:
     """Seed 000: "Prism auto-submits only when Amazon returns exactly one profile.
     Multi-profile accounts still require explicit selection." One profile that the plan does

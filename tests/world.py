@@ -19,7 +19,7 @@ from application.connect import (
     StartAuthorizationCommand,
 )
 from application.context import Actor
-from application.listings import UpdateListingSettingsCommand
+from application.listing_settings import UpdateListingSettingsCommand
 from application.marketplaces import SetupStep, UpdateMarketplaceCommand
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 from application.tokens import RefreshSweepResult

@@ -1,7 +1,9 @@
-"""`sellerlink marketplaces history|retry`: seed 000's "Recover Failed Marketplace Setup":
-Retry moves a failed marketplace back to Setting up; past the limit it is escalated "with
-the exact marketplace and retry history". Support's retry goes through the same use case,
-rule and limit as the team's Retry button; only the actor differs (`support:<name>`)."""
+"""`sellerlink marketplaces history|retry|reopen`: seed 000's "Recover Failed Marketplace
+Setup": Retry moves a failed marketplace back to Setting up; past the limit it is escalated
+"with the exact marketplace and retry history". Support's retry goes through the same use
+case, rule and limit as the team's Retry button; only the actor differs (`support:<name>`).
+Reopen is support's answer to an escalation: once the cause is fixed, the marketplace goes
+back into setup with a fresh retry budget and the reason in its history."""
 
 from __future__ import annotations
 
@@ -18,10 +20,21 @@ from domain.errors import NotFound
 from domain.team import normalize_country
 
 group = typer.Typer(
-    help="A connection's marketplaces: their history and Retry.", no_args_is_help=True
+    help="A connection's marketplaces: their history, Retry and reopening an escalation.",
+    no_args_is_help=True,
 )
 
 ConnectionArg = Annotated[str, typer.Argument(metavar="CONNECTION", help="Connection id.")]
+OperatorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--operator",
+        envvar="SELLERLINK_OPERATOR",
+        metavar="NAME",
+        help="Who is acting; recorded in the history as support:NAME.",
+        show_default=False,
+    ),
+]
 MarketplaceArg = Annotated[
     str,
     typer.Argument(
@@ -77,16 +90,7 @@ def retry(
     ctx: typer.Context,
     connection_id: ConnectionArg,
     marketplace: MarketplaceArg,
-    operator: Annotated[
-        str | None,
-        typer.Option(
-            "--operator",
-            envvar="SELLERLINK_OPERATOR",
-            metavar="NAME",
-            help="Who is retrying; recorded in the history as support:NAME.",
-            show_default=False,
-        ),
-    ] = None,
+    operator: OperatorOption = None,
     team: TeamOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -109,6 +113,48 @@ def retry(
                 Text.assemble(
                     (f"{view.name}: ", "bold"),
                     f"retry {view.retries_used} of {view.retry_limit}, back to ",
+                    render.state(view.state, view.label),
+                    f" (recorded as support:{name}).",
+                )
+            )
+
+
+@group.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    connection_id: ConnectionArg,
+    marketplace: MarketplaceArg,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help="Why it is reopened (what was fixed); shown in the marketplace's history.",
+            show_default=False,
+        ),
+    ],
+    operator: OperatorOption = None,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take an escalated marketplace back into setup with a fresh retry budget, once the
+    cause of its failures is fixed. Any other state is refused (exit 3)."""
+    session = session_of(ctx)
+    with session.reporting(as_json=as_json):
+        check_id(connection_id, "connection")
+        name = check_operator(operator)
+        team_id = check_id(team, "team") if team is not None else None
+        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        view = session.app.support.reopen_marketplace(
+            connection_id, marketplace_id, operator=name, reason=reason, team_id=team_id
+        )
+        if as_json:
+            session.emit_json({"outcome": "reopened", "marketplace": shapes.marketplace(view)})
+        else:
+            session.show(
+                Text.assemble(
+                    (f"{view.name}: ", "bold"),
+                    f"reopened with {view.retry_limit} retries, back to ",
                     render.state(view.state, view.label),
                     f" (recorded as support:{name}).",
                 )

@@ -85,7 +85,8 @@ class Authenticator:
         jwks: JwksKeys | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
-        self._secret = secret.encode("utf-8") if secret else None
+        # authlib turns a str key into its UTF-8 bytes itself.
+        self._secret = secret or None
         self._jwks = jwks
         self._now = now
         self._hmac = JsonWebToken(HMAC_ALGORITHMS)

@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_put
 from adapters.http.schemas import ListingSettingsIn, ListingSettingsOut
-from application.listings import UpdateListingSettingsCommand
+from application.listing_settings import UpdateListingSettingsCommand
 
 
 class ListingSettingsController(Controller):

@@ -1,4 +1,4 @@
-"""cattrs conversion of a Listing's nested value objects to and from a JSON document.
+"""cattrs conversion of an SkuListing's nested value objects to and from a JSON document.
 
 A listing carries several small frozen value objects (the product snapshot, the decision,
 the submission in flight, the last refusal and answer) that are only ever read back whole;
@@ -13,7 +13,7 @@ from typing import Any
 
 import cattrs
 
-from domain.listing_batch import Listing
+from domain.listing_batch import SkuListing
 
 _KEY = ("connection_id", "marketplace_id", "sku")
 
@@ -26,7 +26,7 @@ converter.register_structure_hook(
 )
 
 
-def listing_document(listing: Listing) -> dict[str, Any]:
+def listing_document(listing: SkuListing) -> dict[str, Any]:
     document: dict[str, Any] = converter.unstructure(listing)
     for key in _KEY:
         document.pop(key)
@@ -35,8 +35,8 @@ def listing_document(listing: Listing) -> dict[str, Any]:
 
 def listing_from_document(
     connection_id: str, marketplace_id: str, sku: str, document: dict[str, Any]
-) -> Listing:
+) -> SkuListing:
     return converter.structure(
         {**document, "connection_id": connection_id, "marketplace_id": marketplace_id, "sku": sku},
-        Listing,
+        SkuListing,
     )

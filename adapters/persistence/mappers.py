@@ -35,7 +35,7 @@ from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent, EventKind
 from domain.grant import Channel, Grant
 from domain.listing import ListingSettings, Money
-from domain.listing_batch import Listing
+from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState, Transition
 from domain.profile import AdsAccountType, Profile
 from domain.sync import SyncCursor
@@ -427,7 +427,7 @@ def sync_cursor_from_row(row: SyncCursorRow) -> SyncCursor:
 # -- listings ------------------------------------------------------------------------------
 
 
-def listing_to_row(listing: Listing) -> ListingRow:
+def listing_to_row(listing: SkuListing) -> ListingRow:
     return ListingRow(
         connection_id=listing.connection_id,
         marketplace_id=listing.marketplace_id,
@@ -439,5 +439,5 @@ def listing_to_row(listing: Listing) -> ListingRow:
     )
 
 
-def listing_from_row(row: ListingRow) -> Listing:
+def listing_from_row(row: ListingRow) -> SkuListing:
     return listing_from_document(row.connection_id, row.marketplace_id, row.sku, row.document)

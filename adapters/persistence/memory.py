@@ -22,7 +22,7 @@ from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import AuditEvent
 from domain.listing import ListingSettings
-from domain.listing_batch import Listing
+from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
@@ -47,7 +47,7 @@ class _State:
     listing_settings: dict[str, ListingSettings] = field(factory=dict)
     events: list[AuditEvent] = field(factory=list)
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
-    listings: dict[tuple[str, str, str], Listing] = field(factory=dict)
+    listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
 
 
 def _copy(value: T) -> T:
@@ -266,12 +266,12 @@ class _ListingSettings(_Repo):
 
 
 class _Listings(_Repo):
-    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None:
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> SkuListing | None:
         return _copy(self._s.listings.get((connection_id, marketplace_id, sku)))
 
     def get_many(
         self, connection_id: str, marketplace_id: str, skus: Iterable[str]
-    ) -> dict[str, Listing]:
+    ) -> dict[str, SkuListing]:
         found = {}
         for sku in skus:
             listing = self._s.listings.get((connection_id, marketplace_id, sku))
@@ -279,22 +279,22 @@ class _Listings(_Repo):
                 found[sku] = _copy(listing)
         return found
 
-    def put_many(self, listings: Iterable[Listing]) -> None:
+    def put_many(self, listings: Iterable[SkuListing]) -> None:
         for listing in listings:
             key = (listing.connection_id, listing.marketplace_id, listing.sku)
             self._s.listings[key] = _copy(listing)
 
-    def list_for_connection(self, connection_id: str) -> list[Listing]:
+    def list_for_connection(self, connection_id: str) -> list[SkuListing]:
         return [_copy(v) for (c, _, _), v in sorted(self._s.listings.items()) if c == connection_id]
 
-    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+    def list_for_sku(self, connection_id: str, sku: str) -> list[SkuListing]:
         return [
             _copy(v)
             for (c, _, s), v in sorted(self._s.listings.items())
             if c == connection_id and s == sku
         ]
 
-    def list_pending(self, connection_id: str) -> list[Listing]:
+    def list_pending(self, connection_id: str) -> list[SkuListing]:
         return [
             _copy(v)
             for (c, _, _), v in sorted(self._s.listings.items())

@@ -72,7 +72,7 @@ class JitteredBackoff(BaseRetryStrategy):
         self.rng = rng
 
     def delay(self, attempts: int) -> float:
-        ceiling = min(self.cap, self.base * 2**attempts)
+        ceiling = min(self.cap, self.base * 2.0**attempts)
         return ceiling / 2 + self.rng() * ceiling / 2
 
     def get_retry_decision(
@@ -80,7 +80,8 @@ class JitteredBackoff(BaseRetryStrategy):
     ) -> RetryDecision | None:
         if not isinstance(exception, RetryLater) or job.attempts + 1 >= self.max_attempts:
             return None
-        return RetryDecision(retry_in={"seconds": self.delay(job.attempts)})
+        # procrastinate takes whole units; milliseconds keep the jitter.
+        return RetryDecision(retry_in={"milliseconds": round(self.delay(job.attempts) * 1000)})
 
 
 def libpq_url(database_url: str) -> str:
@@ -183,7 +184,7 @@ def ensure_schema(database_url: str, papp: procrastinate.App) -> bool:
         row = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
         if row is not None and row[0] is not None:
             return False
-        connection.execute(papp.schema_manager.get_schema())  # type: ignore[arg-type]
+        connection.execute(papp.schema_manager.get_schema())
         connection.commit()
         return True
 

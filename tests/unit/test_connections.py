@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from application.connections import EventQuery
-from application.listings import UpdateListingSettingsCommand
+from application.listing_settings import UpdateListingSettingsCommand
 from domain.connection import Health
 from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind

@@ -4,7 +4,7 @@ work on SQLite and PostgreSQL, and chunked `IN` lists."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,9 +12,6 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.rows import Row, values_of
-
-if TYPE_CHECKING:
-    from adapters.persistence.unit_of_work import SqlUnitOfWork
 
 T = TypeVar("T")
 # Far under SQLite's and PostgreSQL's bound-parameter limits.
@@ -26,8 +23,27 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+class Transaction(Protocol):
+    """What a repository needs of the unit of work that owns it. Declared here, on the
+    repositories' side, so that unit_of_work.py imports the repositories and nothing imports
+    it back: the unit of work satisfies this protocol without naming it."""
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def keyring(self) -> Keyring: ...
+
+    @property
+    def dialect(self) -> str: ...
+
+    def prepare_write(self) -> None: ...
+
+    def lock_rows(self) -> bool: ...
+
+
 class SqlRepository:
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    def __init__(self, uow: Transaction) -> None:
         self._uow = uow
 
     @property

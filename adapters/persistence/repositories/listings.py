@@ -13,14 +13,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.persistence.mappers import listing_from_row, listing_to_row
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import ListingRow, values_of
-from domain.listing_batch import Listing
+from domain.listing_batch import SkuListing
 
 L = ListingRow
 _PENDING = or_(L.pending_since.is_not(None), L.in_flight_at.is_not(None))
 
 
 class SqlListingRepository(SqlRepository):
-    def get(self, connection_id: str, marketplace_id: str, sku: str) -> Listing | None:
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> SkuListing | None:
         found = self._load(
             select(L).where(
                 L.connection_id == connection_id, L.marketplace_id == marketplace_id, L.sku == sku
@@ -30,9 +30,9 @@ class SqlListingRepository(SqlRepository):
 
     def get_many(
         self, connection_id: str, marketplace_id: str, skus: Iterable[str]
-    ) -> dict[str, Listing]:
+    ) -> dict[str, SkuListing]:
         wanted = sorted(set(skus))
-        found: dict[str, Listing] = {}
+        found: dict[str, SkuListing] = {}
         for chunk in chunks(wanted):
             for listing in self._load(
                 select(L).where(
@@ -44,7 +44,7 @@ class SqlListingRepository(SqlRepository):
                 found[listing.sku] = listing
         return found
 
-    def put_many(self, listings: Iterable[Listing]) -> None:
+    def put_many(self, listings: Iterable[SkuListing]) -> None:
         rows = [values_of(listing_to_row(listing)) for listing in listings]
         if not rows:
             return
@@ -61,13 +61,13 @@ class SqlListingRepository(SqlRepository):
         for chunk in chunks(rows, 1000):
             self._session.execute(statement, list(chunk))
 
-    def list_for_connection(self, connection_id: str) -> list[Listing]:
+    def list_for_connection(self, connection_id: str) -> list[SkuListing]:
         return self._load(select(L).where(L.connection_id == connection_id))
 
-    def list_for_sku(self, connection_id: str, sku: str) -> list[Listing]:
+    def list_for_sku(self, connection_id: str, sku: str) -> list[SkuListing]:
         return self._load(select(L).where(L.connection_id == connection_id, L.sku == sku))
 
-    def list_pending(self, connection_id: str) -> list[Listing]:
+    def list_pending(self, connection_id: str) -> list[SkuListing]:
         return self._load(select(L).where(L.connection_id == connection_id, _PENDING))
 
     def connections_with_pending(self) -> list[str]:
@@ -77,7 +77,7 @@ class SqlListingRepository(SqlRepository):
             )
         )
 
-    def _load(self, statement: Select[Any]) -> list[Listing]:
+    def _load(self, statement: Select[Any]) -> list[SkuListing]:
         statement = statement.order_by(L.connection_id, L.marketplace_id, L.sku)
         rows = self._session.scalars(statement.execution_options(populate_existing=True))
         return [listing_from_row(row) for row in rows]

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from domain.listing import ListingSettings, Money, ProductSnapshot
-from domain.listing_batch import Listing, SendMethod
+from domain.listing_batch import SendMethod, SkuListing
 from tests.contract.persistence.builders import NOW, connection, team
 
 US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
@@ -18,9 +18,9 @@ SETTINGS = ListingSettings("con_1", inventory_buffer=2, minimum_price=Money(Deci
 
 def _listing(
     sku: str, marketplace_id: str = US, connection_id: str = "con_1", **kw: Any
-) -> Listing:
+) -> SkuListing:
     product = ProductSnapshot(sku, kw.get("available", 10), Money(Decimal("19.99"), "USD"))
-    return Listing.receive_first(connection_id, marketplace_id, product, SETTINGS, NOW)
+    return SkuListing.receive_first(connection_id, marketplace_id, product, SETTINGS, NOW)
 
 
 @pytest.fixture

@@ -223,3 +223,59 @@ def test_retry_on_a_disconnected_connection_is_refused_and_changes_nothing(
     assert "INVALID_TRANSITION" in result.stderr
     assert "is disconnected" in result.stderr
     assert snapshot() == before
+
+
+def _escalate(run, app: Application, connection_id: str, country: str) -> None:
+    for _ in range(4):
+        run("marketplaces", "retry", connection_id, country, "--operator", "maria")
+        app.advance_all_setups()
+
+
+def test_reopen_takes_an_escalated_marketplace_back_into_setup_with_fresh_retries(
+    run, run_json, app: Application, bumpy
+):
+    _escalate(run, app, bumpy.connection_id, "IT")
+
+    result = run(
+        "marketplaces", "reopen", bumpy.connection_id, "IT",
+        "--operator", "li", "--reason", "geocompany fixed by Amazon",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Amazon.it: reopened with 3 retries, back to Setting up... (recorded as support:li)."
+        in (" ".join(result.stdout.split()))
+    )
+    history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
+    assert history["marketplace"]["state"] == "setting_up"
+    assert history["marketplace"]["retries_used"] == 0
+    last = history["transitions"][-1]
+    assert (last["from_state"], last["actor"], last["reason"]) == (
+        "escalated",
+        "support:li",
+        "geocompany fixed by Amazon",
+    )
+    newest = run_json("timeline", bumpy.connection_id)["items"][0]
+    assert newest["kind"] == "marketplace.changed"
+    assert "reopened by support" in newest["summary"]
+
+
+def test_reopen_of_a_marketplace_that_is_not_escalated_is_refused_and_changes_nothing(
+    run, run_json, bumpy, snapshot
+):
+    before = snapshot()
+
+    failed = run(
+        "marketplaces", "reopen", bumpy.connection_id, "UK", "--operator", "li", "--reason", "x"
+    )
+    blank = run_json(
+        "marketplaces", "reopen", bumpy.connection_id, "UK",
+        "--operator", "li", "--reason", "  ", exit_code=2,
+    )  # fmt: skip
+
+    assert failed.exit_code == 3
+    assert "Only an escalated marketplace can be reopened by support." in (
+        " ".join(failed.stderr.split())
+    )
+    assert blank["error"]["code"] == "VALIDATION_FAILED"
+    assert snapshot() == before

@@ -12,10 +12,10 @@ from domain.errors import ValidationFailed
 from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import (
     MAX_FEED_MESSAGES,
-    Listing,
     ListingChange,
     ListingStatus,
     SendMethod,
+    SkuListing,
     batch_due,
     plan_batch,
 )
@@ -32,13 +32,15 @@ def product(available: int, price: str = "20.00", sku: str = "SKU-1") -> Product
     return ProductSnapshot(sku, available, usd(price))
 
 
-def first(available: int, price: str = "20.00", settings: ListingSettings | None = None) -> Listing:
-    return Listing.receive_first(
+def first(
+    available: int, price: str = "20.00", settings: ListingSettings | None = None
+) -> SkuListing:
+    return SkuListing.receive_first(
         "con_1", US, product(available, price), settings or ListingSettings("con_1"), T0
     )
 
 
-def accepted(listing: Listing, at: datetime = T0) -> None:
+def accepted(listing: SkuListing, at: datetime = T0) -> None:
     listing.submit(SendMethod.PATCH, "patch", at)
     listing.record_answer(accepted=True, message="", at=at)
 
@@ -159,7 +161,9 @@ def test_a_cancelled_submission_waits_again_and_is_due_at_once() -> None:
 def test_the_batch_is_due_one_window_after_the_oldest_waiting_change() -> None:
     settings = ListingSettings("con_1")
     a = first(1)
-    b = Listing.receive_first("con_1", US, product(2, sku="B"), settings, T0 + timedelta(hours=1))
+    b = SkuListing.receive_first(
+        "con_1", US, product(2, sku="B"), settings, T0 + timedelta(hours=1)
+    )
     window = timedelta(minutes=15)
     assert batch_due([b, a], window, T0) == T0 + window
     accepted(a)

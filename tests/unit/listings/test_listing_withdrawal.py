@@ -1,7 +1,7 @@
 """Withdrawing a SKU that falls under the Minimum Price Threshold (seed 003: "Setting a
 threshold prevents low-value items from appearing on Amazon at all"): a SKU Amazon shows in
 stock gets quantity 0 once, no price; a SKU never sent, or already at 0, is not sent at all.
-The rule is `ListingSettings.decide` (domain/listing.py); `Listing` tells it what Amazon may
+The rule is `ListingSettings.decide` (domain/listing.py); `SkuListing` tells it what Amazon may
 show (domain/listing_batch.py)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
-from domain.listing_batch import Listing, ListingChange, ListingStatus, SendMethod
+from domain.listing_batch import ListingChange, ListingStatus, SendMethod, SkuListing
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = "ATVPDKIKX0DER"
@@ -34,14 +34,14 @@ def minimum(amount: str = "5.00", *, pricing: bool = True) -> ListingSettings:
     return ListingSettings("con_1", minimum_price=usd(amount), pricing_enabled=pricing)
 
 
-def on_amazon(available: int, price: str, settings: ListingSettings) -> Listing:
+def on_amazon(available: int, price: str, settings: ListingSettings) -> SkuListing:
     """A SKU whose values Amazon accepted."""
-    listing = Listing.receive_first("con_1", US, product(available, price), settings, T0)
+    listing = SkuListing.receive_first("con_1", US, product(available, price), settings, T0)
     accept(listing)
     return listing
 
 
-def accept(listing: Listing, at: datetime = T0) -> ListingChange:
+def accept(listing: SkuListing, at: datetime = T0) -> ListingChange:
     change = listing.submit(SendMethod.PATCH, "patch", at)
     listing.record_answer(accepted=True, message="", at=at)
     return change
@@ -100,7 +100,7 @@ def test_a_sku_already_at_zero_on_amazon_is_not_sent_under_the_minimum() -> None
 
 
 def test_a_sku_never_sent_stays_unsent_under_the_minimum() -> None:
-    listing = Listing.receive_first("con_1", US, product(10, "3.50"), minimum(), T0)
+    listing = SkuListing.receive_first("con_1", US, product(10, "3.50"), minimum(), T0)
     assert listing.change() is None
     assert listing.reevaluate(minimum("4.00"), T0) is False
     assert listing.status() is ListingStatus.NOT_SENT
@@ -110,7 +110,7 @@ def test_a_quantity_still_in_flight_counts_as_shown() -> None:
     """The first values went as a feed whose report is not in: they may yet land, so the SKU
     is withdrawn once Amazon answers."""
     settings = minimum()
-    listing = Listing.receive_first("con_1", US, product(10, "8.00"), settings, T0)
+    listing = SkuListing.receive_first("con_1", US, product(10, "8.00"), settings, T0)
     listing.submit(SendMethod.FEED, "feed-1", T0)
     assert listing.on_amazon() == 10
     listing.receive(product(10, "3.50"), settings, T0)
