@@ -40,7 +40,7 @@ class RefreshAccountContext:
                         f"Amazon returned no advertising profile with View and Edit "
                         f"permission in the {connection.region} region."
                     )
-                offer_profiles(uow, self.ports, connection, team, profiles, now)
+                offer_profiles(connection, team, profiles, now)
             if connection.usable_at(now, Channel.SP_API):
                 token = self.get_token.within(uow, connection, Channel.SP_API)
                 participations = self.ports.amazon.marketplace_participations(

@@ -9,10 +9,9 @@ Amazon that cannot say leaves no warning, and no transaction is open while Amazo
 
 from __future__ import annotations
 
-from application.context import Ports, record
+from application.context import Ports
 from domain.connection import Region
 from domain.errors import DomainError, ErrorCode
-from domain.events import EventKind
 from domain.secret import Secret
 
 
@@ -35,16 +34,15 @@ def warn_without_active_campaigns(
         return ()
     code = ErrorCode.NO_ACTIVE_CAMPAIGNS
     with ports.uow() as uow:
-        record(
-            uow,
-            ports,
-            team_id=team_id,
-            kind=EventKind.WARNING,
-            actor="amazon",
+        connection = uow.connections.get(connection_id)
+        if connection is None or connection.team_id != team_id:
+            return (code,)  # disconnected meanwhile: the person is still told
+        connection.warn(
+            code,
             summary=f"Profile {profile_id} has no active campaigns: create one on Amazon; "
             "data may take up to 24 hours to appear",
-            connection_id=connection_id,
-            data={"code": code, "profile_id": profile_id},
+            at=ports.clock.now(),
+            data={"profile_id": profile_id},
         )
         uow.commit()
     return (code,)

@@ -5,7 +5,7 @@ The callback runs in three steps so that a slow or failing Amazon never holds a 
 open and a replayed state can never act twice:
 1. consume the state atomically (one transaction);
 2. talk to Amazon (no transaction);
-3. store the result (one transaction), or record the failure with its code.
+3. store the result (one transaction), or store the failure with its code.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from application.campaigns import warn_without_active_campaigns
 from application.context import (
     Actor,
     Ports,
-    record,
     require_member,
     team_connection,
 )
@@ -50,7 +49,6 @@ from domain.errors import (
     RefreshTokenFailed,
     SessionExpired,
 )
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.profile import Profile
@@ -141,17 +139,6 @@ class StartAuthorization:
                 )
             )
             uow.authorizations.add(request)
-            record(
-                uow,
-                self.ports,
-                team_id=team.id,
-                kind=EventKind.AUTHORIZATION_STARTED,
-                actor=cmd.actor.label,
-                summary=f"Authorization of {cmd.channel} ({region}, {account_type}) started",
-                connection_id=cmd.connection_id,
-                at=now,
-                data={"channel": cmd.channel, "region": region},
-            )
             uow.commit()
         return AuthorizationStarted(
             state=request.state,
@@ -287,16 +274,14 @@ class CompleteCallback:
             answer = self._ask_amazon(request, cmd)
             result, auto_selected = self._store(request, answer)
         except DomainError as error:
-            self._record_failure(request, error)
+            self._store_failure(request, error)
             _note_return_to(error, request)
             raise
         except Exception:
             # A bug or an unmapped transport error: the consumed request must still say it
             # failed (a polling UI would otherwise wait for it to expire) and support must
             # find it in the timeline. The exception itself goes on to the caller.
-            self._record_failure(
-                request, InternalError("The authorization could not be completed.")
-            )
+            self._store_failure(request, InternalError("The authorization could not be completed."))
             raise
         if auto_selected is None:
             return result
@@ -428,6 +413,7 @@ class CompleteCallback:
                 at=now,
                 access_token=answer.tokens.access_token,
                 access_token_expires_at=now + timedelta(seconds=answer.tokens.expires_in),
+                actor=actor,
             )
             if answer.display_name and not connection.display_name:
                 connection.display_name = answer.display_name
@@ -435,33 +421,13 @@ class CompleteCallback:
                 uow, connection, team, answer.participations, answer.profiles, now
             )
             auto_selected = None
-            if answer.profiles and offer_profiles(
-                uow, self.ports, connection, team, answer.profiles, now
-            ):
+            if answer.profiles and offer_profiles(connection, team, answer.profiles, now):
                 auto_selected = connection.selected_profile_id
             if created:
                 uow.connections.add(connection)
             else:
                 uow.connections.update(connection)
             reconnected = not created and (was_authorized or gap_start is not None)
-            if created:
-                kind, verb = EventKind.CONNECTION_CREATED, "connected"
-            elif reconnected:
-                kind, verb = EventKind.CONNECTION_RECONNECTED, "reconnected"
-            else:
-                kind, verb = EventKind.CHANNEL_AUTHORIZED, "authorized"
-            account = connection.selling_partner_id or connection.ads_account_id
-            record(
-                uow,
-                self.ports,
-                team_id=team.id,
-                kind=kind,
-                actor=actor,
-                summary=f"{request.channel} {verb} for account {account}",
-                connection_id=connection.id,
-                at=now,
-                data={"channel": request.channel, "account_id": answer.account_id},
-            )
             if gap_start is not None:
                 self._schedule_backfill(uow, connection, marketplaces, gap_start, now)
             request.complete(connection.id)
@@ -558,39 +524,19 @@ class CompleteCallback:
                 cursor = SyncCursor(connection.id, marketplace.marketplace_id)
             cursor.schedule_backfill(gap_start=gap_start, reconnected_at=now)
             uow.sync_cursors.put(cursor)
-        record(
-            uow,
-            self.ports,
-            team_id=connection.team_id,
-            kind=EventKind.BACKFILL_SCHEDULED,
-            actor="sellerlink",
-            summary=f"Missed data since {gap_start.isoformat()} will be retrieved",
-            connection_id=connection.id,
-            at=now,
-            data={"from": gap_start.isoformat(), "until": now.isoformat()},
-        )
+        connection.backfill_scheduled(gap_start=gap_start, at=now)
 
     # failures -------------------------------------------------------------------------
 
-    def _record_failure(self, request: AuthorizationRequest, error: DomainError) -> None:
+    def _store_failure(self, request: AuthorizationRequest, error: DomainError) -> None:
         with self.ports.uow() as uow:
             stored = uow.authorizations.get(request.state) or request
             self._fail(uow, stored, error)
             uow.commit()
 
     def _fail(self, uow: UnitOfWork, request: AuthorizationRequest, error: DomainError) -> None:
-        request.fail(str(error.code), request.connection_id)
+        request.fail(str(error.code), detail=error.detail, at=self.ports.clock.now())
         uow.authorizations.update(request)
-        record(
-            uow,
-            self.ports,
-            team_id=request.team_id,
-            kind=EventKind.AUTHORIZATION_FAILED,
-            actor=f"user:{request.user_id}",
-            summary=f"Authorization of {request.channel} failed: {error.code}",
-            connection_id=request.connection_id,
-            data={"code": error.code, "detail": error.detail},
-        )
 
 
 def _note_return_to(error: DomainError, request: AuthorizationRequest) -> None:

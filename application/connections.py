@@ -6,10 +6,10 @@ from datetime import datetime
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, record, require_member, team_connection
+from application.context import Actor, Ports, require_member, team_connection
 from application.views import ConnectionView
 from domain.connection import Health
-from domain.events import AuditEvent, EventKind
+from domain.events import AuditEvent
 from domain.team import Permission
 
 
@@ -55,22 +55,12 @@ class Disconnect:
             connection = team_connection(
                 uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
-            connection.disconnect(now)
+            connection.disconnect(now, actor=actor.label)
             uow.connections.update(connection)
             for marketplace in uow.marketplaces.list_for_connection(connection.id):
                 if marketplace.active:
                     marketplace.set_active(False)
                     uow.marketplaces.update(marketplace)
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.CONNECTION_DISCONNECTED,
-                actor=actor.label,
-                summary="Disconnected: tokens deleted, history kept",
-                connection_id=connection.id,
-                at=now,
-            )
             uow.commit()
 
 

@@ -3,9 +3,6 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-
 from attrs import frozen
 
 from application.ports import (
@@ -18,11 +15,19 @@ from application.ports import (
 )
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
-from domain.events import AuditEvent, EventKind
+from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
 from domain.team import Membership, Permission
 
-SYSTEM_ACTOR = "sellerlink"
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Actor",
+    "Ports",
+    "connection_marketplace",
+    "require_member",
+    "require_team",
+    "team_connection",
+]
 
 
 @frozen
@@ -98,29 +103,3 @@ def connection_marketplace(
             context={"marketplace_id": marketplace_id},
         )
     return marketplace
-
-
-def record(
-    uow: UnitOfWork,
-    ports: Ports,
-    *,
-    team_id: str,
-    kind: EventKind,
-    actor: str,
-    summary: str,
-    connection_id: str | None = None,
-    at: datetime | None = None,
-    data: Mapping[str, object] | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        id=ports.ids.new_id("evt"),
-        at=at or ports.clock.now(),
-        team_id=team_id,
-        kind=kind,
-        actor=actor,
-        summary=summary,
-        connection_id=connection_id,
-        data={k: str(v) for k, v in (data or {}).items() if v is not None},
-    )
-    uow.events.append(event)
-    return event

@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.context import Ports, record
 from application.ports import Participation, UnitOfWork
 from domain.connection import Connection
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.profile import Profile
@@ -69,38 +67,9 @@ def discover_marketplaces(
 
 
 def offer_profiles(
-    uow: UnitOfWork,
-    ports: Ports,
-    connection: Connection,
-    team: Team,
-    profiles: Sequence[Profile],
-    now: datetime,
+    connection: Connection, team: Team, profiles: Sequence[Profile], now: datetime
 ) -> bool:
     """Offers Amazon's profiles; returns whether one was selected automatically just now
     (the caller then checks it for active campaigns, seed 002)."""
     selectable = [p for p in profiles if team.covers_country(p.country_code)]
-    auto = connection.offer_profiles(list(profiles), selectable)
-    countries = ", ".join(p.country_code for p in profiles)
-    record(
-        uow,
-        ports,
-        team_id=team.id,
-        kind=EventKind.PROFILES_OFFERED,
-        actor="amazon",
-        summary=f"Amazon returned {len(profiles)} advertising profile(s): {countries}",
-        connection_id=connection.id,
-        at=now,
-    )
-    if auto:
-        record(
-            uow,
-            ports,
-            team_id=team.id,
-            kind=EventKind.PROFILE_SELECTED,
-            actor="sellerlink",
-            summary=f"Profile {connection.selected_profile_id} selected automatically "
-            "(the only profile)",
-            connection_id=connection.id,
-            at=now,
-        )
-    return auto
+    return connection.offer_profiles(list(profiles), selectable, at=now)

@@ -21,15 +21,13 @@ from datetime import datetime, timedelta
 
 from attrs import define, frozen
 
-from application.context import SYSTEM_ACTOR, Ports, record
+from application.context import Ports
 from application.ports import UnitOfWork
 from domain.connection import Connection
-from domain.events import AuditEvent, EventKind
-from domain.grant import Channel, describe_remaining, expiry_warning_stage
+from domain.events import DomainEvent, EventKind
+from domain.grant import Channel, expiry_warning_stage
 
 EXPIRED_STAGE = "expired"
-
-CHANNEL_NAMES = {Channel.SP_API: "Selling Partner API", Channel.ADS: "Amazon Ads"}
 
 
 @frozen
@@ -96,58 +94,29 @@ def _stages_warned(
 
 @define
 class WarnBeforeExpiry:
-    """The worker's job for one connection: record the warnings that are due. Idempotent."""
+    """The worker's job for one connection: announce the warnings that are due. Idempotent."""
 
     ports: Ports
 
-    def __call__(self, connection_id: str) -> list[AuditEvent]:
+    def __call__(self, connection_id: str) -> list[DomainEvent]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             connection = uow.connections.get(connection_id, for_update=True)
             if connection is None:
                 return []
-            due = due_warnings(uow, connection, now)
-            recorded = [self._record(uow, connection, w, now) for w in due]
-            if any(w.stage == EXPIRED_STAGE for w in due):
-                uow.connections.update(connection)
-            if recorded:
+            for warning in due_warnings(uow, connection, now):
+                data = {
+                    "channel": str(warning.channel),
+                    "stage": warning.stage,
+                    "authorization": warning.authorized_at.isoformat(),
+                    "expires_at": warning.expires_at.isoformat(),
+                }
+                if warning.stage == EXPIRED_STAGE:
+                    connection.notice_expiry(warning.channel, at=now, data=data)
+                    uow.connections.update(connection)
+                else:
+                    connection.warn_expiry(warning.channel, at=now, data=data)
+            announced = list(connection.events)
+            if announced:
                 uow.commit()
-        return recorded
-
-    def _record(
-        self, uow: UnitOfWork, connection: Connection, warning: DueWarning, now: datetime
-    ) -> AuditEvent:
-        name = CHANNEL_NAMES[warning.channel]
-        data = {
-            "channel": str(warning.channel),
-            "stage": warning.stage,
-            "authorization": warning.authorized_at.isoformat(),
-            "expires_at": warning.expires_at.isoformat(),
-        }
-        if warning.stage == EXPIRED_STAGE:
-            connection.mark_unusable(warning.expires_at)
-            return record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.TOKEN_EXPIRED,
-                actor=SYSTEM_ACTOR,
-                summary=f"The {name} authorization expired: reconnect required "
-                "(Amazon asks sellers to re-authorize every 12 months)",
-                connection_id=connection.id,
-                at=now,
-                data=data,
-            )
-        remaining = describe_remaining(warning.expires_at - now)
-        return record(
-            uow,
-            self.ports,
-            team_id=connection.team_id,
-            kind=EventKind.TOKEN_EXPIRING,
-            actor=SYSTEM_ACTOR,
-            summary=f"The {name} authorization {remaining}: reconnect before then to keep "
-            "data flowing",
-            connection_id=connection.id,
-            at=now,
-            data=data | {"remaining": remaining},
-        )
+        return announced

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
-from application.context import SYSTEM_ACTOR, Ports, record
+from application.context import Ports
 from application.listing_updates import settings_of
 from application.ports import (
     AmazonGateway,
@@ -35,7 +35,6 @@ from domain.errors import (
     TokenExpired,
     TokenRevoked,
 )
-from domain.events import EventKind
 from domain.grant import Channel, TokenStatus
 from domain.listing_batch import (
     DEFAULT_PATCH_LIMIT,
@@ -44,6 +43,8 @@ from domain.listing_batch import (
     SendMethod,
     SkuListing,
     batch_due,
+    batch_sent,
+    feed_processed,
     plan_batch,
 )
 from domain.secret import Secret
@@ -292,12 +293,12 @@ class _Run:
         finally:
             if done:
                 self.uow.listings.put_many(done)
-                self._event(
-                    EventKind.LISTING_BATCH_SENT,
+                batch_sent(
+                    self.connection,
                     f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
                     f"PATCH: {self.tally.accepted - accepted_before} accepted",
-                    marketplace_id=marketplace_id,
-                    count=len(done),
+                    at=self.now,
+                    data={"marketplace_id": marketplace_id, "count": len(done)},
                 )
 
     def _feeds(
@@ -328,13 +329,12 @@ class _Run:
             self.uow.listings.put_many(listings)
             self.tally.sent += len(listings)
             self.tally.feeds.append(feed_id)
-            self._event(
-                EventKind.LISTING_BATCH_SENT,
+            batch_sent(
+                self.connection,
                 f"Sent {len(listings)} listing updates for {marketplace_id} as "
                 f"JSON_LISTINGS_FEED {feed_id}",
-                marketplace_id=marketplace_id,
-                count=len(listings),
-                feed_id=feed_id,
+                at=self.now,
+                data={"marketplace_id": marketplace_id, "count": len(listings), "feed_id": feed_id},
             )
             submitted.append((feed_id, listings))
         # A feed that is processed at once (the fake, a fast Amazon) is answered in this run.
@@ -363,27 +363,14 @@ class _Run:
             self.tally.count(answer.accepted)
         self.uow.listings.put_many(listings)
         accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
-        self._event(
-            EventKind.LISTING_FEED_PROCESSED,
+        feed_processed(
+            self.connection,
             f"Amazon processed JSON_LISTINGS_FEED {feed_id} ({report.status}): "
             f"{accepted} accepted, {len(listings) - accepted} refused",
-            feed_id=feed_id,
-            count=len(listings),
+            at=self.now,
+            data={"feed_id": feed_id, "count": len(listings)},
         )
 
     @property
     def _seller(self) -> str:
         return self.connection.selling_partner_id or ""
-
-    def _event(self, kind: EventKind, summary: str, **data: object) -> None:
-        record(
-            self.uow,
-            self.job.ports,
-            team_id=self.connection.team_id,
-            kind=kind,
-            actor=SYSTEM_ACTOR,
-            summary=summary,
-            connection_id=self.connection.id,
-            at=self.now,
-            data=data,
-        )

@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, record, team_connection
+from application.context import Actor, Ports, team_connection
 from application.listing_updates import reevaluate_listings
-from domain.events import EventKind
 from domain.listing import (
     DEFAULT_BATCH_WINDOW,
     ListingDecision,
     ListingSettings,
     Money,
     ProductSnapshot,
+    settings_changed,
 )
 from domain.team import Permission
 
@@ -70,30 +70,11 @@ class UpdateListingSettings:
             # Seed 003's FAQ: a new buffer can take listings out of stock; every SKU of the
             # connection is decided again and the differences go in the next batch.
             reevaluate_listings(uow, connection.id, settings, self.ports.clock.now())
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.LISTING_SETTINGS_CHANGED,
-                actor=cmd.actor.label,
-                summary=_describe_change(before, settings),
-                connection_id=connection.id,
+            settings_changed(
+                connection, before, settings, at=self.ports.clock.now(), actor=cmd.actor.label
             )
             uow.commit()
             return settings
-
-
-def _describe_change(before: ListingSettings | None, after: ListingSettings) -> str:
-    def show(s: ListingSettings | None) -> str:
-        if s is None:
-            return "defaults"
-        return (
-            f"buffer {s.inventory_buffer}, ceiling {s.inventory_ceiling}, "
-            f"minimum {s.minimum_price or 'none'}, pricing "
-            f"{'on' if s.pricing_enabled else 'off'}"
-        )
-
-    return f"Listing settings: {show(before)} -> {show(after)}"
 
 
 @define

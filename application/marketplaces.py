@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from attrs import define, frozen
 
-from application.context import (
-    SYSTEM_ACTOR,
-    Actor,
-    Ports,
-    connection_marketplace,
-    record,
-    team_connection,
-)
+from application.context import Actor, Ports, connection_marketplace, team_connection
 from application.ports import UnitOfWork
 from application.sync import sync_channel
 from application.tokens import GetAccessToken
@@ -26,7 +19,6 @@ from domain.errors import (
     TokenExpired,
     TokenRevoked,
 )
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
 from domain.sync import SyncCursor
@@ -73,30 +65,10 @@ class UpdateMarketplace:
             marketplace = connection_marketplace(
                 uow, connection, cmd.marketplace_id, for_update=True
             )
-            before = marketplace.state
-            if cmd.selected is True:
-                marketplace.select(at=now, actor=cmd.actor.label)
-            elif cmd.selected is False:
-                marketplace.deselect()
-            if cmd.active is not None:
-                marketplace.set_active(cmd.active, at=now, actor=cmd.actor.label)
-            uow.marketplaces.update(marketplace)
-            changes = [
-                f"selected={cmd.selected}" if cmd.selected is not None else "",
-                f"active={cmd.active}" if cmd.active is not None else "",
-                f"{before} -> {marketplace.state}" if before is not marketplace.state else "",
-            ]
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.MARKETPLACE_CHANGED,
-                actor=cmd.actor.label,
-                summary=f"{marketplace.name}: " + ", ".join(c for c in changes if c),
-                connection_id=connection.id,
-                at=now,
-                data={"marketplace_id": marketplace.marketplace_id},
+            marketplace.choose(
+                selected=cmd.selected, active=cmd.active, at=now, actor=cmd.actor.label
             )
+            uow.marketplaces.update(marketplace)
             uow.commit()
             return MarketplaceView.of(marketplace)
 
@@ -123,22 +95,6 @@ def retry_marketplace(
     outcome = marketplace.retry(at=now, actor=actor)
     uow.marketplaces.update(marketplace)
     if outcome is RetryOutcome.ESCALATED:
-        history = "; ".join(
-            f"{t.at.isoformat()} {t.from_state}->{t.to_state} ({t.reason})"
-            for t in marketplace.retry_history
-        )
-        record(
-            uow,
-            ports,
-            team_id=connection.team_id,
-            kind=EventKind.MARKETPLACE_ESCALATED,
-            actor=actor,
-            summary=f"{marketplace.name} escalated to support after "
-            f"{marketplace.retries_used} retries",
-            connection_id=connection.id,
-            at=now,
-            data={"marketplace_id": marketplace.marketplace_id, "retry_history": history},
-        )
         uow.commit()
         raise RetryLimitExceeded(
             f"{marketplace.name} failed setup {marketplace.retries_used + 1} times and was "
@@ -159,18 +115,6 @@ def retry_marketplace(
                 ],
             },
         )
-    record(
-        uow,
-        ports,
-        team_id=connection.team_id,
-        kind=EventKind.MARKETPLACE_CHANGED,
-        actor=actor,
-        summary=f"{marketplace.name}: retry {marketplace.retries_used} of "
-        f"{marketplace.retry_limit}, back to Setting up",
-        connection_id=connection.id,
-        at=now,
-        data={"marketplace_id": marketplace.marketplace_id},
-    )
     uow.commit()
     return MarketplaceView.of(marketplace)
 
@@ -187,17 +131,6 @@ def reopen_marketplace(
     marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
     marketplace.reopen(at=now, actor=actor, reason=reason)
     uow.marketplaces.update(marketplace)
-    record(
-        uow,
-        ports,
-        team_id=connection.team_id,
-        kind=EventKind.MARKETPLACE_CHANGED,
-        actor=actor,
-        summary=f"{marketplace.name}: reopened by support, back to Setting up ({reason})",
-        connection_id=connection.id,
-        at=now,
-        data={"marketplace_id": marketplace.marketplace_id},
-    )
     uow.commit()
     return MarketplaceView.of(marketplace)
 
@@ -273,18 +206,6 @@ class AdvanceMarketplaceSetup:
                 uow.sync_cursors.put(cursor)
                 marketplace.first_sync_completed(at=now)
             uow.marketplaces.update(marketplace)
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.MARKETPLACE_CHANGED,
-                actor=SYSTEM_ACTOR,
-                summary=f"{marketplace.name}: {before} -> {marketplace.state}"
-                + (f" ({marketplace.last_error})" if marketplace.last_error else ""),
-                connection_id=connection.id,
-                at=now,
-                data={"marketplace_id": marketplace_id},
-            )
             uow.commit()
             return SetupStep(connection_id, marketplace_id, before, marketplace.state)
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from attrs import define, frozen
 
 from application.campaigns import warn_without_active_campaigns
-from application.context import Actor, Ports, record, team_connection
+from application.context import Actor, Ports, team_connection
 from application.tokens import GetAccessToken
 from application.views import ConnectionView, ProfileList, ProfileView
 from domain.errors import DomainError, ErrorCode, NotFound
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.team import Permission
 
@@ -66,18 +65,8 @@ class ChooseProfile:
             if team is None:
                 raise NotFound("The team of this connection no longer exists.")
             selectable = [p for p in connection.profiles if team.covers_country(p.country_code)]
-            profile = connection.choose_profile(profile_id, selectable)
+            profile = connection.choose_profile(profile_id, selectable, at=now, actor=actor.label)
             uow.connections.update(connection)
-            record(
-                uow,
-                self.ports,
-                team_id=team.id,
-                kind=EventKind.PROFILE_SELECTED,
-                actor=actor.label,
-                summary=f"Profile {profile.profile_id} ({profile.country_code}) selected",
-                connection_id=connection.id,
-                at=now,
-            )
             uow.commit()
             view = ConnectionView.of(
                 connection, uow.marketplaces.list_for_connection(connection.id), now=now

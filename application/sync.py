@@ -22,12 +22,11 @@ from enum import StrEnum
 
 from attrs import define, frozen
 
-from application.context import SYSTEM_ACTOR, Ports, record
+from application.context import Ports
 from application.ports import SyncWindow, UnitOfWork
 from application.tokens import GetAccessToken
 from domain.connection import Connection, Health
 from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.sync import SyncCursor
@@ -207,18 +206,7 @@ class RunBackfill:
             )
             if cursor.backfilled_through(window[1]):
                 assert marketplace is not None
-                record(
-                    uow,
-                    self.ports,
-                    team_id=connection.team_id,
-                    kind=EventKind.BACKFILL_COMPLETED,
-                    actor=SYSTEM_ACTOR,
-                    summary=f"{marketplace.name}: missed data up to {window[1].isoformat()} "
-                    "retrieved",
-                    connection_id=connection.id,
-                    at=now,
-                    data={"marketplace_id": marketplace_id, "until": window[1].isoformat()},
-                )
+                marketplace.backfilled(until=window[1], at=now)
             uow.sync_cursors.put(cursor)
             uow.commit()
             return _Step.FETCHED, fetched.records

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, record, require_member
+from application.context import Actor, Ports, require_member
 from domain.errors import NotAMember, NotFound, ValidationFailed
-from domain.events import EventKind
 from domain.team import (
     Membership,
     Permission,
@@ -14,8 +13,6 @@ from domain.team import (
     Role,
     Team,
     TeamKind,
-    check_removal,
-    check_role_change,
 )
 
 
@@ -36,28 +33,26 @@ class CreateTeam:
 
     def __call__(self, cmd: CreateTeamCommand) -> Team:
         now = self.ports.clock.now()
-        team = Team(
+        team = Team.create(
             id=self.ports.ids.new_id("team"),
             name=cmd.name,
             kind=cmd.kind,
             plan=cmd.plan,
             max_connections=cmd.max_connections,
-            created_at=now,
+            at=now,
+            actor=cmd.actor.label,
         )
         with self.ports.uow() as uow:
             uow.teams.add(team)
             uow.memberships.put(Membership(team.id, cmd.actor.user_id, Role.OWNER, now))
-            record(
-                uow,
-                self.ports,
-                team_id=team.id,
-                kind=EventKind.TEAM_CREATED,
-                actor=cmd.actor.label,
-                summary=f"Team {team.name} created",
-                at=now,
-            )
             uow.commit()
         return team
+
+
+def _existing(team: Team | None, team_id: str) -> Team:
+    if team is None:
+        raise NotFound(f"There is no team {team_id}.")
+    return team
 
 
 def _team_in_context(actor: Actor, team_id: str) -> Actor:
@@ -100,21 +95,14 @@ class UpdateTeam:
         actor = _team_in_context(cmd.actor, cmd.team_id)
         with self.ports.uow() as uow:
             require_member(uow, actor, Permission.MANAGE_BILLING)
-            team = uow.teams.get(cmd.team_id)
-            if team is None:
-                raise NotFound(f"There is no team {cmd.team_id}.")
-            before = (team.plan, team.max_connections)
-            team.change(plan=cmd.plan, max_connections=cmd.max_connections)
-            uow.teams.update(team)
-            record(
-                uow,
-                self.ports,
-                team_id=team.id,
-                kind=EventKind.TEAM_CHANGED,
+            team = _existing(uow.teams.get(cmd.team_id), cmd.team_id)
+            team.change(
+                at=self.ports.clock.now(),
                 actor=actor.label,
-                summary=f"Plan {before[0]} -> {team.plan}, "
-                f"max connections {before[1]} -> {team.max_connections}",
+                plan=cmd.plan,
+                max_connections=cmd.max_connections,
             )
+            uow.teams.update(team)
             uow.commit()
             return team
 
@@ -159,26 +147,15 @@ class SetMemberRole:
             raise ValidationFailed("A user id has 1 to 200 characters.")
         with self.ports.uow() as uow:
             mine = require_member(uow, actor, Permission.MANAGE_MEMBERS)
+            team = _existing(uow.teams.get(cmd.team_id), cmd.team_id)
             members = uow.memberships.list_for_team(cmd.team_id)
             current = next((m for m in members if m.user_id == cmd.user_id), None)
             if Role.OWNER in (cmd.role, current.role if current else None):
                 mine.require(Permission.MANAGE_BILLING)  # owners only
-            if current is not None:
-                check_role_change(members, current, cmd.role)
-            now = self.ports.clock.now()
-            membership = Membership(
-                cmd.team_id, cmd.user_id, cmd.role, current.joined_at if current else now
+            membership = team.set_role(
+                members, cmd.user_id, cmd.role, at=self.ports.clock.now(), actor=actor.label
             )
             uow.memberships.put(membership)
-            record(
-                uow,
-                self.ports,
-                team_id=cmd.team_id,
-                kind=EventKind.MEMBER_ROLE_SET,
-                actor=actor.label,
-                summary=f"{cmd.user_id} is now {cmd.role}",
-                at=now,
-            )
             uow.commit()
             return membership
 
@@ -197,14 +174,7 @@ class RemoveMember:
                 raise NotFound(f"{user_id} is not a member of this team.")
             if target.role is Role.OWNER:
                 mine.require(Permission.MANAGE_BILLING)
-            check_removal(members, target)
+            team = _existing(uow.teams.get(team_id), team_id)
+            team.remove(members, target, at=self.ports.clock.now(), actor=actor.label)
             uow.memberships.remove(team_id, user_id)
-            record(
-                uow,
-                self.ports,
-                team_id=team_id,
-                kind=EventKind.MEMBER_REMOVED,
-                actor=actor.label,
-                summary=f"{user_id} removed from the team",
-            )
             uow.commit()

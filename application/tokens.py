@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from attrs import define, frozen
 
-from application.context import SYSTEM_ACTOR, Ports, record
+from application.context import Ports
 from application.ports import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
@@ -22,7 +22,6 @@ from domain.errors import (
     TokenExpired,
     TokenRevoked,
 )
-from domain.events import EventKind
 from domain.grant import Channel, TokenStatus
 from domain.secret import Secret
 
@@ -85,18 +84,8 @@ class GetAccessToken:
             self._lapsed(uow, connection, channel, now, expired=False)
             raise
         except (AmazonUnavailable, RateLimited) as error:
-            grant.record_refresh_failure(error_code=str(error.code), at=now)
+            connection.refresh_failed(channel, error_code=str(error.code), at=now)
             uow.connections.update(connection)
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.TOKEN_REFRESH_FAILED,
-                actor=SYSTEM_ACTOR,
-                summary=f"{channel} token refresh failed ({error.code}); will retry",
-                connection_id=connection.id,
-                at=now,
-            )
             uow.commit()
             raise
         grant.record_refresh(
@@ -116,28 +105,12 @@ class GetAccessToken:
         *,
         expired: bool,
     ) -> None:
-        grant = connection.grants[channel]
         if expired:
-            if connection.unusable_since is not None:
-                return  # already noticed and recorded
-            connection.mark_unusable(grant.expires_at or now)
-            kind, summary = EventKind.TOKEN_EXPIRED, f"{channel} authorization expired"
+            if not connection.notice_expiry(channel, at=now, data={"channel": str(channel)}):
+                return  # already noticed and announced
         else:
-            grant.revoke(at=now)
-            connection.mark_unusable(now)
-            kind = EventKind.TOKEN_REVOKED
-            summary = f"Amazon refused the {channel} refresh token: reconnect required"
+            connection.refresh_token_refused(channel, at=now)
         uow.connections.update(connection)
-        record(
-            uow,
-            self.ports,
-            team_id=connection.team_id,
-            kind=kind,
-            actor=SYSTEM_ACTOR,
-            summary=summary,
-            connection_id=connection.id,
-            at=now,
-        )
         uow.commit()
 
 

@@ -13,6 +13,7 @@ from attrs import define
 
 from domain.connection import AccountType, Region
 from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
+from domain.events import EventKind, EventSource
 from domain.grant import Channel
 from domain.secret import Secret
 
@@ -56,7 +57,7 @@ def validate_return_to(return_to: str | None) -> str | None:
 
 
 @define
-class AuthorizationRequest:
+class AuthorizationRequest(EventSource):
     state: str
     team_id: str
     user_id: str
@@ -94,7 +95,7 @@ class AuthorizationRequest:
         connection_id: str | None = None,
         code_verifier: Secret | None = None,
     ) -> AuthorizationRequest:
-        return cls(
+        request = cls(
             state=state,
             team_id=team_id,
             user_id=user_id,
@@ -108,6 +109,13 @@ class AuthorizationRequest:
             connection_id=connection_id,
             code_verifier=code_verifier,
         )
+        request._announce(
+            EventKind.AUTHORIZATION_STARTED,
+            f"Authorization of {channel} ({region}, {account_type}) started",
+            at=at,
+            data={"channel": channel, "region": region},
+        )
+        return request
 
     def status_at(self, now: datetime) -> AuthorizationStatus:
         if self.status is AuthorizationStatus.PENDING and now >= self.expires_at:
@@ -145,7 +153,28 @@ class AuthorizationRequest:
         self.status = AuthorizationStatus.COMPLETED
         self.result_connection_id = connection_id
 
-    def fail(self, error_code: str, connection_id: str | None = None) -> None:
+    def fail(self, error_code: str, *, detail: str, at: datetime) -> None:
+        """The callback failed with a catalogue code: a polling UI learns it here and support
+        in the timeline."""
         self.status = AuthorizationStatus.FAILED
         self.error_code = error_code
-        self.result_connection_id = connection_id
+        self.result_connection_id = self.connection_id
+        self._announce(
+            EventKind.AUTHORIZATION_FAILED,
+            f"Authorization of {self.channel} failed: {error_code}",
+            at=at,
+            data={"code": error_code, "detail": detail},
+        )
+
+    def _announce(
+        self, kind: EventKind, summary: str, *, at: datetime, data: dict[str, object]
+    ) -> None:
+        self.announce(
+            kind,
+            team_id=self.team_id,
+            actor=f"user:{self.user_id}",
+            summary=summary,
+            at=at,
+            connection_id=self.connection_id,
+            data=data,
+        )

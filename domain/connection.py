@@ -1,4 +1,8 @@
-"""A connection: one Amazon account connected to a team, with one grant per channel."""
+"""A connection: one Amazon account connected to a team, with one grant per channel.
+
+It announces what happens to it and to its grants (domain/events.py): being connected,
+reconnected or disconnected, its profiles, its tokens lapsing, and what its listings and
+backfills did, since those are told to the team and support per connection."""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from domain.errors import (
     ProfileNotSelectable,
     WrongAccount,
 )
-from domain.grant import Channel, Grant, TokenReport, TokenStatus
+from domain.events import SYSTEM_ACTOR, EventKind, EventSource
+from domain.grant import CHANNEL_NAMES, Channel, Grant, TokenReport, TokenStatus, describe_remaining
 from domain.profile import Profile, auto_selected_profile
 from domain.secret import Secret
 
@@ -77,7 +82,7 @@ def _grant_health(report: TokenReport, grant: Grant) -> Health:
 
 
 @define
-class Connection:
+class Connection(EventSource):
     id: str
     team_id: str
     account_type: AccountType
@@ -182,10 +187,17 @@ class Connection:
         at: datetime,
         access_token: Secret | None = None,
         access_token_expires_at: datetime | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> datetime | None:
         """Store a fresh consent. Returns when the connection had stopped being usable, if
-        this consent brings it back (the start of the gap to backfill), else None."""
+        this consent brings it back (the start of the gap to backfill), else None.
+
+        A connection is stored only once a consent succeeded, so one with no grant ever
+        authorized is being created by this consent; one whose channel was authorized before,
+        or that had stopped being usable, is reconnected; else a channel is added."""
         self.check_identity(channel, account_id)
+        created = not any(g.ever_authorized for g in self.grants.values())
+        was_authorized = self.grants[channel].ever_authorized
         self.mark_unusable_from_grant(channel, at)
         if channel is Channel.SP_API and account_id:
             self.selling_partner_id = account_id
@@ -203,8 +215,23 @@ class Connection:
         gap_start = self.unusable_since
         if self.health_at(at) in (Health.CONNECTED, Health.EXPIRING):
             self.unusable_since = None
-            return gap_start
-        return None
+        else:
+            gap_start = None
+        if created:
+            kind, verb = EventKind.CONNECTION_CREATED, "connected"
+        elif was_authorized or gap_start is not None:
+            kind, verb = EventKind.CONNECTION_RECONNECTED, "reconnected"
+        else:
+            kind, verb = EventKind.CHANNEL_AUTHORIZED, "authorized"
+        self._announce(
+            kind,
+            actor=actor,
+            summary=f"{channel} {verb} for account "
+            f"{self.selling_partner_id or self.ads_account_id}",
+            at=at,
+            data={"channel": channel, "account_id": account_id},
+        )
+        return gap_start
 
     def mark_unusable_from_grant(self, channel: Channel, now: datetime) -> None:
         """A grant that lapsed unnoticed (no sweep ran) still dates the gap: from its
@@ -220,18 +247,123 @@ class Connection:
         if self.unusable_since is None or at < self.unusable_since:
             self.unusable_since = at
 
-    def disconnect(self, at: datetime) -> None:
+    def disconnect(self, at: datetime, actor: str = SYSTEM_ACTOR) -> None:
         """DESIGN §3.8: tokens deleted, the record and its history kept."""
         for grant in self.grants.values():
             grant.forget()
         self.disconnected_at = at
         self.mark_unusable(at)
+        self._announce(
+            EventKind.CONNECTION_DISCONNECTED,
+            actor=actor,
+            summary="Disconnected: tokens deleted, history kept",
+            at=at,
+        )
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def refresh_failed(self, channel: Channel, *, error_code: str, at: datetime) -> None:
+        """Amazon was down or throttled: the grant stays as it was and the refresh is retried."""
+        self.grants[channel].record_refresh_failure(error_code=error_code, at=at)
+        self._announce(
+            EventKind.TOKEN_REFRESH_FAILED,
+            actor=SYSTEM_ACTOR,
+            summary=f"{channel} token refresh failed ({error_code}); will retry",
+            at=at,
+        )
+
+    def refresh_token_refused(self, channel: Channel, *, at: datetime) -> None:
+        """Amazon answered `invalid_grant`: only a new consent helps."""
+        self.grants[channel].revoke(at=at)
+        self.mark_unusable(at)
+        self._announce(
+            EventKind.TOKEN_REVOKED,
+            actor=SYSTEM_ACTOR,
+            summary=f"Amazon refused the {channel} refresh token: reconnect required",
+            at=at,
+        )
+
+    def notice_expiry(self, channel: Channel, *, at: datetime, data: Mapping[str, str]) -> bool:
+        """The authorization's year is over (AMAZON.md): noticed once, at its first lapse,
+        whether by a refresh or by the expiry sweep. Returns whether this was the first."""
+        if self.unusable_since is not None:
+            return False
+        grant = self.grants[channel]
+        self.mark_unusable(grant.expires_at or at)
+        self._announce(
+            EventKind.TOKEN_EXPIRED,
+            actor=SYSTEM_ACTOR,
+            summary=f"The {CHANNEL_NAMES[channel]} authorization expired: reconnect required "
+            "(Amazon asks sellers to re-authorize every 12 months)",
+            at=at,
+            data=data,
+        )
+        return True
+
+    def warn_expiry(self, channel: Channel, *, at: datetime, data: Mapping[str, str]) -> None:
+        """One of the warnings before an authorization's year ends (grant.py's stages)."""
+        expires_at = self.grants[channel].expires_at
+        remaining = describe_remaining(expires_at - at) if expires_at else "expires soon"
+        self._announce(
+            EventKind.TOKEN_EXPIRING,
+            actor=SYSTEM_ACTOR,
+            summary=f"The {CHANNEL_NAMES[channel]} authorization {remaining}: reconnect "
+            "before then to keep data flowing",
+            at=at,
+            data={**data, "remaining": remaining},
+        )
+
+    # -- what happened under this connection -------------------------------------------
+
+    def backfill_scheduled(self, *, gap_start: datetime, at: datetime) -> None:
+        """Seed 004: "Any missed data will typically be retrieved through a backfill"."""
+        self._announce(
+            EventKind.BACKFILL_SCHEDULED,
+            actor=SYSTEM_ACTOR,
+            summary=f"Missed data since {gap_start.isoformat()} will be retrieved",
+            at=at,
+            data={"from": gap_start.isoformat(), "until": at.isoformat()},
+        )
+
+    def warn(self, code: str, *, summary: str, at: datetime, data: Mapping[str, str]) -> None:
+        """A warning beside a successful result (the catalogue's `warning` codes)."""
+        self._announce(
+            EventKind.WARNING, actor="amazon", summary=summary, at=at, data={"code": code, **data}
+        )
+
+    def _announce(
+        self,
+        kind: EventKind,
+        *,
+        actor: str,
+        summary: str,
+        at: datetime,
+        data: Mapping[str, object] | None = None,
+    ) -> None:
+        self.announce(
+            kind,
+            team_id=self.team_id,
+            actor=actor,
+            summary=summary,
+            at=at,
+            connection_id=self.id,
+            data=data,
+        )
 
     # -- profiles ----------------------------------------------------------------------
 
-    def offer_profiles(self, profiles: list[Profile], selectable: list[Profile]) -> bool:
+    def offer_profiles(
+        self, profiles: list[Profile], selectable: list[Profile], *, at: datetime
+    ) -> bool:
         """Amazon returned these profiles. Keeps a still-offered selection; auto-selects
         only a single selectable profile. Returns whether a profile was auto-selected."""
+        countries = ", ".join(p.country_code for p in profiles)
+        self._announce(
+            EventKind.PROFILES_OFFERED,
+            actor="amazon",
+            summary=f"Amazon returned {len(profiles)} advertising profile(s): {countries}",
+            at=at,
+        )
         self.profiles = list(profiles)
         ids = {p.profile_id for p in profiles}
         if self.selected_profile_id not in ids:
@@ -242,10 +374,19 @@ class Connection:
             if chosen is not None:
                 self.selected_profile_id = chosen.profile_id
                 self.profile_auto_selected = True
+                self._announce(
+                    EventKind.PROFILE_SELECTED,
+                    actor=SYSTEM_ACTOR,
+                    summary=f"Profile {chosen.profile_id} selected automatically "
+                    "(the only profile)",
+                    at=at,
+                )
                 return True
         return False
 
-    def choose_profile(self, profile_id: str, selectable: list[Profile]) -> Profile:
+    def choose_profile(
+        self, profile_id: str, selectable: list[Profile], *, at: datetime, actor: str
+    ) -> Profile:
         profile = next((p for p in self.profiles if p.profile_id == profile_id), None)
         if profile is None:
             raise ProfileNotSelectable(
@@ -259,4 +400,10 @@ class Connection:
             )
         self.selected_profile_id = profile.profile_id
         self.profile_auto_selected = False
+        self._announce(
+            EventKind.PROFILE_SELECTED,
+            actor=actor,
+            summary=f"Profile {profile.profile_id} ({profile.country_code}) selected",
+            at=at,
+        )
         return profile

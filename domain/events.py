@@ -1,13 +1,24 @@
 """The audit trail: an append-only record of everything that changed, who did it and why.
-Support's timeline reads it (DESIGN §2)."""
+Support's timeline reads it (DESIGN §2) and webhooks are delivered from it, so it must hold
+every change and nothing that was rolled back.
+
+That is why an aggregate announces its own changes: a method that changes a connection, a
+grant, a marketplace, a team or a SKU's listing appends a `DomainEvent` to the aggregate's
+`events` as part of the same act, and the unit of work writes what its aggregates announced
+to the log in the transaction that saves them (`collect_new_events`, after Percival and
+Gregory's *Architecture Patterns with Python*). A use case never writes the log by hand."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
-from attrs import field, frozen
+from attrs import define, field, frozen
+
+# Who acts when nobody asked: the worker, a sweep, an automatic choice.
+SYSTEM_ACTOR = "sellerlink"
 
 
 class EventKind(StrEnum):
@@ -48,3 +59,76 @@ class AuditEvent:
     summary: str
     connection_id: str | None = None
     data: Mapping[str, str] = field(factory=dict)
+
+
+# Announcement order across aggregates: the log keeps the order in which things happened in
+# one unit of work, whichever aggregate announced them.
+_announced = itertools.count()
+
+
+def _strings(data: Mapping[str, object] | None) -> Mapping[str, str]:
+    return {k: str(v) for k, v in (data or {}).items() if v is not None}
+
+
+@frozen
+class DomainEvent:
+    """A change as its aggregate announced it; it becomes an `AuditEvent` (with an id) when
+    the unit of work that saw it commits."""
+
+    kind: EventKind
+    # None from an aggregate that does not know its team (a marketplace knows its
+    # connection); the unit of work fills it in from the connection before logging.
+    team_id: str | None
+    actor: str
+    summary: str
+    at: datetime
+    connection_id: str | None = None
+    data: Mapping[str, str] = field(factory=dict, converter=_strings)
+    order: int = field(factory=lambda: next(_announced), eq=False, repr=False)
+
+    def logged_as(self, event_id: str, team_id: str) -> AuditEvent:
+        return AuditEvent(
+            id=event_id,
+            at=self.at,
+            team_id=team_id,
+            kind=self.kind,
+            actor=self.actor,
+            summary=self.summary,
+            connection_id=self.connection_id,
+            data=self.data,
+        )
+
+
+@define
+class EventSource:
+    """What an aggregate inherits to announce its changes. The events wait here until the
+    unit of work takes them; they are never stored with the aggregate itself."""
+
+    events: list[DomainEvent] = field(factory=list, init=False, eq=False, repr=False)
+
+    def announce(
+        self,
+        kind: EventKind,
+        *,
+        team_id: str | None,
+        actor: str,
+        summary: str,
+        at: datetime,
+        connection_id: str | None = None,
+        data: Mapping[str, object] | None = None,
+    ) -> None:
+        self.events.append(
+            DomainEvent(
+                kind=kind,
+                team_id=team_id,
+                actor=actor,
+                summary=summary,
+                at=at,
+                connection_id=connection_id,
+                data=_strings(data),
+            )
+        )
+
+    def take_events(self) -> list[DomainEvent]:
+        taken, self.events = self.events, []
+        return taken

@@ -32,6 +32,8 @@ AUTHORIZATION_LIFETIME: dict[Channel, timedelta | None] = {
     Channel.ADS: None,
 }
 EXPIRY_WARNING = timedelta(days=30)
+# The channels in the words a seller reads in the timeline and the warnings.
+CHANNEL_NAMES = {Channel.SP_API: "Selling Partner API", Channel.ADS: "Amazon Ads"}
 LAST_DAY = timedelta(days=1)
 # Access tokens are reused until this long before they expire.
 ACCESS_TOKEN_MARGIN = timedelta(seconds=60)

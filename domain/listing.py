@@ -13,12 +13,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from attrs import define, frozen
 
 from domain.errors import ValidationFailed
+from domain.events import EventKind
+
+if TYPE_CHECKING:
+    from domain.connection import Connection
 
 # Seed 003: "Most changes appear within 15 to 30 minutes".
 DEFAULT_BATCH_WINDOW = timedelta(minutes=15)
@@ -172,3 +177,33 @@ class ListingDecision:
     explanation: str
     # Under the minimum price while Amazon shows it in stock: quantity 0 goes, once.
     withdrawn: bool = False
+
+
+def settings_changed(
+    connection: Connection,
+    before: ListingSettings | None,
+    after: ListingSettings,
+    *,
+    at: datetime,
+    actor: str,
+) -> None:
+    """The connection announces its new listing settings, old and new side by side (support
+    reads why stock changed on Amazon from this)."""
+
+    def show(s: ListingSettings | None) -> str:
+        if s is None:
+            return "defaults"
+        return (
+            f"buffer {s.inventory_buffer}, ceiling {s.inventory_ceiling}, "
+            f"minimum {s.minimum_price or 'none'}, pricing "
+            f"{'on' if s.pricing_enabled else 'off'}"
+        )
+
+    connection.announce(
+        EventKind.LISTING_SETTINGS_CHANGED,
+        team_id=connection.team_id,
+        actor=actor,
+        summary=f"Listing settings: {show(before)} -> {show(after)}",
+        at=at,
+        connection_id=connection.id,
+    )

@@ -20,11 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from attrs import define, frozen
 
 from domain.errors import ValidationFailed
+from domain.events import SYSTEM_ACTOR, EventKind
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
+
+if TYPE_CHECKING:
+    from domain.connection import Connection
 
 # AMAZON.md: "up to 25,000 messages a feed".
 MAX_FEED_MESSAGES = 25_000
@@ -330,4 +335,34 @@ def plan_batch(
     return BatchPlan(
         SendMethod.FEED,
         tuple(tuple(changes[i : i + feed_limit]) for i in range(0, len(changes), feed_limit)),
+    )
+
+
+def batch_sent(
+    connection: Connection, summary: str, *, at: datetime, data: Mapping[str, object]
+) -> None:
+    """The connection announces what one run sent to Amazon, or what Amazon made of a feed:
+    one event per request or feed, not per SKU (a SKU's own story is `explain`'s)."""
+    connection.announce(
+        EventKind.LISTING_BATCH_SENT,
+        team_id=connection.team_id,
+        actor=SYSTEM_ACTOR,
+        summary=summary,
+        at=at,
+        connection_id=connection.id,
+        data=data,
+    )
+
+
+def feed_processed(
+    connection: Connection, summary: str, *, at: datetime, data: Mapping[str, object]
+) -> None:
+    connection.announce(
+        EventKind.LISTING_FEED_PROCESSED,
+        team_id=connection.team_id,
+        actor=SYSTEM_ACTOR,
+        summary=summary,
+        at=at,
+        connection_id=connection.id,
+        data=data,
     )

@@ -8,6 +8,10 @@ available --select--> setting_up --> syncing --> ready
                                                | retries used up
                                                v
                                            escalated
+
+A marketplace announces what a person or the worker did to it (domain/events.py); the
+unit of work adds the team of its connection. Discovery's moves are not announced: the
+profiles and participations Amazon returned are, by the connection.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from domain.errors import (
     PlanRequired,
     ValidationFailed,
 )
+from domain.events import SYSTEM_ACTOR, EventKind, EventSource
 
 
 class MarketplaceState(StrEnum):
@@ -85,7 +90,7 @@ class RetryOutcome(StrEnum):
 
 
 @define
-class Marketplace:
+class Marketplace(EventSource):
     connection_id: str
     marketplace_id: str
     country_code: str
@@ -212,16 +217,50 @@ class Marketplace:
         if active:
             self.selected = True
 
+    def choose(
+        self, *, selected: bool | None, active: bool | None, at: datetime, actor: str
+    ) -> None:
+        """The person's Select / deselect and seed 001's Active checkbox, as one change."""
+        before = self.state
+        if selected is True:
+            self.select(at=at, actor=actor)
+        elif selected is False:
+            self.deselect()
+        if active is not None:
+            self.set_active(active, at=at, actor=actor)
+        changes = [
+            f"selected={selected}" if selected is not None else "",
+            f"active={active}" if active is not None else "",
+            f"{before} -> {self.state}" if before is not self.state else "",
+        ]
+        self._changed(", ".join(c for c in changes if c), at=at, actor=actor)
+
     def setup_succeeded(self, *, at: datetime) -> None:
+        before = self.state
         self._move(S.SYNCING, at=at, reason="setup complete", actor="worker")
         self.last_error = None
+        self._changed(f"{before} -> {self.state}", at=at)
 
     def first_sync_completed(self, *, at: datetime) -> None:
+        before = self.state
         self._move(S.READY, at=at, reason="first sync complete", actor="worker")
+        self._changed(f"{before} -> {self.state}", at=at)
 
     def fail(self, *, at: datetime, reason: str, actor: str = "worker") -> None:
+        before = self.state
         self._move(S.FAILED, at=at, reason=reason, actor=actor)
         self.last_error = reason
+        self._changed(f"{before} -> {self.state} ({reason})", at=at)
+
+    def backfilled(self, *, until: datetime, at: datetime) -> None:
+        """Seed 004: the data missed while the connection was broken is retrieved."""
+        self._announce(
+            EventKind.BACKFILL_COMPLETED,
+            summary=f"{self.name}: missed data up to {until.isoformat()} retrieved",
+            at=at,
+            actor=SYSTEM_ACTOR,
+            data={"until": until.isoformat()},
+        )
 
     def retry(self, *, at: datetime, actor: str) -> RetryOutcome:
         """Seed 000: Retry moves a failed marketplace back to Setting up; once the retry limit
@@ -238,9 +277,25 @@ class Marketplace:
                 reason=f"retry limit of {self.retry_limit} reached",
                 actor=actor,
             )
+            history = "; ".join(
+                f"{t.at.isoformat()} {t.from_state}->{t.to_state} ({t.reason})"
+                for t in self.retry_history
+            )
+            self._announce(
+                EventKind.MARKETPLACE_ESCALATED,
+                summary=f"{self.name} escalated to support after {self.retries_used} retries",
+                at=at,
+                actor=actor,
+                data={"retry_history": history},
+            )
             return RetryOutcome.ESCALATED
         self.retries_used += 1
         self._move(S.SETTING_UP, at=at, reason="retry", actor=actor)
+        self._changed(
+            f"retry {self.retries_used} of {self.retry_limit}, back to Setting up",
+            at=at,
+            actor=actor,
+        )
         return RetryOutcome.RETRYING
 
     def reopen(self, *, at: datetime, actor: str, reason: str) -> None:
@@ -259,6 +314,32 @@ class Marketplace:
             )
         self.retries_used = 0
         self._move(S.SETTING_UP, at=at, reason=reason, actor=actor)
+        self._changed(f"reopened by support, back to Setting up ({reason})", at=at, actor=actor)
+
+    def _changed(self, what: str, *, at: datetime, actor: str = SYSTEM_ACTOR) -> None:
+        self._announce(
+            EventKind.MARKETPLACE_CHANGED, summary=f"{self.name}: {what}", at=at, actor=actor
+        )
+
+    def _announce(
+        self,
+        kind: EventKind,
+        *,
+        summary: str,
+        at: datetime,
+        actor: str,
+        data: dict[str, str] | None = None,
+    ) -> None:
+        # The team is the connection's; the unit of work fills it in (team_id=None).
+        self.announce(
+            kind,
+            team_id=None,
+            actor=actor,
+            summary=summary,
+            at=at,
+            connection_id=self.connection_id,
+            data={"marketplace_id": self.marketplace_id, **(data or {})},
+        )
 
 
 def _discovery_state(*, participating: bool, covered_by_plan: bool) -> MarketplaceState:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from attrs import define, field, frozen
 
 from domain.errors import ConnectionLimit, ForbiddenRole, InvalidTransition, ValidationFailed
+from domain.events import EventKind, EventSource
 
 
 class TeamKind(StrEnum):
@@ -73,7 +74,9 @@ class Membership:
 
 
 @define
-class Team:
+class Team(EventSource):
+    """A team announces its creation, plan changes and who joins, changes role or leaves."""
+
     id: str
     name: str
     kind: TeamKind
@@ -89,16 +92,77 @@ class Team:
         self.name = validate_team_name(self.name)
         _validate_limit(self.max_connections)
 
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        name: str,
+        kind: TeamKind,
+        plan: Plan,
+        max_connections: int | None,
+        at: datetime,
+        actor: str,
+    ) -> Team:
+        team = cls(
+            id=id, name=name, kind=kind, plan=plan, max_connections=max_connections, created_at=at
+        )
+        team._announce(EventKind.TEAM_CREATED, f"Team {team.name} created", at=at, actor=actor)
+        return team
+
     def covers_country(self, country_code: str) -> bool:
         countries = _PLAN_COUNTRIES[self.plan]
         return countries is None or normalize_country(country_code) in countries
 
-    def change(self, *, plan: Plan | None = None, max_connections: int | None = None) -> None:
+    def change(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        plan: Plan | None = None,
+        max_connections: int | None = None,
+    ) -> None:
+        before = (self.plan, self.max_connections)
         if plan is not None:
             self.plan = plan
         if max_connections is not None:
             _validate_limit(max_connections)
             self.max_connections = max_connections
+        self._announce(
+            EventKind.TEAM_CHANGED,
+            f"Plan {before[0]} -> {self.plan}, "
+            f"max connections {before[1]} -> {self.max_connections}",
+            at=at,
+            actor=actor,
+        )
+
+    def set_role(
+        self,
+        members: list[Membership],
+        user_id: str,
+        role: Role,
+        *,
+        at: datetime,
+        actor: str,
+    ) -> Membership:
+        """Adds a member or changes a role; a team always keeps an owner."""
+        current = next((m for m in members if m.user_id == user_id), None)
+        if current is not None:
+            check_role_change(members, current, role)
+        membership = Membership(self.id, user_id, role, current.joined_at if current else at)
+        self._announce(EventKind.MEMBER_ROLE_SET, f"{user_id} is now {role}", at=at, actor=actor)
+        return membership
+
+    def remove(
+        self, members: list[Membership], target: Membership, *, at: datetime, actor: str
+    ) -> None:
+        check_removal(members, target)
+        self._announce(
+            EventKind.MEMBER_REMOVED, f"{target.user_id} removed from the team", at=at, actor=actor
+        )
+
+    def _announce(self, kind: EventKind, summary: str, *, at: datetime, actor: str) -> None:
+        self.announce(kind, team_id=self.id, actor=actor, summary=summary, at=at)
 
     def check_room_for_connection(self, connected: int) -> None:
         if self.max_connections is not None and connected >= self.max_connections:

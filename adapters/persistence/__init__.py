@@ -3,11 +3,13 @@ encryption, and the in-memory implementation of the same ports (`memory.py`).
 
 Entry points for bootstrap/ (the only place that wires these):
 
-- `SqlDatabase(url, keyring, *, echo=False, lock_timeout=None)`
+- `SqlDatabase(url, keyring, *, echo=False, lock_timeout=None, ids=None)`
     - `url`: `sqlite:///<path>` (embedded default; `default_sqlite_url(data_dir)` gives
       `<data_dir>/sellerlink.db`) or `postgresql+psycopg://user:pw@host:port/db`
       (SELLERLINK_DATABASE_URL).
-    - `.unit_of_work() -> UnitOfWork` (application/ports.py), one transaction each.
+    - `.unit_of_work() -> UnitOfWork` (application/ports.py), one transaction each; its
+      `commit()` also logs what the aggregates announced (announcements.py), with event
+      ids from `ids` (the application's generator).
     - `.upgrade(revision="head")`, `.downgrade(revision)`: Alembic, programmatically; the
       migrations ship inside this package (`sellerlink db upgrade`; the embedded default
       runs `upgrade()` at start). `.current_revision()`, `.head_revision()`.

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from adapters.persistence.announcements import EventIds
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.unit_of_work import SQLITE_BEGIN_OPTION, SqlUnitOfWork
 
@@ -41,7 +42,8 @@ class SqlDatabase:
     schema, `dispose()` at shutdown.
 
     `lock_timeout` (seconds) bounds how long a statement waits for a lock: SQLite's busy
-    timeout (default 30 s) and PostgreSQL's `lock_timeout` (default: wait)."""
+    timeout (default 30 s) and PostgreSQL's `lock_timeout` (default: wait). `ids` names the
+    audit events the units of work log (the application's id generator; random otherwise)."""
 
     def __init__(
         self,
@@ -50,7 +52,9 @@ class SqlDatabase:
         *,
         echo: bool = False,
         lock_timeout: float | None = None,
+        ids: EventIds | None = None,
     ) -> None:
+        self.ids = ids
         self.url: URL = make_url(url)
         self.keyring = keyring
         self.engine: Engine = _create_engine(self.url, echo=echo, lock_timeout=lock_timeout)
@@ -60,7 +64,7 @@ class SqlDatabase:
         return self.engine.dialect.name
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.keyring)
+        return SqlUnitOfWork(self.engine, self.keyring, self.ids)
 
     # -- schema ------------------------------------------------------------------------
 

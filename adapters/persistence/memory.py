@@ -17,10 +17,11 @@ from typing import Protocol, Self, TypeVar
 
 from attrs import define, evolve, field
 
+from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
-from domain.events import AuditEvent
+from domain.events import AuditEvent, EventSource
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
@@ -51,7 +52,12 @@ class _State:
 
 
 def _copy(value: T) -> T:
-    return copy.deepcopy(value)
+    """Stored objects never carry announcements: those belong to the caller's copy until
+    its unit of work commits."""
+    copied = copy.deepcopy(value)
+    if isinstance(copied, EventSource):
+        copied.events = []
+    return copied
 
 
 def _check_and_bump(stored: _Versioned | None, incoming: V, what: str) -> V:
@@ -67,7 +73,8 @@ def _check_and_bump(stored: _Versioned | None, incoming: V, what: str) -> V:
 
 
 class InMemoryDatabase:
-    def __init__(self) -> None:
+    def __init__(self, ids: EventIds | None = None) -> None:
+        self.ids = ids or RandomEventIds()
         self._state = _State()
         self._lock = threading.RLock()
 
@@ -90,18 +97,28 @@ class InMemoryDatabase:
 
 
 class _Repo:
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: _State, announcements: Announcements) -> None:
         self._s = state
+        self._announcements = announcements
+
+    def _out(self, value: T) -> T:
+        """A copy for the caller, watched for what it will announce."""
+        return self._announcements.watch(_copy(value))
+
+    def _in(self, value: T) -> T:
+        """The copy to store of what the caller hands in (watched: it may have announced)."""
+        return _copy(self._announcements.watch(value))
 
 
 class _Teams(_Repo):
     def add(self, team: Team) -> None:
-        self._s.teams[team.id] = _copy(team)
+        self._s.teams[team.id] = self._in(team)
 
     def get(self, team_id: str) -> Team | None:
-        return _copy(self._s.teams.get(team_id))
+        return self._out(self._s.teams.get(team_id))
 
     def update(self, team: Team) -> None:
+        self._announcements.watch(team)
         self._s.teams[team.id] = _check_and_bump(self._s.teams.get(team.id), team, "team")
 
 
@@ -149,13 +166,14 @@ class _Connections(_Repo):
 
     def add(self, connection: Connection) -> None:
         self._guard_live_account(connection)
-        self._s.connections[connection.id] = _copy(connection)
+        self._s.connections[connection.id] = self._in(connection)
 
     def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
-        return _copy(self._s.connections.get(connection_id))
+        return self._out(self._s.connections.get(connection_id))
 
     def update(self, connection: Connection) -> None:
         self._guard_live_account(connection)
+        self._announcements.watch(connection)
         stored = self._s.connections.get(connection.id)
         self._s.connections[connection.id] = _check_and_bump(stored, connection, "connection")
 
@@ -163,7 +181,7 @@ class _Connections(_Repo):
         self, team_id: str, *, include_disconnected: bool = False
     ) -> list[Connection]:
         return [
-            _copy(c)
+            self._out(c)
             for c in self._s.connections.values()
             if c.team_id == team_id and (include_disconnected or c.disconnected_at is None)
         ]
@@ -171,21 +189,21 @@ class _Connections(_Repo):
     def find_by_account(self, region: Region, account_ids: Iterable[str]) -> list[Connection]:
         wanted = set(account_ids)
         return [
-            _copy(c)
+            self._out(c)
             for c in self._s.connections.values()
             if c.region is region and c.account_ids & wanted
         ]
 
     def list_all(self, *, include_disconnected: bool = False) -> list[Connection]:
         return [
-            _copy(c)
+            self._out(c)
             for c in self._s.connections.values()
             if include_disconnected or c.disconnected_at is None
         ]
 
     def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
         return [
-            _copy(c)
+            self._out(c)
             for c in self._s.connections.values()
             if c.disconnected_at is None
             and any(
@@ -204,41 +222,44 @@ class _Connections(_Repo):
             )
 
         return [
-            _copy(c) for c in self._s.connections.values() if c.disconnected_at is None and due(c)
+            self._out(c)
+            for c in self._s.connections.values()
+            if c.disconnected_at is None and due(c)
         ]
 
 
 class _Marketplaces(_Repo):
     def add(self, marketplace: Marketplace) -> None:
-        self._s.marketplaces[(marketplace.connection_id, marketplace.marketplace_id)] = _copy(
+        self._s.marketplaces[(marketplace.connection_id, marketplace.marketplace_id)] = self._in(
             marketplace
         )
 
     def get(
         self, connection_id: str, marketplace_id: str, *, for_update: bool = False
     ) -> Marketplace | None:
-        return _copy(self._s.marketplaces.get((connection_id, marketplace_id)))
+        return self._out(self._s.marketplaces.get((connection_id, marketplace_id)))
 
     def update(self, marketplace: Marketplace) -> None:
+        self._announcements.watch(marketplace)
         key = (marketplace.connection_id, marketplace.marketplace_id)
         self._s.marketplaces[key] = _check_and_bump(
             self._s.marketplaces.get(key), marketplace, "marketplace"
         )
 
     def list_for_connection(self, connection_id: str) -> list[Marketplace]:
-        return [_copy(m) for (c, _), m in self._s.marketplaces.items() if c == connection_id]
+        return [self._out(m) for (c, _), m in self._s.marketplaces.items() if c == connection_id]
 
     def list_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
         wanted = set(states)
-        return [_copy(m) for m in self._s.marketplaces.values() if m.state in wanted]
+        return [self._out(m) for m in self._s.marketplaces.values() if m.state in wanted]
 
 
 class _Authorizations(_Repo):
     def add(self, request: AuthorizationRequest) -> None:
-        self._s.authorizations[request.state] = _copy(request)
+        self._s.authorizations[request.state] = self._in(request)
 
     def get(self, state: str) -> AuthorizationRequest | None:
-        return _copy(self._s.authorizations.get(state))
+        return self._out(self._s.authorizations.get(state))
 
     def consume(self, state: str, at: datetime) -> bool:
         stored = self._s.authorizations.get(state)
@@ -248,7 +269,7 @@ class _Authorizations(_Repo):
         return True
 
     def update(self, request: AuthorizationRequest) -> None:
-        self._s.authorizations[request.state] = _copy(request)
+        self._s.authorizations[request.state] = self._in(request)
 
     def delete_expired(self, before: datetime) -> int:
         old = [s for s, r in self._s.authorizations.items() if r.expires_at < before]
@@ -367,6 +388,7 @@ class InMemoryUnitOfWork:
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
         self._state: _State | None = None
+        self._announcements = Announcements(database.ids)
 
     def __enter__(self) -> Self:
         self._state = self._db._begin()
@@ -374,15 +396,16 @@ class InMemoryUnitOfWork:
         return self
 
     def _bind(self, state: _State) -> None:
-        self.teams = _Teams(state)
-        self.memberships = _Memberships(state)
-        self.connections = _Connections(state)
-        self.marketplaces = _Marketplaces(state)
-        self.authorizations = _Authorizations(state)
-        self.listing_settings = _ListingSettings(state)
-        self.events = _Events(state)
-        self.sync_cursors = _SyncCursors(state)
-        self.listings = _Listings(state)
+        seen = self._announcements
+        self.teams = _Teams(state, seen)
+        self.memberships = _Memberships(state, seen)
+        self.connections = _Connections(state, seen)
+        self.marketplaces = _Marketplaces(state, seen)
+        self.authorizations = _Authorizations(state, seen)
+        self.listing_settings = _ListingSettings(state, seen)
+        self.events = _Events(state, seen)
+        self.sync_cursors = _SyncCursors(state, seen)
+        self.listings = _Listings(state, seen)
 
     def __exit__(
         self,
@@ -391,15 +414,24 @@ class InMemoryUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self._state = None
+        self._announcements.drop()
         self._db._end()
 
     def commit(self) -> None:
         if self._state is None:
             raise RuntimeError("commit() outside a unit of work")
-        self._db._commit(self._state)
+        state = self._state
+        self._announcements.log(state.events.append, self._team_of)
+        self._db._commit(state)
 
     def rollback(self) -> None:
         if self._state is None:
             raise RuntimeError("rollback() outside a unit of work")
+        self._announcements.drop()
         self._state = self._db._snapshot()
         self._bind(self._state)
+
+    def _team_of(self, connection_id: str) -> str | None:
+        assert self._state is not None
+        connection = self._state.connections.get(connection_id)
+        return connection.team_id if connection is not None else None

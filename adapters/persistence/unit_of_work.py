@@ -15,11 +15,12 @@ Locking, per back end:
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
@@ -35,6 +36,8 @@ from adapters.persistence.repositories.teams import SqlMembershipRepository, Sql
 # Execution option read by the SQLite engine's "begin" hook (database.py).
 SQLITE_BEGIN_OPTION = "sellerlink_sqlite_begin"
 
+T = TypeVar("T")
+
 
 class SqlUnitOfWork:
     teams: SqlTeamRepository
@@ -47,9 +50,10 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
 
-    def __init__(self, engine: Engine, keyring: Keyring) -> None:
+    def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
         self.keyring = keyring
+        self._announcements = Announcements(ids or RandomEventIds())
         self._session: Session | None = None
         self._write_locked = False
 
@@ -76,6 +80,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self._session, None
+        self._announcements.drop()
         if session is None:
             return
         try:
@@ -94,12 +99,21 @@ class SqlUnitOfWork:
         return self._engine.dialect.name
 
     def commit(self) -> None:
+        self._announcements.log(self.events.append, self._team_of)
         self.session.commit()
         self._write_locked = False
 
     def rollback(self) -> None:
+        self._announcements.drop()
         self.session.rollback()
         self._write_locked = False
+
+    def watch(self, value: T) -> T:
+        return self._announcements.watch(value)
+
+    def _team_of(self, connection_id: str) -> str | None:
+        connection = self.connections.get(connection_id)
+        return connection.team_id if connection is not None else None
 
     def prepare_write(self) -> None:
         """Called by every repository before it writes (see the module docstring)."""

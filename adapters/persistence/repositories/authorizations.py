@@ -18,13 +18,16 @@ A = AuthorizationRequestRow
 
 class SqlAuthorizationRequestRepository(SqlRepository):
     def add(self, request: AuthorizationRequest) -> None:
+        self._uow.watch(request)
         self._insert([authorization_to_row(request, self._keyring)])
 
     def get(self, state: str) -> AuthorizationRequest | None:
         row = self._session.scalars(
             select(A).where(A.state == state).execution_options(populate_existing=True)
         ).one_or_none()
-        return authorization_from_row(row, self._keyring) if row is not None else None
+        if row is None:
+            return None
+        return self._uow.watch(authorization_from_row(row, self._keyring))
 
     def consume(self, state: str, at: datetime) -> bool:
         self._uow.prepare_write()
@@ -39,6 +42,7 @@ class SqlAuthorizationRequestRepository(SqlRepository):
     def update(self, request: AuthorizationRequest) -> None:
         """Stores the outcome. Never un-consumes: a stored `consumed_at` survives an update
         from an object that was read before it was consumed (no replay through update)."""
+        self._uow.watch(request)
         self._uow.prepare_write()
         values = values_of(authorization_to_row(request, self._keyring))
         values.pop("state")

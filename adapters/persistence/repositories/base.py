@@ -41,6 +41,11 @@ class Transaction(Protocol):
 
     def lock_rows(self) -> bool: ...
 
+    def watch(self, value: T) -> T:
+        """Every aggregate handed out or taken in, so that its announcements are logged at
+        commit (announcements.py)."""
+        ...
+
 
 class SqlRepository:
     def __init__(self, uow: Transaction) -> None:

@@ -27,6 +27,7 @@ from domain.errors import AccountInUse, ConcurrentUpdate
 
 class SqlConnectionRepository(SqlRepository):
     def add(self, connection: Connection) -> None:
+        self._uow.watch(connection)
         grants, profiles = connection_child_rows(connection, self._keyring)
         with _account_guard():
             self._insert([connection_to_row(connection)])
@@ -41,6 +42,7 @@ class SqlConnectionRepository(SqlRepository):
         return found[0] if found else None
 
     def update(self, connection: Connection) -> None:
+        self._uow.watch(connection)
         self._uow.prepare_write()
         values = values_of(connection_to_row(connection))
         values.pop("id")
@@ -139,7 +141,10 @@ class SqlConnectionRepository(SqlRepository):
                 .execution_options(populate_existing=True)
             ):
                 profiles[profile.connection_id].append(profile)
-        return [connection_from_rows(r, grants[r.id], profiles[r.id], self._keyring) for r in rows]
+        return [
+            self._uow.watch(connection_from_rows(r, grants[r.id], profiles[r.id], self._keyring))
+            for r in rows
+        ]
 
 
 def grants_expiring_before(before: datetime) -> Select[Any]:

@@ -25,6 +25,7 @@ T = MarketplaceTransitionRow
 
 class SqlMarketplaceRepository(SqlRepository):
     def add(self, marketplace: Marketplace) -> None:
+        self._uow.watch(marketplace)
         self._insert([marketplace_to_row(marketplace)])
         self._insert(
             [transition_to_row(marketplace, seq, t) for seq, t in enumerate(marketplace.history)]
@@ -43,6 +44,7 @@ class SqlMarketplaceRepository(SqlRepository):
         return found[0] if found else None
 
     def update(self, marketplace: Marketplace) -> None:
+        self._uow.watch(marketplace)
         self._uow.prepare_write()
         key = (
             MarketplaceRow.connection_id == marketplace.connection_id,
@@ -115,5 +117,6 @@ class SqlMarketplaceRepository(SqlRepository):
             ):
                 history[(t.connection_id, t.marketplace_id)].append(t)
         return [
-            marketplace_from_rows(r, history[(r.connection_id, r.marketplace_id)]) for r in rows
+            self._uow.watch(marketplace_from_rows(r, history[(r.connection_id, r.marketplace_id)]))
+            for r in rows
         ]

@@ -18,15 +18,17 @@ from domain.team import Membership, Team
 
 class SqlTeamRepository(SqlRepository):
     def add(self, team: Team) -> None:
+        self._uow.watch(team)
         self._insert([team_to_row(team)])
 
     def get(self, team_id: str) -> Team | None:
         row = self._session.scalars(
             select(TeamRow).where(TeamRow.id == team_id).execution_options(populate_existing=True)
         ).one_or_none()
-        return team_from_row(row) if row is not None else None
+        return self._uow.watch(team_from_row(row)) if row is not None else None
 
     def update(self, team: Team) -> None:
+        self._uow.watch(team)
         self._uow.prepare_write()
         values = values_of(team_to_row(team))
         values.pop("id")

@@ -88,8 +88,9 @@ def connection(
     # when both are present); the repository stores whatever the use case recorded.
     made.ads_account_id = ads_account_id
     made.grants[Channel.ADS].account_id = ads_account_id
-    made.offer_profiles([profile("111", "US"), profile("222", "CA")], [])
+    made.offer_profiles([profile("111", "US"), profile("222", "CA")], [], at=NOW)
     made.selected_profile_id = "222"
+    made.take_events()  # a connection as stored; how it got there is not these tests' subject
     return made
 
 
@@ -115,6 +116,7 @@ def authorization(
     *,
     verifier: str | None = "pkce-verifier-abcdefghijklmnopqrstuvwxyz0123456789",
     at: datetime = NOW,
+    connection_id: str | None = None,
 ) -> AuthorizationRequest:
     return AuthorizationRequest.start(
         state=state(n),
@@ -127,4 +129,5 @@ def authorization(
         marketplace_id="ATVPDKIKX0DER",
         return_to="/settings/amazon",
         code_verifier=Secret(verifier) if verifier else None,
+        connection_id=connection_id,
     )

@@ -54,11 +54,11 @@ def test_a_consumption_rolled_back_did_not_happen(database: Any) -> None:
 
 
 def test_the_outcome_of_a_request_is_stored(database: Any) -> None:
-    _add(database, authorization(1))
+    _add(database, authorization(1, connection_id="con_1"))
     with database.unit_of_work() as uow:
         assert uow.authorizations.consume(state(1), NOW)
         request = uow.authorizations.get(state(1))
-        request.fail("WRONG_ACCOUNT", connection_id="con_1")
+        request.fail("WRONG_ACCOUNT", detail="another Amazon account", at=NOW)
         uow.authorizations.update(request)
         uow.commit()
     with database.unit_of_work() as uow:

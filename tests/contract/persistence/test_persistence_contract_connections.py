@@ -71,7 +71,7 @@ def test_an_update_stores_new_tokens_and_profiles_and_bumps_the_version(database
         loaded.grant(Channel.SP_API).record_refresh(
             access_token=Secret("Atza|fresh"), expires_at=NOW + timedelta(hours=2), at=NOW
         )
-        loaded.offer_profiles([profile("333", "MX")], [profile("333", "MX")])
+        loaded.offer_profiles([profile("333", "MX")], [profile("333", "MX")], at=NOW)
         loaded.display_name = "Renamed"
         uow.connections.update(loaded)
         uow.commit()

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import ConcurrentUpdate
 from domain.team import Plan, Role
-from tests.contract.persistence.builders import membership, team
+from tests.contract.persistence.builders import NOW, membership, team
 
 
 def test_a_committed_team_can_be_read_back(database: Any) -> None:
@@ -60,7 +60,7 @@ def test_updating_a_team_bumps_the_stored_and_the_in_hand_version(database: Any)
         uow.commit()
     with database.unit_of_work() as uow:
         loaded = uow.teams.get("team_1")
-        loaded.change(plan=Plan.PRO, max_connections=5)
+        loaded.change(plan=Plan.PRO, max_connections=5, at=NOW, actor="user:owner")
         uow.teams.update(loaded)
         uow.commit()
         assert loaded.version == 1
@@ -77,11 +77,11 @@ def test_updating_a_team_read_before_someone_else_changed_it_is_refused(database
         first = uow.teams.get("team_1")
     with database.unit_of_work() as uow:
         second = uow.teams.get("team_1")
-        second.change(plan=Plan.PRO)
+        second.change(plan=Plan.PRO, at=NOW, actor="user:owner")
         uow.teams.update(second)
         uow.commit()
     with database.unit_of_work() as uow:
-        first.change(max_connections=9)
+        first.change(max_connections=9, at=NOW, actor="user:owner")
         with pytest.raises(ConcurrentUpdate):
             uow.teams.update(first)
     with database.unit_of_work() as uow:
