@@ -19,6 +19,7 @@ from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from application.app import Application
 from application.context import Ports
+from application.ports import IdGenerator
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
 from domain.secret import Secret
@@ -34,10 +35,10 @@ def load_keyring(settings: Settings) -> Keyring:
     return keyring_file(Path(settings.data_dir) / KEYRING_FILE)
 
 
-def sql_database(settings: Settings, keyring: Keyring) -> SqlDatabase:
+def sql_database(settings: Settings, keyring: Keyring, ids: IdGenerator) -> SqlDatabase:
     if settings.database_url is None:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    return SqlDatabase(settings.effective_database_url, keyring)
+    return SqlDatabase(settings.effective_database_url, keyring, ids=ids)
 
 
 def amazon_settings(settings: Settings) -> AmazonSettings:
@@ -91,7 +92,8 @@ class Container(containers.DeclarativeContainer):
     secrets = providers.Singleton(TokenSecrets)
 
     keyring = providers.Singleton(load_keyring, settings)
-    database = providers.Singleton(sql_database, settings, keyring)
+    # The units of work name the audit events they log with the application's ids.
+    database = providers.Singleton(sql_database, settings, keyring, ids)
 
     amazon_settings = providers.Singleton(amazon_settings, settings)
     # The emulator's state, served at /sandbox by `serve` (sandbox mode only).
@@ -123,6 +125,6 @@ def in_memory_container(
     container.settings.override(providers.Object(settings or Settings(sandbox=False)))
     container.clock.override(providers.Object(clock))
     container.ids.override(providers.Object(ids or SequentialIds()))
-    container.database.override(providers.Singleton(InMemoryDatabase))
+    container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
     container.amazon.override(providers.Singleton(FakeAmazon, clock=clock.now))  # type: ignore[attr-defined]
     return container
