@@ -35,9 +35,8 @@ from application.ports import (
 )
 from application.views import ConnectionView, NextStep, next_step
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
-from domain.connection import AccountType, Connection, Region
+from domain.connection import AccountType, Connection, OneLiveConnectionPerAccount, Region
 from domain.errors import (
-    AccountInUse,
     AdvertisingNotEnabled,
     AuthorizationDenied,
     CallbackAccountMissing,
@@ -469,12 +468,10 @@ class CompleteCallback:
         if answer.account_id is None:
             raise CallbackAccountMissing("Amazon did not say which account was authorized.")
         existing = uow.connections.find_by_account(request.region, [answer.account_id])
-        for other in existing:
-            if other.team_id != team.id and other.disconnected_at is None:
-                raise AccountInUse(
-                    "This Amazon account is already connected to another team.",
-                    context={"region": str(request.region)},
-                )
+        # The team's own connection for the account is reused below, never a conflict.
+        OneLiveConnectionPerAccount(request.region, frozenset({answer.account_id})).check(
+            [c for c in existing if c.team_id != team.id], team_id=team.id
+        )
         ours = [c for c in existing if c.team_id == team.id]
         if ours:
             ours.sort(key=lambda c: (c.disconnected_at is not None, c.created_at))
@@ -497,15 +494,12 @@ class CompleteCallback:
         self, uow: UnitOfWork, request: AuthorizationRequest, account_id: str, target: str
     ) -> None:
         """Adding a channel to (or reconnecting) a named connection must not take an account
-        that another live connection already holds, in any team (ACCOUNT_IN_USE, seed 002):
-        the account-matching path below is not taken when the connection is named."""
-        for other in uow.connections.find_by_account(request.region, [account_id]):
-            if other.id != target and other.disconnected_at is None:
-                raise AccountInUse(
-                    "This Amazon account is already connected"
-                    + (" to another team." if other.team_id != request.team_id else "."),
-                    context={"region": str(request.region)},
-                )
+        that another live connection already holds, in any team: the account-matching path
+        below is not taken when the connection is named."""
+        rule = OneLiveConnectionPerAccount(request.region, frozenset({account_id}), target)
+        rule.check(
+            uow.connections.find_by_account(request.region, [account_id]), team_id=request.team_id
+        )
 
     def _schedule_backfill(
         self,

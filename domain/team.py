@@ -9,6 +9,7 @@ from attrs import define, field, frozen
 
 from domain.errors import ConnectionLimit, ForbiddenRole, InvalidTransition, ValidationFailed
 from domain.events import EventKind, EventSource
+from domain.marketplace import DEFAULT_RETRY_LIMIT
 
 
 class TeamKind(StrEnum):
@@ -85,7 +86,7 @@ class Team(EventSource):
     # None: no limit. Seed 003's product allows one seller account per team; seed 000's
     # allows many: it is the team's policy, not a global rule.
     max_connections: int | None = None
-    marketplace_retry_limit: int = 3
+    marketplace_retry_limit: int = DEFAULT_RETRY_LIMIT
     version: int = field(default=0)
 
     def __attrs_post_init__(self) -> None:

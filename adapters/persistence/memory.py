@@ -19,7 +19,7 @@ from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from domain.authorization import AuthorizationRequest
-from domain.connection import Connection, Region
+from domain.connection import Connection, OneLiveConnectionPerAccount, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import AuditEvent, EventSource
 from domain.listing import ListingSettings
@@ -141,28 +141,13 @@ class _Memberships(_Repo):
 
 class _Connections(_Repo):
     def _guard_live_account(self, connection: Connection) -> None:
-        """The SQL schema's unique index on live accounts, kept here too."""
+        """The domain's rule, asked again when storing: what the SQL schema's unique index
+        does for two writers racing."""
         if connection.disconnected_at is not None:
             return
-        for other in self._s.connections.values():
-            if (
-                other.id != connection.id
-                and other.disconnected_at is None
-                and other.region is connection.region
-                and (
-                    (
-                        connection.selling_partner_id is not None
-                        and other.selling_partner_id == connection.selling_partner_id
-                    )
-                    or (
-                        connection.ads_account_id is not None
-                        and other.ads_account_id == connection.ads_account_id
-                    )
-                )
-            ):
-                raise AccountInUse(
-                    "This Amazon account was connected by another team a moment ago."
-                )
+        rule = OneLiveConnectionPerAccount.for_connection(connection)
+        if rule.holder(self._s.connections.values()) is not None:
+            raise AccountInUse("This Amazon account was connected by another team a moment ago.")
 
     def add(self, connection: Connection) -> None:
         self._guard_live_account(connection)

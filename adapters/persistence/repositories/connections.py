@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import Select, Table, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.mappers import (
@@ -174,11 +174,19 @@ def access_tokens_due(before: datetime) -> Select[Any]:
     return expiring.union(missing)  # type: ignore[return-value]
 
 
-_LIVE_ACCOUNT_GUARDS = (
-    "uq_connections_live",
-    "connections.region, connections.selling_partner_id",
-    "connections.region, connections.ads_account_id",
-)
+def _live_account_guards() -> tuple[str, ...]:
+    """How PostgreSQL (the index's name) and SQLite (its columns) name a violation of the
+    live-account indexes in rows.py."""
+    guards: list[str] = []
+    table: Table = ConnectionRow.__table__  # type: ignore[assignment]
+    for index in table.indexes:
+        if index.unique and index.name:
+            guards.append(str(index.name))
+            guards.append(", ".join(f"connections.{c.name}" for c in index.columns))
+    return tuple(guards)
+
+
+_LIVE_ACCOUNT_GUARDS = _live_account_guards()
 
 
 @contextmanager
