@@ -1,4 +1,4 @@
-"""Expiry warnings and noticing an authorization's end (DESIGN §3.6; seed 004; issue 7).
+"""Expiry warnings and noticing an authorization's end (DESIGN §3.6; seed 004).
 
 An SP-API authorization ends 365 days after consent (AMAZON.md) and the seller must
 re-authorize; seed 004's sellers only learn it when "the SP-API will automatically

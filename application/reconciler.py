@@ -1,5 +1,5 @@
 """The level-triggered reconciler: what background work is due, read from the database, as
-job descriptions; and the one dispatcher that runs a job (DESIGN §8; issue 7).
+job descriptions; and the one dispatcher that runs a job (DESIGN §8).
 
 Level-triggered means the database state is the queue. A marketplace in Setting up, an
 access token about to lapse, an authorization inside its last 30 days, a ready marketplace

@@ -1,4 +1,4 @@
-"""100,000 SKUs through the listing rules, per-SKU coalescing and feed building (issue 9).
+"""100,000 SKUs through the listing rules, per-SKU coalescing and feed building.
 
 The question: how long does sellerlink take to turn a whole catalogue into what Amazon
 receives, and how much does batching save against a naive plan of one Listings Items PATCH

@@ -1,4 +1,4 @@
-"""How many LWA refresh calls sellerlink makes, however many worker processes run (issue 7).
+"""How many LWA refresh calls sellerlink makes, however many worker processes run.
 
 K = 1, 4 and 16 worker processes (each a reconciler loop, as `sellerlink worker` runs it)
 serve 200 connections on PostgreSQL for a simulated hour. Every connection has one access

@@ -1,4 +1,4 @@
-"""The refresh sweep at 10k and 1M grants, on SQLite and PostgreSQL (issue 5).
+"""The refresh sweep at 10k and 1M grants, on SQLite and PostgreSQL.
 
 The question: does "which grants are due for an access-token refresh in the next hour"
 cost the same with a million grants as with ten thousand? It should, if the query is

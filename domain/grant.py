@@ -42,7 +42,7 @@ ACCESS_TOKEN_MARGIN = timedelta(seconds=60)
 def expiry_warning_stage(remaining: timedelta) -> str | None:
     """Which expiry warning is due with `remaining` left of an authorization: `"30d"` once
     30 days remain, then one a day (`"29d"` ... `"2d"`), then `"last_day"` in the last 24
-    hours (issue 7; seed 004's "re-authorize every 12 months"). None outside the window.
+    hours (seed 004's "re-authorize every 12 months"). None outside the window.
     Stage `"Nd"` covers a remaining time in (N-1, N] days, so each stage is reached once."""
     if remaining <= timedelta(0) or remaining > EXPIRY_WARNING:
         return None

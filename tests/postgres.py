@@ -1,7 +1,7 @@
 """A throwaway PostgreSQL server for the test session (a pytest plugin), also usable from
 scripts (`benchmarks/sweep.py`) through `running_postgres()`.
 
-How it gets a server (issue 5; STACK.md "PostgreSQL for tests"):
+How it gets a server (STACK.md "PostgreSQL for tests"):
 1. SELLERLINK_TEST_POSTGRES_URL, if set, names an existing server
    (`postgresql+psycopg://user:pw@127.0.0.1:5432/postgres`); nothing is started.
 2. Otherwise Debian's server binaries (/usr/lib/postgresql/<version>/bin, or the directory

@@ -1,5 +1,5 @@
 """The Amazon boundary: Login with Amazon, the Ads API and the Selling Partner API, and the
-sandbox that stands in for them (issue 4; AMAZON.md; DESIGN §6).
+sandbox that stands in for them (AMAZON.md; DESIGN §6).
 
 Entry points for the composition root (bootstrap/ wires them; nothing here knows it):
 

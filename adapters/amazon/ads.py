@@ -2,7 +2,7 @@
 check behind the NO_ACTIVE_CAMPAIGNS warning (seed 002).
 
 The port returns the list as Amazon gave it, even empty; the use case decides that an empty
-list is ADVERTISING_NOT_ENABLED for the region (issue 4, lead's note).
+list is ADVERTISING_NOT_ENABLED for the region, a rule the callback and Refresh share.
 
 `POST /sp/campaigns/list` (Sponsored Products v3): the path, the `stateFilter` /
 `maxResults` body, the `application/vnd.spCampaign.v3+json` media type and the

@@ -1,8 +1,8 @@
 """What the Amazon adapter needs to know: the two apps' credentials and where Amazon is.
 
-The same code talks to Amazon or to the sandbox; only the base URLs differ (issue 4: "Base
-URLs are configuration"). With `sandbox_base_url` set, every host family maps to that base
-and keeps Amazon's paths under it, as API.md's sandbox conventions say
+The same code talks to Amazon or to the sandbox; only the base URLs differ, so that
+everything runs without Amazon credentials. With `sandbox_base_url` set, every host family
+maps to that base and keeps Amazon's paths under it, as API.md's sandbox conventions say
 (`<base>/auth/o2/token`, `<base>/v2/profiles`, `<base>/apps/authorize/consent`, ...).
 """
 

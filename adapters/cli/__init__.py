@@ -1,4 +1,4 @@
-"""The support CLI (issue 8): what a support agent needs to answer "why is my Amazon account
+"""The support CLI: what a support agent needs to answer "why is my Amazon account
 not syncing?", plus the operator's commands, under one `sellerlink` entry point.
 
 The package is an application factory; it imports no bootstrap, no dependency-injector and

@@ -1,4 +1,4 @@
-"""Exit codes that mean something to a script (issue 8), decided by the catalogue code alone.
+"""Exit codes that mean something to a script, decided by the catalogue code alone.
 
     0  ok
     1  not found: no such connection, marketplace or team

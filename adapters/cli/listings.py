@@ -1,4 +1,4 @@
-"""`sellerlink listing CONNECTION SKU`: why Amazon shows what it shows for one SKU (issue 9),
+"""`sellerlink listing CONNECTION SKU`: why Amazon shows what it shows for one SKU,
 the same explanation the web API gives: the product's input, the listing settings, what was
 decided ("not sent: price 3.50 is under the minimum 5.00"), when it was sent and Amazon's
 answer. Support works across teams, so no team membership is needed."""

@@ -1,4 +1,4 @@
-"""Listing updates (seed 003; issue 9): the product hands in quantities and prices, and asks
+"""Listing updates (seed 003): the product hands in quantities and prices, and asks
 why Amazon shows what it shows.
 
 - `PUT /api/v1/connections/{id}/listings` {marketplace_id, items: [{sku, quantity, price,

@@ -1,4 +1,4 @@
-"""Token encryption at rest: AES-256-GCM with a keyring (issue 5, DESIGN §7).
+"""Token encryption at rest: AES-256-GCM with a keyring (DESIGN §7).
 
 - Every ciphertext is stored with the id of the key that sealed it, so keys can rotate:
   new writes use the newest key, reads use whichever key the row names, and

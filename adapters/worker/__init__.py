@@ -1,5 +1,5 @@
 """Background workers: the runtimes that run the level-triggered reconciler's jobs
-(application/reconciler.py; DESIGN §8; issue 7).
+(application/reconciler.py; DESIGN §8).
 
 Entry points for bootstrap/ (the only place that wires these):
 

@@ -1,5 +1,5 @@
 """The scale-out runtime: the reconciler's jobs spread over worker processes with procrastinate
-on PostgreSQL (`sellerlink worker`; DESIGN §8; issue 7).
+on PostgreSQL (`sellerlink worker`; DESIGN §8).
 
 Two procrastinate tasks:
 - `sellerlink.reconcile` (periodic, every `interval` seconds, deferred once per tick however

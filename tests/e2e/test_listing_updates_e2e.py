@@ -1,4 +1,4 @@
-"""Listing updates end to end over loopback (issue 9's "Done means"): the embedded product as
+"""Listing updates end to end over loopback: the embedded product as
 `make run` wires it (SQLite, the sandbox mounted at /sandbox, the real Amazon adapter calling
 it over HTTP, sellerlink's clock following the sandbox clock). 1,000 SKUs go in through the
 web API; after the batch window the sandbox holds exactly the expected quantities and

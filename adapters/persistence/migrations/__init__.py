@@ -1,1 +1,1 @@
-"""Alembic migrations: the only way sellerlink's schema is made (issue 5)."""
+"""Alembic migrations: the only way sellerlink's schema is made."""

@@ -1,5 +1,5 @@
-"""Secrets never leak (issue 4: canary values in logs, exception messages and reprs; the
-sandbox's request log is redacted), and the sandbox's admin endpoints work."""
+"""Secrets never leak (canary values are looked for in logs, exception messages and reprs;
+the sandbox's request log is redacted), and the sandbox's admin endpoints work."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""sellerlink's background work against the HTTP sandbox over loopback (issue 7, phase 3):
+"""sellerlink's background work against the HTTP sandbox over loopback:
 the real AmazonHttpGateway, the sandbox's simulated clock (frozen, moved by the test), and
 its fault injection. `Recording` wraps the gateway to count LWA refreshes and keep the sync
 windows, which is what the tests check for duplicated or lost work."""

@@ -1,4 +1,4 @@
-"""Fault tests (issue 7): a worker process killed with SIGKILL in the middle of a marketplace
+"""Fault tests: a worker process killed with SIGKILL in the middle of a marketplace
 setup or of a token refresh. After a fresh worker starts, every connection reaches the state
 it would have reached without the kill, and nothing is duplicated or lost: the database
 state is the queue, the row lock dies with the killed process's connection, and every job

@@ -1,4 +1,4 @@
-"""The scale-out runtime on PostgreSQL (issue 7): `sellerlink worker` processes running
+"""The scale-out runtime on PostgreSQL: `sellerlink worker` processes running
 procrastinate. Two workers share the reconciler's jobs; each token is refreshed once; a
 worker killed with SIGKILL in the middle of a setup is covered by the other."""
 

@@ -1,4 +1,4 @@
-"""Sandbox 5xx storms and throttling do not corrupt state (issue 7): the sandbox's fault
+"""Sandbox 5xx storms and throttling do not corrupt state: the sandbox's fault
 injection makes LWA answer 500s and the SP-API answer 429 QuotaExceeded for a while; no
 grant is marked revoked, no cursor moves past data it did not get, and once Amazon answers
 again the work catches up with every window fetched exactly once."""

@@ -1,4 +1,4 @@
-"""400 days against the HTTP sandbox over loopback (issue 7): the expiry warnings fire, the
+"""400 days against the HTTP sandbox over loopback: the expiry warnings fire, the
 SP-API authorization ends, a reconnect brings the connection back, the backfill covers the
 gap, and no work is done twice. The same story as tests/unit/background's fake-Amazon run,
 through the real gateway, LWA and the Orders API's wire format."""

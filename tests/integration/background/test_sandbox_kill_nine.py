@@ -1,5 +1,5 @@
 """kill -9 of a worker process in the middle of an LWA refresh, against the HTTP sandbox
-(issue 7, phase 3): the sandbox holds the victim's refresh request open (an injected
+over loopback: the sandbox holds the victim's refresh request open (an injected
 latency fault), the victim is killed while it waits, and a fresh worker brings every token
 back. The database is never left with a half-written grant, nothing is marked revoked, and
 Amazon sees one refresh per token, plus at most the one the victim never received."""

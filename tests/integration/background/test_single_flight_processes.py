@@ -1,4 +1,4 @@
-"""Single-flight access-token refresh across processes (issue 7; DESIGN §8): K processes ask
+"""Single-flight access-token refresh across processes (DESIGN §8): K processes ask
 for the same lapsed tokens at the same moment and Amazon sees one refresh per token. The
 lock is the connection's row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the database write
 lock), the expiry is re-read after taking it, and the new token is shared, encrypted,

@@ -1,5 +1,5 @@
 """`sellerlink listing CONNECTION SKU`: support sees the same explanation of a SKU as the web
-API (issue 9), read from the SQLite file another process wrote."""
+API, read from the SQLite file another process wrote."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The PostgreSQL test harness says loudly when PostgreSQL tests cannot run, and fails the
-run in CI instead of skipping (issue 5). Each case runs a small pytest session in a
+run in CI instead of skipping. Each case runs a small pytest session in a
 subprocess with the server made unavailable (no binaries, no install)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""No plaintext token in the database, in logs or in exceptions (issue 5): a whole flow
+"""No plaintext token in the database, in logs or in exceptions: a whole flow
 runs with canary tokens, then the entire database is dumped and searched for them."""
 
 from __future__ import annotations

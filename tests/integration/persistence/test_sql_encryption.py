@@ -1,5 +1,5 @@
 """Tokens are encrypted at rest with AES-256-GCM, bound to their row, and rotatable online
-(issue 5, DESIGN §7)."""
+(DESIGN §7)."""
 
 from __future__ import annotations
 

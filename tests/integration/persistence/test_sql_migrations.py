@@ -1,5 +1,5 @@
 """The migrations are the only way the schema is made: they go up and down, and they make
-exactly the schema the row classes describe (issue 5)."""
+exactly the schema the row classes describe."""
 
 from __future__ import annotations
 

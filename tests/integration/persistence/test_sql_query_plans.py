@@ -1,4 +1,4 @@
-"""The sweeps' queries are answered from indexes (issue 5): connections by team, grants by
+"""The sweeps' queries are answered from indexes: connections by team, grants by
 authorization expiry and by access-token expiry, marketplaces by state, authorization
 requests by expiry. On PostgreSQL sequential scans are switched off for the check, so the
 plan shows whether an index *can* serve the query, whatever the table's size."""

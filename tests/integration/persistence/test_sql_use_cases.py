@@ -1,7 +1,7 @@
 """The use cases on the SQL back ends: the same container production builds, with the SQL
 database in place of the in-memory one, the fake Amazon and a settable clock. A whole
 connection's life, then the canary scan of the dump for every token Amazon issued and
-every PKCE verifier sellerlink made (issue 5: "No plaintext token in the database")."""
+every PKCE verifier sellerlink made (DESIGN §7: no plaintext token in the database)."""
 
 from __future__ import annotations
 

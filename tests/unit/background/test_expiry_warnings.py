@@ -1,5 +1,5 @@
 """Expiry warnings: at 30 days, then daily, then on the last day; each once per
-authorization; the end noticed without a failed refresh (issue 7, seed 004)."""
+authorization; the end noticed without a failed refresh (seed 004)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""400 days pass (issue 7): the expiry warnings fire, the SP-API authorization ends, a
+"""400 days pass: the expiry warnings fire, the SP-API authorization ends, a
 reconnect brings the connection back, the backfill covers the gap, and no work is done
 twice. On the in-process fake; tests/integration/background runs it over HTTP."""
 

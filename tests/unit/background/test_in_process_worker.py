@@ -1,5 +1,5 @@
 """The embedded default's worker thread: runs passes by itself, stops cleanly, loses nothing
-when stopped (issue 7)."""
+when stopped."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Access tokens kept fresh by the reconciler; single-flight; revocation versus Amazon being
-down (issue 7; DESIGN §3.6)."""
+down (DESIGN §3.6)."""
 
 from __future__ import annotations
 
