@@ -6,8 +6,8 @@ from __future__ import annotations
 from attrs import define, field
 
 from application.account_context import RefreshAccountContext
+from application.callback import CompleteCallback
 from application.connect import (
-    CompleteCallback,
     GetAuthorizationStatus,
     StartAuthorization,
     StartReconnect,

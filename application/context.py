@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.ports import (
-    AmazonGateway,
-    Clock,
-    IdGenerator,
-    SecretGenerator,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from application.ports import AmazonGateway, Clock, IdGenerator, SecretGenerator
+from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
-from domain.team import Membership, Permission
+from domain.team import Membership, Permission, Team
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -27,6 +21,7 @@ __all__ = [
     "require_member",
     "require_team",
     "team_connection",
+    "team_of",
 ]
 
 
@@ -91,6 +86,12 @@ def team_connection(
             context={"connection_id": connection_id},
         )
     return connection
+
+
+def team_of(team: Team | None, team_id: str) -> Team:
+    if team is None:
+        raise NotFound(f"There is no team {team_id}.")
+    return team
 
 
 def connection_marketplace(

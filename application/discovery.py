@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.ports import Participation, UnitOfWork
+from application.ports import Participation
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.grant import Channel
 from domain.marketplace import Marketplace

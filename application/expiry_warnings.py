@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from attrs import define, frozen
 
 from application.context import Ports
-from application.ports import UnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.events import DomainEvent, EventKind
 from domain.grant import Channel, expiry_warning_stage

@@ -18,15 +18,9 @@ from attrs import define, field, frozen
 
 from application.context import Ports
 from application.listing_updates import settings_of
-from application.ports import (
-    AmazonGateway,
-    FeedReport,
-    FeedStatus,
-    ListingResult,
-    ListingUpdate,
-    UnitOfWork,
-)
+from application.ports import AmazonGateway, FeedReport, FeedStatus, ListingResult, ListingUpdate
 from application.tokens import GetAccessToken
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from attrs import define, frozen
 
 from application.context import Actor, Ports, team_connection
-from application.ports import UnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.errors import MarketplaceNotSelectable, NotFound, ValidationFailed
 from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import MARKETPLACE_CURRENCIES, SkuListing, batch_due

@@ -5,9 +5,9 @@ from __future__ import annotations
 from attrs import define, frozen
 
 from application.context import Actor, Ports, connection_marketplace, team_connection
-from application.ports import UnitOfWork
 from application.sync import sync_channel
 from application.tokens import GetAccessToken
+from application.unit_of_work import UnitOfWork
 from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
 from domain.errors import (

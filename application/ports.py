@@ -1,4 +1,5 @@
-"""The ports: what the use cases need from the world, as typing.Protocols.
+"""The ports: what the use cases need from the world, as typing.Protocols: time, ids and
+secrets, and Amazon. Storage is application/unit_of_work.py.
 
 The in-memory adapters, the SQL adapters and the Amazon adapter implement the same
 protocols, and shared contract tests hold every implementation to them. Everything here is
@@ -8,25 +9,17 @@ and in the workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from attrs import frozen
 
-from domain.authorization import AuthorizationRequest
-from domain.connection import AccountType, Connection, Region
-from domain.events import AuditEvent
+from domain.connection import AccountType, Region
 from domain.grant import Channel
-from domain.listing import ListingSettings
-from domain.listing_batch import SkuListing
-from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
 from domain.secret import Secret
-from domain.sync import SyncCursor
-from domain.team import Membership, Team
 
 # --------------------------------------------------------------------------- time and ids
 
@@ -285,186 +278,3 @@ class AmazonGateway(Protocol):
         [start, end). A refused access token raises TokenRevoked (the caller refreshes and
         tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
         ...
-
-
-# --------------------------------------------------------------------------- persistence
-
-
-class TeamRepository(Protocol):
-    def add(self, team: Team) -> None: ...
-
-    def get(self, team_id: str) -> Team | None: ...
-
-    def update(self, team: Team) -> None:
-        """Raises ConcurrentUpdate if the stored version is not `team.version`; on success
-        the stored and the in-hand versions are both incremented."""
-        ...
-
-
-class MembershipRepository(Protocol):
-    def get(self, team_id: str, user_id: str) -> Membership | None: ...
-
-    def list_for_team(self, team_id: str) -> list[Membership]: ...
-
-    def list_for_user(self, user_id: str) -> list[Membership]: ...
-
-    def put(self, membership: Membership) -> None: ...
-
-    def remove(self, team_id: str, user_id: str) -> None: ...
-
-
-class ConnectionRepository(Protocol):
-    def add(self, connection: Connection) -> None: ...
-
-    def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
-        """`for_update` takes a row lock until the unit of work ends (SELECT ... FOR UPDATE
-        on PostgreSQL, a write lock on SQLite): the single-flight refresh relies on it."""
-        ...
-
-    def update(self, connection: Connection) -> None:
-        """Optimistic concurrency as in TeamRepository.update."""
-        ...
-
-    def list_for_team(
-        self, team_id: str, *, include_disconnected: bool = False
-    ) -> list[Connection]: ...
-
-    def find_by_account(self, region: Region, account_ids: Iterable[str]) -> list[Connection]:
-        """Connections in `region` (any team, disconnected included) whose selling partner
-        id or Ads account id is one of `account_ids`."""
-        ...
-
-    def list_all(self, *, include_disconnected: bool = False) -> list[Connection]: ...
-
-    def with_grants_expiring_before(self, before: datetime) -> list[Connection]:
-        """Connected connections with a grant whose authorization ends before `before`."""
-        ...
-
-    def with_access_tokens_expiring_before(self, before: datetime) -> list[Connection]:
-        """Connected connections with a live grant whose cached access token is missing or
-        ends before `before`: the refresh sweep's query."""
-        ...
-
-
-class MarketplaceRepository(Protocol):
-    def add(self, marketplace: Marketplace) -> None: ...
-
-    def get(
-        self, connection_id: str, marketplace_id: str, *, for_update: bool = False
-    ) -> Marketplace | None: ...
-
-    def update(self, marketplace: Marketplace) -> None:
-        """Optimistic concurrency as in TeamRepository.update; history rows are appended."""
-        ...
-
-    def list_for_connection(self, connection_id: str) -> list[Marketplace]: ...
-
-    def list_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]: ...
-
-
-class AuthorizationRequestRepository(Protocol):
-    def add(self, request: AuthorizationRequest) -> None: ...
-
-    def get(self, state: str) -> AuthorizationRequest | None: ...
-
-    def consume(self, state: str, at: datetime) -> bool:
-        """Atomically mark the request consumed. True for exactly one caller, however many
-        callbacks race with the same state; False if it was already consumed or unknown."""
-        ...
-
-    def update(self, request: AuthorizationRequest) -> None: ...
-
-    def delete_expired(self, before: datetime) -> int: ...
-
-
-class ListingSettingsRepository(Protocol):
-    def get(self, connection_id: str) -> ListingSettings | None: ...
-
-    def put(self, settings: ListingSettings) -> None: ...
-
-
-class ListingRepository(Protocol):
-    """Per (connection, marketplace, SKU): the product's latest snapshot, the decision, what
-    Amazon was last told and what waits to be sent (domain/listing_batch.py)."""
-
-    def get(self, connection_id: str, marketplace_id: str, sku: str) -> SkuListing | None: ...
-
-    def get_many(
-        self, connection_id: str, marketplace_id: str, skus: Iterable[str]
-    ) -> dict[str, SkuListing]: ...
-
-    def put_many(self, listings: Iterable[SkuListing]) -> None:
-        """Insert or replace each listing."""
-        ...
-
-    def list_for_connection(self, connection_id: str) -> list[SkuListing]: ...
-
-    def list_for_sku(self, connection_id: str, sku: str) -> list[SkuListing]:
-        """The SKU in every marketplace of the connection."""
-        ...
-
-    def list_pending(self, connection_id: str) -> list[SkuListing]:
-        """Listings with a change waiting (`pending_since` set) or a submission in flight."""
-        ...
-
-    def connections_with_pending(self) -> list[str]:
-        """Ids of the connections that have a pending listing: the worker's sweep."""
-        ...
-
-
-class EventLog(Protocol):
-    def append(self, event: AuditEvent) -> None: ...
-
-    def list(
-        self,
-        *,
-        team_id: str | None = None,
-        connection_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        kinds: Iterable[str] | None = None,
-        limit: int = 100,
-    ) -> list[AuditEvent]:
-        """Newest first."""
-        ...
-
-
-class SyncCursorRepository(Protocol):
-    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None: ...
-
-    def put(self, cursor: SyncCursor) -> None: ...
-
-    def list_for_connection(self, connection_id: str) -> list[SyncCursor]: ...
-
-    def list_with_backfill(self) -> list[SyncCursor]: ...
-
-
-class UnitOfWork(Protocol):
-    """One transaction. Leaving the `with` block without `commit()` rolls everything back,
-    so a failed use case leaves nothing half-written."""
-
-    teams: TeamRepository
-    memberships: MembershipRepository
-    connections: ConnectionRepository
-    marketplaces: MarketplaceRepository
-    authorizations: AuthorizationRequestRepository
-    listing_settings: ListingSettingsRepository
-    listings: ListingRepository
-    events: EventLog
-    sync_cursors: SyncCursorRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]

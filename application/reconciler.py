@@ -27,9 +27,9 @@ from application.context import Ports
 from application.expiry_warnings import WarnBeforeExpiry, due_warnings
 from application.listing_flush import FlushDueListings, FlushState, listing_work_due
 from application.marketplaces import AdvanceMarketplaceSetup
-from application.ports import UnitOfWork
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
 from application.tokens import REFRESH_AHEAD, GetAccessToken, due_token_refreshes
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,

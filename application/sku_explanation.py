@@ -11,7 +11,7 @@ from attrs import define, frozen
 from application.context import Actor, Ports, team_connection
 from application.listing_flush import pause_reason
 from application.listing_updates import settings_of
-from application.ports import UnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import NotFound
 from domain.listing import ListingSettings, Money

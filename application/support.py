@@ -11,7 +11,7 @@ from attrs import define, frozen
 
 from application.context import Ports
 from application.marketplaces import history_of, reopen_marketplace, retry_marketplace
-from application.ports import UnitOfWork
+from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
 from domain.connection import Connection, Health
 from domain.errors import InvalidTransition, NotAMember, NotFound

@@ -23,8 +23,9 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from application.context import Ports
-from application.ports import SyncWindow, UnitOfWork
+from application.ports import SyncWindow
 from application.tokens import GetAccessToken
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
 from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
 from domain.grant import Channel

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from attrs import define, frozen
 
 from application.context import Ports
-from application.ports import UnitOfWork
+from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,

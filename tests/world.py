@@ -12,12 +12,8 @@ from attrs import define, field
 
 from adapters.amazon.fake import SCENARIOS, FakeAmazon
 from application.app import Application
-from application.connect import (
-    AuthorizationStarted,
-    CallbackCommand,
-    CallbackResult,
-    StartAuthorizationCommand,
-)
+from application.callback import CallbackCommand, CallbackResult
+from application.connect import AuthorizationStarted, StartAuthorizationCommand
 from application.context import Actor
 from application.listing_settings import UpdateListingSettingsCommand
 from application.marketplaces import SetupStep, UpdateMarketplaceCommand

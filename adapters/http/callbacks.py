@@ -20,7 +20,7 @@ from adapters.http import browser
 from adapters.http.problems import problem_responses
 from adapters.http.schemas import CallbackOut
 from application.app import Application
-from application.connect import CallbackCommand
+from application.callback import CallbackCommand
 from application.context import Actor
 from domain.errors import OAuthStateInvalid
 from domain.grant import Channel

@@ -11,7 +11,8 @@ from typing import Annotated
 
 from msgspec import Meta, Struct, structs
 
-from application.connect import AuthorizationStarted, AuthorizationStatusView, CallbackResult
+from application.callback import CallbackResult
+from application.connect import AuthorizationStarted, AuthorizationStatusView
 from application.profiles import ChosenProfile
 from application.views import (
     ConnectionView,

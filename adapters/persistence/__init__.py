@@ -7,7 +7,7 @@ Entry points for bootstrap/ (the only place that wires these):
     - `url`: `sqlite:///<path>` (embedded default; `default_sqlite_url(data_dir)` gives
       `<data_dir>/sellerlink.db`) or `postgresql+psycopg://user:pw@host:port/db`
       (SELLERLINK_DATABASE_URL).
-    - `.unit_of_work() -> UnitOfWork` (application/ports.py), one transaction each; its
+    - `.unit_of_work() -> UnitOfWork` (application/unit_of_work.py), one transaction each; its
       `commit()` also logs what the aggregates announced (announcements.py), with event
       ids from `ids` (the application's generator).
     - `.upgrade(revision="head")`, `.downgrade(revision)`: Alembic, programmatically; the

@@ -1,6 +1,6 @@
 """The SQL unit of work: one session, one transaction, the repositories sharing it.
 
-Leaving the `with` block without `commit()` rolls back (application/ports.py).
+Leaving the `with` block without `commit()` rolls back (application/unit_of_work.py).
 
 Locking, per back end:
 - PostgreSQL runs READ COMMITTED; `get(..., for_update=True)` is `SELECT ... FOR UPDATE`,

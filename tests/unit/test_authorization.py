@@ -11,7 +11,7 @@ import attrs
 import pytest
 
 from application.app import Application
-from application.connect import CallbackCommand
+from application.callback import CallbackCommand
 from application.context import Actor
 from domain.authorization import AuthorizationStatus
 from domain.errors import DomainError, ErrorCode

@@ -1,5 +1,5 @@
 """Contract: connections with their grants and profiles, their optimistic concurrency and
-the sweeps' queries, on every back end (application/ports.py)."""
+the sweeps' queries, on every back end (application/unit_of_work.py)."""
 
 from __future__ import annotations
 

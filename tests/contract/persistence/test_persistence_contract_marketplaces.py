@@ -1,5 +1,5 @@
 """Contract: marketplaces with their append-only history and optimistic concurrency, on
-every back end (application/ports.py)."""
+every back end (application/unit_of_work.py)."""
 
 from __future__ import annotations
 

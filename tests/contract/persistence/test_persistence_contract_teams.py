@@ -1,5 +1,5 @@
 """Contract: teams, memberships and the unit of work's transaction boundary, on every back
-end (application/ports.py)."""
+end (application/unit_of_work.py)."""
 
 from __future__ import annotations
 
