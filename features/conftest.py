@@ -1,7 +1,8 @@
 """The features' step registry and the scenario count printed at the end of a run.
 
-Every step module is registered here, so any feature can use any step: the step modules
-are organised by workflow area, not by which feature happens to use them."""
+Every step module is registered here and only here (a `test_<area>.py` file only names its
+feature), so any feature can use any step: the step modules are organised by workflow
+area, not by which feature happens to use them."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import Feature, Scenario
 
+from features.steps.background import *  # noqa: F403
 from features.steps.common import *  # noqa: F403
 from features.steps.connect import *  # noqa: F403
 from features.steps.listing_settings import *  # noqa: F403
+from features.steps.listing_updates import *  # noqa: F403
 from features.steps.marketplaces import *  # noqa: F403
 from features.steps.profiles import *  # noqa: F403
 from features.steps.support import *  # noqa: F403
+from features.steps.support_cli import *  # noqa: F403
 from features.steps.tokens import *  # noqa: F403
 
 # nodeid -> feature file, filled in as scenarios run

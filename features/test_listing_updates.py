@@ -2,6 +2,4 @@
 
 from pytest_bdd import scenarios
 
-from features.steps.listing_updates import *  # noqa: F403
-
 scenarios("listing_updates.feature")

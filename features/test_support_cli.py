@@ -2,6 +2,4 @@
 
 from pytest_bdd import scenarios
 
-from features.steps.support_cli import *  # noqa: F403
-
 scenarios("support_cli.feature")
