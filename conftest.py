@@ -10,7 +10,7 @@ import inspect
 import pytest
 from pytest_bdd.steps import step_function_context_registry
 
-pytest_plugins = ["tests.fixtures", "tests.postgres"]
+pytest_plugins = ["tests.fixtures", "harness.postgres"]
 
 
 def async_steps() -> list[str]:

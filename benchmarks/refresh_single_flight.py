@@ -13,7 +13,7 @@ Run: `.venv/bin/python benchmarks/refresh_single_flight.py` (starts a throwaway 
 server on a free loopback port, or uses SELLERLINK_TEST_POSTGRES_URL). Ratios, not timings.
 Amazon is the HTTP sandbox on a loopback port (its clock follows the benchmark's simulated
 clock); the refreshes are counted from the sandbox's own request log. The worker processes
-are tests/integration/background/stack.py children with the real AmazonHttpGateway.
+are harness/stack.py children with the real AmazonHttpGateway.
 
 Closing note (2 cores, PostgreSQL 15, 2026-11-23; about 2 minutes):
 
@@ -53,8 +53,9 @@ from adapters.persistence import Keyring, SqlDatabase  # noqa: E402
 from application.ports import ConsentRequest  # noqa: E402
 from domain.connection import AccountType, Region  # noqa: E402
 from domain.grant import Channel  # noqa: E402
-from tests.e2e.driver import SandboxAmazonPage  # noqa: E402
-from tests.integration.background.stack import (  # noqa: E402
+from harness.driver import SandboxAmazonPage  # noqa: E402
+from harness.postgres import create_database, drop_database, running_postgres  # noqa: E402
+from harness.stack import (  # noqa: E402
     FileClock,
     build_app,
     passed_at,
@@ -63,7 +64,6 @@ from tests.integration.background.stack import (  # noqa: E402
     spawn,
     wait_for,
 )
-from tests.postgres import create_database, drop_database, running_postgres  # noqa: E402
 
 CONNECTIONS = 200
 HOUR = timedelta(hours=1)

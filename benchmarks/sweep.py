@@ -15,7 +15,7 @@ Rows that the sweep returns hold real AES-GCM ciphertexts (the repository decryp
 the other rows hold random bytes of the same length, which nothing here decrypts.
 
 Run: `.venv/bin/python benchmarks/sweep.py` (or `make bench`). PostgreSQL comes from
-tests/postgres.py (a throwaway server on a free loopback port, stopped at the end);
+harness/postgres.py (a throwaway server on a free loopback port, stopped at the end);
 `--sizes 10000,100000` and `--backends sqlite` make shorter runs.
 """
 
@@ -233,7 +233,7 @@ def database(backend: str, size: int, postgres_url: str | None) -> Iterator[SqlD
             finally:
                 db.dispose()
         return
-    from tests.postgres import create_database, drop_database
+    from harness.postgres import create_database, drop_database
 
     assert postgres_url is not None
     url = create_database(postgres_url, f"bench_{size}")
@@ -295,7 +295,7 @@ def main() -> int:
     if "sqlite" in backends:
         run_backend("sqlite", sizes, None)
     if "postgres" in backends:
-        from tests.postgres import PostgresUnavailable, running_postgres
+        from harness.postgres import PostgresUnavailable, running_postgres
 
         try:
             with running_postgres() as url:

@@ -15,7 +15,7 @@ from adapters.persistence import Keyring, SqlDatabase
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from tests.e2e.driver import Api, FakeAmazonPage
+from harness.driver import Api, FakeAmazonPage
 from tests.e2e.server import serve
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-abcdef"

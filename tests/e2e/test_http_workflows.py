@@ -10,7 +10,7 @@ import pytest
 
 from application.app import Application
 from bootstrap.system import SettableClock
-from tests.e2e.driver import Api
+from harness.driver import Api
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,5 @@
 """The persistence contract suite runs every test against three back ends: the in-memory
-adapter, SQLite (a file) and PostgreSQL (the session server from tests/postgres.py)."""
+adapter, SQLite (a file) and PostgreSQL (the session server from harness/postgres.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.persistence.rows import Row
-from tests.postgres import create_database, drop_database
+from harness.postgres import create_database, drop_database
 
 KEYRING = Keyring.generate("test")
 

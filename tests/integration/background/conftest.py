@@ -1,5 +1,5 @@
 """Background work across processes on real databases: a migrated SQLite file, or a fresh
-PostgreSQL database on the session's server (tests/postgres.py)."""
+PostgreSQL database on the session's server (harness/postgres.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
-from tests.integration.background.stack import CallLog, FileClock
-from tests.postgres import create_database, drop_database
+from harness.postgres import create_database, drop_database
+from harness.stack import CallLog, FileClock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

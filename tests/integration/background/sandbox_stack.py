@@ -24,7 +24,7 @@ from bootstrap.system import SequentialIds, TokenSecrets
 from domain.connection import Region
 from domain.grant import Channel
 from domain.secret import Secret
-from tests.e2e.driver import SandboxAmazonPage
+from harness.driver import SandboxAmazonPage
 from tests.world import World
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

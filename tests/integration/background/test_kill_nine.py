@@ -16,8 +16,7 @@ from adapters.worker import run_pass
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
-from tests.integration.background.conftest import START
-from tests.integration.background.stack import (
+from harness.stack import (
     US,
     CountingAmazon,
     build_app,
@@ -26,6 +25,7 @@ from tests.integration.background.stack import (
     spawn,
     wait_for,
 )
+from tests.integration.background.conftest import START
 
 CONNECTIONS = 6
 

@@ -14,8 +14,8 @@ import pytest
 from adapters.worker.procrastinate_runtime import RUN_JOB, libpq_url
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
+from harness.stack import US, reaped, seed, spawn, wait_for
 from tests.integration.background.conftest import START
-from tests.integration.background.stack import US, reaped, seed, spawn, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -24,7 +24,7 @@ CONNECTIONS = 6
 
 @pytest.fixture(params=["postgres"])
 def database_url(request, postgres_url):
-    from tests.postgres import create_database, drop_database
+    from harness.postgres import create_database, drop_database
 
     url = create_database(postgres_url, prefix="procrastinate")
     yield url

@@ -19,9 +19,9 @@ from adapters.amazon.sandbox.serve import SandboxServer
 from application.ports import ConsentRequest
 from domain.connection import AccountType, Region
 from domain.grant import Channel
-from tests.e2e.driver import SandboxAmazonPage
+from harness.driver import SandboxAmazonPage
+from harness.stack import reaped, seed, spawn, wait_for
 from tests.integration.background.conftest import START
-from tests.integration.background.stack import reaped, seed, spawn, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

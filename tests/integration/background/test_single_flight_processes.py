@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 
 from domain.grant import Channel
+from harness.stack import reaped, seed, spawn, wait_for
 from tests.integration.background.conftest import START
-from tests.integration.background.stack import reaped, seed, spawn, wait_for
 
 PROCESSES = 4
 CONNECTIONS = 20

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from application.app import Application
-from tests.postgres import create_database, drop_database
+from harness.postgres import create_database, drop_database
 
 pytestmark = pytest.mark.postgres
 

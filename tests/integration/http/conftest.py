@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from tests.e2e.driver import Api, FakeAmazonPage
+from harness.driver import Api, FakeAmazonPage
 
 JWT_SECRET = "integration-secret-0123456789-abcdefghij"
 

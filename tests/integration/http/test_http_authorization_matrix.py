@@ -20,7 +20,7 @@ from application.app import Application
 from bootstrap.container import in_memory_container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from tests.e2e.driver import Api, FakeAmazonPage, User
+from harness.driver import Api, FakeAmazonPage, User
 from tests.integration.http.conftest import JWT_SECRET
 
 CALLERS = ("owner", "admin", "manager", "member", "no_team", "other_team", "no_token")

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.driver import Api
+from harness.driver import Api
 
 NO_LEAK = {"referrer-policy": "no-referrer", "cache-control": "no-store"}
 

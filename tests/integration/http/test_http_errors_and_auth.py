@@ -20,7 +20,7 @@ from adapters.http import Authenticator, build_api, mint_dev_token
 from adapters.http.problems import STATUS
 from bootstrap.container import Container
 from domain.errors import CATALOGUE, ErrorCode
-from tests.e2e.driver import Api
+from harness.driver import Api
 from tests.integration.http.conftest import JWT_SECRET
 
 

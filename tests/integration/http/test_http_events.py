@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.driver import Api
+from harness.driver import Api
 
 
 @pytest.mark.parametrize(

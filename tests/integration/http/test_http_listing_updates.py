@@ -8,7 +8,7 @@ from typing import Any
 
 from application.app import Application
 from bootstrap.container import Container
-from tests.e2e.driver import Api
+from harness.driver import Api
 
 US = "ATVPDKIKX0DER"
 

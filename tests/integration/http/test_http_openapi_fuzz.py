@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import allow_header_conformance
 from adapters.persistence import Keyring, SqlDatabase
 from application.app import Application
 from bootstrap.container import Container
-from tests.e2e.driver import Api
-from tests.postgres import create_database, drop_database
+from harness.driver import Api
+from harness.postgres import create_database, drop_database
 
 EXAMPLES_PER_OPERATION = 12
 EXCLUDED_CHECKS = [allow_header_conformance]

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import Row
-from tests.postgres import create_database, drop_database
+from harness.postgres import create_database, drop_database
 
 KEYRING = Keyring.generate("k1")
 

@@ -40,7 +40,7 @@ def _run_without_postgres(tmp_path: Path, *, ci: bool) -> subprocess.CompletedPr
     if ci:
         env["CI"] = "true"
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.postgres", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "-p", "harness.postgres", "-p", "no:cacheprovider",
          "-q", str(tmp_path)],
         cwd=tmp_path,
         env=env,

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from adapters.persistence import SqlDatabase, rotate_keys
 from domain.grant import Channel
 from domain.secret import Secret
+from harness.postgres import find_bin_dir
 from tests.contract.persistence.builders import NOW, authorization, connection, state, team
 from tests.integration.persistence.conftest import same_database
-from tests.postgres import find_bin_dir
 
 CANARIES = [
     "Atzr|CANARY-refresh-7f3a9c",

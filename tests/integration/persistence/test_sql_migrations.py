@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import Row
-from tests.postgres import create_database, drop_database
+from harness.postgres import create_database, drop_database
 
 TABLES = {
     "teams",

@@ -7,7 +7,7 @@ memory: the simulated clock is a file (`FileClock`), and the stand-in for Amazon
 refreshes survives a kill -9 and adds up across processes. Refresh tokens are seeded as
 `Atzr|<connection id>|<channel>`, so each call says which connection it was for.
 
-Run as a child process: `python -m tests.integration.background.stack <mode> ...` (see
+Run as a child process: `python -m harness.stack <mode> ...` (see
 `main`); the database's encryption keys come in SELLERLINK_TEST_KEYS.
 """
 
@@ -52,7 +52,7 @@ from domain.team import Team, TeamKind
 
 KEYS_VARIABLE = "SELLERLINK_TEST_KEYS"
 US = "ATVPDKIKX0DER"
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 ACCESS_TOKEN_LIFETIME = 3600
 
 
@@ -293,7 +293,7 @@ def spawn(
         [
             sys.executable,
             "-m",
-            "tests.integration.background.stack",
+            "harness.stack",
             mode,
             "--db",
             database_url,
