@@ -29,6 +29,7 @@ from domain.errors import (
     TokenExpired,
     TokenRevoked,
 )
+from domain.events import EventKind
 from domain.grant import Channel, TokenStatus
 from domain.listing_batch import (
     DEFAULT_PATCH_LIMIT,
@@ -36,9 +37,8 @@ from domain.listing_batch import (
     ListingChange,
     SendMethod,
     SkuListing,
+    announce_listing_work,
     batch_due,
-    batch_sent,
-    feed_processed,
     plan_batch,
 )
 from domain.secret import Secret
@@ -287,8 +287,9 @@ class _Run:
         finally:
             if done:
                 self.uow.listings.put_many(done)
-                batch_sent(
+                announce_listing_work(
                     self.connection,
+                    EventKind.LISTING_BATCH_SENT,
                     f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
                     f"PATCH: {self.tally.accepted - accepted_before} accepted",
                     at=self.now,
@@ -323,8 +324,9 @@ class _Run:
             self.uow.listings.put_many(listings)
             self.tally.sent += len(listings)
             self.tally.feeds.append(feed_id)
-            batch_sent(
+            announce_listing_work(
                 self.connection,
+                EventKind.LISTING_BATCH_SENT,
                 f"Sent {len(listings)} listing updates for {marketplace_id} as "
                 f"JSON_LISTINGS_FEED {feed_id}",
                 at=self.now,
@@ -357,8 +359,9 @@ class _Run:
             self.tally.count(answer.accepted)
         self.uow.listings.put_many(listings)
         accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
-        feed_processed(
+        announce_listing_work(
             self.connection,
+            EventKind.LISTING_FEED_PROCESSED,
             f"Amazon processed JSON_LISTINGS_FEED {feed_id} ({report.status}): "
             f"{accepted} accepted, {len(listings) - accepted} refused",
             at=self.now,

@@ -224,7 +224,7 @@ class Connection(EventSource):
             kind, verb = EventKind.CONNECTION_RECONNECTED, "reconnected"
         else:
             kind, verb = EventKind.CHANNEL_AUTHORIZED, "authorized"
-        self._announce(
+        self.announce_change(
             kind,
             actor=actor,
             summary=f"{channel} {verb} for account "
@@ -254,7 +254,7 @@ class Connection(EventSource):
             grant.forget()
         self.disconnected_at = at
         self.mark_unusable(at)
-        self._announce(
+        self.announce_change(
             EventKind.CONNECTION_DISCONNECTED,
             actor=actor,
             summary="Disconnected: tokens deleted, history kept",
@@ -266,7 +266,7 @@ class Connection(EventSource):
     def refresh_failed(self, channel: Channel, *, error_code: str, at: datetime) -> None:
         """Amazon was down or throttled: the grant stays as it was and the refresh is retried."""
         self.grants[channel].record_refresh_failure(error_code=error_code, at=at)
-        self._announce(
+        self.announce_change(
             EventKind.TOKEN_REFRESH_FAILED,
             actor=SYSTEM_ACTOR,
             summary=f"{channel} token refresh failed ({error_code}); will retry",
@@ -277,7 +277,7 @@ class Connection(EventSource):
         """Amazon answered `invalid_grant`: only a new consent helps."""
         self.grants[channel].revoke(at=at)
         self.mark_unusable(at)
-        self._announce(
+        self.announce_change(
             EventKind.TOKEN_REVOKED,
             actor=SYSTEM_ACTOR,
             summary=f"Amazon refused the {channel} refresh token: reconnect required",
@@ -291,7 +291,7 @@ class Connection(EventSource):
             return False
         grant = self.grants[channel]
         self.mark_unusable(grant.expires_at or at)
-        self._announce(
+        self.announce_change(
             EventKind.TOKEN_EXPIRED,
             actor=SYSTEM_ACTOR,
             summary=f"The {CHANNEL_NAMES[channel]} authorization expired: reconnect required "
@@ -305,7 +305,7 @@ class Connection(EventSource):
         """One of the warnings before an authorization's year ends (grant.py's stages)."""
         expires_at = self.grants[channel].expires_at
         remaining = describe_remaining(expires_at - at) if expires_at else "expires soon"
-        self._announce(
+        self.announce_change(
             EventKind.TOKEN_EXPIRING,
             actor=SYSTEM_ACTOR,
             summary=f"The {CHANNEL_NAMES[channel]} authorization {remaining}: reconnect "
@@ -318,7 +318,7 @@ class Connection(EventSource):
 
     def backfill_scheduled(self, *, gap_start: datetime, at: datetime) -> None:
         """Seed 004: "Any missed data will typically be retrieved through a backfill"."""
-        self._announce(
+        self.announce_change(
             EventKind.BACKFILL_SCHEDULED,
             actor=SYSTEM_ACTOR,
             summary=f"Missed data since {gap_start.isoformat()} will be retrieved",
@@ -328,11 +328,11 @@ class Connection(EventSource):
 
     def warn(self, code: str, *, summary: str, at: datetime, data: Mapping[str, str]) -> None:
         """A warning beside a successful result (the catalogue's `warning` codes)."""
-        self._announce(
+        self.announce_change(
             EventKind.WARNING, actor="amazon", summary=summary, at=at, data={"code": code, **data}
         )
 
-    def _announce(
+    def announce_change(
         self,
         kind: EventKind,
         *,
@@ -359,7 +359,7 @@ class Connection(EventSource):
         """Amazon returned these profiles. Keeps a still-offered selection; auto-selects
         only a single selectable profile. Returns whether a profile was auto-selected."""
         countries = ", ".join(p.country_code for p in profiles)
-        self._announce(
+        self.announce_change(
             EventKind.PROFILES_OFFERED,
             actor="amazon",
             summary=f"Amazon returned {len(profiles)} advertising profile(s): {countries}",
@@ -375,7 +375,7 @@ class Connection(EventSource):
             if chosen is not None:
                 self.selected_profile_id = chosen.profile_id
                 self.profile_auto_selected = True
-                self._announce(
+                self.announce_change(
                     EventKind.PROFILE_SELECTED,
                     actor=SYSTEM_ACTOR,
                     summary=f"Profile {chosen.profile_id} selected automatically "
@@ -401,7 +401,7 @@ class Connection(EventSource):
             )
         self.selected_profile_id = profile.profile_id
         self.profile_auto_selected = False
-        self._announce(
+        self.announce_change(
             EventKind.PROFILE_SELECTED,
             actor=actor,
             summary=f"Profile {profile.profile_id} ({profile.country_code}) selected",

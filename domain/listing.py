@@ -199,11 +199,9 @@ def settings_changed(
             f"{'on' if s.pricing_enabled else 'off'}"
         )
 
-    connection.announce(
+    connection.announce_change(
         EventKind.LISTING_SETTINGS_CHANGED,
-        team_id=connection.team_id,
         actor=actor,
         summary=f"Listing settings: {show(before)} -> {show(after)}",
         at=at,
-        connection_id=connection.id,
     )

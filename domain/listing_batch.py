@@ -338,31 +338,15 @@ def plan_batch(
     )
 
 
-def batch_sent(
-    connection: Connection, summary: str, *, at: datetime, data: Mapping[str, object]
+def announce_listing_work(
+    connection: Connection,
+    kind: EventKind,
+    summary: str,
+    *,
+    at: datetime,
+    data: Mapping[str, object],
 ) -> None:
-    """The connection announces what one run sent to Amazon, or what Amazon made of a feed:
-    one event per request or feed, not per SKU (a SKU's own story is `explain`'s)."""
-    connection.announce(
-        EventKind.LISTING_BATCH_SENT,
-        team_id=connection.team_id,
-        actor=SYSTEM_ACTOR,
-        summary=summary,
-        at=at,
-        connection_id=connection.id,
-        data=data,
-    )
-
-
-def feed_processed(
-    connection: Connection, summary: str, *, at: datetime, data: Mapping[str, object]
-) -> None:
-    connection.announce(
-        EventKind.LISTING_FEED_PROCESSED,
-        team_id=connection.team_id,
-        actor=SYSTEM_ACTOR,
-        summary=summary,
-        at=at,
-        connection_id=connection.id,
-        data=data,
-    )
+    """What one run sent to Amazon, or what Amazon made of a feed, announced by the
+    connection: one event per request or feed, not per SKU (a SKU's own story is told by
+    the SKU explanation)."""
+    connection.announce_change(kind, actor=SYSTEM_ACTOR, summary=summary, at=at, data=data)
