@@ -86,15 +86,7 @@ class SupportQueries:
         team_id: str | None = None,
     ) -> MarketplaceView:
         with self.ports.uow() as uow:
-            connection = self._scoped(uow, connection_id, team_id)
-            if connection.disconnected_at is not None:
-                # The team's Retry cannot reach a disconnected connection either (NOT_FOUND
-                # there); setup would not run without tokens anyway.
-                raise InvalidTransition(
-                    f"Connection {connection_id} is disconnected: the team must connect the "
-                    "account again before its marketplaces can be retried.",
-                    context={"connection_id": connection_id},
-                )
+            connection = self._live(uow, connection_id, team_id, "retried")
             return retry_marketplace(
                 self.ports, uow, connection, marketplace_id, f"support:{operator}"
             )
@@ -112,13 +104,7 @@ class SupportQueries:
         that support can act on it: once the cause is fixed, support takes it back into setup
         with a fresh retry budget. Only support can; the team's Retry stops at escalation."""
         with self.ports.uow() as uow:
-            connection = self._scoped(uow, connection_id, team_id)
-            if connection.disconnected_at is not None:
-                raise InvalidTransition(
-                    f"Connection {connection_id} is disconnected: the team must connect the "
-                    "account again before its marketplaces can be reopened.",
-                    context={"connection_id": connection_id},
-                )
+            connection = self._live(uow, connection_id, team_id, "reopened")
             return reopen_marketplace(
                 self.ports, uow, connection, marketplace_id, f"support:{operator}", reason
             )
@@ -196,6 +182,20 @@ class SupportQueries:
             raise NotAMember(
                 f"Connection {connection_id} belongs to another team, not {team_id}.",
                 context={"connection_id": connection_id, "team_id": team_id},
+            )
+        return connection
+
+    def _live(
+        self, uow: UnitOfWork, connection_id: str, team_id: str | None, action: str
+    ) -> Connection:
+        """The team's own buttons cannot reach a disconnected connection either (NOT_FOUND
+        there); setup would not run without tokens anyway."""
+        connection = self._scoped(uow, connection_id, team_id)
+        if connection.disconnected_at is not None:
+            raise InvalidTransition(
+                f"Connection {connection_id} is disconnected: the team must connect the "
+                f"account again before its marketplaces can be {action}.",
+                context={"connection_id": connection_id},
             )
         return connection
 

@@ -16,6 +16,7 @@ from adapters.cli import render, shapes
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, TeamOption, session_of
 from adapters.cli.session import Session
+from application.views import MarketplaceView
 from domain.errors import NotFound
 from domain.team import normalize_country
 
@@ -99,24 +100,14 @@ def retry(
     (exit 3)."""
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
-        check_id(connection_id, "connection")
-        name = check_operator(operator)
-        team_id = check_id(team, "team") if team is not None else None
-        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        name, team_id, marketplace_id = _support_action(
+            session, connection_id, marketplace, operator, team
+        )
         view = session.app.support.retry_marketplace(
             connection_id, marketplace_id, operator=name, team_id=team_id
         )
-        if as_json:
-            session.emit_json({"outcome": "retrying", "marketplace": shapes.marketplace(view)})
-        else:
-            session.show(
-                Text.assemble(
-                    (f"{view.name}: ", "bold"),
-                    f"retry {view.retries_used} of {view.retry_limit}, back to ",
-                    render.state(view.state, view.label),
-                    f" (recorded as support:{name}).",
-                )
-            )
+        what = f"retry {view.retries_used} of {view.retry_limit}"
+        _report(session, view, "retrying", what, name, as_json)
 
 
 @group.command("reopen")
@@ -141,21 +132,37 @@ def reopen(
     cause of its failures is fixed. Any other state is refused (exit 3)."""
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
-        check_id(connection_id, "connection")
-        name = check_operator(operator)
-        team_id = check_id(team, "team") if team is not None else None
-        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        name, team_id, marketplace_id = _support_action(
+            session, connection_id, marketplace, operator, team
+        )
         view = session.app.support.reopen_marketplace(
             connection_id, marketplace_id, operator=name, reason=reason, team_id=team_id
         )
-        if as_json:
-            session.emit_json({"outcome": "reopened", "marketplace": shapes.marketplace(view)})
-        else:
-            session.show(
-                Text.assemble(
-                    (f"{view.name}: ", "bold"),
-                    f"reopened with {view.retry_limit} retries, back to ",
-                    render.state(view.state, view.label),
-                    f" (recorded as support:{name}).",
-                )
-            )
+        what = f"reopened with {view.retry_limit} retries"
+        _report(session, view, "reopened", what, name, as_json)
+
+
+def _support_action(
+    session: Session, connection_id: str, marketplace: str, operator: str | None, team: str | None
+) -> tuple[str, str | None, str]:
+    """What every support action checks first: the ids, the operator, the marketplace."""
+    check_id(connection_id, "connection")
+    name = check_operator(operator)
+    team_id = check_id(team, "team") if team is not None else None
+    return name, team_id, resolve(session, connection_id, marketplace, team_id)
+
+
+def _report(
+    session: Session, view: MarketplaceView, outcome: str, what: str, name: str, as_json: bool
+) -> None:
+    if as_json:
+        session.emit_json({"outcome": outcome, "marketplace": shapes.marketplace(view)})
+        return
+    session.show(
+        Text.assemble(
+            (f"{view.name}: ", "bold"),
+            f"{what}, back to ",
+            render.state(view.state, view.label),
+            f" (recorded as support:{name}).",
+        )
+    )
