@@ -14,6 +14,7 @@ from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.persistence.rows import Row
 from harness.postgres import create_database, drop_database
+from tests.contract.persistence.builders import connection, team
 
 KEYRING = Keyring.generate("test")
 
@@ -62,3 +63,14 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         db = request.getfixturevalue("postgres_contract_db")
         _empty_postgres(db)
         yield db
+
+
+@pytest.fixture
+def stored(database: Any) -> Any:
+    """The database with one team and its two connections (con_1, con_2) committed."""
+    with database.unit_of_work() as uow:
+        uow.teams.add(team())
+        uow.connections.add(connection())
+        uow.connections.add(connection("con_2", selling_partner_id="A2", ads_account_id="E2"))
+        uow.commit()
+    return database

@@ -6,11 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import SendMethod, SkuListing
-from tests.contract.persistence.builders import NOW, connection, team
+from tests.contract.persistence.builders import NOW
 
 US, CA = "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"
 SETTINGS = ListingSettings("con_1", inventory_buffer=2, minimum_price=Money(Decimal("5"), "USD"))
@@ -21,16 +19,6 @@ def _listing(
 ) -> SkuListing:
     product = ProductSnapshot(sku, kw.get("available", 10), Money(Decimal("19.99"), "USD"))
     return SkuListing.receive_first(connection_id, marketplace_id, product, SETTINGS, NOW)
-
-
-@pytest.fixture
-def stored(database: Any) -> Any:
-    with database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.connections.add(connection())
-        uow.connections.add(connection("con_2", selling_partner_id="A2", ads_account_id="E2"))
-        uow.commit()
-    return database
 
 
 def test_a_listing_in_flight_comes_back_equal(stored: Any) -> None:

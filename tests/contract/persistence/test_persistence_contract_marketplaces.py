@@ -10,26 +10,16 @@ import pytest
 
 from domain.errors import ConcurrentUpdate
 from domain.marketplace import MarketplaceState
-from tests.contract.persistence.builders import NOW, connection, marketplace, team
+from tests.contract.persistence.builders import NOW, marketplace
 
 
-@pytest.fixture
-def stored_connection(database: Any) -> Any:
-    with database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.connections.add(connection())
-        uow.connections.add(connection("con_2", selling_partner_id="A2", ads_account_id="E2"))
-        uow.commit()
-    return database
-
-
-def test_a_marketplace_comes_back_with_its_history(stored_connection: Any) -> None:
+def test_a_marketplace_comes_back_with_its_history(stored: Any) -> None:
     original = marketplace()
     original.select(at=NOW, actor="user:ann")
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         uow.marketplaces.add(original)
         uow.commit()
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         loaded = uow.marketplaces.get("con_1", "ATVPDKIKX0DER")
         assert uow.marketplaces.get("con_1", "A1PA6795UKMFR9") is None
     assert loaded == original
@@ -40,13 +30,13 @@ def test_a_marketplace_comes_back_with_its_history(stored_connection: Any) -> No
 
 
 def test_an_update_appends_the_new_transitions_and_bumps_the_version(
-    stored_connection: Any,
+    stored: Any,
 ) -> None:
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         uow.marketplaces.add(marketplace())
         uow.commit()
     for step in range(3):
-        with stored_connection.unit_of_work() as uow:
+        with stored.unit_of_work() as uow:
             loaded = uow.marketplaces.get("con_1", "ATVPDKIKX0DER", for_update=True)
             at = NOW + timedelta(minutes=step)
             if step == 0:
@@ -57,7 +47,7 @@ def test_an_update_appends_the_new_transitions_and_bumps_the_version(
                 loaded.retry(at=at, actor="user:ann")
             uow.marketplaces.update(loaded)
             uow.commit()
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         stored = uow.marketplaces.get("con_1", "ATVPDKIKX0DER")
     assert stored == loaded
     assert stored.version == 3
@@ -68,22 +58,22 @@ def test_an_update_appends_the_new_transitions_and_bumps_the_version(
     ]
 
 
-def test_a_lost_update_to_a_marketplace_is_an_error(stored_connection: Any) -> None:
-    with stored_connection.unit_of_work() as uow:
+def test_a_lost_update_to_a_marketplace_is_an_error(stored: Any) -> None:
+    with stored.unit_of_work() as uow:
         uow.marketplaces.add(marketplace())
         uow.commit()
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         stale = uow.marketplaces.get("con_1", "ATVPDKIKX0DER")
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         fresh = uow.marketplaces.get("con_1", "ATVPDKIKX0DER")
         fresh.select(at=NOW, actor="user:ann")
         uow.marketplaces.update(fresh)
         uow.commit()
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         stale.set_active(True)
         with pytest.raises(ConcurrentUpdate):
             uow.marketplaces.update(stale)
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         stored = uow.marketplaces.get("con_1", "ATVPDKIKX0DER")
     assert (stored.state, stored.active, len(stored.history)) == (
         MarketplaceState.SETTING_UP,
@@ -92,7 +82,7 @@ def test_a_lost_update_to_a_marketplace_is_an_error(stored_connection: Any) -> N
     )
 
 
-def test_marketplaces_are_listed_by_connection_and_by_state(stored_connection: Any) -> None:
+def test_marketplaces_are_listed_by_connection_and_by_state(stored: Any) -> None:
     us, de, other = (
         marketplace("con_1", "ATVPDKIKX0DER"),
         marketplace("con_1", "A1PA6795UKMFR9"),
@@ -101,11 +91,11 @@ def test_marketplaces_are_listed_by_connection_and_by_state(stored_connection: A
     de.select(at=NOW, actor="user:ann")
     de.fail(at=NOW, reason="boom")
     other.select(at=NOW, actor="user:ann")
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         for m in (us, de, other):
             uow.marketplaces.add(m)
         uow.commit()
-    with stored_connection.unit_of_work() as uow:
+    with stored.unit_of_work() as uow:
         mine = uow.marketplaces.list_for_connection("con_1")
         assert sorted(m.marketplace_id for m in mine) == ["A1PA6795UKMFR9", "ATVPDKIKX0DER"]
         assert sorted(mine, key=lambda m: m.marketplace_id) == [de, us]

@@ -6,22 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from domain.events import AuditEvent, EventKind
 from domain.listing import ListingSettings, Money
 from domain.sync import SyncCursor
-from tests.contract.persistence.builders import NOW, connection, team
-
-
-@pytest.fixture
-def stored(database: Any) -> Any:
-    with database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.connections.add(connection())
-        uow.connections.add(connection("con_2", selling_partner_id="A2", ads_account_id="E2"))
-        uow.commit()
-    return database
+from tests.contract.persistence.builders import NOW
 
 
 def test_listing_settings_come_back_exactly(stored: Any) -> None:
