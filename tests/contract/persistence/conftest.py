@@ -12,8 +12,7 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.memory import InMemoryDatabase
-from adapters.persistence.rows import Row
-from harness.postgres import create_database, drop_database
+from harness.databases import empty_database, migrated_postgres, migrated_sqlite_file
 from tests.contract.persistence.builders import connection, team
 
 KEYRING = Keyring.generate("test")
@@ -22,30 +21,15 @@ KEYRING = Keyring.generate("test")
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated SQLite file; each test gets a copy (faster than migrating each time)."""
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-    db = SqlDatabase(f"sqlite:///{path}", KEYRING)
-    db.upgrade()
-    db.dispose()
-    return path
+    return migrated_sqlite_file(tmp_path_factory.mktemp("sqlite-template") / "t.db", KEYRING)
 
 
 @pytest.fixture(scope="session")
 def postgres_contract_db(postgres_url: str) -> Iterator[SqlDatabase]:
     """One migrated database for the session; each test empties it first (faster than a
     database per module)."""
-    url = create_database(postgres_url, "contract")
-    db = SqlDatabase(url, KEYRING)
-    db.upgrade()
-    yield db
-    db.dispose()
-    drop_database(postgres_url, url)
-
-
-def _empty_postgres(db: SqlDatabase) -> None:
-    """DELETE beats TRUNCATE on tables this small (TRUNCATE has a fixed cost per table)."""
-    with db.engine.begin() as connection:
-        for table in reversed(Row.metadata.sorted_tables):
-            connection.execute(table.delete())
+    with migrated_postgres(postgres_url, "contract", KEYRING) as db:
+        yield db
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -61,7 +45,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         db.dispose()
     else:
         db = request.getfixturevalue("postgres_contract_db")
-        _empty_postgres(db)
+        empty_database(db)
         yield db
 
 

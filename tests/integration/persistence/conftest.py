@@ -9,38 +9,23 @@ from pathlib import Path
 import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
-from adapters.persistence.rows import Row
-from harness.postgres import create_database, drop_database
+from harness import databases
+from harness.databases import empty_database, migrated_postgres
 
 KEYRING = Keyring.generate("k1")
 
 
 @pytest.fixture(scope="session")
 def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-migrated") / "template.db"
-    db = SqlDatabase(f"sqlite:///{path}", KEYRING)
-    db.upgrade()
-    db.dispose()
-    return path
+    return databases.migrated_sqlite_file(tmp_path_factory.mktemp("sqlite") / "t.db", KEYRING)
 
 
 @pytest.fixture(scope="session")
 def postgres_sql_db(postgres_url: str) -> Iterator[SqlDatabase]:
     """One migrated database for the session; each test empties it first (faster than a
     database per module)."""
-    url = create_database(postgres_url, "integration")
-    db = SqlDatabase(url, KEYRING)
-    db.upgrade()
-    yield db
-    db.dispose()
-    drop_database(postgres_url, url)
-
-
-def empty_database(db: SqlDatabase) -> None:
-    """DELETE beats TRUNCATE on tables this small (TRUNCATE has a fixed cost per table)."""
-    with db.engine.begin() as connection:
-        for table in reversed(Row.metadata.sorted_tables):
-            connection.execute(table.delete())
+    with migrated_postgres(postgres_url, "integration", KEYRING) as db:
+        yield db
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
