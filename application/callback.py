@@ -26,7 +26,7 @@ from application.ports import Participation, TokenGrant
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView, NextStep, next_step
 from domain.authorization import AuthorizationRequest
-from domain.connection import Connection, OneLiveConnectionPerAccount
+from domain.connection import Connection
 from domain.errors import (
     AdvertisingNotEnabled,
     AuthorizationDenied,
@@ -41,6 +41,7 @@ from domain.errors import (
 from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.profile import Profile
+from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Team
 

@@ -19,12 +19,13 @@ from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from domain.authorization import AuthorizationRequest
-from domain.connection import Connection, OneLiveConnectionPerAccount, Region
+from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import AuditEvent, EventSource
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
 

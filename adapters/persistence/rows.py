@@ -93,7 +93,7 @@ class ConnectionRow(Row):
         # "Is this Amazon account connected anywhere?" (ACCOUNT_IN_USE, reconnect).
         Index("ix_connections_selling_partner_id", "selling_partner_id"),
         Index("ix_connections_ads_account_id", "ads_account_id"),
-        # The backstop of domain/connection.py's OneLiveConnectionPerAccount, for the race
+        # The backstop of domain/rules.py's OneLiveConnectionPerAccount, for the race
         # the rule cannot see (two teams' callbacks at the same instant). A violation
         # names one of these indexes (PostgreSQL) or its columns (SQLite):
         # repositories/connections.py reads them from here.

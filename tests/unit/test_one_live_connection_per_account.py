@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.connection import AccountType, Connection, OneLiveConnectionPerAccount, Region
+from domain.connection import AccountType, Connection, Region
 from domain.errors import AccountInUse
+from domain.rules import OneLiveConnectionPerAccount
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
 
