@@ -30,6 +30,7 @@ from application.marketplaces import (
     RetryMarketplace,
     UpdateMarketplace,
 )
+from application.operations import TakeSnapshot
 from application.profiles import ChooseProfile, ListProfiles
 from application.reconciler import Reconciler, RunJob
 from application.sku_explanation import ExplainSku
@@ -95,6 +96,8 @@ class Application:
     explain_sku: ExplainSku = field(init=False)
     # support
     support: SupportQueries = field(init=False)
+    # operations
+    snapshot: TakeSnapshot = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         p = self.ports
@@ -136,6 +139,7 @@ class Application:
             self.run_sync_cycle,
             self.run_backfill,
             flush_listings=self.flush_listings,
+            ports=p,
         )
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
@@ -143,3 +147,4 @@ class Application:
         self.submit_listings = SubmitListings(p)
         self.explain_sku = ExplainSku(p)
         self.support = SupportQueries(p)
+        self.snapshot = TakeSnapshot(p, self.reconcile)

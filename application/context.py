@@ -3,9 +3,10 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 
 from __future__ import annotations
 
-from attrs import frozen
+from attrs import field, frozen
 
-from application.ports import AmazonGateway, Clock, IdGenerator, SecretGenerator
+from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, SecretGenerator, Tracer
+from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
@@ -45,6 +46,8 @@ class Ports:
     ids: IdGenerator
     secrets: SecretGenerator
     amazon: AmazonGateway
+    metrics: Metrics = field(factory=NullMetrics)
+    tracer: Tracer = field(factory=NullTracer)
 
 
 def require_team(actor: Actor) -> str:

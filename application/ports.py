@@ -9,7 +9,8 @@ and in the workers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -44,6 +45,51 @@ class SecretGenerator(Protocol):
     def pkce_verifier(self) -> str:
         """A PKCE code verifier (RFC 7636: 43-128 unreserved characters)."""
         ...
+
+
+# --------------------------------------------------------------------------- operations
+
+
+class Metrics(Protocol):
+    """What operators count (DESIGN §15). Use cases and adapters only increment; the
+    adapter behind it decides names and exposition, so no use case knows Prometheus.
+    Label values must come from small fixed sets (never ids or user input)."""
+
+    def amazon_call(self, api: str, operation: str, status: str, seconds: float) -> None:
+        """One HTTP exchange with Amazon; `status` is the HTTP status or `error`."""
+        ...
+
+    def amazon_throttled(self, api: str, operation: str, source: str) -> None:
+        """A call held back: `source` is `amazon` (a 429 answered) or `budget` (sellerlink's
+        own rate budget refused to wait that long)."""
+        ...
+
+    def rate_budget_wait(self, api: str, operation: str, seconds: float) -> None:
+        """Time spent waiting for a rate-limit token before calling Amazon."""
+        ...
+
+    def lwa_refresh(self, channel: str, result: str) -> None:
+        """One access-token refresh: `ok`, `revoked`, `unavailable`, `rate_limited`,
+        `app_credentials_rejected`, `failed`."""
+        ...
+
+    def job_finished(self, kind: str, outcome: str, seconds: float, lag_seconds: float) -> None:
+        """A background job ran; `lag_seconds` is how long it waited after being found due."""
+        ...
+
+    def webhook_delivery(self, outcome: str, lag_seconds: float) -> None:
+        """One delivery attempt (`delivered`, `failed`, `retrying`); lag from the event."""
+        ...
+
+    def records_synced(self, dataset: str, count: int) -> None:
+        """Records written (created, changed or deleted) by a sync of `dataset`."""
+        ...
+
+
+class Tracer(Protocol):
+    """Spans around units of work (a job, an Amazon call); a no-op unless tracing is on."""
+
+    def span(self, name: str, attributes: Mapping[str, str]) -> AbstractContextManager[None]: ...
 
 
 # --------------------------------------------------------------------------- Amazon

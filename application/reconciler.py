@@ -17,6 +17,8 @@ one queued job per key.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,6 +43,8 @@ from domain.errors import (
 )
 from domain.grant import EXPIRY_WARNING, Channel
 from domain.marketplace import IN_SETUP, MarketplaceState
+
+_log = logging.getLogger("sellerlink.jobs")
 
 
 class JobKind(StrEnum):
@@ -202,8 +206,49 @@ class RunJob:
     backfill: RunBackfill
     refresh_ahead: timedelta = REFRESH_AHEAD
     flush_listings: FlushDueListings | None = None
+    ports: Ports | None = None
 
-    def __call__(self, job: Job) -> JobResult:
+    def __call__(self, job: Job, *, found_at: float | None = None) -> JobResult:
+        """`found_at` (epoch seconds): when a pass found the job due, for the lag metric.
+        Every job leaves one log line with its team, connection, outcome and duration."""
+        started = time.time()
+        ports = self.ports
+        if ports is None:
+            return self._classified(job)
+        team = self._team_of(ports, job.connection_id)
+        attributes = {"job": str(job.kind), "connection": job.connection_id, "team": team}
+        lag = max(0.0, started - found_at) if found_at is not None else 0.0
+        try:
+            with ports.tracer.span("job " + str(job.kind), attributes):
+                result = self._classified(job)
+        except Exception:
+            # A bug (or the database going away): the runtime keeps going, the work stays
+            # due. One line, with the traceback, instead of one per layer.
+            seconds = time.time() - started
+            ports.metrics.job_finished(str(job.kind), "error", seconds, lag)
+            _log.exception("job", extra={**attributes, "target": job.target, "outcome": "error"})
+            raise
+        seconds = time.time() - started
+        ports.metrics.job_finished(str(job.kind), str(result.status), seconds, lag)
+        _log.info(
+            "job",
+            extra={
+                **attributes,
+                "target": job.target,
+                "outcome": str(result.status),
+                "detail": result.detail,
+                "duration_ms": round(seconds * 1000, 1),
+            },
+        )
+        return result
+
+    @staticmethod
+    def _team_of(ports: Ports, connection_id: str) -> str:
+        with ports.uow() as uow:
+            connection = uow.connections.get(connection_id)
+        return connection.team_id if connection is not None else ""
+
+    def _classified(self, job: Job) -> JobResult:
         try:
             return self._run(job)
         except (AmazonUnavailable, RateLimited, ConcurrentUpdate) as error:

@@ -17,6 +17,7 @@ from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
+    DomainError,
     NotFound,
     RateLimited,
     TokenExpired,
@@ -76,18 +77,27 @@ class GetAccessToken:
             raise TokenRevoked(f"The {channel} authorization was revoked; reconnect.")
         if grant.refresh_token is None:
             raise TokenRevoked(f"There is no {channel} authorization to use; connect it first.")
+        metrics = self.ports.metrics
         try:
             fresh = self.ports.amazon.refresh_access_token(
                 channel, connection.region, grant.refresh_token
             )
         except TokenRevoked:
+            metrics.lwa_refresh(str(channel), "revoked")
             self._lapsed(uow, connection, channel, now, expired=False)
             raise
         except (AmazonUnavailable, RateLimited) as error:
+            metrics.lwa_refresh(
+                str(channel), "rate_limited" if isinstance(error, RateLimited) else "unavailable"
+            )
             connection.refresh_failed(channel, error_code=str(error.code), at=now)
             uow.connections.update(connection)
             uow.commit()
             raise
+        except DomainError:
+            metrics.lwa_refresh(str(channel), "failed")
+            raise
+        metrics.lwa_refresh(str(channel), "ok")
         grant.record_refresh(
             access_token=fresh.token,
             expires_at=now + timedelta(seconds=fresh.expires_in),

@@ -17,9 +17,11 @@ from adapters.amazon.fake import FakeAmazon
 from adapters.amazon.sandbox import SANDBOX_PATH, Sandbox, SandboxClock
 from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
+from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
 from application.app import Application
 from application.context import Ports
-from application.ports import IdGenerator
+from application.ports import IdGenerator, Tracer
+from application.telemetry import NullTracer
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
 from domain.secret import Secret
@@ -78,6 +80,18 @@ def amazon_settings(settings: Settings) -> AmazonSettings:
     )
 
 
+def tracer_for(settings: Settings) -> Tracer:
+    """Traces only when an endpoint is configured and the `otel` extra is installed."""
+    if not settings.otel_endpoint:
+        return NullTracer()
+    if not tracing_available():
+        raise SystemExit(
+            "SELLERLINK_OTEL_ENDPOINT is set but OpenTelemetry is not installed: "
+            "pip install 'sellerlink[otel]'"
+        )
+    return OtelTracer(tracer_provider(endpoint=settings.otel_endpoint))
+
+
 def _mode(settings: Settings) -> str:
     return "sandbox" if settings.sandbox else "amazon"
 
@@ -90,6 +104,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Selector(mode, sandbox=sandbox_clock, amazon=providers.Singleton(SystemClock))
     ids = providers.Singleton(UlidIds)
     secrets = providers.Singleton(TokenSecrets)
+    metrics = providers.Singleton(PrometheusMetrics)
+    tracer = providers.Singleton(tracer_for, settings)
 
     keyring = providers.Singleton(load_keyring, settings)
     # The units of work name the audit events they log with the application's ids.
@@ -102,6 +118,8 @@ class Container(containers.DeclarativeContainer):
         AmazonHttpGateway,
         amazon_settings,
         clock=clock.provided.now,
+        metrics=metrics,
+        tracer=tracer,
     )
 
     ports = providers.Singleton(
@@ -111,6 +129,8 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         secrets=secrets,
         amazon=amazon,
+        metrics=metrics,
+        tracer=tracer,
     )
     application = providers.Singleton(Application, ports=ports)
 

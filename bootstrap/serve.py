@@ -15,6 +15,7 @@ from litestar import Litestar
 from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router
 from adapters.http import mint_dev_token
 from adapters.http.demo import demo_page
+from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from application.app import Application
 from application.context import Actor
@@ -119,7 +120,7 @@ def serve(container: Container, host: str | None = None, port: int | None = None
 
         settings = evolve(settings, host=host or settings.host, port=port or settings.port)
         container.settings.override(settings)
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
     database = container.database()
     database.upgrade()
     application = container.application()
@@ -137,7 +138,16 @@ def serve(container: Container, host: str | None = None, port: int | None = None
     app = build_server_app(container, tokens, worker if settings.worker_in_process else None)
     print(banner(settings, team_id, tokens), flush=True)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+        # uvicorn keeps our logging (log_config=None); the request line replaces its
+        # access log.
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+            log_level=settings.log_level.lower(),
+        )
     finally:
         worker.stop(timeout=10)
         database.dispose()

@@ -46,6 +46,14 @@ class Settings:
     worker_in_process: bool = True
     worker_interval_seconds: float = 2.0
     log_level: str = "INFO"
+    # Operations (DESIGN §15): `json` or `console` (default: console on a terminal).
+    log_format: str | None = None
+    # /metrics: a bearer token to scrape from elsewhere; without one, loopback only.
+    metrics_token: str | None = field(default=None, repr=False)
+    # OpenTelemetry (the `otel` extra): OTLP/HTTP endpoint; unset = no traces.
+    otel_endpoint: str | None = None
+    # `sellerlink worker` serves its own /metrics on 127.0.0.1:<port> when set.
+    worker_metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +88,10 @@ class Settings:
             worker_in_process=_flag(get("WORKER_IN_PROCESS"), True),
             worker_interval_seconds=float(get("WORKER_INTERVAL_SECONDS") or 2.0),
             log_level=get("LOG_LEVEL") or "INFO",
+            log_format=get("LOG_FORMAT"),
+            metrics_token=get("METRICS_TOKEN"),
+            otel_endpoint=get("OTEL_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
+            worker_metrics_port=int(get("WORKER_METRICS_PORT") or 0) or None,
         )
 
     @property

@@ -15,6 +15,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from adapters.http import Authenticator, JwksKeys, build_api, redact_callback_queries
+from adapters.telemetry import OtelTracer, litestar_plugin
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 
@@ -38,6 +39,13 @@ def create_app(
         with application.ports.uow() as uow:
             uow.teams.get("team_readiness_probe")
 
+    metrics = container.metrics()
+
+    def before_scrape() -> None:
+        metrics.set_snapshot(application.snapshot())
+
+    tracer = container.tracer()
+    plugins = [litestar_plugin(tracer.provider)] if isinstance(tracer, OtelTracer) else []
     return build_api(
         dependencies={
             "application": Provide(lambda: container.application(), sync_to_thread=False),
@@ -45,6 +53,9 @@ def create_app(
         authenticator=authenticator_for(settings),
         readiness={"database": database_answers, **(readiness or {})},
         debug=debug,
+        metrics_token=settings.metrics_token,
+        before_scrape=before_scrape,
+        plugins=plugins,
     )
 
 

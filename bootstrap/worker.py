@@ -4,17 +4,22 @@ loop (one process is enough for the embedded default)."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 
+import prometheus_client
+
+from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 
 
 def run_worker(container: Container, *, once: bool = False) -> None:
     settings = container.settings()
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s %(message)s")
+    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    if settings.worker_metrics_port:
+        # Counters of this process's jobs and Amazon calls; the gauges are the API's.
+        prometheus_client.start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
     database = container.database()
     database.upgrade()
     app = container.application()

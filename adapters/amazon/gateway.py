@@ -32,10 +32,12 @@ from application.ports import (
     FeedReport,
     ListingResult,
     ListingUpdate,
+    Metrics,
     Participation,
     ScopeDescription,
     SyncWindow,
     TokenGrant,
+    Tracer,
 )
 from domain.connection import AccountType, Region
 from domain.errors import DomainError
@@ -59,6 +61,8 @@ class AmazonHttpGateway:
         *,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self.settings = settings
         self._owns_client = client is None
@@ -75,6 +79,8 @@ class AmazonHttpGateway:
             timeout=settings.timeout_seconds,
             max_rate_wait=settings.max_rate_wait_seconds,
             rng=rng,
+            metrics=metrics,
+            tracer=tracer,
         )
         self._lwa = LwaClient(settings, transport)
         self._ads = AdsClient(settings, transport)

@@ -9,11 +9,14 @@
 - `x-amzn-RateLimit-Limit` on a response adjusts the bucket (AMAZON.md: best effort).
 - Exceptions carry status codes and Amazon's error code, never a header or a body we sent,
   so no token or secret can reach a message (DESIGN §8: logs without secrets).
+- Every attempt is counted (application.ports.Metrics: API, operation, status) and the
+  whole exchange is one span (application.ports.Tracer) when tracing is on.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +25,8 @@ from attrs import field, frozen
 
 from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.settings import RetryPolicy
+from application.ports import Metrics, Tracer
+from application.telemetry import NullMetrics, NullTracer
 from domain.errors import AmazonUnavailable, RateLimited
 
 RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
@@ -42,6 +47,29 @@ class Call:
     retry_after_timeout: bool = True
     # What the caller calls this exchange in error messages ("LWA token", "Ads profiles").
     label: str = "Amazon"
+
+
+_ADS_PREFIXES = ("/v2/", "/sp/", "/sb/", "/sd/", "/v3/", "/reporting/", "/adsAccounts")
+
+
+def api_of(call: Call) -> str:
+    """Which Amazon API a call belongs to, for metrics and spans: `lwa`, `ads`, `sp_api`,
+    or `other` (a feed document's pre-signed storage URL)."""
+    path = httpx.URL(call.url).path
+    if path.endswith("/auth/o2/token"):
+        return "lwa"
+    if call.operation is not None:
+        return "sp_api"
+    if any(prefix in path for prefix in _ADS_PREFIXES):
+        return "ads"
+    if "/feeds/" in path or "/listings/" in path or "/sellers/" in path or "/orders/" in path:
+        return "sp_api"
+    return "other"
+
+
+def operation_of(call: Call) -> str:
+    """SP-API's operation name, else the call's fixed label (never a path with ids in it)."""
+    return call.operation or call.label
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -66,6 +94,8 @@ class Transport:
         timeout: float,
         max_rate_wait: float,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._client = client
         self._policy = policy
@@ -75,6 +105,8 @@ class Transport:
         self._timeout = timeout
         self._max_rate_wait = max_rate_wait
         self._rng = rng or random.Random()
+        self._metrics = metrics or NullMetrics()
+        self._tracer = tracer or NullTracer()
 
     def backoff(self, attempt: int) -> float:
         """Full jitter (AWS architecture blog's "Exponential Backoff And Jitter")."""
@@ -82,6 +114,11 @@ class Transport:
         return self._rng.uniform(0.0, ceiling)
 
     def send(self, call: Call) -> httpx.Response:
+        api, operation = api_of(call), operation_of(call)
+        with self._tracer.span(f"amazon {api} {operation}", {"api": api, "operation": operation}):
+            return self._send(call, api, operation)
+
+    def _send(self, call: Call, api: str, operation: str) -> httpx.Response:
         started = self._seconds()
         attempts = 0
         throttled = False
@@ -94,6 +131,7 @@ class Transport:
                     call.partner, call.operation, max_wait=min(self._max_rate_wait, budget)
                 )
                 if wait is None:
+                    self._metrics.amazon_throttled(api, operation, "budget")
                     raise RateLimited(
                         f"{call.label}: the request quota is used up for now.",
                         context={
@@ -104,10 +142,13 @@ class Transport:
                             "attempts": attempts,
                         },
                     )
+                if wait > 0:
+                    self._metrics.rate_budget_wait(api, operation, wait)
                 self._sleep(wait)
             attempts += 1
             retry_after: float | None = None
             sent = self._seconds()
+            timer = time.perf_counter()
             try:
                 response = self._client.request(
                     call.method,
@@ -118,6 +159,7 @@ class Transport:
                     timeout=self._timeout,
                 )
             except httpx.TimeoutException:
+                self._metrics.amazon_call(api, operation, "timeout", time.perf_counter() - timer)
                 last_status, last_problem, throttled = None, "timed out", False
                 if not call.retry_after_timeout:
                     raise AmazonUnavailable(
@@ -125,12 +167,16 @@ class Transport:
                         context={"attempts": attempts},
                     ) from None
             except httpx.TransportError as exc:
+                self._metrics.amazon_call(api, operation, "error", time.perf_counter() - timer)
                 last_status, last_problem, throttled = None, type(exc).__name__, False
             else:
+                status = str(response.status_code)
+                self._metrics.amazon_call(api, operation, status, time.perf_counter() - timer)
                 if call.operation is not None and call.partner is not None:
                     self._limiter.settle(call.partner, call.operation, sent)
                 self._observe_rate(call, response)
                 if response.status_code == 429:
+                    self._metrics.amazon_throttled(api, operation, "amazon")
                     throttled, last_status, last_problem = True, 429, "throttled"
                     retry_after = _retry_after(response)
                     if call.operation is not None and call.partner is not None:

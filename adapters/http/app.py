@@ -4,7 +4,7 @@ readiness checks; this module never knows which adapters sit behind them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar import Litestar
@@ -22,6 +22,11 @@ from adapters.http.health import ReadinessCheck, health, readiness_route
 from adapters.http.listing_updates import ListingUpdatesController
 from adapters.http.listings import ListingSettingsController
 from adapters.http.marketplaces import MarketplacesController, ProfilesController
+from adapters.http.observability import (
+    metrics_controller,
+    prometheus_config,
+    request_log_middleware,
+)
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
@@ -79,11 +84,17 @@ def build_api(
     authenticator: Authenticator,
     readiness: Mapping[str, ReadinessCheck] | None = None,
     debug: bool = False,
+    metrics_token: str | None = None,
+    before_scrape: Callable[[], None] | None = None,
     **litestar_options: Any,
 ) -> Litestar:
-    """`dependencies` must provide `application` (the Application facade)."""
+    """`dependencies` must provide `application` (the Application facade).
+    `before_scrape` refreshes the database gauges before /metrics answers; `metrics_token`
+    guards /metrics (without one, loopback only)."""
     if "application" not in dependencies:
         raise ValueError("build_api needs an `application` dependency")
+    middleware = [request_log_middleware, prometheus_config().middleware]
+    middleware += list(litestar_options.pop("middleware", []))
     return Litestar(
         route_handlers=[
             TeamsController,
@@ -99,6 +110,7 @@ def build_api(
             list_errors,
             health,
             readiness_route(dict(readiness or {})),
+            metrics_controller(metrics_token, before_scrape),
         ],
         dependencies={
             **dependencies,
@@ -108,6 +120,10 @@ def build_api(
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         before_send=[add_request_id_header],
+        middleware=middleware,
+        # Logging is the composition root's (structlog, one pipeline for every logger):
+        # Litestar's default config would replace the root logger's handlers at start-up.
+        logging_config=litestar_options.pop("logging_config", None),
         openapi_config=openapi_config(),
         debug=debug,
         **litestar_options,

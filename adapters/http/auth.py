@@ -28,6 +28,7 @@ from authlib.deprecate import AuthlibDeprecationWarning
 from litestar import Request
 from litestar.di import NamedDependency
 
+from adapters.http.observability import note_team
 from application.context import Actor
 from domain.errors import Unauthenticated
 
@@ -205,7 +206,9 @@ async def provide_actor(
     else:
         identity = authenticator.authenticate(header)
     team = (request.headers.get(TEAM_HEADER) or "").strip()
-    return Actor(identity.user_id, team or identity.team_id)
+    actor = Actor(identity.user_id, team or identity.team_id)
+    note_team(request.scope, actor.team_id)
+    return actor
 
 
 async def provide_caller(

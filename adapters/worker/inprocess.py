@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 
 from attrs import frozen
 
 from application.app import Application
-from application.reconciler import JobResult, JobStatus
+from application.reconciler import JobResult
 
 log = logging.getLogger("sellerlink.worker")
 
@@ -37,18 +38,16 @@ def run_pass(app: Application, should_stop: Callable[[], bool] = lambda: False) 
     `should_stop` is asked between jobs, so stopping never waits for a whole pass."""
     results: list[JobResult] = []
     errors = 0
+    found_at = time.time()
     for job in app.reconcile():
         if should_stop():
             break
         try:
-            result = app.run_job(job)
+            result = app.run_job(job, found_at=found_at)
         except Exception:
-            errors += 1
-            log.exception("job failed", extra={"job": job.key})
+            errors += 1  # RunJob logged it with its traceback
             continue
         results.append(result)
-        if result.status is JobStatus.RETRY_LATER:
-            log.info("job deferred: %s (%s)", job.key, result.detail)
     return PassReport.of(results, errors)
 
 

@@ -25,6 +25,7 @@ import asyncio
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -118,9 +119,9 @@ def create_procrastinate_app(
     holder = _AppHolder(app_factory)
 
     @papp.task(name=RUN_JOB, queue=QUEUE, retry=JitteredBackoff())
-    def run_job(kind: str, connection_id: str, target: str = "") -> str:
+    def run_job(kind: str, connection_id: str, target: str = "", found_at: float = 0.0) -> str:
         job = Job.from_args({"kind": kind, "connection_id": connection_id, "target": target})
-        result = holder.get().run_job(job)
+        result = holder.get().run_job(job, found_at=found_at or None)
         if result.status is JobStatus.RETRY_LATER:
             raise RetryLater(f"{job.key}: {result.detail}")
         return str(result.status)
@@ -141,7 +142,9 @@ async def defer_jobs(task: Any, jobs: list[Job]) -> int:
     deferred = 0
     for job in jobs:
         try:
-            await task.configure(queueing_lock=job.key).defer_async(**job.to_args())
+            await task.configure(queueing_lock=job.key).defer_async(
+                **job.to_args(), found_at=time.time()
+            )
             deferred += 1
         except procrastinate_errors.AlreadyEnqueued:
             continue  # one is already waiting for this thing

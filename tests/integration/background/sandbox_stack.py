@@ -84,11 +84,19 @@ class SandboxWorld:
 
 
 @contextmanager
-def sandbox_world() -> Iterator[SandboxWorld]:
+def sandbox_world(
+    *, metrics: Any = None, tracer: Any = None, **settings_overrides: Any
+) -> Iterator[SandboxWorld]:
+    """`metrics`, `tracer`: the operations ports (default: none); `settings_overrides`:
+    AmazonSettings fields (e.g. several client secrets)."""
     clock = SandboxClock(START, scale=0)
     with SandboxServer(clock=clock) as server, httpx.Client(timeout=10) as browser:
-        settings = AmazonSettings.for_sandbox(server.base_url)
-        gateway = Recording(AmazonHttpGateway(settings, clock=clock.now, sleep=clock.sleep))
+        settings = AmazonSettings.for_sandbox(server.base_url, **settings_overrides)
+        gateway = Recording(
+            AmazonHttpGateway(
+                settings, clock=clock.now, sleep=clock.sleep, metrics=metrics, tracer=tracer
+            )
+        )
         time = SandboxTime(clock)
         app = Application(
             Ports(
@@ -97,6 +105,8 @@ def sandbox_world() -> Iterator[SandboxWorld]:
                 ids=SequentialIds(),
                 secrets=TokenSecrets(),
                 amazon=gateway,  # type: ignore[arg-type]
+                **({"metrics": metrics} if metrics is not None else {}),
+                **({"tracer": tracer} if tracer is not None else {}),
             )
         )
         world = World(app=app, clock=time, amazon=SandboxAmazonPage(browser))  # type: ignore[arg-type]

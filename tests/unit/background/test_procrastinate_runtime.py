@@ -74,7 +74,7 @@ def test_a_thing_never_has_two_jobs_waiting():
     papp = procrastinate.App(connector=connector)
 
     @papp.task(name="sellerlink.run_job", queue="sellerlink")
-    def run_job(kind: str, connection_id: str, target: str = "") -> None:
+    def run_job(kind: str, connection_id: str, target: str = "", found_at: float = 0.0) -> None:
         return None
 
     jobs = [

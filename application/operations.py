@@ -1,0 +1,49 @@
+"""What an operator's dashboard reads from the database (DESIGN §15): connections by
+health, marketplaces by state, background jobs due, and the app credentials' state. The
+web adapter turns it into Prometheus gauges just before a scrape, so every replica answers
+the same numbers and workers need not be scraped for them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from attrs import define, field, frozen
+
+from application.context import Ports
+from application.reconciler import Reconciler
+from domain.connection import Health
+from domain.marketplace import MarketplaceState
+
+
+@frozen
+class Snapshot:
+    connections_by_health: Mapping[str, int]
+    marketplaces_by_state: Mapping[str, int]
+    jobs_due_by_kind: Mapping[str, int]
+    app_credentials_rejected: Mapping[str, int] = field(factory=dict)
+    rotate_by_days: Mapping[str, float] = field(factory=dict)
+
+
+@define
+class TakeSnapshot:
+    ports: Ports
+    reconcile: Reconciler
+
+    def __call__(self) -> Snapshot:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connections = uow.connections.list_all()
+            live = {c.id for c in connections}
+            health = Counter(str(c.health_at(now)) for c in connections)
+            marketplaces = Counter(
+                str(m.state)
+                for m in uow.marketplaces.list_in_states(list(MarketplaceState))
+                if m.connection_id in live
+            )
+        jobs = Counter(str(job.kind) for job in self.reconcile())
+        return Snapshot(
+            connections_by_health={str(h): health.get(str(h), 0) for h in Health},
+            marketplaces_by_state={str(s): marketplaces.get(str(s), 0) for s in MarketplaceState},
+            jobs_due_by_kind=dict(jobs),
+        )
