@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from application.account_context import RefreshAccountContext
+from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.connect import (
     GetAuthorizationStatus,
@@ -98,6 +99,7 @@ class Application:
     support: SupportQueries = field(init=False)
     # operations
     snapshot: TakeSnapshot = field(init=False)
+    check_app_credentials: CheckAppCredentials = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         p = self.ports
@@ -147,4 +149,5 @@ class Application:
         self.submit_listings = SubmitListings(p)
         self.explain_sku = ExplainSku(p)
         self.support = SupportQueries(p)
-        self.snapshot = TakeSnapshot(p, self.reconcile)
+        self.check_app_credentials = CheckAppCredentials(p)
+        self.snapshot = TakeSnapshot(p, self.reconcile, self.check_app_credentials)

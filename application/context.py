@@ -8,6 +8,7 @@ from attrs import field, frozen
 from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, SecretGenerator, Tracer
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.app_credentials import AppCredential
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
 from domain.events import SYSTEM_ACTOR
@@ -48,6 +49,8 @@ class Ports:
     amazon: AmazonGateway
     metrics: Metrics = field(factory=NullMetrics)
     tracer: Tracer = field(factory=NullTracer)
+    # The apps' configured LWA credentials, described (never the secrets themselves).
+    app_credentials: tuple[AppCredential, ...] = ()
 
 
 def require_team(actor: Actor) -> str:

@@ -12,6 +12,7 @@ from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
+    DomainError,
     NotFound,
     RateLimited,
     RetryLimitExceeded,
@@ -162,6 +163,8 @@ class SetupStep:
     marketplace_id: str
     before: MarketplaceState
     after: MarketplaceState
+    # Why it did not move: Amazon unreachable or throttling (with the host), for the log.
+    waiting: str | None = None
 
 
 @define
@@ -190,14 +193,18 @@ class AdvanceMarketplaceSetup:
                     marketplace.setup_succeeded(at=now)
                 except SetupFailed as error:
                     marketplace.fail(at=now, reason=error.detail)
-                except (AmazonUnavailable, RateLimited, TokenRevoked, TokenExpired):
+                except (AmazonUnavailable, RateLimited) as error:
+                    return self._waiting(uow, connection, marketplace, error)
+                except (TokenRevoked, TokenExpired):
                     return SetupStep(connection_id, marketplace_id, before, before)
             else:
                 # The first sync reads the seller's data: without access to Amazon it has
                 # not happened, so the marketplace waits in Syncing... for the reconnect.
                 try:
                     self.get_token.within(uow, connection, sync_channel(connection))
-                except (AmazonUnavailable, RateLimited, TokenRevoked, TokenExpired):
+                except (AmazonUnavailable, RateLimited) as error:
+                    return self._waiting(uow, connection, marketplace, error)
+                except (TokenRevoked, TokenExpired):
                     return SetupStep(connection_id, marketplace_id, before, before)
                 cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
                     connection.id, marketplace_id
@@ -208,6 +215,22 @@ class AdvanceMarketplaceSetup:
             uow.marketplaces.update(marketplace)
             uow.commit()
             return SetupStep(connection_id, marketplace_id, before, marketplace.state)
+
+    def _waiting(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        marketplace: Marketplace,
+        error: DomainError,
+    ) -> SetupStep:
+        """Amazon could not be reached (or throttled): no move, but the marketplace says
+        so, with the host, instead of waiting in silence."""
+        reason = f"{error.code}: {error.detail}"
+        if marketplace.waiting_for_amazon(reason):
+            uow.marketplaces.update(marketplace)
+            uow.commit()
+        state = marketplace.state
+        return SetupStep(connection.id, marketplace.marketplace_id, state, state, reason)
 
     def _set_up(self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace) -> None:
         """With SP-API, ask Amazon for the seller's data in that marketplace. A vendor on

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from attrs import define, field, frozen
 
+from application.app_credentials import CheckAppCredentials
 from application.context import Ports
 from application.reconciler import Reconciler
 from domain.connection import Health
@@ -29,6 +30,7 @@ class Snapshot:
 class TakeSnapshot:
     ports: Ports
     reconcile: Reconciler
+    app_credentials: CheckAppCredentials
 
     def __call__(self) -> Snapshot:
         now = self.ports.clock.now()
@@ -46,4 +48,6 @@ class TakeSnapshot:
             connections_by_health={str(h): health.get(str(h), 0) for h in Health},
             marketplaces_by_state={str(s): marketplaces.get(str(s), 0) for s in MarketplaceState},
             jobs_due_by_kind=dict(jobs),
+            app_credentials_rejected=self.app_credentials.rejected(),
+            rotate_by_days=self.app_credentials.days_left(),
         )

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from attrs import define, frozen
 
+from application.app_credentials import WarnAppCredentialsExpiry, due_rotation_warnings
 from application.context import Ports
 from application.expiry_warnings import WarnBeforeExpiry, due_warnings
 from application.listing_flush import FlushDueListings, FlushState, listing_work_due
@@ -35,6 +36,7 @@ from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
+    AppCredentialsRejected,
     ConcurrentUpdate,
     NotFound,
     RateLimited,
@@ -54,6 +56,7 @@ class JobKind(StrEnum):
     SYNC_CYCLE = "sync_cycle"
     BACKFILL = "backfill"
     FLUSH_LISTINGS = "flush_listings"
+    APP_CREDENTIALS_WARNING = "app_credentials_warning"
 
 
 @frozen
@@ -109,6 +112,10 @@ class Reconciler:
                 *self._syncs(uow, now, connections),
                 *self._backfills(uow, now, connections),
                 *self._listing_batches(uow, now),
+                *(
+                    Job(JobKind.APP_CREDENTIALS_WARNING, "", str(channel))
+                    for channel in due_rotation_warnings(self.ports, uow, now)
+                ),
             ]
         seen: set[str] = set()
         unique = []
@@ -251,9 +258,10 @@ class RunJob:
     def _classified(self, job: Job) -> JobResult:
         try:
             return self._run(job)
-        except (AmazonUnavailable, RateLimited, ConcurrentUpdate) as error:
-            # ConcurrentUpdate: someone changed the same record meanwhile; nothing was
-            # written, and the next attempt reads the new state.
+        except (AmazonUnavailable, RateLimited, ConcurrentUpdate, AppCredentialsRejected) as error:
+            # AppCredentialsRejected: the app's alarm is raised once and backs off; the
+            # work stays due. ConcurrentUpdate: someone changed the same record meanwhile;
+            # nothing was written, and the next attempt reads the new state.
             return JobResult(job, JobStatus.RETRY_LATER, str(error.code))
         except (TokenRevoked, TokenExpired) as error:
             return JobResult(job, JobStatus.RECONNECT_REQUIRED, str(error.code))
@@ -270,11 +278,18 @@ class RunJob:
             return JobResult(job, status, ", ".join(e.data.get("stage", "") for e in events))
         if job.kind is JobKind.ADVANCE_SETUP:
             step = self.advance_setup(job.connection_id, job.target)
+            if step.waiting is not None:
+                return JobResult(job, JobStatus.RETRY_LATER, step.waiting)
             moved = step.before is not step.after
             detail = f"{step.before} -> {step.after}"
             return JobResult(job, JobStatus.DONE if moved else JobStatus.NOTHING_TO_DO, detail)
         if job.kind is JobKind.FLUSH_LISTINGS:
             return self._flush_listings(job)
+        if job.kind is JobKind.APP_CREDENTIALS_WARNING:
+            if self.ports is None:
+                return JobResult(job, JobStatus.NOTHING_TO_DO, "no ports")
+            teams = WarnAppCredentialsExpiry(self.ports)(Channel(job.target))
+            return JobResult(job, JobStatus.DONE if teams else JobStatus.NOTHING_TO_DO)
         runner = self.sync_cycle if job.kind is JobKind.SYNC_CYCLE else self.backfill
         outcome = runner(job.connection_id, job.target)
         status = {

@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 
 from attrs import define, frozen
 
+from application.app_credentials import AppCredentialGate
 from application.context import Ports
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
+    AppCredentialsRejected,
     DomainError,
     NotFound,
     RateLimited,
@@ -78,10 +80,20 @@ class GetAccessToken:
         if grant.refresh_token is None:
             raise TokenRevoked(f"There is no {channel} authorization to use; connect it first.")
         metrics = self.ports.metrics
+        gate = AppCredentialGate(self.ports)
+        gate.before_refresh(uow, channel, now)
         try:
             fresh = self.ports.amazon.refresh_access_token(
                 channel, connection.region, grant.refresh_token
             )
+        except AppCredentialsRejected as error:
+            # The app's problem, not the seller's: one alarm, a backoff, the grant intact.
+            metrics.lwa_refresh(str(channel), "app_credentials_rejected")
+            gate.rejected(uow, channel, now)
+            grant.record_refresh_failure(error_code=str(error.code), at=now)
+            uow.connections.update(connection)
+            uow.commit()
+            raise
         except TokenRevoked:
             metrics.lwa_refresh(str(channel), "revoked")
             self._lapsed(uow, connection, channel, now, expired=False)
@@ -98,6 +110,7 @@ class GetAccessToken:
             metrics.lwa_refresh(str(channel), "failed")
             raise
         metrics.lwa_refresh(str(channel), "ok")
+        gate.succeeded(uow, channel, now)
         grant.record_refresh(
             access_token=fresh.token,
             expires_at=now + timedelta(seconds=fresh.expires_in),

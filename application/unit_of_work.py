@@ -13,9 +13,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.events import AuditEvent
+from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
@@ -172,6 +174,14 @@ class SyncCursorRepository(Protocol):
     def list_with_backfill(self) -> list[SyncCursor]: ...
 
 
+class AppCredentialStateRepository(Protocol):
+    def get(self, channel: Channel, *, for_update: bool = False) -> AppCredentialState | None:
+        """`for_update`: a row lock held until the unit of work ends (PostgreSQL)."""
+        ...
+
+    def put(self, state: AppCredentialState) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -185,6 +195,7 @@ class UnitOfWork(Protocol):
     listings: ListingRepository
     events: EventLog
     sync_cursors: SyncCursorRepository
+    app_credentials: AppCredentialStateRepository
 
     def __enter__(self) -> Self: ...
 

@@ -10,7 +10,8 @@ import typer
 from adapters.cli import Operations, build_cli
 from adapters.http import mint_dev_token
 from adapters.persistence import rotate_keys
-from bootstrap.container import Container
+from application.app import Application
+from bootstrap.container import Container, follow_sandbox_clock
 from bootstrap.web import dev_jwt_secret
 
 
@@ -60,7 +61,14 @@ def operations(container: Container) -> Operations:
 
 def build(container: Container | None = None) -> typer.Typer:
     container = container or Container()
-    return build_cli(get_app=container.application, operations=operations(container))
+
+    def support_app() -> Application:
+        # Support commands see the time the product shows: in sandbox mode, the serve's
+        # sandbox clock.
+        follow_sandbox_clock(container)
+        return container.application()
+
+    return build_cli(get_app=support_app, operations=operations(container))
 
 
 def main() -> None:

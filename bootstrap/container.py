@@ -8,13 +8,14 @@ instead of monkeypatching."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.fake import FakeAmazon
-from adapters.amazon.sandbox import SANDBOX_PATH, Sandbox, SandboxClock
+from adapters.amazon.sandbox import SANDBOX_PATH, FollowingClock, Sandbox, SandboxClock
 from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
@@ -24,6 +25,8 @@ from application.ports import IdGenerator, Tracer
 from application.telemetry import NullTracer
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
+from domain.app_credentials import AppCredential
+from domain.grant import Channel
 from domain.secret import Secret
 
 KEYRING_FILE = "encryption-keys"
@@ -50,9 +53,7 @@ def amazon_settings(settings: Settings) -> AmazonSettings:
         "ads_redirect_uri": f"{base}/oauth/amazon-ads/callback",
     }
     if settings.sandbox:
-        return AmazonSettings.for_sandbox(
-            settings.sandbox_base_url or f"{base}{SANDBOX_PATH}", **callbacks
-        )
+        return AmazonSettings.for_sandbox(sandbox_url(settings), **callbacks)
     missing = [
         name
         for name, value in (
@@ -68,15 +69,54 @@ def amazon_settings(settings: Settings) -> AmazonSettings:
         raise SystemExit(
             "Real Amazon needs these settings (or SELLERLINK_SANDBOX=1): " + ", ".join(missing)
         )
+    sp_secrets = _secrets(settings.spapi_client_secret)
+    ads_secrets = _secrets(settings.ads_client_secret)
     return AmazonSettings(
         sp_api_application_id=settings.spapi_application_id or "",
         sp_api_client_id=settings.spapi_client_id or "",
-        sp_api_client_secret=Secret(settings.spapi_client_secret or ""),
+        sp_api_client_secret=sp_secrets[0],
+        sp_api_previous_client_secrets=sp_secrets[1:],
+        sp_api_rotate_by=_date(
+            "SELLERLINK_SPAPI_CLIENT_SECRET_ROTATE_BY", settings.spapi_client_secret_rotate_by
+        ),
         sp_api_redirect_uri=callbacks["sp_api_redirect_uri"],
         ads_client_id=settings.ads_client_id or "",
-        ads_client_secret=Secret(settings.ads_client_secret or ""),
+        ads_client_secret=ads_secrets[0],
+        ads_previous_client_secrets=ads_secrets[1:],
+        ads_rotate_by=_date(
+            "SELLERLINK_ADS_CLIENT_SECRET_ROTATE_BY", settings.ads_client_secret_rotate_by
+        ),
         ads_redirect_uri=callbacks["ads_redirect_uri"],
         sp_api_draft=settings.spapi_draft_app,
+    )
+
+
+def _secrets(value: str | None) -> tuple[Secret, ...]:
+    """`new,old`: several client secrets of one app, newest first (a rotation under way)."""
+    found = tuple(Secret(v.strip()) for v in (value or "").split(",") if v.strip())
+    return found or (Secret(""),)
+
+
+def _date(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise SystemExit(f"{name} must be a date such as 2027-06-01, not {value!r}") from None
+
+
+def app_credentials(amazon: AmazonSettings) -> tuple[AppCredential, ...]:
+    """What the application may know of the app credentials: counts, fingerprints, dates."""
+    return tuple(
+        AppCredential(
+            channel=channel,
+            client_id=amazon.client_id(channel),
+            secret_count=len(amazon.client_secrets(channel)),
+            fingerprint=amazon.secrets_fingerprint(channel),
+            rotate_by=amazon.rotate_by(channel),
+        )
+        for channel in Channel
     )
 
 
@@ -90,6 +130,20 @@ def tracer_for(settings: Settings) -> Tracer:
             "pip install 'sellerlink[otel]'"
         )
     return OtelTracer(tracer_provider(endpoint=settings.otel_endpoint))
+
+
+def sandbox_url(settings: Settings) -> str:
+    """Where the sandbox answers: `SELLERLINK_SANDBOX_BASE_URL`, else mounted at /sandbox
+    on the public base URL (`http://HOST:PORT` by default)."""
+    return settings.sandbox_base_url or f"{settings.base_url.rstrip('/')}{SANDBOX_PATH}"
+
+
+def follow_sandbox_clock(container: Container) -> None:
+    """A process that does not serve the sandbox itself (a worker, the CLI) takes its time
+    from the one that does, so advancing the sandbox clock moves every process."""
+    settings: Settings = container.settings()
+    if settings.sandbox:
+        container.clock.override(providers.Singleton(FollowingClock, sandbox_url(settings)))
 
 
 def _mode(settings: Settings) -> str:
@@ -122,6 +176,7 @@ class Container(containers.DeclarativeContainer):
         tracer=tracer,
     )
 
+    app_credentials = providers.Singleton(app_credentials, amazon_settings)
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -131,6 +186,7 @@ class Container(containers.DeclarativeContainer):
         amazon=amazon,
         metrics=metrics,
         tracer=tracer,
+        app_credentials=app_credentials,
     )
     application = providers.Singleton(Application, ports=ports)
 
@@ -146,5 +202,6 @@ def in_memory_container(
     container.clock.override(providers.Object(clock))
     container.ids.override(providers.Object(ids or SequentialIds()))
     container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
+    container.app_credentials.override(providers.Object(()))
     container.amazon.override(providers.Singleton(FakeAmazon, clock=clock.now))  # type: ignore[attr-defined]
     return container

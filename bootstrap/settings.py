@@ -35,6 +35,9 @@ class Settings:
     spapi_draft_app: bool = False
     ads_client_id: str | None = None
     ads_client_secret: str | None = field(default=None, repr=False)
+    # The newest client secret's rotate-by date (ISO), per app: warnings at 90/30/7 days.
+    spapi_client_secret_rotate_by: str | None = None
+    ads_client_secret_rotate_by: str | None = None
     public_base_url: str | None = None
     # Authentication.
     jwt_secret: str | None = field(default=None, repr=False)
@@ -79,6 +82,8 @@ class Settings:
             spapi_draft_app=_flag(get("SPAPI_DRAFT_APP"), False),
             ads_client_id=get("ADS_CLIENT_ID"),
             ads_client_secret=get("ADS_CLIENT_SECRET"),
+            spapi_client_secret_rotate_by=get("SPAPI_CLIENT_SECRET_ROTATE_BY"),
+            ads_client_secret_rotate_by=get("ADS_CLIENT_SECRET_ROTATE_BY"),
             public_base_url=get("PUBLIC_BASE_URL"),
             jwt_secret=get("JWT_SECRET"),
             jwt_issuer=get("JWT_ISSUER"),

@@ -18,6 +18,7 @@ from adapters.http import Authenticator, JwksKeys, build_api, redact_callback_qu
 from adapters.telemetry import OtelTracer, litestar_plugin
 from bootstrap.container import Container
 from bootstrap.settings import Settings
+from domain.errors import AppCredentialsRejected
 
 log = logging.getLogger("sellerlink.web")
 
@@ -39,6 +40,13 @@ def create_app(
         with application.ports.uow() as uow:
             uow.teams.get("team_readiness_probe")
 
+    def app_credentials() -> list[str]:
+        findings = application.check_app_credentials()
+        for finding in findings:
+            if finding.problem and finding.code == "APP_CREDENTIALS_REJECTED":
+                raise AppCredentialsRejected(finding.detail)
+        return [f"{f.code}: {f.detail}" for f in findings]
+
     metrics = container.metrics()
 
     def before_scrape() -> None:
@@ -51,7 +59,11 @@ def create_app(
             "application": Provide(lambda: container.application(), sync_to_thread=False),
         },
         authenticator=authenticator_for(settings),
-        readiness={"database": database_answers, **(readiness or {})},
+        readiness={
+            "database": database_answers,
+            "app_credentials": app_credentials,
+            **(readiness or {}),
+        },
         debug=debug,
         metrics_token=settings.metrics_token,
         before_scrape=before_scrape,

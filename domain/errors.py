@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     TOKEN_REVOKED = "TOKEN_REVOKED"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     AMAZON_UNAVAILABLE = "AMAZON_UNAVAILABLE"
+    APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
@@ -251,6 +252,17 @@ _SPECS = (
         "Amazon is not answering",
         "Amazon is not answering right now.",
         "Wait a few minutes; sellerlink retries by itself.",
+    ),
+    _spec(
+        ErrorCode.APP_CREDENTIALS_REJECTED,
+        "Amazon rejects sellerlink's app credentials",
+        "Login with Amazon rejects every client secret configured for this app, so no "
+        "access token can be refreshed. No seller needs to do anything.",
+        "Operator: create a new client secret for the app (Seller Central > Develop Apps, "
+        "or the Amazon Ads app's security profile), put it first in "
+        "SELLERLINK_SPAPI_CLIENT_SECRET or SELLERLINK_ADS_CLIENT_SECRET on every process, "
+        "and restart; `sellerlink doctor` checks it against Amazon.",
+        "Meanwhile sellerlink retries by itself in growing steps (1 minute up to 30).",
     ),
     _spec(
         ErrorCode.RATE_LIMITED,
@@ -469,6 +481,12 @@ class RateLimited(DomainError):
     """Amazon rate limit reached."""
 
     code = ErrorCode.RATE_LIMITED
+
+
+class AppCredentialsRejected(DomainError):
+    """Amazon rejects sellerlink's app credentials."""
+
+    code = ErrorCode.APP_CREDENTIALS_REJECTED
 
 
 class SetupFailed(DomainError):

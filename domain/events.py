@@ -47,6 +47,10 @@ class EventKind(StrEnum):
     LISTING_BATCH_SENT = "listing.batch_sent"
     LISTING_FEED_PROCESSED = "listing.feed_processed"
     WARNING = "warning"
+    # The app's own credentials (DESIGN §15), recorded for each team with connections.
+    APP_CREDENTIALS_REJECTED = "app.credentials_rejected"
+    APP_CREDENTIALS_RESTORED = "app.credentials_restored"
+    APP_CREDENTIALS_EXPIRING = "app.credentials_expiring"
 
 
 @frozen

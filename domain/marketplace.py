@@ -155,11 +155,22 @@ class Marketplace(EventSource):
             return f"Setup failed: {self.last_error or 'unknown reason'}. Click Retry."
         if self.state is S.ESCALATED:
             return "Setup failed too many times; escalated to support."
+        if self.state in (S.SETTING_UP, S.SYNCING) and self.last_error:
+            return f"Waiting for Amazon: {self.last_error} sellerlink tries again by itself."
         return None
+
+    def waiting_for_amazon(self, reason: str) -> bool:
+        """Setup could not reach Amazon this time: the marketplace stays where it is and
+        says why (nothing may wait without a reason). True when the reason is new."""
+        new = self.last_error != reason
+        self.last_error = reason
+        return new
 
     # -- moving ------------------------------------------------------------------------
 
     def _move(self, to: MarketplaceState, *, at: datetime, reason: str, actor: str) -> None:
+        if to is S.SETTING_UP:
+            self.last_error = None  # a new attempt: the old failure is in the history
         if to not in ALLOWED[self.state]:
             raise InvalidTransition(
                 f"A marketplace that is {self.label} cannot become {LABELS[to]}.",

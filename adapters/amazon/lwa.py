@@ -7,7 +7,9 @@ every LWA answer maps to the error catalogue:
 | LWA answer                                   | exchange_code        | refresh              |
 |----------------------------------------------|----------------------|----------------------|
 | `invalid_grant`                              | SESSION_EXPIRED      | TOKEN_REVOKED        |
-| `invalid_client`, `unauthorized_client`,     | REFRESH_TOKEN_FAILED | REFRESH_TOKEN_FAILED |
+| `invalid_client` on every configured secret  | APP_CREDENTIALS_     | APP_CREDENTIALS_     |
+| (each secret is tried, newest first)         | REJECTED             | REJECTED             |
+| `unauthorized_client`,                       | REFRESH_TOKEN_FAILED | REFRESH_TOKEN_FAILED |
 | `invalid_request`, `unsupported_grant_type`, |                      |                      |
 | an unknown code, a 4xx without `error`       |                      |                      |
 | `server_error`, `temporarily_unavailable`,   | AMAZON_UNAVAILABLE   | AMAZON_UNAVAILABLE   |
@@ -19,6 +21,7 @@ ran out; the domain's Grant.revoke tells the two apart by the grant's expiry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -30,6 +33,7 @@ from application.ports import AccessToken, TokenGrant
 from domain.connection import Region
 from domain.errors import (
     AmazonUnavailable,
+    AppCredentialsRejected,
     DomainError,
     RefreshTokenFailed,
     SessionExpired,
@@ -51,19 +55,23 @@ class LwaClient:
     def exchange_code(
         self, channel: Channel, region: Region, code: str, code_verifier: Secret | None
     ) -> TokenGrant:
-        extra: dict[str, str] = {
-            "client_id": self._settings.client_id(channel),
-            "client_secret": self._settings.client_secret(channel).reveal(),
-        }
-        if code_verifier is not None:
-            extra["code_verifier"] = code_verifier.reveal()
-        body = prepare_token_request(
-            "authorization_code",
-            code=code,
-            redirect_uri=self._settings.redirect_uri(channel),
-            **extra,
-        )
-        data = self._post(channel, region, body, exchange=True)
+        def body(secret: Secret) -> str:
+            extra: dict[str, str] = {
+                "client_id": self._settings.client_id(channel),
+                "client_secret": secret.reveal(),
+            }
+            if code_verifier is not None:
+                extra["code_verifier"] = code_verifier.reveal()
+            return str(
+                prepare_token_request(
+                    "authorization_code",
+                    code=code,
+                    redirect_uri=self._settings.redirect_uri(channel),
+                    **extra,
+                )
+            )
+
+        data = self._with_each_secret(channel, region, body, exchange=True)
         refresh_token = data.get("refresh_token")
         if not isinstance(refresh_token, str) or not refresh_token:
             raise RefreshTokenFailed(
@@ -79,14 +87,35 @@ class LwaClient:
         )
 
     def refresh(self, channel: Channel, region: Region, refresh_token: Secret) -> AccessToken:
-        body = prepare_token_request(
-            "refresh_token",
-            refresh_token=refresh_token.reveal(),
-            client_id=self._settings.client_id(channel),
-            client_secret=self._settings.client_secret(channel).reveal(),
-        )
-        data = self._post(channel, region, body, exchange=False)
+        def body(secret: Secret) -> str:
+            return str(
+                prepare_token_request(
+                    "refresh_token",
+                    refresh_token=refresh_token.reveal(),
+                    client_id=self._settings.client_id(channel),
+                    client_secret=secret.reveal(),
+                )
+            )
+
+        data = self._with_each_secret(channel, region, body, exchange=False)
         return AccessToken(token=Secret(data["access_token"]), expires_in=_expires_in(data))
+
+    def _with_each_secret(
+        self, channel: Channel, region: Region, body: Callable[[Secret], str], *, exchange: bool
+    ) -> Any:
+        """Newest secret first; `invalid_client` moves on to the next (a rotation under way).
+        All refused: the app's credentials are rejected, which no seller can fix."""
+        secrets = self._settings.client_secrets(channel)
+        for secret in secrets:
+            try:
+                return self._post(channel, region, body(secret), exchange=exchange)
+            except _ClientRejected:
+                continue
+        raise AppCredentialsRejected(
+            f"Login with Amazon rejected every client secret of the {channel} app "
+            f"({len(secrets)} tried).",
+            context={"channel": str(channel), "secrets_tried": len(secrets)},
+        )
 
     def _post(self, channel: Channel, region: Region, body: str, *, exchange: bool) -> Any:
         base = self._settings.base_url(HostFamily.LWA_TOKEN, region, channel=channel)
@@ -124,6 +153,10 @@ class LwaClient:
         raise _lwa_error(error, response, context, exchange=exchange)
 
 
+class _ClientRejected(RefreshTokenFailed):  # type: ignore[misc,valid-type]
+    """One client secret refused (`invalid_client`): the next one is tried."""
+
+
 def _lwa_error(
     error: object, response: httpx.Response, context: dict[str, object], *, exchange: bool
 ) -> DomainError:
@@ -143,6 +176,8 @@ def _lwa_error(
             "Amazon no longer accepts this refresh token (revoked, or the authorization expired).",
             context=context,
         )
+    if error == "invalid_client":
+        return _ClientRejected(f"Login with Amazon answered {error}.", context=context)
     if error in TRANSIENT_ERRORS:
         return AmazonUnavailable(f"Login with Amazon answered {error}.", context=context)
     return RefreshTokenFailed(f"Login with Amazon answered {error[:64]}.", context=context)

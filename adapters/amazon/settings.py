@@ -8,6 +8,8 @@ maps to that base and keeps Amazon's paths under it, as API.md's sandbox convent
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
 from enum import StrEnum
 
 from attrs import field, frozen
@@ -61,6 +63,12 @@ class AmazonSettings:
     retry: RetryPolicy = RetryPolicy()
     # Longest the adapter waits for its own rate-limit bucket before raising RATE_LIMITED.
     max_rate_wait_seconds: float = 10.0
+    # Older LWA client secrets still accepted while a rotation is under way (newest first;
+    # the newest is `*_client_secret`), and the date the newest must be rotated by.
+    sp_api_previous_client_secrets: tuple[Secret, ...] = field(default=(), repr=False)
+    ads_previous_client_secrets: tuple[Secret, ...] = field(default=(), repr=False)
+    sp_api_rotate_by: date | None = None
+    ads_rotate_by: date | None = None
 
     @classmethod
     def for_sandbox(cls, base_url: str, **overrides: object) -> AmazonSettings:
@@ -89,6 +97,26 @@ class AmazonSettings:
 
     def client_secret(self, channel: Channel) -> Secret:
         return self.ads_client_secret if channel is Channel.ADS else self.sp_api_client_secret
+
+    def client_secrets(self, channel: Channel) -> tuple[Secret, ...]:
+        """Every configured secret of the app, newest first (a rotation keeps the old one
+        until Amazon stops accepting it)."""
+        older = (
+            self.ads_previous_client_secrets
+            if channel is Channel.ADS
+            else self.sp_api_previous_client_secrets
+        )
+        return (self.client_secret(channel), *older)
+
+    def rotate_by(self, channel: Channel) -> date | None:
+        return self.ads_rotate_by if channel is Channel.ADS else self.sp_api_rotate_by
+
+    def secrets_fingerprint(self, channel: Channel) -> str:
+        """Changes whenever the secrets change; reveals nothing about them."""
+        digest = hashlib.sha256(self.client_id(channel).encode())
+        for secret in self.client_secrets(channel):
+            digest.update(b"\0" + hashlib.sha256(secret.reveal().encode()).digest())
+        return digest.hexdigest()[:16]
 
     def redirect_uri(self, channel: Channel) -> str:
         return self.ads_redirect_uri if channel is Channel.ADS else self.sp_api_redirect_uri

@@ -67,6 +67,12 @@ def api_of(call: Call) -> str:
     return "other"
 
 
+def host_of(call: Call) -> str:
+    """Where the call went, as an operator checks it (host and port, no path or query)."""
+    url = httpx.URL(call.url)
+    return f"{url.host}:{url.port}" if url.port else url.host
+
+
 def operation_of(call: Call) -> str:
     """SP-API's operation name, else the call's fixed label (never a path with ids in it)."""
     return call.operation or call.label
@@ -163,12 +169,17 @@ class Transport:
                 last_status, last_problem, throttled = None, "timed out", False
                 if not call.retry_after_timeout:
                     raise AmazonUnavailable(
-                        f"{call.label}: Amazon did not answer in time.",
-                        context={"attempts": attempts},
+                        f"{call.label}: Amazon ({host_of(call)}) did not answer in time.",
+                        context={"attempts": attempts, "host": host_of(call)},
                     ) from None
             except httpx.TransportError as exc:
                 self._metrics.amazon_call(api, operation, "error", time.perf_counter() - timer)
-                last_status, last_problem, throttled = None, type(exc).__name__, False
+                last_status, throttled = None, False
+                last_problem = (
+                    "could not connect"
+                    if isinstance(exc, httpx.ConnectError)
+                    else type(exc).__name__
+                )
             else:
                 status = str(response.status_code)
                 self._metrics.amazon_call(api, operation, status, time.perf_counter() - timer)
@@ -198,12 +209,17 @@ class Transport:
             ):
                 break
             self._sleep(delay)
-        context: dict[str, Any] = {"attempts": attempts, "amazon_status": last_status}
+        context: dict[str, Any] = {
+            "attempts": attempts,
+            "amazon_status": last_status,
+            "host": host_of(call),
+        }
         if throttled:
             context["operation"] = call.operation
             raise RateLimited(f"{call.label}: Amazon kept throttling the request.", context=context)
         raise AmazonUnavailable(
-            f"{call.label}: Amazon did not answer successfully ({last_problem}).", context=context
+            f"{call.label}: Amazon ({host_of(call)}) did not answer successfully ({last_problem}).",
+            context=context,
         )
 
     def _observe_rate(self, call: Call, response: httpx.Response) -> None:

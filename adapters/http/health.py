@@ -5,16 +5,19 @@ module stays independent of which adapters are plugged in."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
 from adapters.http.problems import problem_responses
-from adapters.http.schemas import Liveness, Readiness
+from adapters.http.schemas import Liveness, Readiness, ReadinessProblem
+from domain.errors import DomainError
 
-ReadinessCheck = Callable[[], None]
+# A check raises when failing (a DomainError names its code in `problems`); it may return
+# warnings (texts) that leave the service ready.
+ReadinessCheck = Callable[[], Iterable[str] | None]
 log = logging.getLogger("sellerlink.http.health")
 
 
@@ -40,16 +43,28 @@ def readiness_route(checks: Mapping[str, ReadinessCheck]) -> HTTPRouteHandler:
     )
     def ready() -> Response[Readiness]:
         results: dict[str, str] = {}
+        problems: list[ReadinessProblem] = []
+        warnings: list[str] = []
         for name, check in checks.items():
             try:
-                check()
+                warnings += list(check() or ())
                 results[name] = "ok"
+            except DomainError as error:  # a named situation: its code and words are safe
+                results[name] = "failing"
+                problems.append(
+                    ReadinessProblem(check=name, code=str(error.code), detail=error.detail)
+                )
             except Exception as error:  # any failure means "not ready"; logged, never shown
                 log.warning("readiness check %s failed: %s", name, type(error).__name__)
                 results[name] = "failing"
         ok = all(v == "ok" for v in results.values())
         return Response(
-            Readiness(status="ready" if ok else "not_ready", checks=results),
+            Readiness(
+                status="ready" if ok else "not_ready",
+                checks=results,
+                problems=problems or None,
+                warnings=warnings or None,
+            ),
             status_code=200 if ok else 503,
         )
 

@@ -68,6 +68,7 @@ STATUS: Mapping[ErrorCode, int] = {
     # chosen: Amazon answered, but setup of the marketplace failed there.
     ErrorCode.SETUP_FAILED: 502,
     ErrorCode.AMAZON_UNAVAILABLE: 503,
+    ErrorCode.APP_CREDENTIALS_REJECTED: 503,
 }
 
 # Framework errors (no route, wrong method, malformed body) by HTTP status -> code.

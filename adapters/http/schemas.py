@@ -541,6 +541,16 @@ class Liveness(_Out):
     status: str
 
 
-class Readiness(_Out):
+class ReadinessProblem(_Out):
+    check: str
+    code: str
+    detail: str
+
+
+class Readiness(_Out, omit_defaults=True):
     status: str
     checks: dict[str, str]
+    # A failing check that names its catalogue code (e.g. APP_CREDENTIALS_REJECTED).
+    problems: list[ReadinessProblem] | None = None
+    # Still ready, but something needs doing soon (a client secret's rotate-by date).
+    warnings: list[str] | None = None

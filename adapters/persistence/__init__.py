@@ -51,7 +51,12 @@ are never shown in SQL logs or exceptions (`hide_parameters`)."""
 
 from adapters.persistence.crypto import DecryptionFailed, Keyring, KeyringError, keyring_file
 from adapters.persistence.database import SqlDatabase, default_sqlite_url
-from adapters.persistence.rotation import RotationProgress, count_stale, rotate_keys
+from adapters.persistence.rotation import (
+    RotationProgress,
+    count_stale,
+    missing_key_ids,
+    rotate_keys,
+)
 
 __all__ = [
     "DecryptionFailed",
@@ -62,5 +67,6 @@ __all__ = [
     "count_stale",
     "default_sqlite_url",
     "keyring_file",
+    "missing_key_ids",
     "rotate_keys",
 ]

@@ -18,10 +18,12 @@ from typing import Protocol, Self, TypeVar
 from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
+from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import AuditEvent, EventSource
+from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
@@ -50,6 +52,7 @@ class _State:
     events: list[AuditEvent] = field(factory=list)
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
+    app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
 
 
 def _copy(value: T) -> T:
@@ -360,6 +363,16 @@ class _SyncCursors(_Repo):
         return [_copy(c) for c in self._s.sync_cursors.values() if c.backfill_from is not None]
 
 
+class _AppCredentials(_Repo):
+    def get(self, channel: Channel, *, for_update: bool = False) -> AppCredentialState | None:
+        found = self._s.app_credentials.get(channel)
+        return self._out(found) if found is not None else None
+
+    def put(self, state: AppCredentialState) -> None:
+        state.version += 1
+        self._s.app_credentials[state.channel] = self._in(state)
+
+
 class InMemoryUnitOfWork:
     teams: _Teams
     memberships: _Memberships
@@ -370,6 +383,7 @@ class InMemoryUnitOfWork:
     events: _Events
     sync_cursors: _SyncCursors
     listings: _Listings
+    app_credentials: _AppCredentials
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -392,6 +406,7 @@ class InMemoryUnitOfWork:
         self.events = _Events(state, seen)
         self.sync_cursors = _SyncCursors(state, seen)
         self.listings = _Listings(state, seen)
+        self.app_credentials = _AppCredentials(state, seen)
 
     def __exit__(
         self,

@@ -91,6 +91,26 @@ def _columns() -> list[_EncryptedColumn]:
     ]
 
 
+def missing_key_ids(db: SqlDatabase) -> dict[str, int]:
+    """Key ids the stored ciphertexts were sealed with that this process's keyring lacks,
+    with how many ciphertexts each: a process started with other SELLERLINK_ENCRYPTION_KEYS
+    (or another data dir) than the one that wrote them."""
+    have = set(db.keyring.ids)
+    missing: dict[str, int] = {}
+    with db.engine.connect() as connection:
+        for column in _columns():
+            rows = connection.execute(
+                select(column.key_id, func.count())
+                .select_from(column.table)
+                .where(column.ciphertext.is_not(None))
+                .group_by(column.key_id)
+            )
+            for key_id, count in rows:
+                if key_id not in have:
+                    missing[str(key_id)] = missing.get(str(key_id), 0) + int(count)
+    return missing
+
+
 def count_stale(db: SqlDatabase) -> int:
     """How many ciphertexts are sealed under a key other than the newest."""
     newest = db.keyring.newest_id

@@ -328,3 +328,18 @@ def values_of(row: Row) -> dict[str, Any]:
         if column.autoincrement is True and values[column.key] is None:
             del values[column.key]  # the database numbers it
     return values
+
+
+class AppCredentialStateRow(Row):
+    """One row per app (channel): the rejected-credentials alarm and its backoff, shared by
+    every process (domain/app_credentials.py)."""
+
+    __tablename__ = "app_credential_states"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rejected_since: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    warned: Mapped[str] = mapped_column(String(400))
+    version: Mapped[int] = mapped_column(Integer)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
+from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
     listings: SqlListingRepository
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
+    app_credentials: SqlAppCredentialStateRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
         self.listings = SqlListingRepository(self)
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
+        self.app_credentials = SqlAppCredentialStateRepository(self)
         return self
 
     def __exit__(

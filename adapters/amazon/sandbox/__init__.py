@@ -2,7 +2,7 @@
 Partner API (issue 4). See `adapters.amazon` for the entry points."""
 
 from adapters.amazon.sandbox.app import SANDBOX_PATH, create_sandbox_app, create_sandbox_router
-from adapters.amazon.sandbox.clock import SandboxClock
+from adapters.amazon.sandbox.clock import FollowingClock, SandboxClock
 from adapters.amazon.sandbox.scenarios import SCENARIOS, Scenario
 from adapters.amazon.sandbox.serve import SandboxServer, run_sandbox
 from adapters.amazon.sandbox.state import Fault, Sandbox
@@ -11,6 +11,7 @@ __all__ = [
     "SANDBOX_PATH",
     "SCENARIOS",
     "Fault",
+    "FollowingClock",
     "Sandbox",
     "SandboxClock",
     "SandboxServer",

@@ -206,6 +206,8 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             "<h2>Admin</h2><ul><li>POST _admin/revoke {refresh_token | selling_partner_id}</li>"
             "<li>POST _admin/faults {faults: [{kind, target, status, error, latency_seconds, "
             "rate, count}]}</li><li>POST _admin/clock {advance_seconds}</li>"
+            '<li>POST _admin/client-secrets {reject: "all" | [secret, ...]}: LWA answers '
+            "invalid_client (an app's rejected credentials)</li>"
             "<li>GET _admin/requests</li><li>GET _admin/listings?selling_partner_id=</li>"
             "<li>GET _admin/scenarios</li><li>POST _admin/reset</li></ul>"
         )
@@ -453,6 +455,20 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             return bad(f"invalid fault: {exc}")
         return Response({"faults": len(faults)}, status_code=200)
 
+    @post("/_admin/client-secrets", include_in_schema=False)
+    async def admin_client_secrets(request: Request[Any, Any, Any]) -> Response[Any]:
+        """`{"reject": "all"}` makes LWA answer invalid_client to every configured client
+        secret, `{"reject": ["<secret>", ...]}` to those, `{"reject": []}` to none."""
+        data = await json_body(request)
+        reject = data.get("reject")
+        if reject == "all":
+            count = sandbox.reject_client_secrets(None)
+        elif isinstance(reject, list) and all(isinstance(v, str) for v in reject):
+            count = sandbox.reject_client_secrets(list(reject))
+        else:
+            return bad('give reject: "all" or a list of client secrets')
+        return Response({"rejected": count}, status_code=200)
+
     @post("/_admin/clock", include_in_schema=False)
     async def admin_clock(request: Request[Any, Any, Any]) -> Response[Any]:
         data = await json_body(request)
@@ -511,6 +527,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         orders,
         admin_revoke,
         admin_faults,
+        admin_client_secrets,
         admin_clock,
         admin_clock_read,
         admin_requests,

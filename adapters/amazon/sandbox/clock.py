@@ -9,10 +9,13 @@ it moves the whole product in time". It runs at `scale` times wall-clock speed f
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+
+_log = logging.getLogger("sellerlink.sandbox.clock")
 
 
 class SandboxClock:
@@ -66,3 +69,63 @@ class SandboxClock:
 
     def __repr__(self) -> str:
         return f"SandboxClock(now={self.now().isoformat()}, scale={self._scale})"
+
+
+class FollowingClock:
+    """The sandbox clock of another process (`sellerlink serve`), for a worker or the CLI
+    in sandbox mode: when `serve` advances its sandbox clock, these follow (API.md: the
+    whole product moves in time). It asks `GET <sandbox>/_admin/clock` at most every
+    `refresh_seconds` and runs on the wall clock in between; unreachable, it keeps the
+    last offset it knew (the wall clock at first) and says so once in the log. It never
+    runs backwards."""
+
+    def __init__(
+        self,
+        sandbox_base_url: str,
+        *,
+        fetch: Callable[[str], datetime] | None = None,
+        refresh_seconds: float = 1.0,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = sandbox_base_url.rstrip("/") + "/_admin/clock"
+        self._fetch = fetch or _fetch_clock
+        self._refresh = refresh_seconds
+        self._wall = wall
+        self._monotonic = monotonic
+        self._offset = timedelta(0)
+        self._fetched_at: float | None = None
+        self._last = datetime.min.replace(tzinfo=UTC)
+        self._warned = False
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            tick = self._monotonic()
+            if self._fetched_at is None or tick - self._fetched_at >= self._refresh:
+                self._fetched_at = tick
+                try:
+                    self._offset = self._fetch(self.url) - self._wall()
+                    self._warned = False
+                except Exception as error:  # the serve is down: keep the last offset
+                    if not self._warned:
+                        _log.warning(
+                            "cannot read the sandbox clock at %s (%s); using the last known offset",
+                            self.url,
+                            type(error).__name__,
+                        )
+                        self._warned = True
+            self._last = max(self._last, self._wall() + self._offset)
+            return self._last
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+def _fetch_clock(url: str) -> datetime:
+    import httpx
+
+    response = httpx.get(url, timeout=2.0)
+    response.raise_for_status()
+    return datetime.fromisoformat(str(response.json()["now"])).astimezone(UTC)

@@ -28,6 +28,7 @@ from adapters.amazon.rate_limit import RATE_PLANS, TokenBucket
 from adapters.amazon.sandbox.clock import SandboxClock
 from adapters.amazon.sandbox.scenarios import ALWAYS, SCENARIOS, TIMEZONES, Scenario
 from adapters.amazon.settings import AmazonSettings
+from domain.grant import Channel
 
 CODE_LIFETIME = timedelta(minutes=5)  # AMAZON.md: spapi_oauth_code valid 5 minutes
 ACCESS_TOKEN_SECONDS = 3600  # AMAZON.md: access tokens last 3600 s
@@ -190,6 +191,7 @@ class Sandbox:
             self.buckets: dict[tuple[str, str], TokenBucket] = {}
             self.faults: list[Fault] = []
             self.request_log: list[dict[str, Any]] = []
+            self.rejected_client_secrets: set[str] = set()
             self.listings: dict[tuple[str, str, str], dict[str, Any]] = {}
             self.setup_attempts: Counter[tuple[str, str]] = Counter()
             self.counters: Counter[str] = Counter()
@@ -268,12 +270,30 @@ class Sandbox:
 
     # ------------------------------------------------------------------ apps
 
-    def _client_secret(self, client_id: str) -> str | None:
-        if client_id == self.settings.sp_api_client_id:
-            return self.settings.sp_api_client_secret.reveal()
-        if client_id == self.settings.ads_client_id:
-            return self.settings.ads_client_secret.reveal()
-        return None
+    def _client_secret_accepted(self, client_id: str, given: str) -> bool:
+        """Any of the app's registered secrets (a rotation keeps two), unless the admin has
+        made LWA reject it (`POST _admin/client-secrets`)."""
+        channel = {
+            self.settings.sp_api_client_id: Channel.SP_API,
+            self.settings.ads_client_id: Channel.ADS,
+        }.get(client_id)
+        if channel is None or not given:
+            return False
+        accepted = [
+            s.reveal()
+            for s in self.settings.client_secrets(channel)
+            if s.reveal() not in self.rejected_client_secrets
+        ]
+        return any(secrets.compare_digest(a.encode(), given.encode()) for a in accepted)
+
+    def reject_client_secrets(self, values: list[str] | None) -> int:
+        """Makes LWA answer `invalid_client` to these secrets (None: every configured one);
+        an empty list accepts them all again."""
+        with self._lock:
+            if values is None:
+                values = [s.reveal() for c in Channel for s in self.settings.client_secrets(c)]
+            self.rejected_client_secrets = set(values)
+            return len(self.rejected_client_secrets)
 
     def _new_secret(self, prefix: str, size: int = 48) -> str:
         return prefix + secrets.token_urlsafe(size)
@@ -445,12 +465,7 @@ class Sandbox:
             return lwa_error(
                 400, "invalid_request", "The request is missing a required parameter : client_id"
             )
-        expected = self._client_secret(client_id)
-        if (
-            expected is None
-            or not client_secret
-            or not secrets.compare_digest(expected.encode(), client_secret.encode())
-        ):
+        if not self._client_secret_accepted(client_id, client_secret or ""):
             return lwa_error(401, "invalid_client", "Client authentication failed")
         if grant_type == "authorization_code":
             return self._exchange_code(form, client_id)

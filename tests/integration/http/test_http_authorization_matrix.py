@@ -108,6 +108,9 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
     ("GET", "/errors/{code}"): (None, everyone(200)),
     ("GET", "/health"): (None, everyone(200)),
     ("GET", "/ready"): (None, everyone(200)),
+    # Not a user's route: only the metrics token or a loopback address may scrape, and the
+    # test client is neither (tests/integration/http/test_metrics_endpoint.py).
+    ("GET", "/metrics"): (None, everyone(403)),
     ("GET", "/schema"): (None, everyone(200)),
     ("GET", "/schema/swagger"): (None, everyone(200)),
     ("GET", "/schema/openapi.json"): (None, everyone(200)),
@@ -231,7 +234,7 @@ def test_route_answers_each_caller_as_the_matrix_says(
         assert response.json()["code"] == "UNAUTHENTICATED"
     if caller == "no_team" and expected == 403 and path.startswith("/api/v1/connections"):
         assert response.json()["code"] == "NO_TEAM"
-    if caller == "other_team" and expected == 403:
+    if caller == "other_team" and expected == 403 and path != "/metrics":
         assert response.json()["code"] == "NOT_A_MEMBER"
     if caller == "member" and expected == 403:
         assert response.json()["code"] == "FORBIDDEN_ROLE"

@@ -229,7 +229,10 @@ def test_readiness_reports_the_database_and_fails_when_a_check_fails(
     container: Container, web_app: Litestar
 ) -> None:
     with TestClient(web_app) as client:
-        assert client.get("/ready").json() == {"status": "ready", "checks": {"database": "ok"}}
+        assert client.get("/ready").json() == {
+            "status": "ready",
+            "checks": {"database": "ok", "app_credentials": "ok"},
+        }
 
     def worker_gone() -> None:
         raise ConnectionError("worker heartbeat is stale")

@@ -27,6 +27,7 @@ TABLES = {
     "audit_events",
     "sync_cursors",
     "listings",
+    "app_credential_states",
 }
 
 

@@ -1,0 +1,50 @@
+"""The app credentials' shared state: one row per channel, read with a row lock by the one
+process that takes a rejected app's try for the current backoff step."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.rows import AppCredentialStateRow as R
+from domain.app_credentials import AppCredentialState
+from domain.grant import Channel
+
+
+class SqlAppCredentialStateRepository(SqlRepository):
+    def get(self, channel: Channel, *, for_update: bool = False) -> AppCredentialState | None:
+        statement = (
+            select(R).where(R.channel == str(channel)).execution_options(populate_existing=True)
+        )
+        if for_update and self._uow.lock_rows():
+            statement = statement.with_for_update()
+        row = self._session.scalars(statement).one_or_none()
+        if row is None:
+            return None
+        return self._uow.watch(
+            AppCredentialState(
+                channel=Channel(row.channel),
+                rejected_since=row.rejected_since,
+                next_attempt_at=row.next_attempt_at,
+                failures=row.failures,
+                fingerprint=row.fingerprint,
+                warned=row.warned,
+                version=row.version,
+            )
+        )
+
+    def put(self, state: AppCredentialState) -> None:
+        self._uow.watch(state)  # it may have announced (an alarm, a warning)
+        state.version += 1
+        self._upsert(
+            R(
+                channel=str(state.channel),
+                rejected_since=state.rejected_since,
+                next_attempt_at=state.next_attempt_at,
+                failures=state.failures,
+                fingerprint=state.fingerprint,
+                warned=state.warned[:400],
+                version=state.version,
+            ),
+            key=("channel",),
+        )

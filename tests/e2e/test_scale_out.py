@@ -1,0 +1,162 @@
+"""Scale-out as a newcomer runs it (issue 17): a worker process beside `serve`, sharing the
+data dir (or database) but started with other settings.
+
+- Without the serve's port, the worker cannot reach the sandbox: the marketplace says
+  AMAZON_UNAVAILABLE with the host it tried, and the job's log line too (never a silent
+  `nothing_to_do`).
+- With other encryption keys, the worker refuses to start and names the key id it lacks.
+- In sandbox mode, the worker's clock follows the sandbox clock `serve` advances."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from dependency_injector import providers
+
+from adapters.amazon import AmazonHttpGateway
+from adapters.amazon.sandbox import FollowingClock
+from adapters.persistence import Keyring
+from adapters.telemetry import configure_logging
+from adapters.worker import InProcessWorker
+from bootstrap.container import Container, follow_sandbox_clock
+from bootstrap.settings import Settings
+from bootstrap.worker import preflight
+from tests.e2e.driver import Api, SandboxAmazonPage
+from tests.e2e.server import embedded_product
+
+pytestmark = pytest.mark.e2e
+
+JWT_SECRET = "scale-out-e2e-secret-0123456789-abcdef"
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    configure_logging(level="INFO", fmt="json", stream=stream)
+    try:
+        yield stream
+    finally:
+        root.handlers = saved[0]
+        root.setLevel(saved[1])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _worker(data_dir: Path, **settings: object) -> Container:
+    """A second process's container: same data dir, its own settings."""
+    container = Container()
+    container.settings.override(
+        providers.Object(
+            Settings(data_dir=data_dir, jwt_secret=JWT_SECRET, sandbox=True, **settings)  # type: ignore[arg-type]
+        )
+    )
+    return container
+
+
+def test_a_worker_that_cannot_reach_the_sandbox_names_it(
+    tmp_path: Path, log_lines: io.StringIO
+) -> None:
+    with (
+        embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
+        httpx.Client(base_url=base_url, timeout=30) as client,
+    ):
+        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
+        owner = api.create_team("Spread", plan="pro")["owner"]
+        cid = api.connect(owner, "us-seller")["connection"]["id"]
+        us = api.marketplaces(owner, cid)["US"]["marketplace_id"]
+        api.ok(
+            "PUT", f"/api/v1/connections/{cid}/marketplaces/{us}", owner, json={"selected": True}
+        )
+
+        wrong = _free_port()  # the newcomer's worker does not know the serve's port
+        worker = _worker(tmp_path, port=wrong)
+        worker.amazon.override(
+            providers.Singleton(
+                AmazonHttpGateway,
+                worker.amazon_settings,
+                clock=worker.clock.provided.now,
+                sleep=lambda _seconds: None,
+            )
+        )
+        report = InProcessWorker(worker.application(), interval=1).run_pass()
+        assert report.errors == 0
+        shown = api.marketplaces(owner, cid)["US"]
+        worker.database().dispose()
+    assert shown["state"] == "setting_up"
+    assert "AMAZON_UNAVAILABLE" in shown["reason"]
+    assert f"127.0.0.1:{wrong}" in shown["reason"]
+    jobs = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    setup = [j for j in jobs if j.get("message") == "job" and j["job"] == "advance_setup"]
+    assert setup[-1]["outcome"] == "retry_later"
+    assert f"127.0.0.1:{wrong}" in setup[-1]["detail"]
+
+
+def test_a_worker_with_other_encryption_keys_names_the_key_it_lacks(tmp_path: Path) -> None:
+    with (
+        embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
+        httpx.Client(base_url=base_url, timeout=30) as client,
+    ):
+        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
+        owner = api.create_team("Keys", plan="pro")["owner"]
+        api.connect(owner, "us-seller")
+        port = int(base_url.rsplit(":", 1)[1])
+        other = Keyring.generate("other-key").to_setting()
+        worker = _worker(tmp_path, port=port, encryption_keys=other)
+        with pytest.raises(SystemExit) as refused:
+            preflight(worker)
+        worker.database().dispose()
+    used = (tmp_path / "encryption-keys").read_text().split(":")[0]
+    message = str(refused.value)
+    assert repr(used) in message
+    assert "'other-key'" in message
+    assert "SELLERLINK_ENCRYPTION_KEYS" in message
+
+
+def test_a_worker_clock_follows_the_sandbox_clock_serve_advances(tmp_path: Path) -> None:
+    with (
+        embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
+        httpx.Client(base_url=base_url, timeout=30) as client,
+    ):
+        worker = _worker(tmp_path, port=int(base_url.rsplit(":", 1)[1]))
+        follow_sandbox_clock(worker)
+        clock = worker.clock()
+        assert isinstance(clock, FollowingClock)
+        before = clock.now()
+        client.post("/sandbox/_admin/clock", json={"advance_seconds": 86_400 * 30})
+        clock._fetched_at = None  # no need to wait for the next refresh
+        after = clock.now()
+        worker.database().dispose()
+    assert (after - before).days >= 29
+
+
+def test_a_following_clock_never_runs_backwards_and_survives_an_absent_serve() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    wall = datetime(2026, 12, 5, tzinfo=UTC)
+    answers: list[datetime | Exception] = [wall + timedelta(days=3), ConnectionError(), wall]
+    ticks = iter(range(0, 100, 5))
+
+    def fetch(_url: str) -> datetime:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    clock = FollowingClock("http://127.0.0.1:1/sandbox", fetch=fetch, wall=lambda: wall,
+                           monotonic=lambda: float(next(ticks)))  # fmt: skip
+    assert clock.now() == wall + timedelta(days=3)
+    assert clock.now() == wall + timedelta(days=3), "unreachable: the last offset"
+    assert clock.now() == wall + timedelta(days=3), "never backwards"
