@@ -8,10 +8,11 @@ from collections.abc import Callable
 import typer
 
 from adapters.cli import Operations, build_cli
+from adapters.cli.operations import DoctorFinding
 from adapters.http import mint_dev_token
 from adapters.persistence import rotate_keys
 from application.app import Application
-from bootstrap.container import Container, follow_sandbox_clock
+from bootstrap.container import Container, follow_sandbox_clock, require_existing_data
 from bootstrap.web import dev_jwt_secret
 
 
@@ -49,7 +50,13 @@ def operations(container: Container) -> Operations:
             audience=settings.jwt_audience,
         )
 
+    def doctor() -> list[DoctorFinding]:
+        from bootstrap.doctor import run_doctor
+
+        return run_doctor(container)
+
     return Operations(
+        doctor=doctor,
         serve=serve,
         worker=worker,
         sandbox=sandbox,
@@ -65,6 +72,7 @@ def build(container: Container | None = None) -> typer.Typer:
     def support_app() -> Application:
         # Support commands see the time the product shows: in sandbox mode, the serve's
         # sandbox clock.
+        require_existing_data(container.settings())
         follow_sandbox_clock(container)
         return container.application()
 

@@ -26,6 +26,7 @@ from application.telemetry import NullTracer
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
 from domain.app_credentials import AppCredential
+from domain.errors import ValidationFailed
 from domain.grant import Channel
 from domain.secret import Secret
 
@@ -38,6 +39,22 @@ def load_keyring(settings: Settings) -> Keyring:
     if settings.encryption_keys:
         return Keyring.parse(settings.encryption_keys)
     return keyring_file(Path(settings.data_dir) / KEYRING_FILE)
+
+
+def require_existing_data(settings: Settings) -> None:
+    """Support commands and workers use a product that exists: a mistyped
+    SELLERLINK_DATA_DIR must not silently start a new, empty one with new keys (only
+    `serve` and `db upgrade` create it)."""
+    if settings.database_url is not None:
+        return
+    path = Path(settings.data_dir) / "sellerlink.db"
+    if not path.exists():
+        raise ValidationFailed(
+            f"There is no sellerlink database in SELLERLINK_DATA_DIR={settings.data_dir} "
+            f"({path.resolve()} does not exist). Check the setting for a typo; `sellerlink "
+            "serve` or `sellerlink db upgrade` creates a new one.",
+            context={"field": "SELLERLINK_DATA_DIR"},
+        )
 
 
 def sql_database(settings: Settings, keyring: Keyring, ids: IdGenerator) -> SqlDatabase:

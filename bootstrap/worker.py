@@ -14,7 +14,13 @@ import prometheus_client
 from adapters.persistence import missing_key_ids
 from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
-from bootstrap.container import Container, follow_sandbox_clock, sandbox_url
+from bootstrap.container import (
+    Container,
+    follow_sandbox_clock,
+    require_existing_data,
+    sandbox_url,
+)
+from domain.errors import ValidationFailed
 
 log = logging.getLogger("sellerlink.worker")
 
@@ -25,6 +31,10 @@ def run_worker(container: Container, *, once: bool = False) -> None:
     if settings.worker_metrics_port:
         # Counters of this process's jobs and Amazon calls; the gauges are the API's.
         prometheus_client.start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
+    try:
+        require_existing_data(settings)
+    except ValidationFailed as refused:
+        raise SystemExit(refused.detail) from None
     database = container.database()
     database.upgrade()
     preflight(container)

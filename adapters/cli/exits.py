@@ -31,6 +31,7 @@ _BY_CODE: dict[ErrorCode, ExitCode] = {
     ErrorCode.VALIDATION_FAILED: ExitCode.BAD_INPUT,
     ErrorCode.AMAZON_UNAVAILABLE: ExitCode.FAILED,
     ErrorCode.RATE_LIMITED: ExitCode.FAILED,
+    ErrorCode.APP_CREDENTIALS_REJECTED: ExitCode.FAILED,
     ErrorCode.INTERNAL_ERROR: ExitCode.FAILED,
 }
 

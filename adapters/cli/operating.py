@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from adapters.cli.exits import ExitCode
 from adapters.cli.inputs import check_id
-from adapters.cli.operations import Operations, ProgressCallback, RotationStep
+from adapters.cli.operations import DoctorFinding, Operations, ProgressCallback, RotationStep
 from adapters.cli.options import session_of
 from adapters.cli.session import Session
 
@@ -102,6 +103,9 @@ def add_operations(cli: typer.Typer, ops: Operations) -> None:
 
         cli.add_typer(keys, name="keys", rich_help_panel="Operations")
 
+    if ops.doctor is not None:
+        _add_doctor(cli, ops.doctor)
+
     if ops.dev_token is not None:
         token_with = ops.dev_token
         dev = typer.Typer(help="Development helpers.", no_args_is_help=True)
@@ -122,6 +126,44 @@ def add_operations(cli: typer.Typer, ops: Operations) -> None:
                 typer.echo(token_with(user, team))
 
         cli.add_typer(dev, name="dev", rich_help_panel="Operations")
+
+
+_MARK = {"ok": "ok  ", "warning": "WARN", "problem": "FAIL"}
+
+
+def _add_doctor(cli: typer.Typer, doctor_with: Callable[[], list[DoctorFinding]]) -> None:
+    @cli.command("doctor", rich_help_panel="Operations")
+    def doctor(
+        ctx: typer.Context,
+        as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    ) -> None:
+        """Check this installation: configuration, redirect URIs, keys, database and
+        migrations, app credentials against Login with Amazon, clock, worker, and the
+        settings every process must share. Each finding comes with its fix; exits 4 when
+        something must be fixed."""
+        session = session_of(ctx)
+        with session.reporting(as_json=as_json):
+            findings = doctor_with()
+        problems = sum(1 for f in findings if f.status == "problem")
+        if as_json:
+            session.emit_json(
+                {
+                    "ok": problems == 0,
+                    "findings": [
+                        {"check": f.check, "status": f.status, "detail": f.detail, "fix": f.fix}
+                        for f in findings
+                    ],
+                }
+            )
+        else:
+            for f in findings:
+                typer.echo(f"[{_MARK.get(f.status, f.status)}] {f.check}: {f.detail}")
+                if f.fix:
+                    typer.echo(f"       fix: {f.fix}")
+            warnings = sum(1 for f in findings if f.status == "warning")
+            typer.echo(f"{problems} problem(s), {warnings} warning(s).")
+        if problems:
+            raise typer.Exit(int(ExitCode.FAILED))
 
 
 def _rotate_with_progress(

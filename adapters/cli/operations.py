@@ -29,6 +29,17 @@ ProgressCallback = Callable[[RotationStep], None]
 
 
 @frozen
+class DoctorFinding:
+    """One thing `sellerlink doctor` found: which check, ok/warning/problem, what it saw,
+    and how to fix it."""
+
+    check: str
+    status: str  # "ok" | "warning" | "problem"
+    detail: str
+    fix: str = ""
+
+
+@frozen
 class Operations:
     """One callable per operator command; a command whose callable is None is not offered
     (`sellerlink --help` lists only what this installation can do).
@@ -41,6 +52,7 @@ class Operations:
     - `keys_rotate(batch_size, progress) -> int`: re-seal old ciphertexts under the newest
       key, calling `progress` after every batch; returns how many were re-sealed.
     - `dev_token(user, team) -> str`: a signed development JWT (API.md).
+    - `doctor() -> [DoctorFinding]`: check the installation (reads only).
     """
 
     serve: Callable[[str | None, int | None], None] | None = None
@@ -49,3 +61,4 @@ class Operations:
     db_upgrade: Callable[[str], str] | None = None
     keys_rotate: Callable[[int, ProgressCallback], int] | None = None
     dev_token: Callable[[str, str | None], str] | None = None
+    doctor: Callable[[], list[DoctorFinding]] | None = None

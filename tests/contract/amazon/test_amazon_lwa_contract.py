@@ -12,6 +12,7 @@ from adapters.amazon.sandbox import SandboxClock
 from domain.connection import Region
 from domain.errors import (
     AmazonUnavailable,
+    AppCredentialsRejected,
     RefreshTokenFailed,
     SessionExpired,
     TokenRevoked,
@@ -135,17 +136,36 @@ def test_an_unknown_refresh_token_is_revoked(gateway: AmazonHttpGateway, amazon:
         gateway.refresh_access_token(Channel.ADS, Region.NA, Secret("Atzr|never-issued"))
 
 
-def test_a_wrong_client_secret_is_invalid_client(
+def test_a_wrong_client_secret_is_the_apps_credentials_rejected(
     amazon: Amazon, settings: AmazonSettings, clock: SandboxClock
 ) -> None:
+    """`invalid_client` on every configured secret is the app's alarm, not a seller's
+    refresh failure (issue 18 item 5)."""
     wrong = attrs.evolve(settings, sp_api_client_secret=Secret("not-the-secret"))
     gateway = AmazonHttpGateway(wrong, clock=clock.now, sleep=clock.sleep)
     try:
-        with pytest.raises(RefreshTokenFailed) as caught:
+        with pytest.raises(AppCredentialsRejected) as caught:
             gateway.exchange_code(Channel.SP_API, Region.NA, amazon.sp_code("us-seller")[1])
-        assert caught.value.context["amazon_error"] == "invalid_client"
-        with pytest.raises(RefreshTokenFailed):
+        assert caught.value.context["secrets_tried"] == 1
+        with pytest.raises(AppCredentialsRejected):
             gateway.refresh_access_token(Channel.SP_API, Region.NA, Secret("Atzr|x"))
+    finally:
+        gateway.close()
+
+
+def test_during_a_rotation_an_older_secret_still_works(
+    amazon: Amazon, settings: AmazonSettings, clock: SandboxClock
+) -> None:
+    """Newest first; `invalid_client` moves on to the next secret (README: rotation)."""
+    rotating = attrs.evolve(
+        settings,
+        sp_api_client_secret=Secret("the-new-secret-not-yet-at-amazon"),
+        sp_api_previous_client_secrets=(settings.sp_api_client_secret,),
+    )
+    gateway = AmazonHttpGateway(rotating, clock=clock.now, sleep=clock.sleep)
+    try:
+        grant = gateway.exchange_code(Channel.SP_API, Region.NA, amazon.sp_code("us-seller")[1])
+        assert gateway.refresh_access_token(Channel.SP_API, Region.NA, grant.refresh_token)
     finally:
         gateway.close()
 
