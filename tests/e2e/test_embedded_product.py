@@ -131,6 +131,10 @@ def test_ready_reports_the_in_process_worker(product: tuple[str, Container]) -> 
         finally:
             worker.stop(timeout=10)
     assert stopped.status_code == 503
-    assert stopped.json()["checks"] == {"database": "ok", "worker": "failing"}
+    assert stopped.json()["checks"] == {
+        "database": "ok",
+        "app_credentials": "ok",
+        "worker": "failing",
+    }
     assert running.status_code == 200
-    assert running.json()["checks"] == {"database": "ok", "worker": "ok"}
+    assert running.json()["checks"] == {"database": "ok", "app_credentials": "ok", "worker": "ok"}

@@ -134,7 +134,7 @@ def test_5xx_is_retried_up_to_the_attempt_bound() -> None:
     with pytest.raises(AmazonUnavailable) as caught:
         transport.send(Call("GET", "http://127.0.0.1/x"))
     assert len(calls) == 4
-    assert caught.value.context == {"attempts": 4, "amazon_status": 503}
+    assert caught.value.context == {"attempts": 4, "amazon_status": 503, "host": "127.0.0.1"}
 
 
 def test_retries_stop_at_the_total_time_bound() -> None:
