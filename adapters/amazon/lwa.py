@@ -153,7 +153,7 @@ class LwaClient:
         raise _lwa_error(error, response, context, exchange=exchange)
 
 
-class _ClientRejected(RefreshTokenFailed):  # type: ignore[misc,valid-type]
+class _ClientRejected(RefreshTokenFailed):
     """One client secret refused (`invalid_client`): the next one is tried."""
 
 

@@ -93,7 +93,7 @@ def build_api(
     guards /metrics (without one, loopback only)."""
     if "application" not in dependencies:
         raise ValueError("build_api needs an `application` dependency")
-    middleware = [request_log_middleware, prometheus_config().middleware]
+    middleware: list[Any] = [request_log_middleware, prometheus_config().middleware]
     middleware += list(litestar_options.pop("middleware", []))
     return Litestar(
         route_handlers=[

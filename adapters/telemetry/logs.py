@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
 from typing import IO, Any
 
 import structlog
@@ -103,7 +104,9 @@ def configure_logging(
 _FIRST = ("at", "level", "logger", "message")
 
 
-def _rename_event(_logger: object, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def _rename_event(
+    _logger: object, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     """`message` reads better than structlog's `event` for people grepping JSON lines, and
     every line starts with when, how bad, who and what."""
     if "event" in event_dict:
