@@ -146,7 +146,7 @@ def serve(container: Container, host: str | None = None, port: int | None = None
             port=settings.port,
             log_config=None,
             access_log=False,
-            log_level=settings.log_level.lower(),
+            log_level=None,  # our configuration's levels (its start-up chatter held back)
         )
     finally:
         worker.stop(timeout=10)

@@ -3,17 +3,21 @@ operator commands the composition root supplies."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from adapters.cli import connections, listings, marketplaces, timeline, tokens
+from adapters.cli import connections, listings, marketplaces, shapes, timeline, tokens
+from adapters.cli.exits import ExitCode
 from adapters.cli.operating import add_operations
 from adapters.cli.operations import Operations
 from adapters.cli.session import Session
 from application.app import Application
+from domain.errors import ValidationFailed
 
 HELP = """sellerlink: connect Amazon Ads and Selling Partner API accounts and keep them healthy.
 
@@ -37,9 +41,43 @@ _ORDER = (
 
 
 class _InOrder(TyperGroup):
+    """Commands in a support agent's order; with --json anywhere on the line, a command
+    line that does not parse is answered in JSON too (exit 2), so a script never has to
+    scrape a usage message."""
+
+    _json_errors = False
+
     def list_commands(self, ctx: Any) -> list[str]:  # typer._click.Context (vendored)
         names = super().list_commands(ctx)
         return sorted(names, key=lambda n: _ORDER.index(n) if n in _ORDER else len(_ORDER))
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        self._json_errors = "--json" in argv
+        return super().main(argv, *rest, **options)
+
+    def make_context(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().make_context(*args, **options)
+        except UsageError as error:
+            self._json_usage_error(error)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            self._json_usage_error(error)
+            raise
+
+    def _json_usage_error(self, error: UsageError) -> None:
+        if not self._json_errors:
+            return
+        failure = ValidationFailed(
+            error.format_message(), context={"usage": error.ctx.command_path if error.ctx else ""}
+        )
+        Session.emit_json(shapes.error(failure, int(ExitCode.BAD_INPUT)))
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
 
 
 def build_cli(

@@ -111,6 +111,7 @@ def _rename_event(
     every line starts with when, how bad, who and what."""
     if "event" in event_dict:
         event_dict["message"] = event_dict.pop("event")
+    event_dict.pop("color_message", None)  # uvicorn's ANSI twin of the message
     first = {k: event_dict.pop(k) for k in _FIRST if k in event_dict}
     return {**first, **event_dict}
 
