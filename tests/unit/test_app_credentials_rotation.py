@@ -69,7 +69,7 @@ def test_a_new_rotate_by_date_starts_the_warnings_over() -> None:
     old = _credential(date(2027, 1, 10))
     now = datetime(2027, 1, 5, tzinfo=UTC)
     assert state.needs_warning(old, now) == 7
-    state.warned_about(old, 7)
+    state.warned_about(old, 7, now)
     assert state.needs_warning(old, now) is None
     assert state.needs_warning(_credential(date(2027, 3, 1)), now) == 90
 
