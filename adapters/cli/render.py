@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from adapters.cli.layout import Record, Responsive, records
 from adapters.cli.shapes import iso
 from application.support import ForecastItem
 from application.views import ConnectionView, GrantView, MarketplaceHistory, MarketplaceView
@@ -80,8 +81,9 @@ def summary(counts: Mapping[str, int]) -> str:
     return ", ".join(parts).replace("_", " ") or "-"
 
 
-def connections_table(views: Sequence[ConnectionView]) -> Table:
-    table = _table(title=f"{len(views)} connection{'s' if len(views) != 1 else ''}")
+def connections_table(views: Sequence[ConnectionView]) -> Responsive:
+    title = f"{len(views)} connection{'s' if len(views) != 1 else ''}"
+    table = _table(title=title)
     _id_column(table, "Connection", max((len(v.id) for v in views), default=0))
     _id_column(table, "Team", max((len(v.team_id) for v in views), default=0))
     table.add_column("Account")
@@ -104,7 +106,24 @@ def connections_table(views: Sequence[ConnectionView]) -> Table:
             tokens,
             summary(v.marketplaces_summary),
         )
-    return table
+    narrow = records(
+        title,
+        (
+            Record(
+                v.id,
+                [
+                    ("Team", v.team_id),
+                    ("Account", f"{v.display_name or '-'} ({v.account_type} {v.region})"),
+                    ("Seller id", v.selling_partner_id or v.ads_account_id or "-"),
+                    ("Health", health(v.health)),
+                    *((f"{TOKEN_LABEL[g.channel]} token", token(g)) for g in v.grants),
+                    ("Marketplaces", summary(v.marketplaces_summary)),
+                ],
+            )
+            for v in views
+        ),
+    )
+    return Responsive(table, narrow)
 
 
 def connection_detail(view: ConnectionView, marketplaces: Sequence[MarketplaceView]) -> Group:
@@ -143,10 +162,35 @@ def connection_detail(view: ConnectionView, marketplaces: Sequence[MarketplaceVi
         grants.add_row(
             CHANNEL_WORDS[g.channel], token(g), when(g.authorized_at), when(g.expires_at), refreshed
         )
-    return Group(facts, Text(""), grants, Text(""), marketplaces_table(marketplaces))
+    narrow_grants = records(
+        "Tokens",
+        (
+            Record(
+                Text.assemble(f"{CHANNEL_WORDS[g.channel]}  ", token(g)),
+                [
+                    ("Authorized", when(g.authorized_at)),
+                    ("Expires", when(g.expires_at)),
+                    ("Last refresh", when(g.last_refresh_at)),
+                    *(
+                        [("Refresh failed", Text(g.last_refresh_error, style="red"))]
+                        if g.last_refresh_error
+                        else []
+                    ),
+                ],
+            )
+            for g in view.grants
+        ),
+    )
+    return Group(
+        facts,
+        Text(""),
+        Responsive(grants, narrow_grants),
+        Text(""),
+        marketplaces_table(marketplaces),
+    )
 
 
-def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Table:
+def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Responsive:
     table = _table(title="Marketplaces", title_justify="left")
     for column in ("Country", "Marketplace id", "Name", "State", "Selected", "Retries"):
         table.add_column(column, no_wrap=True)
@@ -161,12 +205,30 @@ def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Table:
             f"{m.retries_used}/{m.retry_limit}",
             m.reason or "",
         )
+    caption = None
     if not marketplaces:
-        table.caption = "No marketplaces yet: SP-API not authorized or nothing discovered."
-    return table
+        caption = "No marketplaces yet: SP-API not authorized or nothing discovered."
+        table.caption = caption
+    narrow = records(
+        "Marketplaces",
+        (
+            Record(
+                Text.assemble(f"{m.country_code}  {m.marketplace_id}  ", state(m.state, m.label)),
+                [
+                    ("Name", m.name),
+                    ("Selected", "active" if m.active else ("yes" if m.selected else "no")),
+                    ("Retries", f"{m.retries_used}/{m.retry_limit}"),
+                    *([("Why", m.reason)] if m.reason else []),
+                ],
+            )
+            for m in marketplaces
+        ),
+        caption,
+    )
+    return Responsive(table, narrow)
 
 
-def transitions_table(title: str, steps: Sequence[Transition]) -> Table:
+def transitions_table(title: str, steps: Sequence[Transition]) -> Responsive:
     table = _table(title=title, title_justify="left")
     _time_column(table)
     for column in ("From", "To", "Reason", "By"):
@@ -179,7 +241,20 @@ def transitions_table(title: str, steps: Sequence[Transition]) -> Table:
             t.reason,
             t.actor,
         )
-    return table
+    narrow = records(
+        title,
+        (
+            Record(
+                Text.assemble(
+                    f"{when(t.at)}  {t.from_state if t.from_state is not None else '-'} -> ",
+                    (str(t.to_state), STATE_STYLE[t.to_state]),
+                ),
+                [("Reason", t.reason), ("By", t.actor)],
+            )
+            for t in steps
+        ),
+    )
+    return Responsive(table, narrow)
 
 
 def history(found: MarketplaceHistory) -> Group:
@@ -221,16 +296,22 @@ def retry_history_from_context(entries: Sequence[Mapping[str, object]]) -> Table
     return table
 
 
-def timeline_table(connection_id: str, events: Sequence[AuditEvent]) -> Table:
-    table = _table(title=f"Timeline of {connection_id}, newest first", title_justify="left")
+def timeline_table(connection_id: str, events: Sequence[AuditEvent]) -> Responsive:
+    title = f"Timeline of {connection_id}, newest first"
+    table = _table(title=title, title_justify="left")
     _time_column(table)
     for column in ("What", "By", "Summary"):
         table.add_column(column, no_wrap=column != "Summary")
     for e in events:
         table.add_row(when(e.at), str(e.kind), e.actor, e.summary)
-    if not events:
-        table.caption = "Nothing happened in this window."
-    return table
+    caption = "Nothing happened in this window." if not events else None
+    table.caption = caption
+    narrow = records(
+        title,
+        (Record(f"{when(e.at)}  {e.kind}", [("By", e.actor), ("What", e.summary)]) for e in events),
+        caption,
+    )
+    return Responsive(table, narrow)
 
 
 def forecast_tables(
@@ -254,7 +335,23 @@ def forecast_tables(
                 Text(i.status_text, style=TOKEN_STYLE[i.status]),
                 when(i.expires_at),
             )
-        out.append(table)
+        narrow = records(
+            str(table.title),
+            (
+                Record(
+                    i.connection_id,
+                    [
+                        ("Name", i.display_name or "-"),
+                        ("Seller id", i.selling_partner_id or "-"),
+                        ("Channel", CHANNEL_WORDS[i.channel]),
+                        ("Status", Text(i.status_text, style=TOKEN_STYLE[i.status])),
+                        ("Expires", when(i.expires_at)),
+                    ],
+                )
+                for i in items
+            ),
+        )
+        out.append(Responsive(table, narrow))
     return out
 
 
