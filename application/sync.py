@@ -46,6 +46,10 @@ class SyncStatus(StrEnum):
     RECONNECT_REQUIRED = "reconnect_required"  # the authorization is gone
 
 
+# What a sync window reads today (getOrders); the metric's `dataset` label.
+SYNCED_DATASET = "orders"
+
+
 @frozen
 class SyncOutcome:
     connection_id: str
@@ -175,7 +179,8 @@ class RunSyncCycle:
             cursor.advance(window[1])
             uow.sync_cursors.put(cursor)
             uow.commit()
-            return _Step.FETCHED, fetched.records
+        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
+        return _Step.FETCHED, fetched.records
 
 
 @define
@@ -210,7 +215,8 @@ class RunBackfill:
                 marketplace.backfilled(until=window[1], at=now)
             uow.sync_cursors.put(cursor)
             uow.commit()
-            return _Step.FETCHED, fetched.records
+        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
+        return _Step.FETCHED, fetched.records
 
 
 def _run(

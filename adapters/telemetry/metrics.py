@@ -167,8 +167,7 @@ class PrometheusMetrics:
         self._s.webhook_lag.observe(lag_seconds)
 
     def records_synced(self, dataset: str, count: int) -> None:
-        if count > 0:
-            self._s.records.labels(dataset).inc(count)
+        self._s.records.labels(dataset).inc(max(0, count))
 
     def set_snapshot(self, snapshot: Any) -> None:
         """`snapshot`: application.operations.Snapshot (duck-typed: adapters see only its

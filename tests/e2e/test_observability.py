@@ -109,6 +109,7 @@ def test_a_full_walk_moves_every_series_and_leaves_no_secret_in_the_log(
     assert moved("sellerlink_amazon_throttled_total", source="amazon")
     assert moved("sellerlink_jobs_total", kind="advance_setup", outcome="done")
     assert moved("sellerlink_job_lag_seconds_count", kind="advance_setup")
+    assert moved("sellerlink_records_synced_total", dataset="orders")
     assert total(after, "sellerlink_connections", health="connected") >= 1
     assert total(after, "sellerlink_marketplaces", state="ready") >= 1
     assert ("sellerlink_jobs_due", ()) not in after  # by kind only, never unlabelled
