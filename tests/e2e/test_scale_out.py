@@ -160,3 +160,28 @@ def test_a_following_clock_never_runs_backwards_and_survives_an_absent_serve() -
     assert clock.now() == wall + timedelta(days=3)
     assert clock.now() == wall + timedelta(days=3), "unreachable: the last offset"
     assert clock.now() == wall + timedelta(days=3), "never backwards"
+
+
+def test_the_support_cli_follows_the_sandbox_clock_like_the_api(tmp_path: Path) -> None:
+    """A year on in the sandbox, the CLI (its own process in real life) sees the same
+    expiring authorization the API shows, not the wall clock's fresh one."""
+    from typer.testing import CliRunner
+
+    from bootstrap.cli import build
+
+    with (
+        embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
+        httpx.Client(base_url=base_url, timeout=30) as client,
+    ):
+        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
+        owner = api.create_team("Later", plan="pro")["owner"]
+        cid = api.connect(owner, "us-seller")["connection"]["id"]
+        client.post("/sandbox/_admin/clock", json={"advance_seconds": 86_400 * 350})
+        shown = api.ok("GET", f"/api/v1/connections/{cid}", owner)
+        cli = _worker(tmp_path, port=int(base_url.rsplit(":", 1)[1]))
+        result = CliRunner().invoke(build(cli), ["tokens", "forecast", "--days", "30", "--json"])
+        cli.database().dispose()
+    assert shown["health"] == "expiring"
+    assert result.exit_code == 0, result.output
+    forecast = json.loads(result.stdout)
+    assert [i["connection_id"] for t in forecast["teams"] for i in t["items"]] == [cid]
