@@ -16,7 +16,7 @@ import pytest
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from tests.e2e.driver import Api, SandboxAmazonPage
+from harness.driver import Api, SandboxAmazonPage
 from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e

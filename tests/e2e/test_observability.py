@@ -21,7 +21,7 @@ from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 from domain.grant import Channel
-from tests.e2e.driver import Api, SandboxAmazonPage
+from harness.driver import Api, SandboxAmazonPage
 from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e

@@ -28,7 +28,7 @@ from adapters.worker import InProcessWorker
 from bootstrap.container import Container, follow_sandbox_clock
 from bootstrap.settings import Settings
 from bootstrap.worker import preflight
-from tests.e2e.driver import Api, SandboxAmazonPage
+from harness.driver import Api, SandboxAmazonPage
 from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e
