@@ -32,6 +32,7 @@ from adapters.persistence.repositories.records import (
     SqlListingSettingsRepository,
     SqlSyncCursorRepository,
 )
+from adapters.persistence.repositories.seller_records import SqlRecordRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
 
 # Execution option read by the SQLite engine's "begin" hook (database.py).
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
+    records: SqlRecordRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
+        self.records = SqlRecordRepository(self)
         return self
 
     def __exit__(
