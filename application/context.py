@@ -13,6 +13,7 @@ from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
+from domain.records import Dataset
 from domain.team import Membership, Permission, Team
 
 __all__ = [
@@ -51,6 +52,9 @@ class Ports:
     tracer: Tracer = field(factory=NullTracer)
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
+    # The datasets this deployment syncs (DESIGN §12); an account has those of them its
+    # type and channels allow (domain/datasets.py).
+    datasets: frozenset[Dataset] = frozenset(Dataset)
 
 
 def require_team(actor: Actor) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from attrs import define, frozen
 
 from application.context import Actor, Ports, connection_marketplace, team_connection
-from application.sync import sync_channel
+from application.sync import DatasetSyncView, RunSyncCycle, all_delivered, sync_views
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from application.views import MarketplaceHistory, MarketplaceView
@@ -22,7 +22,7 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
-from domain.sync import SyncCursor
+from domain.records import DEFAULT_HISTORY_DAYS
 from domain.team import Permission
 
 
@@ -31,10 +31,47 @@ class ListMarketplaces:
     ports: Ports
 
     def __call__(self, actor: Actor, connection_id: str) -> list[MarketplaceView]:
+        now = self.ports.clock.now()
         with self.ports.uow() as uow:
             connection = team_connection(uow, actor, connection_id, Permission.VIEW)
             marketplaces = uow.marketplaces.list_for_connection(connection.id)
-        return [MarketplaceView.of(m) for m in sorted(marketplaces, key=_order)]
+            cursors = uow.sync_cursors.list_for_connection(connection.id)
+            team = uow.teams.get(connection.team_id)
+        days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+        return [
+            MarketplaceView.of(
+                m,
+                sync_views(
+                    self.ports, connection, m.marketplace_id, cursors, history_days=days, now=now
+                )
+                if m.state in (MarketplaceState.SYNCING, MarketplaceState.READY)
+                else None,
+            )
+            for m in sorted(marketplaces, key=_order)
+        ]
+
+
+@define
+class GetMarketplaceSync:
+    """A marketplace's sync coverage per dataset (the support CLI, the product's progress)."""
+
+    ports: Ports
+
+    def __call__(
+        self, actor: Actor, connection_id: str, marketplace_id: str
+    ) -> tuple[DatasetSyncView, ...]:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, actor, connection_id, Permission.VIEW, include_disconnected=True
+            )
+            connection_marketplace(uow, connection, marketplace_id)
+            cursors = uow.sync_cursors.list_for_connection(connection.id)
+            team = uow.teams.get(connection.team_id)
+        days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+        return sync_views(
+            self.ports, connection, marketplace_id, cursors, history_days=days, now=now
+        )
 
 
 def _order(m: Marketplace) -> tuple[bool, str]:
@@ -198,19 +235,10 @@ class AdvanceMarketplaceSetup:
                 except (TokenRevoked, TokenExpired):
                     return SetupStep(connection_id, marketplace_id, before, before)
             else:
-                # The first sync reads the seller's data: without access to Amazon it has
-                # not happened, so the marketplace waits in Syncing... for the reconnect.
-                try:
-                    self.get_token.within(uow, connection, sync_channel(connection))
-                except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
-                except (TokenRevoked, TokenExpired):
+                # Ready once the most recent window of every dataset the account has is
+                # delivered (DESIGN §12); the sync jobs deliver them, history follows.
+                if not all_delivered(self.ports, uow, connection, marketplace_id):
                     return SetupStep(connection_id, marketplace_id, before, before)
-                cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
-                    connection.id, marketplace_id
-                )
-                cursor.advance(now)
-                uow.sync_cursors.put(cursor)
                 marketplace.first_sync_completed(at=now)
             uow.marketplaces.update(marketplace)
             uow.commit()
@@ -250,12 +278,19 @@ class AdvanceMarketplaceSetup:
 
 @define
 class AdvanceAllSetups:
-    """The reconciler's pass over every marketplace in setup (level-triggered)."""
+    """A pass over every marketplace in setup (level-triggered): a marketplace in Syncing
+    first gets its sync job (the most recent windows), then its setup step."""
 
     ports: Ports
     step: AdvanceMarketplaceSetup
+    first_sync: RunSyncCycle | None = None
 
     def __call__(self) -> list[SetupStep]:
         with self.ports.uow() as uow:
             pending = uow.marketplaces.list_in_states(IN_SETUP)
-        return [self.step(m.connection_id, m.marketplace_id) for m in pending]
+        steps = []
+        for marketplace in pending:
+            if self.first_sync is not None and marketplace.state is MarketplaceState.SYNCING:
+                self.first_sync(marketplace.connection_id, marketplace.marketplace_id)
+            steps.append(self.step(marketplace.connection_id, marketplace.marketplace_id))
+        return steps

@@ -55,6 +55,18 @@ class GetAccessToken:
             uow.commit()
         return result
 
+    def refreshed(self, connection_id: str, channel: Channel) -> UsableToken:
+        """Amazon refused the cached access token: forget it and get a new one (a revoked
+        refresh token then shows as TokenRevoked)."""
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            connection.grants[channel].forget_access_token()
+            result = self.within(uow, connection, channel)
+            uow.commit()
+        return result
+
     def within(
         self,
         uow: UnitOfWork,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from attrs import frozen
 
@@ -141,9 +142,11 @@ class MarketplaceView:
     retry_limit: int
     last_error: str | None
     reason: str | None
+    # Each dataset's coverage (application/sync.py DatasetSyncView), when asked for.
+    sync: tuple[Any, ...] | None = None
 
     @classmethod
-    def of(cls, m: Marketplace) -> MarketplaceView:
+    def of(cls, m: Marketplace, sync: tuple[Any, ...] | None = None) -> MarketplaceView:
         return cls(
             connection_id=m.connection_id,
             marketplace_id=m.marketplace_id,
@@ -158,6 +161,7 @@ class MarketplaceView:
             retry_limit=m.retry_limit,
             last_error=m.last_error,
             reason=m.unselectable_reason(),
+            sync=sync,
         )
 
 

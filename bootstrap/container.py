@@ -204,6 +204,7 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         tracer=tracer,
         app_credentials=app_credentials,
+        datasets=settings.provided.synced_datasets,
     )
     application = providers.Singleton(Application, ports=ports)
 

@@ -11,11 +11,29 @@ from pathlib import Path
 
 from attrs import field, frozen
 
+from domain.records import Dataset
+
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SANDBOX_DATASETS = frozenset({Dataset.ORDERS})
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    known = {str(d) for d in Dataset}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(
+            f"SELLERLINK_DATASETS names unknown datasets {unknown}; known: {sorted(known)}"
+        )
+    return names
 
 
 @frozen
@@ -57,6 +75,9 @@ class Settings:
     otel_endpoint: str | None = None
     # `sellerlink worker` serves its own /metrics on 127.0.0.1:<port> when set.
     worker_metrics_port: int | None = None
+    # Which datasets to sync (SELLERLINK_DATASETS, comma separated; None: every one). The
+    # sandbox serves orders so far; its Reports, FBA inventory and Ads reporting are coming.
+    datasets: tuple[str, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,7 +118,15 @@ class Settings:
             metrics_token=get("METRICS_TOKEN"),
             otel_endpoint=get("OTEL_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             worker_metrics_port=int(get("WORKER_METRICS_PORT") or 0) or None,
+            datasets=_names(get("DATASETS")),
         )
+
+    @property
+    def synced_datasets(self) -> frozenset[Dataset]:
+        """SELLERLINK_DATASETS, else what the Amazon sellerlink talks to can serve."""
+        if self.datasets is not None:
+            return frozenset(Dataset(name) for name in self.datasets)
+        return SANDBOX_DATASETS if self.sandbox else frozenset(Dataset)
 
     @property
     def effective_database_url(self) -> str:

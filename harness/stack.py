@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from adapters.amazon.fake_records import fake_records
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.worker import run_pass
 from application.app import Application
@@ -33,11 +34,12 @@ from application.context import Ports
 from application.ports import (
     AccessToken,
     ConsentRequest,
+    DatasetFetch,
+    DatasetSource,
     ListingResult,
     ListingUpdate,
     Participation,
     ScopeDescription,
-    SyncWindow,
     TokenGrant,
 )
 from bootstrap.system import TokenSecrets, UlidIds
@@ -150,20 +152,19 @@ class CountingAmazon:
             raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
         self.log.write("setup", str(os.getpid()), selling_partner_id, marketplace_id)
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-    ) -> SyncWindow:
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
         if self.down:
             raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
         self.log.write(
-            "window", str(os.getpid()), marketplace_id, start.isoformat(), end.isoformat()
+            "window",
+            str(os.getpid()),
+            source.marketplace_id,
+            source.start.isoformat(),
+            source.end.isoformat(),
         )
-        return SyncWindow(marketplace_id, start, end, records=1)
+        return DatasetFetch(records=list(fake_records("stack", source, set())))
 
     # Not part of background work.
     def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:

@@ -15,16 +15,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from attrs import define, evolve, field, frozen
 
+from adapters.amazon.fake_records import fake_records
 from application.ports import (
     AccessToken,
     ConsentRequest,
+    DatasetFetch,
+    DatasetSource,
     FeedReport,
     FeedStatus,
     ListingResult,
     ListingUpdate,
     Participation,
     ScopeDescription,
-    SyncWindow,
     TokenGrant,
 )
 from domain.connection import AccountType, Region
@@ -44,6 +46,7 @@ from domain.listing_batch import (
     MAX_FEED_MESSAGES,
 )
 from domain.profile import AdsAccountType, Profile
+from domain.records import Dataset
 from domain.secret import Secret
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -118,6 +121,16 @@ SCENARIOS: dict[str, FakeAccount] = {
             "ENTITY1VENDOR01",
             ads_type=AdsAccountType.VENDOR,
             profile_countries=("US",),
+        ),
+        # A vendor with Ads and SP-API (Vendor Central): vendor sales and traffic reports.
+        FakeAccount(
+            "vendor-central",
+            "Brandworks Central",
+            "A8VENDOR0CENTRAL",
+            "A8VENDOR0CENTRAL",
+            ads_type=AdsAccountType.VENDOR,
+            profile_countries=("US",),
+            selling_countries=("US",),
         ),
         FakeAccount(
             "no-ads-seller", "Quiet Shop", "A4NOADS0SELLER", None, selling_countries=("US",)
@@ -225,6 +238,9 @@ class FakeAmazon:
     throttled: bool = False
     # Every sync window served: (account name, marketplace id, start, end).
     sync_windows: list[tuple[str, str, datetime, datetime]] = field(factory=list)
+    # Every dataset window asked for: (account name, what).
+    dataset_calls: list[tuple[str, DatasetSource]] = field(factory=list)
+    inventory_gone: set[str] = field(factory=set)
     sent_listings: list[ListingUpdate] = field(factory=list)
     # Listings: what Amazon shows per (seller, marketplace, sku); SKUs Amazon refuses, with
     # its message; how long a feed takes to process on the simulated clock.
@@ -416,21 +432,22 @@ class FakeAmazon:
             feed.results = [self._apply(feed.seller_id, u) for u in feed.updates]
         return FeedReport(feed_id, FeedStatus.DONE, tuple(feed.results))
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-    ) -> SyncWindow:
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
+        """Deterministic data that grows with the clock, in Amazon's shapes: an order updated
+        on every whole hour, two child ASINs' sales and traffic a day, three FBA SKUs (minus
+        `inventory_gone`), two campaigns a day. Reports are ready at once."""
         self._available()
         if self.throttled:
             raise RateLimited("Amazon answered 429 QuotaExceeded.")
         account = self._account(access_token)
-        self.sync_windows.append((account.name, marketplace_id, start, end))
-        hours = max(0, int((end - start).total_seconds() // 3600))
-        return SyncWindow(marketplace_id, start, end, records=hours)
+        self.dataset_calls.append((account.name, source))
+        if source.dataset is Dataset.ORDERS:
+            self.sync_windows.append(
+                (account.name, source.marketplace_id, source.start, source.end)
+            )
+        return DatasetFetch(records=list(fake_records(account.name, source, self.inventory_gone)))
 
     # ---- playing Amazon's side ---------------------------------------------------------
 

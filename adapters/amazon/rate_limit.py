@@ -36,6 +36,11 @@ RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
         "getMarketplaceParticipations": RatePlan(0.016, 15),
         "getAccount": RatePlan(0.016, 15),
         "getOrders": RatePlan(0.0167, 20),
+        # Reports API 2021-06-30 and FBA Inventory v1 (their models' rate tables).
+        "createReport": RatePlan(0.0167, 15),
+        "getReport": RatePlan(2.0, 15),
+        "getReportDocument": RatePlan(0.0167, 15),
+        "getInventorySummaries": RatePlan(2.0, 2),
         "searchListingsItems": RatePlan(5.0, 5),
         "getListingsItem": RatePlan(5.0, 10),
         "patchListingsItem": RatePlan(5.0, 5),

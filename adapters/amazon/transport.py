@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from attrs import field, frozen
@@ -221,6 +221,23 @@ class Transport:
             f"{call.label}: Amazon ({host_of(call)}) did not answer successfully ({last_problem}).",
             context=context,
         )
+
+    def download(self, url: str, into: IO[bytes], *, label: str) -> None:
+        """A document at a pre-signed URL (reports, feeds): no SP-API headers, streamed to
+        `into` chunk by chunk so a large document never sits in memory."""
+        try:
+            with self._client.stream("GET", url, timeout=self._timeout) as response:
+                if response.status_code != 200:
+                    raise AmazonUnavailable(
+                        f"{label}: the document download answered {response.status_code}.",
+                        context={"amazon_status": response.status_code},
+                    )
+                for chunk in response.iter_bytes(1 << 16):
+                    into.write(chunk)
+        except httpx.HTTPError as exc:
+            raise AmazonUnavailable(
+                f"{label}: the document download failed ({type(exc).__name__})."
+            ) from None
 
     def _observe_rate(self, call: Call, response: httpx.Response) -> None:
         if call.operation is None or call.partner is None:
