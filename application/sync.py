@@ -186,10 +186,13 @@ class DatasetSync:
                 return None
             grant = connection.grants[channel_of(dataset)]
             token = grant.cached_access_token(now) if grant.status_at(now).usable else None
+            refresh_failing = grant.last_refresh_error is not None
         if token is None:
-            # The refresh jobs keep access tokens fresh (one refresh per token, whoever
-            # needs it); the window waits for the pass after the refresh.
-            return None
+            if refresh_failing:
+                # The refresh jobs retry a failing refresh (once per token per pass); the
+                # window waits for them rather than adding attempts of its own.
+                return None
+            token = self.get_token(connection_id, channel_of(dataset)).token
         profile = connection.selected_profile_id
         source = DatasetSource(
             dataset=dataset,

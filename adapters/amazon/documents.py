@@ -17,13 +17,13 @@ The parsers turn Amazon's documents into records (docs/amazon-datasets.md):
 from __future__ import annotations
 
 import gzip
-import json
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Any, cast
 
 import ijson
+import msgspec
 
 from domain.records import IncomingRecord
 
@@ -42,7 +42,7 @@ def open_document(raw: IO[bytes], compression: str | None) -> IO[bytes]:
 
 
 def _text(payload: Any) -> str:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return msgspec.json.encode(payload).decode()
 
 
 def _day(value: str | date) -> datetime:
