@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from msgspec import Meta, Struct, structs
 
@@ -414,6 +414,46 @@ class ProfileChoice(Struct, kw_only=True):
 # --------------------------------------------------------------------------- marketplaces
 
 
+class SyncErrorOut(_Out):
+    code: str
+    detail: str | None
+
+
+class DatasetSyncOut(_Out):
+    dataset: str
+    covered_from: datetime | None
+    covered_until: datetime | None
+    history_from: datetime
+    progress_percent: int
+    last_success_at: datetime | None
+    last_error: SyncErrorOut | None
+
+
+class SyncOut(_Out):
+    datasets: list[DatasetSyncOut]
+
+    @classmethod
+    def of(cls, views: tuple[Any, ...] | None) -> SyncOut | None:
+        if views is None:
+            return None
+        return cls(
+            datasets=[
+                DatasetSyncOut(
+                    dataset=str(v.dataset),
+                    covered_from=v.covered_from,
+                    covered_until=v.covered_until,
+                    history_from=v.history_from,
+                    progress_percent=v.progress_percent,
+                    last_success_at=v.last_success_at,
+                    last_error=SyncErrorOut(code=v.last_error_code, detail=v.last_error_detail)
+                    if v.last_error_code
+                    else None,
+                )
+                for v in views
+            ]
+        )
+
+
 class MarketplaceOut(_Out):
     connection_id: str
     marketplace_id: str
@@ -428,6 +468,8 @@ class MarketplaceOut(_Out):
     retry_limit: int
     last_error: str | None
     reason: str | None
+    # Each dataset's coverage once the marketplace syncs (API.md "Records").
+    sync: SyncOut | None = None
 
     @classmethod
     def of(cls, v: MarketplaceView) -> MarketplaceOut:
@@ -445,6 +487,7 @@ class MarketplaceOut(_Out):
             retry_limit=v.retry_limit,
             last_error=v.last_error,
             reason=v.reason,
+            sync=SyncOut.of(v.sync),
         )
 
 
