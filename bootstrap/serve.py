@@ -120,7 +120,10 @@ def serve(container: Container, host: str | None = None, port: int | None = None
 
         settings = evolve(settings, host=host or settings.host, port=port or settings.port)
         container.settings.override(settings)
-    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    try:
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
+    except ValueError as wrong:  # SELLERLINK_LOG_FORMAT or _LOG_LEVEL mistyped
+        raise SystemExit(str(wrong)) from None
     database = container.database()
     database.upgrade()
     application = container.application()
