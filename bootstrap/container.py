@@ -8,14 +8,15 @@ instead of monkeypatching."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
-from adapters.amazon.fake import FakeAmazon
 from adapters.amazon.sandbox import SANDBOX_PATH, FollowingClock, Sandbox, SandboxClock
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
@@ -208,11 +209,21 @@ class Container(containers.DeclarativeContainer):
     application = providers.Singleton(Application, ports=ports)
 
 
+def _sleeper(clock: object) -> Callable[[float], None]:
+    """Waiting on a settable clock moves it (as a frozen sandbox clock jumps)."""
+
+    def sleep(seconds: float) -> None:
+        if isinstance(clock, SettableClock):
+            clock.advance(timedelta(seconds=seconds))
+
+    return sleep
+
+
 def in_memory_container(
     *, clock: object | None = None, ids: object | None = None, settings: Settings | None = None
 ) -> Container:
-    """Everything in memory, Amazon faked, time settable: what unit tests and features run
-    on."""
+    """Everything in memory, the Amazon sandbox in-process behind the gateway, time
+    settable: what unit tests and features run on."""
     container = Container()
     clock = clock or SettableClock()
     container.settings.override(providers.Object(settings or Settings(sandbox=False)))
@@ -220,5 +231,5 @@ def in_memory_container(
     container.ids.override(providers.Object(ids or SequentialIds()))
     container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
     container.app_credentials.override(providers.Object(()))
-    container.amazon.override(providers.Singleton(FakeAmazon, clock=clock.now))  # type: ignore[attr-defined]
+    container.amazon.override(providers.Singleton(InProcessAmazon, clock, sleep=_sleeper(clock)))
     return container

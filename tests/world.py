@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from attrs import define, field
 
-from adapters.amazon.fake import SCENARIOS, FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
+from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.app import Application
 from application.callback import CallbackCommand, CallbackResult
 from application.connect import AuthorizationStarted, StartAuthorizationCommand
@@ -35,7 +36,7 @@ ACCOUNT_TYPES = {"vendor": AccountType.VENDOR}
 class World:
     app: Application
     clock: SettableClock
-    amazon: FakeAmazon
+    amazon: InProcessAmazon
     team: Team | None = None
     teams: dict[str, Team] = field(factory=dict)
     error: DomainError | None = None
@@ -302,6 +303,8 @@ class World:
 
 def default_region(account: str) -> Region:
     scenario = SCENARIOS[account]
-    if any(c in {"UK", "DE", "FR", "IT", "ES"} for c in scenario.profile_countries):
+    if any(
+        c in {"UK", "DE", "FR", "IT", "ES"} for c in scenario.profiles + scenario.participations
+    ):
         return Region.EU
     return Region.NA

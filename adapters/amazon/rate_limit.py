@@ -39,6 +39,11 @@ RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
         "searchListingsItems": RatePlan(5.0, 5),
         "getListingsItem": RatePlan(5.0, 10),
         "patchListingsItem": RatePlan(5.0, 5),
+        # Feeds API 2021-06-30 (models/feeds_2021-06-30.json).
+        "createFeedDocument": RatePlan(0.5, 15),
+        "createFeed": RatePlan(0.0083, 15),
+        "getFeed": RatePlan(2.0, 15),
+        "getFeedDocument": RatePlan(0.0222, 10),
     }
 )
 

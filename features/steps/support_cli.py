@@ -15,7 +15,7 @@ from attrs import define, field
 from pytest_bdd import given, parsers, then, when
 from typer.testing import CliRunner, Result
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from adapters.cli import build_cli
 from application.app import Application
 from application.marketplaces import UpdateMarketplaceCommand

@@ -146,7 +146,13 @@ class UseCaseMachine(RuleBasedStateMachine):
     @rule()
     def refresh_account_context(self) -> None:
         self.attempt(
-            {ErrorCode.TOKEN_REVOKED, ErrorCode.TOKEN_EXPIRED, ErrorCode.NOT_FOUND},
+            # Amazon allows getMarketplaceParticipations 0.016 req/s (burst 15).
+            {
+                ErrorCode.TOKEN_REVOKED,
+                ErrorCode.TOKEN_EXPIRED,
+                ErrorCode.NOT_FOUND,
+                ErrorCode.RATE_LIMITED,
+            },
             self.world.app.refresh_account,
             self.admin,
             self.connection_id,

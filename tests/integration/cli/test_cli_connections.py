@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from application.context import Actor
 from bootstrap.system import SettableClock
 from domain.grant import Channel
@@ -34,7 +34,7 @@ def test_list_json_has_stable_keys(run_json, bumpy):
     assert item["id"] == bumpy.connection_id
     assert item["account_type"] == "seller"
     assert item["region"] == "EU"
-    assert item["selling_partner_id"] == "A7FAILING0MKT1"
+    assert item["selling_partner_id"] == "A1SBXFAILMKT001"
     assert item["health"] == "connected"
     assert item["created_at"] == "2026-01-05T09:00:00Z"
     assert [(g["channel"], g["status_text"]) for g in item["grants"]] == [
@@ -59,7 +59,7 @@ def test_list_for_an_unknown_team_is_not_found(run, bumpy):
 
 
 def test_list_filters_by_health_reconnect_required(
-    run_json, world: World, amazon: FakeAmazon, clock: SettableClock, bumpy, quiet
+    run_json, world: World, amazon: InProcessAmazon, clock: SettableClock, bumpy, quiet
 ):
     amazon.revoke("us-seller")
     clock.advance(timedelta(hours=2))
@@ -87,7 +87,7 @@ def test_show_gives_account_tokens_profile_and_marketplaces(run, quiet):
     for expected in (
         "seller",
         "NA",
-        "A1US0SELLER001",
+        "A1SBXUSSELLER01",
         "Amazon Ads",
         "SP-API",
         "Current",
@@ -105,6 +105,7 @@ def test_show_json_lists_marketplaces_with_state(run_json, bumpy):
     assert states == {
         "DE": ("failed", "Failed"),
         "IT": ("failed", "Failed"),
+        "FR": ("available", "Available"),
         "UK": ("available", "Available"),
     }
     assert set(found["marketplaces"][0]) == {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from adapters.persistence import Keyring, SqlDatabase
 from application.marketplaces import UpdateMarketplaceCommand
 from bootstrap.container import in_memory_container

@@ -43,7 +43,7 @@ def test_forecast_groups_expiring_grants_by_team(
     assert item == {
         "connection_id": bumpy.connection_id,
         "display_name": "Bumpy Road",
-        "selling_partner_id": "A7FAILING0MKT1",
+        "selling_partner_id": "A1SBXFAILMKT001",
         "channel": "sp_api",
         "status": "expiring",
         "status_text": "expires in 12 days",

@@ -71,6 +71,7 @@ def test_throttling_leaves_the_cursor_and_the_next_pass_catches_up(seller, amazo
     assert result.status is JobStatus.RETRY_LATER
     assert _cursor(seller).synced_until == before
     amazon.throttled = False
+    seller.clock.advance(timedelta(minutes=1))  # Amazon refills getOrders at 0.0167 req/s
     seller.pass_()
     assert _cursor(seller).synced_until == seller.clock.now()
 
