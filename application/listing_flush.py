@@ -333,7 +333,7 @@ class _Run:
                 data={"marketplace_id": marketplace_id, "count": len(listings), "feed_id": feed_id},
             )
             submitted.append((feed_id, listings))
-        # A feed that is processed at once (the sandbox by default, a fast Amazon) is answered in this run.
+        # A feed that is processed at once (a fast Amazon) is answered in this run.
         for feed_id, listings in submitted:
             self.collect(feed_id, listings)
         if quota_used is not None:

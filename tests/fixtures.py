@@ -1,5 +1,6 @@
 """Fixtures shared by the unit tests and the features: the application built by the same
-container production uses, with memory, a settable clock and the Amazon sandbox driven in-process behind the gateway."""
+container production uses, with memory, a settable clock and the Amazon sandbox driven
+in-process behind the gateway."""
 
 from __future__ import annotations
 

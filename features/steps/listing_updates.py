@@ -1,5 +1,6 @@
 """Steps for listing updates (seed 003): the product sends quantities and prices, the worker
-sends batches, and what the (in-process) Amazon sandbox now shows. Every step goes through the use cases
+sends batches, and what the (in-process) Amazon sandbox now shows. Every step goes through
+the use cases
 (application/listing_updates.py); the rules live in the domain."""
 
 from __future__ import annotations

@@ -214,7 +214,7 @@ def test_failing_marketplace_seller_de_fails_twice_then_succeeds(
 ) -> None:
     token = _sp(amazon, gateway, "failing-marketplace-seller")
     seller = "A1SBXFAILMKT001"
-    for attempt in (1, 2):
+    for _attempt in (1, 2):
         with pytest.raises(SetupFailed) as caught:
             gateway.set_up_marketplace(Region.EU, token, seller, DE)
         assert caught.value.detail == "Failed to create geocompany for DE"
