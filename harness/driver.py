@@ -3,7 +3,7 @@ click Connect, approve on the Amazon page, come back through the callback. Share
 HTTP integration tests (Litestar TestClient) and the e2e tests (real loopback HTTP): both
 hand in an httpx-compatible client.
 
-The "Amazon page" step is an `AmazonPage`: `FakeAmazonPage` asks the in-process Amazon sandbox
+The "Amazon page" step is an `AmazonPage`: `InProcessAmazonPage` asks the in-process Amazon sandbox
 for the redirect's query; `SandboxAmazonPage` posts the sandbox's consent form (API.md
 "Sandbox conventions") and reads the query from its 302. Switching a suite to the sandbox is
 a change of that one object.
@@ -36,7 +36,7 @@ class AmazonPage(Protocol):
 
 
 @define
-class FakeAmazonPage:
+class InProcessAmazonPage:
     amazon: Any  # adapters.amazon.sandbox.in_process.InProcessAmazon
 
     def consent(

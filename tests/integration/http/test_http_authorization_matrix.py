@@ -20,7 +20,7 @@ from application.app import Application
 from bootstrap.container import in_memory_container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from harness.driver import Api, FakeAmazonPage, User
+from harness.driver import Api, InProcessAmazonPage, User
 from tests.integration.http.conftest import JWT_SECRET
 
 CALLERS = ("owner", "admin", "manager", "member", "no_team", "other_team", "no_token")
@@ -195,7 +195,7 @@ def shared_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     container.settings.override(
         providers.Object(Settings(jwt_secret=JWT_SECRET, data_dir=tmp_path_factory.mktemp("m")))
     )
-    amazon = FakeAmazonPage(container.amazon())
+    amazon = InProcessAmazonPage(container.amazon())
     with TestClient(create_app(container)) as client:
         api = Api(client, amazon, JWT_SECRET)
         values, callers = build_world(api, container.application())
