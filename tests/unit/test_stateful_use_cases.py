@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from application.connect import CallbackResult
+from application.callback import CallbackResult
 from application.views import ConnectionView, GrantView
 from bootstrap.container import in_memory_container
 from bootstrap.system import SettableClock
