@@ -232,5 +232,4 @@ def in_memory_container(
     container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
     container.app_credentials.override(providers.Object(()))
     container.amazon.override(providers.Singleton(InProcessAmazon, clock, sleep=_sleeper(clock)))
-    container.amazon.override(providers.Singleton(InProcessAmazon, clock, sleep=_sleeper(clock)))
     return container
