@@ -8,6 +8,7 @@ from attrs import define, field
 from application.account_context import RefreshAccountContext
 from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
+from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
 from application.connect import (
     GetAuthorizationStatus,
     StartAuthorization,
@@ -60,6 +61,11 @@ class Application:
     list_my_teams: ListMyTeams = field(init=False)
     set_member_role: SetMemberRole = field(init=False)
     remove_member: RemoveMember = field(init=False)
+    # API keys
+    create_api_key: CreateApiKey = field(init=False)
+    list_api_keys: ListApiKeys = field(init=False)
+    delete_api_key: DeleteApiKey = field(init=False)
+    authenticate_key: AuthenticateApiKey = field(init=False)
     # connecting
     start_authorization: StartAuthorization = field(init=False)
     start_reconnect: StartReconnect = field(init=False)
@@ -110,6 +116,10 @@ class Application:
         self.list_my_teams = ListMyTeams(p)
         self.set_member_role = SetMemberRole(p)
         self.remove_member = RemoveMember(p)
+        self.create_api_key = CreateApiKey(p)
+        self.list_api_keys = ListApiKeys(p)
+        self.delete_api_key = DeleteApiKey(p)
+        self.authenticate_key = AuthenticateApiKey(p)
         self.start_authorization = StartAuthorization(p)
         self.start_reconnect = StartReconnect(p, self.start_authorization)
         self.authorization_status = GetAuthorizationStatus(p)

@@ -9,11 +9,12 @@ from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, Secret
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.app_credentials import AppCredential
+from domain.api_key import ApiKey
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
-from domain.team import Membership, Permission, Team
+from domain.team import Membership, Permission, Role, Team
 
 __all__ = [
     "SYSTEM_ACTOR",
@@ -34,9 +35,14 @@ class Actor:
 
     user_id: str
     team_id: str | None = None
+    # Set when an API key is asking (verified by the web API's authentication): the team's
+    # back end, acting as role `service`; `user_id` is then the key's id.
+    key: ApiKey | None = None
 
     @property
     def label(self) -> str:
+        if self.key is not None:
+            return f"key:{self.key.id}"
         return f"user:{self.user_id}"
 
 
@@ -61,6 +67,12 @@ def require_team(actor: Actor) -> str:
 
 def require_member(uow: UnitOfWork, actor: Actor, permission: Permission) -> Membership:
     team_id = require_team(actor)
+    if actor.key is not None:
+        if actor.key.team_id != team_id:
+            raise NotAMember("An API key acts for its own team only.", context={"team_id": team_id})
+        service = Membership(team_id, actor.key.id, Role.SERVICE, actor.key.created_at)
+        service.require(permission)
+        return service
     membership = uow.memberships.get(team_id, actor.user_id)
     if membership is None:
         raise NotAMember("You are not a member of this team.", context={"team_id": team_id})
@@ -78,7 +90,8 @@ def team_connection(
     include_disconnected: bool = False,
 ) -> Connection:
     """Load a connection of the actor's team. Another team's connection is refused as
-    NOT_A_MEMBER (API.md: 403 for another team's resource), an unknown id as NOT_FOUND."""
+    NOT_A_MEMBER (API.md: 403 for another team's resource) to a person, who may switch
+    teams; to an API key, whose team is fixed, it is NOT_FOUND like an unknown id."""
     membership = require_member(uow, actor, permission)
     connection = uow.connections.get(connection_id, for_update=for_update)
     if connection is None or (connection.disconnected_at is not None and not include_disconnected):
@@ -87,6 +100,12 @@ def team_connection(
             context={"connection_id": connection_id},
         )
     if connection.team_id != membership.team_id:
+        if actor.key is not None:
+            # A key's team is fixed: other teams' connections do not exist for it.
+            raise NotFound(
+                f"There is no connection {connection_id} in this team.",
+                context={"connection_id": connection_id},
+            )
         raise NotAMember(
             "This connection belongs to another team.",
             context={"connection_id": connection_id},

@@ -46,6 +46,10 @@ class SecretGenerator(Protocol):
         """A PKCE code verifier (RFC 7636: 43-128 unreserved characters)."""
         ...
 
+    def api_key_secret(self) -> str:
+        """An API key's secret: 256 random bits as 64 lowercase hex characters."""
+        ...
+
 
 # --------------------------------------------------------------------------- operations
 

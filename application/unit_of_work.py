@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.app_credentials import AppCredentialState
+from domain.api_key import ApiKey
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.events import AuditEvent
@@ -182,6 +183,25 @@ class AppCredentialStateRepository(Protocol):
     def put(self, state: AppCredentialState) -> None: ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        """Oldest first."""
+        ...
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        """True when the team had that key."""
+        ...
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        """Set last_used_at to `at` unless it is already at or after `unless_since`: one
+        conditional statement, so concurrent requests write it at most once."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -196,6 +216,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
+    api_keys: ApiKeyRepository
 
     def __enter__(self) -> Self: ...
 

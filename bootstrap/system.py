@@ -70,3 +70,6 @@ class TokenSecrets:
 
     def pkce_verifier(self) -> str:
         return secrets.token_urlsafe(48)  # 64 characters, within RFC 7636's 43-128
+
+    def api_key_secret(self) -> str:
+        return secrets.token_hex(32)  # 256 bits

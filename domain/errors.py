@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     NO_TEAM = "NO_TEAM"
     NOT_A_MEMBER = "NOT_A_MEMBER"
     FORBIDDEN_ROLE = "FORBIDDEN_ROLE"
+    SCOPE_MISSING = "SCOPE_MISSING"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     NOT_FOUND = "NOT_FOUND"
     VALIDATION_FAILED = "VALIDATION_FAILED"
@@ -87,6 +88,13 @@ _SPECS = (
         "Your role does not allow this",
         "Only a team owner, admin or manager can change Amazon connections and their settings.",
         "Ask a team owner or admin to do it, or to give you the manager role.",
+    ),
+    _spec(
+        ErrorCode.SCOPE_MISSING,
+        "The API key lacks a scope",
+        "This API key was not given the scope this request needs.",
+        "Create a key with the scope named in the detail (owner or admin: POST /api/v1/api-keys).",
+        "Keys cannot gain scopes: replace the key, then delete the old one.",
     ),
     _spec(
         ErrorCode.UNAUTHENTICATED,
@@ -337,6 +345,12 @@ class ForbiddenRole(DomainError):
     """Your role does not allow this."""
 
     code = ErrorCode.FORBIDDEN_ROLE
+
+
+class ScopeMissing(DomainError):
+    """The API key lacks a scope."""
+
+    code = ErrorCode.SCOPE_MISSING
 
 
 class Unauthenticated(DomainError):

@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
+from adapters.http.api_keys import ApiKeysController
 from adapters.http.auth import Authenticator, provide_actor, provide_caller
 from adapters.http.authorizations import AuthorizationsController
 from adapters.http.callbacks import ads_callback, sp_api_callback
@@ -37,7 +38,9 @@ DESCRIPTION = """\
 Connect Amazon Ads and Selling Partner API accounts and keep them healthy.
 
 Every `/api/v1` request carries `Authorization: Bearer <jwt>`; `sub` is the user and the team
-context is the `X-Team-Id` header or the token's `team` claim. Errors are RFC 9457
+context is the `X-Team-Id` header or the token's `team` claim. A product's back end sends an
+API key instead (`Authorization: Bearer slk_…`, see "api keys"): its team is fixed and each
+route names the scope it needs (403 `SCOPE_MISSING` without it). Errors are RFC 9457
 `application/problem+json` whose `type` is `/errors/<CODE>`; `GET /errors/<CODE>` explains
 each one. Every response carries `X-Request-Id`.
 """
@@ -67,6 +70,7 @@ def openapi_config() -> OpenAPIConfig:
         ),
         tags=[
             Tag(name="teams"),
+            Tag(name="api keys", description="Keys for your product's back end (owner, admin)"),
             Tag(name="connecting", description="Authorize Amazon Ads and SP-API"),
             Tag(name="connections"),
             Tag(name="profiles"),
@@ -98,6 +102,7 @@ def build_api(
     return Litestar(
         route_handlers=[
             TeamsController,
+            ApiKeysController,
             AuthorizationsController,
             ConnectionsController,
             ProfilesController,

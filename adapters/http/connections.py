@@ -12,6 +12,7 @@ from litestar.params import FromQuery, QueryParameter
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
 from adapters.http.schemas import ConnectionList, ConnectionOut, EventList, EventOut
 from application.connections import EventQuery
+from domain.api_key import Scope
 from domain.connection import Health
 
 
@@ -19,14 +20,14 @@ class ConnectionsController(Controller):
     path = "/api/v1/connections"
     tags = ["connections"]
 
-    @api_get("/", summary="The team's connections")
+    @api_get("/", scope=Scope.CONNECTIONS_READ, summary="The team's connections")
     def list_connections(
         self, actor: CurrentActor, application: App, health: FromQuery[Health | None] = None
     ) -> ConnectionList:
         views = application.list_connections(actor, health=health)
         return ConnectionList(items=[ConnectionOut.of(v) for v in views])
 
-    @api_get("/{connection_id:str}", summary="Show a connection")
+    @api_get("/{connection_id:str}", scope=Scope.CONNECTIONS_READ, summary="Show a connection")
     def get_connection(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ConnectionOut:
@@ -34,6 +35,7 @@ class ConnectionsController(Controller):
 
     @api_delete(
         "/{connection_id:str}",
+        scope=Scope.CONNECTIONS_WRITE,
         summary="Disconnect: tokens deleted, settings and history kept",
     )
     def disconnect(self, connection_id: PathStr, actor: CurrentActor, application: App) -> None:
@@ -41,6 +43,7 @@ class ConnectionsController(Controller):
 
     @api_post(
         "/{connection_id:str}/refresh",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         errors=(400, 401, 403, 404, 409, 422, 429, 500, 503),
         summary="Refresh account context: ask Amazon again for profiles and marketplaces",
@@ -50,7 +53,11 @@ class ConnectionsController(Controller):
     ) -> ConnectionOut:
         return ConnectionOut.of(application.refresh_account(actor, connection_id))
 
-    @api_get("/{connection_id:str}/events", summary="The connection's timeline")
+    @api_get(
+        "/{connection_id:str}/events",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's timeline",
+    )
     def events(
         self,
         connection_id: PathStr,

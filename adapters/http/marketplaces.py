@@ -17,6 +17,7 @@ from adapters.http.schemas import (
     ProfileListOut,
 )
 from application.marketplaces import UpdateMarketplaceCommand
+from domain.api_key import Scope
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
 
@@ -25,13 +26,21 @@ class ProfilesController(Controller):
     path = "/api/v1/connections"
     tags = ["profiles"]
 
-    @api_get("/{connection_id:str}/profiles", summary="The advertising profiles to choose from")
+    @api_get(
+        "/{connection_id:str}/profiles",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The advertising profiles to choose from",
+    )
     def list_profiles(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ProfileListOut:
         return ProfileListOut.of(application.list_profiles(actor, connection_id))
 
-    @api_put("/{connection_id:str}/profile", summary="Choose the advertising profile")
+    @api_put(
+        "/{connection_id:str}/profile",
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Choose the advertising profile",
+    )
     def choose_profile(
         self,
         connection_id: PathStr,
@@ -48,14 +57,22 @@ class MarketplacesController(Controller):
     path = "/api/v1/connections"
     tags = ["marketplaces"]
 
-    @api_get("/{connection_id:str}/marketplaces", summary="The connection's marketplaces")
+    @api_get(
+        "/{connection_id:str}/marketplaces",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's marketplaces",
+    )
     def list_marketplaces(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceList:
         views = application.list_marketplaces(actor, connection_id)
         return MarketplaceList(items=[MarketplaceOut.of(v) for v in views])
 
-    @api_put(_MARKETPLACE, summary="Select or deselect a marketplace, or set it active")
+    @api_put(
+        _MARKETPLACE,
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Select or deselect a marketplace, or set it active",
+    )
     def update_marketplace(
         self,
         connection_id: PathStr,
@@ -77,6 +94,7 @@ class MarketplacesController(Controller):
 
     @api_post(
         _MARKETPLACE + "/retry",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         summary="Retry a failed marketplace (409 RETRY_LIMIT_EXCEEDED with its history)",
     )
@@ -87,7 +105,11 @@ class MarketplacesController(Controller):
             application.retry_marketplace(actor, connection_id, marketplace_id)
         )
 
-    @api_get(_MARKETPLACE + "/history", summary="The marketplace's state history")
+    @api_get(
+        _MARKETPLACE + "/history",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The marketplace's state history",
+    )
     def history(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
     ) -> HistoryOut:

@@ -35,6 +35,7 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.NO_TEAM: 403,
     ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.FORBIDDEN_ROLE: 403,
+    ErrorCode.SCOPE_MISSING: 403,
     # chosen: the team's sellerlink plan refuses it; like a role, only someone else fixes it.
     ErrorCode.PLAN_REQUIRED: 403,
     # chosen: the person declined on Amazon (OAuth `access_denied`): consent refused.

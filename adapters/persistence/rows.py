@@ -319,6 +319,22 @@ class ListingRow(Row):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ApiKeyRow(Row):
+    """Only the SHA-256 of a key's secret is kept (DESIGN §10): a dump authenticates nobody."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_team_id", "team_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    scopes: Mapped[str] = mapped_column(Text)  # space-separated, sorted
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    last_used_at: Mapped[datetime | None]
+
+
 def values_of(row: Row) -> dict[str, Any]:
     """A row's column values by column name, for Core INSERT and UPDATE statements (the
     repositories write with Core so the session's identity map never holds stale rows)."""

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
+from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
+    api_keys: SqlApiKeyRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
+        self.api_keys = SqlApiKeyRepository(self)
         return self
 
     def __exit__(
