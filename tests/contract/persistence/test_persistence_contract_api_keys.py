@@ -39,7 +39,8 @@ def test_a_key_is_read_back_with_its_hash_and_scopes(database: Any) -> None:
         loaded = uow.api_keys.get("key_1")
         assert loaded == key()
         assert loaded.secret_hash == hash_secret(SECRET)
-        assert loaded.matches(SECRET) and not loaded.matches("cd" * 32)
+        assert loaded.matches(SECRET)
+        assert not loaded.matches("cd" * 32)
         assert uow.api_keys.get("key_unknown") is None
 
 

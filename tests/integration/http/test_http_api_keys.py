@@ -21,7 +21,8 @@ def test_a_key_is_shown_once_and_the_list_never_shows_it(api: Api) -> None:
         201,
         json={"name": "orders sync", "scopes": ["amazon:access", "connections:read"]},
     )
-    assert api.last is not None and api.last.headers["cache-control"] == "no-store"
+    assert api.last is not None
+    assert api.last.headers["cache-control"] == "no-store"
     assert created["key"].startswith("slk_" + created["id"] + "_")
     assert len(created["key"].rpartition("_")[2]) == 64  # 256 bits, hex
     listed = api.ok("GET", "/api/v1/api-keys", acme["owner"])["items"]
@@ -74,7 +75,8 @@ def test_last_used_is_kept_to_the_minute(api: Api, container: Container) -> None
     clock.advance(timedelta(seconds=31))  # type: ignore[attr-defined]
     api.ok("GET", "/api/v1/connections", key)
     later = api.ok("GET", "/api/v1/api-keys", acme["owner"])["items"][0]["last_used_at"]
-    assert first is not None and later > first
+    assert first is not None
+    assert later > first
 
 
 def test_nobody_can_be_given_the_service_role_of_keys(api: Api) -> None:
@@ -101,5 +103,6 @@ def test_no_key_secret_reaches_logs_events_or_errors(
         events = uow.events.list(team_id=acme.id)
     assert {str(e.kind) for e in events} >= {"api_key.created", "api_key.deleted"}
     assert secret not in caplog.text
-    assert secret not in refused.text and secret not in gone.text
+    assert secret not in refused.text
+    assert secret not in gone.text
     assert secret not in str(events)

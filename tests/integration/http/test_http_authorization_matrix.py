@@ -29,6 +29,7 @@ from bootstrap.settings import Settings
 from bootstrap.web import create_app
 from harness.driver import Api, InProcessAmazonPage, User
 from domain.api_key import Scope
+from tests.e2e.driver import Api, FakeAmazonPage, User
 from tests.integration.http.conftest import JWT_SECRET
 
 KEYS = ("key", "key_lacking", "key_other_team", "key_team_header", "key_deleted")
@@ -84,6 +85,7 @@ MANAGE = ("owner", "admin", "manager")
 MANAGE_MEMBERS = ("owner", "admin")
 BILLING = ("owner",)
 KEY_ADMINS = ("owner", "admin")
+READ, WRITE = Scope.CONNECTIONS_READ, Scope.CONNECTIONS_WRITE
 
 C = "/api/v1/connections/{connection_id}"
 M = C + "/marketplaces/{marketplace_id}"
@@ -105,40 +107,40 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, Statuses]] = {
     ),
     ("POST", "/api/v1/connections/authorizations"): (
         {"channel": "ads", "region": "NA", "account_type": "seller"},
-        team_scoped(201, MANAGE, Scope.CONNECTIONS_WRITE, other_team_key=201),
+        team_scoped(201, MANAGE, WRITE, other_team_key=201),
     ),
     ("GET", "/api/v1/connections/authorizations/{authorization_state}"): (
         None,
-        team_scoped(200, VIEW, Scope.CONNECTIONS_READ),
+        team_scoped(200, VIEW, READ),
     ),
-    ("POST", C + "/reconnect"): (None, team_scoped(201, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("GET", "/api/v1/connections"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ, other_team_key=200)),
-    ("GET", C): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
-    ("DELETE", C): (None, team_scoped(204, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("POST", C + "/refresh"): (None, team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("GET", C + "/events"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
-    ("GET", C + "/profiles"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
-    ("PUT", C + "/profile"): ({"profile_id": "{profile_id}"}, team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("GET", C + "/marketplaces"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
-    ("PUT", M): ({"selected": True}, team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("POST", M + "/retry"): (None, team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE)),
-    ("GET", M + "/history"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
-    ("GET", C + "/listing-settings"): (None, team_scoped(200, VIEW, Scope.CONNECTIONS_READ)),
+    ("POST", C + "/reconnect"): (None, team_scoped(201, MANAGE, WRITE)),
+    ("GET", "/api/v1/connections"): (None, team_scoped(200, VIEW, READ, other_team_key=200)),
+    ("GET", C): (None, team_scoped(200, VIEW, READ)),
+    ("DELETE", C): (None, team_scoped(204, MANAGE, WRITE)),
+    ("POST", C + "/refresh"): (None, team_scoped(200, MANAGE, WRITE)),
+    ("GET", C + "/events"): (None, team_scoped(200, VIEW, READ)),
+    ("GET", C + "/profiles"): (None, team_scoped(200, VIEW, READ)),
+    ("PUT", C + "/profile"): ({"profile_id": "{profile_id}"}, team_scoped(200, MANAGE, WRITE)),
+    ("GET", C + "/marketplaces"): (None, team_scoped(200, VIEW, READ)),
+    ("PUT", M): ({"selected": True}, team_scoped(200, MANAGE, WRITE)),
+    ("POST", M + "/retry"): (None, team_scoped(200, MANAGE, WRITE)),
+    ("GET", M + "/history"): (None, team_scoped(200, VIEW, READ)),
+    ("GET", C + "/listing-settings"): (None, team_scoped(200, VIEW, READ)),
     ("PUT", C + "/listing-settings"): (
         {"inventory_buffer": 2, "pricing_enabled": True},
-        team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE),
+        team_scoped(200, MANAGE, WRITE),
     ),
     ("PUT", C + "/listings"): (
         {
             "marketplace_id": "{uk}",
             "items": [{"sku": "A-1", "quantity": 1, "price": "9.99", "currency": "GBP"}],
         },
-        team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE),
+        team_scoped(200, MANAGE, WRITE),
     ),
     # An empty upload submits nothing; the role is checked before the file is read.
-    ("POST", M + "/listings.csv"): (None, team_scoped(200, MANAGE, Scope.CONNECTIONS_WRITE)),
+    ("POST", M + "/listings.csv"): (None, team_scoped(200, MANAGE, WRITE)),
     # No snapshot of this SKU yet: a member may ask and is told it is unknown.
-    ("GET", C + "/listings/{sku}"): (None, team_scoped(404, VIEW, Scope.CONNECTIONS_READ)),
+    ("GET", C + "/listings/{sku}"): (None, team_scoped(404, VIEW, READ)),
     ("POST", "/api/v1/api-keys"): (
         {"name": "reports", "scopes": ["records:read"]},
         team_scoped(201, KEY_ADMINS, None),
