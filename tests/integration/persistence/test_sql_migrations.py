@@ -28,6 +28,7 @@ TABLES = {
     "sync_cursors",
     "listings",
     "app_credential_states",
+    "api_keys",
 }
 
 
