@@ -8,6 +8,7 @@ from attrs import define, field
 from application.account_context import RefreshAccountContext
 from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
+from application.amazon_access import IssueAccessToken, PassThrough
 from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
 from application.connect import (
     GetAuthorizationStatus,
@@ -66,6 +67,9 @@ class Application:
     list_api_keys: ListApiKeys = field(init=False)
     delete_api_key: DeleteApiKey = field(init=False)
     authenticate_key: AuthenticateApiKey = field(init=False)
+    # Amazon access for the product
+    issue_access_token: IssueAccessToken = field(init=False)
+    pass_through: PassThrough = field(init=False)
     # connecting
     start_authorization: StartAuthorization = field(init=False)
     start_reconnect: StartReconnect = field(init=False)
@@ -130,6 +134,8 @@ class Application:
         self.list_events = ListEvents(p)
         self.get_access_token = GetAccessToken(p)
         self.refresh_account = RefreshAccountContext(p, self.get_access_token)
+        self.issue_access_token = IssueAccessToken(p, self.get_access_token)
+        self.pass_through = PassThrough(p, self.get_access_token)
         self.list_profiles = ListProfiles(p)
         self.choose_profile = ChooseProfile(p)
         self.list_marketplaces = ListMarketplaces(p)

@@ -46,6 +46,10 @@ class ErrorCode(StrEnum):
     APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
+    APP_ROLE_MISSING = "APP_ROLE_MISSING"
+    RESTRICTED_DATA = "RESTRICTED_DATA"
+    PERMISSION_MISSING = "PERMISSION_MISSING"
+    PATH_NOT_ALLOWED = "PATH_NOT_ALLOWED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -286,6 +290,36 @@ _SPECS = (
         "If it keeps failing, it is escalated to support with its retry history.",
     ),
     _spec(
+        ErrorCode.APP_ROLE_MISSING,
+        "The app lacks an Amazon role",
+        "Amazon refused the call: sellerlink's app does not have the role this operation needs.",
+        "Add the role to the app in Amazon's developer console (Solution Provider Portal).",
+        "Then ask the seller to authorize again (Reconnect): a new role needs a new consent.",
+    ),
+    _spec(
+        ErrorCode.RESTRICTED_DATA,
+        "Restricted data",
+        "Amazon refused the call: it returns restricted data (such as buyer details), which "
+        "needs a Restricted Data Token.",
+        "Call the operation without restricted data elements, or request a Restricted Data "
+        "Token from the Tokens API for it.",
+    ),
+    _spec(
+        ErrorCode.PERMISSION_MISSING,
+        "The seller has not given this permission",
+        "Amazon refused the call: the person who authorized lacks permission for it, or the "
+        "seller's permissions changed.",
+        "Ask the account owner to grant the permission (Ads: View and Edit on the profile; "
+        "Seller Central: user permissions), then reconnect.",
+    ),
+    _spec(
+        ErrorCode.PATH_NOT_ALLOWED,
+        "Path not allowed",
+        "The path does not name an Amazon API resource: it would leave Amazon's API host.",
+        "Send the API path as Amazon documents it, relative, without '..', a host or encoded "
+        "slashes, dots or backslashes.",
+    ),
+    _spec(
         ErrorCode.INTERNAL_ERROR,
         "Please try again",
         "Something went wrong on our side. Please try again.",
@@ -513,3 +547,27 @@ class InternalError(DomainError):
     """Please try again."""
 
     code = ErrorCode.INTERNAL_ERROR
+
+
+class AppRoleMissing(DomainError):
+    """The app lacks an Amazon role."""
+
+    code = ErrorCode.APP_ROLE_MISSING
+
+
+class RestrictedData(DomainError):
+    """Restricted data."""
+
+    code = ErrorCode.RESTRICTED_DATA
+
+
+class PermissionMissing(DomainError):
+    """The seller has not given this permission."""
+
+    code = ErrorCode.PERMISSION_MISSING
+
+
+class PathNotAllowed(DomainError):
+    """Path not allowed."""
+
+    code = ErrorCode.PATH_NOT_ALLOWED

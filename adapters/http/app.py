@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 
+from adapters.http.amazon_access import AmazonAccessController
 from adapters.http.api_keys import ApiKeysController
 from adapters.http.auth import Authenticator, provide_actor, provide_caller
 from adapters.http.authorizations import AuthorizationsController
@@ -72,6 +74,10 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="teams"),
             Tag(name="api keys", description="Keys for your product's back end (owner, admin)"),
             Tag(name="connecting", description="Authorize Amazon Ads and SP-API"),
+            Tag(
+                name="amazon access",
+                description="Call Amazon through a connection: tokens and the proxy",
+            ),
             Tag(name="connections"),
             Tag(name="profiles"),
             Tag(name="marketplaces"),
@@ -80,6 +86,16 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="operations"),
         ],
     )
+
+
+# Use cases run in worker threads; a proxied call may wait there for Amazon's quota (up to its
+# X-Sellerlink-Max-Wait), so a burst of waiting calls must not take every thread.
+WORKER_THREADS = 200
+
+
+def _room_for_waiting_calls() -> None:
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = max(limiter.total_tokens, WORKER_THREADS)
 
 
 def build_api(
@@ -103,6 +119,7 @@ def build_api(
         route_handlers=[
             TeamsController,
             ApiKeysController,
+            AmazonAccessController,
             AuthorizationsController,
             ConnectionsController,
             ProfilesController,
@@ -124,6 +141,7 @@ def build_api(
             "caller": Provide(provide_caller),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
+        on_startup=[_room_for_waiting_calls],
         before_send=[add_request_id_header],
         middleware=middleware,
         # Logging is the composition root's (structlog, one pipeline for every logger):
