@@ -266,9 +266,10 @@ class RateBudget(Protocol):
     sync, setup and listings alike. Per process on SQLite; one row per bucket, shared by
     every process, on PostgreSQL. Times are seconds on the budget's own clock."""
 
-    def reserve(self, key: BudgetKey, max_wait: float) -> float | None:
+    def reserve(self, key: BudgetKey, max_wait: float, *, product: bool = False) -> float | None:
         """Take a token now or later: the seconds to wait before sending, or None (nothing
-        taken) when that would be longer than `max_wait`."""
+        taken) when that would be longer than `max_wait`. A `product` call (the proxy)
+        leaves domain.rate_budget.product_headroom tokens to sellerlink's own work."""
         ...
 
     def settle(self, key: BudgetKey, sent: float) -> None:
@@ -283,7 +284,7 @@ class RateBudget(Protocol):
         """Amazon's `x-amzn-RateLimit-Limit` for this key."""
         ...
 
-    def wait_estimate(self, key: BudgetKey) -> float: ...
+    def wait_estimate(self, key: BudgetKey, *, product: bool = False) -> float: ...
 
 
 class AmazonGateway(Protocol):
@@ -406,8 +407,11 @@ class AmazonGateway(Protocol):
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
-        """One sync cycle's (or backfill step's) data for a marketplace: what changed in
+        """`selling_partner_id` names the rate budget's bucket, the one the proxy spends too.
+        One sync cycle's (or backfill step's) data for a marketplace: what changed in
         [start, end). A refused access token raises TokenRevoked (the caller refreshes and
         tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
         ...

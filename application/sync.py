@@ -122,7 +122,12 @@ class _WindowRunner:
             token = self.get_token.within(uow, connection, channel)
             try:
                 return self.ports.amazon.fetch_sync_window(
-                    connection.region, token.token, marketplace_id, start, end
+                    connection.region,
+                    token.token,
+                    marketplace_id,
+                    start,
+                    end,
+                    selling_partner_id=connection.selling_partner_id,
                 )
             except TokenRevoked:
                 # The cached access token was refused: refresh once (which tells a revoked
@@ -130,7 +135,12 @@ class _WindowRunner:
                 connection.grants[channel].forget_access_token()
                 token = self.get_token.within(uow, connection, channel)
                 return self.ports.amazon.fetch_sync_window(
-                    connection.region, token.token, marketplace_id, start, end
+                    connection.region,
+                    token.token,
+                    marketplace_id,
+                    start,
+                    end,
+                    selling_partner_id=connection.selling_partner_id,
                 )
         except (AmazonUnavailable, RateLimited):
             # Keep an access token refreshed on the way: refreshing it again later would

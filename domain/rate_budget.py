@@ -23,6 +23,16 @@ class RatePlan:
     burst: int  # bucket size
 
 
+# The share of a bucket a product's calls leave to sellerlink's own work (sync, setup,
+# listings): a product's burst can delay that work, never starve it (DESIGN §11).
+PRODUCT_HEADROOM = 0.1
+
+
+def product_headroom(plan: RatePlan) -> float:
+    """Tokens a product's call must leave in the bucket: at least one, else 10% of burst."""
+    return max(1.0, PRODUCT_HEADROOM * plan.burst)
+
+
 @frozen
 class BudgetKey:
     """Whose bucket (DESIGN §11): one per app, selling partner (or Ads profile), region and
@@ -66,24 +76,26 @@ class TokenBucket:
             return True
         return False
 
-    def wait_for_token(self, now: float) -> float:
-        """Seconds until one whole token is available (0 if one is there now)."""
+    def wait_for_token(self, now: float, keep: float = 0.0) -> float:
+        """Seconds until one whole token is available above `keep` (0 if one is there)."""
         self._refill(now)
-        if self.tokens >= 1.0:
+        if self.tokens >= keep + 1.0:
             return 0.0
-        return (1.0 - self.tokens) / self.plan.rate
+        return (keep + 1.0 - self.tokens) / self.plan.rate
 
-    def reserve(self, now: float) -> float:
+    def reserve(self, now: float, keep: float = 0.0) -> float:
         """Take a token now or in the future: returns how long the caller must wait before
         using it. Reserving keeps concurrent callers in line without a lock held while
-        they sleep."""
+        they sleep. `keep`: tokens the caller must leave in the bucket (a product's call
+        leaves sellerlink's own work its headroom, see product_headroom)."""
         self._refill(now)
         if self.tokens >= self.plan.burst - EPSILON:
             self.anchor_pending = True
         self.tokens -= 1.0
-        if self.tokens >= 0.0:
+        short = keep - self.tokens
+        if short <= 0.0:
             return 0.0
-        return -self.tokens / self.plan.rate
+        return short / self.plan.rate
 
     def cancel_reservation(self) -> None:
         self.tokens += 1.0

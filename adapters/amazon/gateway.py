@@ -214,5 +214,9 @@ class AmazonHttpGateway:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
-        return self._sp_api.fetch_sync_window(region, access_token, marketplace_id, start, end)
+        return self._sp_api.fetch_sync_window(
+            region, access_token, marketplace_id, start, end, selling_partner_id
+        )

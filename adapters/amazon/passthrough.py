@@ -4,8 +4,10 @@ call Amazon itself.
 - The URL is the API's regional host (or the sandbox) + the checked path: the path never
   chooses the host, and the built URL is checked again against the base before sending.
 - The shared rate budget is spent like sellerlink's own calls (same BudgetKey: app, selling
-  partner or profile, region, operation); a 429 drains the bucket and is waited out while the
-  caller's max wait allows, then RATE_LIMITED with the seconds to wait.
+  partner or profile, region, operation), but a product queues at most
+  PRODUCT_QUEUE_SECONDS ahead, so sellerlink's own work keeps its place; a 429 drains the
+  bucket and is waited out while the caller's max wait allows, then RATE_LIMITED with the
+  seconds to wait.
 - The answer is streamed: status and Amazon's headers first, the body chunk by chunk.
 """
 
@@ -33,6 +35,10 @@ RATE_LIMIT_HEADER = "x-amzn-ratelimit-limit"
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "if-match")
 _KEPT_ANSWER_HEADERS = ("content-type", "retry-after")
 MAX_ERROR_BODY = 64 * 1024
+# How far ahead a product's call may reserve the shared bucket. sellerlink's own calls (sync,
+# setup, listings) reserve up to their max_rate_wait (10 s), so a product's burst can delay
+# them by about this much, never make them fail (DESIGN §11: one budget, sellerlink first).
+PRODUCT_QUEUE_SECONDS = 1.0
 _ID_LIKE = re.compile(r"^(?=.*[0-9])[^/]{6,}$")
 
 
@@ -148,9 +154,21 @@ class PassThroughClient:
         waited = 0.0
         attempt = 0
         while True:
-            wait = self._budget.reserve(key, max_wait=max(0.0, deadline - self._seconds()))
+            remaining = max(0.0, deadline - self._seconds())
+            wait = self._budget.reserve(
+                key, max_wait=min(PRODUCT_QUEUE_SECONDS, remaining), product=True
+            )
             if wait is None:
-                raise _rate_limited(self._budget.wait_estimate(key), key)
+                # The bucket is spoken for further ahead than a product may queue: wait
+                # outside it, so sellerlink's own work, which may queue longer, goes first.
+                estimate = self._budget.wait_estimate(key, product=True)
+                if estimate > remaining:
+                    raise _rate_limited(estimate, key)
+                pause = max(estimate - PRODUCT_QUEUE_SECONDS, 0.0) + self._rng.uniform(0.01, 0.1)
+                pause = min(pause, remaining)
+                self._sleep(pause)
+                waited += pause
+                continue
             if wait > 0:
                 self._sleep(wait)
                 waited += wait

@@ -13,7 +13,14 @@ import threading
 from collections.abc import Callable, Mapping
 
 from adapters.amazon.usage_plans import RATE_PLANS as _PLANS_FROM_MODELS
-from domain.rate_budget import SAFETY_MARGIN, SETTLE_CAP, BudgetKey, RatePlan, TokenBucket
+from domain.rate_budget import (
+    SAFETY_MARGIN,
+    SETTLE_CAP,
+    BudgetKey,
+    RatePlan,
+    TokenBucket,
+    product_headroom,
+)
 
 __all__ = ["RATE_PLANS", "BudgetKey", "RateLimiter", "RatePlan", "TokenBucket"]
 
@@ -48,7 +55,7 @@ class RateLimiter:
             bucket = self._buckets[key] = TokenBucket.full(plan, now)
         return bucket
 
-    def reserve(self, key: BudgetKey, max_wait: float) -> float | None:
+    def reserve(self, key: BudgetKey, max_wait: float, *, product: bool = False) -> float | None:
         """Reserve a token. Returns the wait (seconds) before sending, or None when the wait
         would exceed `max_wait` (nothing is reserved then)."""
         with self._lock:
@@ -56,7 +63,7 @@ class RateLimiter:
             bucket = self._bucket(key, now)
             if bucket is None:
                 return 0.0
-            wait = bucket.reserve(now)
+            wait = bucket.reserve(now, product_headroom(bucket.plan) if product else 0.0)
             if wait > 0:
                 wait += SAFETY_MARGIN
             if wait > max_wait:
@@ -64,11 +71,13 @@ class RateLimiter:
                 return None
             return wait
 
-    def wait_estimate(self, key: BudgetKey) -> float:
+    def wait_estimate(self, key: BudgetKey, *, product: bool = False) -> float:
         with self._lock:
             now = self._seconds()
             bucket = self._bucket(key, now)
-            return 0.0 if bucket is None else bucket.wait_for_token(now)
+            if bucket is None:
+                return 0.0
+            return bucket.wait_for_token(now, product_headroom(bucket.plan) if product else 0.0)
 
     def settle(self, key: BudgetKey, sent: float) -> None:
         with self._lock:

@@ -195,6 +195,7 @@ class SpApiClient:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
         """What changed in [start, end): the marketplace's orders by LastUpdatedAfter/Before
         (Orders API getOrders, 0.0167 req/s, burst 20), page by page."""
@@ -213,7 +214,9 @@ class SpApiClient:
                     self._settings.base_url(HostFamily.SP_API, region) + ORDERS_PATH,
                     headers=self._headers(access_token),
                     params=params,
-                    budget=self._key(region, rate_key(None, access_token), "getOrders"),
+                    budget=self._key(
+                        region, rate_key(selling_partner_id, access_token), "getOrders"
+                    ),
                     label=label,
                 )
             )

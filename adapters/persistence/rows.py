@@ -21,6 +21,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -333,6 +334,20 @@ class ApiKeyRow(Row):
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))
     last_used_at: Mapped[datetime | None]
+
+
+class RateBucketRow(Row):
+    """One token bucket of the shared rate budget (adapters/persistence/rate_budget.py);
+    `key` is app|partner|region|operation, times are seconds on the budget's clock."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    rate: Mapped[float] = mapped_column(Double)
+    burst: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[float] = mapped_column(Double)
+    updated: Mapped[float] = mapped_column(Double)
+    anchor_pending: Mapped[bool] = mapped_column(Boolean)
 
 
 def values_of(row: Row) -> dict[str, Any]:
