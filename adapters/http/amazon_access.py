@@ -10,12 +10,14 @@ streams Amazon's answer back without holding it whole.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Controller, HttpMethod, Request, Response, route
-from litestar.params import JSONBody
+from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
+from litestar.params import JSONBody, PathParameter
 from litestar.response import Stream
 from msgspec import Meta, Struct
 
@@ -29,12 +31,25 @@ from adapters.http.routing import (
     api_post,
     key_scope,
 )
+from adapters.http.schemas import PRINTABLE
 from application.amazon_access import AccessTokenView, PassThroughCommand
 from domain.api_key import Scope
 from domain.connection import Region
 from domain.errors import ValidationFailed
 from domain.grant import Channel
 
+# Documented for OpenAPI; the proxy reads the raw, still-encoded path itself (see
+# _raw_path_after) and domain/pass_through.py decides what may pass.
+AmazonPath = Annotated[
+    str,
+    PathParameter(
+        min_length=1,
+        max_length=2000,
+        pattern=PRINTABLE,
+        description="Amazon's API path, e.g. `orders/v0/orders` or `v2/profiles`.",
+        examples=[Example(value="orders/v0/orders")],
+    ),
+]
 MAX_WAIT_HEADER = "x-sellerlink-max-wait"
 WAIT_HEADER = "X-Sellerlink-Wait-Ms"
 DEFAULT_MAX_WAIT = 30.0
@@ -71,6 +86,24 @@ class AccessTokenOut(Struct, kw_only=True):
         )
 
 
+@dataclass
+class AmazonAnswerOperation(Operation):
+    """The proxy answers with Amazon's own body (JSON) as well as sellerlink's problem+json,
+    so each documented status lists both media types."""
+
+    def __post_init__(self) -> None:
+        for response in (self.responses or {}).values():
+            if isinstance(response, OpenAPIResponse):
+                content = response.content if response.content is not None else {}
+                content.setdefault(
+                    "application/json",
+                    OpenAPIMediaType(
+                        schema=Schema(description="Amazon's answer, as Amazon sent it")
+                    ),
+                )
+                response.content = content
+
+
 _PROXY_OPTIONS: dict[str, Any] = {
     "http_method": [
         HttpMethod.GET,
@@ -82,6 +115,7 @@ _PROXY_OPTIONS: dict[str, Any] = {
     "responses": problem_responses(*PROXY_ERRORS),
     "security": BEARER,
     "opt": key_scope(Scope.AMAZON_ACCESS),
+    "operation_class": AmazonAnswerOperation,
     "description": "Amazon's answer as it is (status, body, `x-amzn-*` headers) plus "
     "`X-Sellerlink-Wait-Ms`. sellerlink adds the token and headers, picks the regional host, "
     "spends the shared rate budget and waits out 429s up to `X-Sellerlink-Max-Wait` seconds "
@@ -115,6 +149,7 @@ class AmazonAccessController(Controller):
     async def ads(
         self,
         connection_id: PathStr,
+        path: AmazonPath,
         request: Request[Any, Any, Any],
         actor: CurrentActor,
         application: App,
@@ -125,6 +160,7 @@ class AmazonAccessController(Controller):
     async def sp_api(
         self,
         connection_id: PathStr,
+        path: AmazonPath,
         request: Request[Any, Any, Any],
         actor: CurrentActor,
         application: App,
