@@ -29,6 +29,7 @@ TABLES = {
     "listings",
     "app_credential_states",
     "api_keys",
+    "rate_buckets",
 }
 
 
