@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 
 from attrs import define, field, frozen
 
-from application.context import Actor, Ports, record, team_connection
+from application.context import Actor, Ports, team_connection
 from application.ports import PassThroughAnswer, PassThroughCall
 from application.tokens import GetAccessToken, UsableToken
 from domain.connection import Connection, Region
-from domain.events import EventKind
 from domain.grant import Channel
 from domain.pass_through import check_path
 from domain.refusals import Refusal, classify_refusal, refusal_error
@@ -60,16 +59,8 @@ class IssueAccessToken:
         profile = connection.selected_profile_id if channel is Channel.ADS else None
         access = self.ports.amazon.api_access(channel, connection.region, usable.token, profile)
         with self.ports.uow() as uow:
-            record(
-                uow,
-                self.ports,
-                team_id=connection.team_id,
-                kind=EventKind.ACCESS_TOKEN_ISSUED,
-                actor=actor.label,
-                summary=f"{channel} access token handed to {actor.label}",
-                connection_id=connection.id,
-                data={"channel": str(channel), "refreshed": str(usable.refreshed).lower()},
-            )
+            handed = team_connection(uow, actor, connection_id, Permission.ACCESS_AMAZON)
+            handed.hand_out_access_token(channel, to=actor.label, at=self.ports.clock.now())
             uow.commit()
         return AccessTokenView(
             access_token=usable.token,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, record, require_member
+from application.context import Actor, Ports, require_member
 from domain.api_key import (
     LAST_USED_RESOLUTION,
     ApiKey,
@@ -22,7 +22,6 @@ from domain.api_key import (
     secret_matches,
 )
 from domain.errors import NotAMember, NotFound, Unauthenticated
-from domain.events import EventKind
 from domain.team import Permission
 
 # Compared against when the key id is unknown, so an unknown id and a wrong secret take the
@@ -55,17 +54,6 @@ class CreateApiKey:
                 created_by=cmd.actor.label,
             )
             uow.api_keys.add(issued.key)
-            record(
-                uow,
-                self.ports,
-                team_id=membership.team_id,
-                kind=EventKind.API_KEY_CREATED,
-                actor=cmd.actor.label,
-                summary=f"API key {issued.key.name} ({issued.key.id}) created with scopes "
-                + ", ".join(sorted(issued.key.scopes)),
-                at=now,
-                data={"key_id": issued.key.id},
-            )
             uow.commit()
         return issued
 
@@ -87,19 +75,13 @@ class DeleteApiKey:
     def __call__(self, actor: Actor, key_id: str) -> None:
         with self.ports.uow() as uow:
             membership = require_member(uow, actor, Permission.MANAGE_API_KEYS)
-            if not uow.api_keys.delete(membership.team_id, key_id):
+            key = uow.api_keys.get(key_id)
+            if key is None or key.team_id != membership.team_id:
                 raise NotFound(
                     f"There is no API key {key_id} in this team.", context={"key_id": key_id}
                 )
-            record(
-                uow,
-                self.ports,
-                team_id=membership.team_id,
-                kind=EventKind.API_KEY_DELETED,
-                actor=actor.label,
-                summary=f"API key {key_id} deleted",
-                data={"key_id": key_id},
-            )
+            key.revoke(at=self.ports.clock.now(), actor=actor.label)
+            uow.api_keys.delete(membership.team_id, key_id)
             uow.commit()
 
 

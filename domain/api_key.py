@@ -17,6 +17,7 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from domain.errors import ScopeMissing, ValidationFailed
+from domain.events import EventKind, EventSource
 from domain.secret import Secret
 
 KEY_PREFIX = "slk_"
@@ -79,7 +80,7 @@ def validate_key_name(name: str) -> str:
 
 
 @define
-class ApiKey:
+class ApiKey(EventSource):
     id: str
     team_id: str
     name: str
@@ -101,6 +102,22 @@ class ApiKey:
 
     def due_for_use_mark(self, now: datetime) -> bool:
         return self.last_used_at is None or now - self.last_used_at >= LAST_USED_RESOLUTION
+
+    def revoke(self, *, at: datetime, actor: str) -> None:
+        """Deleting a key revokes it: the next request with it is refused."""
+        self._announce(
+            EventKind.API_KEY_DELETED, f"API key {self.name} ({self.id}) deleted", at, actor
+        )
+
+    def _announce(self, kind: EventKind, summary: str, at: datetime, actor: str) -> None:
+        self.announce(
+            kind,
+            team_id=self.team_id,
+            actor=actor,
+            summary=summary,
+            at=at,
+            data={"key_id": self.id},
+        )
 
 
 @frozen
@@ -129,5 +146,11 @@ def issue_key(
         secret_hash=hash_secret(secret),
         created_at=created_at,
         created_by=created_by,
+    )
+    key._announce(
+        EventKind.API_KEY_CREATED,
+        f"API key {key.name} ({key.id}) created with scopes " + ", ".join(sorted(key.scopes)),
+        created_at,
+        created_by,
     )
     return IssuedKey(key, Secret(format_key(key_id, secret)))

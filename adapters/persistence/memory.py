@@ -377,10 +377,10 @@ class _AppCredentials(_Repo):
 
 class _ApiKeys(_Repo):
     def add(self, key: ApiKey) -> None:
-        self._s.api_keys[key.id] = _copy(key)
+        self._s.api_keys[key.id] = self._in(key)
 
     def get(self, key_id: str) -> ApiKey | None:
-        return _copy(self._s.api_keys.get(key_id))
+        return self._out(self._s.api_keys.get(key_id))
 
     def list_for_team(self, team_id: str) -> list[ApiKey]:
         keys = [k for k in self._s.api_keys.values() if k.team_id == team_id]

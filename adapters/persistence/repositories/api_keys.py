@@ -40,6 +40,7 @@ def api_key_from_row(row: ApiKeyRow) -> ApiKey:
 
 class SqlApiKeyRepository(SqlRepository):
     def add(self, key: ApiKey) -> None:
+        self._uow.watch(key)
         self._insert([api_key_to_row(key)])
 
     def get(self, key_id: str) -> ApiKey | None:
@@ -48,7 +49,7 @@ class SqlApiKeyRepository(SqlRepository):
             .where(ApiKeyRow.id == key_id)
             .execution_options(populate_existing=True)
         ).one_or_none()
-        return api_key_from_row(row) if row is not None else None
+        return self._uow.watch(api_key_from_row(row)) if row is not None else None
 
     def list_for_team(self, team_id: str) -> list[ApiKey]:
         rows = self._session.scalars(
