@@ -182,3 +182,29 @@ def test_no_token_or_key_secret_reaches_logs_events_errors_or_the_database(
         assert canary not in events
         assert all(canary not in e for e in errors)
         assert canary.encode() not in database
+
+
+def test_amazons_429s_are_waited_out_and_past_the_max_wait_answer_rate_limited(api: Api) -> None:
+    _, connection_id, key = _seller(api)
+    # getListingsItem: 5 requests a second, so a drained bucket refills in a fifth of one.
+    listing = f"listings/2021-08-01/items/A1SBXUSSELLER01/SKU-1?marketplaceIds={US}"
+    url = f"/api/v1/connections/{connection_id}/amazon/sp-api/{listing}"
+    # Amazon throttles twice, then answers: the product gets Amazon's answer, having waited.
+    faults = api.client.post(
+        "/sandbox/_admin/faults",
+        json={"faults": [{"kind": "throttle", "target": "sp_api", "count": 2}]},
+    )
+    assert faults.status_code < 300, faults.text
+    answer = api.get(url, key)
+    assert answer.status_code in (200, 404), answer.text  # the SKU may not exist: Amazon says
+    assert not answer.headers["content-type"].startswith("application/problem+json")
+    assert int(answer.headers["x-sellerlink-wait-ms"]) > 0
+    # Amazon keeps throttling and the product will not wait: sellerlink's own answer.
+    api.client.post(
+        "/sandbox/_admin/faults", json={"faults": [{"kind": "throttle", "target": "sp_api"}]}
+    )
+    refused = api.call("GET", url, key, headers={"X-Sellerlink-Max-Wait": "0.5"})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "RATE_LIMITED"
+    assert int(refused.headers["retry-after"]) >= 1
+    api.client.post("/sandbox/_admin/faults", json={"faults": []})
