@@ -31,22 +31,38 @@ ORDERS = (
 )
 
 
-@pytest.fixture
-def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
-    with embedded_product(tmp_path, JWT_SECRET) as running:
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("access-e2e")
+
+
+@pytest.fixture(scope="module")
+def product(data_dir: Path) -> Iterator[tuple[str, Container]]:
+    """One embedded product for the module (each test has its own team)."""
+    with embedded_product(data_dir, JWT_SECRET) as running:
         yield running
 
 
 @pytest.fixture
 def api(product: tuple[str, Container]) -> Iterator[Api]:
+    """Each test's seller is disconnected afterwards, so the next test may connect it."""
     base_url, _ = product
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
+        driver = Api(client, SandboxAmazonPage(client), JWT_SECRET)
+        yield driver
+        client.post("/sandbox/_admin/faults", json={"faults": []})
+        for owner, connection_id in CONNECTED:
+            client.delete(f"/api/v1/connections/{connection_id}", headers=owner.headers())
+        CONNECTED.clear()
+
+
+CONNECTED: list[tuple[User, str]] = []
 
 
 def _seller(api: Api) -> tuple[Any, str, User]:
     team = api.create_team("Acme", plan="pro")
     connection = api.connect(team["owner"], "us-seller")["connection"]
+    CONNECTED.append((team["owner"], connection["id"]))
     return team, connection["id"], api.api_key(team["owner"], ["amazon:access"])
 
 
@@ -155,7 +171,7 @@ def test_paths_that_would_leave_amazons_host_are_refused_before_sending(
 
 
 def test_no_token_or_key_secret_reaches_logs_events_errors_or_the_database(
-    api: Api, product: tuple[str, Container], caplog: pytest.LogCaptureFixture, tmp_path: Path
+    api: Api, product: tuple[str, Container], caplog: pytest.LogCaptureFixture, data_dir: Path
 ) -> None:
     with caplog.at_level(logging.DEBUG):
         team, connection_id, key = _seller(api)
@@ -175,7 +191,7 @@ def test_no_token_or_key_secret_reaches_logs_events_errors_or_the_database(
     canaries = [*tokens, secret, key.token]
     assert "amazon.access_token_issued" in events
     assert f"key:{key.user_id}" in events
-    database = b"".join(p.read_bytes() for p in tmp_path.rglob("*.db*") if p.is_file())
+    database = b"".join(p.read_bytes() for p in data_dir.rglob("*.db*") if p.is_file())
     assert database, "the product's SQLite file was found"
     for canary in canaries:
         assert canary not in caplog.text
@@ -207,4 +223,3 @@ def test_amazons_429s_are_waited_out_and_past_the_max_wait_answer_rate_limited(a
     assert refused.status_code == 429
     assert refused.json()["code"] == "RATE_LIMITED"
     assert int(refused.headers["retry-after"]) >= 1
-    api.client.post("/sandbox/_admin/faults", json={"faults": []})
