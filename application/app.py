@@ -10,6 +10,7 @@ from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.amazon_access import IssueAccessToken, PassThrough
 from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
+from application.callback import CompleteCallback
 from application.connect import (
     GetAuthorizationStatus,
     StartAuthorization,

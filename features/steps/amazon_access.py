@@ -25,7 +25,7 @@ from domain.connection import Region
 from domain.errors import DomainError
 from domain.grant import Channel
 from features.steps.common import succeeded
-from tests.e2e.driver import Api, SandboxAmazonPage, User
+from harness.driver import Api, SandboxAmazonPage, User
 from tests.e2e.server import embedded_product
 from tests.world import World
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bootstrap.container import Container
-from tests.e2e.driver import Api, SandboxAmazonPage, User
+from harness.driver import Api, SandboxAmazonPage, User
 from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e

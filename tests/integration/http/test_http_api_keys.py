@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bootstrap.container import Container
-from tests.e2e.driver import Api, User
+from harness.driver import Api, User
 
 
 def test_a_key_is_shown_once_and_the_list_never_shows_it(api: Api) -> None:

@@ -29,7 +29,7 @@ from bootstrap.settings import Settings
 from bootstrap.web import create_app
 from harness.driver import Api, InProcessAmazonPage, User
 from domain.api_key import Scope
-from tests.e2e.driver import Api, FakeAmazonPage, User
+from harness.driver import Api, InProcessAmazonPage, User
 from tests.integration.http.conftest import JWT_SECRET
 
 KEYS = ("key", "key_lacking", "key_other_team", "key_team_header", "key_deleted")

@@ -12,7 +12,8 @@ import pytest
 from adapters.persistence import SqlDatabase
 from adapters.persistence.rate_budget import SqlRateBudget
 from domain.rate_budget import BudgetKey, RatePlan
-from tests.integration.persistence.conftest import empty_database, same_database
+from harness.databases import empty_database
+from tests.integration.persistence.conftest import same_database
 
 pytestmark = pytest.mark.postgres
 
