@@ -6,10 +6,9 @@ from __future__ import annotations
 from attrs import define, field
 
 from application.account_context import RefreshAccountContext
-from application.app_credentials import CheckAppCredentials
-from application.callback import CompleteCallback
 from application.amazon_access import IssueAccessToken, PassThrough
 from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
+from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.connect import (
     GetAuthorizationStatus,

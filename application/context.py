@@ -8,8 +8,8 @@ from attrs import field, frozen
 from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, SecretGenerator, Tracer
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from domain.app_credentials import AppCredential
 from domain.api_key import ApiKey
+from domain.app_credentials import AppCredential
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound
 from domain.events import SYSTEM_ACTOR

@@ -13,8 +13,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.app_credentials import AppCredentialState
 from domain.api_key import ApiKey
+from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.events import AuditEvent

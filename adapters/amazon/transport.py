@@ -24,9 +24,8 @@ import httpx
 from attrs import field, frozen
 
 from adapters.amazon.settings import RetryPolicy
-from application.ports import Metrics, Tracer
+from application.ports import Metrics, RateBudget, Tracer
 from application.telemetry import NullMetrics, NullTracer
-from application.ports import RateBudget
 from domain.errors import AmazonUnavailable, RateLimited
 from domain.rate_budget import BudgetKey
 

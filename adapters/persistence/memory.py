@@ -18,8 +18,8 @@ from typing import Protocol, Self, TypeVar
 from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
-from domain.app_credentials import AppCredentialState
 from domain.api_key import ApiKey
+from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate

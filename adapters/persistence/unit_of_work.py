@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
-from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
+from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
