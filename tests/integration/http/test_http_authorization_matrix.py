@@ -27,7 +27,6 @@ from application.app import Application
 from bootstrap.container import in_memory_container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from harness.driver import Api, InProcessAmazonPage, User
 from domain.api_key import Scope
 from harness.driver import Api, InProcessAmazonPage, User
 from tests.integration.http.conftest import JWT_SECRET
@@ -87,7 +86,7 @@ BILLING = ("owner",)
 KEY_ADMINS = ("owner", "admin")
 AMAZON = ("owner", "admin")  # API.md: amazon:access, or an owner's or admin's token
 # Paths the proxy passes to the (fake) Amazon in the matrix.
-AMAZON_PATHS = {"ads": "v2/profiles", "sp-api": "orders/v0/orders"}
+AMAZON_PATHS = {"ads": "v2/profiles", "sp-api": "sellers/v1/marketplaceParticipations"}
 READ, WRITE = Scope.CONNECTIONS_READ, Scope.CONNECTIONS_WRITE
 
 C = "/api/v1/connections/{connection_id}"
