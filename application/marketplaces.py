@@ -150,11 +150,7 @@ class GetMarketplaceHistory:
 
 
 def history_of(marketplace: Marketplace) -> MarketplaceHistory:
-    return MarketplaceHistory(
-        marketplace=MarketplaceView.of(marketplace),
-        transitions=tuple(marketplace.history),
-        retry_history=tuple(marketplace.retry_history),
-    )
+    return MarketplaceHistory.of(marketplace)
 
 
 @frozen

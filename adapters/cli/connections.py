@@ -44,7 +44,7 @@ def list_connections(
         team_id = check_id(team, "team") if team is not None else None
         views = session.app.support.connections(team_id=team_id, health=health)
         if as_json:
-            session.emit_json({"count": len(views), "items": [shapes.connection(v) for v in views]})
+            session.emit_json({"count": len(views), "items": shapes.data(views)})
         else:
             session.show(render.connections_table(views))
 
@@ -64,9 +64,6 @@ def show_connection(
         team_id = check_id(team, "team") if team is not None else None
         view, marketplaces = session.app.support.connection(connection_id, team_id=team_id)
         if as_json:
-            session.emit_json(
-                shapes.connection(view)
-                | {"marketplaces": [shapes.marketplace(m) for m in marketplaces]}
-            )
+            session.emit_json(shapes.data(view) | {"marketplaces": shapes.data(marketplaces)})
         else:
             session.show(render.connection_detail(view, marketplaces))

@@ -81,7 +81,7 @@ def history(
             connection_id, marketplace_id, team_id=team_id
         )
         if as_json:
-            session.emit_json(shapes.history(connection_id, found))
+            session.emit_json(shapes.history(found))
         else:
             session.show(render.history(found))
 
@@ -156,7 +156,7 @@ def _report(
     session: Session, view: MarketplaceView, outcome: str, what: str, name: str, as_json: bool
 ) -> None:
     if as_json:
-        session.emit_json({"outcome": outcome, "marketplace": shapes.marketplace(view)})
+        session.emit_json({"outcome": outcome, "marketplace": shapes.data(view)})
         return
     session.show(
         Text.assemble(

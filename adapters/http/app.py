@@ -30,6 +30,7 @@ from adapters.http.observability import (
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
+from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
 
 API_VERSION = "1.0.0"
 
@@ -91,6 +92,7 @@ def build_api(
     """`dependencies` must provide `application` (the Application facade).
     `before_scrape` refreshes the database gauges before /metrics answers; `metrics_token`
     guards /metrics (without one, loopback only)."""
+    plugins = list(litestar_options.pop("plugins", []))
     if "application" not in dependencies:
         raise ValueError("build_api needs an `application` dependency")
     middleware: list[Any] = [request_log_middleware, prometheus_config().middleware]
@@ -125,6 +127,7 @@ def build_api(
         # Litestar's default config would replace the root logger's handlers at start-up.
         logging_config=litestar_options.pop("logging_config", None),
         openapi_config=openapi_config(),
+        response_class=ViewResponse,
         debug=debug,
-        **litestar_options,
+        **{**litestar_options, "plugins": [DescribedAttrsSchemaPlugin(), *plugins]},
     )

@@ -10,8 +10,8 @@ from litestar import Controller
 from litestar.params import FromQuery, QueryParameter
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
-from adapters.http.schemas import ConnectionList, ConnectionOut, EventList, EventOut
 from application.connections import EventQuery
+from application.views import ConnectionList, ConnectionView, EventList, EventView
 from domain.connection import Health
 
 
@@ -23,14 +23,13 @@ class ConnectionsController(Controller):
     def list_connections(
         self, actor: CurrentActor, application: App, health: FromQuery[Health | None] = None
     ) -> ConnectionList:
-        views = application.list_connections(actor, health=health)
-        return ConnectionList(items=[ConnectionOut.of(v) for v in views])
+        return ConnectionList(items=tuple(application.list_connections(actor, health=health)))
 
     @api_get("/{connection_id:str}", summary="Show a connection")
     def get_connection(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ConnectionOut:
-        return ConnectionOut.of(application.get_connection(actor, connection_id))
+    ) -> ConnectionView:
+        return application.get_connection(actor, connection_id)
 
     @api_delete(
         "/{connection_id:str}",
@@ -47,8 +46,8 @@ class ConnectionsController(Controller):
     )
     def refresh(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ConnectionOut:
-        return ConnectionOut.of(application.refresh_account(actor, connection_id))
+    ) -> ConnectionView:
+        return application.refresh_account(actor, connection_id)
 
     @api_get("/{connection_id:str}/events", summary="The connection's timeline")
     def events(
@@ -64,4 +63,4 @@ class ConnectionsController(Controller):
         events = application.list_events(
             EventQuery(actor=actor, connection_id=connection_id, since=since, limit=limit)
         )
-        return EventList(items=[EventOut.of(e) for e in events])
+        return EventList(items=tuple(EventView.of(e) for e in events))

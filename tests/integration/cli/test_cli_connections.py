@@ -29,7 +29,7 @@ def test_list_json_has_stable_keys(run_json, bumpy):
     assert set(item) == {
         "id", "team_id", "display_name", "account_type", "region", "selling_partner_id",
         "ads_account_id", "health", "created_at", "disconnected_at", "grants", "profile",
-        "marketplaces_summary",
+        "marketplaces_summary", "profile_auto_selected", "version",
     }  # fmt: skip
     assert item["id"] == bumpy.connection_id
     assert item["account_type"] == "seller"
@@ -110,7 +110,7 @@ def test_show_json_lists_marketplaces_with_state(run_json, bumpy):
     }
     assert set(found["marketplaces"][0]) == {
         "marketplace_id", "country_code", "name", "state", "label", "selectable", "selected",
-        "active", "retries_used", "retry_limit", "last_error", "reason",
+        "active", "retries_used", "retry_limit", "last_error", "reason", "connection_id",
     }  # fmt: skip
     assert found["profile"] is None  # three profiles: the team must choose
 

@@ -24,6 +24,7 @@ def test_timeline_is_newest_first_with_who_did_what(run_json, run, clock: Settab
         "kind",
         "actor",
         "summary",
+        "detail",
         "team_id",
         "connection_id",
         "data",
