@@ -13,6 +13,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.queries import ReadModels
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
@@ -196,6 +197,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
+    reads: ReadModels  # the read side: set-based queries for what is shown
 
     def __enter__(self) -> Self: ...
 

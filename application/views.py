@@ -16,9 +16,10 @@ from typing import Any
 
 from attrs import field, fields, frozen
 
-from domain.connection import AccountType, Connection, Health, Region
+from application.queries import ConnectionFacts, GrantFacts
+from domain.connection import AccountType, Connection, Health, Region, health_of
 from domain.events import AuditEvent, EventKind
-from domain.grant import Channel, Grant, TokenStatus
+from domain.grant import Channel, Grant, TokenStatus, token_status_at
 from domain.marketplace import Marketplace, MarketplaceState, Transition
 from domain.profile import AdsAccountType, Profile
 
@@ -197,6 +198,62 @@ class ConnectionView:
             version=connection.version,
         )
 
+    @classmethod
+    def of_facts(cls, facts: ConnectionFacts, *, now: datetime) -> ConnectionView:
+        """The same view from what the read side loads (no aggregate, no history)."""
+        by_channel = {g.channel: g for g in facts.grants}
+        for channel in Channel:  # as Connection holds one per channel
+            by_channel.setdefault(channel, GrantFacts.never_authorized(channel))
+        reports = {
+            c: token_status_at(
+                now,
+                revoked_at=g.revoked_at,
+                has_refresh_token=g.has_refresh_token,
+                expires_at=g.expires_at,
+            )
+            for c, g in by_channel.items()
+        }
+        counts = facts.marketplace_states
+        return cls(
+            id=facts.id,
+            team_id=facts.team_id,
+            account_type=facts.account_type,
+            region=facts.region,
+            selling_partner_id=facts.selling_partner_id,
+            ads_account_id=facts.ads_account_id,
+            display_name=facts.display_name,
+            health=health_of(
+                disconnected=facts.disconnected_at is not None,
+                required_grants=(
+                    (reports[c], by_channel[c].authorized_at is not None)
+                    for c in sorted(facts.required_channels)
+                ),
+            ),
+            created_at=facts.created_at,
+            disconnected_at=facts.disconnected_at,
+            grants=tuple(
+                GrantView(
+                    channel=g.channel,
+                    status=reports[g.channel].status,
+                    status_text=reports[g.channel].text,
+                    required=g.channel in facts.required_channels,
+                    authorized_at=g.authorized_at,
+                    expires_at=g.expires_at,
+                    last_refresh_at=g.last_refresh_at,
+                    last_refresh_error=g.last_refresh_error,
+                )
+                for g in sorted(by_channel.values(), key=lambda g: g.channel)
+            ),
+            profile=None
+            if facts.profile is None
+            else SelectedProfile.of(facts.profile, auto_selected=facts.profile_auto_selected),
+            profile_auto_selected=facts.profile_auto_selected,
+            marketplaces_summary=MarketplacesSummary(
+                *(counts.get(state, 0) for state in SUMMARY_STATES)
+            ),
+            version=facts.version,
+        )
+
     def grant(self, channel: Channel) -> GrantView:
         return next(g for g in self.grants if g.channel is channel)
 
@@ -217,10 +274,14 @@ class ConnectionWithWarnings(ConnectionView):
 
 
 @frozen
-class ConnectionList:
-    """The team's connections (API.md: `{items: [connection]}`)."""
+class ConnectionPage:
+    """A page of the team's connections in a stable order (oldest first, then by id)."""
 
-    items: tuple[ConnectionView, ...] = field(metadata=about("The team's connections."))
+    items: tuple[ConnectionView, ...] = field(metadata=about("The connections on this page."))
+    next_cursor: str | None = field(
+        metadata=about("Pass as `after` for the next page; null on the last page.")
+    )
+    has_more: bool = field(metadata=about("Whether another page follows."))
 
 
 @frozen

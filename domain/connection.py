@@ -71,14 +71,28 @@ _HEALTH_ORDER = [
 ]
 
 
-def _grant_health(report: TokenReport, grant: Grant) -> Health:
+def _grant_health(report: TokenReport, ever_authorized: bool) -> Health:
     if report.status is TokenStatus.CURRENT:
         return Health.CONNECTED
     if report.status is TokenStatus.EXPIRING:
         return Health.EXPIRING
-    if report.status is TokenStatus.MISSING and not grant.ever_authorized:
+    if report.status is TokenStatus.MISSING and not ever_authorized:
         return Health.INCOMPLETE
     return Health.RECONNECT_REQUIRED
+
+
+def health_of(*, disconnected: bool, required_grants: Iterable[tuple[TokenReport, bool]]) -> Health:
+    """Worst of the required grants (DESIGN §2), each given as its token report and whether
+    it was ever authorized: the rule `Connection.health_at` applies, usable by a read model
+    that has the facts but not the aggregate."""
+    if disconnected:
+        return Health.DISCONNECTED
+    worst = Health.CONNECTED
+    for report, ever_authorized in required_grants:
+        health = _grant_health(report, ever_authorized)
+        if _HEALTH_ORDER.index(health) > _HEALTH_ORDER.index(worst):
+            worst = health
+    return worst
 
 
 @define
@@ -117,15 +131,13 @@ class Connection(EventSource):
 
     def health_at(self, now: datetime) -> Health:
         """Worst of the required grants (DESIGN §2)."""
-        if self.disconnected_at is not None:
-            return Health.DISCONNECTED
-        worst = Health.CONNECTED
-        for channel in sorted(self.required_channels):
-            grant = self.grants[channel]
-            health = _grant_health(grant.status_at(now), grant)
-            if _HEALTH_ORDER.index(health) > _HEALTH_ORDER.index(worst):
-                worst = health
-        return worst
+        return health_of(
+            disconnected=self.disconnected_at is not None,
+            required_grants=(
+                (self.grants[c].status_at(now), self.grants[c].ever_authorized)
+                for c in sorted(self.required_channels)
+            ),
+        )
 
     def usable_at(self, now: datetime, channel: Channel) -> bool:
         return self.disconnected_at is None and self.grants[channel].status_at(now).usable

@@ -75,6 +75,29 @@ def describe_remaining(remaining: timedelta) -> str:
     return f"expires in {hours} hour{'s' if hours != 1 else ''}"
 
 
+def token_status_at(
+    now: datetime,
+    *,
+    revoked_at: datetime | None,
+    has_refresh_token: bool,
+    expires_at: datetime | None,
+) -> TokenReport:
+    """The token's state from the facts alone, so a read model can tell it without loading
+    (or decrypting) the token itself."""
+    if revoked_at is not None:
+        return TokenReport(TokenStatus.REVOKED, "Revoked")
+    if not has_refresh_token:
+        return TokenReport(TokenStatus.MISSING, "No token present")
+    if expires_at is None:
+        return TokenReport(TokenStatus.CURRENT, "Current")
+    remaining = expires_at - now
+    if remaining <= timedelta(0):
+        return TokenReport(TokenStatus.EXPIRED, "Expired", timedelta(0))
+    if remaining < EXPIRY_WARNING:
+        return TokenReport(TokenStatus.EXPIRING, describe_remaining(remaining), remaining)
+    return TokenReport(TokenStatus.CURRENT, "Current", remaining)
+
+
 @define
 class Grant:
     channel: Channel
@@ -92,18 +115,12 @@ class Grant:
     last_refresh_error: str | None = None
 
     def status_at(self, now: datetime) -> TokenReport:
-        if self.revoked_at is not None:
-            return TokenReport(TokenStatus.REVOKED, "Revoked")
-        if self.refresh_token is None:
-            return TokenReport(TokenStatus.MISSING, "No token present")
-        if self.expires_at is None:
-            return TokenReport(TokenStatus.CURRENT, "Current")
-        remaining = self.expires_at - now
-        if remaining <= timedelta(0):
-            return TokenReport(TokenStatus.EXPIRED, "Expired", timedelta(0))
-        if remaining < EXPIRY_WARNING:
-            return TokenReport(TokenStatus.EXPIRING, describe_remaining(remaining), remaining)
-        return TokenReport(TokenStatus.CURRENT, "Current", remaining)
+        return token_status_at(
+            now,
+            revoked_at=self.revoked_at,
+            has_refresh_token=self.refresh_token is not None,
+            expires_at=self.expires_at,
+        )
 
     @property
     def ever_authorized(self) -> bool:

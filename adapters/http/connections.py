@@ -10,20 +10,60 @@ from litestar import Controller
 from litestar.params import FromQuery, QueryParameter
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
-from application.connections import EventQuery
-from application.views import ConnectionList, ConnectionView, EventList, EventView
-from domain.connection import Health
+from adapters.http.schemas import PRINTABLE
+from application.connections import ConnectionQuery, EventQuery
+from application.queries import DEFAULT_PAGE, MAX_PAGE, ConnectionFilter
+from application.views import ConnectionPage, ConnectionView, EventList, EventView
+from domain.connection import AccountType, Health, Region
+from domain.marketplace import MarketplaceState
 
 
 class ConnectionsController(Controller):
     path = "/api/v1/connections"
     tags = ["connections"]
 
-    @api_get("/", summary="The team's connections")
+    @api_get("/", summary="The team's connections, a page at a time, oldest first")
     def list_connections(
-        self, actor: CurrentActor, application: App, health: FromQuery[Health | None] = None
-    ) -> ConnectionList:
-        return ConnectionList(items=tuple(application.list_connections(actor, health=health)))
+        self,
+        actor: CurrentActor,
+        application: App,
+        health: FromQuery[Health | None] = None,
+        account_type: FromQuery[AccountType | None] = None,
+        region: FromQuery[Region | None] = None,
+        marketplace_state: Annotated[
+            MarketplaceState | None,
+            QueryParameter(description="Only connections with a marketplace in this state."),
+        ] = None,
+        selling_partner_id: Annotated[
+            str | None,
+            QueryParameter(
+                description="The seller id (merchant token) to look up.",
+                min_length=1,
+                max_length=200,
+                pattern=PRINTABLE,
+            ),
+        ] = None,
+        after: Annotated[
+            str | None,
+            QueryParameter(
+                description="The `next_cursor` of the previous page.",
+                min_length=1,
+                max_length=400,
+                pattern=r"^[A-Za-z0-9_-]+$",
+            ),
+        ] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    ) -> ConnectionPage:
+        where = ConnectionFilter(
+            health=health,
+            account_type=account_type,
+            region=region,
+            marketplace_state=marketplace_state,
+            selling_partner_id=selling_partner_id,
+        )
+        return application.list_connections.page(
+            ConnectionQuery(actor=actor, where=where, after=after, limit=limit)
+        )
 
     @api_get("/{connection_id:str}", summary="Show a connection")
     def get_connection(

@@ -18,6 +18,7 @@ from typing import Protocol, Self, TypeVar
 from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
+from adapters.persistence.memory_reads import InMemoryReads
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
@@ -384,6 +385,7 @@ class InMemoryUnitOfWork:
     sync_cursors: _SyncCursors
     listings: _Listings
     app_credentials: _AppCredentials
+    reads: InMemoryReads
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -407,6 +409,7 @@ class InMemoryUnitOfWork:
         self.sync_cursors = _SyncCursors(state, seen)
         self.listings = _Listings(state, seen)
         self.app_credentials = _AppCredentials(state, seen)
+        self.reads = InMemoryReads(state)
 
     def __exit__(
         self,

@@ -27,6 +27,7 @@ from adapters.persistence.repositories.authorizations import SqlAuthorizationReq
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
+from adapters.persistence.repositories.reads import SqlReadModels
 from adapters.persistence.repositories.records import (
     SqlEventLog,
     SqlListingSettingsRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
+    reads: SqlReadModels
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
+        self.reads = SqlReadModels(self)
         return self
 
     def __exit__(
