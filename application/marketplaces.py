@@ -11,11 +11,11 @@ from application.context import (
     require_team,
     team_connection,
 )
+from application.marketplace_views import MarketplaceHistory, MarketplaceView
 from application.queries import check_access
 from application.sync import sync_channel
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
-from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,

@@ -11,10 +11,11 @@ from attrs import define, frozen
 
 from application.connections import page_of_connections
 from application.context import Ports
+from application.marketplace_views import MarketplaceHistory, MarketplaceView
 from application.marketplaces import history_of, reopen_marketplace, retry_marketplace
 from application.queries import ConnectionFilter
 from application.unit_of_work import UnitOfWork
-from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
+from application.views import ConnectionView
 from domain.connection import Connection, Health
 from domain.errors import InvalidTransition, NotAMember, NotFound
 from domain.events import AuditEvent

@@ -16,7 +16,7 @@ from adapters.cli import render, shapes
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, TeamOption, session_of
 from adapters.cli.session import Session
-from application.views import MarketplaceView
+from application.marketplace_views import MarketplaceView
 from domain.errors import NotFound
 from domain.team import normalize_country
 

@@ -14,15 +14,9 @@ from rich.text import Text
 
 from adapters.cli.layout import Record, Responsive, records
 from adapters.formats.views import iso
+from application.marketplace_views import MarketplaceHistory, MarketplaceView, TransitionView
 from application.support import ForecastItem
-from application.views import (
-    ConnectionView,
-    GrantView,
-    MarketplaceHistory,
-    MarketplacesSummary,
-    MarketplaceView,
-    TransitionView,
-)
+from application.views import ConnectionView, GrantView, MarketplacesSummary
 from domain.connection import Health
 from domain.events import AuditEvent
 from domain.grant import Channel, TokenStatus

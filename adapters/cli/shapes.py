@@ -28,8 +28,9 @@ from datetime import datetime
 from typing import Any
 
 from adapters.formats.views import iso, to_data
+from application.marketplace_views import MarketplaceHistory
 from application.support import ForecastItem
-from application.views import EventView, MarketplaceHistory
+from application.views import EventView
 from domain.errors import DomainError
 from domain.events import AuditEvent
 

@@ -1,7 +1,7 @@
 """The one converter from read models (attrs classes in `application/`) to plain data: the
 web API encodes its output as JSON, the CLI prints it with `--json` and builds its table rows
 from the same values. Enums become their values, times RFC 3339 UTC to the second with a `Z`
-(`2026-01-05T09:00:00Z`), tuples lists; field names stay as the views name them."""
+(`2026-01-05T09:00:00Z`); field names stay as the views name them."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ converter.register_unstructure_hook(datetime, iso)
 # StrEnum first: by class hierarchy a StrEnum is also a str, which cattrs passes through.
 converter.register_unstructure_hook(StrEnum, lambda member: member.value)
 converter.register_unstructure_hook(Enum, lambda member: member.value)
-converter.register_unstructure_hook(tuple, lambda items: [converter.unstructure(i) for i in items])
 
 
 def to_data(view: Any) -> Any:

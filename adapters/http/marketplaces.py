@@ -8,14 +8,9 @@ from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post, api_put
 from adapters.http.schemas import MarketplaceUpdate, ProfileChoice
+from application.marketplace_views import MarketplaceHistory, MarketplaceList, MarketplaceView
 from application.marketplaces import UpdateMarketplaceCommand
-from application.views import (
-    ConnectionWithWarnings,
-    MarketplaceHistory,
-    MarketplaceList,
-    MarketplaceView,
-    ProfileList,
-)
+from application.views import ConnectionWithWarnings, ProfileList
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
 

@@ -21,7 +21,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from adapters.http import browser
 from adapters.http.request_ids import request_id_of
 from adapters.http.schemas import FieldError, Problem
-from application.views import TransitionView
+from application.marketplace_views import TransitionView
 from domain.errors import CATALOGUE, DomainError, ErrorCode
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"

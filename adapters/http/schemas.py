@@ -13,7 +13,7 @@ from typing import Annotated
 from msgspec import Meta, Struct
 
 from application.connect import AuthorizationStarted, AuthorizationStatusView
-from application.views import TransitionView
+from application.marketplace_views import TransitionView
 from domain.authorization import AuthorizationStatus
 from domain.connection import AccountType, Region
 from domain.grant import Channel

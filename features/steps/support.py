@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from application.views import MarketplaceHistory
+from application.marketplace_views import MarketplaceHistory
 from domain.connection import Health
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState

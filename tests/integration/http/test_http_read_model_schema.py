@@ -12,11 +12,11 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from tests.e2e.driver import Api
 
-from application import sku_explanation, views
+from application import marketplace_views, sku_explanation, views
 
 READ_MODELS = [
     getattr(module, name)
-    for module in (views, sku_explanation)
+    for module in (views, marketplace_views, sku_explanation)
     for name in dir(module)
     if attrs.has(getattr(module, name)) and getattr(module, name).__module__ == module.__name__
 ]
@@ -30,7 +30,7 @@ def _schemas(client: TestClient[Litestar]) -> dict[str, Any]:
 def test_every_read_model_property_is_described(client: TestClient[Litestar]) -> None:
     schemas = _schemas(client)
     shown = [m for m in READ_MODELS if m.__name__ in schemas]
-    assert {"ConnectionView", "MarketplaceView", "EventView", "SkuExplanation"} <= {
+    assert {"ConnectionView", "MarketplaceView", "TransitionView", "SkuExplanation"} <= {
         m.__name__ for m in shown
     }
     undescribed = [
