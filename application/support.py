@@ -40,7 +40,11 @@ class SupportQueries:
     ports: Ports
 
     def connections(
-        self, *, team_id: str | None = None, health: Health | None = None
+        self,
+        *,
+        team_id: str | None = None,
+        health: Health | None = None,
+        selling_partner_id: str | None = None,
     ) -> list[ConnectionView]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
@@ -50,7 +54,9 @@ class SupportQueries:
                 uow.reads,
                 team_id=team_id,
                 viewer=None,
-                where=ConnectionFilter(health=health, include_disconnected=True),
+                where=ConnectionFilter(
+                    health=health, selling_partner_id=selling_partner_id, include_disconnected=True
+                ),
                 after=None,
                 limit=None,
                 now=now,

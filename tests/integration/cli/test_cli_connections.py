@@ -204,3 +204,13 @@ def test_people_get_colours_and_scripts_do_not(run, run_json, bumpy):
     assert "\x1b[31m" not in plain.stdout
     scripted = run("connections", "show", bumpy.connection_id, "--json", env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in scripted.stdout
+
+
+def test_list_finds_a_connection_by_seller_id(run_json, bumpy, quiet):
+    everyone = run_json("connections", "list")["items"]
+    seller = next(c["selling_partner_id"] for c in everyone if c["id"] == bumpy.connection_id)
+
+    found = run_json("connections", "list", "--seller", seller)
+
+    assert [c["id"] for c in found["items"]] == [bumpy.connection_id]
+    assert run_json("connections", "list", "--seller", "A0NOBODY")["count"] == 0
