@@ -25,7 +25,7 @@ from domain.team import Permission
 class ConnectionQuery:
     actor: Actor
     where: ConnectionFilter = field(factory=ConnectionFilter)
-    after: str | None = None  # an opaque `next_cursor`
+    after: Position | None = None  # decoded from a `next_cursor` (Position.of_cursor)
     limit: int = DEFAULT_PAGE
 
 
@@ -60,7 +60,6 @@ class ListConnections:
         if where.health is Health.DISCONNECTED:
             where = evolve(where, include_disconnected=True)
         limit = max(1, min(query.limit, MAX_PAGE))
-        after = Position.of_cursor(query.after) if query.after else None
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             views, more = page_of_connections(
@@ -68,7 +67,7 @@ class ListConnections:
                 team_id=team_id,
                 viewer=query.actor.user_id,
                 where=where,
-                after=after,
+                after=query.after,
                 limit=limit,
                 now=now,
             )

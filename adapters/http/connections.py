@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller
+from litestar.exceptions import ClientException
 from litestar.params import FromQuery, QueryParameter
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
 from adapters.http.schemas import PRINTABLE
 from application.connections import ConnectionQuery, EventQuery
-from application.queries import DEFAULT_PAGE, MAX_PAGE, ConnectionFilter
+from application.queries import DEFAULT_PAGE, MAX_PAGE, ConnectionFilter, Position
 from application.views import ConnectionPage, ConnectionView, EventList, EventView
 from domain.connection import AccountType, Health, Region
+from domain.errors import ValidationFailed
 from domain.marketplace import MarketplaceState
 
 
@@ -61,8 +63,13 @@ class ConnectionsController(Controller):
             marketplace_state=marketplace_state,
             selling_partner_id=selling_partner_id,
         )
+        try:
+            position = Position.of_cursor(after) if after else None
+        except ValidationFailed as unreadable:
+            # Bad input (400), like a well-formed but unknown OAuth state.
+            raise ClientException(detail=unreadable.detail) from unreadable
         return application.list_connections.page(
-            ConnectionQuery(actor=actor, where=where, after=after, limit=limit)
+            ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
         )
 
     @api_get("/{connection_id:str}", summary="Show a connection")
