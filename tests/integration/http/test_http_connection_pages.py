@@ -3,7 +3,7 @@ support need, over the real web app."""
 
 from __future__ import annotations
 
-from tests.e2e.driver import Api
+from harness.driver import Api
 
 
 def test_pages_resume_from_next_cursor_and_filters_narrow(api: Api) -> None:

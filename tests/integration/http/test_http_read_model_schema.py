@@ -10,9 +10,9 @@ import attrs
 import jsonschema
 from litestar import Litestar
 from litestar.testing import TestClient
-from tests.e2e.driver import Api
 
 from application import marketplace_views, sku_explanation, views
+from harness.driver import Api
 
 READ_MODELS = [
     getattr(module, name)
