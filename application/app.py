@@ -34,6 +34,7 @@ from application.marketplaces import (
 from application.operations import TakeSnapshot
 from application.profiles import ChooseProfile, ListProfiles
 from application.reconciler import Reconciler, RunJob
+from application.records import ListDatasets, ListRecords
 from application.sku_explanation import ExplainSku
 from application.support import SupportQueries
 from application.sync import RunBackfill, RunSyncCycle
@@ -95,6 +96,9 @@ class Application:
     submit_listings: SubmitListings = field(init=False)
     flush_listings: FlushDueListings = field(init=False)
     explain_sku: ExplainSku = field(init=False)
+    # records
+    list_datasets: ListDatasets = field(init=False)
+    list_records: ListRecords = field(init=False)
     # support
     support: SupportQueries = field(init=False)
     # operations
@@ -151,3 +155,5 @@ class Application:
         self.support = SupportQueries(p)
         self.check_app_credentials = CheckAppCredentials(p)
         self.snapshot = TakeSnapshot(p, self.reconcile, self.check_app_credentials)
+        self.list_datasets = ListDatasets(p)
+        self.list_records = ListRecords(p)

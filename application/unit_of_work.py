@@ -8,7 +8,7 @@ the unit of work announced (domain/events.py), in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -22,6 +22,7 @@ from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
 
@@ -183,6 +184,36 @@ class AppCredentialStateRepository(Protocol):
     def put(self, state: AppCredentialState) -> None: ...
 
 
+class RecordRepository(Protocol):
+    """The seller's data (domain/records.py). Writes keep the team's sequence in commit
+    order: a product paging by sequence never misses a record committed behind it."""
+
+    def write(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
+    ) -> WriteCounts:
+        """New keys are created, changed payloads replaced (each with a new sequence),
+        payloads Amazon sent again unchanged left alone; a deleted key that comes back is
+        live again. Within `records` the last one of a key wins."""
+        ...
+
+    def delete_missing(
+        self, scope: RecordScope, present: Iterable[str], *, at: datetime
+    ) -> WriteCounts:
+        """A snapshot dataset: every live record of `scope` whose key is not in `present`
+        is marked deleted (with a new sequence)."""
+        ...
+
+    def page(self, query: RecordQuery) -> list[Record]:
+        """The team's records with a sequence above `query.after`, in sequence order, at
+        most `query.limit`, with the query's filters."""
+        ...
+
+    def purge(self, team_id: str, *, before: datetime) -> int:
+        """Retention: drop the team's records whose data is from before `before`, and
+        deletion marks older than that. Returns how many went."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -198,6 +229,7 @@ class UnitOfWork(Protocol):
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
     reads: ReadModels  # the read side: set-based queries for what is shown
+    records: RecordRepository
 
     def __enter__(self) -> Self: ...
 

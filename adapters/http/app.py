@@ -28,6 +28,7 @@ from adapters.http.observability import (
     request_log_middleware,
 )
 from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.records import RecordsController
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
@@ -73,6 +74,10 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="profiles"),
             Tag(name="marketplaces"),
             Tag(name="listings"),
+            Tag(
+                name="records",
+                description="The seller's data: orders, sales and traffic, inventory, ad campaigns",
+            ),
             Tag(name="errors"),
             Tag(name="operations"),
         ],
@@ -106,6 +111,7 @@ def build_api(
             MarketplacesController,
             ListingSettingsController,
             ListingUpdatesController,
+            RecordsController,
             ads_callback,
             sp_api_callback,
             explain_error,

@@ -89,6 +89,7 @@ class TeamIn(Struct, kw_only=True):
 class TeamPatch(Struct, kw_only=True):
     plan: Plan | None = None
     max_connections: Annotated[int, Meta(ge=1, le=1000)] | None = None
+    history_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
 
 
 class TeamOut(_Out):
@@ -97,6 +98,7 @@ class TeamOut(_Out):
     kind: TeamKind
     plan: Plan
     max_connections: int | None
+    history_days: int
     created_at: datetime
 
     @classmethod
@@ -107,6 +109,7 @@ class TeamOut(_Out):
             kind=team.kind,
             plan=team.plan,
             max_connections=team.max_connections,
+            history_days=team.history_days,
             created_at=team.created_at,
         )
 

@@ -69,6 +69,7 @@ class TeamRow(Row):
     plan: Mapped[str] = mapped_column(String(16))
     max_connections: Mapped[int | None] = mapped_column(Integer)
     marketplace_retry_limit: Mapped[int] = mapped_column(Integer)
+    history_days: Mapped[int] = mapped_column(Integer, server_default=text("90"))
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
 
@@ -317,6 +318,42 @@ class ListingRow(Row):
     pending_since: Mapped[datetime | None]
     in_flight_at: Mapped[datetime | None]
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RecordRow(Row):
+    """One of Amazon's objects (domain/records.py). `payload` is Amazon's JSON text exactly
+    as received; `seq` is the team's change counter, so (team_id, seq) is unique and is the
+    order the product pages in. The other two indexes serve the filtered pages."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("uq_records_team_id_seq", "team_id", "seq", unique=True),
+        Index("ix_records_team_id_dataset_seq", "team_id", "dataset", "seq"),
+        Index("ix_records_connection_id_seq", "connection_id", "seq"),
+    )
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+    as_of: Mapped[datetime | None]
+    deleted: Mapped[bool] = mapped_column(Boolean)
+
+
+class RecordSequenceRow(Row):
+    """Each team's last record sequence number. Writers of a team's records take this row's
+    lock first, so sequence numbers are handed out in commit order and a reader paging by
+    sequence never skips a record committed after it passed."""
+
+    __tablename__ = "record_sequences"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
 
 
 def values_of(row: Row) -> dict[str, Any]:

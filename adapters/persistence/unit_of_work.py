@@ -33,6 +33,7 @@ from adapters.persistence.repositories.records import (
     SqlListingSettingsRepository,
     SqlSyncCursorRepository,
 )
+from adapters.persistence.repositories.seller_records import SqlRecordRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
 
 # Execution option read by the SQLite engine's "begin" hook (database.py).
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
     reads: SqlReadModels
+    records: SqlRecordRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -77,6 +79,7 @@ class SqlUnitOfWork:
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
         self.reads = SqlReadModels(self)
+        self.records = SqlRecordRepository(self)
         return self
 
     def __exit__(

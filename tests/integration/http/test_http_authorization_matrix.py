@@ -101,6 +101,8 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
     ("POST", M + "/listings.csv"): (None, team_scoped(200, MANAGE)),
     # No snapshot of this SKU yet: a member may ask and is told it is unknown.
     ("GET", C + "/listings/{sku}"): (None, team_scoped(404, VIEW)),
+    ("GET", "/api/v1/datasets"): (None, team_scoped(200, VIEW)),
+    ("GET", "/api/v1/records"): (None, team_scoped(200, VIEW)),
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),

@@ -28,6 +28,8 @@ TABLES = {
     "sync_cursors",
     "listings",
     "app_credential_states",
+    "records",
+    "record_sequences",
 }
 
 
