@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller
+from litestar.exceptions import ClientException
 from litestar.params import FromQuery, QueryParameter
 from msgspec import Meta, Struct
 
@@ -15,7 +16,8 @@ from adapters.http.routing import App, CurrentActor, api_get
 from adapters.http.schemas import PRINTABLE
 from application.records import RecordPage, RecordsQuery
 from domain.datasets import DatasetInfo
-from domain.records import MAX_PAGE, Dataset, Record
+from domain.errors import ValidationFailed
+from domain.records import MAX_PAGE, Dataset, Record, decode_cursor
 
 _QUERY_ID = Annotated[str | None, QueryParameter(min_length=1, max_length=200, pattern=PRINTABLE)]
 
@@ -102,9 +104,15 @@ class RecordsController(Controller):
         dataset: FromQuery[Dataset | None] = None,
         connection_id: _QUERY_ID = None,
         marketplace_id: _QUERY_ID = None,
-        after: _QUERY_ID = None,
+        after: Annotated[
+            str | None, QueryParameter(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> RecordList:
+        try:
+            decode_cursor(after)  # a malformed cursor is bad input, like a bad limit
+        except ValidationFailed as error:
+            raise ClientException(detail=error.detail) from None
         page = application.list_records(
             RecordsQuery(
                 actor=actor,
