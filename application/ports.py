@@ -46,6 +46,10 @@ class SecretGenerator(Protocol):
         """A PKCE code verifier (RFC 7636: 43-128 unreserved characters)."""
         ...
 
+    def webhook_secret(self) -> str:
+        """A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes."""
+        ...
+
 
 # --------------------------------------------------------------------------- operations
 
@@ -323,4 +327,34 @@ class AmazonGateway(Protocol):
         """One sync cycle's (or backfill step's) data for a marketplace: what changed in
         [start, end). A refused access token raises TokenRevoked (the caller refreshes and
         tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
+        ...
+
+
+# --------------------------------------------------------------------------- webhooks
+
+
+@frozen
+class SendResult:
+    """What the receiver answered: a status (and the first KB of its body), or why there was
+    no answer (timeout, refused connection, forbidden target)."""
+
+    status_code: int | None
+    response: str = ""
+    error: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return not self.error and self.status_code is not None and 200 <= self.status_code < 300
+
+
+class WebhookSender(Protocol):
+    """Outbound HTTP to the product's receivers (adapters/webhooks/)."""
+
+    def check_target(self, url: str) -> None:
+        """Raises WebhookTargetForbidden when the configuration forbids this URL's target."""
+        ...
+
+    def send(self, url: str, message_id: str, body: bytes, secrets: Sequence[Secret]) -> SendResult:
+        """POST the signed body (Standard Webhooks headers, timestamped at sending). Never
+        raises for the receiver's or the network's failures: they are a SendResult."""
         ...

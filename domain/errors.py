@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
+    WEBHOOK_TARGET_FORBIDDEN = "WEBHOOK_TARGET_FORBIDDEN"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -278,6 +279,15 @@ _SPECS = (
         "If it keeps failing, it is escalated to support with its retry history.",
     ),
     _spec(
+        ErrorCode.WEBHOOK_TARGET_FORBIDDEN,
+        "This webhook address is not allowed",
+        "Webhooks are only sent over https to public internet addresses; this address is "
+        "private, local or otherwise not allowed by this installation.",
+        "Use a public https:// URL for your receiver.",
+        "For a receiver on your own network, ask the operator to allow it in the "
+        "SELLERLINK_WEBHOOK_ALLOW setting.",
+    ),
+    _spec(
         ErrorCode.INTERNAL_ERROR,
         "Please try again",
         "Something went wrong on our side. Please try again.",
@@ -285,6 +295,7 @@ _SPECS = (
         "If it persists, contact support with the request id; support finds it in the timeline.",
     ),
 )
+
 
 CATALOGUE: Mapping[ErrorCode, ErrorSpec] = MappingProxyType({s.code: s for s in _SPECS})
 
@@ -493,6 +504,12 @@ class SetupFailed(DomainError):
     """Marketplace setup failed."""
 
     code = ErrorCode.SETUP_FAILED
+
+
+class WebhookTargetForbidden(DomainError):
+    """This webhook address is not allowed."""
+
+    code = ErrorCode.WEBHOOK_TARGET_FORBIDDEN
 
 
 class InternalError(DomainError):

@@ -51,6 +51,21 @@ def expiry_warning_stage(remaining: timedelta) -> str | None:
     return f"{math.ceil(remaining / LAST_DAY)}d"
 
 
+# The thresholds a product is notified at (DESIGN §13: "30, 7, 1 days, then hours"): the
+# last one is the final day, whose text counts hours ("expires in 5 hours").
+NOTICE_THRESHOLDS = ("30d", "7d", "1d")
+
+
+def expiry_notice_threshold(stage: str) -> str:
+    """The notice threshold a warning stage falls under: stages 30d-8d under `30d`, 7d-2d
+    under `7d`, the last day under `1d`. A product hears once per threshold, at its first
+    stage (or the first the worker saw, if it was down when the threshold passed)."""
+    if stage == "last_day":
+        return "1d"
+    days = int(stage.rstrip("d"))
+    return "30d" if days > 7 else "7d"
+
+
 @frozen
 class TokenReport:
     """A grant's status at one instant, with the words the help pages use for it."""

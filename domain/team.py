@@ -35,6 +35,8 @@ class Permission(StrEnum):
     MANAGE_CONNECTIONS = "manage_connections"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BILLING = "manage_billing"
+    # API.md "Webhooks": owner or admin (an API key needs the `webhooks:manage` scope).
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 # Seed 003: "Only users with permission to change integration settings can complete the
@@ -42,7 +44,12 @@ class Permission(StrEnum):
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.OWNER: frozenset(Permission),
     Role.ADMIN: frozenset(
-        {Permission.VIEW, Permission.MANAGE_CONNECTIONS, Permission.MANAGE_MEMBERS}
+        {
+            Permission.VIEW,
+            Permission.MANAGE_CONNECTIONS,
+            Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_WEBHOOKS,
+        }
     ),
     Role.MANAGER: frozenset({Permission.VIEW, Permission.MANAGE_CONNECTIONS}),
     Role.MEMBER: frozenset({Permission.VIEW}),

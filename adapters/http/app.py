@@ -32,6 +32,7 @@ from adapters.http.records import RecordsController
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
+from adapters.http.webhooks import WebhooksController
 
 API_VERSION = "1.0.0"
 
@@ -78,6 +79,7 @@ def openapi_config() -> OpenAPIConfig:
                 name="records",
                 description="The seller's data: orders, sales and traffic, inventory, ad campaigns",
             ),
+            Tag(name="webhooks", description="Signed notifications of every change"),
             Tag(name="errors"),
             Tag(name="operations"),
         ],
@@ -112,6 +114,7 @@ def build_api(
             ListingSettingsController,
             ListingUpdatesController,
             RecordsController,
+            WebhooksController,
             ads_callback,
             sp_api_callback,
             explain_error,

@@ -46,6 +46,8 @@ STATUS: Mapping[ErrorCode, int] = {
     # chosen: Amazon would not exchange what the callback carried (wrong region, no code).
     ErrorCode.REFRESH_TOKEN_FAILED: 400,
     ErrorCode.VALIDATION_FAILED: 422,
+    # chosen: bad input: the URL is well formed but names a target this installation forbids.
+    ErrorCode.WEBHOOK_TARGET_FORBIDDEN: 400,
     ErrorCode.CONCURRENT_UPDATE: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONNECTION_LIMIT: 409,

@@ -19,11 +19,12 @@ from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.memory_reads import InMemoryReads
+from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhookEndpoints
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
-from domain.events import AuditEvent, EventSource
+from domain.events import APP_TEAM_ID, AuditEvent, EventSource
 from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
@@ -32,6 +33,7 @@ from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, Wri
 from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
+from domain.webhooks import Delivery, WebhookEndpoint
 
 T = TypeVar("T")
 
@@ -56,6 +58,11 @@ class _State:
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
     app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
     records: _RecordStore = field(factory=lambda: _RecordStore())
+    published: dict[str, datetime] = field(factory=dict)
+    webhooks: dict[str, WebhookEndpoint] = field(factory=dict)
+    deliveries: dict[str, Delivery] = field(factory=dict)
+    delivery_seq: int = 0
+    delivery_leases: dict[str, tuple[str, datetime]] = field(factory=dict)
 
 
 class _RecordStore:
@@ -343,6 +350,23 @@ class _Events(_Repo):
     def append(self, event: AuditEvent) -> None:
         self._s.events.append(event)
 
+    def lock_outbox(self) -> None:
+        """A unit of work holds the database's lock from start to end already."""
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        return [e for e in self._s.events if e.id not in self._s.published][: max(0, limit)]
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None:
+        for event_id in event_ids:
+            self._s.published[event_id] = at
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        return [
+            e
+            for e in self._s.events
+            if e.team_id in (team_id, APP_TEAM_ID) and e.at >= since and e.id in self._s.published
+        ][: max(0, limit)]
+
     def list(
         self,
         *,
@@ -490,6 +514,8 @@ class InMemoryUnitOfWork:
     app_credentials: _AppCredentials
     reads: InMemoryReads
     records: _Records
+    webhooks: MemoryWebhookEndpoints
+    deliveries: MemoryDeliveries
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -515,6 +541,8 @@ class InMemoryUnitOfWork:
         self.app_credentials = _AppCredentials(state, seen)
         self.reads = InMemoryReads(state)
         self.records = _Records(state, seen)
+        self.webhooks = MemoryWebhookEndpoints(state, seen)
+        self.deliveries = MemoryDeliveries(state)
 
     def __exit__(
         self,

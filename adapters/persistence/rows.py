@@ -49,6 +49,7 @@ KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
 _LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
+_UNPUBLISHED = "published_at IS NULL"
 
 
 def _fk(target: str) -> ForeignKey:
@@ -260,13 +261,21 @@ class ListingSettingsRow(Row):
 
 
 class AuditEventRow(Row):
-    """Append-only. `seq` orders events recorded at the same instant."""
+    """Append-only. `seq` orders events recorded at the same instant. `published_at` is the
+    one column written later: when the webhook dispatcher turned the event into deliveries
+    (the log is the outbox; the partial index holds only what is still to publish)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_team_id_at", "team_id", "at"),
         Index("ix_audit_events_connection_id_at", "connection_id", "at"),
         Index("ix_audit_events_at", "at"),
+        Index(
+            "ix_audit_events_unpublished",
+            "seq",
+            postgresql_where=text(_UNPUBLISHED),
+            sqlite_where=text(_UNPUBLISHED),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(
@@ -280,6 +289,7 @@ class AuditEventRow(Row):
     actor: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime | None]
 
 
 class SyncCursorRow(Row):
@@ -354,6 +364,10 @@ class RecordSequenceRow(Row):
 
     team_id: Mapped[str] = mapped_column(ID, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+# The webhook tables live in their own module; importing it registers them here.
+from adapters.persistence import webhook_rows as _webhook_rows  # noqa: E402, F401
 
 
 def values_of(row: Row) -> dict[str, Any]:

@@ -35,6 +35,10 @@ from adapters.persistence.repositories.records import (
 )
 from adapters.persistence.repositories.seller_records import SqlRecordRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
+from adapters.persistence.repositories.webhooks import (
+    SqlDeliveryRepository,
+    SqlWebhookEndpointRepository,
+)
 
 # Execution option read by the SQLite engine's "begin" hook (database.py).
 SQLITE_BEGIN_OPTION = "sellerlink_sqlite_begin"
@@ -55,6 +59,8 @@ class SqlUnitOfWork:
     app_credentials: SqlAppCredentialStateRepository
     reads: SqlReadModels
     records: SqlRecordRepository
+    webhooks: SqlWebhookEndpointRepository
+    deliveries: SqlDeliveryRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -80,6 +86,8 @@ class SqlUnitOfWork:
         self.app_credentials = SqlAppCredentialStateRepository(self)
         self.reads = SqlReadModels(self)
         self.records = SqlRecordRepository(self)
+        self.webhooks = SqlWebhookEndpointRepository(self)
+        self.deliveries = SqlDeliveryRepository(self)
         return self
 
     def __exit__(

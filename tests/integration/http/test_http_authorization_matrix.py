@@ -50,6 +50,11 @@ BILLING = ("owner",)
 C = "/api/v1/connections/{connection_id}"
 M = C + "/marketplaces/{marketplace_id}"
 
+W = "/api/v1/webhooks"
+WEBHOOKS = MANAGE_MEMBERS  # API.md: owner or admin (API keys: scope webhooks:manage)
+# Nothing listens on the discard port: a test message is attempted and fails, quickly.
+HOOK_URL = "http://127.0.0.1:9/hook"
+
 # (method, route path as Litestar reports it) -> (request body or None, statuses by caller)
 MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
     ("POST", "/api/v1/teams"): ({"name": "New team", "kind": "agency"}, signed_in(201)),
@@ -103,6 +108,19 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
     ("GET", C + "/listings/{sku}"): (None, team_scoped(404, VIEW)),
     ("GET", "/api/v1/datasets"): (None, team_scoped(200, VIEW)),
     ("GET", "/api/v1/records"): (None, team_scoped(200, VIEW)),
+    ("POST", W): ({"url": HOOK_URL, "events": ["*"]}, team_scoped(201, WEBHOOKS)),
+    ("GET", W): (None, team_scoped(200, WEBHOOKS)),
+    ("GET", W + "/{webhook_id}"): (None, team_scoped(200, WEBHOOKS)),
+    ("PATCH", W + "/{webhook_id}"): ({"description": "billing"}, team_scoped(200, WEBHOOKS)),
+    ("DELETE", W + "/{webhook_id}"): (None, team_scoped(204, WEBHOOKS)),
+    ("POST", W + "/{webhook_id}/rotate-secret"): (None, team_scoped(200, WEBHOOKS)),
+    ("POST", W + "/{webhook_id}/test"): (None, team_scoped(200, WEBHOOKS)),
+    ("GET", W + "/{webhook_id}/deliveries"): (None, team_scoped(200, WEBHOOKS)),
+    ("POST", W + "/deliveries/{delivery_id}/retry"): (None, team_scoped(200, WEBHOOKS)),
+    ("POST", W + "/{webhook_id}/replay"): (
+        {"since": "2020-01-01T00:00:00Z"},
+        team_scoped(202, WEBHOOKS),
+    ),
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
@@ -173,6 +191,13 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
     callers["no_team"] = api.user("drifter@nowhere")
     callers["other_team"] = User(outsider.user_id, outsider.token, acme.id)
     callers["no_token"] = None
+    hook = api.ok(
+        "POST", "/api/v1/webhooks", acme["owner"], 201, json={"url": HOOK_URL, "events": ["*"]}
+    )
+    values["webhook_id"] = hook["id"]
+    values["delivery_id"] = api.ok("POST", f"/api/v1/webhooks/{hook['id']}/test", acme["owner"])[
+        "id"
+    ]
     values["uk"] = marketplaces["UK"]["marketplace_id"]
     values["de"] = de
     return values, callers

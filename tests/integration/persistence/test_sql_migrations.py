@@ -30,6 +30,8 @@ TABLES = {
     "app_credential_states",
     "records",
     "record_sequences",
+    "webhook_endpoints",
+    "webhook_deliveries",
 }
 
 
