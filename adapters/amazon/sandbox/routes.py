@@ -140,13 +140,16 @@ def _patch_listing(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
 
 
 def _orders(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
-    return s.orders(
-        r.access_token,
-        r.param("MarketplaceIds"),
-        r.param("LastUpdatedAfter"),
-        r.param("LastUpdatedBefore"),
-        r.param("NextToken"),
+    names = (
+        "MarketplaceIds",
+        "CreatedAfter",
+        "CreatedBefore",
+        "LastUpdatedAfter",
+        "LastUpdatedBefore",
+        "MaxResultsPerPage",
+        "NextToken",
     )
+    return s.orders(r.access_token, {name: r.param(name) for name in names})
 
 
 def _create_feed_document(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
