@@ -39,6 +39,12 @@ RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
         "searchListingsItems": RatePlan(5.0, 5),
         "getListingsItem": RatePlan(5.0, 10),
         "patchListingsItem": RatePlan(5.0, 5),
+        # Reports API 2021-06-30 and FBA Inventory (AMAZON.md, from the models).
+        "createReport": RatePlan(0.0167, 15),
+        "getReport": RatePlan(2.0, 15),
+        "getReportDocument": RatePlan(0.0167, 15),
+        "getReports": RatePlan(0.0222, 10),
+        "getInventorySummaries": RatePlan(2.0, 2),
         # Feeds API 2021-06-30 (models/feeds_2021-06-30.json).
         "createFeedDocument": RatePlan(0.5, 15),
         "createFeed": RatePlan(0.0083, 15),

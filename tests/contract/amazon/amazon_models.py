@@ -42,3 +42,12 @@ def problems(validator: Validator, body: Any) -> list[str]:
 def operation(model_name: str, path: str, method: str) -> dict[str, Any]:
     found: dict[str, Any] = model(model_name)["paths"][path][method.lower()]
     return found
+
+
+def answer(model_name: str, name: str, status: int) -> Validator:
+    """The definition an answer must follow: `name` on success, and on an error either
+    `name` (models whose responses carry `errors`) or the model's bare ErrorList."""
+    definitions = model(model_name)["definitions"]
+    if status < 400 or "errors" in (definitions[name].get("properties") or {}):
+        return definition(model_name, name)
+    return definition(model_name, "ErrorList")
