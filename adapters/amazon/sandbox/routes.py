@@ -122,6 +122,22 @@ def _campaigns(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     )
 
 
+def _ads_headers(r: SandboxRequest) -> tuple[str | None, str | None, str | None]:
+    return (
+        r.header("authorization"),
+        r.header("amazon-advertising-api-clientid"),
+        r.header("amazon-advertising-api-scope"),
+    )
+
+
+def _create_ads_report(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
+    return s.create_ads_report(*_ads_headers(r), r.body)
+
+
+def _get_ads_report(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.get_ads_report(*_ads_headers(r), p["reportId"])
+
+
 def _participations(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     return s.participations(r.access_token)
 
@@ -214,6 +230,8 @@ _TABLE: tuple[tuple[str, str, str, str | None, Handler], ...] = (
     ("POST", "/auth/o2/token", LWA, None, _token),
     ("GET", "/v2/profiles", ADS, "listProfiles", _profiles),
     ("POST", "/sp/campaigns/list", ADS, "listSponsoredProductsCampaigns", _campaigns),
+    ("POST", "/reporting/reports", ADS, "createAsyncReport", _create_ads_report),
+    ("GET", "/reporting/reports/{reportId}", ADS, "getAsyncReport", _get_ads_report),
     (
         "GET",
         "/sellers/v1/marketplaceParticipations",
