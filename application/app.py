@@ -36,6 +36,7 @@ from application.marketplaces import (
 from application.operations import TakeSnapshot
 from application.profiles import ChooseProfile, ListProfiles
 from application.reconciler import Reconciler, RunJob
+from application.records import ListDatasets, ListRecords
 from application.sku_explanation import ExplainSku
 from application.support import SupportQueries
 from application.sync import RunBackfill, RunSyncCycle
@@ -49,6 +50,20 @@ from application.teams import (
     UpdateTeam,
 )
 from application.tokens import GetAccessToken, RefreshDueTokens
+from application.webhook_outbox import DeliverWebhooks, DispatchWebhooks, PublishEvents
+from application.webhook_support import SupportWebhooks
+from application.webhooks import (
+    CreateWebhookEndpoint,
+    DeleteWebhookEndpoint,
+    GetWebhookEndpoint,
+    ListDeliveries,
+    ListWebhookEndpoints,
+    ReplayWebhooks,
+    RetryDelivery,
+    RotateWebhookSecret,
+    SendTestWebhook,
+    UpdateWebhookEndpoint,
+)
 
 
 @define
@@ -105,11 +120,29 @@ class Application:
     submit_listings: SubmitListings = field(init=False)
     flush_listings: FlushDueListings = field(init=False)
     explain_sku: ExplainSku = field(init=False)
+    # records
+    list_datasets: ListDatasets = field(init=False)
+    list_records: ListRecords = field(init=False)
     # support
     support: SupportQueries = field(init=False)
     # operations
     snapshot: TakeSnapshot = field(init=False)
     check_app_credentials: CheckAppCredentials = field(init=False)
+    # webhooks
+    create_webhook: CreateWebhookEndpoint = field(init=False)
+    list_webhooks: ListWebhookEndpoints = field(init=False)
+    get_webhook: GetWebhookEndpoint = field(init=False)
+    update_webhook: UpdateWebhookEndpoint = field(init=False)
+    delete_webhook: DeleteWebhookEndpoint = field(init=False)
+    rotate_webhook_secret: RotateWebhookSecret = field(init=False)
+    send_test_webhook: SendTestWebhook = field(init=False)
+    list_deliveries: ListDeliveries = field(init=False)
+    retry_delivery: RetryDelivery = field(init=False)
+    replay_webhooks: ReplayWebhooks = field(init=False)
+    publish_events: PublishEvents = field(init=False)
+    deliver_webhooks: DeliverWebhooks = field(init=False)
+    dispatch_webhooks: DispatchWebhooks = field(init=False)
+    support_webhooks: SupportWebhooks = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         p = self.ports
@@ -150,6 +183,9 @@ class Application:
         self.run_backfill = RunBackfill(p, self.get_access_token)
         self.reconcile = Reconciler(p, self.run_sync_cycle)
         self.flush_listings = FlushDueListings(p, self.get_access_token)
+        self.publish_events = PublishEvents(p)
+        self.deliver_webhooks = DeliverWebhooks(p)
+        self.dispatch_webhooks = DispatchWebhooks(p, self.publish_events, self.deliver_webhooks)
         self.run_job = RunJob(
             self.get_access_token,
             self.warn_before_expiry,
@@ -158,6 +194,7 @@ class Application:
             self.run_backfill,
             flush_listings=self.flush_listings,
             ports=p,
+            webhooks=self.dispatch_webhooks,
         )
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
@@ -167,3 +204,16 @@ class Application:
         self.support = SupportQueries(p)
         self.check_app_credentials = CheckAppCredentials(p)
         self.snapshot = TakeSnapshot(p, self.reconcile, self.check_app_credentials)
+        self.list_datasets = ListDatasets(p)
+        self.list_records = ListRecords(p)
+        self.create_webhook = CreateWebhookEndpoint(p)
+        self.list_webhooks = ListWebhookEndpoints(p)
+        self.get_webhook = GetWebhookEndpoint(p)
+        self.update_webhook = UpdateWebhookEndpoint(p)
+        self.delete_webhook = DeleteWebhookEndpoint(p)
+        self.rotate_webhook_secret = RotateWebhookSecret(p)
+        self.send_test_webhook = SendTestWebhook(p, self.deliver_webhooks)
+        self.list_deliveries = ListDeliveries(p)
+        self.retry_delivery = RetryDelivery(p)
+        self.replay_webhooks = ReplayWebhooks(p)
+        self.support_webhooks = SupportWebhooks(p)

@@ -3,22 +3,36 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from attrs import field, frozen
 
-from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, SecretGenerator, Tracer
+from application.ports import (
+    AmazonGateway,
+    Clock,
+    IdGenerator,
+    Metrics,
+    SecretGenerator,
+    SendResult,
+    Tracer,
+    WebhookSender,
+)
+from application.queries import key_membership
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredential
 from domain.connection import Connection
-from domain.errors import NotAMember, NoTeam, NotFound
+from domain.errors import NotAMember, NoTeam, NotFound, WebhookTargetForbidden
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
-from domain.team import Membership, Permission, Role, Team
+from domain.secret import Secret
+from domain.team import Membership, Permission, Team
 
 __all__ = [
     "SYSTEM_ACTOR",
     "Actor",
+    "NoWebhookSender",
     "Ports",
     "connection_marketplace",
     "require_member",
@@ -46,6 +60,16 @@ class Actor:
         return f"user:{self.user_id}"
 
 
+class NoWebhookSender:
+    """Where no webhook sender is wired: every target is refused, nothing leaves."""
+
+    def check_target(self, url: str) -> None:
+        raise WebhookTargetForbidden("This installation sends no webhooks.")
+
+    def send(self, url: str, message_id: str, body: bytes, secrets: Sequence[Secret]) -> SendResult:
+        return SendResult(None, error="this installation sends no webhooks")
+
+
 @frozen
 class Ports:
     uow: UnitOfWorkFactory
@@ -57,6 +81,7 @@ class Ports:
     tracer: Tracer = field(factory=NullTracer)
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
+    webhooks: WebhookSender = field(factory=NoWebhookSender)
 
 
 def require_team(actor: Actor) -> str:
@@ -68,9 +93,7 @@ def require_team(actor: Actor) -> str:
 def require_member(uow: UnitOfWork, actor: Actor, permission: Permission) -> Membership:
     team_id = require_team(actor)
     if actor.key is not None:
-        if actor.key.team_id != team_id:
-            raise NotAMember("An API key acts for its own team only.", context={"team_id": team_id})
-        service = Membership(team_id, actor.key.id, Role.SERVICE, actor.key.created_at)
+        service = key_membership(actor.key, team_id)
         service.require(permission)
         return service
     membership = uow.memberships.get(team_id, actor.user_id)

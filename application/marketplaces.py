@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, connection_marketplace, team_connection
+from application.context import (
+    Actor,
+    Ports,
+    connection_marketplace,
+    require_team,
+    team_connection,
+)
+from application.marketplace_views import MarketplaceHistory, MarketplaceView
+from application.queries import check_access
 from application.sync import sync_channel
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
-from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
@@ -31,9 +38,15 @@ class ListMarketplaces:
     ports: Ports
 
     def __call__(self, actor: Actor, connection_id: str) -> list[MarketplaceView]:
+        """Two statements: who asks with the connection's team, then the marketplaces
+        without their history (shown only by GetMarketplaceHistory)."""
+        team_id = require_team(actor)
         with self.ports.uow() as uow:
-            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
-            marketplaces = uow.marketplaces.list_for_connection(connection.id)
+            access = uow.reads.access(
+                team_id=team_id, viewer=actor.user_id, connection_id=connection_id
+            )
+            check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
+            marketplaces = uow.reads.marketplaces(connection_id)
         return [MarketplaceView.of(m) for m in sorted(marketplaces, key=_order)]
 
 
@@ -150,11 +163,7 @@ class GetMarketplaceHistory:
 
 
 def history_of(marketplace: Marketplace) -> MarketplaceHistory:
-    return MarketplaceHistory(
-        marketplace=MarketplaceView.of(marketplace),
-        transitions=tuple(marketplace.history),
-        retry_history=tuple(marketplace.retry_history),
-    )
+    return MarketplaceHistory.of(marketplace)
 
 
 @frozen

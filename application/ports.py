@@ -51,6 +51,10 @@ class SecretGenerator(Protocol):
         """An API key's secret: 256 random bits as 64 lowercase hex characters."""
         ...
 
+    def webhook_secret(self) -> str:
+        """A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes."""
+        ...
+
 
 # --------------------------------------------------------------------------- operations
 
@@ -414,4 +418,34 @@ class AmazonGateway(Protocol):
         One sync cycle's (or backfill step's) data for a marketplace: what changed in
         [start, end). A refused access token raises TokenRevoked (the caller refreshes and
         tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
+        ...
+
+
+# --------------------------------------------------------------------------- webhooks
+
+
+@frozen
+class SendResult:
+    """What the receiver answered: a status (and the first KB of its body), or why there was
+    no answer (timeout, refused connection, forbidden target)."""
+
+    status_code: int | None
+    response: str = ""
+    error: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return not self.error and self.status_code is not None and 200 <= self.status_code < 300
+
+
+class WebhookSender(Protocol):
+    """Outbound HTTP to the product's receivers (adapters/webhooks/)."""
+
+    def check_target(self, url: str) -> None:
+        """Raises WebhookTargetForbidden when the configuration forbids this URL's target."""
+        ...
+
+    def send(self, url: str, message_id: str, body: bytes, secrets: Sequence[Secret]) -> SendResult:
+        """POST the signed body (Standard Webhooks headers, timestamped at sending). Never
+        raises for the receiver's or the network's failures: they are a SendResult."""
         ...

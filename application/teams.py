@@ -82,6 +82,7 @@ class UpdateTeamCommand:
     team_id: str
     plan: Plan | None = None
     max_connections: int | None = None
+    history_days: int | None = None
 
 
 @define
@@ -101,6 +102,7 @@ class UpdateTeam:
                 actor=actor.label,
                 plan=cmd.plan,
                 max_connections=cmd.max_connections,
+                history_days=cmd.history_days,
             )
             uow.teams.update(team)
             uow.commit()

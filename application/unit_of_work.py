@@ -8,11 +8,12 @@ the unit of work announced (domain/events.py), in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.queries import ReadModels
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
@@ -22,8 +23,10 @@ from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
+from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
 
 
 class TeamRepository(Protocol):
@@ -149,7 +152,25 @@ class ListingRepository(Protocol):
 
 
 class EventLog(Protocol):
+    """Append-only; also the webhooks' transactional outbox: an event is `unpublished` until
+    the dispatcher has turned it into deliveries (application/webhook_outbox.py)."""
+
     def append(self, event: AuditEvent) -> None: ...
+
+    def lock_outbox(self) -> None:
+        """Serializes publishing until the unit of work ends (one publisher at a time keeps
+        deliveries in the order events became visible)."""
+        ...
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        """Committed events not yet published, oldest first (log order)."""
+        ...
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None: ...
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        """The team's (and app-wide) published events at or after `since`, oldest first."""
+        ...
 
     def list(
         self,
@@ -202,6 +223,97 @@ class ApiKeyRepository(Protocol):
         ...
 
 
+class RecordRepository(Protocol):
+    """The seller's data (domain/records.py). Writes keep the team's sequence in commit
+    order: a product paging by sequence never misses a record committed behind it."""
+
+    def write(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
+    ) -> WriteCounts:
+        """New keys are created, changed payloads replaced (each with a new sequence),
+        payloads Amazon sent again unchanged left alone; a deleted key that comes back is
+        live again. Within `records` the last one of a key wins."""
+        ...
+
+    def delete_missing(
+        self, scope: RecordScope, present: Iterable[str], *, at: datetime
+    ) -> WriteCounts:
+        """A snapshot dataset: every live record of `scope` whose key is not in `present`
+        is marked deleted (with a new sequence)."""
+        ...
+
+    def page(self, query: RecordQuery) -> list[Record]:
+        """The team's records with a sequence above `query.after`, in sequence order, at
+        most `query.limit`, with the query's filters."""
+        ...
+
+    def purge(self, team_id: str, *, before: datetime) -> int:
+        """Retention: drop the team's records whose data is from before `before`, and
+        deletion marks older than that. Returns how many went."""
+
+
+class WebhookEndpointRepository(Protocol):
+    def add(self, endpoint: WebhookEndpoint) -> None: ...
+
+    def get(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None: ...
+
+    def update(self, endpoint: WebhookEndpoint) -> None:
+        """Optimistic concurrency as in TeamRepository.update."""
+        ...
+
+    def delete(self, endpoint: WebhookEndpoint) -> None:
+        """The endpoint and its deliveries (what it announced is still logged)."""
+        ...
+
+    def list_for_team(self, team_id: str) -> list[WebhookEndpoint]: ...
+
+    def list_enabled(self, team_ids: Iterable[str] | None = None) -> list[WebhookEndpoint]:
+        """Enabled endpoints of these teams (None: of every team)."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    """Deliveries in log order (`seq`, assigned on add). A dispatcher claims the deliveries
+    it is about to send with a lease it commits before sending, so several dispatchers never
+    send the same attempt at once and nobody holds a transaction open across the request."""
+
+    def add_many(self, deliveries: Sequence[Delivery]) -> None: ...
+
+    def get(self, delivery_id: str) -> Delivery | None: ...
+
+    def update(self, delivery: Delivery) -> None: ...
+
+    def list_for_endpoint(
+        self, endpoint_id: str, *, status: DeliveryStatus | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        """Newest first."""
+        ...
+
+    def claim(
+        self, *, now: datetime, until: datetime, claimer: str, limit: int, endpoint_id: str
+    ) -> list[Delivery]:
+        """Due pending deliveries of an enabled endpoint that head their ordering group (no
+        earlier pending delivery with the same key) and are not leased; leased to `claimer`
+        until `until`."""
+        ...
+
+    def claim_one(
+        self, delivery_id: str, *, now: datetime, until: datetime, claimer: str
+    ) -> Delivery | None:
+        """Lease this pending delivery whatever its schedule (a test message sent now);
+        None when it is not pending or someone holds it."""
+        ...
+
+    def finish(self, delivery: Delivery, claimer: str) -> bool:
+        """Store an attempt's outcome and drop the lease, only if `claimer` still holds it
+        (False: the lease ran out and someone else took the delivery over)."""
+        ...
+
+    def endpoints_with_due(self, now: datetime) -> list[str]:
+        """Enabled endpoints that have a due, unleased pending delivery."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -217,6 +329,10 @@ class UnitOfWork(Protocol):
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
     api_keys: ApiKeyRepository
+    reads: ReadModels  # the read side: set-based queries for what is shown
+    records: RecordRepository
+    webhooks: WebhookEndpointRepository
+    deliveries: DeliveryRepository
 
     def __enter__(self) -> Self: ...
 

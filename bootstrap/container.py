@@ -23,6 +23,7 @@ from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.persistence.rate_budget import SqlRateBudget
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
+from adapters.webhooks import HttpWebhookSender, TargetPolicy, offline_resolver
 from application.app import Application
 from application.context import Ports
 from application.ports import Clock, IdGenerator, RateBudget, Tracer
@@ -175,6 +176,15 @@ def rate_budget(database: object, clock: Clock) -> RateBudget | None:
     return None
 
 
+def webhook_policy(settings: Settings) -> TargetPolicy:
+    allow = settings.webhook_allowances
+    return TargetPolicy(allow_loopback="loopback" in allow, allow_private="private" in allow)
+
+
+def webhook_sender(settings: Settings, policy: TargetPolicy) -> HttpWebhookSender:
+    return HttpWebhookSender(policy, timeout=settings.webhook_timeout_seconds)
+
+
 def _mode(settings: Settings) -> str:
     return "sandbox" if settings.sandbox else "amazon"
 
@@ -216,6 +226,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     app_credentials = providers.Singleton(app_credentials, amazon_settings)
+    webhook_policy = providers.Singleton(webhook_policy, settings)
+    webhook_sender = providers.Singleton(webhook_sender, settings, webhook_policy)
+
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -226,6 +239,7 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         tracer=tracer,
         app_credentials=app_credentials,
+        webhooks=webhook_sender,
     )
     application = providers.Singleton(Application, ports=ports)
 
@@ -247,10 +261,16 @@ def in_memory_container(
     settable: what unit tests and features run on."""
     container = Container()
     clock = clock or SettableClock()
-    container.settings.override(providers.Object(settings or Settings(sandbox=False)))
+    # Loopback receivers are what tests and features deliver webhooks to.
+    default = Settings(sandbox=False, webhook_allow="loopback")
+    container.settings.override(providers.Object(settings or default))
     container.clock.override(providers.Object(clock))
     container.ids.override(providers.Object(ids or SequentialIds()))
     container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
     container.app_credentials.override(providers.Object(()))
     container.amazon.override(providers.Singleton(InProcessAmazon, clock, sleep=_sleeper(clock)))
+    # Webhooks go to loopback receivers; no test asks real DNS.
+    container.webhook_policy.override(
+        providers.Singleton(TargetPolicy, allow_loopback=True, resolver=offline_resolver)
+    )
     return container

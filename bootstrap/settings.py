@@ -57,6 +57,11 @@ class Settings:
     otel_endpoint: str | None = None
     # `sellerlink worker` serves its own /metrics on 127.0.0.1:<port> when set.
     worker_metrics_port: int | None = None
+    # Webhook targets the SSRF guard lets through beyond public https (adapters/webhooks/
+    # guard.py): `loopback`, `private`, comma-separated. None: `loopback` in sandbox mode
+    # (the demo receiver and tests), nothing otherwise.
+    webhook_allow: str | None = None
+    webhook_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,7 +102,22 @@ class Settings:
             metrics_token=get("METRICS_TOKEN"),
             otel_endpoint=get("OTEL_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             worker_metrics_port=int(get("WORKER_METRICS_PORT") or 0) or None,
+            webhook_allow=e.get("SELLERLINK_WEBHOOK_ALLOW"),
+            webhook_timeout_seconds=float(get("WEBHOOK_TIMEOUT_SECONDS") or 10.0),
         )
+
+    @property
+    def webhook_allowances(self) -> frozenset[str]:
+        if self.webhook_allow is None:
+            return frozenset({"loopback"}) if self.sandbox else frozenset()
+        words = {w.strip().lower() for w in self.webhook_allow.split(",") if w.strip()}
+        unknown = words - {"loopback", "private"}
+        if unknown:
+            raise SystemExit(
+                "SELLERLINK_WEBHOOK_ALLOW takes `loopback` and/or `private`, not: "
+                + ", ".join(sorted(unknown))
+            )
+        return frozenset(words)
 
     @property
     def effective_database_url(self) -> str:

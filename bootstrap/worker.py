@@ -43,7 +43,7 @@ def run_worker(container: Container, *, once: bool = False) -> None:
     preflight(container)
     follow_sandbox_clock(container)
     app = container.application()
-    worker = InProcessWorker(app, interval=settings.worker_interval_seconds)
+    worker = InProcessWorker(app, interval=settings.worker_interval_seconds, webhook_threads=2)
     if once:
         report = worker.run_pass()
         print(f"one pass: {report.jobs} job(s) {report.by_status}, {report.errors} error(s)")

@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     RESTRICTED_DATA = "RESTRICTED_DATA"
     PERMISSION_MISSING = "PERMISSION_MISSING"
     PATH_NOT_ALLOWED = "PATH_NOT_ALLOWED"
+    WEBHOOK_TARGET_FORBIDDEN = "WEBHOOK_TARGET_FORBIDDEN"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -320,6 +321,15 @@ _SPECS = (
         "slashes, dots or backslashes.",
     ),
     _spec(
+        ErrorCode.WEBHOOK_TARGET_FORBIDDEN,
+        "This webhook address is not allowed",
+        "Webhooks are only sent over https to public internet addresses; this address is "
+        "private, local or otherwise not allowed by this installation.",
+        "Use a public https:// URL for your receiver.",
+        "For a receiver on your own network, ask the operator to allow it in the "
+        "SELLERLINK_WEBHOOK_ALLOW setting.",
+    ),
+    _spec(
         ErrorCode.INTERNAL_ERROR,
         "Please try again",
         "Something went wrong on our side. Please try again.",
@@ -327,6 +337,7 @@ _SPECS = (
         "If it persists, contact support with the request id; support finds it in the timeline.",
     ),
 )
+
 
 CATALOGUE: Mapping[ErrorCode, ErrorSpec] = MappingProxyType({s.code: s for s in _SPECS})
 
@@ -541,6 +552,12 @@ class SetupFailed(DomainError):
     """Marketplace setup failed."""
 
     code = ErrorCode.SETUP_FAILED
+
+
+class WebhookTargetForbidden(DomainError):
+    """This webhook address is not allowed."""
+
+    code = ErrorCode.WEBHOOK_TARGET_FORBIDDEN
 
 
 class InternalError(DomainError):

@@ -54,6 +54,21 @@ class EventKind(StrEnum):
     APP_CREDENTIALS_REJECTED = "app.credentials_rejected"
     APP_CREDENTIALS_RESTORED = "app.credentials_restored"
     APP_CREDENTIALS_EXPIRING = "app.credentials_expiring"
+    # Written where the change happens; webhooks map them (application/webhook_events.py).
+    CONNECTION_HEALTH_CHANGED = "connection.health_changed"
+    RECORDS_UPDATED = "records.updated"
+    LISTING_REJECTED = "listing.rejected"
+    WEBHOOK_ENDPOINT_CREATED = "webhook.endpoint_created"
+    WEBHOOK_ENDPOINT_CHANGED = "webhook.endpoint_changed"
+    WEBHOOK_ENDPOINT_DELETED = "webhook.endpoint_deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+    WEBHOOK_REPLAY_REQUESTED = "webhook.replay_requested"
+
+
+# App-level events (the app's own Amazon credentials: app.credentials_*) belong to no team;
+# they are recorded with this team id and delivered to every team's endpoints that ask.
+APP_TEAM_ID = "*"
 
 
 @frozen

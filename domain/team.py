@@ -10,6 +10,7 @@ from attrs import define, field, frozen
 from domain.errors import ConnectionLimit, ForbiddenRole, InvalidTransition, ValidationFailed
 from domain.events import EventKind, EventSource
 from domain.marketplace import DEFAULT_RETRY_LIMIT
+from domain.records import DEFAULT_HISTORY_DAYS, validate_history_days
 
 
 class TeamKind(StrEnum):
@@ -43,6 +44,7 @@ class Permission(StrEnum):
     MANAGE_API_KEYS = "manage_api_keys"
     # Fresh access tokens and the proxy (DESIGN §11): the Amazon account's full power.
     ACCESS_AMAZON = "access_amazon"
+    # API.md "Webhooks": owner or admin (an API key needs the `webhooks:manage` scope).
     MANAGE_WEBHOOKS = "manage_webhooks"
 
 
@@ -113,11 +115,14 @@ class Team(EventSource):
     # allows many: it is the team's policy, not a global rule.
     max_connections: int | None = None
     marketplace_retry_limit: int = DEFAULT_RETRY_LIMIT
+    # How far back records reach and how long they are kept (DESIGN §12).
+    history_days: int = DEFAULT_HISTORY_DAYS
     version: int = field(default=0)
 
     def __attrs_post_init__(self) -> None:
         self.name = validate_team_name(self.name)
         _validate_limit(self.max_connections)
+        validate_history_days(self.history_days)
 
     @classmethod
     def create(
@@ -148,17 +153,21 @@ class Team(EventSource):
         actor: str,
         plan: Plan | None = None,
         max_connections: int | None = None,
+        history_days: int | None = None,
     ) -> None:
-        before = (self.plan, self.max_connections)
+        before = (self.plan, self.max_connections, self.history_days)
         if plan is not None:
             self.plan = plan
         if max_connections is not None:
             _validate_limit(max_connections)
             self.max_connections = max_connections
+        if history_days is not None:
+            self.history_days = validate_history_days(history_days)
         self._announce(
             EventKind.TEAM_CHANGED,
             f"Plan {before[0]} -> {self.plan}, "
-            f"max connections {before[1]} -> {self.max_connections}",
+            f"max connections {before[1]} -> {self.max_connections}, "
+            f"history days {before[2]} -> {self.history_days}",
             at=at,
             actor=actor,
         )

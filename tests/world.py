@@ -17,10 +17,11 @@ from application.callback import CallbackCommand, CallbackResult
 from application.connect import AuthorizationStarted, StartAuthorizationCommand
 from application.context import Actor
 from application.listing_settings import UpdateListingSettingsCommand
+from application.marketplace_views import MarketplaceView
 from application.marketplaces import SetupStep, UpdateMarketplaceCommand
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 from application.tokens import RefreshSweepResult
-from application.views import ConnectionView, MarketplaceView
+from application.views import ConnectionView
 from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.errors import DomainError

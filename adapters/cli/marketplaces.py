@@ -16,7 +16,7 @@ from adapters.cli import render, shapes
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, TeamOption, session_of
 from adapters.cli.session import Session
-from application.views import MarketplaceView
+from application.marketplace_views import MarketplaceView
 from domain.errors import NotFound
 from domain.team import normalize_country
 
@@ -81,7 +81,7 @@ def history(
             connection_id, marketplace_id, team_id=team_id
         )
         if as_json:
-            session.emit_json(shapes.history(connection_id, found))
+            session.emit_json(shapes.history(found))
         else:
             session.show(render.history(found))
 
@@ -156,7 +156,7 @@ def _report(
     session: Session, view: MarketplaceView, outcome: str, what: str, name: str, as_json: bool
 ) -> None:
     if as_json:
-        session.emit_json({"outcome": outcome, "marketplace": shapes.marketplace(view)})
+        session.emit_json({"outcome": outcome, "marketplace": shapes.data(view)})
         return
     session.show(
         Text.assemble(

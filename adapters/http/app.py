@@ -31,8 +31,11 @@ from adapters.http.observability import (
     request_log_middleware,
 )
 from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.records import RecordsController
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
+from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
+from adapters.http.webhooks import WebhooksController
 
 API_VERSION = "1.0.0"
 
@@ -82,6 +85,11 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="profiles"),
             Tag(name="marketplaces"),
             Tag(name="listings"),
+            Tag(
+                name="records",
+                description="The seller's data: orders, sales and traffic, inventory, ad campaigns",
+            ),
+            Tag(name="webhooks", description="Signed notifications of every change"),
             Tag(name="errors"),
             Tag(name="operations"),
         ],
@@ -111,6 +119,7 @@ def build_api(
     """`dependencies` must provide `application` (the Application facade).
     `before_scrape` refreshes the database gauges before /metrics answers; `metrics_token`
     guards /metrics (without one, loopback only)."""
+    plugins = list(litestar_options.pop("plugins", []))
     if "application" not in dependencies:
         raise ValueError("build_api needs an `application` dependency")
     middleware: list[Any] = [request_log_middleware, prometheus_config().middleware]
@@ -126,6 +135,8 @@ def build_api(
             MarketplacesController,
             ListingSettingsController,
             ListingUpdatesController,
+            RecordsController,
+            WebhooksController,
             ads_callback,
             sp_api_callback,
             explain_error,
@@ -148,6 +159,7 @@ def build_api(
         # Litestar's default config would replace the root logger's handlers at start-up.
         logging_config=litestar_options.pop("logging_config", None),
         openapi_config=openapi_config(),
+        response_class=ViewResponse,
         debug=debug,
-        **litestar_options,
+        **{**litestar_options, "plugins": [DescribedAttrsSchemaPlugin(), *plugins]},
     )

@@ -39,9 +39,8 @@ from application.listing_updates import (
     SubmitListingsCommand,
     SubmitListingsResult,
 )
-from application.sku_explanation import SkuExplanation
+from application.sku_explanation import SkuExplained
 from domain.api_key import Scope
-from domain.listing import Money
 
 Loose = int | float | str
 
@@ -86,80 +85,6 @@ class ListingsSubmitted(Struct, kw_only=True):
                 for e in result.errors
             ],
         )
-
-
-class MoneyOut(Struct, kw_only=True):
-    amount: str
-    currency: str
-
-
-def _money(value: Money | None) -> MoneyOut | None:
-    if value is None:
-        return None
-    return MoneyOut(amount=format(value.amount, "f"), currency=value.currency)
-
-
-class SkuExplanationOut(Struct, kw_only=True):
-    marketplace_id: str
-    available: int
-    price: MoneyOut
-    received_at: datetime
-    settings: dict[str, object]
-    send: bool
-    quantity: int | None
-    decided_price: MoneyOut | None
-    decision: str
-    status: str
-    status_text: str
-    next_batch_at: datetime | None
-    sent_quantity: int | None
-    sent_price: MoneyOut | None
-    sent_at: datetime | None
-    in_flight: str | None
-    amazon_accepted: bool | None
-    amazon_message: str | None
-    answered_at: datetime | None
-
-    @classmethod
-    def of(cls, e: SkuExplanation) -> SkuExplanationOut:
-        return cls(
-            marketplace_id=e.marketplace_id,
-            available=e.available,
-            price=MoneyOut(amount=format(e.price.amount, "f"), currency=e.price.currency),
-            received_at=e.received_at,
-            settings={
-                "inventory_buffer": e.inventory_buffer,
-                "inventory_ceiling": e.inventory_ceiling,
-                "minimum_price": None
-                if e.minimum_price is None
-                else {
-                    "amount": format(e.minimum_price.amount, "f"),
-                    "currency": e.minimum_price.currency,
-                },
-                "pricing_enabled": e.pricing_enabled,
-                "batch_window_seconds": int(e.batch_window.total_seconds()),
-            },
-            send=e.send,
-            quantity=e.decided_quantity,
-            decided_price=_money(e.decided_price),
-            decision=e.decision,
-            status=str(e.status),
-            status_text=e.status_text,
-            next_batch_at=e.next_batch_at,
-            sent_quantity=e.sent_quantity,
-            sent_price=_money(e.sent_price),
-            sent_at=e.sent_at,
-            in_flight=e.in_flight,
-            amazon_accepted=e.amazon_accepted,
-            amazon_message=e.amazon_message,
-            answered_at=e.answered_at,
-        )
-
-
-class SkuExplained(Struct, kw_only=True):
-    connection_id: str
-    sku: str
-    items: list[SkuExplanationOut]
 
 
 class ListingUpdatesController(Controller):
@@ -223,8 +148,4 @@ class ListingUpdatesController(Controller):
         marketplace_id: FromQuery[str | None] = None,
     ) -> SkuExplained:
         found = application.explain_sku(actor, connection_id, sku, marketplace_id)
-        return SkuExplained(
-            connection_id=connection_id,
-            sku=sku,
-            items=[SkuExplanationOut.of(e) for e in found],
-        )
+        return SkuExplained(connection_id=connection_id, sku=sku, items=tuple(found))

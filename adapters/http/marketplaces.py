@@ -7,16 +7,10 @@ from litestar import Controller
 from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post, api_put
-from adapters.http.schemas import (
-    ChosenProfileOut,
-    HistoryOut,
-    MarketplaceList,
-    MarketplaceOut,
-    MarketplaceUpdate,
-    ProfileChoice,
-    ProfileListOut,
-)
+from adapters.http.schemas import MarketplaceUpdate, ProfileChoice
+from application.marketplace_views import MarketplaceHistory, MarketplaceList, MarketplaceView
 from application.marketplaces import UpdateMarketplaceCommand
+from application.views import ConnectionWithWarnings, ProfileList
 from domain.api_key import Scope
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
@@ -33,8 +27,8 @@ class ProfilesController(Controller):
     )
     def list_profiles(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ProfileListOut:
-        return ProfileListOut.of(application.list_profiles(actor, connection_id))
+    ) -> ProfileList:
+        return application.list_profiles(actor, connection_id)
 
     @api_put(
         "/{connection_id:str}/profile",
@@ -47,10 +41,9 @@ class ProfilesController(Controller):
         data: JSONBody[ProfileChoice],
         actor: CurrentActor,
         application: App,
-    ) -> ChosenProfileOut:
-        return ChosenProfileOut.chosen(
-            application.choose_profile(actor, connection_id, data.profile_id)
-        )
+    ) -> ConnectionWithWarnings:
+        chosen = application.choose_profile(actor, connection_id, data.profile_id)
+        return ConnectionWithWarnings.with_warnings(chosen.connection, chosen.warnings)
 
 
 class MarketplacesController(Controller):
@@ -65,8 +58,7 @@ class MarketplacesController(Controller):
     def list_marketplaces(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceList:
-        views = application.list_marketplaces(actor, connection_id)
-        return MarketplaceList(items=[MarketplaceOut.of(v) for v in views])
+        return MarketplaceList(items=tuple(application.list_marketplaces(actor, connection_id)))
 
     @api_put(
         _MARKETPLACE,
@@ -80,8 +72,8 @@ class MarketplacesController(Controller):
         data: JSONBody[MarketplaceUpdate],
         actor: CurrentActor,
         application: App,
-    ) -> MarketplaceOut:
-        view = application.update_marketplace(
+    ) -> MarketplaceView:
+        return application.update_marketplace(
             UpdateMarketplaceCommand(
                 actor=actor,
                 connection_id=connection_id,
@@ -90,7 +82,6 @@ class MarketplacesController(Controller):
                 active=data.active,
             )
         )
-        return MarketplaceOut.of(view)
 
     @api_post(
         _MARKETPLACE + "/retry",
@@ -100,10 +91,8 @@ class MarketplacesController(Controller):
     )
     def retry(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
-    ) -> MarketplaceOut:
-        return MarketplaceOut.of(
-            application.retry_marketplace(actor, connection_id, marketplace_id)
-        )
+    ) -> MarketplaceView:
+        return application.retry_marketplace(actor, connection_id, marketplace_id)
 
     @api_get(
         _MARKETPLACE + "/history",
@@ -112,5 +101,5 @@ class MarketplacesController(Controller):
     )
     def history(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
-    ) -> HistoryOut:
-        return HistoryOut.of(application.marketplace_history(actor, connection_id, marketplace_id))
+    ) -> MarketplaceHistory:
+        return application.marketplace_history(actor, connection_id, marketplace_id)

@@ -21,7 +21,8 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from adapters.http import browser
 from adapters.http.request_ids import request_id_of
-from adapters.http.schemas import FieldError, Problem, TransitionOut
+from adapters.http.schemas import FieldError, Problem
+from application.marketplace_views import TransitionView
 from domain.errors import CATALOGUE, DomainError, ErrorCode
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -53,6 +54,8 @@ STATUS: Mapping[ErrorCode, int] = {
     # chosen: Amazon would not exchange what the callback carried (wrong region, no code).
     ErrorCode.REFRESH_TOKEN_FAILED: 400,
     ErrorCode.VALIDATION_FAILED: 422,
+    # chosen: bad input: the URL is well formed but names a target this installation forbids.
+    ErrorCode.WEBHOOK_TARGET_FORBIDDEN: 400,
     ErrorCode.CONCURRENT_UPDATE: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONNECTION_LIMIT: 409,
@@ -137,7 +140,7 @@ def build_problem(
         marketplace_id=_str_or_none(extra.get("marketplace_id")),
         retries_used=_int_or_none(extra.get("retries_used")),
         retry_limit=_int_or_none(extra.get("retry_limit")),
-        history=msgspec.convert(history, list[TransitionOut]) if history else None,
+        history=msgspec.convert(history, list[TransitionView]) if history else None,
         max_connections=_int_or_none(extra.get("max_connections")),
         connected=_int_or_none(extra.get("connected")),
     )

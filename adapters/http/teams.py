@@ -37,12 +37,22 @@ class TeamsController(Controller):
     def get_team(self, team_id: PathStr, actor: CurrentActor, application: App) -> TeamOut:
         return TeamOut.of(application.get_team(actor, team_id))
 
-    @api_patch("/{team_id:str}", scope=None, summary="Change the plan or connection limit (owner)")
+    @api_patch(
+        "/{team_id:str}",
+        scope=None,
+        summary="Change the plan, the connection limit or how many days of records to keep (owner)",
+    )
     def update_team(
         self, team_id: PathStr, data: JSONBody[TeamPatch], actor: CurrentActor, application: App
     ) -> TeamOut:
         team = application.update_team(
-            UpdateTeamCommand(actor, team_id, plan=data.plan, max_connections=data.max_connections)
+            UpdateTeamCommand(
+                actor,
+                team_id,
+                plan=data.plan,
+                max_connections=data.max_connections,
+                history_days=data.history_days,
+            )
         )
         return TeamOut.of(team)
 

@@ -52,6 +52,7 @@ def team_to_row(team: Team) -> TeamRow:
         plan=str(team.plan),
         max_connections=team.max_connections,
         marketplace_retry_limit=team.marketplace_retry_limit,
+        history_days=team.history_days,
         created_at=team.created_at,
         version=team.version,
     )
@@ -66,6 +67,7 @@ def team_from_row(row: TeamRow) -> Team:
         plan=Plan(row.plan),
         max_connections=row.max_connections,
         marketplace_retry_limit=row.marketplace_retry_limit,
+        history_days=row.history_days,
         version=row.version,
     )
 

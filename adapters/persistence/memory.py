@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
@@ -18,19 +18,23 @@ from typing import Protocol, Self, TypeVar
 from attrs import define, evolve, field
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
+from adapters.persistence.memory_reads import InMemoryReads
+from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhookEndpoints
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
-from domain.events import AuditEvent, EventSource
+from domain.events import APP_TEAM_ID, AuditEvent, EventSource
 from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
+from domain.webhooks import Delivery, WebhookEndpoint
 
 T = TypeVar("T")
 
@@ -55,6 +59,27 @@ class _State:
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
     app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
     api_keys: dict[str, ApiKey] = field(factory=dict)
+    records: _RecordStore = field(factory=lambda: _RecordStore())
+    published: dict[str, datetime] = field(factory=dict)
+    webhooks: dict[str, WebhookEndpoint] = field(factory=dict)
+    deliveries: dict[str, Delivery] = field(factory=dict)
+    delivery_seq: int = 0
+    delivery_leases: dict[str, tuple[str, datetime]] = field(factory=dict)
+
+
+class _RecordStore:
+    """Records are frozen and their payload is text, so a unit of work's snapshot copies
+    the two dicts, not every record (a deep copy per unit of work would not scale)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str, str], Record] = {}
+        self.sequences: dict[str, int] = {}
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _RecordStore:
+        copied = _RecordStore()
+        copied.rows = dict(self.rows)
+        copied.sequences = dict(self.sequences)
+        return copied
 
 
 def _copy(value: T) -> T:
@@ -327,6 +352,23 @@ class _Events(_Repo):
     def append(self, event: AuditEvent) -> None:
         self._s.events.append(event)
 
+    def lock_outbox(self) -> None:
+        """A unit of work holds the database's lock from start to end already."""
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        return [e for e in self._s.events if e.id not in self._s.published][: max(0, limit)]
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None:
+        for event_id in event_ids:
+            self._s.published[event_id] = at
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        return [
+            e
+            for e in self._s.events
+            if e.team_id in (team_id, APP_TEAM_ID) and e.at >= since and e.id in self._s.published
+        ][: max(0, limit)]
+
     def list(
         self,
         *,
@@ -399,6 +441,92 @@ class _ApiKeys(_Repo):
             key.last_used_at = at
 
 
+class _Records(_Repo):
+    def write(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
+    ) -> WriteCounts:
+        store = self._s.records
+        latest = {r.key: r for r in records}
+        last = store.sequences.get(scope.team_id, 0)
+        created = changed = unchanged = 0
+        for key, incoming in latest.items():
+            row_key = _record_key(scope, key)
+            before = store.rows.get(row_key)
+            if before is not None and before.payload_hash == incoming.hash and not before.deleted:
+                unchanged += 1
+                continue
+            last += 1
+            store.rows[row_key] = Record(
+                team_id=scope.team_id,
+                connection_id=scope.connection_id,
+                marketplace_id=scope.marketplace_id,
+                dataset=scope.dataset,
+                key=key,
+                payload=incoming.payload,
+                payload_hash=incoming.hash,
+                updated_at=at,
+                deleted=False,
+                sequence=last,
+                as_of=incoming.as_of,
+            )
+            created += before is None
+            changed += before is not None
+        store.sequences[scope.team_id] = last
+        return WriteCounts(created=created, changed=changed, unchanged=unchanged)
+
+    def delete_missing(
+        self, scope: RecordScope, present: Iterable[str], *, at: datetime
+    ) -> WriteCounts:
+        store = self._s.records
+        keep = set(present)
+        last = store.sequences.get(scope.team_id, 0)
+        gone = sorted(
+            record.key
+            for row_key, record in store.rows.items()
+            if row_key[:3] == _record_key(scope, "")[:3]
+            and not record.deleted
+            and record.key not in keep
+        )
+        for key in gone:
+            last += 1
+            row_key = _record_key(scope, key)
+            store.rows[row_key] = evolve(
+                store.rows[row_key], deleted=True, updated_at=at, sequence=last
+            )
+        store.sequences[scope.team_id] = last
+        return WriteCounts(deleted=len(gone))
+
+    def page(self, query: RecordQuery) -> list[Record]:
+        found = [
+            r
+            for r in self._s.records.rows.values()
+            if r.team_id == query.team_id
+            and r.sequence > query.after
+            and (query.dataset is None or r.dataset == query.dataset)
+            and (query.connection_id is None or r.connection_id == query.connection_id)
+            and (query.marketplace_id is None or r.marketplace_id == query.marketplace_id)
+        ]
+        return sorted(found, key=lambda r: r.sequence)[: query.limit]
+
+    def purge(self, team_id: str, *, before: datetime) -> int:
+        rows = self._s.records.rows
+        gone = [
+            k
+            for k, r in rows.items()
+            if r.team_id == team_id
+            and (
+                (r.as_of is not None and r.as_of < before) or (r.deleted and r.updated_at < before)
+            )
+        ]
+        for k in gone:
+            del rows[k]
+        return len(gone)
+
+
+def _record_key(scope: RecordScope, key: str) -> tuple[str, str, str, str]:
+    return (scope.connection_id, scope.marketplace_id, str(scope.dataset), key)
+
+
 class InMemoryUnitOfWork:
     teams: _Teams
     memberships: _Memberships
@@ -411,6 +539,10 @@ class InMemoryUnitOfWork:
     listings: _Listings
     app_credentials: _AppCredentials
     api_keys: _ApiKeys
+    reads: InMemoryReads
+    records: _Records
+    webhooks: MemoryWebhookEndpoints
+    deliveries: MemoryDeliveries
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -435,6 +567,10 @@ class InMemoryUnitOfWork:
         self.listings = _Listings(state, seen)
         self.app_credentials = _AppCredentials(state, seen)
         self.api_keys = _ApiKeys(state, seen)
+        self.reads = InMemoryReads(state)
+        self.records = _Records(state, seen)
+        self.webhooks = MemoryWebhookEndpoints(state, seen)
+        self.deliveries = MemoryDeliveries(state)
 
     def __exit__(
         self,

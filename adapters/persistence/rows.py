@@ -50,6 +50,7 @@ KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
 _LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
+_UNPUBLISHED = "published_at IS NULL"
 
 
 def _fk(target: str) -> ForeignKey:
@@ -70,6 +71,7 @@ class TeamRow(Row):
     plan: Mapped[str] = mapped_column(String(16))
     max_connections: Mapped[int | None] = mapped_column(Integer)
     marketplace_retry_limit: Mapped[int] = mapped_column(Integer)
+    history_days: Mapped[int] = mapped_column(Integer, server_default=text("90"))
     created_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer)
 
@@ -260,13 +262,21 @@ class ListingSettingsRow(Row):
 
 
 class AuditEventRow(Row):
-    """Append-only. `seq` orders events recorded at the same instant."""
+    """Append-only. `seq` orders events recorded at the same instant. `published_at` is the
+    one column written later: when the webhook dispatcher turned the event into deliveries
+    (the log is the outbox; the partial index holds only what is still to publish)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_team_id_at", "team_id", "at"),
         Index("ix_audit_events_connection_id_at", "connection_id", "at"),
         Index("ix_audit_events_at", "at"),
+        Index(
+            "ix_audit_events_unpublished",
+            "seq",
+            postgresql_where=text(_UNPUBLISHED),
+            sqlite_where=text(_UNPUBLISHED),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(
@@ -280,6 +290,7 @@ class AuditEventRow(Row):
     actor: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime | None]
 
 
 class SyncCursorRow(Row):
@@ -348,6 +359,46 @@ class RateBucketRow(Row):
     tokens: Mapped[float] = mapped_column(Double)
     updated: Mapped[float] = mapped_column(Double)
     anchor_pending: Mapped[bool] = mapped_column(Boolean)
+
+
+class RecordRow(Row):
+    """One of Amazon's objects (domain/records.py). `payload` is Amazon's JSON text exactly
+    as received; `seq` is the team's change counter, so (team_id, seq) is unique and is the
+    order the product pages in. The other two indexes serve the filtered pages."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("uq_records_team_id_seq", "team_id", "seq", unique=True),
+        Index("ix_records_team_id_dataset_seq", "team_id", "dataset", "seq"),
+        Index("ix_records_connection_id_seq", "connection_id", "seq"),
+    )
+
+    connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
+    marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+    as_of: Mapped[datetime | None]
+    deleted: Mapped[bool] = mapped_column(Boolean)
+
+
+class RecordSequenceRow(Row):
+    """Each team's last record sequence number. Writers of a team's records take this row's
+    lock first, so sequence numbers are handed out in commit order and a reader paging by
+    sequence never skips a record committed after it passed."""
+
+    __tablename__ = "record_sequences"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+# The webhook tables live in their own module; importing it registers them here.
+from adapters.persistence import webhook_rows as _webhook_rows  # noqa: E402, F401
 
 
 def values_of(row: Row) -> dict[str, Any]:

@@ -28,12 +28,18 @@ from adapters.persistence.repositories.authorizations import SqlAuthorizationReq
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
+from adapters.persistence.repositories.reads import SqlReadModels
 from adapters.persistence.repositories.records import (
     SqlEventLog,
     SqlListingSettingsRepository,
     SqlSyncCursorRepository,
 )
+from adapters.persistence.repositories.seller_records import SqlRecordRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
+from adapters.persistence.repositories.webhooks import (
+    SqlDeliveryRepository,
+    SqlWebhookEndpointRepository,
+)
 
 # Execution option read by the SQLite engine's "begin" hook (database.py).
 SQLITE_BEGIN_OPTION = "sellerlink_sqlite_begin"
@@ -53,6 +59,10 @@ class SqlUnitOfWork:
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
     api_keys: SqlApiKeyRepository
+    reads: SqlReadModels
+    records: SqlRecordRepository
+    webhooks: SqlWebhookEndpointRepository
+    deliveries: SqlDeliveryRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -77,6 +87,10 @@ class SqlUnitOfWork:
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
         self.api_keys = SqlApiKeyRepository(self)
+        self.reads = SqlReadModels(self)
+        self.records = SqlRecordRepository(self)
+        self.webhooks = SqlWebhookEndpointRepository(self)
+        self.deliveries = SqlDeliveryRepository(self)
         return self
 
     def __exit__(

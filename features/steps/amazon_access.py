@@ -84,7 +84,8 @@ def _as_sent(world: World) -> None:
     assert answer is not None
     assert answer.status == 200  # type: ignore[attr-defined]
     assert b"".join(answer.chunks()).startswith(b'{"payload"')  # type: ignore[attr-defined]
-    assert "x-amzn-RequestId" in answer.headers  # type: ignore[attr-defined]
+    # Header names are case-insensitive; the sandbox sends them lowercased, as HTTP/2 does.
+    assert "x-amzn-requestid" in {k.lower() for k in answer.headers}  # type: ignore[attr-defined]
 
 
 @when("the product's back end asks for a Selling Partner API token")

@@ -213,7 +213,7 @@ def _nothing_changed(app: Application, agent: Agent) -> None:
 @then(parsers.parse('the history of the {country} marketplace ends with a retry by "{actor}"'))
 def _history_ends(app: Application, agent: Agent, country: str, actor: str) -> None:
     found = app.support.marketplace_history(agent.names["CONNECTION"], marketplace_id(country))
-    last = found.transitions[-1]
+    last = found.items[-1]
     assert (last.to_state, last.reason, last.actor) == ("setting_up", "retry", actor)
 
 

@@ -26,8 +26,8 @@ def warnings_in_timeline(world: World) -> list[AuditEvent]:
 
 def choose(world: World, country: str) -> ChosenProfile:
     listing = world.app.list_profiles(world.actor(), world.connection_id)
-    [item] = [p for p in listing.items if p.profile.country_code == country]
-    return world.app.choose_profile(world.actor(), world.connection_id, item.profile.profile_id)
+    [item] = [p for p in listing.items if p.country_code == country]
+    return world.app.choose_profile(world.actor(), world.connection_id, item.profile_id)
 
 
 def test_the_catalogue_entry_is_a_warning_about_the_24_hours(world: World) -> None:
@@ -98,8 +98,8 @@ def test_choosing_a_profile_without_campaigns_keeps_the_choice_and_warns(
     world.create_team(plan=Plan.PRO)
     world.connect("multi-profile-seller", Channel.ADS)
     listing = world.app.list_profiles(world.actor(), world.connection_id)
-    [ca_item] = [p for p in listing.items if p.profile.country_code == "CA"]
-    amazon.profiles_without_campaigns.add(ca_item.profile.profile_id)
+    [ca_item] = [p for p in listing.items if p.country_code == "CA"]
+    amazon.profiles_without_campaigns.add(ca_item.profile_id)
     chosen = choose(world, "CA")
     assert chosen.warnings == (NO_CAMPAIGNS,)
     assert chosen.connection.profile is not None
@@ -108,7 +108,7 @@ def test_choosing_a_profile_without_campaigns_keeps_the_choice_and_warns(
     assert selected is not None
     assert selected.country_code == "CA"
     [event] = warnings_in_timeline(world)
-    assert event.data["profile_id"] == ca_item.profile.profile_id
+    assert event.data["profile_id"] == ca_item.profile_id
 
 
 def test_choosing_a_profile_with_campaigns_has_no_warning(

@@ -29,7 +29,7 @@ def test_list_json_has_stable_keys(run_json, bumpy):
     assert set(item) == {
         "id", "team_id", "display_name", "account_type", "region", "selling_partner_id",
         "ads_account_id", "health", "created_at", "disconnected_at", "grants", "profile",
-        "marketplaces_summary",
+        "marketplaces_summary", "profile_auto_selected", "version",
     }  # fmt: skip
     assert item["id"] == bumpy.connection_id
     assert item["account_type"] == "seller"
@@ -110,7 +110,7 @@ def test_show_json_lists_marketplaces_with_state(run_json, bumpy):
     }
     assert set(found["marketplaces"][0]) == {
         "marketplace_id", "country_code", "name", "state", "label", "selectable", "selected",
-        "active", "retries_used", "retry_limit", "last_error", "reason",
+        "active", "retries_used", "retry_limit", "last_error", "reason", "connection_id",
     }  # fmt: skip
     assert found["profile"] is None  # three profiles: the team must choose
 
@@ -204,3 +204,13 @@ def test_people_get_colours_and_scripts_do_not(run, run_json, bumpy):
     assert "\x1b[31m" not in plain.stdout
     scripted = run("connections", "show", bumpy.connection_id, "--json", env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in scripted.stdout
+
+
+def test_list_finds_a_connection_by_seller_id(run_json, bumpy, quiet):
+    everyone = run_json("connections", "list")["items"]
+    seller = next(c["selling_partner_id"] for c in everyone if c["id"] == bumpy.connection_id)
+
+    found = run_json("connections", "list", "--seller", seller)
+
+    assert [c["id"] for c in found["items"]] == [bumpy.connection_id]
+    assert run_json("connections", "list", "--seller", "A0NOBODY")["count"] == 0

@@ -35,7 +35,11 @@ def test_a_key_is_shown_once_and_the_list_never_shows_it(api: Api) -> None:
 def test_a_key_acts_for_its_team_and_is_refused_from_the_moment_it_is_deleted(api: Api) -> None:
     acme = api.create_team("Acme")
     key = api.api_key(acme["owner"], ["connections:read"])
-    assert api.ok("GET", "/api/v1/connections", key) == {"items": []}
+    assert api.ok("GET", "/api/v1/connections", key) == {
+        "items": [],
+        "next_cursor": None,
+        "has_more": False,
+    }
     api.ok("DELETE", f"/api/v1/api-keys/{key.user_id}", acme["owner"], 204)
     refused = api.get("/api/v1/connections", key)
     assert refused.status_code == 401

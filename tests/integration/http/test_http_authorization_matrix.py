@@ -88,9 +88,15 @@ AMAZON = ("owner", "admin")  # API.md: amazon:access, or an owner's or admin's t
 # Paths the proxy passes to the (fake) Amazon in the matrix.
 AMAZON_PATHS = {"ads": "v2/profiles", "sp-api": "sellers/v1/marketplaceParticipations"}
 READ, WRITE = Scope.CONNECTIONS_READ, Scope.CONNECTIONS_WRITE
+RECORDS, HOOKS = Scope.RECORDS_READ, Scope.WEBHOOKS_MANAGE
 
 C = "/api/v1/connections/{connection_id}"
 M = C + "/marketplaces/{marketplace_id}"
+
+W = "/api/v1/webhooks"
+WEBHOOKS = MANAGE_MEMBERS  # API.md: owner or admin (API keys: scope webhooks:manage)
+# Nothing listens on the discard port: a test message is attempted and fails, quickly.
+HOOK_URL = "http://127.0.0.1:9/hook"
 
 # (method, route path as Litestar reports it) -> (request body or None, statuses by caller)
 MATRIX: Mapping[tuple[str, str], tuple[Any, Statuses]] = {
@@ -162,6 +168,24 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, Statuses]] = {
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
         for api in ("ads", "sp-api")
     },
+    ("GET", "/api/v1/datasets"): (None, team_scoped(200, VIEW, RECORDS, other_team_key=200)),
+    ("GET", "/api/v1/records"): (None, team_scoped(200, VIEW, RECORDS, other_team_key=200)),
+    ("POST", W): (
+        {"url": HOOK_URL, "events": ["*"]},
+        team_scoped(201, WEBHOOKS, HOOKS, other_team_key=201),
+    ),
+    ("GET", W): (None, team_scoped(200, WEBHOOKS, HOOKS, other_team_key=200)),
+    ("GET", W + "/{webhook_id}"): (None, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("PATCH", W + "/{webhook_id}"): ({"description": "billing"}, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("DELETE", W + "/{webhook_id}"): (None, team_scoped(204, WEBHOOKS, HOOKS)),
+    ("POST", W + "/{webhook_id}/rotate-secret"): (None, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("POST", W + "/{webhook_id}/test"): (None, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("GET", W + "/{webhook_id}/deliveries"): (None, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("POST", W + "/deliveries/{delivery_id}/retry"): (None, team_scoped(200, WEBHOOKS, HOOKS)),
+    ("POST", W + "/{webhook_id}/replay"): (
+        {"since": "2020-01-01T00:00:00Z"},
+        team_scoped(202, WEBHOOKS, HOOKS),
+    ),
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
@@ -265,6 +289,13 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
     callers["other_team"] = User(outsider.user_id, outsider.token, acme.id)
     callers["no_token"] = None
     callers.update({f"_key {name}": key for name, key in keys.items()})
+    hook = api.ok(
+        "POST", "/api/v1/webhooks", acme["owner"], 201, json={"url": HOOK_URL, "events": ["*"]}
+    )
+    values["webhook_id"] = hook["id"]
+    values["delivery_id"] = api.ok("POST", f"/api/v1/webhooks/{hook['id']}/test", acme["owner"])[
+        "id"
+    ]
     values["uk"] = marketplaces["UK"]["marketplace_id"]
     values["de"] = de
     return values, callers

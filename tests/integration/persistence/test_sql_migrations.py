@@ -30,6 +30,10 @@ TABLES = {
     "app_credential_states",
     "api_keys",
     "rate_buckets",
+    "records",
+    "record_sequences",
+    "webhook_endpoints",
+    "webhook_deliveries",
 }
 
 

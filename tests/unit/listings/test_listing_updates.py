@@ -230,8 +230,8 @@ def test_the_explanation_names_the_input_the_settings_and_the_decision(connected
     submit(connected, [ListingRow("CHEAP", 10, "3.50", "USD")])
     [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "CHEAP")
     assert (explained.available, str(explained.price)) == (10, "3.50 USD")
-    assert str(explained.minimum_price) == "5.00 USD"
-    assert explained.pricing_enabled is False
+    assert str(explained.settings.minimum_price) == "5.00 USD"
+    assert explained.settings.pricing_enabled is False
     assert explained.decision == "not sent: price 3.50 is under the minimum 5.00"
     assert explained.status_text == explained.decision
     assert explained.sent_at is None

@@ -1,0 +1,252 @@
+"""The seller's data (domain/records.py): bulk writes that hand out a new sequence only to
+what changed, and keyset pages by sequence.
+
+A write takes the team's `record_sequences` row first (a row lock on PostgreSQL, the
+database write lock on SQLite) and keeps it to commit: sequence numbers are then given out
+in commit order, so a reader that has passed sequence N never finds a record committed
+later below N. Then it reads the stored hashes of the batch's keys (one indexed query per
+chunk), and writes only new and changed records with executemany: re-fetching unchanged
+data costs reads only and burns no sequence numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import RecordRow, RecordSequenceRow
+from domain.records import (
+    Dataset,
+    IncomingRecord,
+    Record,
+    RecordQuery,
+    RecordScope,
+    WriteCounts,
+)
+
+_RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
+_SEQUENCES: Table = RecordSequenceRow.__table__  # type: ignore[assignment]
+_C = _RECORDS.c
+_INSERT_COLUMNS = tuple(_RECORDS.columns)
+# Columns whose values repeat across a batch (instants, flags): processed once per value.
+_REPEATED = frozenset({"updated_at", "as_of", "deleted", "dataset", "marketplace_id"})
+_MISSING = object()
+
+_REPLACE = (
+    update(_RECORDS)
+    .where(
+        _C.connection_id == bindparam("k_connection_id"),
+        _C.marketplace_id == bindparam("k_marketplace_id"),
+        _C.dataset == bindparam("k_dataset"),
+        _C.key == bindparam("k_key"),
+    )
+    .values(
+        seq=bindparam("seq"),
+        payload=bindparam("payload"),
+        payload_hash=bindparam("payload_hash"),
+        updated_at=bindparam("updated_at"),
+        as_of=bindparam("as_of"),
+        deleted=bindparam("deleted"),
+    )
+)
+_MARK_DELETED = (
+    update(_RECORDS)
+    .where(
+        _C.connection_id == bindparam("k_connection_id"),
+        _C.marketplace_id == bindparam("k_marketplace_id"),
+        _C.dataset == bindparam("k_dataset"),
+        _C.key == bindparam("k_key"),
+    )
+    .values(seq=bindparam("seq"), updated_at=bindparam("updated_at"), deleted=True)
+)
+
+
+def _in_scope(scope: RecordScope) -> Any:
+    return and_(
+        _C.connection_id == scope.connection_id,
+        _C.marketplace_id == scope.marketplace_id,
+        _C.dataset == str(scope.dataset),
+    )
+
+
+class SqlRecordRepository(SqlRepository):
+    def write(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
+    ) -> WriteCounts:
+        latest = {r.key: r for r in records}  # the last one of a key wins
+        if not latest:
+            return WriteCounts()
+        last = self._lock_sequence(scope.team_id)
+        stored = self._stored(scope, list(latest))
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        unchanged = 0
+        for key, record in latest.items():
+            before = stored.get(key)
+            if before is not None and before == (record.hash, False):
+                unchanged += 1
+                continue
+            last += 1
+            values = {
+                "seq": last,
+                "payload": record.payload,
+                "payload_hash": record.hash,
+                "updated_at": at,
+                "as_of": record.as_of,
+                "deleted": False,
+            }
+            if before is None:
+                new.append(
+                    {
+                        "connection_id": scope.connection_id,
+                        "marketplace_id": scope.marketplace_id,
+                        "dataset": str(scope.dataset),
+                        "key": key,
+                        "team_id": scope.team_id,
+                        **values,
+                    }
+                )
+            else:
+                changed.append({**_key_params(scope, key), **values})
+        if new:
+            self._insert_many(new)
+        if changed:
+            self._session.execute(_REPLACE, changed)
+        self._set_sequence(scope.team_id, last)
+        return WriteCounts(created=len(new), changed=len(changed), unchanged=unchanged)
+
+    def delete_missing(
+        self, scope: RecordScope, present: Iterable[str], *, at: datetime
+    ) -> WriteCounts:
+        keep = set(present)
+        last = self._lock_sequence(scope.team_id)
+        live = self._session.execute(
+            select(_C.key).where(_in_scope(scope), _C.deleted.is_(False))
+        ).scalars()
+        gone = sorted(k for k in live if k not in keep)
+        params = []
+        for key in gone:
+            last += 1
+            params.append({**_key_params(scope, key), "seq": last, "updated_at": at})
+        if params:
+            self._session.execute(_MARK_DELETED, params)
+            self._set_sequence(scope.team_id, last)
+        return WriteCounts(deleted=len(params))
+
+    def page(self, query: RecordQuery) -> list[Record]:
+        statement = select(_RECORDS).where(_C.team_id == query.team_id, _C.seq > query.after)
+        if query.dataset is not None:
+            statement = statement.where(_C.dataset == str(query.dataset))
+        if query.connection_id is not None:
+            statement = statement.where(_C.connection_id == query.connection_id)
+        if query.marketplace_id is not None:
+            statement = statement.where(_C.marketplace_id == query.marketplace_id)
+        rows = self._session.execute(statement.order_by(_C.seq).limit(query.limit))
+        return [
+            Record(
+                team_id=row.team_id,
+                connection_id=row.connection_id,
+                marketplace_id=row.marketplace_id,
+                dataset=Dataset(row.dataset),
+                key=row.key,
+                payload=row.payload,
+                payload_hash=row.payload_hash,
+                updated_at=row.updated_at,
+                deleted=row.deleted,
+                sequence=row.seq,
+                as_of=row.as_of,
+            )
+            for row in rows
+        ]
+
+    def purge(self, team_id: str, *, before: datetime) -> int:
+        self._uow.prepare_write()
+        result: Any = self._session.execute(
+            delete(_RECORDS).where(
+                _C.team_id == team_id,
+                or_(
+                    and_(_C.as_of.is_not(None), _C.as_of < before),
+                    and_(_C.deleted.is_(True), _C.updated_at < before),
+                ),
+            )
+        )
+        return int(result.rowcount or 0)
+
+    def _insert_many(self, rows: list[dict[str, Any]]) -> None:
+        """New records straight to the driver's executemany: bind values are processed
+        once per distinct value here (a report's rows share their instants), not by the
+        statement compiler row by row, where a 100,000-row report spent most of its time."""
+        connection = self._session.connection()
+        dialect = connection.dialect
+        processors = [(c.key, c.type.bind_processor(dialect)) for c in _INSERT_COLUMNS]
+        plain = [key for key, p in processors if p is None]
+        cached: dict[tuple[str, Any], Any] = {}
+
+        def bound(key: str, value: Any, process: Any) -> Any:
+            if value is None or key not in _REPEATED:
+                return process(value)
+            found = cached.get((key, value), _MISSING)
+            if found is _MISSING:
+                found = cached[(key, value)] = process(value)
+            return found
+
+        values = [
+            tuple(
+                row[key] if key in plain else bound(key, row[key], process)
+                for key, process in processors
+            )
+            for row in rows
+        ]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(c.name for c in _INSERT_COLUMNS)
+        marks = ", ".join([mark] * len(_INSERT_COLUMNS))
+        statement = f"INSERT INTO records ({names}) VALUES ({marks})"  # noqa: S608 - our columns
+        connection.exec_driver_sql(statement, values)
+
+    # -- the team's sequence -----------------------------------------------------------
+
+    def _lock_sequence(self, team_id: str) -> int:
+        """Create the team's counter if needed and lock it until commit; its value."""
+        self._uow.prepare_write()
+        dialect = postgresql if self._uow.dialect == "postgresql" else sqlite
+        self._session.execute(
+            dialect.insert(_SEQUENCES)
+            .values(team_id=team_id, last_seq=0)
+            .on_conflict_do_nothing(index_elements=["team_id"])
+        )
+        statement = select(_SEQUENCES.c.last_seq).where(_SEQUENCES.c.team_id == team_id)
+        if self._uow.dialect == "postgresql":
+            statement = statement.with_for_update()
+        return int(self._session.execute(statement).scalar_one())
+
+    def _set_sequence(self, team_id: str, last: int) -> None:
+        self._session.execute(
+            update(_SEQUENCES).where(_SEQUENCES.c.team_id == team_id).values(last_seq=last)
+        )
+
+    def _stored(self, scope: RecordScope, keys: Sequence[str]) -> dict[str, tuple[str, bool]]:
+        found: dict[str, tuple[str, bool]] = {}
+        if self._session.execute(select(_C.key).where(_in_scope(scope)).limit(1)).first() is None:
+            return found  # nothing stored in this scope yet: every key is new
+        for part in chunks(keys):
+            rows = self._session.execute(
+                select(_C.key, _C.payload_hash, _C.deleted).where(
+                    _in_scope(scope), _C.key.in_(part)
+                )
+            )
+            found.update({row.key: (row.payload_hash, bool(row.deleted)) for row in rows})
+        return found
+
+
+def _key_params(scope: RecordScope, key: str) -> dict[str, Any]:
+    return {
+        "k_connection_id": scope.connection_id,
+        "k_marketplace_id": scope.marketplace_id,
+        "k_dataset": str(scope.dataset),
+        "k_key": key,
+    }
