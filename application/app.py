@@ -6,6 +6,8 @@ from __future__ import annotations
 from attrs import define, field
 
 from application.account_context import RefreshAccountContext
+from application.amazon_access import IssueAccessToken, PassThrough
+from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
 from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.connect import (
@@ -49,6 +51,20 @@ from application.teams import (
     UpdateTeam,
 )
 from application.tokens import GetAccessToken, RefreshDueTokens
+from application.webhook_outbox import DeliverWebhooks, DispatchWebhooks, PublishEvents
+from application.webhook_support import SupportWebhooks
+from application.webhooks import (
+    CreateWebhookEndpoint,
+    DeleteWebhookEndpoint,
+    GetWebhookEndpoint,
+    ListDeliveries,
+    ListWebhookEndpoints,
+    ReplayWebhooks,
+    RetryDelivery,
+    RotateWebhookSecret,
+    SendTestWebhook,
+    UpdateWebhookEndpoint,
+)
 
 
 @define
@@ -62,6 +78,14 @@ class Application:
     list_my_teams: ListMyTeams = field(init=False)
     set_member_role: SetMemberRole = field(init=False)
     remove_member: RemoveMember = field(init=False)
+    # API keys
+    create_api_key: CreateApiKey = field(init=False)
+    list_api_keys: ListApiKeys = field(init=False)
+    delete_api_key: DeleteApiKey = field(init=False)
+    authenticate_key: AuthenticateApiKey = field(init=False)
+    # Amazon access for the product
+    issue_access_token: IssueAccessToken = field(init=False)
+    pass_through: PassThrough = field(init=False)
     # connecting
     start_authorization: StartAuthorization = field(init=False)
     start_reconnect: StartReconnect = field(init=False)
@@ -106,6 +130,21 @@ class Application:
     # operations
     snapshot: TakeSnapshot = field(init=False)
     check_app_credentials: CheckAppCredentials = field(init=False)
+    # webhooks
+    create_webhook: CreateWebhookEndpoint = field(init=False)
+    list_webhooks: ListWebhookEndpoints = field(init=False)
+    get_webhook: GetWebhookEndpoint = field(init=False)
+    update_webhook: UpdateWebhookEndpoint = field(init=False)
+    delete_webhook: DeleteWebhookEndpoint = field(init=False)
+    rotate_webhook_secret: RotateWebhookSecret = field(init=False)
+    send_test_webhook: SendTestWebhook = field(init=False)
+    list_deliveries: ListDeliveries = field(init=False)
+    retry_delivery: RetryDelivery = field(init=False)
+    replay_webhooks: ReplayWebhooks = field(init=False)
+    publish_events: PublishEvents = field(init=False)
+    deliver_webhooks: DeliverWebhooks = field(init=False)
+    dispatch_webhooks: DispatchWebhooks = field(init=False)
+    support_webhooks: SupportWebhooks = field(init=False)
 
     def __attrs_post_init__(self) -> None:
         p = self.ports
@@ -116,6 +155,10 @@ class Application:
         self.list_my_teams = ListMyTeams(p)
         self.set_member_role = SetMemberRole(p)
         self.remove_member = RemoveMember(p)
+        self.create_api_key = CreateApiKey(p)
+        self.list_api_keys = ListApiKeys(p)
+        self.delete_api_key = DeleteApiKey(p)
+        self.authenticate_key = AuthenticateApiKey(p)
         self.start_authorization = StartAuthorization(p)
         self.start_reconnect = StartReconnect(p, self.start_authorization)
         self.authorization_status = GetAuthorizationStatus(p)
@@ -126,6 +169,8 @@ class Application:
         self.list_events = ListEvents(p)
         self.get_access_token = GetAccessToken(p)
         self.refresh_account = RefreshAccountContext(p, self.get_access_token)
+        self.issue_access_token = IssueAccessToken(p, self.get_access_token)
+        self.pass_through = PassThrough(p, self.get_access_token)
         self.list_profiles = ListProfiles(p)
         self.choose_profile = ChooseProfile(p)
         self.list_marketplaces = ListMarketplaces(p)
@@ -141,6 +186,9 @@ class Application:
         self.run_backfill = RunBackfill(p, self.get_access_token)
         self.reconcile = Reconciler(p, self.run_sync_cycle)
         self.flush_listings = FlushDueListings(p, self.get_access_token)
+        self.publish_events = PublishEvents(p)
+        self.deliver_webhooks = DeliverWebhooks(p)
+        self.dispatch_webhooks = DispatchWebhooks(p, self.publish_events, self.deliver_webhooks)
         self.run_job = RunJob(
             self.get_access_token,
             self.warn_before_expiry,
@@ -149,6 +197,7 @@ class Application:
             self.run_backfill,
             flush_listings=self.flush_listings,
             ports=p,
+            webhooks=self.dispatch_webhooks,
         )
         self.get_listing_settings = GetListingSettings(p)
         self.update_listing_settings = UpdateListingSettings(p)
@@ -160,3 +209,14 @@ class Application:
         self.snapshot = TakeSnapshot(p, self.reconcile, self.check_app_credentials)
         self.list_datasets = ListDatasets(p)
         self.list_records = ListRecords(p)
+        self.create_webhook = CreateWebhookEndpoint(p)
+        self.list_webhooks = ListWebhookEndpoints(p)
+        self.get_webhook = GetWebhookEndpoint(p)
+        self.update_webhook = UpdateWebhookEndpoint(p)
+        self.delete_webhook = DeleteWebhookEndpoint(p)
+        self.rotate_webhook_secret = RotateWebhookSecret(p)
+        self.send_test_webhook = SendTestWebhook(p, self.deliver_webhooks)
+        self.list_deliveries = ListDeliveries(p)
+        self.retry_delivery = RetryDelivery(p)
+        self.replay_webhooks = ReplayWebhooks(p)
+        self.support_webhooks = SupportWebhooks(p)

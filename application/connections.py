@@ -4,29 +4,122 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, frozen
+from attrs import define, evolve, field, frozen
 
-from application.context import Actor, Ports, require_member, team_connection
-from application.views import ConnectionView
+from application.context import Actor, Ports, require_team, team_connection
+from application.queries import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    ConnectionFilter,
+    Position,
+    ReadModels,
+    check_access,
+)
+from application.views import ConnectionPage, ConnectionView
+from domain.api_key import ApiKey
 from domain.connection import Health
 from domain.events import AuditEvent
 from domain.team import Permission
 
 
+@frozen
+class ConnectionQuery:
+    actor: Actor
+    where: ConnectionFilter = field(factory=ConnectionFilter)
+    after: Position | None = None  # decoded from a `next_cursor` (Position.of_cursor)
+    limit: int = DEFAULT_PAGE
+
+
 @define
 class ListConnections:
+    """A page of the team's connections, oldest first: three statements per page (the
+    connections with the caller's membership, their grants, their marketplace counts),
+    whatever the history behind them."""
+
     ports: Ports
 
     def __call__(self, actor: Actor, *, health: Health | None = None) -> list[ConnectionView]:
+        """Every connection of the team (for the features and tests; the API pages)."""
+        team_id = require_team(actor)
+        with self.ports.uow() as uow:
+            views, _ = page_of_connections(
+                uow.reads,
+                team_id=team_id,
+                viewer=actor.user_id,
+                where=ConnectionFilter(
+                    health=health, include_disconnected=health is Health.DISCONNECTED
+                ),
+                after=None,
+                limit=None,
+                now=self.ports.clock.now(),
+                key=actor.key,
+            )
+        return views
+
+    def page(self, query: ConnectionQuery) -> ConnectionPage:
+        team_id = require_team(query.actor)
+        where = query.where
+        if where.health is Health.DISCONNECTED:
+            where = evolve(where, include_disconnected=True)
+        limit = max(1, min(query.limit, MAX_PAGE))
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            membership = require_member(uow, actor, Permission.VIEW)
-            views = [
-                ConnectionView.of(c, uow.marketplaces.list_for_connection(c.id), now=now)
-                for c in uow.connections.list_for_team(membership.team_id)
-            ]
-        views.sort(key=lambda v: v.created_at)
-        return [v for v in views if health is None or v.health is health]
+            views, more = page_of_connections(
+                uow.reads,
+                team_id=team_id,
+                viewer=query.actor.user_id,
+                where=where,
+                after=query.after,
+                limit=limit,
+                now=now,
+                key=query.actor.key,
+            )
+        last = views[-1] if views and more else None
+        return ConnectionPage(
+            items=tuple(views),
+            next_cursor=Position(last.created_at, last.id).cursor() if last else None,
+            has_more=more,
+        )
+
+
+def page_of_connections(
+    reads: ReadModels,
+    *,
+    team_id: str | None,
+    viewer: str | None,
+    where: ConnectionFilter,
+    after: Position | None,
+    limit: int | None,
+    now: datetime,
+    key: ApiKey | None = None,
+) -> tuple[list[ConnectionView], bool]:
+    """Health is a matter of time (an expiry passes without a write), so it is decided here
+    on each row; the other filters are the database's. With a health filter, pages are read
+    until enough match."""
+    found: list[ConnectionView] = []
+    while True:
+        chunk = None if limit is None else limit + 1 - len(found)
+        if where.health is not None and chunk is not None:
+            chunk = max(chunk, 100)
+        rows = reads.connections(
+            # A key is no member: no membership to read, its team is checked below.
+            team_id=team_id,
+            viewer=None if key is not None else viewer,
+            where=where,
+            after=after,
+            limit=chunk,
+        )
+        if viewer is not None and team_id is not None:
+            check_access(rows.access, team_id, Permission.VIEW, key=key)
+        views = [ConnectionView.of_facts(f, now=now) for f in rows.rows]
+        found += [v for v in views if where.health is None or v.health is where.health]
+        exhausted = chunk is None or len(rows.rows) < chunk
+        if exhausted or (limit is not None and len(found) > limit):
+            break
+        after = rows.rows[-1].position
+    if limit is None:
+        return found, False
+    return found[:limit], len(found) > limit
 
 
 @define
@@ -34,12 +127,26 @@ class GetConnection:
     ports: Ports
 
     def __call__(self, actor: Actor, connection_id: str) -> ConnectionView:
+        team_id = require_team(actor)
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
-            return ConnectionView.of(
-                connection, uow.marketplaces.list_for_connection(connection.id), now=now
+            rows = uow.reads.connections(
+                team_id=team_id,
+                viewer=None if actor.key is not None else actor.user_id,
+                where=ConnectionFilter(include_disconnected=True),
+                after=None,
+                limit=1,
+                connection_id=connection_id,
             )
+        found = rows.rows[0] if rows.rows else None
+        access = evolve(
+            rows.access,
+            connection_team_id=found.team_id if found else None,
+            connection_disconnected=bool(found and found.disconnected_at),
+        )
+        check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
+        assert found is not None
+        return ConnectionView.of_facts(found, now=now)
 
 
 @define
@@ -78,13 +185,22 @@ class ListEvents:
     ports: Ports
 
     def __call__(self, query: EventQuery) -> list[AuditEvent]:
+        team_id = require_team(query.actor)
         with self.ports.uow() as uow:
-            connection = team_connection(
-                uow, query.actor, query.connection_id, Permission.VIEW, include_disconnected=True
+            access = uow.reads.access(
+                team_id=team_id, viewer=query.actor.user_id, connection_id=query.connection_id
+            )
+            check_access(
+                access,
+                team_id,
+                Permission.VIEW,
+                query.connection_id,
+                include_disconnected=True,
+                key=query.actor.key,
             )
             return uow.events.list(
-                team_id=connection.team_id,
-                connection_id=connection.id,
+                team_id=team_id,
+                connection_id=query.connection_id,
                 since=query.since,
                 until=query.until,
                 limit=max(1, min(query.limit, 1000)),

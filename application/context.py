@@ -3,22 +3,37 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from attrs import field, frozen
 
-from application.ports import AmazonGateway, Clock, IdGenerator, Metrics, SecretGenerator, Tracer
+from application.ports import (
+    AmazonGateway,
+    Clock,
+    IdGenerator,
+    Metrics,
+    SecretGenerator,
+    SendResult,
+    Tracer,
+    WebhookSender,
+)
+from application.queries import key_membership
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredential
 from domain.connection import Connection
-from domain.errors import NotAMember, NoTeam, NotFound
+from domain.errors import NotAMember, NoTeam, NotFound, WebhookTargetForbidden
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
 from domain.records import Dataset
+from domain.secret import Secret
 from domain.team import Membership, Permission, Team
 
 __all__ = [
     "SYSTEM_ACTOR",
     "Actor",
+    "NoWebhookSender",
     "Ports",
     "connection_marketplace",
     "require_member",
@@ -35,10 +50,25 @@ class Actor:
 
     user_id: str
     team_id: str | None = None
+    # Set when an API key is asking (verified by the web API's authentication): the team's
+    # back end, acting as role `service`; `user_id` is then the key's id.
+    key: ApiKey | None = None
 
     @property
     def label(self) -> str:
+        if self.key is not None:
+            return f"key:{self.key.id}"
         return f"user:{self.user_id}"
+
+
+class NoWebhookSender:
+    """Where no webhook sender is wired: every target is refused, nothing leaves."""
+
+    def check_target(self, url: str) -> None:
+        raise WebhookTargetForbidden("This installation sends no webhooks.")
+
+    def send(self, url: str, message_id: str, body: bytes, secrets: Sequence[Secret]) -> SendResult:
+        return SendResult(None, error="this installation sends no webhooks")
 
 
 @frozen
@@ -52,6 +82,7 @@ class Ports:
     tracer: Tracer = field(factory=NullTracer)
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
+    webhooks: WebhookSender = field(factory=NoWebhookSender)
     # The datasets this deployment syncs (DESIGN §12); an account has those of them its
     # type and channels allow (domain/datasets.py).
     datasets: frozenset[Dataset] = frozenset(Dataset)
@@ -65,6 +96,10 @@ def require_team(actor: Actor) -> str:
 
 def require_member(uow: UnitOfWork, actor: Actor, permission: Permission) -> Membership:
     team_id = require_team(actor)
+    if actor.key is not None:
+        service = key_membership(actor.key, team_id)
+        service.require(permission)
+        return service
     membership = uow.memberships.get(team_id, actor.user_id)
     if membership is None:
         raise NotAMember("You are not a member of this team.", context={"team_id": team_id})
@@ -82,7 +117,8 @@ def team_connection(
     include_disconnected: bool = False,
 ) -> Connection:
     """Load a connection of the actor's team. Another team's connection is refused as
-    NOT_A_MEMBER (API.md: 403 for another team's resource), an unknown id as NOT_FOUND."""
+    NOT_A_MEMBER (API.md: 403 for another team's resource) to a person, who may switch
+    teams; to an API key, whose team is fixed, it is NOT_FOUND like an unknown id."""
     membership = require_member(uow, actor, permission)
     connection = uow.connections.get(connection_id, for_update=for_update)
     if connection is None or (connection.disconnected_at is not None and not include_disconnected):
@@ -91,6 +127,12 @@ def team_connection(
             context={"connection_id": connection_id},
         )
     if connection.team_id != membership.team_id:
+        if actor.key is not None:
+            # A key's team is fixed: other teams' connections do not exist for it.
+            raise NotFound(
+                f"There is no connection {connection_id} in this team.",
+                context={"connection_id": connection_id},
+            )
         raise NotAMember(
             "This connection belongs to another team.",
             context={"connection_id": connection_id},

@@ -23,9 +23,9 @@ from attrs import define, frozen
 
 from application.context import Ports
 from application.unit_of_work import UnitOfWork
-from domain.connection import Connection
-from domain.events import DomainEvent, EventKind
-from domain.grant import Channel, expiry_warning_stage
+from domain.connection import Connection, Health
+from domain.events import AuditEvent, DomainEvent, EventKind
+from domain.grant import EXPIRY_WARNING, Channel, expiry_notice_threshold, expiry_warning_stage
 
 EXPIRED_STAGE = "expired"
 
@@ -78,6 +78,13 @@ def due_warnings(uow: UnitOfWork, connection: Connection, now: datetime) -> list
 def _stages_warned(
     uow: UnitOfWork, connection_id: str, channel: Channel, authorized_at: datetime
 ) -> set[str]:
+    return {e.data.get("stage", "") for e in _warnings(uow, connection_id, channel, authorized_at)}
+
+
+def _warnings(
+    uow: UnitOfWork, connection_id: str, channel: Channel, authorized_at: datetime
+) -> list[AuditEvent]:
+    """The warnings already given for this authorization of this channel."""
     events = uow.events.list(
         connection_id=connection_id,
         since=authorized_at,
@@ -85,11 +92,11 @@ def _stages_warned(
         limit=1000,
     )
     wanted = authorized_at.isoformat()
-    return {
-        e.data.get("stage", "")
+    return [
+        e
         for e in events
         if e.data.get("channel") == str(channel) and e.data.get("authorization") == wanted
-    }
+    ]
 
 
 @define
@@ -114,8 +121,19 @@ class WarnBeforeExpiry:
                 if warning.stage == EXPIRED_STAGE:
                     connection.notice_expiry(warning.channel, at=now, data=data)
                     uow.connections.update(connection)
-                else:
-                    connection.warn_expiry(warning.channel, at=now, data=data)
+                    continue
+                earlier = _warnings(uow, connection.id, warning.channel, warning.authorized_at)
+                threshold = expiry_notice_threshold(warning.stage)
+                if threshold not in {expiry_notice_threshold(e.data["stage"]) for e in earlier}:
+                    # The first warning under a threshold is the one a product is told of.
+                    data["notify"] = threshold
+                last = max(earlier, key=lambda e: e.at, default=None)
+                before = (
+                    Health(last.data["health"])
+                    if last is not None and "health" in last.data
+                    else connection.health_at(warning.expires_at - EXPIRY_WARNING)
+                )
+                connection.warn_expiry(warning.channel, at=now, data=data, health_before=before)
             announced = list(connection.events)
             if announced:
                 uow.commit()

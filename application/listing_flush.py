@@ -39,6 +39,7 @@ from domain.listing_batch import (
     SkuListing,
     announce_listing_work,
     batch_due,
+    listings_rejected,
     plan_batch,
 )
 from domain.secret import Secret
@@ -287,6 +288,16 @@ class _Run:
         finally:
             if done:
                 self.uow.listings.put_many(done)
+                listings_rejected(
+                    self.connection,
+                    marketplace_id,
+                    [
+                        (lst.sku, lst.answer.message)
+                        for lst in done
+                        if lst.answer is not None and not lst.answer.accepted
+                    ],
+                    at=self.now,
+                )
                 announce_listing_work(
                     self.connection,
                     EventKind.LISTING_BATCH_SENT,
@@ -333,7 +344,7 @@ class _Run:
                 data={"marketplace_id": marketplace_id, "count": len(listings), "feed_id": feed_id},
             )
             submitted.append((feed_id, listings))
-        # A feed that is processed at once (the fake, a fast Amazon) is answered in this run.
+        # A feed that is processed at once (a fast Amazon) is answered in this run.
         for feed_id, listings in submitted:
             self.collect(feed_id, listings)
         if quota_used is not None:
@@ -359,6 +370,13 @@ class _Run:
             self.tally.count(answer.accepted)
         self.uow.listings.put_many(listings)
         accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
+        if listings:  # one feed, one marketplace
+            refused = [
+                (lst.sku, lst.answer.message)
+                for lst in listings
+                if lst.answer is not None and not lst.answer.accepted
+            ]
+            listings_rejected(self.connection, listings[0].marketplace_id, refused, at=self.now)
         announce_listing_work(
             self.connection,
             EventKind.LISTING_FEED_PROCESSED,

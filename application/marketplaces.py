@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, connection_marketplace, team_connection
-from application.sync import DatasetSyncView, RunSyncCycle, all_delivered, sync_views
+from application.context import (
+    Actor,
+    Ports,
+    connection_marketplace,
+    require_team,
+    team_connection,
+)
+from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
+from application.queries import check_access
+from application.sync import RunSyncCycle, all_delivered, coverage, sync_views, waiting_reason
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
-from application.views import MarketplaceHistory, MarketplaceView
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
-    DomainError,
     NotFound,
     RateLimited,
     RetryLimitExceeded,
@@ -31,23 +37,31 @@ class ListMarketplaces:
     ports: Ports
 
     def __call__(self, actor: Actor, connection_id: str) -> list[MarketplaceView]:
+        """Two statements: who asks with the connection's team, then the marketplaces
+        without their history (shown only by GetMarketplaceHistory); once one syncs, its
+        coverage too (the connection, its cursors and the team's history_days)."""
+        team_id = require_team(actor)
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            connection = team_connection(uow, actor, connection_id, Permission.VIEW)
-            marketplaces = uow.marketplaces.list_for_connection(connection.id)
-            cursors = uow.sync_cursors.list_for_connection(connection.id)
-            team = uow.teams.get(connection.team_id)
+            access = uow.reads.access(
+                team_id=team_id, viewer=actor.user_id, connection_id=connection_id
+            )
+            check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
+            marketplaces = sorted(uow.reads.marketplaces(connection_id), key=_order)
+            syncing = (MarketplaceState.SYNCING, MarketplaceState.READY)
+            if not any(m.state in syncing for m in marketplaces):
+                return [MarketplaceView.of(m) for m in marketplaces]
+            connection = uow.connections.get(connection_id)
+            cursors = uow.sync_cursors.list_for_connection(connection_id)
+            team = uow.teams.get(team_id)
+        if connection is None:
+            raise NotFound(f"Connection {connection_id} not found.")
         days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
         return [
             MarketplaceView.of(
-                m,
-                sync_views(
-                    self.ports, connection, m.marketplace_id, cursors, history_days=days, now=now
-                )
-                if m.state in (MarketplaceState.SYNCING, MarketplaceState.READY)
-                else None,
+                m, coverage(self.ports, connection, m, cursors, history_days=days, now=now)
             )
-            for m in sorted(marketplaces, key=_order)
+            for m in marketplaces
         ]
 
 
@@ -59,7 +73,7 @@ class GetMarketplaceSync:
 
     def __call__(
         self, actor: Actor, connection_id: str, marketplace_id: str
-    ) -> tuple[DatasetSyncView, ...]:
+    ) -> MarketplaceSyncView:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             connection = team_connection(
@@ -69,9 +83,10 @@ class GetMarketplaceSync:
             cursors = uow.sync_cursors.list_for_connection(connection.id)
             team = uow.teams.get(connection.team_id)
         days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
-        return sync_views(
+        views = sync_views(
             self.ports, connection, marketplace_id, cursors, history_days=days, now=now
         )
+        return MarketplaceSyncView(connection.id, marketplace_id, views)
 
 
 def _order(m: Marketplace) -> tuple[bool, str]:
@@ -187,11 +202,7 @@ class GetMarketplaceHistory:
 
 
 def history_of(marketplace: Marketplace) -> MarketplaceHistory:
-    return MarketplaceHistory(
-        marketplace=MarketplaceView.of(marketplace),
-        transitions=tuple(marketplace.history),
-        retry_history=tuple(marketplace.retry_history),
-    )
+    return MarketplaceHistory.of(marketplace)
 
 
 @frozen
@@ -231,13 +242,18 @@ class AdvanceMarketplaceSetup:
                 except SetupFailed as error:
                     marketplace.fail(at=now, reason=error.detail)
                 except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
+                    return self._waiting(
+                        uow, connection, marketplace, f"{error.code}: {error.detail}"
+                    )
                 except (TokenRevoked, TokenExpired):
                     return SetupStep(connection_id, marketplace_id, before, before)
             else:
                 # Ready once the most recent window of every dataset the account has is
                 # delivered (DESIGN §12); the sync jobs deliver them, history follows.
                 if not all_delivered(self.ports, uow, connection, marketplace_id):
+                    reason = waiting_reason(self.ports, uow, connection, marketplace_id)
+                    if reason is not None:
+                        return self._waiting(uow, connection, marketplace, reason)
                     return SetupStep(connection_id, marketplace_id, before, before)
                 marketplace.first_sync_completed(at=now)
             uow.marketplaces.update(marketplace)
@@ -249,11 +265,10 @@ class AdvanceMarketplaceSetup:
         uow: UnitOfWork,
         connection: Connection,
         marketplace: Marketplace,
-        error: DomainError,
+        reason: str,
     ) -> SetupStep:
         """Amazon could not be reached (or throttled): no move, but the marketplace says
         so, with the host, instead of waiting in silence."""
-        reason = f"{error.code}: {error.detail}"
         if marketplace.waiting_for_amazon(reason):
             uow.marketplaces.update(marketplace)
             uow.commit()

@@ -37,8 +37,8 @@ class ListProfiles:
             for profile in connection.profiles:
                 covered = team.covers_country(profile.country_code)
                 items.append(
-                    ProfileView(
-                        profile=profile,
+                    ProfileView.of(
+                        profile,
                         selectable=covered,
                         selected=profile.profile_id == connection.selected_profile_id,
                         reason=None if covered else "Coming Soon on your plan",

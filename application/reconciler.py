@@ -33,6 +33,7 @@ from application.marketplaces import AdvanceMarketplaceSetup
 from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
 from application.tokens import REFRESH_AHEAD, GetAccessToken, due_token_refreshes
 from application.unit_of_work import UnitOfWork
+from application.webhook_outbox import DispatchWebhooks
 from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
@@ -58,6 +59,8 @@ class JobKind(StrEnum):
     BACKFILL = "backfill"
     FLUSH_LISTINGS = "flush_listings"
     APP_CREDENTIALS_WARNING = "app_credentials_warning"
+    # target: a webhook endpoint with due deliveries, or "" (publish the outbox only)
+    DISPATCH_WEBHOOKS = "dispatch_webhooks"
 
 
 @frozen
@@ -117,6 +120,7 @@ class Reconciler:
                     Job(JobKind.APP_CREDENTIALS_WARNING, "", str(channel))
                     for channel in due_rotation_warnings(self.ports, uow, now)
                 ),
+                *_webhook_dispatches(uow, now),
             ]
         seen: set[str] = set()
         unique = []
@@ -195,6 +199,16 @@ def _listing_batches_of(uow: UnitOfWork, now: datetime) -> Iterable[Job]:
             yield Job(JobKind.FLUSH_LISTINGS, connection_id)
 
 
+def _webhook_dispatches(uow: UnitOfWork, now: datetime) -> Iterable[Job]:
+    """The outbox (application/webhook_outbox.py): one job per endpoint with something due,
+    so several workers spread endpoints between them; each job publishes first."""
+    due = uow.deliveries.endpoints_with_due(now)
+    for endpoint_id in due:
+        yield Job(JobKind.DISPATCH_WEBHOOKS, "", endpoint_id)
+    if not due and uow.events.unpublished(1):
+        yield Job(JobKind.DISPATCH_WEBHOOKS, "")
+
+
 class _ConnectionCache:
     """The connections a pass looks at, loaded in one query the first time one is needed
     (a pass over N marketplaces would otherwise load N connections one by one)."""
@@ -224,6 +238,7 @@ class RunJob:
     refresh_ahead: timedelta = REFRESH_AHEAD
     flush_listings: FlushDueListings | None = None
     ports: Ports | None = None
+    webhooks: DispatchWebhooks | None = None
 
     def __call__(self, job: Job, *, found_at: float | None = None) -> JobResult:
         """`found_at` (epoch seconds): when a pass found the job due, for the lag metric.
@@ -300,6 +315,8 @@ class RunJob:
                 return JobResult(job, JobStatus.NOTHING_TO_DO, "no ports")
             teams = WarnAppCredentialsExpiry(self.ports)(Channel(job.target))
             return JobResult(job, JobStatus.DONE if teams else JobStatus.NOTHING_TO_DO)
+        if job.kind is JobKind.DISPATCH_WEBHOOKS:
+            return self._dispatch_webhooks(job)
         runner = self.sync_cycle if job.kind is JobKind.SYNC_CYCLE else self.backfill
         outcome = runner(job.connection_id, job.target)
         status = {
@@ -309,6 +326,17 @@ class RunJob:
             SyncStatus.RECONNECT_REQUIRED: JobStatus.RECONNECT_REQUIRED,
         }[outcome.status]
         return JobResult(job, status, f"{outcome.windows} windows, {outcome.records} records")
+
+    def _dispatch_webhooks(self, job: Job) -> JobResult:
+        if self.webhooks is None:
+            return JobResult(job, JobStatus.NOTHING_TO_DO, "webhooks not wired")
+        report = self.webhooks(job.target or None)
+        done = report.published or report.claimed
+        detail = (
+            f"{report.published} published, {report.delivered} delivered, "
+            f"{report.failed_attempts} failed attempts"
+        )
+        return JobResult(job, JobStatus.DONE if done else JobStatus.NOTHING_TO_DO, detail)
 
     def _flush_listings(self, job: Job) -> JobResult:
         if self.flush_listings is None:

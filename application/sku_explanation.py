@@ -4,14 +4,16 @@ CLI show this one shape."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from decimal import Decimal
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import Actor, Ports, team_connection
 from application.listing_flush import pause_reason
 from application.listing_updates import settings_of
 from application.unit_of_work import UnitOfWork
+from application.views import about
 from domain.connection import Connection
 from domain.errors import NotFound
 from domain.listing import ListingSettings, Money
@@ -20,38 +22,89 @@ from domain.team import Permission
 
 
 @frozen
-class SkuExplanation:
-    """Everything support and the product need to answer "why does Amazon show this?"."""
+class MoneyView:
+    """An amount and its currency; the amount is exact decimal text (no float rounding)."""
 
-    connection_id: str
-    marketplace_id: str
-    sku: str
-    # the input
-    available: int
-    price: Money
-    received_at: datetime
-    # the settings
-    inventory_buffer: int
-    inventory_ceiling: int | None
-    minimum_price: Money | None
-    pricing_enabled: bool
-    batch_window: timedelta
-    # the decision
-    send: bool
-    decided_quantity: int | None
-    decided_price: Money | None
-    decision: str
-    # where it stands
-    status: ListingStatus
-    status_text: str
-    next_batch_at: datetime | None
-    sent_quantity: int | None
-    sent_price: Money | None
-    sent_at: datetime | None
-    in_flight: str | None  # "feed feed-12" / "patch", while Amazon's answer is not in
-    amazon_accepted: bool | None
-    amazon_message: str | None
-    answered_at: datetime | None
+    amount: str = field(metadata=about('Decimal text, e.g. "19.99".'))
+    currency: str = field(metadata=about("ISO 4217 code, e.g. USD."))
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyView:
+        return cls(format(money.amount, "f"), money.currency)
+
+    @classmethod
+    def maybe(cls, money: Money | None) -> MoneyView | None:
+        return None if money is None else cls.of(money)
+
+    def __str__(self) -> str:
+        return f"{Decimal(self.amount):.2f} {self.currency}"  # as Money reads
+
+
+@frozen
+class SettingsApplied:
+    """The connection's listing settings the decision was made under."""
+
+    inventory_buffer: int = field(metadata=about("Units that must be available to show stock."))
+    inventory_ceiling: int | None = field(metadata=about("Most units shown; null for no cap."))
+    minimum_price: MoneyView | None = field(
+        metadata=about("Under this price nothing is sent; null for none.")
+    )
+    pricing_enabled: bool = field(metadata=about("Whether prices are sent at all."))
+    batch_window_seconds: int = field(metadata=about("How long changes are gathered."))
+
+    @classmethod
+    def of(cls, settings: ListingSettings) -> SettingsApplied:
+        return cls(
+            inventory_buffer=settings.inventory_buffer,
+            inventory_ceiling=settings.inventory_ceiling,
+            minimum_price=MoneyView.maybe(settings.minimum_price),
+            pricing_enabled=settings.pricing_enabled,
+            batch_window_seconds=int(settings.batch_window.total_seconds()),
+        )
+
+
+@frozen
+class SkuExplanation:
+    """Everything support and the product need to answer "why does Amazon show this?", for
+    one marketplace: the input, the settings, the decision, where it stands."""
+
+    marketplace_id: str = field(metadata=about("The marketplace this explanation is for."))
+    sku: str = field(metadata=about("The seller's SKU."))
+    available: int = field(metadata=about("Units available, as the product last sent them."))
+    price: MoneyView = field(metadata=about("The price the product last sent."))
+    received_at: datetime = field(metadata=about("When sellerlink received that snapshot."))
+    settings: SettingsApplied = field(metadata=about("The settings applied."))
+    send: bool = field(metadata=about("Whether anything is sent to Amazon for it."))
+    quantity: int | None = field(metadata=about("The quantity decided; null when not sent."))
+    decided_price: MoneyView | None = field(
+        metadata=about("The price decided; null when prices are not sent.")
+    )
+    decision: str = field(metadata=about("The decision in plain words."))
+    status: ListingStatus = field(metadata=about("Where the update stands."))
+    status_text: str = field(metadata=about("Where it stands, in plain words."))
+    next_batch_at: datetime | None = field(
+        metadata=about("When the waiting change is due to be sent; null when nothing waits.")
+    )
+    sent_quantity: int | None = field(metadata=about("The quantity last sent to Amazon."))
+    sent_price: MoneyView | None = field(metadata=about("The price last sent to Amazon."))
+    sent_at: datetime | None = field(metadata=about("When it was last sent."))
+    in_flight: str | None = field(
+        metadata=about('How it is on its way ("feed <id>" or "patch") until Amazon answers.')
+    )
+    amazon_accepted: bool | None = field(
+        metadata=about("Amazon's answer to the last update; null before it answers.")
+    )
+    amazon_message: str | None = field(metadata=about("Amazon's message with its answer."))
+    answered_at: datetime | None = field(metadata=about("When Amazon answered."))
+
+
+@frozen
+class SkuExplained:
+    """One SKU of a connection, explained per marketplace."""
+
+    connection_id: str = field(metadata=about("The connection."))
+    sku: str = field(metadata=about("The seller's SKU."))
+    items: tuple[SkuExplanation, ...] = field(metadata=about("One entry per marketplace."))
 
 
 @define
@@ -104,26 +157,21 @@ def explain(
     answer = listing.answer
     flight = listing.in_flight
     return SkuExplanation(
-        connection_id=listing.connection_id,
         marketplace_id=listing.marketplace_id,
         sku=listing.sku,
         available=listing.product.available,
-        price=listing.product.price,
+        price=MoneyView.of(listing.product.price),
         received_at=listing.received_at,
-        inventory_buffer=settings.inventory_buffer,
-        inventory_ceiling=settings.inventory_ceiling,
-        minimum_price=settings.minimum_price,
-        pricing_enabled=settings.pricing_enabled,
-        batch_window=settings.batch_window,
+        settings=SettingsApplied.of(settings),
         send=listing.decision.send,
-        decided_quantity=listing.decision.quantity,
-        decided_price=listing.decision.price,
+        quantity=listing.decision.quantity,
+        decided_price=MoneyView.maybe(listing.decision.price),
         decision=listing.decision.explanation,
         status=listing.status(),
         status_text=status_text(listing, connection, next_batch_at, now),
         next_batch_at=next_batch_at if listing.waiting else None,
         sent_quantity=listing.sent_quantity,
-        sent_price=listing.sent_price,
+        sent_price=MoneyView.maybe(listing.sent_price),
         sent_at=listing.sent_at,
         in_flight=None if flight is None else f"{flight.method} {flight.reference}",
         amazon_accepted=None if answer is None else answer.accepted,

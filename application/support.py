@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 
 from attrs import define, frozen
 
+from application.connections import page_of_connections
 from application.context import Ports
+from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.marketplaces import history_of, reopen_marketplace, retry_marketplace
-from application.sync import DatasetSyncView, sync_views
+from application.queries import ConnectionFilter
+from application.sync import sync_views
 from application.unit_of_work import UnitOfWork
-from application.views import ConnectionView, MarketplaceHistory, MarketplaceView
+from application.views import ConnectionView
 from domain.connection import Connection, Health
 from domain.errors import InvalidTransition, NotAMember, NotFound
 from domain.events import AuditEvent
@@ -39,33 +42,58 @@ class SupportQueries:
     ports: Ports
 
     def connections(
-        self, *, team_id: str | None = None, health: Health | None = None
+        self,
+        *,
+        team_id: str | None = None,
+        health: Health | None = None,
+        selling_partner_id: str | None = None,
     ) -> list[ConnectionView]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             if team_id:
                 self._team(uow, team_id)
-            found = (
-                uow.connections.list_for_team(team_id, include_disconnected=True)
-                if team_id
-                else uow.connections.list_all(include_disconnected=True)
+            views, _ = page_of_connections(
+                uow.reads,
+                team_id=team_id,
+                viewer=None,
+                where=ConnectionFilter(
+                    health=health, selling_partner_id=selling_partner_id, include_disconnected=True
+                ),
+                after=None,
+                limit=None,
+                now=now,
             )
-            views = [
-                ConnectionView.of(c, uow.marketplaces.list_for_connection(c.id), now=now)
-                for c in found
-            ]
         views.sort(key=lambda v: (v.team_id, v.created_at))
-        return [v for v in views if health is None or v.health is health]
+        return views
 
     def connection(
         self, connection_id: str, *, team_id: str | None = None
     ) -> tuple[ConnectionView, list[MarketplaceView]]:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            connection = self._scoped(uow, connection_id, team_id)
-            marketplaces = uow.marketplaces.list_for_connection(connection.id)
+            if team_id:
+                self._team(uow, team_id)
+            found = uow.reads.connections(
+                team_id=None,
+                viewer=None,
+                where=ConnectionFilter(include_disconnected=True),
+                after=None,
+                limit=1,
+                connection_id=connection_id,
+            ).rows
+            if not found:
+                raise NotFound(
+                    f"There is no connection {connection_id}.",
+                    context={"connection_id": connection_id},
+                )
+            if team_id and found[0].team_id != team_id:
+                raise NotAMember(
+                    f"Connection {connection_id} belongs to another team, not {team_id}.",
+                    context={"connection_id": connection_id, "team_id": team_id},
+                )
+            marketplaces = uow.reads.marketplaces(connection_id)
         return (
-            ConnectionView.of(connection, marketplaces, now=now),
+            ConnectionView.of_facts(found[0], now=now),
             [MarketplaceView.of(m) for m in sorted(marketplaces, key=lambda m: m.country_code)],
         )
 
@@ -81,7 +109,7 @@ class SupportQueries:
 
     def marketplace_sync(
         self, connection_id: str, marketplace_id: str, *, team_id: str | None = None
-    ) -> tuple[DatasetSyncView, ...]:
+    ) -> MarketplaceSyncView:
         """Each dataset's coverage and last error: what support reads when a customer asks
         where their data is (DESIGN §12)."""
         now = self.ports.clock.now()
@@ -92,9 +120,10 @@ class SupportQueries:
             cursors = uow.sync_cursors.list_for_connection(connection_id)
             team = uow.teams.get(connection.team_id)
         days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
-        return sync_views(
+        views = sync_views(
             self.ports, connection, marketplace_id, cursors, history_days=days, now=now
         )
+        return MarketplaceSyncView(connection_id, marketplace_id, views)
 
     def retry_marketplace(
         self,

@@ -18,6 +18,7 @@ one per dataset in turn, and the reconciler hands every due marketplace its job 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -26,6 +27,7 @@ from itertools import islice
 from attrs import define, frozen
 
 from application.context import Ports
+from application.marketplace_views import DatasetSyncView, SyncCoverage, SyncErrorView
 from application.ports import DatasetFetch, DatasetSource
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
@@ -42,11 +44,15 @@ from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset, IncomingRecord, RecordScope, WriteCounts
 from domain.secret import Secret
-from domain.sync import DAY, DatasetPlan, SyncCursor, Window, WindowKind
+from domain.sync import AMAZON_SETTLE_TIME, DAY, DatasetPlan, SyncCursor, Window, WindowKind
 
 SYNC_INTERVAL = timedelta(hours=1)
 # Windows one job fetches before handing back to the worker (the next pass continues).
 WINDOWS_PER_JOB = 32
+# History windows per dataset in one job: the rate budget is the seller's across all its
+# marketplaces, so one marketplace's history must not spend it before the next marketplace
+# has its most recent windows (and its share of history) in the same pass.
+HISTORY_PER_JOB = 3
 # Records written per short transaction while a report is read.
 BATCH = 2000
 # Amazon Ads restates recent days while attribution settles (docs/amazon-datasets.md).
@@ -55,7 +61,7 @@ ADS_RESTATE = timedelta(days=14)
 PLANS: dict[Dataset, DatasetPlan] = {
     # getOrders: LastUpdatedBefore at least 2 minutes before now (AMAZON.md).
     Dataset.ORDERS: DatasetPlan(
-        SYNC_INTERVAL, max_window=DAY, lag=timedelta(minutes=2), history_window=7 * DAY
+        SYNC_INTERVAL, max_window=DAY, lag=AMAZON_SETTLE_TIME, history_window=7 * DAY
     ),
     # One report per day: the by-ASIN section aggregates over the report's whole range.
     Dataset.SALES_TRAFFIC: DatasetPlan(DAY, max_window=DAY, by_day=True),
@@ -73,9 +79,6 @@ class SyncStatus(StrEnum):
     NOT_DUE = "not_due"  # nothing to do (already synced, not ready, not connected)
     RETRY_LATER = "retry_later"  # Amazon unavailable or throttling
     RECONNECT_REQUIRED = "reconnect_required"  # the authorization is gone
-
-
-# What a sync window reads today (getOrders); the metric's `dataset` label.
 
 
 @frozen
@@ -145,19 +148,19 @@ class DatasetSync:
 
     def step(
         self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
-    ) -> tuple[_Step, int]:
+    ) -> tuple[_Step, int, WindowKind | None]:
         due = self._due(connection_id, marketplace_id, dataset, backfill=backfill)
         if due is None:
-            return _Step.NOTHING, 0
+            return _Step.NOTHING, 0, None
         fetched = self._fetch(due)
         try:
             if fetched.pending is not None:
                 self._wait(due, fetched.pending)
-                return _Step.WAITING, 0
+                return _Step.WAITING, 0, due.window.kind
             counts = self._store(due, fetched.records)
         finally:
             fetched.close()
-        return _Step.DELIVERED, counts.updated
+        return _Step.DELIVERED, counts.updated, due.window.kind
 
     def _due(
         self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
@@ -179,7 +182,7 @@ class DatasetSync:
             history_from = history_start(team.history_days if team else 90, now)
             window = cursor.pending_window
             if window is None and backfill:
-                window = cursor.backfill_window(plan)
+                window = cursor.backfill_window(plan, now=now)
             elif window is None:
                 window = cursor.next_window(plan, now=now, history_from=history_from)
             if window is None:
@@ -343,18 +346,36 @@ class _Job:
             else []
         )
         windows = records = 0
+        history: Counter[Dataset] = Counter()
+        later = False
         try:
             while datasets and windows < self.windows_per_job:
                 for dataset in list(datasets):
-                    step, count = self.sync.step(
-                        connection_id, marketplace_id, dataset, backfill=self.backfill
-                    )
-                    if step is not _Step.DELIVERED:
-                        datasets.remove(dataset)  # nothing more now, or Amazon is preparing
+                    try:
+                        step, count, kind = self.sync.step(
+                            connection_id, marketplace_id, dataset, backfill=self.backfill
+                        )
+                    except AmazonUnavailable:
+                        raise  # Amazon is down: no dataset is asked again until next pass
+                    except (TokenRevoked, TokenExpired):
+                        raise
+                    except DomainError:
+                        # Throttled (each operation has its own bucket) or refused for a
+                        # reason of its own, recorded on the cursor as the dataset's last
+                        # error: the other datasets go on, this one is asked next pass.
+                        datasets.remove(dataset)
+                        later = True
+                        continue
+                    if kind is WindowKind.HISTORY:
+                        history[dataset] += 1
+                    if step is not _Step.DELIVERED or history[dataset] >= HISTORY_PER_JOB:
+                        # Nothing more now, Amazon is preparing a report, or this dataset
+                        # had its share of history for this pass.
+                        datasets.remove(dataset)
                     if step is not _Step.NOTHING:
                         windows += 1
                         records += count
-        except (AmazonUnavailable, RateLimited):
+        except AmazonUnavailable:
             return SyncOutcome(
                 connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records
             )
@@ -362,12 +383,8 @@ class _Job:
             return SyncOutcome(
                 connection_id, marketplace_id, SyncStatus.RECONNECT_REQUIRED, windows, records
             )
-        except DomainError:
-            # Amazon refused this window for a reason of its own (recorded on the cursor as
-            # the dataset's last error); the next pass asks again.
-            return SyncOutcome(
-                connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records
-            )
+        if later and not windows:
+            return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER)
         status = SyncStatus.DONE if windows else SyncStatus.NOT_DUE
         return SyncOutcome(connection_id, marketplace_id, status, windows, records)
 
@@ -431,18 +448,17 @@ def all_delivered(
     return True
 
 
-@frozen
-class DatasetSyncView:
-    """One dataset's coverage on the marketplace object (API.md `sync.datasets[]`)."""
-
-    dataset: Dataset
-    covered_from: datetime | None
-    covered_until: datetime | None
-    history_from: datetime
-    progress_percent: int
-    last_success_at: datetime | None
-    last_error_code: str | None
-    last_error_detail: str | None
+def waiting_reason(
+    ports: Ports, uow: UnitOfWork, connection: Connection, marketplace_id: str
+) -> str | None:
+    """Why a most recent window is not in yet, when Amazon could not be reached (with the
+    host) or throttled: a marketplace in Syncing... never waits without a reason."""
+    waiting = (str(AmazonUnavailable.code), str(RateLimited.code))
+    for dataset in account_datasets(ports, connection, marketplace_id):
+        cursor = uow.sync_cursors.get(connection.id, marketplace_id, dataset)
+        if cursor is not None and not cursor.delivered and cursor.last_error_code in waiting:
+            return f"{cursor.last_error_code}: {cursor.last_error_detail}"
+    return None
 
 
 def sync_views(
@@ -459,6 +475,11 @@ def sync_views(
     views = []
     for dataset in account_datasets(ports, connection, marketplace_id):
         cursor = by_dataset.get(dataset) or SyncCursor(connection.id, marketplace_id, dataset)
+        error = (
+            SyncErrorView(cursor.last_error_code, cursor.last_error_detail)
+            if cursor.last_error_code
+            else None
+        )
         views.append(
             DatasetSyncView(
                 dataset=dataset,
@@ -469,8 +490,31 @@ def sync_views(
                     history_from=history_from, plan=PLANS[dataset]
                 ),
                 last_success_at=cursor.last_success_at,
-                last_error_code=cursor.last_error_code,
-                last_error_detail=cursor.last_error_detail,
+                last_error=error,
             )
         )
     return tuple(views)
+
+
+def coverage(
+    ports: Ports,
+    connection: Connection,
+    marketplace: Marketplace,
+    cursors: Iterable[SyncCursor],
+    *,
+    history_days: int,
+    now: datetime,
+) -> SyncCoverage | None:
+    """The marketplace object's `sync` (API.md): only once the marketplace syncs."""
+    if marketplace.state not in (MarketplaceState.SYNCING, MarketplaceState.READY):
+        return None
+    return SyncCoverage(
+        sync_views(
+            ports,
+            connection,
+            marketplace.marketplace_id,
+            cursors,
+            history_days=history_days,
+            now=now,
+        )
+    )

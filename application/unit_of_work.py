@@ -13,6 +13,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.queries import ReadModels
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
@@ -24,6 +26,7 @@ from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
+from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
 
 
 class TeamRepository(Protocol):
@@ -149,7 +152,25 @@ class ListingRepository(Protocol):
 
 
 class EventLog(Protocol):
+    """Append-only; also the webhooks' transactional outbox: an event is `unpublished` until
+    the dispatcher has turned it into deliveries (application/webhook_outbox.py)."""
+
     def append(self, event: AuditEvent) -> None: ...
+
+    def lock_outbox(self) -> None:
+        """Serializes publishing until the unit of work ends (one publisher at a time keeps
+        deliveries in the order events became visible)."""
+        ...
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        """Committed events not yet published, oldest first (log order)."""
+        ...
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None: ...
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        """The team's (and app-wide) published events at or after `since`, oldest first."""
+        ...
 
     def list(
         self,
@@ -187,6 +208,25 @@ class AppCredentialStateRepository(Protocol):
     def put(self, state: AppCredentialState) -> None: ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        """Oldest first."""
+        ...
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        """True when the team had that key."""
+        ...
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        """Set last_used_at to `at` unless it is already at or after `unless_since`: one
+        conditional statement, so concurrent requests write it at most once."""
+        ...
+
+
 class RecordRepository(Protocol):
     """The seller's data (domain/records.py). Writes keep the team's sequence in commit
     order: a product paging by sequence never misses a record committed behind it."""
@@ -214,6 +254,67 @@ class RecordRepository(Protocol):
     def purge(self, team_id: str, *, before: datetime) -> int:
         """Retention: drop the team's records whose data is from before `before`, and
         deletion marks older than that. Returns how many went."""
+
+
+class WebhookEndpointRepository(Protocol):
+    def add(self, endpoint: WebhookEndpoint) -> None: ...
+
+    def get(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None: ...
+
+    def update(self, endpoint: WebhookEndpoint) -> None:
+        """Optimistic concurrency as in TeamRepository.update."""
+        ...
+
+    def delete(self, endpoint: WebhookEndpoint) -> None:
+        """The endpoint and its deliveries (what it announced is still logged)."""
+        ...
+
+    def list_for_team(self, team_id: str) -> list[WebhookEndpoint]: ...
+
+    def list_enabled(self, team_ids: Iterable[str] | None = None) -> list[WebhookEndpoint]:
+        """Enabled endpoints of these teams (None: of every team)."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    """Deliveries in log order (`seq`, assigned on add). A dispatcher claims the deliveries
+    it is about to send with a lease it commits before sending, so several dispatchers never
+    send the same attempt at once and nobody holds a transaction open across the request."""
+
+    def add_many(self, deliveries: Sequence[Delivery]) -> None: ...
+
+    def get(self, delivery_id: str) -> Delivery | None: ...
+
+    def update(self, delivery: Delivery) -> None: ...
+
+    def list_for_endpoint(
+        self, endpoint_id: str, *, status: DeliveryStatus | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        """Newest first."""
+        ...
+
+    def claim(
+        self, *, now: datetime, until: datetime, claimer: str, limit: int, endpoint_id: str
+    ) -> list[Delivery]:
+        """Due pending deliveries of an enabled endpoint that head their ordering group (no
+        earlier pending delivery with the same key) and are not leased; leased to `claimer`
+        until `until`."""
+        ...
+
+    def claim_one(
+        self, delivery_id: str, *, now: datetime, until: datetime, claimer: str
+    ) -> Delivery | None:
+        """Lease this pending delivery whatever its schedule (a test message sent now);
+        None when it is not pending or someone holds it."""
+        ...
+
+    def finish(self, delivery: Delivery, claimer: str) -> bool:
+        """Store an attempt's outcome and drop the lease, only if `claimer` still holds it
+        (False: the lease ran out and someone else took the delivery over)."""
+        ...
+
+    def endpoints_with_due(self, now: datetime) -> list[str]:
+        """Enabled endpoints that have a due, unleased pending delivery."""
         ...
 
 
@@ -231,7 +332,11 @@ class UnitOfWork(Protocol):
     events: EventLog
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
+    api_keys: ApiKeyRepository
+    reads: ReadModels  # the read side: set-based queries for what is shown
     records: RecordRepository
+    webhooks: WebhookEndpointRepository
+    deliveries: DeliveryRepository
 
     def __enter__(self) -> Self: ...
 

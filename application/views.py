@@ -1,19 +1,32 @@
-"""Read models: what the web API, the CLI and the features show, computed at one instant."""
+"""Read models: what the web API, the CLI and the features show, computed at one instant.
+
+One attrs class per view, named as API.md names the fields. The web API's JSON, its OpenAPI
+schema (each field's `description` below becomes the property's description) and the CLI's
+`--json` are all derived from these classes by the driving adapters (`adapters/formats`), so
+a field is added here once and appears everywhere.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from attrs import frozen
+from attrs import field, fields, frozen
 
-from domain.connection import AccountType, Connection, Health, Region
-from domain.grant import Channel, Grant, TokenStatus
-from domain.marketplace import Marketplace, MarketplaceState, Transition
-from domain.profile import Profile
-from domain.team import Team
+from application.queries import ConnectionFacts, GrantFacts
+from domain.connection import AccountType, Connection, Health, Region, health_of
+from domain.events import AuditEvent, EventKind
+from domain.grant import Channel, Grant, TokenStatus, token_status_at
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.profile import AdsAccountType, Profile
+
+
+def about(description: str) -> dict[str, Any]:
+    """A field's description, for the OpenAPI schema and the support guide."""
+    return {"description": description}
 
 
 class NextStep(StrEnum):
@@ -28,14 +41,28 @@ class NextStep(StrEnum):
 
 @frozen
 class GrantView:
-    channel: Channel
-    status: TokenStatus
-    status_text: str
-    required: bool
-    authorized_at: datetime | None
-    expires_at: datetime | None
-    last_refresh_at: datetime | None
-    last_refresh_error: str | None
+    """One channel's authorization and its token, in the help pages' words."""
+
+    channel: Channel = field(
+        metadata=about("`ads` (Amazon Ads) or `sp_api` (Selling Partner API).")
+    )
+    status: TokenStatus = field(metadata=about("The refresh token's state at this instant."))
+    status_text: str = field(
+        metadata=about('What the person reads: "Current", "expires in 12 days", "Revoked"...')
+    )
+    required: bool = field(
+        metadata=about("Whether the account type needs this channel (a vendor's SP-API is not).")
+    )
+    authorized_at: datetime | None = field(metadata=about("When the person last authorized it."))
+    expires_at: datetime | None = field(
+        metadata=about("When the authorization ends (SP-API: a year after authorizing).")
+    )
+    last_refresh_at: datetime | None = field(
+        metadata=about("When sellerlink last asked Amazon for an access token.")
+    )
+    last_refresh_error: str | None = field(
+        metadata=about("The catalogue code of the last failed refresh, if the last one failed.")
+    )
 
     @classmethod
     def of(cls, grant: Grant, *, required: bool, now: datetime) -> GrantView:
@@ -53,38 +80,99 @@ class GrantView:
 
 
 @frozen
+class SelectedProfile:
+    """The Amazon Ads advertising profile the connection works with."""
+
+    profile_id: str = field(metadata=about("Amazon Ads profile id."))
+    country_code: str = field(metadata=about("The profile's country (ISO 3166, e.g. US)."))
+    currency_code: str = field(metadata=about("The profile's currency (ISO 4217, e.g. USD)."))
+    marketplace_id: str = field(metadata=about("The Amazon marketplace id of the profile."))
+    account_name: str = field(metadata=about("The advertising account's name on Amazon."))
+    account_type: AdsAccountType = field(metadata=about("seller, vendor or agency."))
+    account_id: str = field(metadata=about("The advertising account's id on Amazon."))
+    auto_selected: bool = field(
+        metadata=about("Chosen by sellerlink because Amazon returned exactly one profile.")
+    )
+
+    @classmethod
+    def of(cls, profile: Profile, *, auto_selected: bool) -> SelectedProfile:
+        return cls(
+            profile_id=profile.profile_id,
+            country_code=profile.country_code,
+            currency_code=profile.currency_code,
+            marketplace_id=profile.marketplace_id,
+            account_name=profile.account_name,
+            account_type=profile.account_type,
+            account_id=profile.account_id,
+            auto_selected=auto_selected,
+        )
+
+
+SUMMARY_STATES = (
+    MarketplaceState.READY,
+    MarketplaceState.SYNCING,
+    MarketplaceState.SETTING_UP,
+    MarketplaceState.FAILED,
+    MarketplaceState.ESCALATED,
+)
+
+
+@frozen
+class MarketplacesSummary:
+    """How many of the connection's marketplaces are in each state worth a glance."""
+
+    ready: int = field(metadata=about('Marketplaces shown as "Ready".'))
+    syncing: int = field(metadata=about('Marketplaces shown as "Syncing...".'))
+    setting_up: int = field(metadata=about('Marketplaces shown as "Setting up...".'))
+    failed: int = field(metadata=about("Marketplaces whose setup failed (Retry helps)."))
+    escalated: int = field(metadata=about("Marketplaces escalated to support."))
+
+    @classmethod
+    def count(cls, states: Iterable[MarketplaceState]) -> MarketplacesSummary:
+        counts = Counter(states)
+        return cls(*(counts.get(state, 0) for state in SUMMARY_STATES))
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(MarketplacesSummary)]
+
+
+@frozen
 class ConnectionView:
-    id: str
-    team_id: str
-    account_type: AccountType
-    region: Region
-    selling_partner_id: str | None
-    ads_account_id: str | None
-    display_name: str
-    health: Health
-    created_at: datetime
-    disconnected_at: datetime | None
-    grants: tuple[GrantView, ...]
-    profile: Profile | None
-    profile_auto_selected: bool
-    marketplaces_summary: dict[str, int]
-    version: int
+    """One Amazon account connected to a team (API.md "Connections")."""
+
+    id: str = field(metadata=about("The connection's id; it survives reconnects."))
+    team_id: str = field(metadata=about("The team that connected the account."))
+    account_type: AccountType = field(metadata=about("seller or vendor."))
+    region: Region = field(metadata=about("Amazon region: NA, EU or FE."))
+    selling_partner_id: str | None = field(
+        metadata=about("The seller id (merchant token), once the SP-API is authorized.")
+    )
+    ads_account_id: str | None = field(metadata=about("The Amazon Ads account id, once known."))
+    display_name: str = field(metadata=about("The account's name as Amazon gives it."))
+    health: Health = field(
+        metadata=about("The worst state of the required grants, or incomplete/disconnected.")
+    )
+    created_at: datetime = field(metadata=about("When the account was first connected."))
+    disconnected_at: datetime | None = field(
+        metadata=about("When the team disconnected it (tokens deleted, history kept).")
+    )
+    grants: tuple[GrantView, ...] = field(metadata=about("One entry per channel."))
+    profile: SelectedProfile | None = field(
+        metadata=about("The selected advertising profile; null until one is chosen.")
+    )
+    profile_auto_selected: bool = field(
+        metadata=about("The profile was chosen automatically (Amazon returned only one).")
+    )
+    marketplaces_summary: MarketplacesSummary = field(
+        metadata=about("Marketplace counts by state.")
+    )
+    version: int = field(metadata=about("Changes whenever the connection changes."))
 
     @classmethod
     def of(
         cls, connection: Connection, marketplaces: list[Marketplace], *, now: datetime
     ) -> ConnectionView:
-        counts = Counter(m.state for m in marketplaces)
-        summary = {
-            str(state): counts.get(state, 0)
-            for state in (
-                MarketplaceState.READY,
-                MarketplaceState.SYNCING,
-                MarketplaceState.SETTING_UP,
-                MarketplaceState.FAILED,
-                MarketplaceState.ESCALATED,
-            )
-        }
+        selected = connection.selected_profile
         return cls(
             id=connection.id,
             team_id=connection.team_id,
@@ -102,10 +190,68 @@ class ConnectionView:
                 )
                 for c in sorted(connection.grants)
             ),
-            profile=connection.selected_profile,
+            profile=None
+            if selected is None
+            else SelectedProfile.of(selected, auto_selected=connection.profile_auto_selected),
             profile_auto_selected=connection.profile_auto_selected,
-            marketplaces_summary=summary,
+            marketplaces_summary=MarketplacesSummary.count(m.state for m in marketplaces),
             version=connection.version,
+        )
+
+    @classmethod
+    def of_facts(cls, facts: ConnectionFacts, *, now: datetime) -> ConnectionView:
+        """The same view from what the read side loads (no aggregate, no history)."""
+        by_channel = {g.channel: g for g in facts.grants}
+        for channel in Channel:  # as Connection holds one per channel
+            by_channel.setdefault(channel, GrantFacts.never_authorized(channel))
+        reports = {
+            c: token_status_at(
+                now,
+                revoked_at=g.revoked_at,
+                has_refresh_token=g.has_refresh_token,
+                expires_at=g.expires_at,
+            )
+            for c, g in by_channel.items()
+        }
+        counts = facts.marketplace_states
+        return cls(
+            id=facts.id,
+            team_id=facts.team_id,
+            account_type=facts.account_type,
+            region=facts.region,
+            selling_partner_id=facts.selling_partner_id,
+            ads_account_id=facts.ads_account_id,
+            display_name=facts.display_name,
+            health=health_of(
+                disconnected=facts.disconnected_at is not None,
+                required_grants=(
+                    (reports[c], by_channel[c].authorized_at is not None)
+                    for c in sorted(facts.required_channels)
+                ),
+            ),
+            created_at=facts.created_at,
+            disconnected_at=facts.disconnected_at,
+            grants=tuple(
+                GrantView(
+                    channel=g.channel,
+                    status=reports[g.channel].status,
+                    status_text=reports[g.channel].text,
+                    required=g.channel in facts.required_channels,
+                    authorized_at=g.authorized_at,
+                    expires_at=g.expires_at,
+                    last_refresh_at=g.last_refresh_at,
+                    last_refresh_error=g.last_refresh_error,
+                )
+                for g in sorted(by_channel.values(), key=lambda g: g.channel)
+            ),
+            profile=None
+            if facts.profile is None
+            else SelectedProfile.of(facts.profile, auto_selected=facts.profile_auto_selected),
+            profile_auto_selected=facts.profile_auto_selected,
+            marketplaces_summary=MarketplacesSummary(
+                *(counts.get(state, 0) for state in SUMMARY_STATES)
+            ),
+            version=facts.version,
         )
 
     def grant(self, channel: Channel) -> GrantView:
@@ -113,69 +259,103 @@ class ConnectionView:
 
 
 @frozen
-class ProfileView:
-    profile: Profile
-    selectable: bool
-    selected: bool
-    reason: str | None
+class ConnectionWithWarnings(ConnectionView):
+    """The connection after a choice, with the warnings the choice raised (seed 002's
+    NO_ACTIVE_CAMPAIGNS); the list is empty when there are none."""
 
-
-@frozen
-class ProfileList:
-    items: tuple[ProfileView, ...]
-    selected_profile_id: str | None
-    auto_selected: bool
-
-
-@frozen
-class MarketplaceView:
-    connection_id: str
-    marketplace_id: str
-    country_code: str
-    name: str
-    state: MarketplaceState
-    label: str
-    selectable: bool
-    selected: bool
-    active: bool
-    retries_used: int
-    retry_limit: int
-    last_error: str | None
-    reason: str | None
-    # Each dataset's coverage (application/sync.py DatasetSyncView), when asked for.
-    sync: tuple[Any, ...] | None = None
+    warnings: tuple[str, ...] = field(
+        default=(), metadata=about("Catalogue codes of warnings; see GET /errors/{code}.")
+    )
 
     @classmethod
-    def of(cls, m: Marketplace, sync: tuple[Any, ...] | None = None) -> MarketplaceView:
+    def with_warnings(cls, view: ConnectionView, warnings: Iterable[str]) -> ConnectionWithWarnings:
+        shown = {f.name: getattr(view, f.name) for f in fields(ConnectionView)}
+        return cls(**shown, warnings=tuple(str(w) for w in warnings))
+
+
+@frozen
+class ConnectionPage:
+    """A page of the team's connections in a stable order (oldest first, then by id)."""
+
+    items: tuple[ConnectionView, ...] = field(metadata=about("The connections on this page."))
+    next_cursor: str | None = field(
+        metadata=about("Pass as `after` for the next page; null on the last page.")
+    )
+    has_more: bool = field(metadata=about("Whether another page follows."))
+
+
+@frozen
+class ProfileView:
+    """An advertising profile Amazon returned, and whether it may be chosen."""
+
+    profile_id: str = field(metadata=about("Amazon Ads profile id."))
+    country_code: str = field(metadata=about("The profile's country (ISO 3166, e.g. US)."))
+    currency_code: str = field(metadata=about("The profile's currency (ISO 4217, e.g. USD)."))
+    marketplace_id: str = field(metadata=about("The Amazon marketplace id of the profile."))
+    account_name: str = field(metadata=about("The advertising account's name on Amazon."))
+    account_type: AdsAccountType = field(metadata=about("seller, vendor or agency."))
+    selectable: bool = field(metadata=about("Whether the team's plan lets it be chosen."))
+    selected: bool = field(metadata=about("Whether it is the connection's profile."))
+    reason: str | None = field(metadata=about("Why it cannot be chosen, when it cannot."))
+
+    @classmethod
+    def of(
+        cls, profile: Profile, *, selectable: bool, selected: bool, reason: str | None
+    ) -> ProfileView:
         return cls(
-            connection_id=m.connection_id,
-            marketplace_id=m.marketplace_id,
-            country_code=m.country_code,
-            name=m.name,
-            state=m.state,
-            label=m.label,
-            selectable=m.selectable,
-            selected=m.selected,
-            active=m.active,
-            retries_used=m.retries_used,
-            retry_limit=m.retry_limit,
-            last_error=m.last_error,
-            reason=m.unselectable_reason(),
-            sync=sync,
+            profile_id=profile.profile_id,
+            country_code=profile.country_code,
+            currency_code=profile.currency_code,
+            marketplace_id=profile.marketplace_id,
+            account_name=profile.account_name,
+            account_type=profile.account_type,
+            selectable=selectable,
+            selected=selected,
+            reason=reason,
         )
 
 
 @frozen
-class MarketplaceHistory:
-    marketplace: MarketplaceView
-    transitions: tuple[Transition, ...]
-    retry_history: tuple[Transition, ...]
+class ProfileList:
+    """The profiles to choose from (seed 000: auto-selected only when there is one)."""
+
+    items: tuple[ProfileView, ...] = field(metadata=about("Every profile Amazon returned."))
+    selected_profile_id: str | None = field(metadata=about("The chosen profile, if any."))
+    auto_selected: bool = field(metadata=about("The choice was made automatically."))
 
 
 @frozen
-class TeamView:
-    team: Team
-    role: str
+class EventView:
+    """One entry of the audit trail: who changed what, when and why."""
+
+    id: str = field(metadata=about("The event's id."))
+    at: datetime = field(metadata=about("When it happened."))
+    kind: EventKind = field(metadata=about("What kind of change it records."))
+    actor: str = field(metadata=about('Who: a user, "system" or "support:NAME".'))
+    detail: str = field(metadata=about("What happened, in plain words."))
+    team_id: str = field(metadata=about("The team it belongs to."))
+    connection_id: str | None = field(metadata=about("The connection, when it concerns one."))
+    data: dict[str, str] = field(metadata=about("Facts for programs (ids, counts, codes)."))
+
+    @classmethod
+    def of(cls, e: AuditEvent) -> EventView:
+        return cls(
+            id=e.id,
+            at=e.at,
+            kind=e.kind,
+            actor=e.actor,
+            detail=e.summary,
+            team_id=e.team_id,
+            connection_id=e.connection_id,
+            data={str(k): str(v) for k, v in e.data.items()},
+        )
+
+
+@frozen
+class EventList:
+    """A page of a connection's timeline."""
+
+    items: tuple[EventView, ...] = field(metadata=about("The events, in time order."))
 
 
 def next_step(connection: Connection, marketplaces: list[Marketplace]) -> NextStep:

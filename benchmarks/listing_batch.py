@@ -39,7 +39,7 @@ from domain.listing_batch import (
 )
 
 US = "ATVPDKIKX0DER"
-SELLER = "A1US0SELLER001"
+SELLER = "A1SBXUSSELLER01"
 PATCH_RATE = 5.0  # Listings Items PATCH, requests per second (AMAZON.md)
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

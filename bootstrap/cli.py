@@ -23,6 +23,7 @@ def operations(container: Container) -> Operations:
         return f"Database at revision {db.current_revision()} ({db.dialect})."
 
     def keys_rotate(batch_size: int, progress: Callable[..., None]) -> int:
+        require_existing_data(container.settings())  # a typo must not make new keys
         return rotate_keys(container.database(), batch_size, progress)
 
     def serve(host: str | None, port: int | None) -> None:

@@ -8,20 +8,25 @@ instead of monkeypatching."""
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 from dependency_injector import containers, providers
 
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SANDBOX_PATH, FollowingClock, Sandbox, SandboxClock
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
+from adapters.persistence.rate_budget import SqlRateBudget
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
+from adapters.webhooks import HttpWebhookSender, TargetPolicy, offline_resolver
 from application.app import Application
 from application.context import Ports
-from application.ports import IdGenerator, Tracer
+from application.ports import Clock, IdGenerator, RateBudget, Tracer
 from application.telemetry import NullTracer
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
@@ -163,6 +168,23 @@ def follow_sandbox_clock(container: Container) -> None:
         container.clock.override(providers.Singleton(FollowingClock, sandbox_url(settings)))
 
 
+def rate_budget(database: object, clock: Clock) -> RateBudget | None:
+    """The one rate budget (DESIGN §11): on PostgreSQL a row per bucket shared by every
+    process; otherwise (SQLite: one process) the Amazon adapter's in-process budget."""
+    if isinstance(database, SqlDatabase) and database.dialect == "postgresql":
+        return SqlRateBudget(database.engine, lambda: clock.now().timestamp(), RATE_PLANS)
+    return None
+
+
+def webhook_policy(settings: Settings) -> TargetPolicy:
+    allow = settings.webhook_allowances
+    return TargetPolicy(allow_loopback="loopback" in allow, allow_private="private" in allow)
+
+
+def webhook_sender(settings: Settings, policy: TargetPolicy) -> HttpWebhookSender:
+    return HttpWebhookSender(policy, timeout=settings.webhook_timeout_seconds)
+
+
 def _mode(settings: Settings) -> str:
     return "sandbox" if settings.sandbox else "amazon"
 
@@ -185,15 +207,28 @@ class Container(containers.DeclarativeContainer):
     amazon_settings = providers.Singleton(amazon_settings, settings)
     # The emulator's state, served at /sandbox by `serve` (sandbox mode only).
     sandbox = providers.Singleton(Sandbox, sandbox_clock, amazon_settings)
+    rate_budget = providers.Singleton(rate_budget, database, clock)
+    # Waits for the rate budget pass on the same clock the budget counts in: the sandbox's
+    # simulated clock (which may run faster than the wall clock), else the wall clock.
+    sleep = providers.Selector(
+        mode,
+        sandbox=sandbox_clock.provided.sleep,
+        amazon=providers.Object(time.sleep),
+    )
     amazon = providers.Singleton(
         AmazonHttpGateway,
         amazon_settings,
         clock=clock.provided.now,
         metrics=metrics,
         tracer=tracer,
+        sleep=sleep,
+        budget=rate_budget,
     )
 
     app_credentials = providers.Singleton(app_credentials, amazon_settings)
+    webhook_policy = providers.Singleton(webhook_policy, settings)
+    webhook_sender = providers.Singleton(webhook_sender, settings, webhook_policy)
+
     ports = providers.Singleton(
         Ports,
         uow=database.provided.unit_of_work,
@@ -204,22 +239,39 @@ class Container(containers.DeclarativeContainer):
         metrics=metrics,
         tracer=tracer,
         app_credentials=app_credentials,
+        webhooks=webhook_sender,
         datasets=settings.provided.synced_datasets,
     )
     application = providers.Singleton(Application, ports=ports)
 
 
+def _sleeper(clock: object) -> Callable[[float], None]:
+    """Waiting on a settable clock moves it (as a frozen sandbox clock jumps)."""
+
+    def sleep(seconds: float) -> None:
+        if isinstance(clock, SettableClock):
+            clock.advance(timedelta(seconds=seconds))
+
+    return sleep
+
+
 def in_memory_container(
     *, clock: object | None = None, ids: object | None = None, settings: Settings | None = None
 ) -> Container:
-    """Everything in memory, Amazon faked, time settable: what unit tests and features run
-    on."""
+    """Everything in memory, the Amazon sandbox in-process behind the gateway, time
+    settable: what unit tests and features run on."""
     container = Container()
     clock = clock or SettableClock()
-    container.settings.override(providers.Object(settings or Settings(sandbox=False)))
+    # Loopback receivers are what tests and features deliver webhooks to.
+    default = Settings(sandbox=False, webhook_allow="loopback")
+    container.settings.override(providers.Object(settings or default))
     container.clock.override(providers.Object(clock))
     container.ids.override(providers.Object(ids or SequentialIds()))
     container.database.override(providers.Singleton(InMemoryDatabase, ids=container.ids))
     container.app_credentials.override(providers.Object(()))
-    container.amazon.override(providers.Singleton(FakeAmazon, clock=clock.now))  # type: ignore[attr-defined]
+    container.amazon.override(providers.Singleton(InProcessAmazon, clock, sleep=_sleeper(clock)))
+    # Webhooks go to loopback receivers; no test asks real DNS.
+    container.webhook_policy.override(
+        providers.Singleton(TargetPolicy, allow_loopback=True, resolver=offline_resolver)
+    )
     return container

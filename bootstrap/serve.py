@@ -15,6 +15,7 @@ from litestar import Litestar
 from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router
 from adapters.http import mint_dev_token
 from adapters.http.demo import demo_page
+from adapters.http.demo_webhooks import PAGE_PATH, RECEIVE_PATH, WebhookInbox, demo_webhook_routes
 from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from application.app import Application
@@ -24,18 +25,19 @@ from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app, dev_jwt_secret
 from domain.errors import DomainError
-from domain.team import Plan, Role, TeamKind
+from domain.team import PERSON_ROLES, Plan, Role, TeamKind
 
 log = logging.getLogger("sellerlink.serve")
 
 DEMO_FILE = "demo-team.json"
-DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in Role}
+DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in PERSON_ROLES}
 
 
 def build_server_app(
     container: Container,
     demo_tokens: dict[Role, str] | None = None,
     worker: InProcessWorker | None = None,
+    inbox: WebhookInbox | None = None,
 ) -> Litestar:
     """The web API, plus the sandbox's routes when it stands in for Amazon, plus the demo
     page when dev authentication is on; /ready also asks the in-process worker, if any."""
@@ -46,7 +48,26 @@ def build_server_app(
         app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
     if demo_tokens and settings.dev_auth:
         app.register(demo_page("Demo team", {str(r): t for r, t in demo_tokens.items()}))
+    if inbox is not None and settings.sandbox and settings.dev_auth:
+        for route in demo_webhook_routes(inbox):
+            app.register(route)
     return app
+
+
+def subscribe_demo_receiver(app: Application, settings: Settings, team_id: str) -> WebhookInbox:
+    """The demo team's endpoint at the built-in receiver, every event. Its secret is rotated
+    at each start so this process's inbox can check signatures (the old one stays valid 24
+    hours, as for any rotation)."""
+    inbox = WebhookInbox()
+    owner = Actor(DEMO_USERS[Role.OWNER], team_id)
+    url = settings.base_url.rstrip("/") + RECEIVE_PATH
+    existing = [e for e in app.list_webhooks(owner) if e.url == url]
+    if existing:
+        inbox.use_secret(app.rotate_webhook_secret(owner, existing[0].id))
+    else:
+        created = app.create_webhook(owner, url, ["*"], "Built-in demo receiver (/demo/webhooks)")
+        inbox.use_secret(created.secret)
+    return inbox
 
 
 def _worker_running(worker: InProcessWorker) -> None:
@@ -82,6 +103,7 @@ def banner(settings: Settings, team_id: str, tokens: dict[Role, str]) -> str:
         "",
         "sellerlink is running",
         f"  Demo page     {base}/demo   (connect a sandbox account in the browser)",
+        f"  Webhooks      {base}{PAGE_PATH}   (every change, as your product receives it)",
         f"  API           {base}/api/v1",
         f"  OpenAPI UI    {base}/schema",
         f"  Health        {base}/health   Ready: {base}/ready",
@@ -120,7 +142,10 @@ def serve(container: Container, host: str | None = None, port: int | None = None
 
         settings = evolve(settings, host=host or settings.host, port=port or settings.port)
         container.settings.override(settings)
-    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    try:
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
+    except ValueError as wrong:  # SELLERLINK_LOG_FORMAT or _LOG_LEVEL mistyped
+        raise SystemExit(str(wrong)) from None
     database = container.database()
     database.upgrade()
     application = container.application()
@@ -132,10 +157,16 @@ def serve(container: Container, host: str | None = None, port: int | None = None
         )
         for role, user in DEMO_USERS.items()
     }
-    worker = InProcessWorker(application, interval=settings.worker_interval_seconds)
+    inbox = None
+    if settings.sandbox and settings.dev_auth:
+        inbox = subscribe_demo_receiver(application, settings, team_id)
+    worker = InProcessWorker(
+        application, interval=settings.worker_interval_seconds, webhook_threads=2
+    )
     if settings.worker_in_process:
         worker.start()
-    app = build_server_app(container, tokens, worker if settings.worker_in_process else None)
+    running = worker if settings.worker_in_process else None
+    app = build_server_app(container, tokens, running, inbox)
     print(banner(settings, team_id, tokens), flush=True)
     try:
         # uvicorn keeps our logging (log_config=None); the request line replaces its

@@ -20,9 +20,6 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SANDBOX_DATASETS = frozenset({Dataset.ORDERS})
-
-
 def _names(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -75,8 +72,12 @@ class Settings:
     otel_endpoint: str | None = None
     # `sellerlink worker` serves its own /metrics on 127.0.0.1:<port> when set.
     worker_metrics_port: int | None = None
-    # Which datasets to sync (SELLERLINK_DATASETS, comma separated; None: every one). The
-    # sandbox serves orders so far; its Reports, FBA inventory and Ads reporting are coming.
+    # Webhook targets the SSRF guard lets through beyond public https (adapters/webhooks/
+    # guard.py): `loopback`, `private`, comma-separated. None: `loopback` in sandbox mode
+    # (the demo receiver and tests), nothing otherwise.
+    webhook_allow: str | None = None
+    webhook_timeout_seconds: float = 10.0
+    # Which datasets to sync (SELLERLINK_DATASETS, comma separated; None: every one).
     datasets: tuple[str, ...] | None = None
 
     @classmethod
@@ -118,15 +119,30 @@ class Settings:
             metrics_token=get("METRICS_TOKEN"),
             otel_endpoint=get("OTEL_ENDPOINT") or e.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,
             worker_metrics_port=int(get("WORKER_METRICS_PORT") or 0) or None,
+            webhook_allow=e.get("SELLERLINK_WEBHOOK_ALLOW"),
+            webhook_timeout_seconds=float(get("WEBHOOK_TIMEOUT_SECONDS") or 10.0),
             datasets=_names(get("DATASETS")),
         )
 
     @property
+    def webhook_allowances(self) -> frozenset[str]:
+        if self.webhook_allow is None:
+            return frozenset({"loopback"}) if self.sandbox else frozenset()
+        words = {w.strip().lower() for w in self.webhook_allow.split(",") if w.strip()}
+        unknown = words - {"loopback", "private"}
+        if unknown:
+            raise SystemExit(
+                "SELLERLINK_WEBHOOK_ALLOW takes `loopback` and/or `private`, not: "
+                + ", ".join(sorted(unknown))
+            )
+        return frozenset(words)
+
+    @property
     def synced_datasets(self) -> frozenset[Dataset]:
-        """SELLERLINK_DATASETS, else what the Amazon sellerlink talks to can serve."""
+        """SELLERLINK_DATASETS, else every dataset (the sandbox serves them all)."""
         if self.datasets is not None:
             return frozenset(Dataset(name) for name in self.datasets)
-        return SANDBOX_DATASETS if self.sandbox else frozenset(Dataset)
+        return frozenset(Dataset)
 
     @property
     def effective_database_url(self) -> str:

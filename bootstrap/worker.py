@@ -27,7 +27,10 @@ log = logging.getLogger("sellerlink.worker")
 
 def run_worker(container: Container, *, once: bool = False) -> None:
     settings = container.settings()
-    configure_logging(level=settings.log_level, fmt=settings.log_format)
+    try:
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
+    except ValueError as wrong:  # SELLERLINK_LOG_FORMAT or _LOG_LEVEL mistyped
+        raise SystemExit(str(wrong)) from None
     if settings.worker_metrics_port:
         # Counters of this process's jobs and Amazon calls; the gauges are the API's.
         prometheus_client.start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
@@ -40,7 +43,7 @@ def run_worker(container: Container, *, once: bool = False) -> None:
     preflight(container)
     follow_sandbox_clock(container)
     app = container.application()
-    worker = InProcessWorker(app, interval=settings.worker_interval_seconds)
+    worker = InProcessWorker(app, interval=settings.worker_interval_seconds, webhook_threads=2)
     if once:
         report = worker.run_pass()
         print(f"one pass: {report.jobs} job(s) {report.by_status}, {report.errors} error(s)")

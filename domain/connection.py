@@ -6,8 +6,8 @@ backfills did, since those are told to the team and support per connection."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -71,14 +71,28 @@ _HEALTH_ORDER = [
 ]
 
 
-def _grant_health(report: TokenReport, grant: Grant) -> Health:
+def _grant_health(report: TokenReport, ever_authorized: bool) -> Health:
     if report.status is TokenStatus.CURRENT:
         return Health.CONNECTED
     if report.status is TokenStatus.EXPIRING:
         return Health.EXPIRING
-    if report.status is TokenStatus.MISSING and not grant.ever_authorized:
+    if report.status is TokenStatus.MISSING and not ever_authorized:
         return Health.INCOMPLETE
     return Health.RECONNECT_REQUIRED
+
+
+def health_of(*, disconnected: bool, required_grants: Iterable[tuple[TokenReport, bool]]) -> Health:
+    """Worst of the required grants (DESIGN §2), each given as its token report and whether
+    it was ever authorized: the rule `Connection.health_at` applies, usable by a read model
+    that has the facts but not the aggregate."""
+    if disconnected:
+        return Health.DISCONNECTED
+    worst = Health.CONNECTED
+    for report, ever_authorized in required_grants:
+        health = _grant_health(report, ever_authorized)
+        if _HEALTH_ORDER.index(health) > _HEALTH_ORDER.index(worst):
+            worst = health
+    return worst
 
 
 @define
@@ -117,15 +131,13 @@ class Connection(EventSource):
 
     def health_at(self, now: datetime) -> Health:
         """Worst of the required grants (DESIGN §2)."""
-        if self.disconnected_at is not None:
-            return Health.DISCONNECTED
-        worst = Health.CONNECTED
-        for channel in sorted(self.required_channels):
-            grant = self.grants[channel]
-            health = _grant_health(grant.status_at(now), grant)
-            if _HEALTH_ORDER.index(health) > _HEALTH_ORDER.index(worst):
-                worst = health
-        return worst
+        return health_of(
+            disconnected=self.disconnected_at is not None,
+            required_grants=(
+                (self.grants[c].status_at(now), self.grants[c].ever_authorized)
+                for c in sorted(self.required_channels)
+            ),
+        )
 
     def usable_at(self, now: datetime, channel: Channel) -> bool:
         return self.disconnected_at is None and self.grants[channel].status_at(now).usable
@@ -197,6 +209,7 @@ class Connection(EventSource):
         or that had stopped being usable, is reconnected; else a channel is added."""
         self.check_identity(channel, account_id)
         created = not any(g.ever_authorized for g in self.grants.values())
+        health_before = None if created else self.health_at(at)
         was_authorized = self.grants[channel].ever_authorized
         self.mark_unusable_from_grant(channel, at)
         if channel is Channel.SP_API and account_id:
@@ -223,13 +236,15 @@ class Connection(EventSource):
             kind, verb = EventKind.CONNECTION_RECONNECTED, "reconnected"
         else:
             kind, verb = EventKind.CHANNEL_AUTHORIZED, "authorized"
+        if health_before is not None:
+            self._health_changed(health_before, at=at, reason=f"{channel} {verb}", actor=actor)
         self.announce_change(
             kind,
             actor=actor,
             summary=f"{channel} {verb} for account "
             f"{self.selling_partner_id or self.ads_account_id}",
             at=at,
-            data={"channel": channel, "account_id": account_id},
+            data={"channel": channel, "account_id": account_id, **self.facts_at(at)},
         )
         return gap_start
 
@@ -249,15 +264,18 @@ class Connection(EventSource):
 
     def disconnect(self, at: datetime, actor: str = SYSTEM_ACTOR) -> None:
         """DESIGN §3.8: tokens deleted, the record and its history kept."""
+        before = self.health_at(at)
         for grant in self.grants.values():
             grant.forget()
         self.disconnected_at = at
         self.mark_unusable(at)
+        self._health_changed(before, at=at, reason="disconnected by the team", actor=actor)
         self.announce_change(
             EventKind.CONNECTION_DISCONNECTED,
             actor=actor,
             summary="Disconnected: tokens deleted, history kept",
             at=at,
+            data={**self.facts_at(at), "health_before": before},
         )
 
     # -- tokens ------------------------------------------------------------------------
@@ -274,13 +292,23 @@ class Connection(EventSource):
 
     def refresh_token_refused(self, channel: Channel, *, at: datetime) -> None:
         """Amazon answered `invalid_grant`: only a new consent helps."""
+        before = self.health_at(at)
         self.grants[channel].revoke(at=at)
         self.mark_unusable(at)
+        summary = f"Amazon refused the {channel} refresh token: reconnect required"
+        self._health_changed(before, at=at, reason=summary, error_code="TOKEN_REVOKED")
         self.announce_change(
             EventKind.TOKEN_REVOKED,
             actor=SYSTEM_ACTOR,
-            summary=f"Amazon refused the {channel} refresh token: reconnect required",
+            summary=summary,
             at=at,
+            data={
+                **self.facts_at(at),
+                "channel": channel,
+                "error_code": "TOKEN_REVOKED",
+                # A second channel refused later changes nothing the product was not told.
+                "health_before": before,
+            },
         )
 
     def notice_expiry(self, channel: Channel, *, at: datetime, data: Mapping[str, str]) -> bool:
@@ -289,28 +317,51 @@ class Connection(EventSource):
         if self.unusable_since is not None:
             return False
         grant = self.grants[channel]
-        self.mark_unusable(grant.expires_at or at)
+        ended = grant.expires_at or at
+        # Time made it expire: the health before is the one just before its end.
+        before = self.health_at(ended - timedelta(seconds=1))
+        self.mark_unusable(ended)
+        summary = (
+            f"The {CHANNEL_NAMES[channel]} authorization expired: reconnect required "
+            "(Amazon asks sellers to re-authorize every 12 months)"
+        )
+        self._health_changed(before, at=at, reason=summary, error_code="TOKEN_EXPIRED")
         self.announce_change(
             EventKind.TOKEN_EXPIRED,
             actor=SYSTEM_ACTOR,
-            summary=f"The {CHANNEL_NAMES[channel]} authorization expired: reconnect required "
-            "(Amazon asks sellers to re-authorize every 12 months)",
+            summary=summary,
             at=at,
-            data=data,
+            data={**data, **self.facts_at(at), "error_code": "TOKEN_EXPIRED"},
         )
         return True
 
-    def warn_expiry(self, channel: Channel, *, at: datetime, data: Mapping[str, str]) -> None:
-        """One of the warnings before an authorization's year ends (grant.py's stages)."""
+    def warn_expiry(
+        self,
+        channel: Channel,
+        *,
+        at: datetime,
+        data: Mapping[str, str],
+        health_before: Health | None = None,
+    ) -> None:
+        """One of the warnings before an authorization's year ends (grant.py's stages).
+        Time moves the health here (connected -> expiring): `health_before` is what the
+        previous warning found, so the change is announced once."""
         expires_at = self.grants[channel].expires_at
         remaining = describe_remaining(expires_at - at) if expires_at else "expires soon"
+        if health_before is not None:
+            self._health_changed(
+                health_before,
+                at=at,
+                reason=f"the {CHANNEL_NAMES[channel]} authorization {remaining}",
+            )
+        days_left = (expires_at - at).days if expires_at else None
         self.announce_change(
             EventKind.TOKEN_EXPIRING,
             actor=SYSTEM_ACTOR,
             summary=f"The {CHANNEL_NAMES[channel]} authorization {remaining}: reconnect "
             "before then to keep data flowing",
             at=at,
-            data={**data, "remaining": remaining},
+            data={**data, **self.facts_at(at), "remaining": remaining, "days_left": days_left},
         )
 
     # -- what happened under this connection -------------------------------------------
@@ -329,6 +380,54 @@ class Connection(EventSource):
         """A warning beside a successful result (the catalogue's `warning` codes)."""
         self.announce_change(
             EventKind.WARNING, actor="amazon", summary=summary, at=at, data={"code": code, **data}
+        )
+
+    def hand_out_access_token(self, channel: Channel, *, to: str, at: datetime) -> None:
+        """A product took a fresh access token (DESIGN §11): the timeline names who took it,
+        never the token."""
+        self.announce_change(
+            EventKind.ACCESS_TOKEN_ISSUED,
+            actor=to,
+            summary=f"{channel} access token handed to {to}",
+            at=at,
+            data={"channel": str(channel)},
+        )
+
+    def facts_at(self, at: datetime) -> dict[str, object]:
+        """Which account this is and how it stands, for whoever hears of a change (a
+        webhook's `data`, DESIGN §13) without calling back."""
+        return {
+            "account_type": self.account_type,
+            "region": self.region,
+            "selling_partner_id": self.selling_partner_id,
+            "display_name": self.display_name or None,
+            "health": self.health_at(at),
+        }
+
+    def _health_changed(
+        self,
+        before: Health,
+        *,
+        at: datetime,
+        reason: str,
+        actor: str = SYSTEM_ACTOR,
+        error_code: str | None = None,
+    ) -> None:
+        after = self.health_at(at)
+        if after is before:
+            return
+        self.announce_change(
+            EventKind.CONNECTION_HEALTH_CHANGED,
+            actor=actor,
+            summary=f"Health {before} -> {after}: {reason}",
+            at=at,
+            data={
+                **self.facts_at(at),
+                "health_before": before,
+                "health_after": after,
+                "reason": reason,
+                "error_code": error_code,
+            },
         )
 
     def announce_change(

@@ -42,16 +42,33 @@ class EventKind(StrEnum):
     TOKEN_EXPIRED = "token.expired"
     TOKEN_EXPIRING = "token.expiring"
     BACKFILL_SCHEDULED = "sync.backfill_scheduled"
-    BACKFILL_COMPLETED = "backfill.completed"
-    RECORDS_UPDATED = "records.updated"
+    BACKFILL_COMPLETED = "sync.backfill_completed"
     LISTING_SETTINGS_CHANGED = "listing.settings_changed"
     LISTING_BATCH_SENT = "listing.batch_sent"
     LISTING_FEED_PROCESSED = "listing.feed_processed"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_DELETED = "api_key.deleted"
+    ACCESS_TOKEN_ISSUED = "amazon.access_token_issued"
     WARNING = "warning"
     # The app's own credentials (DESIGN §15), recorded for each team with connections.
     APP_CREDENTIALS_REJECTED = "app.credentials_rejected"
     APP_CREDENTIALS_RESTORED = "app.credentials_restored"
     APP_CREDENTIALS_EXPIRING = "app.credentials_expiring"
+    # Written where the change happens; webhooks map them (application/webhook_events.py).
+    CONNECTION_HEALTH_CHANGED = "connection.health_changed"
+    RECORDS_UPDATED = "records.updated"
+    LISTING_REJECTED = "listing.rejected"
+    WEBHOOK_ENDPOINT_CREATED = "webhook.endpoint_created"
+    WEBHOOK_ENDPOINT_CHANGED = "webhook.endpoint_changed"
+    WEBHOOK_ENDPOINT_DELETED = "webhook.endpoint_deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+    WEBHOOK_REPLAY_REQUESTED = "webhook.replay_requested"
+
+
+# App-level events (the app's own Amazon credentials: app.credentials_*) belong to no team;
+# they are recorded with this team id and delivered to every team's endpoints that ask.
+APP_TEAM_ID = "*"
 
 
 @frozen

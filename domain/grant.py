@@ -51,6 +51,21 @@ def expiry_warning_stage(remaining: timedelta) -> str | None:
     return f"{math.ceil(remaining / LAST_DAY)}d"
 
 
+# The thresholds a product is notified at (DESIGN §13: "30, 7, 1 days, then hours"): the
+# last one is the final day, whose text counts hours ("expires in 5 hours").
+NOTICE_THRESHOLDS = ("30d", "7d", "1d")
+
+
+def expiry_notice_threshold(stage: str) -> str:
+    """The notice threshold a warning stage falls under: stages 30d-8d under `30d`, 7d-2d
+    under `7d`, the last day under `1d`. A product hears once per threshold, at its first
+    stage (or the first the worker saw, if it was down when the threshold passed)."""
+    if stage == "last_day":
+        return "1d"
+    days = int(stage.rstrip("d"))
+    return "30d" if days > 7 else "7d"
+
+
 @frozen
 class TokenReport:
     """A grant's status at one instant, with the words the help pages use for it."""
@@ -75,6 +90,29 @@ def describe_remaining(remaining: timedelta) -> str:
     return f"expires in {hours} hour{'s' if hours != 1 else ''}"
 
 
+def token_status_at(
+    now: datetime,
+    *,
+    revoked_at: datetime | None,
+    has_refresh_token: bool,
+    expires_at: datetime | None,
+) -> TokenReport:
+    """The token's state from the facts alone, so a read model can tell it without loading
+    (or decrypting) the token itself."""
+    if revoked_at is not None:
+        return TokenReport(TokenStatus.REVOKED, "Revoked")
+    if not has_refresh_token:
+        return TokenReport(TokenStatus.MISSING, "No token present")
+    if expires_at is None:
+        return TokenReport(TokenStatus.CURRENT, "Current")
+    remaining = expires_at - now
+    if remaining <= timedelta(0):
+        return TokenReport(TokenStatus.EXPIRED, "Expired", timedelta(0))
+    if remaining < EXPIRY_WARNING:
+        return TokenReport(TokenStatus.EXPIRING, describe_remaining(remaining), remaining)
+    return TokenReport(TokenStatus.CURRENT, "Current", remaining)
+
+
 @define
 class Grant:
     channel: Channel
@@ -92,18 +130,12 @@ class Grant:
     last_refresh_error: str | None = None
 
     def status_at(self, now: datetime) -> TokenReport:
-        if self.revoked_at is not None:
-            return TokenReport(TokenStatus.REVOKED, "Revoked")
-        if self.refresh_token is None:
-            return TokenReport(TokenStatus.MISSING, "No token present")
-        if self.expires_at is None:
-            return TokenReport(TokenStatus.CURRENT, "Current")
-        remaining = self.expires_at - now
-        if remaining <= timedelta(0):
-            return TokenReport(TokenStatus.EXPIRED, "Expired", timedelta(0))
-        if remaining < EXPIRY_WARNING:
-            return TokenReport(TokenStatus.EXPIRING, describe_remaining(remaining), remaining)
-        return TokenReport(TokenStatus.CURRENT, "Current", remaining)
+        return token_status_at(
+            now,
+            revoked_at=self.revoked_at,
+            has_refresh_token=self.refresh_token is not None,
+            expires_at=self.expires_at,
+        )
 
     @property
     def ever_authorized(self) -> bool:

@@ -350,3 +350,29 @@ def announce_listing_work(
     connection: one event per request or feed, not per SKU (a SKU's own story is told by
     the SKU explanation)."""
     connection.announce_change(kind, actor=SYSTEM_ACTOR, summary=summary, at=at, data=data)
+
+
+def listings_rejected(
+    connection: Connection,
+    marketplace_id: str,
+    refusals: Sequence[tuple[str, str]],
+    *,
+    at: datetime,
+) -> None:
+    """Amazon refused some SKUs' updates (`listing.rejected`, DESIGN §13): which ones and
+    Amazon's words, so the product can show the seller what to fix without calling back."""
+    if not refusals:
+        return
+    shown = refusals[:50]
+    connection.announce_change(
+        EventKind.LISTING_REJECTED,
+        actor="amazon",
+        summary=f"Amazon refused {len(refusals)} listing update(s) for {marketplace_id}",
+        at=at,
+        data={
+            "marketplace_id": marketplace_id,
+            "rejected": len(refusals),
+            "skus": ",".join(sku for sku, _ in shown),
+            "messages": " | ".join(f"{sku}: {message}" for sku, message in shown[:10]),
+        },
+    )

@@ -244,24 +244,24 @@ class Marketplace(EventSource):
             f"active={active}" if active is not None else "",
             f"{before} -> {self.state}" if before is not self.state else "",
         ]
-        self._changed(", ".join(c for c in changes if c), at=at, actor=actor)
+        self._changed(", ".join(c for c in changes if c), at=at, actor=actor, before=before)
 
     def setup_succeeded(self, *, at: datetime) -> None:
         before = self.state
         self._move(S.SYNCING, at=at, reason="setup complete", actor="worker")
         self.last_error = None
-        self._changed(f"{before} -> {self.state}", at=at)
+        self._changed(f"{before} -> {self.state}", at=at, before=before)
 
     def first_sync_completed(self, *, at: datetime) -> None:
         before = self.state
         self._move(S.READY, at=at, reason="first sync complete", actor="worker")
-        self._changed(f"{before} -> {self.state}", at=at)
+        self._changed(f"{before} -> {self.state}", at=at, before=before)
 
     def fail(self, *, at: datetime, reason: str, actor: str = "worker") -> None:
         before = self.state
         self._move(S.FAILED, at=at, reason=reason, actor=actor)
         self.last_error = reason
-        self._changed(f"{before} -> {self.state} ({reason})", at=at)
+        self._changed(f"{before} -> {self.state} ({reason})", at=at, before=before)
 
     def backfilled(
         self,
@@ -338,7 +338,7 @@ class Marketplace(EventSource):
                 summary=f"{self.name} escalated to support after {self.retries_used} retries",
                 at=at,
                 actor=actor,
-                data={"retry_history": history},
+                data={"retry_history": history, **self._facts(S.FAILED)},
             )
             return RetryOutcome.ESCALATED
         self.retries_used += 1
@@ -347,6 +347,7 @@ class Marketplace(EventSource):
             f"retry {self.retries_used} of {self.retry_limit}, back to Setting up",
             at=at,
             actor=actor,
+            before=S.FAILED,
         )
         return RetryOutcome.RETRYING
 
@@ -366,12 +367,46 @@ class Marketplace(EventSource):
             )
         self.retries_used = 0
         self._move(S.SETTING_UP, at=at, reason=reason, actor=actor)
-        self._changed(f"reopened by support, back to Setting up ({reason})", at=at, actor=actor)
-
-    def _changed(self, what: str, *, at: datetime, actor: str = SYSTEM_ACTOR) -> None:
-        self._announce(
-            EventKind.MARKETPLACE_CHANGED, summary=f"{self.name}: {what}", at=at, actor=actor
+        self._changed(
+            f"reopened by support, back to Setting up ({reason})",
+            at=at,
+            actor=actor,
+            before=S.ESCALATED,
         )
+
+    def _changed(
+        self,
+        what: str,
+        *,
+        at: datetime,
+        actor: str = SYSTEM_ACTOR,
+        before: MarketplaceState | None = None,
+    ) -> None:
+        self._announce(
+            EventKind.MARKETPLACE_CHANGED,
+            summary=f"{self.name}: {what}",
+            at=at,
+            actor=actor,
+            data=self._facts(before or self.state),
+        )
+
+    def _facts(self, before: MarketplaceState) -> dict[str, str]:
+        """What a product needs about the change without calling back (DESIGN §13's
+        marketplace.state_changed): from and to, the reason and the code with its fix."""
+        code = _ERROR_CODES.get(self.state)
+        facts = {
+            "country_code": self.country_code,
+            "name": self.name,
+            "from_state": str(before),
+            "to_state": str(self.state),
+            "retries_used": str(self.retries_used),
+            "retry_limit": str(self.retry_limit),
+        }
+        if self.last_error and self.state is S.FAILED:
+            facts["reason"] = self.last_error
+        if code is not None:
+            facts["error_code"] = code
+        return facts
 
     def _announce(
         self,
@@ -392,6 +427,10 @@ class Marketplace(EventSource):
             connection_id=self.connection_id,
             data={"marketplace_id": self.marketplace_id, **(data or {})},
         )
+
+
+# The catalogue code a product is given with a marketplace in these states.
+_ERROR_CODES = {S.FAILED: "SETUP_FAILED", S.ESCALATED: "RETRY_LIMIT_EXCEEDED"}
 
 
 def _discovery_state(*, participating: bool, covered_by_plan: bool) -> MarketplaceState:

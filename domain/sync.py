@@ -56,6 +56,17 @@ def midnight(moment: datetime) -> datetime:
     return datetime.combine(moment.astimezone(UTC).date(), time(0), tzinfo=UTC)
 
 
+# Amazon refuses a getOrders window ending less than two minutes ago (ordersV0.json:
+# LastUpdatedBefore "must be ... at least two minutes before current time"): a window
+# never reaches past now minus this.
+AMAZON_SETTLE_TIME = timedelta(minutes=2)
+
+
+def sync_horizon(now: datetime) -> datetime:
+    """The latest instant a sync window may end at."""
+    return now - AMAZON_SETTLE_TIME
+
+
 @define
 class SyncCursor:
     connection_id: str
@@ -157,16 +168,21 @@ class SyncCursor:
         if self.covered_from is not None and self.covered_from > reach:
             return Window(
                 WindowKind.HISTORY,
-                max(reach, self.covered_from - plan.max_window),
+                max(reach, self.covered_from - (plan.history_window or plan.max_window)),
                 self.covered_from,
             )
         return None
 
-    def backfill_window(self, plan: DatasetPlan) -> Window | None:
+    def backfill_window(self, plan: DatasetPlan, *, now: datetime) -> Window | None:
+        """The next step of the gap; never closer to now than the dataset allows (a
+        reconnect a minute ago: Amazon refuses getOrders windows ending then)."""
         if self.backfill_from is None or self.backfill_until is None or plan.snapshot:
             return None
         start = midnight(self.backfill_from) if plan.by_day else self.backfill_from
-        return Window(WindowKind.BACKFILL, start, min(self.backfill_until, start + plan.max_window))
+        end = min(self.backfill_until, start + plan.max_window, now - plan.lag)
+        if end <= start:
+            return None
+        return Window(WindowKind.BACKFILL, start, end)
 
     def delivered_window(self, window: Window, *, at: datetime) -> None:
         """Amazon's data for `window` is stored."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import Feature, Scenario
 
+from features.steps.amazon_access import *  # noqa: F403
 from features.steps.background import *  # noqa: F403
 from features.steps.common import *  # noqa: F403
 from features.steps.connect import *  # noqa: F403
@@ -23,6 +24,7 @@ from features.steps.records import *  # noqa: F403
 from features.steps.support import *  # noqa: F403
 from features.steps.support_cli import *  # noqa: F403
 from features.steps.tokens import *  # noqa: F403
+from features.steps.webhooks import *  # noqa: F403
 
 # nodeid -> feature file, filled in as scenarios run
 _SCENARIO_FILES: dict[str, str] = {}

@@ -20,7 +20,7 @@ Feature: Connecting an Amazon account for the first time
   Scenario: A seller connects advertising and the Selling Partner API
     When a team admin connects the "us-seller" seller account
     Then the connection is healthy
-    And the Amazon Seller ID "A1US0SELLER001" is displayed
+    And the Amazon Seller ID "A1SBXUSSELLER01" is displayed
     And the advertising authorization shows "Current"
     And the Selling Partner API shows "Current"
     And each authorization shows the date its token was generated

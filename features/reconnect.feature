@@ -39,7 +39,7 @@ Feature: Reconnecting an Amazon account
     Then they see the error WRONG_ACCOUNT
     And the remediation includes "Sign in with the original Amazon account and reconnect."
     And the remediation includes "Apps & Services > Manage Your Apps"
-    And the Amazon Seller ID "A1US0SELLER001" is displayed
+    And the Amazon Seller ID "A1SBXUSSELLER01" is displayed
     And the connection health is reconnect_required
 
   Scenario: Reconnecting with a login that cannot manage advertising is refused

@@ -8,7 +8,7 @@ Feature: What support sees
     And another team "Rival" on the pro plan
     And "Rival" has connected the "eu-seller" seller account
     When the seller of "us-seller" removes the app in Seller Central
-    Then support's list of connections needing a reconnect shows only "A1US0SELLER001"
+    Then support's list of connections needing a reconnect shows only "A1SBXUSSELLER01"
 
   Scenario: Support sees the exact marketplace and its retry history after an escalation
     Given a team on the pro plan that has connected the "failing-marketplace-seller" seller account
@@ -28,7 +28,7 @@ Feature: What support sees
   Scenario: Support is warned about authorizations that expire soon
     Given a team on the free plan that has connected the "us-seller" seller account
     When 353 days pass
-    Then support's expiry forecast lists the Selling Partner API of "A1US0SELLER001" as "expires in 12 days"
+    Then support's expiry forecast lists the Selling Partner API of "A1SBXUSSELLER01" as "expires in 12 days"
 
   Scenario: The timeline explains what happened and who did it
     Given a team on the free plan that has connected the "us-seller" seller account

@@ -55,7 +55,7 @@ Feature: The support CLI answers "why is my Amazon account not syncing?"
     And the seller of the "us-seller" account removed the app in Seller Central
     When the agent runs `sellerlink connections list --health reconnect_required --json`
     Then the command succeeds
-    And the listed connections are only "A1US0SELLER001"
+    And the listed connections are only "A1SBXUSSELLER01"
 
   Scenario: A support agent warns the teams whose authorization ends soon
     Given the clock is 340 days past the Selling Partner API authorization

@@ -3,7 +3,7 @@ click Connect, approve on the Amazon page, come back through the callback. Share
 HTTP integration tests (Litestar TestClient) and the e2e tests (real loopback HTTP): both
 hand in an httpx-compatible client.
 
-The "Amazon page" step is an `AmazonPage`: `FakeAmazonPage` asks the in-process fake Amazon
+The "Amazon page" step is an `AmazonPage`: `InProcessAmazonPage` asks the in-process Amazon sandbox
 for the redirect's query; `SandboxAmazonPage` posts the sandbox's consent form (API.md
 "Sandbox conventions") and reads the query from its 302. Switching a suite to the sandbox is
 a change of that one object.
@@ -36,8 +36,8 @@ class AmazonPage(Protocol):
 
 
 @define
-class FakeAmazonPage:
-    amazon: Any  # adapters.amazon.fake.FakeAmazon
+class InProcessAmazonPage:
+    amazon: Any  # adapters.amazon.sandbox.in_process.InProcessAmazon
 
     def consent(
         self, authorization_url: str, account: str, *, approve: bool = True
@@ -126,6 +126,14 @@ class Api:
             )
             assert answer.status_code == 200, answer.text
         return team
+
+    def api_key(self, owner: User, scopes: list[str], name: str = "back end") -> User:
+        """A key created by `owner` (owner or admin), as a caller: no X-Team-Id (its team is
+        fixed)."""
+        body = self.ok(
+            "POST", "/api/v1/api-keys", owner, 201, json={"name": name, "scopes": scopes}
+        )
+        return User(body["id"], body["key"], None)
 
     # ---- requests ------------------------------------------------------------------------
 

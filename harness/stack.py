@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import random
 import subprocess
@@ -26,7 +27,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from adapters.amazon.fake_records import fake_records
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.worker import run_pass
 from application.app import Application
@@ -48,6 +48,7 @@ from domain.errors import AmazonUnavailable
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
+from domain.records import IncomingRecord
 from domain.secret import Secret
 from domain.sync import SyncCursor
 from domain.team import Team, TeamKind
@@ -164,7 +165,11 @@ class CountingAmazon:
             source.start.isoformat(),
             source.end.isoformat(),
         )
-        return DatasetFetch(records=list(fake_records("stack", source, set())))
+        # One record per window, keyed by where and when it was asked for: a window fetched
+        # twice writes the same record twice (what idempotence is measured by).
+        key = f"{source.dataset}/{source.marketplace_id}/{source.start.isoformat()}"
+        payload = json.dumps({"window": [source.start.isoformat(), source.end.isoformat()]})
+        return DatasetFetch(records=[IncomingRecord(key, payload, source.start)])
 
     # Not part of background work.
     def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:

@@ -1,5 +1,6 @@
 """Fixtures shared by the unit tests and the features: the application built by the same
-container production uses, with memory, a settable clock and the fake Amazon plugged in."""
+container production uses, with memory, a settable clock and the Amazon sandbox driven
+in-process behind the gateway."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from application.app import Application
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
@@ -35,12 +36,12 @@ def clock(container: Container) -> SettableClock:
 
 
 @pytest.fixture
-def amazon(container: Container) -> FakeAmazon:
+def amazon(container: Container) -> InProcessAmazon:
     amazon = container.amazon()
-    assert isinstance(amazon, FakeAmazon)
+    assert isinstance(amazon, InProcessAmazon)
     return amazon
 
 
 @pytest.fixture
-def world(app: Application, clock: SettableClock, amazon: FakeAmazon) -> World:
+def world(app: Application, clock: SettableClock, amazon: InProcessAmazon) -> World:
     return World(app=app, clock=clock, amazon=amazon)

@@ -10,16 +10,18 @@ from decimal import Decimal
 
 from attrs import define, field
 
-from adapters.amazon.fake import SCENARIOS, FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
+from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.app import Application
 from application.callback import CallbackCommand, CallbackResult
 from application.connect import AuthorizationStarted, StartAuthorizationCommand
 from application.context import Actor
 from application.listing_settings import UpdateListingSettingsCommand
+from application.marketplace_views import MarketplaceView
 from application.marketplaces import SetupStep, UpdateMarketplaceCommand
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 from application.tokens import RefreshSweepResult
-from application.views import ConnectionView, MarketplaceView
+from application.views import ConnectionView
 from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.errors import DomainError
@@ -35,7 +37,7 @@ ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VEN
 class World:
     app: Application
     clock: SettableClock
-    amazon: FakeAmazon
+    amazon: InProcessAmazon
     team: Team | None = None
     teams: dict[str, Team] = field(factory=dict)
     error: DomainError | None = None
@@ -302,6 +304,8 @@ class World:
 
 def default_region(account: str) -> Region:
     scenario = SCENARIOS[account]
-    if any(c in {"UK", "DE", "FR", "IT", "ES"} for c in scenario.profile_countries):
+    if any(
+        c in {"UK", "DE", "FR", "IT", "ES"} for c in scenario.profiles + scenario.participations
+    ):
         return Region.EU
     return Region.NA

@@ -25,6 +25,7 @@ from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.transport import Call, Transport
 from application.ports import DatasetFetch, DatasetSource
 from domain.errors import AmazonUnavailable, InternalError, TokenRevoked
+from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 
 REPORTS_PATH = "/reporting/reports"
@@ -74,6 +75,13 @@ class AdsReportsClient:
             raise
         return DatasetFetch(records=documents.ads_campaign_rows(document), close=stack.close)
 
+    def _key(self, source: DatasetSource, operation: str) -> BudgetKey:
+        """The bucket the proxy spends for the same Ads call (the profile is the partner)."""
+        assert source.profile_id is not None
+        return BudgetKey(
+            self._settings.ads_client_id, source.profile_id, str(source.region), operation
+        )
+
     def _headers(self, token: Secret, profile_id: str) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {token.reveal()}",
@@ -107,6 +115,7 @@ class AdsReportsClient:
                     "Content-Type": CREATE_MEDIA_TYPE,
                 },
                 content=json.dumps(body),
+                budget=self._key(source, f"ads POST {REPORTS_PATH}"),
                 label="Amazon Ads report request",
             )
         )
@@ -128,6 +137,7 @@ class AdsReportsClient:
                 self._settings.base_url(HostFamily.ADS_API, source.region)
                 + f"{REPORTS_PATH}/{quote(report_id, safe='')}",
                 headers=self._headers(token, source.profile_id),
+                budget=self._key(source, f"ads GET {REPORTS_PATH}/{{}}"),
                 label="Amazon Ads report status",
             )
         )

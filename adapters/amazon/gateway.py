@@ -23,6 +23,7 @@ from adapters.amazon.ads import AdsClient
 from adapters.amazon.ads_reports import AdsReportsClient
 from adapters.amazon.feeds import FeedsClient
 from adapters.amazon.lwa import LwaClient
+from adapters.amazon.passthrough import HttpPassThroughAnswer, PassThroughClient
 from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.reports import ReportsClient
 from adapters.amazon.settings import AmazonSettings
@@ -30,6 +31,7 @@ from adapters.amazon.sp_api import SpApiClient
 from adapters.amazon.transport import Transport
 from application.ports import (
     AccessToken,
+    ApiAccess,
     ConsentRequest,
     DatasetFetch,
     DatasetSource,
@@ -38,6 +40,8 @@ from application.ports import (
     ListingUpdate,
     Metrics,
     Participation,
+    PassThroughCall,
+    RateBudget,
     ScopeDescription,
     TokenGrant,
     Tracer,
@@ -67,13 +71,16 @@ class AmazonHttpGateway:
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
         tracer: Tracer | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self.settings = settings
         self._owns_client = client is None
         self._client = client or httpx.Client(
             timeout=settings.timeout_seconds, follow_redirects=False
         )
-        self.limiter = RateLimiter(lambda: clock().timestamp())
+        seconds = lambda: clock().timestamp()  # noqa: E731
+        # The one rate budget (DESIGN §11): the SQL budget on PostgreSQL, else this process's.
+        self.limiter = budget or RateLimiter(seconds)
         transport = Transport(
             self._client,
             policy=settings.retry,
@@ -92,6 +99,9 @@ class AmazonHttpGateway:
         self._feeds = FeedsClient(settings, transport, clock)
         self._reports = ReportsClient(settings, transport, self._sp_api)
         self._ads_reports = AdsReportsClient(settings, transport)
+        self._pass_through = PassThroughClient(
+            settings, self._client, self.limiter, seconds=seconds, sleep=sleep, rng=rng
+        )
 
     def __repr__(self) -> str:
         return f"AmazonHttpGateway(sandbox={self.settings.sandbox_base_url!r})"
@@ -123,6 +133,16 @@ class AmazonHttpGateway:
         self, channel: Channel, region: Region, refresh_token: Secret
     ) -> AccessToken:
         return self._lwa.refresh(channel, region, refresh_token)
+
+    # -- the product's own calls (DESIGN §11) ---------------------------------------------
+
+    def api_access(
+        self, channel: Channel, region: Region, access_token: Secret, profile_id: str | None
+    ) -> ApiAccess:
+        return self._pass_through.api_access(channel, region, access_token, profile_id)
+
+    def forward(self, call: PassThroughCall) -> HttpPassThroughAnswer:
+        return self._pass_through.forward(call)
 
     # -- Ads ---------------------------------------------------------------------------
 

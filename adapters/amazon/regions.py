@@ -73,6 +73,11 @@ MARKETPLACES_BY_CODE: Mapping[str, MarketplaceInfo] = MappingProxyType(
 )
 
 
+def marketplace_id(code: str) -> str:
+    """The marketplace id of a marketplace code as AMAZON.md's table writes it (UK, DE...)."""
+    return MARKETPLACES_BY_CODE[code].id
+
+
 def marketplace_ids(region: Region) -> frozenset[str]:
     return frozenset(m.id for m in _MARKETPLACES if m.region is region)
 

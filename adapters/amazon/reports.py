@@ -30,6 +30,7 @@ from adapters.amazon.transport import Call, Transport
 from application.ports import DatasetFetch, DatasetSource
 from domain.connection import AccountType
 from domain.errors import AmazonUnavailable
+from domain.rate_budget import BudgetKey
 from domain.records import IncomingRecord
 from domain.secret import Secret
 
@@ -92,17 +93,20 @@ class ReportsClient:
 
     def _call(self, method: str, path: str, token: Secret, operation: str, **extra: Any) -> Any:
         label = f"SP-API {operation}"
+        region = extra.pop("region")
+        budget = BudgetKey(
+            self._settings.sp_api_client_id, extra.pop("partner"), str(region), operation
+        )
         response = self._transport.send(
             Call(
                 method,
-                self._settings.base_url(HostFamily.SP_API, extra.pop("region")) + path,
+                self._settings.base_url(HostFamily.SP_API, region) + path,
                 headers={
                     "x-amz-access-token": token.reveal(),
                     "Accept": "application/json",
                     "Content-Type": "application/json",
                 },
-                operation=operation,
-                partner=extra.pop("partner"),
+                budget=budget,
                 label=label,
                 **extra,
             )

@@ -42,6 +42,7 @@ from domain.errors import (
     SetupFailed,
     TokenRevoked,
 )
+from domain.rate_budget import BudgetKey
 from domain.records import IncomingRecord
 from domain.secret import Secret
 
@@ -80,6 +81,10 @@ class SpApiClient:
         self._settings = settings
         self._transport = transport
 
+    def _key(self, region: Region, partner: str, operation: str) -> BudgetKey:
+        """The shared rate budget's bucket (DESIGN §11), the same one the proxy spends."""
+        return BudgetKey(self._settings.sp_api_client_id, partner, str(region), operation)
+
     def _headers(self, access_token: Secret) -> dict[str, str]:
         return {
             "x-amz-access-token": access_token.reveal(),
@@ -110,8 +115,11 @@ class SpApiClient:
                 "GET",
                 self._settings.base_url(HostFamily.SP_API, region) + PARTICIPATIONS_PATH,
                 headers=self._headers(access_token),
-                operation="getMarketplaceParticipations",
-                partner=rate_key(selling_partner_id, access_token),
+                budget=self._key(
+                    region,
+                    rate_key(selling_partner_id, access_token),
+                    "getMarketplaceParticipations",
+                ),
                 label=label,
             )
         )
@@ -142,8 +150,7 @@ class SpApiClient:
                 + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}/{IDENTITY_PROBE_SKU}",
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "includedData": "summaries"},
-                operation="getListingsItem",
-                partner=selling_partner_id,
+                budget=self._key(region, selling_partner_id, "getListingsItem"),
                 label="SP-API seller identity check",
             )
         )
@@ -167,8 +174,7 @@ class SpApiClient:
                 + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}",
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "pageSize": "1"},
-                operation="searchListingsItems",
-                partner=selling_partner_id,
+                budget=self._key(region, selling_partner_id, "searchListingsItems"),
                 label=label,
             )
         )
@@ -267,8 +273,9 @@ class SpApiClient:
                 self._settings.base_url(HostFamily.SP_API, source.region) + path,
                 headers=self._headers(access_token),
                 params=params,
-                operation=operation,
-                partner=rate_key(source.selling_partner_id, access_token),
+                budget=self._key(
+                    source.region, rate_key(source.selling_partner_id, access_token), operation
+                ),
                 label=label,
             )
         )
@@ -316,8 +323,7 @@ class SpApiClient:
                     headers={**self._headers(access_token), "Content-Type": "application/json"},
                     params={"marketplaceIds": update.marketplace_id},
                     content=json.dumps({"productType": LISTING_PRODUCT_TYPE, "patches": patches}),
-                    operation="patchListingsItem",
-                    partner=selling_partner_id,
+                    budget=self._key(region, selling_partner_id, "patchListingsItem"),
                     label=label,
                 )
             )

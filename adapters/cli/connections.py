@@ -36,15 +36,28 @@ def list_connections(
             show_default=False,
         ),
     ] = None,
+    seller: Annotated[
+        str | None,
+        typer.Option(
+            "--seller",
+            metavar="SELLER_ID",
+            help="Only the connection of this seller id (merchant token).",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List connections, every team's unless --team is given, disconnected ones included."""
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
         team_id = check_id(team, "team") if team is not None else None
-        views = session.app.support.connections(team_id=team_id, health=health)
+        views = session.app.support.connections(
+            team_id=team_id,
+            health=health,
+            selling_partner_id=check_id(seller, "seller") if seller is not None else None,
+        )
         if as_json:
-            session.emit_json({"count": len(views), "items": [shapes.connection(v) for v in views]})
+            session.emit_json({"count": len(views), "items": shapes.data(views)})
         else:
             session.show(render.connections_table(views))
 
@@ -64,9 +77,6 @@ def show_connection(
         team_id = check_id(team, "team") if team is not None else None
         view, marketplaces = session.app.support.connection(connection_id, team_id=team_id)
         if as_json:
-            session.emit_json(
-                shapes.connection(view)
-                | {"marketplaces": [shapes.marketplace(m) for m in marketplaces]}
-            )
+            session.emit_json(shapes.data(view) | {"marketplaces": shapes.data(marketplaces)})
         else:
             session.show(render.connection_detail(view, marketplaces))

@@ -5,7 +5,7 @@ answer. Support works across teams, so no team membership is needed."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -13,57 +13,22 @@ from rich.table import Table
 from adapters.cli import shapes
 from adapters.cli.inputs import check_id
 from adapters.cli.options import JsonOption, session_of
-from application.sku_explanation import SkuExplanation
-from domain.listing import Money
-
-
-def _money(value: Money | None) -> dict[str, str] | None:
-    if value is None:
-        return None
-    return {"amount": format(value.amount, "f"), "currency": value.currency}
-
-
-def _shape(e: SkuExplanation) -> dict[str, Any]:
-    return {
-        "marketplace_id": e.marketplace_id,
-        "available": e.available,
-        "price": _money(e.price),
-        "received_at": shapes.iso(e.received_at),
-        "settings": {
-            "inventory_buffer": e.inventory_buffer,
-            "inventory_ceiling": e.inventory_ceiling,
-            "minimum_price": _money(e.minimum_price),
-            "pricing_enabled": e.pricing_enabled,
-            "batch_window_seconds": int(e.batch_window.total_seconds()),
-        },
-        "send": e.send,
-        "quantity": e.decided_quantity,
-        "decided_price": _money(e.decided_price),
-        "decision": e.decision,
-        "status": str(e.status),
-        "status_text": e.status_text,
-        "next_batch_at": shapes.iso(e.next_batch_at),
-        "sent_quantity": e.sent_quantity,
-        "sent_price": _money(e.sent_price),
-        "sent_at": shapes.iso(e.sent_at),
-        "in_flight": e.in_flight,
-        "amazon_accepted": e.amazon_accepted,
-        "amazon_message": e.amazon_message,
-        "answered_at": shapes.iso(e.answered_at),
-    }
+from application.sku_explanation import SkuExplained, SkuExplanation
 
 
 def _table(sku: str, e: SkuExplanation) -> Table:
     table = Table(title=f"{sku} in {e.marketplace_id}", show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
-    ceiling = "none" if e.inventory_ceiling is None else str(e.inventory_ceiling)
+    settings = e.settings
+    ceiling = "none" if settings.inventory_ceiling is None else str(settings.inventory_ceiling)
     rows = [
         ("input", f"{e.available} available at {e.price} (received {shapes.iso(e.received_at)})"),
         (
             "settings",
-            f"buffer {e.inventory_buffer}, ceiling {ceiling}, minimum "
-            f"{e.minimum_price or 'none'}, pricing {'on' if e.pricing_enabled else 'off'}",
+            f"buffer {settings.inventory_buffer}, ceiling {ceiling}, minimum "
+            f"{settings.minimum_price or 'none'}, pricing "
+            f"{'on' if settings.pricing_enabled else 'off'}",
         ),
         ("decision", e.decision),
         ("status", e.status_text),
@@ -103,8 +68,6 @@ def listing(
         check_id(connection_id, "connection")
         found = session.app.explain_sku.for_support(connection_id, sku, marketplace)
         if as_json:
-            session.emit_json(
-                {"connection_id": connection_id, "sku": sku, "items": [_shape(e) for e in found]}
-            )
+            session.emit_json(shapes.data(SkuExplained(connection_id, sku, tuple(found))))
         else:
             session.show(*(_table(sku, e) for e in found))

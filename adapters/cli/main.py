@@ -11,7 +11,7 @@ import typer
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from adapters.cli import connections, listings, marketplaces, shapes, timeline, tokens
+from adapters.cli import connections, listings, marketplaces, shapes, timeline, tokens, webhooks
 from adapters.cli.exits import ExitCode
 from adapters.cli.operating import add_operations
 from adapters.cli.operations import Operations
@@ -34,6 +34,7 @@ _ORDER = (
     "timeline",
     "tokens",
     "listing",
+    "webhooks",
     "serve",
     "worker",
     "sandbox",
@@ -115,5 +116,6 @@ def build_cli(
     cli.command("timeline", rich_help_panel="Support")(timeline.timeline)
     cli.add_typer(tokens.group, name="tokens", rich_help_panel="Support")
     cli.command("listing", rich_help_panel="Support")(listings.listing)
+    cli.add_typer(webhooks.group, name="webhooks", rich_help_panel="Support")
     add_operations(cli, operations or Operations())
     return cli

@@ -16,7 +16,7 @@ from adapters.cli import render, shapes, sync_coverage
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, TeamOption, session_of
 from adapters.cli.session import Session
-from application.views import MarketplaceView
+from application.marketplace_views import MarketplaceView
 from domain.errors import NotFound
 from domain.team import normalize_country
 
@@ -82,7 +82,7 @@ def history(
             connection_id, marketplace_id, team_id=team_id
         )
         if as_json:
-            session.emit_json(shapes.history(connection_id, found))
+            session.emit_json(shapes.history(found))
         else:
             session.show(render.history(found))
 
@@ -102,11 +102,11 @@ def sync(
         check_id(connection_id, "connection")
         team_id = check_id(team, "team") if team is not None else None
         marketplace_id = resolve(session, connection_id, marketplace, team_id)
-        views = session.app.support.marketplace_sync(connection_id, marketplace_id, team_id=team_id)
+        view = session.app.support.marketplace_sync(connection_id, marketplace_id, team_id=team_id)
         if as_json:
-            session.emit_json(sync_coverage.shape(connection_id, marketplace_id, views))
+            session.emit_json(shapes.data(view))
         else:
-            session.show(sync_coverage.table(marketplace_id, views))
+            session.show(sync_coverage.table(view))
 
 
 @group.command("retry")
@@ -179,7 +179,7 @@ def _report(
     session: Session, view: MarketplaceView, outcome: str, what: str, name: str, as_json: bool
 ) -> None:
     if as_json:
-        session.emit_json({"outcome": outcome, "marketplace": shapes.marketplace(view)})
+        session.emit_json({"outcome": outcome, "marketplace": shapes.data(view)})
         return
     session.show(
         Text.assemble(

@@ -13,13 +13,14 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.layout import Record, Responsive, records
-from adapters.cli.shapes import iso
+from adapters.formats.views import iso
+from application.marketplace_views import MarketplaceHistory, MarketplaceView, TransitionView
 from application.support import ForecastItem
-from application.views import ConnectionView, GrantView, MarketplaceHistory, MarketplaceView
+from application.views import ConnectionView, GrantView, MarketplacesSummary
 from domain.connection import Health
 from domain.events import AuditEvent
 from domain.grant import Channel, TokenStatus
-from domain.marketplace import MarketplaceState, Transition
+from domain.marketplace import MarketplaceState
 
 HEALTH_STYLE: dict[Health, str] = {
     Health.CONNECTED: "green",
@@ -76,7 +77,7 @@ def state(value: MarketplaceState, label: str) -> Text:
     return Text(label, style=STATE_STYLE[value])
 
 
-def summary(counts: Mapping[str, int]) -> str:
+def summary(counts: MarketplacesSummary) -> str:
     parts = [f"{n} {state_word}" for state_word, n in counts.items() if n]
     return ", ".join(parts).replace("_", " ") or "-"
 
@@ -228,7 +229,7 @@ def marketplaces_table(marketplaces: Sequence[MarketplaceView]) -> Responsive:
     return Responsive(table, narrow)
 
 
-def transitions_table(title: str, steps: Sequence[Transition]) -> Responsive:
+def transitions_table(title: str, steps: Sequence[TransitionView]) -> Responsive:
     table = _table(title=title, title_justify="left")
     _time_column(table)
     for column in ("From", "To", "Reason", "By"):
@@ -271,7 +272,7 @@ def history(found: MarketplaceHistory) -> Group:
         parts.append(Text(m.reason))
     parts += [
         Text(""),
-        transitions_table("Every transition, oldest first", found.transitions),
+        transitions_table("Every transition, oldest first", found.items),
         Text(""),
         transitions_table("Retry history", found.retry_history),
     ]

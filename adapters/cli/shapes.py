@@ -6,8 +6,9 @@ Top-level shapes, by command:
 
 - `connections list`  -> `{"count", "items": [connection]}`
 - `connections show`  -> `connection` + `"marketplaces": [marketplace]`
-- `marketplaces history` -> `{"connection_id", "marketplace", "transitions": [transition],
-  "retry_history": [transition]}`
+- `marketplaces history` -> `{"connection_id", "marketplace", "items", "transitions":
+  [transition], "retry_history": [transition]}`
+- `marketplaces sync` -> `{"connection_id", "marketplace_id", "datasets": [dataset coverage]}`
 - `marketplaces retry` -> `{"outcome": "retrying", "marketplace"}`
 - `timeline` -> `{"connection_id", "since", "until", "count", "items": [event]}`
 - `tokens forecast` -> `{"as_of", "days", "until", "count", "teams": [{"team_id",
@@ -15,125 +16,40 @@ Top-level shapes, by command:
 - any failure -> `{"error": {"code", "title", "message", "detail", "remediation",
   "context"}, "exit_code"}`
 
-Each object's keys are listed in the function that builds it below."""
+Each object is a read model of `application/` (its fields are the keys, described in
+`application/views.py`) turned into data by the converter the web API also uses
+(`adapters/formats/views.py`). Two keys older than that sharing are kept for scripts: a
+timeline event's `summary` (the API's `detail`) and a history's `transitions` (the API's
+`items`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from adapters.formats.views import iso, to_data
+from application.marketplace_views import MarketplaceHistory
 from application.support import ForecastItem
-from application.views import ConnectionView, GrantView, MarketplaceHistory, MarketplaceView
+from application.views import EventView
 from domain.errors import DomainError
 from domain.events import AuditEvent
-from domain.marketplace import Transition
-from domain.profile import Profile
 
 Json = dict[str, Any]
 
+__all__ = ["data", "error", "event", "forecast", "history", "iso"]
 
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+data = to_data
 
 
-def grant(view: GrantView) -> Json:
-    return {
-        "channel": str(view.channel),
-        "required": view.required,
-        "status": str(view.status),
-        "status_text": view.status_text,
-        "authorized_at": iso(view.authorized_at),
-        "expires_at": iso(view.expires_at),
-        "last_refresh_at": iso(view.last_refresh_at),
-        "last_refresh_error": view.last_refresh_error,
-    }
-
-
-def profile(selected: Profile | None, *, auto_selected: bool) -> Json | None:
-    if selected is None:
-        return None
-    return {
-        "profile_id": selected.profile_id,
-        "country_code": selected.country_code,
-        "currency_code": selected.currency_code,
-        "marketplace_id": selected.marketplace_id,
-        "account_type": str(selected.account_type),
-        "account_name": selected.account_name,
-        "account_id": selected.account_id,
-        "auto_selected": auto_selected,
-    }
-
-
-def connection(view: ConnectionView) -> Json:
-    return {
-        "id": view.id,
-        "team_id": view.team_id,
-        "display_name": view.display_name,
-        "account_type": str(view.account_type),
-        "region": str(view.region),
-        "selling_partner_id": view.selling_partner_id,
-        "ads_account_id": view.ads_account_id,
-        "health": str(view.health),
-        "created_at": iso(view.created_at),
-        "disconnected_at": iso(view.disconnected_at),
-        "grants": [grant(g) for g in view.grants],
-        "profile": profile(view.profile, auto_selected=view.profile_auto_selected),
-        "marketplaces_summary": dict(view.marketplaces_summary),
-    }
-
-
-def marketplace(view: MarketplaceView) -> Json:
-    return {
-        "marketplace_id": view.marketplace_id,
-        "country_code": view.country_code,
-        "name": view.name,
-        "state": str(view.state),
-        "label": view.label,
-        "selectable": view.selectable,
-        "selected": view.selected,
-        "active": view.active,
-        "retries_used": view.retries_used,
-        "retry_limit": view.retry_limit,
-        "last_error": view.last_error,
-        "reason": view.reason,
-    }
-
-
-def transition(step: Transition) -> Json:
-    return {
-        "at": iso(step.at),
-        "from_state": str(step.from_state) if step.from_state is not None else None,
-        "to_state": str(step.to_state),
-        "reason": step.reason,
-        "actor": step.actor,
-    }
-
-
-def history(connection_id: str, found: MarketplaceHistory) -> Json:
-    return {
-        "connection_id": connection_id,
-        "marketplace": marketplace(found.marketplace),
-        "transitions": [transition(t) for t in found.transitions],
-        "retry_history": [transition(t) for t in found.retry_history],
-    }
+def history(found: MarketplaceHistory) -> Json:
+    shown: Json = to_data(found)
+    return shown | {"transitions": shown["items"]}
 
 
 def event(item: AuditEvent) -> Json:
-    return {
-        "id": item.id,
-        "at": iso(item.at),
-        "kind": str(item.kind),
-        "actor": item.actor,
-        "summary": item.summary,
-        "team_id": item.team_id,
-        "connection_id": item.connection_id,
-        "data": dict(item.data),
-    }
+    shown: Json = to_data(EventView.of(item))
+    return shown | {"summary": shown["detail"]}
 
 
 def forecast(
@@ -148,22 +64,10 @@ def forecast(
             {
                 "team_id": team_id,
                 "team_name": items[0].team_name if items else "",
-                "items": [forecast_item(i) for i in items],
+                "items": to_data(list(items)),
             }
             for team_id, items in teams.items()
         ],
-    }
-
-
-def forecast_item(item: ForecastItem) -> Json:
-    return {
-        "connection_id": item.connection_id,
-        "display_name": item.display_name,
-        "selling_partner_id": item.selling_partner_id,
-        "channel": str(item.channel),
-        "status": str(item.status),
-        "status_text": item.status_text,
-        "expires_at": iso(item.expires_at),
     }
 
 

@@ -1,66 +1,57 @@
 """A marketplace's sync coverage for support (`sellerlink marketplaces sync`): per dataset
 how far back and up to when the data is in, the history progress, the last success and the
-last error in Amazon's words (DESIGN §12)."""
+last error in Amazon's words (DESIGN §12). `--json` prints the same view through the one
+converter (`adapters/formats/views.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from rich import box
 from rich.table import Table
+from rich.text import Text
 
-from adapters.cli.shapes import iso
-from application.sync import DatasetSyncView
+from adapters.cli.layout import Record, Responsive, records
+from adapters.formats.views import iso
+from application.marketplace_views import DatasetSyncView, MarketplaceSyncView
 
-
-def shape(connection_id: str, marketplace_id: str, views: Sequence[DatasetSyncView]) -> Any:
-    return {
-        "connection_id": connection_id,
-        "marketplace_id": marketplace_id,
-        "datasets": [
-            {
-                "dataset": str(v.dataset),
-                "covered_from": iso(v.covered_from),
-                "covered_until": iso(v.covered_until),
-                "history_from": iso(v.history_from),
-                "progress_percent": v.progress_percent,
-                "last_success_at": iso(v.last_success_at),
-                "last_error": (
-                    {"code": v.last_error_code, "detail": v.last_error_detail}
-                    if v.last_error_code
-                    else None
-                ),
-            }
-            for v in views
-        ],
-    }
+_EMPTY = "No dataset to sync for this account in this marketplace."
 
 
-def _day(value: Any) -> str:
-    text = iso(value)
-    return text[:16].replace("T", " ") if text else "-"
+def _error(v: DatasetSyncView) -> str:
+    if v.last_error is None:
+        return ""
+    return f"{v.last_error.code}: {v.last_error.detail or ''}".strip()
 
 
-def table(marketplace_id: str, views: Sequence[DatasetSyncView]) -> Table:
-    found = Table(
-        title=f"Sync coverage of {marketplace_id}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-    )
-    for column in ("Dataset", "From", "Until", "History", "Last success", "Last error"):
-        found.add_column(column, overflow="fold")
-    for v in views:
-        error = f"{v.last_error_code}: {v.last_error_detail}" if v.last_error_code else ""
-        found.add_row(
+def table(view: MarketplaceSyncView) -> Responsive:
+    title = f"Sync coverage of {view.marketplace_id}"
+    wide = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for column in ("Dataset", "From (UTC)", "Until (UTC)", "History", "Last success"):
+        wide.add_column(column, no_wrap=True)
+    wide.add_column("Last error", overflow="fold", min_width=12)
+    for v in view.datasets:
+        wide.add_row(
             str(v.dataset),
-            _day(v.covered_from),
-            _day(v.covered_until),
+            iso(v.covered_from) or "-",
+            iso(v.covered_until) or "-",
             f"{v.progress_percent}%",
-            _day(v.last_success_at),
-            error,
+            iso(v.last_success_at) or "-",
+            Text(_error(v), style="red"),
         )
-    if not views:
-        found.caption = "No dataset to sync for this account in this marketplace."
-    return found
+    caption = None if view.datasets else _EMPTY
+    wide.caption = caption
+    narrow = records(
+        title,
+        (
+            Record(
+                Text(f"{v.dataset}  {v.progress_percent}%"),
+                [
+                    ("From", iso(v.covered_from) or "-"),
+                    ("Until", iso(v.covered_until) or "-"),
+                    ("Last success", iso(v.last_success_at) or "-"),
+                    *([("Last error", _error(v))] if v.last_error else []),
+                ],
+            )
+            for v in view.datasets
+        ),
+        caption,
+    )
+    return Responsive(wide, narrow)

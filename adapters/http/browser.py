@@ -9,7 +9,7 @@ caches (AMAZON.md's advice on OAuth redirects; RFC 6749 §10.5 / §10.6).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any, ClassVar
@@ -18,7 +18,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from litestar import MediaType, Request, Response
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 
-from adapters.http.schemas import CallbackOut, ErrorExplanation, Problem
+from adapters.http.schemas import ErrorExplanation, Problem
+from adapters.http.views import CallbackOut
 from domain.errors import CATALOGUE, ErrorCode
 
 ADS_CALLBACK_PATH = "/oauth/amazon-ads/callback"
@@ -105,7 +106,7 @@ def callback_page(outcome: CallbackOut) -> str:
     )
 
 
-def _warnings(codes: list[str]) -> str:
+def _warnings(codes: Sequence[str]) -> str:
     """Warnings beside the success (seed 002's NO_ACTIVE_CAMPAIGNS): what and how to fix it."""
     items = []
     for code in codes:

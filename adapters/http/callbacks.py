@@ -18,7 +18,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from adapters.http import browser
 from adapters.http.problems import problem_responses
-from adapters.http.schemas import CallbackOut
+from adapters.http.views import CallbackOut, ViewResponse
 from application.app import Application
 from application.callback import CallbackCommand
 from application.context import Actor
@@ -59,7 +59,7 @@ def _respond(
         )
     if browser.wants_html(request):
         return browser.html_response(browser.callback_page(outcome), 200, browser.CALLBACK_HEADERS)
-    return Response(outcome, status_code=200, headers=dict(browser.CALLBACK_HEADERS))
+    return ViewResponse(outcome, status_code=200, headers=dict(browser.CALLBACK_HEADERS))
 
 
 @get(

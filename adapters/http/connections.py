@@ -7,33 +7,85 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller
+from litestar.exceptions import ClientException
 from litestar.params import FromQuery, QueryParameter
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
-from adapters.http.schemas import ConnectionList, ConnectionOut, EventList, EventOut
-from application.connections import EventQuery
-from domain.connection import Health
+from adapters.http.schemas import PRINTABLE
+from application.connections import ConnectionQuery, EventQuery
+from application.queries import DEFAULT_PAGE, MAX_PAGE, ConnectionFilter, Position
+from application.views import ConnectionPage, ConnectionView, EventList, EventView
+from domain.api_key import Scope
+from domain.connection import AccountType, Health, Region
+from domain.errors import ValidationFailed
+from domain.marketplace import MarketplaceState
 
 
 class ConnectionsController(Controller):
     path = "/api/v1/connections"
     tags = ["connections"]
 
-    @api_get("/", summary="The team's connections")
+    @api_get(
+        "/",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The team's connections, a page at a time, oldest first",
+    )
     def list_connections(
-        self, actor: CurrentActor, application: App, health: FromQuery[Health | None] = None
-    ) -> ConnectionList:
-        views = application.list_connections(actor, health=health)
-        return ConnectionList(items=[ConnectionOut.of(v) for v in views])
+        self,
+        actor: CurrentActor,
+        application: App,
+        health: FromQuery[Health | None] = None,
+        account_type: FromQuery[AccountType | None] = None,
+        region: FromQuery[Region | None] = None,
+        marketplace_state: Annotated[
+            MarketplaceState | None,
+            QueryParameter(description="Only connections with a marketplace in this state."),
+        ] = None,
+        selling_partner_id: Annotated[
+            str | None,
+            QueryParameter(
+                description="The seller id (merchant token) to look up.",
+                min_length=1,
+                max_length=200,
+                pattern=PRINTABLE,
+            ),
+        ] = None,
+        after: Annotated[
+            str | None,
+            QueryParameter(
+                description="The `next_cursor` of the previous page.",
+                min_length=1,
+                max_length=400,
+                pattern=r"^[A-Za-z0-9_-]+$",
+            ),
+        ] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    ) -> ConnectionPage:
+        where = ConnectionFilter(
+            health=health,
+            account_type=account_type,
+            region=region,
+            marketplace_state=marketplace_state,
+            selling_partner_id=selling_partner_id,
+        )
+        try:
+            position = Position.of_cursor(after) if after else None
+        except ValidationFailed as unreadable:
+            # Bad input (400), like a well-formed but unknown OAuth state.
+            raise ClientException(detail=unreadable.detail) from unreadable
+        return application.list_connections.page(
+            ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
+        )
 
-    @api_get("/{connection_id:str}", summary="Show a connection")
+    @api_get("/{connection_id:str}", scope=Scope.CONNECTIONS_READ, summary="Show a connection")
     def get_connection(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ConnectionOut:
-        return ConnectionOut.of(application.get_connection(actor, connection_id))
+    ) -> ConnectionView:
+        return application.get_connection(actor, connection_id)
 
     @api_delete(
         "/{connection_id:str}",
+        scope=Scope.CONNECTIONS_WRITE,
         summary="Disconnect: tokens deleted, settings and history kept",
     )
     def disconnect(self, connection_id: PathStr, actor: CurrentActor, application: App) -> None:
@@ -41,16 +93,21 @@ class ConnectionsController(Controller):
 
     @api_post(
         "/{connection_id:str}/refresh",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         errors=(400, 401, 403, 404, 409, 422, 429, 500, 503),
         summary="Refresh account context: ask Amazon again for profiles and marketplaces",
     )
     def refresh(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ConnectionOut:
-        return ConnectionOut.of(application.refresh_account(actor, connection_id))
+    ) -> ConnectionView:
+        return application.refresh_account(actor, connection_id)
 
-    @api_get("/{connection_id:str}/events", summary="The connection's timeline")
+    @api_get(
+        "/{connection_id:str}/events",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's timeline",
+    )
     def events(
         self,
         connection_id: PathStr,
@@ -64,4 +121,4 @@ class ConnectionsController(Controller):
         events = application.list_events(
             EventQuery(actor=actor, connection_id=connection_id, since=since, limit=limit)
         )
-        return EventList(items=[EventOut.of(e) for e in events])
+        return EventList(items=tuple(EventView.of(e) for e in events))

@@ -27,7 +27,8 @@ button{margin:.1rem} .box{border:1px solid #ccc;border-radius:6px;padding:1rem;m
 <h1>sellerlink demo &mdash; __TEAM__</h1>
 <p>Acting as <select id="role"></select>. Amazon is the sandbox: on its consent page pick a
 scenario account (for example <b>us-seller</b>) and click Approve.
-API reference: <a href="/schema">/schema</a>.</p>
+API reference: <a href="/schema">/schema</a>. Webhooks your product would receive:
+<a href="/demo/webhooks">/demo/webhooks</a>.</p>
 <div id="msg">Ready.</div>
 <div class="box"><b>Connect an Amazon account</b><br>
 <select id="channel"><option value="ads">Amazon Ads</option>

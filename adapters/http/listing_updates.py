@@ -31,6 +31,7 @@ from adapters.http.routing import (
     PathStr,
     api_get,
     api_put,
+    key_scope,
 )
 from application.listing_updates import (
     MAX_ROWS_PER_SUBMISSION,
@@ -38,8 +39,8 @@ from application.listing_updates import (
     SubmitListingsCommand,
     SubmitListingsResult,
 )
-from application.sku_explanation import SkuExplanation
-from domain.listing import Money
+from application.sku_explanation import SkuExplained
+from domain.api_key import Scope
 
 Loose = int | float | str
 
@@ -86,85 +87,15 @@ class ListingsSubmitted(Struct, kw_only=True):
         )
 
 
-class MoneyOut(Struct, kw_only=True):
-    amount: str
-    currency: str
-
-
-def _money(value: Money | None) -> MoneyOut | None:
-    if value is None:
-        return None
-    return MoneyOut(amount=format(value.amount, "f"), currency=value.currency)
-
-
-class SkuExplanationOut(Struct, kw_only=True):
-    marketplace_id: str
-    available: int
-    price: MoneyOut
-    received_at: datetime
-    settings: dict[str, object]
-    send: bool
-    quantity: int | None
-    decided_price: MoneyOut | None
-    decision: str
-    status: str
-    status_text: str
-    next_batch_at: datetime | None
-    sent_quantity: int | None
-    sent_price: MoneyOut | None
-    sent_at: datetime | None
-    in_flight: str | None
-    amazon_accepted: bool | None
-    amazon_message: str | None
-    answered_at: datetime | None
-
-    @classmethod
-    def of(cls, e: SkuExplanation) -> SkuExplanationOut:
-        return cls(
-            marketplace_id=e.marketplace_id,
-            available=e.available,
-            price=MoneyOut(amount=format(e.price.amount, "f"), currency=e.price.currency),
-            received_at=e.received_at,
-            settings={
-                "inventory_buffer": e.inventory_buffer,
-                "inventory_ceiling": e.inventory_ceiling,
-                "minimum_price": None
-                if e.minimum_price is None
-                else {
-                    "amount": format(e.minimum_price.amount, "f"),
-                    "currency": e.minimum_price.currency,
-                },
-                "pricing_enabled": e.pricing_enabled,
-                "batch_window_seconds": int(e.batch_window.total_seconds()),
-            },
-            send=e.send,
-            quantity=e.decided_quantity,
-            decided_price=_money(e.decided_price),
-            decision=e.decision,
-            status=str(e.status),
-            status_text=e.status_text,
-            next_batch_at=e.next_batch_at,
-            sent_quantity=e.sent_quantity,
-            sent_price=_money(e.sent_price),
-            sent_at=e.sent_at,
-            in_flight=e.in_flight,
-            amazon_accepted=e.amazon_accepted,
-            amazon_message=e.amazon_message,
-            answered_at=e.answered_at,
-        )
-
-
-class SkuExplained(Struct, kw_only=True):
-    connection_id: str
-    sku: str
-    items: list[SkuExplanationOut]
-
-
 class ListingUpdatesController(Controller):
     path = "/api/v1/connections/{connection_id:str}"
     tags = ["listings"]
 
-    @api_put("/listings", summary="Submit the catalogue's quantities and prices")
+    @api_put(
+        "/listings",
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Submit the catalogue's quantities and prices",
+    )
     def submit(
         self,
         connection_id: PathStr,
@@ -184,6 +115,7 @@ class ListingUpdatesController(Controller):
         status_code=200,
         responses=problem_responses(*TEAM_SCOPED),
         security=BEARER,
+        opt=key_scope(Scope.CONNECTIONS_WRITE),
     )
     async def submit_csv(
         self,
@@ -202,7 +134,11 @@ class ListingUpdatesController(Controller):
         result = await anyio.to_thread.run_sync(application.submit_listings, command)
         return ListingsSubmitted.of(result)
 
-    @api_get("/listings/{sku:str}", summary="Why Amazon shows what it shows for one SKU")
+    @api_get(
+        "/listings/{sku:str}",
+        scope=Scope.CONNECTIONS_READ,
+        summary="Why Amazon shows what it shows for one SKU",
+    )
     def explain(
         self,
         connection_id: PathStr,
@@ -212,8 +148,4 @@ class ListingUpdatesController(Controller):
         marketplace_id: FromQuery[str | None] = None,
     ) -> SkuExplained:
         found = application.explain_sku(actor, connection_id, sku, marketplace_id)
-        return SkuExplained(
-            connection_id=connection_id,
-            sku=sku,
-            items=[SkuExplanationOut.of(e) for e in found],
-        )
+        return SkuExplained(connection_id=connection_id, sku=sku, items=tuple(found))

@@ -7,16 +7,11 @@ from litestar import Controller
 from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post, api_put
-from adapters.http.schemas import (
-    ChosenProfileOut,
-    HistoryOut,
-    MarketplaceList,
-    MarketplaceOut,
-    MarketplaceUpdate,
-    ProfileChoice,
-    ProfileListOut,
-)
+from adapters.http.schemas import MarketplaceUpdate, ProfileChoice
+from application.marketplace_views import MarketplaceHistory, MarketplaceList, MarketplaceView
 from application.marketplaces import UpdateMarketplaceCommand
+from application.views import ConnectionWithWarnings, ProfileList
+from domain.api_key import Scope
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
 
@@ -25,37 +20,51 @@ class ProfilesController(Controller):
     path = "/api/v1/connections"
     tags = ["profiles"]
 
-    @api_get("/{connection_id:str}/profiles", summary="The advertising profiles to choose from")
+    @api_get(
+        "/{connection_id:str}/profiles",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The advertising profiles to choose from",
+    )
     def list_profiles(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ProfileListOut:
-        return ProfileListOut.of(application.list_profiles(actor, connection_id))
+    ) -> ProfileList:
+        return application.list_profiles(actor, connection_id)
 
-    @api_put("/{connection_id:str}/profile", summary="Choose the advertising profile")
+    @api_put(
+        "/{connection_id:str}/profile",
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Choose the advertising profile",
+    )
     def choose_profile(
         self,
         connection_id: PathStr,
         data: JSONBody[ProfileChoice],
         actor: CurrentActor,
         application: App,
-    ) -> ChosenProfileOut:
-        return ChosenProfileOut.chosen(
-            application.choose_profile(actor, connection_id, data.profile_id)
-        )
+    ) -> ConnectionWithWarnings:
+        chosen = application.choose_profile(actor, connection_id, data.profile_id)
+        return ConnectionWithWarnings.with_warnings(chosen.connection, chosen.warnings)
 
 
 class MarketplacesController(Controller):
     path = "/api/v1/connections"
     tags = ["marketplaces"]
 
-    @api_get("/{connection_id:str}/marketplaces", summary="The connection's marketplaces")
+    @api_get(
+        "/{connection_id:str}/marketplaces",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's marketplaces",
+    )
     def list_marketplaces(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceList:
-        views = application.list_marketplaces(actor, connection_id)
-        return MarketplaceList(items=[MarketplaceOut.of(v) for v in views])
+        return MarketplaceList(items=tuple(application.list_marketplaces(actor, connection_id)))
 
-    @api_put(_MARKETPLACE, summary="Select or deselect a marketplace, or set it active")
+    @api_put(
+        _MARKETPLACE,
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Select or deselect a marketplace, or set it active",
+    )
     def update_marketplace(
         self,
         connection_id: PathStr,
@@ -63,8 +72,8 @@ class MarketplacesController(Controller):
         data: JSONBody[MarketplaceUpdate],
         actor: CurrentActor,
         application: App,
-    ) -> MarketplaceOut:
-        view = application.update_marketplace(
+    ) -> MarketplaceView:
+        return application.update_marketplace(
             UpdateMarketplaceCommand(
                 actor=actor,
                 connection_id=connection_id,
@@ -73,22 +82,24 @@ class MarketplacesController(Controller):
                 active=data.active,
             )
         )
-        return MarketplaceOut.of(view)
 
     @api_post(
         _MARKETPLACE + "/retry",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         summary="Retry a failed marketplace (409 RETRY_LIMIT_EXCEEDED with its history)",
     )
     def retry(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
-    ) -> MarketplaceOut:
-        return MarketplaceOut.of(
-            application.retry_marketplace(actor, connection_id, marketplace_id)
-        )
+    ) -> MarketplaceView:
+        return application.retry_marketplace(actor, connection_id, marketplace_id)
 
-    @api_get(_MARKETPLACE + "/history", summary="The marketplace's state history")
+    @api_get(
+        _MARKETPLACE + "/history",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The marketplace's state history",
+    )
     def history(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
-    ) -> HistoryOut:
-        return HistoryOut.of(application.marketplace_history(actor, connection_id, marketplace_id))
+    ) -> MarketplaceHistory:
+        return application.marketplace_history(actor, connection_id, marketplace_id)

@@ -9,6 +9,7 @@ status; API.md fixes most rows, the rest are chosen here and documented beside t
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -20,7 +21,8 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from adapters.http import browser
 from adapters.http.request_ids import request_id_of
-from adapters.http.schemas import FieldError, Problem, TransitionOut
+from adapters.http.schemas import FieldError, Problem
+from application.marketplace_views import TransitionView
 from domain.errors import CATALOGUE, DomainError, ErrorCode
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -35,6 +37,13 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.NO_TEAM: 403,
     ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.FORBIDDEN_ROLE: 403,
+    ErrorCode.SCOPE_MISSING: 403,
+    # chosen (403): Amazon refused with a valid token; the fix is a role, a token or a
+    # permission on Amazon's side (DESIGN §9).
+    ErrorCode.APP_ROLE_MISSING: 403,
+    ErrorCode.RESTRICTED_DATA: 403,
+    ErrorCode.PERMISSION_MISSING: 403,
+    ErrorCode.PATH_NOT_ALLOWED: 400,
     # chosen: the team's sellerlink plan refuses it; like a role, only someone else fixes it.
     ErrorCode.PLAN_REQUIRED: 403,
     # chosen: the person declined on Amazon (OAuth `access_denied`): consent refused.
@@ -45,6 +54,8 @@ STATUS: Mapping[ErrorCode, int] = {
     # chosen: Amazon would not exchange what the callback carried (wrong region, no code).
     ErrorCode.REFRESH_TOKEN_FAILED: 400,
     ErrorCode.VALIDATION_FAILED: 422,
+    # chosen: bad input: the URL is well formed but names a target this installation forbids.
+    ErrorCode.WEBHOOK_TARGET_FORBIDDEN: 400,
     ErrorCode.CONCURRENT_UPDATE: 409,
     ErrorCode.INVALID_TRANSITION: 409,
     ErrorCode.CONNECTION_LIMIT: 409,
@@ -129,7 +140,7 @@ def build_problem(
         marketplace_id=_str_or_none(extra.get("marketplace_id")),
         retries_used=_int_or_none(extra.get("retries_used")),
         retry_limit=_int_or_none(extra.get("retry_limit")),
-        history=msgspec.convert(history, list[TransitionOut]) if history else None,
+        history=msgspec.convert(history, list[TransitionView]) if history else None,
         max_connections=_int_or_none(extra.get("max_connections")),
         connected=_int_or_none(extra.get("connected")),
     )
@@ -163,6 +174,9 @@ def domain_error_handler(request: Request[Any, Any, Any], error: DomainError) ->
     )
     if error.code is ErrorCode.UNAUTHENTICATED:
         return problem_response(problem, {"WWW-Authenticate": 'Bearer realm="sellerlink"'})
+    retry_after = error.context.get("retry_after_seconds")
+    if error.code is ErrorCode.RATE_LIMITED and isinstance(retry_after, int | float):
+        return problem_response(problem, {"Retry-After": str(max(1, math.ceil(retry_after)))})
     return _respond(request, problem, error.context.get("return_to"))
 
 

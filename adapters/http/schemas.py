@@ -1,35 +1,23 @@
-"""The web API's request and response bodies (API.md), as msgspec Structs so that /schema
-is exact and Litestar validates input before any use case runs. Each `*Out.of()` maps one
-application view; nothing here decides anything.
+"""The web API's request bodies and its own responses (API.md), as msgspec Structs so that
+/schema is exact and Litestar validates input before any use case runs. Read models are not
+here: the application's views are served as they are (`views.py`). Nothing here decides
+anything.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from msgspec import Meta, Struct, structs
+from msgspec import Meta, Struct
 
-from application.callback import CallbackResult
 from application.connect import AuthorizationStarted, AuthorizationStatusView
-from application.profiles import ChosenProfile
-from application.views import (
-    ConnectionView,
-    GrantView,
-    MarketplaceHistory,
-    MarketplaceView,
-    NextStep,
-    ProfileList,
-    ProfileView,
-)
+from application.marketplace_views import TransitionView
 from domain.authorization import AuthorizationStatus
-from domain.connection import AccountType, Health, Region
-from domain.events import AuditEvent, EventKind
-from domain.grant import Channel, TokenStatus
+from domain.connection import AccountType, Region
+from domain.grant import Channel
 from domain.listing import ListingSettings
-from domain.marketplace import MarketplaceState, Transition
-from domain.profile import AdsAccountType, Profile
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
 # No control characters in what may reach a database (PostgreSQL refuses NUL in text).
@@ -61,20 +49,6 @@ class FieldError(Struct, kw_only=True, omit_defaults=True):
     source: str | None = None
 
 
-class TransitionOut(Struct, kw_only=True):
-    at: datetime
-    from_state: MarketplaceState | None
-    to_state: MarketplaceState
-    reason: str
-    actor: str
-
-    @classmethod
-    def of(cls, t: Transition) -> TransitionOut:
-        return cls(
-            at=t.at, from_state=t.from_state, to_state=t.to_state, reason=t.reason, actor=t.actor
-        )
-
-
 class Problem(Struct, kw_only=True, omit_defaults=True):
     """RFC 9457 problem details; the optional members are extensions some codes carry."""
 
@@ -90,7 +64,7 @@ class Problem(Struct, kw_only=True, omit_defaults=True):
     marketplace_id: str | None = None
     retries_used: int | None = None
     retry_limit: int | None = None
-    history: list[TransitionOut] | None = None
+    history: list[TransitionView] | None = None
     max_connections: int | None = None
     connected: int | None = None
 
@@ -224,187 +198,7 @@ class AuthorizationStatusOut(_Out):
         )
 
 
-# --------------------------------------------------------------------------- connections
-
-
-class GrantOut(_Out):
-    channel: Channel
-    status: TokenStatus
-    status_text: str
-    required: bool
-    authorized_at: datetime | None
-    expires_at: datetime | None
-
-    @classmethod
-    def of(cls, g: GrantView) -> GrantOut:
-        return cls(
-            channel=g.channel,
-            status=g.status,
-            status_text=g.status_text,
-            required=g.required,
-            authorized_at=g.authorized_at,
-            expires_at=g.expires_at,
-        )
-
-
-class ProfileOut(_Out):
-    profile_id: str
-    country_code: str
-    currency_code: str
-    marketplace_id: str
-    account_name: str
-    account_type: AdsAccountType
-    account_id: str
-
-    @classmethod
-    def of(cls, p: Profile) -> ProfileOut:
-        return cls(
-            profile_id=p.profile_id,
-            country_code=p.country_code,
-            currency_code=p.currency_code,
-            marketplace_id=p.marketplace_id,
-            account_name=p.account_name,
-            account_type=p.account_type,
-            account_id=p.account_id,
-        )
-
-
-class MarketplacesSummary(_Out):
-    ready: int
-    syncing: int
-    setting_up: int
-    failed: int
-    escalated: int
-
-
-class ConnectionOut(_Out):
-    id: str
-    team_id: str
-    account_type: AccountType
-    region: Region
-    selling_partner_id: str | None
-    ads_account_id: str | None
-    display_name: str
-    health: Health
-    created_at: datetime
-    disconnected_at: datetime | None
-    grants: list[GrantOut]
-    profile: ProfileOut | None
-    profile_auto_selected: bool
-    marketplaces_summary: MarketplacesSummary
-    version: int
-
-    @classmethod
-    def of(cls, v: ConnectionView) -> ConnectionOut:
-        summary = v.marketplaces_summary
-        return cls(
-            id=v.id,
-            team_id=v.team_id,
-            account_type=v.account_type,
-            region=v.region,
-            selling_partner_id=v.selling_partner_id,
-            ads_account_id=v.ads_account_id,
-            display_name=v.display_name,
-            health=v.health,
-            created_at=v.created_at,
-            disconnected_at=v.disconnected_at,
-            grants=[GrantOut.of(g) for g in v.grants],
-            profile=ProfileOut.of(v.profile) if v.profile else None,
-            profile_auto_selected=v.profile_auto_selected,
-            marketplaces_summary=MarketplacesSummary(
-                ready=summary.get(MarketplaceState.READY, 0),
-                syncing=summary.get(MarketplaceState.SYNCING, 0),
-                setting_up=summary.get(MarketplaceState.SETTING_UP, 0),
-                failed=summary.get(MarketplaceState.FAILED, 0),
-                escalated=summary.get(MarketplaceState.ESCALATED, 0),
-            ),
-            version=v.version,
-        )
-
-
-class ChosenProfileOut(ConnectionOut):
-    """`PUT /profile`: the connection (API.md), plus the warnings the choice raised (seed
-    002's NO_ACTIVE_CAMPAIGNS); the list is empty when there are none."""
-
-    warnings: list[str] = []
-
-    @classmethod
-    def chosen(cls, r: ChosenProfile) -> ChosenProfileOut:
-        return cls(
-            **structs.asdict(ConnectionOut.of(r.connection)),
-            warnings=[str(w) for w in r.warnings],
-        )
-
-
-class ConnectionList(_Out):
-    items: list[ConnectionOut]
-
-
-class CallbackOut(_Out):
-    """What the callback answers without a `return_to`: the connection and where the
-    onboarding goes next (API.md)."""
-
-    result: str
-    connection: ConnectionOut
-    next: NextStep
-    created: bool
-    reconnected: bool
-    warnings: list[str]
-
-    @classmethod
-    def of(cls, r: CallbackResult) -> CallbackOut:
-        return cls(
-            result="connected",
-            connection=ConnectionOut.of(r.connection),
-            next=r.next,
-            created=r.created,
-            reconnected=r.reconnected,
-            warnings=[str(w) for w in r.warnings],
-        )
-
-
 # --------------------------------------------------------------------------- profiles
-
-
-class ProfileItem(_Out):
-    profile_id: str
-    country_code: str
-    currency_code: str
-    marketplace_id: str
-    account_name: str
-    account_type: AdsAccountType
-    selectable: bool
-    selected: bool
-    reason: str | None
-
-    @classmethod
-    def of(cls, v: ProfileView) -> ProfileItem:
-        p = v.profile
-        return cls(
-            profile_id=p.profile_id,
-            country_code=p.country_code,
-            currency_code=p.currency_code,
-            marketplace_id=p.marketplace_id,
-            account_name=p.account_name,
-            account_type=p.account_type,
-            selectable=v.selectable,
-            selected=v.selected,
-            reason=v.reason,
-        )
-
-
-class ProfileListOut(_Out):
-    items: list[ProfileItem]
-    selected_profile_id: str | None
-    auto_selected: bool
-
-    @classmethod
-    def of(cls, v: ProfileList) -> ProfileListOut:
-        return cls(
-            items=[ProfileItem.of(p) for p in v.items],
-            selected_profile_id=v.selected_profile_id,
-            auto_selected=v.auto_selected,
-        )
 
 
 class ProfileChoice(Struct, kw_only=True):
@@ -414,104 +208,9 @@ class ProfileChoice(Struct, kw_only=True):
 # --------------------------------------------------------------------------- marketplaces
 
 
-class SyncErrorOut(_Out):
-    code: str
-    detail: str | None
-
-
-class DatasetSyncOut(_Out):
-    dataset: str
-    covered_from: datetime | None
-    covered_until: datetime | None
-    history_from: datetime
-    progress_percent: int
-    last_success_at: datetime | None
-    last_error: SyncErrorOut | None
-
-
-class SyncOut(_Out):
-    datasets: list[DatasetSyncOut]
-
-    @classmethod
-    def of(cls, views: tuple[Any, ...] | None) -> SyncOut | None:
-        if views is None:
-            return None
-        return cls(
-            datasets=[
-                DatasetSyncOut(
-                    dataset=str(v.dataset),
-                    covered_from=v.covered_from,
-                    covered_until=v.covered_until,
-                    history_from=v.history_from,
-                    progress_percent=v.progress_percent,
-                    last_success_at=v.last_success_at,
-                    last_error=SyncErrorOut(code=v.last_error_code, detail=v.last_error_detail)
-                    if v.last_error_code
-                    else None,
-                )
-                for v in views
-            ]
-        )
-
-
-class MarketplaceOut(_Out):
-    connection_id: str
-    marketplace_id: str
-    country_code: str
-    name: str
-    state: MarketplaceState
-    label: str
-    selectable: bool
-    selected: bool
-    active: bool
-    retries_used: int
-    retry_limit: int
-    last_error: str | None
-    reason: str | None
-    # Each dataset's coverage once the marketplace syncs (API.md "Records").
-    sync: SyncOut | None = None
-
-    @classmethod
-    def of(cls, v: MarketplaceView) -> MarketplaceOut:
-        return cls(
-            connection_id=v.connection_id,
-            marketplace_id=v.marketplace_id,
-            country_code=v.country_code,
-            name=v.name,
-            state=v.state,
-            label=v.label,
-            selectable=v.selectable,
-            selected=v.selected,
-            active=v.active,
-            retries_used=v.retries_used,
-            retry_limit=v.retry_limit,
-            last_error=v.last_error,
-            reason=v.reason,
-            sync=SyncOut.of(v.sync),
-        )
-
-
-class MarketplaceList(_Out):
-    items: list[MarketplaceOut]
-
-
 class MarketplaceUpdate(Struct, kw_only=True):
     selected: bool | None = None
     active: bool | None = None
-
-
-class HistoryOut(_Out):
-    items: list[TransitionOut]
-    retry_history: list[TransitionOut]
-    marketplace: MarketplaceOut
-
-    @classmethod
-    def of(cls, h: MarketplaceHistory) -> HistoryOut:
-        return cls(
-            items=[TransitionOut.of(t) for t in h.transitions],
-            retry_history=[TransitionOut.of(t) for t in h.retry_history],
-            marketplace=MarketplaceOut.of(h.marketplace),
-        )
 
 
 # --------------------------------------------------------------------------- listing settings
@@ -556,28 +255,6 @@ class ListingSettingsOut(_Out):
             pricing_enabled=s.pricing_enabled,
             batch_window_seconds=int(s.batch_window.total_seconds()),
         )
-
-
-# --------------------------------------------------------------------------- events
-
-
-class EventOut(_Out):
-    id: str
-    at: datetime
-    kind: EventKind
-    actor: str
-    detail: str
-    data: dict[str, str]
-
-    @classmethod
-    def of(cls, e: AuditEvent) -> EventOut:
-        return cls(
-            id=e.id, at=e.at, kind=e.kind, actor=e.actor, detail=e.summary, data=dict(e.data)
-        )
-
-
-class EventList(_Out):
-    items: list[EventOut]
 
 
 # --------------------------------------------------------------------------- health

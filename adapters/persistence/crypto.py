@@ -194,3 +194,7 @@ def grant_access_token_aad(team_id: str, connection_id: str, channel: str) -> by
 
 def code_verifier_aad(team_id: str, state: str, channel: str) -> bytes:
     return associated_data("authorization.code_verifier", team_id, state, channel)
+
+
+def webhook_secret_aad(team_id: str, endpoint_id: str, slot: str) -> bytes:
+    return associated_data("webhook.secret", team_id, endpoint_id, slot)

@@ -18,11 +18,14 @@ from typing import Protocol, Self, TypeVar
 from attrs import define, evolve, field, fields
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
+from adapters.persistence.memory_reads import InMemoryReads
+from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhookEndpoints
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
-from domain.events import AuditEvent, EventSource
+from domain.events import APP_TEAM_ID, AuditEvent, EventSource
 from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
@@ -31,6 +34,7 @@ from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordS
 from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
+from domain.webhooks import Delivery, WebhookEndpoint
 
 T = TypeVar("T")
 
@@ -54,7 +58,13 @@ class _State:
     sync_cursors: dict[tuple[str, str, str], SyncCursor] = field(factory=dict)
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
     app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
+    api_keys: dict[str, ApiKey] = field(factory=dict)
     records: _RecordStore = field(factory=lambda: _RecordStore())
+    published: dict[str, datetime] = field(factory=dict)
+    webhooks: dict[str, WebhookEndpoint] = field(factory=dict)
+    deliveries: dict[str, Delivery] = field(factory=dict)
+    delivery_seq: int = 0
+    delivery_leases: dict[str, tuple[str, datetime]] = field(factory=dict)
 
 
 class _AppendOnly(list[AuditEvent]):
@@ -359,6 +369,23 @@ class _Events(_Repo):
     def append(self, event: AuditEvent) -> None:
         self._s.events.append(event)
 
+    def lock_outbox(self) -> None:
+        """A unit of work holds the database's lock from start to end already."""
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        return [e for e in self._s.events if e.id not in self._s.published][: max(0, limit)]
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None:
+        for event_id in event_ids:
+            self._s.published[event_id] = at
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        return [
+            e
+            for e in self._s.events
+            if e.team_id in (team_id, APP_TEAM_ID) and e.at >= since and e.id in self._s.published
+        ][: max(0, limit)]
+
     def list(
         self,
         *,
@@ -410,6 +437,30 @@ class _AppCredentials(_Repo):
     def put(self, state: AppCredentialState) -> None:
         state.version += 1
         self._s.app_credentials[state.channel] = self._in(state)
+
+
+class _ApiKeys(_Repo):
+    def add(self, key: ApiKey) -> None:
+        self._s.api_keys[key.id] = self._in(key)
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self._out(self._s.api_keys.get(key_id))
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        keys = [k for k in self._s.api_keys.values() if k.team_id == team_id]
+        return _copy(sorted(keys, key=lambda k: (k.created_at, k.id)))
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        key = self._s.api_keys.get(key_id)
+        if key is None or key.team_id != team_id:
+            return False
+        del self._s.api_keys[key_id]
+        return True
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        key = self._s.api_keys.get(key_id)
+        if key is not None and (key.last_used_at is None or key.last_used_at < unless_since):
+            key.last_used_at = at
 
 
 class _Records(_Repo):
@@ -509,7 +560,11 @@ class InMemoryUnitOfWork:
     sync_cursors: _SyncCursors
     listings: _Listings
     app_credentials: _AppCredentials
+    api_keys: _ApiKeys
+    reads: InMemoryReads
     records: _Records
+    webhooks: MemoryWebhookEndpoints
+    deliveries: MemoryDeliveries
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -533,7 +588,11 @@ class InMemoryUnitOfWork:
         self.sync_cursors = _SyncCursors(state, seen)
         self.listings = _Listings(state, seen)
         self.app_credentials = _AppCredentials(state, seen)
+        self.api_keys = _ApiKeys(state, seen)
+        self.reads = InMemoryReads(state)
         self.records = _Records(state, seen)
+        self.webhooks = MemoryWebhookEndpoints(state, seen)
+        self.deliveries = MemoryDeliveries(state)
 
     def __exit__(
         self,

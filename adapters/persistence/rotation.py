@@ -25,9 +25,11 @@ from adapters.persistence.crypto import (
     code_verifier_aad,
     grant_access_token_aad,
     grant_refresh_token_aad,
+    webhook_secret_aad,
 )
 from adapters.persistence.rows import AuthorizationRequestRow, ConnectionRow, GrantRow
 from adapters.persistence.unit_of_work import SQLITE_BEGIN_OPTION
+from adapters.persistence.webhook_rows import WebhookEndpointRow
 
 if TYPE_CHECKING:
     from adapters.persistence.database import SqlDatabase
@@ -57,7 +59,7 @@ class _EncryptedColumn:
 
 
 def _columns() -> list[_EncryptedColumn]:
-    g, a = GrantRow, AuthorizationRequestRow
+    g, a, w = GrantRow, AuthorizationRequestRow, WebhookEndpointRow
     return [
         _EncryptedColumn(
             "grants.refresh_token",
@@ -87,6 +89,24 @@ def _columns() -> list[_EncryptedColumn]:
             a.code_verifier_key_id,
             (a.team_id, a.channel),
             lambda r: code_verifier_aad(r.team_id, r.state, r.channel),
+        ),
+        _EncryptedColumn(
+            "webhook_endpoints.secret",
+            WebhookEndpointRow.__table__,
+            (w.id,),
+            w.secret_ciphertext,
+            w.secret_key_id,
+            (w.team_id,),
+            lambda r: webhook_secret_aad(r.team_id, r.id, "current"),
+        ),
+        _EncryptedColumn(
+            "webhook_endpoints.previous_secret",
+            WebhookEndpointRow.__table__,
+            (w.id,),
+            w.previous_secret_ciphertext,
+            w.previous_secret_key_id,
+            (w.team_id,),
+            lambda r: webhook_secret_aad(r.team_id, r.id, "previous"),
         ),
     ]
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -49,6 +50,7 @@ KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
 _LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
+_UNPUBLISHED = "published_at IS NULL"
 
 
 def _fk(target: str) -> ForeignKey:
@@ -260,13 +262,21 @@ class ListingSettingsRow(Row):
 
 
 class AuditEventRow(Row):
-    """Append-only. `seq` orders events recorded at the same instant."""
+    """Append-only. `seq` orders events recorded at the same instant. `published_at` is the
+    one column written later: when the webhook dispatcher turned the event into deliveries
+    (the log is the outbox; the partial index holds only what is still to publish)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_team_id_at", "team_id", "at"),
         Index("ix_audit_events_connection_id_at", "connection_id", "at"),
         Index("ix_audit_events_at", "at"),
+        Index(
+            "ix_audit_events_unpublished",
+            "seq",
+            postgresql_where=text(_UNPUBLISHED),
+            sqlite_where=text(_UNPUBLISHED),
+        ),
     )
 
     seq: Mapped[int] = mapped_column(
@@ -280,6 +290,7 @@ class AuditEventRow(Row):
     actor: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[datetime | None]
 
 
 class SyncCursorRow(Row):
@@ -331,6 +342,36 @@ class ListingRow(Row):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ApiKeyRow(Row):
+    """Only the SHA-256 of a key's secret is kept (DESIGN §10): a dump authenticates nobody."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_team_id", "team_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    scopes: Mapped[str] = mapped_column(Text)  # space-separated, sorted
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    last_used_at: Mapped[datetime | None]
+
+
+class RateBucketRow(Row):
+    """One token bucket of the shared rate budget (adapters/persistence/rate_budget.py);
+    `key` is app|partner|region|operation, times are seconds on the budget's clock."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    rate: Mapped[float] = mapped_column(Double)
+    burst: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[float] = mapped_column(Double)
+    updated: Mapped[float] = mapped_column(Double)
+    anchor_pending: Mapped[bool] = mapped_column(Boolean)
+
+
 class RecordRow(Row):
     """One of Amazon's objects (domain/records.py). `payload` is Amazon's JSON text exactly
     as received; `seq` is the team's change counter, so (team_id, seq) is unique and is the
@@ -365,6 +406,10 @@ class RecordSequenceRow(Row):
 
     team_id: Mapped[str] = mapped_column(ID, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+# The webhook tables live in their own module; importing it registers them here.
+from adapters.persistence import webhook_rows as _webhook_rows  # noqa: E402, F401
 
 
 def values_of(row: Row) -> dict[str, Any]:

@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
+from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
 from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
+from adapters.persistence.repositories.reads import SqlReadModels
 from adapters.persistence.repositories.records import (
     SqlEventLog,
     SqlListingSettingsRepository,
@@ -34,6 +36,10 @@ from adapters.persistence.repositories.records import (
 )
 from adapters.persistence.repositories.seller_records import SqlRecordRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
+from adapters.persistence.repositories.webhooks import (
+    SqlDeliveryRepository,
+    SqlWebhookEndpointRepository,
+)
 
 # Execution option read by the SQLite engine's "begin" hook (database.py).
 SQLITE_BEGIN_OPTION = "sellerlink_sqlite_begin"
@@ -52,7 +58,11 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
+    api_keys: SqlApiKeyRepository
+    reads: SqlReadModels
     records: SqlRecordRepository
+    webhooks: SqlWebhookEndpointRepository
+    deliveries: SqlDeliveryRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -76,7 +86,11 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
+        self.api_keys = SqlApiKeyRepository(self)
+        self.reads = SqlReadModels(self)
         self.records = SqlRecordRepository(self)
+        self.webhooks = SqlWebhookEndpointRepository(self)
+        self.deliveries = SqlDeliveryRepository(self)
         return self
 
     def __exit__(

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from attrs import frozen
 
 from application.app import Application
-from application.reconciler import JobResult
+from application.reconciler import JobKind, JobResult
 
 log = logging.getLogger("sellerlink.worker")
+# How long a webhook dispatcher thread rests when there was nothing to send.
+WEBHOOK_IDLE_SECONDS = 0.25
 
 
 @frozen
@@ -32,16 +34,23 @@ class PassReport:
         return cls(len(results) + errors, dict(Counter(str(r.status) for r in results)), errors)
 
 
-def run_pass(app: Application, should_stop: Callable[[], bool] = lambda: False) -> PassReport:
+def run_pass(
+    app: Application,
+    should_stop: Callable[[], bool] = lambda: False,
+    skip: frozenset[JobKind] = frozenset(),
+) -> PassReport:
     """One reconciler pass and its jobs. A job that raises (a bug, or the database going
     away) is logged and the pass goes on: the work stays due and the next pass retries.
-    `should_stop` is asked between jobs, so stopping never waits for a whole pass."""
+    `should_stop` is asked between jobs, so stopping never waits for a whole pass; jobs of
+    the kinds in `skip` are left to someone else (the webhook dispatcher threads)."""
     results: list[JobResult] = []
     errors = 0
     found_at = time.time()
     for job in app.reconcile():
         if should_stop():
             break
+        if job.kind in skip:
+            continue
         try:
             result = app.run_job(job, found_at=found_at)
         except Exception:
@@ -57,8 +66,16 @@ class InProcessWorker:
     --once`)."""
 
     def __init__(
-        self, app: Application, *, interval: float = 30.0, name: str = "sellerlink-worker"
+        self,
+        app: Application,
+        *,
+        interval: float = 30.0,
+        name: str = "sellerlink-worker",
+        webhook_threads: int = 0,
     ):
+        """`webhook_threads` > 0: webhooks are sent by that many threads of their own, every
+        moment rather than once a pass, so a slow receiver never holds up token refreshes
+        or setups (their claims keep them from sending anything twice)."""
         if interval <= 0:
             raise ValueError("interval must be positive")
         self.app = app
@@ -67,9 +84,13 @@ class InProcessWorker:
         self._name = name
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._webhook_threads = webhook_threads
+        self._dispatchers: list[threading.Thread] = []
 
     def run_pass(self) -> PassReport:
-        report = run_pass(self.app, self._stop.is_set)
+        sending = any(t.is_alive() for t in self._dispatchers)
+        skip = frozenset({JobKind.DISPATCH_WEBHOOKS}) if sending else frozenset()
+        report = run_pass(self.app, self._stop.is_set, skip)
         self.passes += 1
         return report
 
@@ -79,14 +100,23 @@ class InProcessWorker:
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
         self._thread.start()
+        self._dispatchers = [
+            threading.Thread(target=self._dispatch, name=f"{self._name}-webhooks", daemon=True)
+            for _ in range(self._webhook_threads)
+        ]
+        for thread in self._dispatchers:
+            thread.start()
         return self
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Asks the loop to stop and waits for the job in hand to finish."""
+        """Asks the loops to stop and waits for the job (or the sending) in hand to finish."""
         self._stop.set()
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(timeout)
+        for dispatcher in self._dispatchers:
+            dispatcher.join(timeout)
+        self._dispatchers = []
 
     @property
     def running(self) -> bool:
@@ -97,6 +127,16 @@ class InProcessWorker:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def _dispatch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.app.dispatch_webhooks(rounds=1)
+            except Exception:
+                log.exception("webhook dispatch failed")
+                report = None
+            if report is None or not (report.published or report.claimed):
+                self._stop.wait(WEBHOOK_IDLE_SECONDS)
 
     def _loop(self) -> None:
         while not self._stop.is_set():

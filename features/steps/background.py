@@ -118,7 +118,7 @@ def _retrieved_once(world: World, country: str) -> None:
     history = world.app.marketplace_history(
         world.actor(), world.connection_id, marketplace.marketplace_id
     )
-    ready_at = next(t.at for t in history.transitions if t.to_state is MarketplaceState.READY)
+    ready_at = next(t.at for t in history.items if t.to_state is MarketplaceState.READY)
     windows = sorted((start, end) for *_, start, end in world.amazon.sync_windows)
     assert windows, "nothing was retrieved"
     assert windows[0][0] < ready_at

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pytest_bdd import given, parsers, then, when
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from application.connect import pkce_challenge
 from application.context import Actor
 from domain.authorization import AuthorizationStatus

@@ -1,5 +1,6 @@
 """Steps for listing updates (seed 003): the product sends quantities and prices, the worker
-sends batches, and what the fake Amazon now shows. Every step goes through the use cases
+sends batches, and what the (in-process) Amazon sandbox now shows. Every step goes through
+the use cases
 (application/listing_updates.py); the rules live in the domain."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from decimal import Decimal
 
 from pytest_bdd import given, parsers, then, when
 
-from adapters.amazon.fake import FakeListing
+from adapters.amazon.sandbox.in_process import ShownListing
 from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
 from features.steps.common import admin, role
 from tests.world import World
@@ -40,7 +41,7 @@ def batch_window_passes(world: World) -> None:
     world.app.flush_listings()
 
 
-def shown(world: World, sku: str) -> FakeListing | None:
+def shown(world: World, sku: str) -> ShownListing | None:
     return world.amazon.listing("us-seller", "US", sku)
 
 
@@ -158,12 +159,12 @@ def _amazon_refuses(world: World, sku: str, message: str) -> None:
 
 @then(parsers.parse('Amazon shows {quantity:d} units of "{sku}" at {price} USD'))
 def _shows_with_price(world: World, quantity: int, sku: str, price: str) -> None:
-    assert shown(world, sku) == FakeListing(quantity, price, "USD")
+    assert shown(world, sku) == ShownListing(quantity, price, "USD")
 
 
 @then(parsers.parse('Amazon shows {quantity:d} units of "{sku}" with no price'))
 def _shows_without_price(world: World, quantity: int, sku: str) -> None:
-    assert shown(world, sku) == FakeListing(quantity, None, None)
+    assert shown(world, sku) == ShownListing(quantity, None, None)
 
 
 @then(parsers.parse('Amazon shows {quantity:d} units of "{sku}"'))
@@ -181,7 +182,7 @@ def out_of_stock_after_the_next_batch(world: World, sku: str) -> None:
     assert before.quantity, f"{sku} is not in stock on Amazon yet"
     batch_window_passes(world)
     after = shown(world, sku)
-    assert after == FakeListing(0, before.price_amount, before.price_currency)
+    assert after == ShownListing(0, before.price_amount, before.price_currency)
     last = [u for u in world.amazon.sent_listings if u.sku == sku][-1]
     assert (last.quantity, last.price_amount) == (0, None)
 

@@ -175,4 +175,4 @@ def _retry_history(world: World, country: str, failures: int, retries: int) -> N
 
 @then(parsers.parse("the connection counts {count:d} ready marketplace"))
 def _ready_count(world: World, count: int) -> None:
-    assert world.view().marketplaces_summary["ready"] == count
+    assert world.view().marketplaces_summary.ready == count

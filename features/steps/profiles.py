@@ -20,7 +20,7 @@ def profiles(world: World) -> ProfileList:
 
 
 def profile(world: World, country: str) -> ProfileView:
-    found = [p for p in profiles(world).items if p.profile.country_code == country]
+    found = [p for p in profiles(world).items if p.country_code == country]
     assert len(found) == 1, f"expected one {country} profile"
     return found[0]
 
@@ -58,7 +58,7 @@ def _connects_without_campaigns(world: World, who: str) -> None:
 
 @given(parsers.parse("the {country} profile has no active campaigns"))
 def _profile_without_campaigns(world: World, country: str) -> None:
-    world.amazon.profiles_without_campaigns.add(profile(world, country).profile.profile_id)
+    world.amazon.profiles_without_campaigns.add(profile(world, country).profile_id)
 
 
 @then("they are asked to choose a profile")
@@ -88,7 +88,7 @@ def _chosen_explicitly(world: World) -> None:
 
 @then(parsers.parse("the profiles offered are {countries}"))
 def _profiles_offered(world: World, countries: str) -> None:
-    offered = [p.profile.country_code for p in profiles(world).items]
+    offered = [p.country_code for p in profiles(world).items]
     assert offered == [c.strip() for c in countries.split(",")]
 
 
@@ -107,7 +107,7 @@ def choose(world: World, profile_id: str) -> None:
 
 @when(parsers.parse("they choose the {country} profile"))
 def _choose_country(world: World, country: str) -> None:
-    choose(world, profile(world, country).profile.profile_id)
+    choose(world, profile(world, country).profile_id)
 
 
 @when(parsers.parse('they choose the profile "{profile_id}"'))

@@ -56,7 +56,7 @@ def _data_loaded(world: World) -> None:
 @then(parsers.parse("the history of every dataset in {country} is loaded"))
 def _history_loaded(world: World, country: str) -> None:
     marketplace_id = world.marketplace(country).marketplace_id
-    sync = world.app.marketplace_sync(world.actor(), world.connection_id, marketplace_id)
+    sync = world.app.marketplace_sync(world.actor(), world.connection_id, marketplace_id).datasets
     assert sync
     assert all(d.progress_percent == 100 for d in sync), sync
 
@@ -90,6 +90,8 @@ def _campaigns(world: World) -> None:
 
 @then("nothing was asked of the Selling Partner API")
 def _no_sp_api(world: World) -> None:
-    asked = {source.dataset for _, source in world.amazon.dataset_calls}
-    assert asked == {Dataset.ADS_CAMPAIGNS}
+    sp_api = {"orders", "reports", "fba", "sellers", "listings", "feeds", "tokens"}
+    paths = [e.request.path for e in world.amazon.exchanges]
+    assert any(p.startswith("/reporting/") for p in paths)
+    assert not [p for p in paths if p.split("/")[1] in sp_api]
     assert {r.dataset for r in _records(world)} == {Dataset.ADS_CAMPAIGNS}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from application.views import MarketplaceHistory
+from application.marketplace_views import MarketplaceHistory
 from domain.connection import Health
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
@@ -35,7 +35,7 @@ def _open_history(world: World, country: str) -> None:
 
 @then(parsers.parse('it lists every failure with "{reason}"'))
 def _failures(world: World, reason: str) -> None:
-    failures = [t for t in history(world).transitions if t.to_state is MarketplaceState.FAILED]
+    failures = [t for t in history(world).items if t.to_state is MarketplaceState.FAILED]
     assert len(failures) == 4
     assert {t.reason for t in failures} == {reason}
 
@@ -49,7 +49,7 @@ def _retries(world: World) -> None:
 
 @then(parsers.parse('its last entry is "{reason}"'))
 def _last_entry(world: World, reason: str) -> None:
-    last = history(world).transitions[-1]
+    last = history(world).items[-1]
     assert last.to_state is MarketplaceState.ESCALATED
     assert last.reason == reason
 
@@ -71,7 +71,7 @@ def _last_change_by(world: World, country: str, actor: str) -> None:
     marketplace = world.marketplace(country)
     transitions = world.app.support.marketplace_history(
         world.connection_id, marketplace.marketplace_id
-    ).transitions
+    ).items
     assert transitions[-1].actor == actor
 
 

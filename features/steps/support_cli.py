@@ -15,7 +15,7 @@ from attrs import define, field
 from pytest_bdd import given, parsers, then, when
 from typer.testing import CliRunner, Result
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from adapters.cli import build_cli
 from application.app import Application
 from application.marketplaces import UpdateMarketplaceCommand
@@ -213,7 +213,7 @@ def _nothing_changed(app: Application, agent: Agent) -> None:
 @then(parsers.parse('the history of the {country} marketplace ends with a retry by "{actor}"'))
 def _history_ends(app: Application, agent: Agent, country: str, actor: str) -> None:
     found = app.support.marketplace_history(agent.names["CONNECTION"], marketplace_id(country))
-    last = found.transitions[-1]
+    last = found.items[-1]
     assert (last.to_state, last.reason, last.actor) == ("setting_up", "retry", actor)
 
 

@@ -15,7 +15,7 @@ from adapters.persistence import Keyring, SqlDatabase
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from harness.driver import Api, FakeAmazonPage
+from harness.driver import Api, InProcessAmazonPage
 from tests.e2e.server import serve
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-abcdef"
@@ -48,4 +48,4 @@ def base_url(web_app: Litestar) -> Iterator[str]:
 @pytest.fixture
 def api(base_url: str, container: Container) -> Iterator[Api]:
     with httpx.Client(base_url=base_url, timeout=10) as client:
-        yield Api(client, FakeAmazonPage(container.amazon()), JWT_SECRET)
+        yield Api(client, InProcessAmazonPage(container.amazon()), JWT_SECRET)

@@ -76,4 +76,6 @@ def test_support_commands_refuse_a_mistyped_data_dir_instead_of_creating_one(
     error = json.loads(result.stdout)
     assert "VALIDATION_FAILED" in json.dumps(error)
     assert "SELLERLINK_DATA_DIR" in json.dumps(error)
+    rotated = CliRunner().invoke(build(container), ["keys", "rotate"])
+    assert rotated.exit_code == 2
     assert not typo.exists(), "no new database, no new keys"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.faults import Fault
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from application.profiles import ChosenProfile
 from domain.connection import Region
 from domain.errors import CATALOGUE, AmazonUnavailable, ErrorCode
@@ -25,8 +26,8 @@ def warnings_in_timeline(world: World) -> list[AuditEvent]:
 
 def choose(world: World, country: str) -> ChosenProfile:
     listing = world.app.list_profiles(world.actor(), world.connection_id)
-    [item] = [p for p in listing.items if p.profile.country_code == country]
-    return world.app.choose_profile(world.actor(), world.connection_id, item.profile.profile_id)
+    [item] = [p for p in listing.items if p.country_code == country]
+    return world.app.choose_profile(world.actor(), world.connection_id, item.profile_id)
 
 
 def test_the_catalogue_entry_is_a_warning_about_the_24_hours(world: World) -> None:
@@ -36,7 +37,7 @@ def test_the_catalogue_entry_is_a_warning_about_the_24_hours(world: World) -> No
 
 
 def test_an_auto_selected_profile_without_campaigns_connects_with_the_warning(
-    world: World, amazon: FakeAmazon
+    world: World, amazon: InProcessAmazon
 ) -> None:
     world.create_team()
     result = world.connect("no-campaigns-seller", Channel.ADS)
@@ -55,13 +56,13 @@ def test_an_auto_selected_profile_without_campaigns_connects_with_the_warning(
 def test_the_sp_api_half_of_the_connection_completes_after_the_warning(world: World) -> None:
     world.create_team()
     result = world.connect_fully("no-campaigns-seller")
-    assert result.connection.selling_partner_id == "A9NOCAMPAIGNS1"
+    assert result.connection.selling_partner_id == "A1SBXNOCAMPGN01"
     assert result.warnings == ()  # the SP-API callback selects no profile
     assert len(warnings_in_timeline(world)) == 1
 
 
 def test_an_auto_selected_profile_with_campaigns_is_not_warned_about(
-    world: World, amazon: FakeAmazon
+    world: World, amazon: InProcessAmazon
 ) -> None:
     world.create_team()
     result = world.connect("us-seller", Channel.ADS)
@@ -70,7 +71,9 @@ def test_an_auto_selected_profile_with_campaigns_is_not_warned_about(
     assert amazon.campaign_checks == 1
 
 
-def test_no_check_while_the_person_still_has_to_choose(world: World, amazon: FakeAmazon) -> None:
+def test_no_check_while_the_person_still_has_to_choose(
+    world: World, amazon: InProcessAmazon
+) -> None:
     world.create_team(plan=Plan.PRO)
     result = world.connect("multi-profile-seller", Channel.ADS)
     assert result.connection.profile is None
@@ -79,7 +82,7 @@ def test_no_check_while_the_person_still_has_to_choose(world: World, amazon: Fak
 
 
 def test_reconnecting_keeps_the_selection_and_does_not_warn_again(
-    world: World, amazon: FakeAmazon
+    world: World, amazon: InProcessAmazon
 ) -> None:
     world.create_team()
     world.connect("no-campaigns-seller", Channel.ADS)
@@ -90,13 +93,13 @@ def test_reconnecting_keeps_the_selection_and_does_not_warn_again(
 
 
 def test_choosing_a_profile_without_campaigns_keeps_the_choice_and_warns(
-    world: World, amazon: FakeAmazon
+    world: World, amazon: InProcessAmazon
 ) -> None:
     world.create_team(plan=Plan.PRO)
     world.connect("multi-profile-seller", Channel.ADS)
     listing = world.app.list_profiles(world.actor(), world.connection_id)
-    [ca_item] = [p for p in listing.items if p.profile.country_code == "CA"]
-    amazon.profiles_without_campaigns.add(ca_item.profile.profile_id)
+    [ca_item] = [p for p in listing.items if p.country_code == "CA"]
+    amazon.profiles_without_campaigns.add(ca_item.profile_id)
     chosen = choose(world, "CA")
     assert chosen.warnings == (NO_CAMPAIGNS,)
     assert chosen.connection.profile is not None
@@ -105,10 +108,12 @@ def test_choosing_a_profile_without_campaigns_keeps_the_choice_and_warns(
     assert selected is not None
     assert selected.country_code == "CA"
     [event] = warnings_in_timeline(world)
-    assert event.data["profile_id"] == ca_item.profile.profile_id
+    assert event.data["profile_id"] == ca_item.profile_id
 
 
-def test_choosing_a_profile_with_campaigns_has_no_warning(world: World, amazon: FakeAmazon) -> None:
+def test_choosing_a_profile_with_campaigns_has_no_warning(
+    world: World, amazon: InProcessAmazon
+) -> None:
     world.create_team(plan=Plan.PRO)
     world.connect("multi-profile-seller", Channel.ADS)
     chosen = choose(world, "US")
@@ -117,9 +122,12 @@ def test_choosing_a_profile_with_campaigns_has_no_warning(world: World, amazon: 
     assert warnings_in_timeline(world) == []
 
 
-def test_amazon_that_cannot_say_leaves_no_warning(world: World, amazon: FakeAmazon) -> None:
+def test_amazon_that_cannot_say_leaves_no_warning(world: World, amazon: InProcessAmazon) -> None:
     world.create_team()
-    amazon.throttled = True  # the fake answers None, as the HTTP adapter does on 429s
+    # The campaigns list alone is throttled: the adapter answers None on 429s.
+    amazon.sandbox.set_faults(
+        [Fault("throttle", target="ads", operation="listSponsoredProductsCampaigns")]
+    )
     result = world.connect("no-campaigns-seller", Channel.ADS)
     assert result.warnings == ()
     assert result.connection.profile is not None
@@ -129,10 +137,10 @@ def test_amazon_that_cannot_say_leaves_no_warning(world: World, amazon: FakeAmaz
 def test_a_gateway_that_raises_anyway_does_not_fail_the_connection(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: FakeAmazon, region: Region, token: Secret, profile_id: str) -> bool:
+    def refuse(self: InProcessAmazon, region: Region, token: Secret, profile_id: str) -> bool:
         raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
 
-    monkeypatch.setattr(FakeAmazon, "has_active_campaigns", refuse)
+    monkeypatch.setattr(InProcessAmazon, "has_active_campaigns", refuse)
     world.create_team()
     result = world.connect("no-campaigns-seller", Channel.ADS)
     assert result.warnings == ()
@@ -140,7 +148,7 @@ def test_a_gateway_that_raises_anyway_does_not_fail_the_connection(
 
 
 def test_choosing_when_amazon_refuses_the_ads_token_still_chooses(
-    world: World, amazon: FakeAmazon
+    world: World, amazon: InProcessAmazon
 ) -> None:
     world.create_team(plan=Plan.PRO)
     world.connect("multi-profile-seller", Channel.ADS)

@@ -49,12 +49,10 @@ def test_another_teams_marketplaces_are_out_of_reach(eu: World) -> None:
 def test_the_worker_leaves_a_ready_marketplace_alone(eu: World) -> None:
     eu.select_marketplace("UK")
     eu.run_setup(passes=2)
-    history = len(
-        eu.app.marketplace_history(eu.actor(), eu.connection_id, _id(eu, "UK")).transitions
-    )
+    history = len(eu.app.marketplace_history(eu.actor(), eu.connection_id, _id(eu, "UK")).items)
     eu.run_setup(passes=3)
     assert eu.marketplace("UK").state is S.READY
-    after = eu.app.marketplace_history(eu.actor(), eu.connection_id, _id(eu, "UK")).transitions
+    after = eu.app.marketplace_history(eu.actor(), eu.connection_id, _id(eu, "UK")).items
     assert len(after) == history
 
 
@@ -91,7 +89,7 @@ def test_history_stays_readable_after_a_disconnect(eu: World) -> None:
     marketplace_id = _id(eu, "IT")
     eu.app.disconnect(eu.actor(), eu.connection_id)
     history = eu.app.marketplace_history(eu.actor(), eu.connection_id, marketplace_id)
-    assert [t.to_state for t in history.transitions] == [S.AVAILABLE, S.SETTING_UP, S.FAILED]
+    assert [t.to_state for t in history.items] == [S.AVAILABLE, S.SETTING_UP, S.FAILED]
     assert history.retry_history[-1].reason == "Failed to create geocompany for IT"
 
 

@@ -15,7 +15,7 @@ def test_a_callback_naming_another_seller_is_refused_and_connects_nothing(world:
     world.create_team("Acme", plan=Plan.PRO)
     started = world.start(Channel.SP_API)
     query = world.amazon.consent(started.authorization_url, "us-seller")
-    query["selling_partner_id"] = "A2MULTI0SELLER"  # edited on the way back
+    query["selling_partner_id"] = "A1SBXMULTIPROF1"  # edited on the way back
 
     with pytest.raises(CallbackAccountMissing):
         world.callback(Channel.SP_API, query)
@@ -26,4 +26,4 @@ def test_a_callback_naming_another_seller_is_refused_and_connects_nothing(world:
 def test_the_seller_amazon_confirms_is_connected(world: World) -> None:
     world.create_team("Acme", plan=Plan.PRO)
     result = world.connect("us-seller", Channel.SP_API)
-    assert result.connection.selling_partner_id == "A1US0SELLER001"
+    assert result.connection.selling_partner_id == "A1SBXUSSELLER01"

@@ -21,8 +21,8 @@ from domain.grant import EXPIRY_WARNING, Channel, TokenStatus
 from domain.secret import Secret
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-ACCOUNT = "A1US0SELLER001"
-OTHER_ACCOUNT = "A2MULTI0SELLER"
+ACCOUNT = "A1SBXUSSELLER01"
+OTHER_ACCOUNT = "A1SBXMULTIPROF1"
 TEXTS = {
     TokenStatus.MISSING: re.compile(r"No token present"),
     TokenStatus.CURRENT: re.compile(r"Current"),

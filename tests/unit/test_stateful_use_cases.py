@@ -1,5 +1,5 @@
 """The marketplace state machine and connection health driven through the use cases, with
-the in-memory adapters and the fake Amazon (failing-marketplace-seller: DE fails setup
+the in-memory adapters and the in-process Amazon sandbox (failing-marketplace-seller: DE fails setup
 twice then recovers, IT always fails, UK works).
 
 A team admin, support, the background worker, the token sweep, the seller on Amazon and the
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from application.callback import CallbackResult
 from application.views import ConnectionView, GrantView
 from bootstrap.container import in_memory_container
 from bootstrap.system import SettableClock
@@ -146,7 +147,13 @@ class UseCaseMachine(RuleBasedStateMachine):
     @rule()
     def refresh_account_context(self) -> None:
         self.attempt(
-            {ErrorCode.TOKEN_REVOKED, ErrorCode.TOKEN_EXPIRED, ErrorCode.NOT_FOUND},
+            # Amazon allows getMarketplaceParticipations 0.016 req/s (burst 15).
+            {
+                ErrorCode.TOKEN_REVOKED,
+                ErrorCode.TOKEN_EXPIRED,
+                ErrorCode.NOT_FOUND,
+                ErrorCode.RATE_LIMITED,
+            },
             self.world.app.refresh_account,
             self.admin,
             self.connection_id,
@@ -154,7 +161,13 @@ class UseCaseMachine(RuleBasedStateMachine):
 
     @rule(channel=st.sampled_from(Channel))
     def reconnect(self, channel: Channel) -> None:
-        result = self.world.reconnect(ACCOUNT, channel, self.admin)
+        # Amazon throttles getMarketplaceParticipations (0.016 req/s, burst 15) while time
+        # stands still; anything else must succeed.
+        result = self.world.attempt(self.world.reconnect, ACCOUNT, channel, self.admin)
+        if self.world.error is not None:
+            assert self.world.error.code is ErrorCode.RATE_LIMITED, repr(self.world.error)
+            return
+        assert isinstance(result, CallbackResult)
         assert result.connection.id == self.connection_id
         assert result.connection.grant(channel).status_text == "Current"
 

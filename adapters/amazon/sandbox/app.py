@@ -1,180 +1,104 @@
 """The sandbox as a Litestar app: Amazon's paths under one prefix (API.md: `/sandbox`).
 
-Handlers only translate HTTP to `Sandbox` calls; they never read the Host header or build
-absolute URLs from the request, so the sandbox answers the same behind any proxy, mounted in
-sellerlink's app or served alone.
+Amazon's operations are served from `routes.py`'s table through one catch-all handler, so
+the in-process transport and HTTP clients meet the same Amazon; this module adds only what
+a person or an operator uses: the landing page, the consent pages and the admin API. No
+handler reads the Host header or builds a URL from the request: the sandbox answers the
+same behind any proxy, mounted in sellerlink's app or served alone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import html
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
-from urllib.parse import unquote, unquote_plus
 
-from litestar import Litestar, Request, Response, Router, get, patch, post
+from litestar import Litestar, Request, Response, Router, get, post, route
 from litestar.datastructures import MultiDict
+from litestar.enums import HttpMethod
 
 from adapters.amazon.sandbox.clock import SandboxClock
-from adapters.amazon.sandbox.feeds import feed_handlers
-from adapters.amazon.sandbox.state import Fault, Reply, Sandbox, html_page, redact
+from adapters.amazon.sandbox.faults import Fault
+from adapters.amazon.sandbox.replies import Reply, encode, html_page
+from adapters.amazon.sandbox.routes import ROUTES, SandboxRequest, complete, prepare
+from adapters.amazon.sandbox.state import Sandbox
 from adapters.amazon.settings import AmazonSettings
 
 SANDBOX_PATH = "/sandbox"
+AMAZON_METHODS: list[HttpMethod] = [
+    HttpMethod.GET,
+    HttpMethod.POST,
+    HttpMethod.PUT,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+]
 
 
 def _multi(values: MultiDict[Any] | Any) -> dict[str, str]:
     return {key: str(values.get(key)) for key in values}
 
 
-def _basic_credentials(header: str | None) -> tuple[str, str] | None:
-    if not header or not header.lower().startswith("basic "):
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    client_id, _, client_secret = decoded.partition(":")
-    return unquote_plus(client_id), unquote_plus(client_secret)
-
-
-def _encoded_sku(request: Request[Any, Any, Any], seller_id: str) -> str:
-    """SKUs may contain `/` (Amazon asks callers to URL-encode them): read the SKU from the
-    still-encoded request path, not from the decoded one."""
-    raw = request.scope.get("raw_path")
-    marker = f"/items/{seller_id}/"
-    if isinstance(raw, bytes) and marker in raw.decode("latin-1"):
-        return unquote(raw.decode("latin-1").split(marker, 1)[1].split("?", 1)[0])
-    return str(request.path_params["sku"]).lstrip("/")
-
-
-def _fault_reply(fault: Fault, family: str) -> Reply | None:
-    if fault.kind == "server_error":
-        status = fault.status or (500 if family == "lwa" else 503)
-        if family == "lwa":
-            error = "temporarily_unavailable" if status == 503 else "server_error"
-            return Reply(status, {"error": error, "error_description": "Internal server error"})
-        if family == "ads":
-            return Reply(status, {"code": "SERVER_IS_BUSY", "details": "Service unavailable"})
-        return Reply(
-            status,
-            {
-                "errors": [
-                    {
-                        "code": "InternalFailure",
-                        "message": "We encountered an internal error. Please try again.",
-                        "details": "",
-                    }
-                ]
-            },
-        )
-    if fault.kind == "throttle":
-        if family == "ads":
-            return Reply(
-                429, {"code": "THROTTLED", "details": "Too Many Requests"}, {"Retry-After": "1"}
-            )
-        if family == "lwa":
-            return Reply(
-                503, {"error": "temporarily_unavailable", "error_description": "Throttled"}
-            )
-        return Reply(
-            429,
-            {
-                "errors": [
-                    {
-                        "code": "QuotaExceeded",
-                        "message": "You exceeded your quota for the requested resource.",
-                        "details": "",
-                    }
-                ]
-            },
-        )
-    if fault.kind == "lwa_error":
-        error = fault.error or "server_error"
-        return Reply(
-            fault.status or 400, {"error": error, "error_description": f"Injected {error}"}
-        )
-    if fault.kind == "no_error_key":
-        return Reply(fault.status or 400, {"message": "Bad Request"})
-    if fault.kind == "non_json":
-        return Reply(
-            fault.status or 200,
-            b"<html><body>Service Unavailable</body></html>",
-            {"Content-Type": "text/html"},
-            kind="raw",
-        )
-    return None
-
-
 def _to_response(reply: Reply) -> Response[Any]:
-    headers = dict(reply.headers)
-    if reply.kind == "html":
-        return Response(
-            reply.body, status_code=reply.status, headers=headers, media_type="text/html"
-        )
-    if reply.kind == "raw":
-        media_type = headers.pop("Content-Type", "text/plain")
-        return Response(
-            reply.body, status_code=reply.status, headers=headers, media_type=media_type
-        )
-    return Response(
-        reply.body, status_code=reply.status, headers=headers, media_type="application/json"
-    )
+    body, media_type, headers = encode(reply)
+    return Response(body, status_code=reply.status, headers=headers, media_type=media_type)
 
 
-def _handlers(sandbox: Sandbox) -> list[Any]:
+def _below_prefix(request: Request[Any, Any, Any], prefix: str) -> str:
+    """The request's path below the sandbox prefix, as sent (still percent-encoded)."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.scope["path"]
+    path = path.split("?", 1)[0]
+    root = request.scope.get("root_path", "") or ""
+    for cut in (root + prefix, prefix):
+        if cut and path.startswith(cut):
+            return path[len(cut) :] or "/"
+    return path
+
+
+def _handlers(sandbox: Sandbox, prefix: str) -> list[Any]:
+    async def amazon(request: Request[Any, Any, Any]) -> Response[Any]:
+        """Every Amazon operation (routes.py): faults, latency, Amazon's answer."""
+        incoming = SandboxRequest(
+            method=request.method,
+            path=_below_prefix(request, prefix),
+            query=tuple(request.query_params.multi_items()),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=await request.body(),
+        )
+        prepared = prepare(sandbox, incoming)
+        if prepared.latency_seconds:
+            await asyncio.sleep(prepared.latency_seconds)
+        return _to_response(complete(sandbox, incoming, prepared))
+
+    @route("/{amazon_path:path}", http_method=AMAZON_METHODS, include_in_schema=False)
+    async def amazon_operation(request: Request[Any, Any, Any]) -> Response[Any]:
+        return await amazon(request)
+
     async def answer(
         request: Request[Any, Any, Any],
-        family: str,
         produce: Callable[[dict[str, str]], Awaitable[Reply]],
     ) -> Response[Any]:
-        """Faults first (latency, then at most one failure), then Amazon's answer; every
-        request is logged with its secrets redacted."""
+        """The consent pages: logged (secrets redacted) like Amazon's operations."""
         form: dict[str, str] = {}
         if request.method == "POST" and "form" in request.headers.get("content-type", ""):
             form = _multi(await request.form())
-        reply: Reply | None = None
-        if family in ("lwa", "ads", "sp_api"):
-            for fault in sandbox.pick_fault(family):
-                if fault.kind == "latency":
-                    await asyncio.sleep(fault.latency_seconds)
-                else:
-                    reply = _fault_reply(fault, family)
-        if reply is None:
-            reply = await produce(form)
-        headers = {
-            k: v
-            for k, v in request.headers.items()
-            if k.lower()
-            in (
-                "authorization",
-                "x-amz-access-token",
-                "amazon-advertising-api-clientid",
-                "amazon-advertising-api-scope",
-                "content-type",
-            )
-        }
+        reply = await produce(form)
         sandbox.log_request(
             {
                 "at": sandbox.now().isoformat(),
-                "family": family,
+                "family": "consent",
+                "operation": None,
                 "method": request.method,
-                "path": request.scope["path"],
-                "query": redact(_multi(request.query_params)),
-                "form": redact(form),
-                "headers": redact(headers),
+                "path": _below_prefix(request, prefix),
+                "query": {},
+                "form": {},
+                "headers": {},
                 "status": reply.status,
             }
         )
-        response_headers = dict(reply.headers)
-        response_headers.setdefault(
-            "x-amzn-RequestId", sandbox.rng.getrandbits(64).to_bytes(8, "big").hex()
-        )
-        return _to_response(Reply(reply.status, reply.body, response_headers, reply.kind))
+        return _to_response(reply)
 
     def query(request: Request[Any, Any, Any]) -> dict[str, str]:
         return _multi(request.query_params)
@@ -183,6 +107,11 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
 
     @get("/", include_in_schema=False)
     async def landing() -> Response[Any]:
+        operations = "".join(
+            f"<li>{r.method} {html.escape(r.template.lstrip('/'))}"
+            f"{' (' + r.operation + ')' if r.operation else ''}</li>"
+            for r in ROUTES
+        )
         rows = "".join(
             f"<tr><td><code>{html.escape(s.name)}</code></td><td>{html.escape(s.summary)}</td>"
             f"<td><code>{s.selling_partner_id}</code></td></tr>"
@@ -196,13 +125,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             f"<th>selling partner id</th></tr>{rows}</table>"
             "<h2>Amazon paths</h2><ul>"
             "<li>GET apps/authorize/consent (SP-API consent), GET ap/oa (Ads consent)</li>"
-            "<li>POST auth/o2/token (LWA)</li><li>GET v2/profiles</li>"
-            "<li>POST sp/campaigns/list (Amazon-Advertising-API-Scope: a profile id; "
-            "no-campaigns-seller has no active campaign)</li>"
-            "<li>GET sellers/v1/marketplaceParticipations</li>"
-            "<li>GET listings/2021-08-01/items/{sellerId}, "
-            "PATCH listings/2021-08-01/items/{sellerId}/{sku}</li>"
-            "<li>GET orders/v0/orders (sellerlink's sync windows)</li></ul>"
+            f"{operations}</ul>"
             "<h2>Admin</h2><ul><li>POST _admin/revoke {refresh_token | selling_partner_id}</li>"
             "<li>POST _admin/faults {faults: [{kind, target, status, error, latency_seconds, "
             "rate, count}]}</li><li>POST _admin/clock {advance_seconds}</li>"
@@ -248,7 +171,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
                 "Partner API.</p>" + consent_form(params, "Approve"),
             )
 
-        return await answer(request, "consent", produce)
+        return await answer(request, produce)
 
     @post("/apps/authorize/consent", include_in_schema=False)
     async def sp_consent_decision(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -258,7 +181,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
                 params, params.get("account", ""), params.get("decision", "")
             )
 
-        return await answer(request, "consent", produce)
+        return await answer(request, produce)
 
     @get("/ap/oa", include_in_schema=False)
     async def ads_consent_page(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -274,7 +197,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
                 "(advertising::campaign_management).</p>" + consent_form(params, "Allow"),
             )
 
-        return await answer(request, "consent", produce)
+        return await answer(request, produce)
 
     @post("/ap/oa", include_in_schema=False)
     async def ads_consent_decision(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -284,112 +207,7 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
                 params, params.get("account", ""), params.get("decision", "")
             )
 
-        return await answer(request, "consent", produce)
-
-    # ---------------------------------------------------------------- LWA
-
-    @post("/auth/o2/token", include_in_schema=False)
-    async def token(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(form: dict[str, str]) -> Reply:
-            return sandbox.token(form, _basic_credentials(request.headers.get("authorization")))
-
-        return await answer(request, "lwa", produce)
-
-    # ---------------------------------------------------------------- Ads
-
-    @get("/v2/profiles", include_in_schema=False)
-    async def profiles(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            return sandbox.profiles(
-                request.headers.get("authorization"),
-                request.headers.get("amazon-advertising-api-clientid"),
-            )
-
-        return await answer(request, "ads", produce)
-
-    @post("/sp/campaigns/list", include_in_schema=False)
-    async def sp_campaigns(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            try:
-                body: Any = json.loads(await request.body() or b"null")
-            except ValueError:
-                body = None
-            return sandbox.sp_campaigns(
-                request.headers.get("authorization"),
-                request.headers.get("amazon-advertising-api-clientid"),
-                request.headers.get("amazon-advertising-api-scope"),
-                body,
-            )
-
-        return await answer(request, "ads", produce)
-
-    # ---------------------------------------------------------------- SP-API
-
-    @get("/sellers/v1/marketplaceParticipations", include_in_schema=False)
-    async def participations(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            return sandbox.participations(request.headers.get("x-amz-access-token"))
-
-        return await answer(request, "sp_api", produce)
-
-    @get("/listings/2021-08-01/items/{seller_id:str}", include_in_schema=False)
-    async def search_listings(request: Request[Any, Any, Any]) -> Response[Any]:
-        seller_id = str(request.path_params["seller_id"])
-
-        async def produce(_: dict[str, str]) -> Reply:
-            return sandbox.search_listings(
-                request.headers.get("x-amz-access-token"),
-                seller_id,
-                request.query_params.get("marketplaceIds"),
-            )
-
-        return await answer(request, "sp_api", produce)
-
-    @get("/listings/2021-08-01/items/{seller_id:str}/{sku:path}", include_in_schema=False)
-    async def get_listing(request: Request[Any, Any, Any]) -> Response[Any]:
-        seller_id = str(request.path_params["seller_id"])
-        sku = _encoded_sku(request, seller_id)
-
-        async def produce(_: dict[str, str]) -> Reply:
-            return sandbox.get_listing(
-                request.headers.get("x-amz-access-token"),
-                seller_id,
-                sku,
-                request.query_params.get("marketplaceIds"),
-            )
-
-        return await answer(request, "sp_api", produce)
-
-    @patch("/listings/2021-08-01/items/{seller_id:str}/{sku:path}", include_in_schema=False)
-    async def patch_listing(request: Request[Any, Any, Any]) -> Response[Any]:
-        seller_id = str(request.path_params["seller_id"])
-        sku = _encoded_sku(request, seller_id)
-        body = await request.body()
-
-        async def produce(_: dict[str, str]) -> Reply:
-            return sandbox.patch_listing(
-                request.headers.get("x-amz-access-token"),
-                seller_id,
-                sku,
-                request.query_params.get("marketplaceIds"),
-                body,
-            )
-
-        return await answer(request, "sp_api", produce)
-
-    @get("/orders/v0/orders", include_in_schema=False)
-    async def orders(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            params = request.query_params
-            return sandbox.orders(
-                request.headers.get("x-amz-access-token"),
-                params.get("MarketplaceIds"),
-                params.get("LastUpdatedAfter"),
-                params.get("LastUpdatedBefore"),
-                params.get("NextToken"),
-            )
-
-        return await answer(request, "sp_api", produce)
+        return await answer(request, produce)
 
     # ---------------------------------------------------------------- admin
 
@@ -441,12 +259,14 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
             faults = [
                 Fault(
                     kind=str(r["kind"]),
-                    target=str(r.get("target", "all")),
+                    target=str(r.get("target", "sp_api" if r["kind"] == "forbidden" else "all")),
                     status=int(r["status"]) if r.get("status") is not None else None,
                     error=str(r["error"]) if r.get("error") is not None else None,
                     latency_seconds=float(r.get("latency_seconds", 0.0)),
                     rate=float(r.get("rate", 1.0)),
                     count=int(r["count"]) if r.get("count") is not None else None,
+                    account=str(r["account"]) if r.get("account") is not None else None,
+                    operation=str(r["operation"]) if r.get("operation") is not None else None,
                 )
                 for r in rules
             ]
@@ -472,9 +292,12 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
     @post("/_admin/clock", include_in_schema=False)
     async def admin_clock(request: Request[Any, Any, Any]) -> Response[Any]:
         data = await json_body(request)
+        clock = sandbox.clock
+        if not isinstance(clock, SandboxClock):
+            return bad("this sandbox follows another clock")
         try:
             seconds = float(data.get("advance_seconds", 0))
-            now = sandbox.clock.advance(seconds)
+            now = clock.advance(seconds)
         except (TypeError, ValueError) as exc:
             return bad(str(exc))
         return Response({"now": now.isoformat()}, status_code=200)
@@ -517,14 +340,6 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         sp_consent_decision,
         ads_consent_page,
         ads_consent_decision,
-        token,
-        profiles,
-        sp_campaigns,
-        participations,
-        search_listings,
-        get_listing,
-        patch_listing,
-        orders,
         admin_revoke,
         admin_faults,
         admin_client_secrets,
@@ -534,13 +349,13 @@ def _handlers(sandbox: Sandbox) -> list[Any]:
         admin_listings,
         admin_scenarios,
         admin_reset,
-        *feed_handlers(sandbox),
+        amazon_operation,
     ]
 
 
 def create_sandbox_router(sandbox: Sandbox, path: str = SANDBOX_PATH) -> Router:
     """The sandbox's routes under `path`, to register in a bigger Litestar app."""
-    return Router(path=path, route_handlers=_handlers(sandbox), include_in_schema=False)
+    return Router(path=path, route_handlers=_handlers(sandbox, path), include_in_schema=False)
 
 
 def create_sandbox_app(

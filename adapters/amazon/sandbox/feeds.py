@@ -16,20 +16,17 @@ Processing applies each message's patches exactly as the Listings Items PATCH ha
 sent either way reads back the same from `GET _admin/listings`. Processing takes
 `processing_time` on the sandbox clock (0 by default: done at the first getFeed).
 
-State is dropped with the sandbox's own (`POST _admin/reset` replaces `Sandbox.listings`,
-which is what this module watches).
+State is dropped with the sandbox's own (`POST _admin/reset` builds a new `SandboxFeeds`).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import define, field
-from litestar import Request, Response, get, post, put
 
 from adapters.amazon import regions
 from adapters.amazon.listings_feed import (
@@ -39,23 +36,17 @@ from adapters.amazon.listings_feed import (
     patches_json,
     read_document,
 )
-from adapters.amazon.rate_limit import RatePlan, TokenBucket
-from adapters.amazon.sandbox.state import SP_API, Reply, Sandbox, sp_error
+from adapters.amazon.sandbox.core import SP_API
+from adapters.amazon.sandbox.listings import ListingsApi
+from adapters.amazon.sandbox.replies import Reply, sp_error
 from application.ports import ListingResult
 
 FEEDS_PATH = "/feeds/2021-06-30"
 UPLOADS_PATH = "/_feed_uploads"
-# AMAZON.md: JSON_LISTINGS_FEED, 5 submissions per 5 minutes per region; createFeed's general
-# plan 0.0083/s, burst 15. The other operations' plans follow Amazon's Feeds API reference
-# (UNCONFIRMED here; data, cheap to correct).
+# AMAZON.md: JSON_LISTINGS_FEED, 5 submissions per 5 minutes per region (the operations'
+# own usage plans are in adapters.amazon.rate_limit.RATE_PLANS).
 LISTINGS_FEED_SUBMISSIONS = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
-FEED_RATE_PLANS = {
-    "createFeedDocument": RatePlan(0.5, 15),
-    "createFeed": RatePlan(0.0083, 15),
-    "getFeed": RatePlan(2.0, 15),
-    "getFeedDocument": RatePlan(0.0222, 10),
-}
 
 
 @define
@@ -80,26 +71,19 @@ class _Feed:
 
 @define
 class SandboxFeeds:
-    sandbox: Sandbox
+    sandbox: ListingsApi
     processing_time: timedelta = timedelta(0)
     _lock: threading.RLock = field(factory=threading.RLock)
-    _generation: object = None
     _documents: dict[str, _Document] = field(factory=dict)
     _feeds: dict[str, _Feed] = field(factory=dict)
     _submissions: dict[tuple[str, str], list[datetime]] = field(factory=dict)
-    _buckets: dict[tuple[str, str], TokenBucket] = field(factory=dict)
     _seq: int = 0
 
     # ------------------------------------------------------------------ plumbing
 
-    def _fresh(self) -> None:
-        """Forget everything when the sandbox was reset (its listings dict was replaced)."""
-        if self._generation is not self.sandbox.listings:
-            self._generation = self.sandbox.listings
-            self._documents.clear()
-            self._feeds.clear()
-            self._submissions.clear()
-            self._buckets.clear()
+    def feed_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._feeds)
 
     def _next(self, prefix: str) -> str:
         self._seq += 1
@@ -116,12 +100,7 @@ class SandboxFeeds:
                 "The access token you provided is revoked, malformed or invalid.",
             )
         scenario = self.sandbox.scenarios[record.scenario]
-        key = (scenario.selling_partner_id, operation)
-        now = self.sandbox.clock.seconds()
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = TokenBucket.full(FEED_RATE_PLANS[operation], now)
-        if not bucket.try_take(now):
+        if not self.sandbox.take_token(scenario.selling_partner_id, operation):
             return "", sp_error(
                 429, "QuotaExceeded", "You exceeded your quota for the requested resource."
             )
@@ -131,7 +110,6 @@ class SandboxFeeds:
 
     def create_document(self, access_token: str | None, raw: bytes) -> Reply:
         with self._lock:
-            self._fresh()
             seller, error = self._caller(access_token, "createFeedDocument")
             if error is not None:
                 return error
@@ -146,7 +124,6 @@ class SandboxFeeds:
     def upload(self, document_id: str, content: bytes) -> Reply:
         """The pre-signed URL: no access token, the document id is the secret (as on S3)."""
         with self._lock:
-            self._fresh()
             document = self._documents.get(document_id)
             if document is None or document.owner == "report":
                 return Reply(403, b"AccessDenied", {"Content-Type": "text/plain"}, kind="raw")
@@ -155,7 +132,6 @@ class SandboxFeeds:
 
     def download(self, document_id: str) -> Reply:
         with self._lock:
-            self._fresh()
             document = self._documents.get(document_id)
             if document is None or document.content is None:
                 return Reply(404, b"NoSuchKey", {"Content-Type": "text/plain"}, kind="raw")
@@ -163,7 +139,6 @@ class SandboxFeeds:
 
     def get_document(self, access_token: str | None, document_id: str) -> Reply:
         with self._lock:
-            self._fresh()
             seller, error = self._caller(access_token, "getFeedDocument")
             if error is not None:
                 return error
@@ -177,7 +152,6 @@ class SandboxFeeds:
 
     def create_feed(self, access_token: str | None, raw: bytes) -> Reply:
         with self._lock:
-            self._fresh()
             seller, error = self._caller(access_token, "createFeed")
             if error is not None:
                 return error
@@ -220,7 +194,6 @@ class SandboxFeeds:
 
     def get_feed(self, access_token: str | None, feed_id: str) -> Reply:
         with self._lock:
-            self._fresh()
             seller, error = self._caller(access_token, "getFeed")
             if error is not None:
                 return error
@@ -228,9 +201,10 @@ class SandboxFeeds:
             if feed is None or feed.seller_id != seller:
                 return sp_error(404, "NotFound", "The feed was not found.")
             now = self.sandbox.now()
-            if feed.status == "IN_QUEUE" and now >= feed.created_at + self.processing_time:
+            waiting = feed.status in ("IN_QUEUE", "IN_PROGRESS")
+            if waiting and now >= feed.created_at + self.processing_time:
                 self._process(feed, now)
-            elif feed.status == "IN_QUEUE" and now > feed.created_at:
+            elif waiting and now > feed.created_at:
                 feed.status = "IN_PROGRESS"
             body: dict[str, Any] = {
                 "feedId": feed.feed_id,
@@ -260,6 +234,9 @@ class SandboxFeeds:
             patches = json.loads(f"[{patches_json(update)}]")
             changes: dict[str, Any] = {}
             issues = [i for i in (self.sandbox._apply_patch(p, changes) for p in patches) if i]
+            refusal = self.sandbox.receive(feed.seller_id, feed.marketplace_id, update.sku, changes)
+            if refusal is not None:
+                issues.append(refusal)
             if issues:
                 results.append(ListingResult(update.sku, False, str(issues[0]["message"])))
                 continue
@@ -302,84 +279,3 @@ def _object(raw: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def _response(reply: Reply) -> Response[Any]:
-    if reply.kind == "raw":
-        headers = dict(reply.headers)
-        media_type = headers.pop("Content-Type", "application/octet-stream")
-        return Response(
-            reply.body, status_code=reply.status, headers=headers, media_type=media_type
-        )
-    return Response(
-        reply.body,
-        status_code=reply.status,
-        headers=dict(reply.headers),
-        media_type="application/json",
-    )
-
-
-def feed_handlers(sandbox: Sandbox, feeds: SandboxFeeds | None = None) -> list[Any]:
-    """The Feeds API routes, to register beside the sandbox's other routes. The `SandboxFeeds`
-    behind them is reachable as `sandbox.feeds` for tests and admin use."""
-    service = feeds or SandboxFeeds(sandbox)
-    sandbox.feeds = service  # type: ignore[attr-defined]
-
-    def logged(request: Request[Any, Any, Any], reply: Reply) -> Response[Any]:
-        sandbox.log_request(
-            {
-                "at": sandbox.now().isoformat(),
-                "family": "sp_api",
-                "method": request.method,
-                "path": request.scope["path"],
-                "query": {},
-                "form": {},
-                "headers": {},
-                "status": reply.status,
-            }
-        )
-        return _response(reply)
-
-    def token(request: Request[Any, Any, Any]) -> str | None:
-        return request.headers.get("x-amz-access-token")
-
-    async def call(
-        request: Request[Any, Any, Any], produce: Callable[[bytes], Reply]
-    ) -> Response[Any]:
-        return logged(request, produce(await request.body()))
-
-    @post(f"{FEEDS_PATH}/documents", include_in_schema=False, status_code=201)
-    async def create_feed_document(request: Request[Any, Any, Any]) -> Response[Any]:
-        return await call(request, lambda raw: service.create_document(token(request), raw))
-
-    @put(f"{UPLOADS_PATH}/{{document_id:str}}", include_in_schema=False)
-    async def upload_feed_document(request: Request[Any, Any, Any]) -> Response[Any]:
-        document_id = str(request.path_params["document_id"])
-        return await call(request, lambda raw: service.upload(document_id, raw))
-
-    @get(f"{UPLOADS_PATH}/{{document_id:str}}", include_in_schema=False)
-    async def download_feed_document(request: Request[Any, Any, Any]) -> Response[Any]:
-        return logged(request, service.download(str(request.path_params["document_id"])))
-
-    @post(f"{FEEDS_PATH}/feeds", include_in_schema=False, status_code=202)
-    async def create_feed(request: Request[Any, Any, Any]) -> Response[Any]:
-        return await call(request, lambda raw: service.create_feed(token(request), raw))
-
-    @get(f"{FEEDS_PATH}/feeds/{{feed_id:str}}", include_in_schema=False)
-    async def get_feed(request: Request[Any, Any, Any]) -> Response[Any]:
-        feed_id = str(request.path_params["feed_id"])
-        return logged(request, service.get_feed(token(request), feed_id))
-
-    @get(f"{FEEDS_PATH}/documents/{{document_id:str}}", include_in_schema=False)
-    async def get_feed_document(request: Request[Any, Any, Any]) -> Response[Any]:
-        document_id = str(request.path_params["document_id"])
-        return logged(request, service.get_document(token(request), document_id))
-
-    return [
-        create_feed_document,
-        upload_feed_document,
-        download_feed_document,
-        create_feed,
-        get_feed,
-        get_feed_document,
-    ]

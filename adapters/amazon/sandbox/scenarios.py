@@ -56,6 +56,9 @@ class Scenario:
     profile_id_base: int = 0
     # Seed 002: its profiles have no ENABLED campaign (the NO_ACTIVE_CAMPAIGNS warning).
     active_campaigns: bool = True
+    # A vendor whose SP-API consent came through Vendor Central: vendor reports, no
+    # seller-only operation (DESIGN §9).
+    vendor_central: bool = False
 
     def profile_id(self, code: str) -> int:
         return self.profile_id_base + self.profiles.index(code) + 1
@@ -70,7 +73,7 @@ _SCENARIOS = (
         name="us-seller",
         summary="A seller in the US with one advertising profile: connects end to end and "
         "the profile is selected automatically.",
-        account_name="Sandbox US Seller",
+        account_name="Acme Outdoor",
         account_type="seller",
         selling_partner_id="A1SBXUSSELLER01",
         ads_account_id="A1SBXUSSELLER01",
@@ -81,7 +84,7 @@ _SCENARIOS = (
     _s(
         name="multi-profile-seller",
         summary="A North America seller with US, CA and MX profiles: the person must choose one.",
-        account_name="Sandbox Multi-Profile Seller",
+        account_name="Northwind Goods",
         account_type="seller",
         selling_partner_id="A1SBXMULTIPROF1",
         ads_account_id="A1SBXMULTIPROF1",
@@ -92,7 +95,7 @@ _SCENARIOS = (
     _s(
         name="eu-seller",
         summary="A European seller with profiles and participations in UK, DE, FR, IT, ES.",
-        account_name="Sandbox EU Seller",
+        account_name="Kontor Europa",
         account_type="seller",
         selling_partner_id="A1SBXEUSELLER01",
         ads_account_id="A1SBXEUSELLER01",
@@ -104,7 +107,7 @@ _SCENARIOS = (
         name="vendor",
         summary="A US vendor with Amazon Ads only: its SP-API consent works but the Sellers "
         "API lists no marketplace (vendors do not sell through Seller Central).",
-        account_name="Sandbox Vendor",
+        account_name="Brandworks Vendor",
         account_type="vendor",
         selling_partner_id="A1SBXVENDOR0001",
         ads_account_id="ENTITY1SBXVENDOR",
@@ -112,10 +115,22 @@ _SCENARIOS = (
         profile_id_base=3_400_000_000_000_000,
     ),
     _s(
+        name="vendor-central",
+        summary="A US vendor with Amazon Ads and the Selling Partner API through Vendor "
+        "Central: vendor sales and traffic reports; seller-only operations are refused.",
+        account_name="Brandworks Vendor Central",
+        account_type="vendor",
+        selling_partner_id="A1SBXVNDCENTRL1",
+        ads_account_id="ENTITY1SBXVNDCTL",
+        profiles=("US",),
+        vendor_central=True,
+        profile_id_base=4_300_000_000_000_000,
+    ),
+    _s(
         name="no-ads-seller",
         summary="A US seller that never set up Amazon Ads: /v2/profiles is empty "
         "(ADVERTISING_NOT_ENABLED).",
-        account_name="Sandbox Seller Without Ads",
+        account_name="Quiet Shop",
         account_type="seller",
         selling_partner_id="A1SBXNOADSSELL1",
         ads_account_id="A1SBXNOADSSELL1",
@@ -126,7 +141,7 @@ _SCENARIOS = (
         name="mismatch-seller",
         summary="The advertising account (accountInfo.id) is not the Selling Partner account "
         "(ADS_SP_MISMATCH).",
-        account_name="Sandbox Mismatch Seller",
+        account_name="Mixed Signals",
         account_type="seller",
         selling_partner_id="A1SBXMISMATCH01",
         ads_account_id="A1SBXOTHERADS01",
@@ -138,7 +153,7 @@ _SCENARIOS = (
         name="wrong-region-seller",
         summary="A seller registered in Europe (UK, DE) only: asked about North America or "
         "the Far East, Amazon lists no participation there (REFRESH_TOKEN_FAILED).",
-        account_name="Sandbox Wrong-Region Seller",
+        account_name="Far Away Shop",
         account_type="seller",
         selling_partner_id="A1SBXWRONGREG01",
         ads_account_id="A1SBXWRONGREG01",
@@ -151,11 +166,11 @@ _SCENARIOS = (
         name="failing-marketplace-seller",
         summary="A European seller (UK, DE, FR, IT): setting up DE fails twice then succeeds "
         "on the third attempt; setting up IT always fails.",
-        account_name="Sandbox Failing-Marketplace Seller",
+        account_name="Bumpy Road",
         account_type="seller",
         selling_partner_id="A1SBXFAILMKT001",
         ads_account_id="A1SBXFAILMKT001",
-        profiles=("UK",),
+        profiles=("UK", "DE", "IT"),
         participations=("UK", "DE", "FR", "IT"),
         setup_failures=MappingProxyType({"DE": 2, "IT": ALWAYS}),
         profile_id_base=3_800_000_000_000_000,
@@ -164,7 +179,7 @@ _SCENARIOS = (
         name="individual-plan-seller",
         summary="A US seller on the Individual selling plan: consent and Ads work, every "
         "SP-API call answers 403 (PROFESSIONAL_SELLING_PLAN_REQUIRED).",
-        account_name="Sandbox Individual-Plan Seller",
+        account_name="Side Hustle",
         account_type="seller",
         selling_partner_id="A1SBXINDIVID001",
         ads_account_id="A1SBXINDIVID001",
@@ -177,7 +192,7 @@ _SCENARIOS = (
         name="view-only-agency",
         summary="An agency user with View-only Ads permission: /v2/profiles is empty "
         "(no profile with View and Edit).",
-        account_name="Sandbox View-Only Agency",
+        account_name="Agency Viewer",
         account_type="agency",
         selling_partner_id="A1SBXVIEWONLY01",
         ads_account_id="ENTITY1SBXAGENCY",
@@ -186,7 +201,7 @@ _SCENARIOS = (
     _s(
         name="denying-user",
         summary="A person who declines: even Approve redirects with error=access_denied.",
-        account_name="Sandbox Denying User",
+        account_name="Says No",
         account_type="seller",
         selling_partner_id="A1SBXDENYING001",
         ads_account_id="A1SBXDENYING001",
@@ -199,7 +214,7 @@ _SCENARIOS = (
         name="no-campaigns-seller",
         summary="A US seller whose one advertising profile has no active campaign: it "
         "connects, with the NO_ACTIVE_CAMPAIGNS warning (data may take up to 24 hours).",
-        account_name="Sandbox No-Campaigns Seller",
+        account_name="Fresh Start",
         account_type="seller",
         selling_partner_id="A1SBXNOCAMPGN01",
         ads_account_id="A1SBXNOCAMPGN01",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, text, update
 
 from adapters.persistence.mappers import (
     event_from_row,
@@ -15,9 +15,9 @@ from adapters.persistence.mappers import (
     sync_cursor_from_row,
     sync_cursor_to_row,
 )
-from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import AuditEventRow, ListingSettingsRow, SyncCursorRow
-from domain.events import AuditEvent
+from domain.events import APP_TEAM_ID, AuditEvent
 from domain.listing import ListingSettings
 from domain.records import Dataset
 from domain.sync import SyncCursor
@@ -36,11 +36,62 @@ class SqlListingSettingsRepository(SqlRepository):
         self._upsert(listing_settings_to_row(settings), key=("connection_id",))
 
 
+# Any constant: the key of the PostgreSQL advisory lock that serializes publishing.
+_OUTBOX_LOCK = 0x5E11_0E7B
+
+
 class SqlEventLog(SqlRepository):
-    """Append-only: there is no update or delete here, by design (DESIGN §2)."""
+    """Append-only: there is no update or delete here, by design (DESIGN §2); the one later
+    write is `published_at`, the webhook outbox's mark (application/webhook_outbox.py).
+
+    Why publishing is serialized: on PostgreSQL `seq` is handed out when a row is inserted,
+    not when its transaction commits, so a reader can see seq 7 before seq 6 commits. The
+    publisher therefore never keeps a position in the log; it takes what is committed and
+    unpublished, under a lock, so deliveries are added in the order events became visible.
+    On SQLite writers are serialized anyway and seq order is commit order."""
 
     def append(self, event: AuditEvent) -> None:
         self._insert([event_to_row(event)])
+
+    def lock_outbox(self) -> None:
+        if self._uow.dialect == "postgresql":
+            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK})
+        else:
+            self._uow.prepare_write()
+
+    def unpublished(self, limit: int) -> list[AuditEvent]:
+        rows = self._session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.published_at.is_(None))
+            .order_by(AuditEventRow.seq)
+            .limit(max(0, limit))
+            .execution_options(populate_existing=True)
+        )
+        return [event_from_row(r) for r in rows]
+
+    def mark_published(self, event_ids: Sequence[str], at: datetime) -> None:
+        self._uow.prepare_write()
+        for part in chunks(list(event_ids)):
+            self._session.execute(
+                update(AuditEventRow)
+                .where(AuditEventRow.id.in_(part))
+                .values(published_at=at)
+                .execution_options(synchronize_session=False)
+            )
+
+    def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
+        rows = self._session.scalars(
+            select(AuditEventRow)
+            .where(
+                or_(AuditEventRow.team_id == team_id, AuditEventRow.team_id == APP_TEAM_ID),
+                AuditEventRow.at >= since,
+                AuditEventRow.published_at.is_not(None),
+            )
+            .order_by(AuditEventRow.seq)
+            .limit(max(0, limit))
+            .execution_options(populate_existing=True)
+        )
+        return [event_from_row(r) for r in rows]
 
     def list(
         self,

@@ -34,7 +34,7 @@ def test_a_change_and_its_announcement_are_committed_together(database: Any) -> 
 
     with database.unit_of_work() as uow:
         assert uow.connections.get("con_1").disconnected_at == NOW
-        [event] = uow.events.list(connection_id="con_1")
+        [event] = uow.events.list(connection_id="con_1", kinds=["connection.disconnected"])
     assert (event.kind, event.team_id, event.actor, event.at) == (
         EventKind.CONNECTION_DISCONNECTED,
         "team_1",
@@ -75,7 +75,11 @@ def test_announcements_are_logged_once_in_the_order_they_were_made(database: Any
         uow.commit()
         uow.commit()  # nothing new to log
 
-    assert _kinds(database) == ["marketplace.changed", "connection.disconnected"]
+    assert _kinds(database) == [
+        "marketplace.changed",
+        "connection.health_changed",
+        "connection.disconnected",
+    ]
     with database.unit_of_work() as uow:
         [changed] = uow.events.list(kinds=["marketplace.changed"])
         assert uow.marketplaces.get("con_1", "ATVPDKIKX0DER").state is MarketplaceState.SETTING_UP

@@ -20,7 +20,6 @@ from adapters.persistence.memory import InMemoryDatabase
 from application.app import Application
 from application.context import Ports
 from application.ports import AccessToken, DatasetFetch, DatasetSource
-from bootstrap.settings import SANDBOX_DATASETS
 from bootstrap.system import SequentialIds, TokenSecrets
 from domain.connection import Region
 from domain.grant import Channel
@@ -105,7 +104,6 @@ def sandbox_world(
                 amazon=gateway,  # type: ignore[arg-type]
                 **({"metrics": metrics} if metrics is not None else {}),
                 **({"tracer": tracer} if tracer is not None else {}),
-                datasets=SANDBOX_DATASETS,
             )
         )
         world = World(app=app, clock=time, amazon=SandboxAmazonPage(browser))  # type: ignore[arg-type]

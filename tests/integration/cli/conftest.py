@@ -22,7 +22,7 @@ from attrs import define
 from dependency_injector import providers
 from typer.testing import CliRunner, Result
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from adapters.cli import Operations, build_cli
 from adapters.persistence import Keyring, SqlDatabase, rotate_keys
 from application.app import Application

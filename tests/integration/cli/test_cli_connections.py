@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from application.context import Actor
 from bootstrap.system import SettableClock
 from domain.grant import Channel
@@ -29,12 +29,12 @@ def test_list_json_has_stable_keys(run_json, bumpy):
     assert set(item) == {
         "id", "team_id", "display_name", "account_type", "region", "selling_partner_id",
         "ads_account_id", "health", "created_at", "disconnected_at", "grants", "profile",
-        "marketplaces_summary",
+        "marketplaces_summary", "profile_auto_selected", "version",
     }  # fmt: skip
     assert item["id"] == bumpy.connection_id
     assert item["account_type"] == "seller"
     assert item["region"] == "EU"
-    assert item["selling_partner_id"] == "A7FAILING0MKT1"
+    assert item["selling_partner_id"] == "A1SBXFAILMKT001"
     assert item["health"] == "connected"
     assert item["created_at"] == "2026-01-05T09:00:00Z"
     assert [(g["channel"], g["status_text"]) for g in item["grants"]] == [
@@ -59,7 +59,7 @@ def test_list_for_an_unknown_team_is_not_found(run, bumpy):
 
 
 def test_list_filters_by_health_reconnect_required(
-    run_json, world: World, amazon: FakeAmazon, clock: SettableClock, bumpy, quiet
+    run_json, world: World, amazon: InProcessAmazon, clock: SettableClock, bumpy, quiet
 ):
     amazon.revoke("us-seller")
     clock.advance(timedelta(hours=2))
@@ -87,7 +87,7 @@ def test_show_gives_account_tokens_profile_and_marketplaces(run, quiet):
     for expected in (
         "seller",
         "NA",
-        "A1US0SELLER001",
+        "A1SBXUSSELLER01",
         "Amazon Ads",
         "SP-API",
         "Current",
@@ -105,11 +105,12 @@ def test_show_json_lists_marketplaces_with_state(run_json, bumpy):
     assert states == {
         "DE": ("failed", "Failed"),
         "IT": ("failed", "Failed"),
+        "FR": ("available", "Available"),
         "UK": ("available", "Available"),
     }
     assert set(found["marketplaces"][0]) == {
         "marketplace_id", "country_code", "name", "state", "label", "selectable", "selected",
-        "active", "retries_used", "retry_limit", "last_error", "reason",
+        "active", "retries_used", "retry_limit", "last_error", "reason", "connection_id", "sync",
     }  # fmt: skip
     assert found["profile"] is None  # three profiles: the team must choose
 
@@ -203,3 +204,13 @@ def test_people_get_colours_and_scripts_do_not(run, run_json, bumpy):
     assert "\x1b[31m" not in plain.stdout
     scripted = run("connections", "show", bumpy.connection_id, "--json", env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in scripted.stdout
+
+
+def test_list_finds_a_connection_by_seller_id(run_json, bumpy, quiet):
+    everyone = run_json("connections", "list")["items"]
+    seller = next(c["selling_partner_id"] for c in everyone if c["id"] == bumpy.connection_id)
+
+    found = run_json("connections", "list", "--seller", seller)
+
+    assert [c["id"] for c in found["items"]] == [bumpy.connection_id]
+    assert run_json("connections", "list", "--seller", "A0NOBODY")["count"] == 0

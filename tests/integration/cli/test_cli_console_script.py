@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dependency_injector import providers
 
-from adapters.amazon.fake import marketplace_id
+from adapters.amazon.regions import marketplace_id
 from adapters.persistence import Keyring, SqlDatabase
 from application.marketplaces import UpdateMarketplaceCommand
 from bootstrap.container import in_memory_container
@@ -71,7 +71,7 @@ def test_the_console_script_reads_and_retries_on_the_shared_database(
     )
     assert retried.returncode == 0, retried.stderr
     history = app.support.marketplace_history(connection_id, marketplace_id("DE"))
-    assert history.transitions[-1].actor == "support:maria"
+    assert history.items[-1].actor == "support:maria"
 
     missing = sellerlink(environment, "connections", "show", "con_404")
     assert missing.returncode == 1

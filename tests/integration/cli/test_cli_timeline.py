@@ -24,13 +24,14 @@ def test_timeline_is_newest_first_with_who_did_what(run_json, run, clock: Settab
         "kind",
         "actor",
         "summary",
+        "detail",
         "team_id",
         "connection_id",
         "data",
     }
     assert newest["at"] == "2026-01-07T09:00:00Z"
     assert newest["actor"] == "support:maria"
-    assert newest["data"] == {"marketplace_id": bumpy.de}
+    assert newest["data"]["marketplace_id"] == bumpy.de
     kinds = {e["kind"] for e in found["items"]}
     assert {"connection.created", "connection.channel_authorized", "marketplace.changed"} <= kinds
 

@@ -41,9 +41,11 @@ def test_forecast_groups_expiring_grants_by_team(
     assert [(t["team_id"], t["team_name"]) for t in soon["teams"]] == [(bumpy.team_id, "Acme")]
     item = soon["teams"][0]["items"][0]
     assert item == {
+        "team_id": bumpy.team_id,
+        "team_name": "Acme",
         "connection_id": bumpy.connection_id,
         "display_name": "Bumpy Road",
-        "selling_partner_id": "A7FAILING0MKT1",
+        "selling_partner_id": "A1SBXFAILMKT001",
         "channel": "sp_api",
         "status": "expiring",
         "status_text": "expires in 12 days",

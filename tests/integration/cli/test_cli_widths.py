@@ -44,7 +44,7 @@ def test_connections_list_keeps_every_column(
     lines = _screen(run, width, "connections", "list")
     assert len(bumpy.connection_id) >= 30
     _whole(lines, bumpy.connection_id, quiet.connection_id, bumpy.team_id, quiet.team_id)
-    _whole(lines, "Bumpy Road", "A7FAILING0MKT1", "Connected", "2 failed")
+    _whole(lines, "Bumpy Road", "A1SBXFAILMKT001", "Connected", "2 failed")
     _whole(lines, "Ads", "SP-API", "Current")
 
 
@@ -68,5 +68,5 @@ def test_timeline_history_and_forecast_fit(
     _whole(lines, "setting_up", "failed", "worker")
     clock.advance(timedelta(days=350))
     lines = _screen(run, width, "tokens", "forecast", "--days", "30")
-    _whole(lines, bumpy.connection_id, "A7FAILING0MKT1", "SP-API", "2027-01-05T09:00:00Z")
+    _whole(lines, bumpy.connection_id, "A1SBXFAILMKT001", "SP-API", "2027-01-05T09:00:00Z")
     _whole(lines, "expires in 15 days")

@@ -14,7 +14,7 @@ from litestar.testing import TestClient
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from harness.driver import Api, FakeAmazonPage
+from harness.driver import Api, InProcessAmazonPage
 
 JWT_SECRET = "integration-secret-0123456789-abcdefghij"
 
@@ -35,4 +35,4 @@ def client(web_app: Litestar) -> Iterator[TestClient[Litestar]]:
 
 @pytest.fixture
 def api(client: TestClient[Litestar], container: Container) -> Api:
-    return Api(client, FakeAmazonPage(container.amazon()), JWT_SECRET)
+    return Api(client, InProcessAmazonPage(container.amazon()), JWT_SECRET)

@@ -208,6 +208,8 @@ def test_rotation_reseals_everything_under_the_newest_key_so_the_old_one_can_go(
         "grants.refresh_token",
         "grants.access_token",
         "authorization_requests.code_verifier",
+        "webhook_endpoints.secret",
+        "webhook_endpoints.previous_secret",
     }
     only_new = same_database(sql_db, keyring=Keyring.parse(both.keyring.to_setting().split(",")[0]))
     try:

@@ -28,8 +28,12 @@ TABLES = {
     "sync_cursors",
     "listings",
     "app_credential_states",
+    "api_keys",
+    "rate_buckets",
     "records",
     "record_sequences",
+    "webhook_endpoints",
+    "webhook_deliveries",
 }
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from dependency_injector import providers
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import SqlDatabase
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock, TokenSecrets
@@ -45,7 +45,7 @@ def sql_world(sql_db: SqlDatabase, secrets: RecordingSecrets) -> Iterator[World]
     container.secrets.override(providers.Object(secrets))
     clock, amazon = container.clock(), container.amazon()
     assert isinstance(clock, SettableClock)
-    assert isinstance(amazon, FakeAmazon)
+    assert isinstance(amazon, InProcessAmazon)
     yield World(app=container.application(), clock=clock, amazon=amazon)
     container.shutdown_resources()
     container.reset_singletons()

@@ -46,7 +46,9 @@ def test_four_hundred_days_of_background_work(seller, amazon, world):
     seller.live(timedelta(days=20), step=STEP)
     steps += 20 * 4
 
-    completed = [e for e in seller.events("backfill.completed") if e.data["reason"] == "reconnect"]
+    completed = [
+        e for e in seller.events("sync.backfill_completed") if e.data["reason"] == "reconnect"
+    ]
     # Every dataset with a time window retrieved the gap once (inventory is a snapshot).
     assert sorted(e.data["dataset"] for e in completed) == [
         "ads_campaigns",

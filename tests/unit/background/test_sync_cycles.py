@@ -73,6 +73,7 @@ def test_throttling_leaves_the_cursor_and_the_next_pass_catches_up(seller, amazo
     assert result.status is JobStatus.RETRY_LATER
     assert _cursor(seller).synced_until == before
     amazon.throttled = False
+    seller.clock.advance(timedelta(minutes=1))  # Amazon refills getOrders at 0.0167 req/s
     seller.pass_()
     assert _cursor(seller).synced_until == seller.clock.now() - LAG
 
@@ -104,7 +105,9 @@ def test_a_reconnect_backfills_the_gap_and_cycles_resume(seller, amazon, world):
     windows = sorted(_windows(amazon))
     assert_contiguous(windows)
     assert windows[-1][1] > reconnected
-    completed = [e for e in seller.events("backfill.completed") if e.data["dataset"] == "orders"]
+    completed = [
+        e for e in seller.events("sync.backfill_completed") if e.data["dataset"] == "orders"
+    ]
     assert len(completed) == 1
     assert completed[0].data["reason"] == "reconnect"
     assert "missed data" in completed[0].summary

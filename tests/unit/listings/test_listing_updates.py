@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.amazon.fake import FakeAmazon
+from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.formats.listing_csv import parse_listing_csv
 from application.listing_flush import FlushState
 from application.listing_updates import (
@@ -45,7 +45,7 @@ def rows(n: int, quantity: int = 5, price: str = "10.00", prefix: str = "SKU") -
     return [ListingRow(f"{prefix}-{i:05d}", quantity, price, "USD") for i in range(n)]
 
 
-def shown(amazon: FakeAmazon, sku: str) -> tuple[int | None, str | None] | None:
+def shown(amazon: InProcessAmazon, sku: str) -> tuple[int | None, str | None] | None:
     listing = amazon.listing("us-seller", "US", sku)
     return None if listing is None else (listing.quantity, listing.price_amount)
 
@@ -230,8 +230,8 @@ def test_the_explanation_names_the_input_the_settings_and_the_decision(connected
     submit(connected, [ListingRow("CHEAP", 10, "3.50", "USD")])
     [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "CHEAP")
     assert (explained.available, str(explained.price)) == (10, "3.50 USD")
-    assert str(explained.minimum_price) == "5.00 USD"
-    assert explained.pricing_enabled is False
+    assert str(explained.settings.minimum_price) == "5.00 USD"
+    assert explained.settings.pricing_enabled is False
     assert explained.decision == "not sent: price 3.50 is under the minimum 5.00"
     assert explained.status_text == explained.decision
     assert explained.sent_at is None

@@ -26,9 +26,9 @@ UPDATES = [
 
 
 def test_a_document_has_the_header_and_one_patch_message_per_sku() -> None:
-    body = json.loads(build_document("A1US0SELLER001", UPDATES))
+    body = json.loads(build_document("A1SBXUSSELLER01", UPDATES))
     assert body["header"] == {
-        "sellerId": "A1US0SELLER001",
+        "sellerId": "A1SBXUSSELLER01",
         "version": "2.0",
         "issueLocale": "en_US",
     }

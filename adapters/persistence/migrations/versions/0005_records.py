@@ -1,6 +1,5 @@
-"""Records: the seller's data the product reads (DESIGN §12), each team's record sequence, the
-team's `history_days`, and sync cursors per dataset (coverage, last error, pending report;
-the cursors there were are the orders cursors they always were).
+"""Records: the seller's data the product reads (DESIGN §12), each team's record sequence, and
+the team's `history_days`.
 
 Revision ID: 0005
 Revises: 0004
@@ -57,47 +56,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("team_id", name=op.f("pk_record_sequences")),
     )
 
-    with op.batch_alter_table("sync_cursors", recreate="always") as batch:
-        batch.add_column(
-            sa.Column("dataset", sa.String(length=32), nullable=False, server_default="orders")
-        )
-        batch.drop_constraint("pk_sync_cursors", type_="primary")
-        batch.create_primary_key("pk_sync_cursors", ["connection_id", "marketplace_id", "dataset"])
-        for name in ("covered_from", "last_success_at", "pending_start", "pending_end"):
-            batch.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("last_error_code", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("last_error_detail", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("pending_report", sa.String(length=400), nullable=True))
-        batch.add_column(sa.Column("pending_kind", sa.String(length=16), nullable=True))
-    with op.batch_alter_table("sync_cursors", recreate="always") as batch:
-        batch.alter_column("dataset", server_default=None)
-    # The webhook event's name (DESIGN §13).
-    op.execute(
-        "UPDATE audit_events SET kind = 'backfill.completed' WHERE kind = 'sync.backfill_completed'"
-    )
-
 
 def downgrade() -> None:
-    op.execute(
-        "UPDATE audit_events SET kind = 'sync.backfill_completed' WHERE kind = 'backfill.completed'"
-    )
-    op.execute("DELETE FROM audit_events WHERE kind = 'records.updated'")
-    op.execute("DELETE FROM sync_cursors WHERE dataset <> 'orders'")
-    with op.batch_alter_table("sync_cursors", recreate="always") as batch:
-        batch.drop_constraint("pk_sync_cursors", type_="primary")
-        batch.create_primary_key("pk_sync_cursors", ["connection_id", "marketplace_id"])
-        for name in (
-            "dataset",
-            "covered_from",
-            "last_success_at",
-            "pending_start",
-            "pending_end",
-            "last_error_code",
-            "last_error_detail",
-            "pending_report",
-            "pending_kind",
-        ):
-            batch.drop_column(name)
     op.drop_table("record_sequences")
     op.drop_table("records")
     with op.batch_alter_table("teams") as batch:

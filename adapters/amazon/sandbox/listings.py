@@ -1,0 +1,250 @@
+"""The Listings Items API (2021-08-01) in the sandbox: search, get and patch
+(models/listingsItems_2021-08-01.json). Marketplace setup reads searchListingsItems, so
+failing-marketplace-seller's setup failures are counted and answered here."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from typing import Any
+
+from adapters.amazon import regions
+from adapters.amazon.sandbox.core import SandboxCore
+from adapters.amazon.sandbox.replies import Reply, json_reply, sp_error
+from adapters.amazon.sandbox.scenarios import ALWAYS, Scenario
+
+
+class ListingsApi(SandboxCore):
+    def reset(self) -> None:
+        super().reset()
+        with self._lock:
+            self.listings: dict[tuple[str, str, str], dict[str, Any]] = {}
+            self.setup_attempts: Counter[tuple[str, str]] = Counter()
+            # Every SKU message received, PATCH or feed: (seller, marketplace, sku, changes).
+            self.received: list[tuple[str, str, str, dict[str, Any]]] = []
+            # SKU -> the message Amazon refuses it with (e.g. not in the catalogue).
+            self.refused_skus: dict[str, str] = {}
+
+    def listing_state(self, selling_partner_id: str | None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                dict(value)
+                for (seller, _, _), value in sorted(self.listings.items())
+                if selling_partner_id in (None, seller)
+            ]
+
+    def _seller_marketplace(
+        self, scenario: Scenario, seller_id: str, marketplace_ids: str | None, operation: str
+    ) -> tuple[str | None, Reply | None]:
+        headers = self.rate_header(operation)
+        if seller_id != scenario.selling_partner_id:
+            return None, sp_error(
+                403,
+                "Unauthorized",
+                "Access to requested resource is denied.",
+                "The sellerId does not match the selling partner who authorized this token.",
+            )
+        ids = [m for m in (marketplace_ids or "").split(",") if m]
+        if len(ids) != 1 or ids[0] not in regions.MARKETPLACES:
+            return None, sp_error(
+                400,
+                "InvalidInput",
+                "Invalid input: marketplaceIds must name one marketplace.",
+                **headers,
+            )
+        code = regions.MARKETPLACES[ids[0]].code
+        if code not in scenario.participations:
+            return None, sp_error(
+                400,
+                "InvalidInput",
+                f"The seller is not registered in marketplace {ids[0]}.",
+                **headers,
+            )
+        return ids[0], None
+
+    def search_listings(
+        self, access_token: str | None, seller_id: str, marketplace_ids: str | None
+    ) -> Reply:
+        """`GET /listings/2021-08-01/items/{sellerId}` (searchListingsItems): sellerlink's
+        marketplace setup reads it. failing-marketplace-seller's setup failures are counted
+        per (seller, marketplace) and answered as Amazon answers an unusable marketplace."""
+        operation = "searchListingsItems"
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
+        marketplace_id, error = self._seller_marketplace(
+            scenario, seller_id, marketplace_ids, operation
+        )
+        if error is not None or marketplace_id is None:
+            return error or sp_error(500, "InternalFailure", "")
+        code = regions.MARKETPLACES[marketplace_id].code
+        with self._lock:
+            self.setup_attempts[(seller_id, marketplace_id)] += 1
+            attempt = self.setup_attempts[(seller_id, marketplace_id)]
+        failures = scenario.setup_failures.get(code, 0)
+        if failures == ALWAYS or attempt <= failures:
+            return sp_error(
+                400,
+                "InvalidInput",
+                # Seed 002's words for a marketplace whose setup failed.
+                f"Failed to create geocompany for {code}",
+                **self.rate_header(operation),
+            )
+        with self._lock:
+            items = [
+                {
+                    "sku": sku,
+                    "summaries": [{"marketplaceId": marketplace_id, "status": ["BUYABLE"]}],
+                }
+                for (seller, mid, sku) in sorted(self.listings)
+                if seller == seller_id and mid == marketplace_id
+            ]
+        return json_reply(
+            200, {"numberOfResults": len(items), "items": items}, **self.rate_header(operation)
+        )
+
+    def get_listing(
+        self, access_token: str | None, seller_id: str, sku: str, marketplace_ids: str | None
+    ) -> Reply:
+        """`GET /listings/2021-08-01/items/{sellerId}/{sku}` (getListingsItem): 403 for a
+        seller id the token was not authorized by, 404 for an unknown SKU."""
+        operation = "getListingsItem"
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
+        marketplace_id, error = self._seller_marketplace(
+            scenario, seller_id, marketplace_ids, operation
+        )
+        if error is not None or marketplace_id is None:
+            return error or sp_error(500, "InternalFailure", "")
+        headers = self.rate_header(operation)
+        with self._lock:
+            listing = self.listings.get((seller_id, marketplace_id, sku))
+        if listing is None:
+            return sp_error(404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace.", **headers)
+        return json_reply(200, {"sku": sku, "summaries": [dict(listing)]}, **headers)
+
+    def patch_listing(
+        self,
+        access_token: str | None,
+        seller_id: str,
+        sku: str,
+        marketplace_ids: str | None,
+        raw_body: bytes,
+    ) -> Reply:
+        """`PATCH /listings/2021-08-01/items/{sellerId}/{sku}`: records what it received and
+        keeps the resulting quantity and price per (seller, marketplace, sku)."""
+        operation = "patchListingsItem"
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
+        marketplace_id, error = self._seller_marketplace(
+            scenario, seller_id, marketplace_ids, operation
+        )
+        if error is not None or marketplace_id is None:
+            return error or sp_error(500, "InternalFailure", "")
+        headers = self.rate_header(operation)
+        try:
+            body = json.loads(raw_body or b"null")
+        except ValueError:
+            return sp_error(400, "InvalidInput", "The request body is not valid JSON.", **headers)
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("productType"), str)
+            or not isinstance(body.get("patches"), list)
+            or not body["patches"]
+        ):
+            return sp_error(
+                400, "InvalidInput", "The body needs productType and patches.", **headers
+            )
+        issues: list[dict[str, Any]] = []
+        changes: dict[str, Any] = {}
+        for patch in body["patches"]:
+            issue = self._apply_patch(patch, changes)
+            if issue is not None:
+                issues.append(issue)
+        submission_id = uuid.uuid4().hex
+        refusal = self.receive(seller_id, marketplace_id, sku, changes)
+        if refusal is not None:
+            issues.append(refusal)
+        if issues:
+            return json_reply(
+                200,
+                {"sku": sku, "status": "INVALID", "submissionId": submission_id, "issues": issues},
+                **headers,
+            )
+        with self._lock:
+            key = (seller_id, marketplace_id, sku)
+            listing = self.listings.setdefault(
+                key,
+                {
+                    "selling_partner_id": seller_id,
+                    "marketplace_id": marketplace_id,
+                    "sku": sku,
+                    "quantity": None,
+                    "price": None,
+                    "patches_received": 0,
+                },
+            )
+            listing.update(changes)
+            listing["product_type"] = body["productType"]
+            listing["patches_received"] += len(body["patches"])
+            listing["updated_at"] = self.now().isoformat()
+        return json_reply(
+            200,
+            {"sku": sku, "status": "ACCEPTED", "submissionId": submission_id, "issues": []},
+            **headers,
+        )
+
+    def receive(
+        self, seller_id: str, marketplace_id: str, sku: str, changes: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Records one SKU message; the issue Amazon raises for a refused SKU, if any."""
+        with self._lock:
+            self.received.append((seller_id, marketplace_id, sku, dict(changes)))
+            refusal = self.refused_skus.get(sku)
+        if refusal is None:
+            return None
+        return {"code": "8541", "message": refusal, "severity": "ERROR", "attributeNames": []}
+
+    def _apply_patch(self, patch: Any, changes: dict[str, Any]) -> dict[str, Any] | None:
+        def issue(message: str, attribute: str) -> dict[str, Any]:
+            return {
+                "code": "90220",
+                "message": message,
+                "severity": "ERROR",
+                "attributeNames": [attribute],
+            }
+
+        if not isinstance(patch, dict) or patch.get("op") not in (
+            "add",
+            "replace",
+            "delete",
+            "merge",
+        ):
+            return issue("Each patch needs an op of add, replace, merge or delete.", "patches")
+        path = str(patch.get("path", ""))
+        attribute = path.removeprefix("/attributes/")
+        value: Any = patch.get("value")
+        if attribute == "fulfillment_availability":
+            try:
+                quantity = value[0]["quantity"]
+            except (TypeError, KeyError, IndexError):
+                return issue("fulfillment_availability needs a quantity.", attribute)
+            if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
+                return issue("'quantity' must be a whole number of zero or more.", attribute)
+            changes["quantity"] = quantity
+            return None
+        if attribute == "purchasable_offer":
+            try:
+                offer = value[0]
+                amount = offer["our_price"][0]["schedule"][0]["value_with_tax"]
+                currency = offer["currency"]
+            except (TypeError, KeyError, IndexError):
+                return issue("purchasable_offer needs currency and our_price.", attribute)
+            if not isinstance(amount, int | float) or isinstance(amount, bool) or amount <= 0:
+                return issue("'our_price' must be greater than zero.", attribute)
+            changes["price"] = {"amount": f"{amount:.2f}", "currency": currency}
+            return None
+        return None

@@ -1,0 +1,131 @@
+"""The read side of the in-memory database (application/queries.py), answering from the
+same state the repositories keep, with the same order, filters and access facts as SQL."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from attrs import evolve
+
+from application.queries import (
+    Access,
+    ConnectionFacts,
+    ConnectionFilter,
+    ConnectionRows,
+    GrantFacts,
+    Position,
+)
+from domain.connection import Connection
+from domain.marketplace import Marketplace
+
+if TYPE_CHECKING:
+    from adapters.persistence.memory import _State
+
+
+class InMemoryReads:
+    def __init__(self, state: _State) -> None:
+        self._s = state
+
+    def connections(
+        self,
+        *,
+        team_id: str | None,
+        viewer: str | None,
+        where: ConnectionFilter,
+        after: Position | None,
+        limit: int | None,
+        connection_id: str | None = None,
+    ) -> ConnectionRows:
+        access = Access(None)
+        if viewer is not None and team_id is not None:
+            access = Access(self._s.memberships.get((team_id, viewer)))
+            if access.membership is None:
+                return ConnectionRows(access, ())
+        found = []
+        for c in self._s.connections.values():
+            if connection_id is not None:
+                if c.id != connection_id:
+                    continue
+            elif not self._matches(c, team_id, where, after):
+                continue
+            found.append(c)
+        found.sort(key=lambda c: (c.created_at, c.id))
+        if limit is not None:
+            found = found[:limit]
+        return ConnectionRows(access, tuple(self._facts(c) for c in found))
+
+    def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access:
+        connection = self._s.connections.get(connection_id)
+        return Access(
+            self._s.memberships.get((team_id, viewer)),
+            connection_team_id=connection.team_id if connection else None,
+            connection_disconnected=bool(connection and connection.disconnected_at),
+        )
+
+    def marketplaces(self, connection_id: str) -> list[Marketplace]:
+        return [
+            evolve(m, history=[])
+            for (c, _), m in self._s.marketplaces.items()
+            if c == connection_id
+        ]
+
+    def _matches(
+        self,
+        c: Connection,
+        team_id: str | None,
+        where: ConnectionFilter,
+        after: Position | None,
+    ) -> bool:
+        if team_id is not None and c.team_id != team_id:
+            return False
+        if c.disconnected_at is not None and not where.include_disconnected:
+            return False
+        if after is not None and (c.created_at, c.id) <= (after.created_at, after.id):
+            return False
+        if where.account_type is not None and c.account_type is not where.account_type:
+            return False
+        if where.region is not None and c.region is not where.region:
+            return False
+        if where.selling_partner_id is not None and (
+            c.selling_partner_id != where.selling_partner_id
+        ):
+            return False
+        if where.marketplace_state is not None:
+            return any(
+                m.state is where.marketplace_state
+                for (cid, _), m in self._s.marketplaces.items()
+                if cid == c.id
+            )
+        return True
+
+    def _facts(self, c: Connection) -> ConnectionFacts:
+        states = Counter(m.state for (cid, _), m in self._s.marketplaces.items() if cid == c.id)
+        return ConnectionFacts(
+            id=c.id,
+            team_id=c.team_id,
+            account_type=c.account_type,
+            region=c.region,
+            selling_partner_id=c.selling_partner_id,
+            ads_account_id=c.ads_account_id,
+            display_name=c.display_name,
+            created_at=c.created_at,
+            disconnected_at=c.disconnected_at,
+            required_channels=c.required_channels,
+            profile=c.selected_profile,
+            profile_auto_selected=c.profile_auto_selected,
+            version=c.version,
+            grants=tuple(
+                GrantFacts(
+                    channel=g.channel,
+                    has_refresh_token=g.refresh_token is not None,
+                    authorized_at=g.authorized_at,
+                    expires_at=g.expires_at,
+                    revoked_at=g.revoked_at,
+                    last_refresh_at=g.last_refresh_at,
+                    last_refresh_error=g.last_refresh_error,
+                )
+                for g in c.grants.values()
+            ),
+            marketplace_states=dict(states),
+        )

@@ -1,0 +1,243 @@
+"""The read side in SQL (application/queries.py): a page of connections is three statements
+(the connections with the caller's membership and selected profile, their grants, their
+marketplace counts by state), a connection's marketplaces one, whatever the history behind
+them. Columns are selected, not rows mapped to objects: nothing here is written back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select
+
+from adapters.persistence.mappers import marketplace_from_rows
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import (
+    ConnectionRow,
+    GrantRow,
+    MarketplaceRow,
+    MembershipRow,
+    ProfileRow,
+)
+from application.queries import (
+    Access,
+    ConnectionFacts,
+    ConnectionFilter,
+    ConnectionRows,
+    GrantFacts,
+    Position,
+)
+from domain.connection import AccountType, Region
+from domain.grant import Channel
+from domain.marketplace import Marketplace, MarketplaceState
+from domain.profile import AdsAccountType, Profile
+from domain.team import Membership, Role
+
+C, G, M, P, MK = ConnectionRow, GrantRow, MembershipRow, ProfileRow, MarketplaceRow
+
+_CONNECTION = (
+    C.id,
+    C.team_id,
+    C.account_type,
+    C.region,
+    C.selling_partner_id,
+    C.ads_account_id,
+    C.display_name,
+    C.created_at,
+    C.disconnected_at,
+    C.required_channels,
+    C.profile_auto_selected,
+    C.version,
+    P.profile_id,
+    P.country_code,
+    P.currency_code,
+    P.marketplace_id,
+    P.account_type.label("profile_account_type"),
+    P.account_name,
+    P.account_id,
+    P.timezone,
+)
+_PROFILE_OF = and_(P.connection_id == C.id, P.profile_id == C.selected_profile_id)
+
+
+class SqlReadModels(SqlRepository):
+    @property
+    def _sql(self) -> Connection:
+        """The unit of work's connection: Core statements, no ORM bookkeeping on reads."""
+        return self._session.connection()
+
+    def connections(
+        self,
+        *,
+        team_id: str | None,
+        viewer: str | None,
+        where: ConnectionFilter,
+        after: Position | None,
+        limit: int | None,
+        connection_id: str | None = None,
+    ) -> ConnectionRows:
+        conditions = (
+            [C.id == connection_id]
+            if connection_id is not None
+            else _conditions(team_id, where, after)
+        )
+        statement: Select[Any]
+        if viewer is not None and team_id is not None:
+            # The membership is the statement's first table: one row with empty connection
+            # columns is a member with nothing to show; no row at all is a non-member.
+            if connection_id is None:
+                conditions.append(C.team_id == M.team_id)
+            statement = (
+                select(M.role, M.joined_at, *_CONNECTION)
+                .select_from(M)
+                .outerjoin(C, and_(*conditions))
+                .outerjoin(P, _PROFILE_OF)
+                .where(M.team_id == team_id, M.user_id == viewer)
+            )
+        else:
+            statement = (
+                select(*_CONNECTION).select_from(C).outerjoin(P, _PROFILE_OF).where(*conditions)
+            )
+        statement = statement.order_by(C.created_at, C.id)
+        if limit is not None:
+            statement = statement.limit(limit)
+        rows = self._sql.execute(statement).all()
+        access = Access(None)
+        if viewer is not None and team_id is not None:
+            if not rows:
+                return ConnectionRows(access, ())
+            first = rows[0]
+            access = Access(Membership(team_id, viewer, Role(first.role), first.joined_at))
+        found = [r for r in rows if r.id is not None]
+        ids = [r.id for r in found]
+        grants = self._grants(ids)
+        states = self._states(ids)
+        return ConnectionRows(
+            access, tuple(_facts(r, grants.get(r.id, ()), states.get(r.id, {})) for r in found)
+        )
+
+    def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access:
+        row = self._sql.execute(
+            select(M.role, M.joined_at, C.team_id, C.disconnected_at)
+            .select_from(M)
+            .outerjoin(C, C.id == connection_id)
+            .where(M.team_id == team_id, M.user_id == viewer)
+        ).first()
+        if row is None:
+            return Access(None)
+        return Access(
+            Membership(team_id, viewer, Role(row.role), row.joined_at),
+            connection_team_id=row.team_id,
+            connection_disconnected=row.disconnected_at is not None,
+        )
+
+    def marketplaces(self, connection_id: str) -> list[Marketplace]:
+        rows = self._session.scalars(
+            select(MK)
+            .where(MK.connection_id == connection_id)
+            .order_by(MK.marketplace_id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return [marketplace_from_rows(r, []) for r in rows]
+
+    def _grants(self, ids: Sequence[str]) -> dict[str, list[GrantFacts]]:
+        found: dict[str, list[GrantFacts]] = defaultdict(list)
+        for chunk in chunks(ids):
+            for g in self._sql.execute(
+                select(
+                    G.connection_id,
+                    G.channel,
+                    G.refresh_token_ciphertext.is_not(None).label("has_token"),
+                    G.authorized_at,
+                    G.expires_at,
+                    G.revoked_at,
+                    G.last_refresh_at,
+                    G.last_refresh_error,
+                ).where(G.connection_id.in_(chunk))
+            ):
+                found[g.connection_id].append(
+                    GrantFacts(
+                        channel=Channel(g.channel),
+                        has_refresh_token=bool(g.has_token),
+                        authorized_at=g.authorized_at,
+                        expires_at=g.expires_at,
+                        revoked_at=g.revoked_at,
+                        last_refresh_at=g.last_refresh_at,
+                        last_refresh_error=g.last_refresh_error,
+                    )
+                )
+        return found
+
+    def _states(self, ids: Sequence[str]) -> dict[str, dict[MarketplaceState, int]]:
+        found: dict[str, dict[MarketplaceState, int]] = defaultdict(dict)
+        for chunk in chunks(ids):
+            for connection_id, state, count in self._sql.execute(
+                select(MK.connection_id, MK.state, func.count())
+                .where(MK.connection_id.in_(chunk))
+                .group_by(MK.connection_id, MK.state)
+            ):
+                found[connection_id][MarketplaceState(state)] = count
+        return found
+
+
+def _conditions(
+    team_id: str | None, where: ConnectionFilter, after: Position | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if team_id is not None:
+        conditions.append(C.team_id == team_id)
+    if not where.include_disconnected:
+        conditions.append(C.disconnected_at.is_(None))
+    if after is not None:
+        conditions.append(
+            or_(
+                C.created_at > after.created_at,
+                and_(C.created_at == after.created_at, C.id > after.id),
+            )
+        )
+    if where.account_type is not None:
+        conditions.append(C.account_type == str(where.account_type))
+    if where.region is not None:
+        conditions.append(C.region == str(where.region))
+    if where.selling_partner_id is not None:
+        conditions.append(C.selling_partner_id == where.selling_partner_id)
+    if where.marketplace_state is not None:
+        conditions.append(
+            exists().where(MK.connection_id == C.id, MK.state == str(where.marketplace_state))
+        )
+    return conditions
+
+
+def _facts(
+    row: Any, grants: Sequence[GrantFacts], states: dict[MarketplaceState, int]
+) -> ConnectionFacts:
+    profile = None
+    if row.profile_id is not None:
+        profile = Profile(
+            profile_id=row.profile_id,
+            country_code=row.country_code,
+            currency_code=row.currency_code,
+            marketplace_id=row.marketplace_id,
+            account_type=AdsAccountType(row.profile_account_type),
+            account_name=row.account_name,
+            account_id=row.account_id,
+            timezone=row.timezone,
+        )
+    return ConnectionFacts(
+        id=row.id,
+        team_id=row.team_id,
+        account_type=AccountType(row.account_type),
+        region=Region(row.region),
+        selling_partner_id=row.selling_partner_id,
+        ads_account_id=row.ads_account_id,
+        display_name=row.display_name,
+        created_at=row.created_at,
+        disconnected_at=row.disconnected_at,
+        required_channels=frozenset(Channel(c) for c in row.required_channels.split(",") if c),
+        profile=profile,
+        profile_auto_selected=row.profile_auto_selected,
+        version=row.version,
+        grants=tuple(grants),
+        marketplace_states=states,
+    )

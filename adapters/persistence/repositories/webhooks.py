@@ -1,0 +1,300 @@
+"""Webhook endpoints (secrets sealed with the keyring) and deliveries with a dispatcher's
+committed lease (application/ports.py DeliveryRepository; DESIGN §13)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, and_, delete, func, or_, select, update
+
+from adapters.persistence.crypto import Keyring, webhook_secret_aad
+from adapters.persistence.repositories.base import SqlRepository, chunks
+from adapters.persistence.rows import values_of
+from adapters.persistence.webhook_rows import WebhookDeliveryRow, WebhookEndpointRow
+from domain.errors import ConcurrentUpdate
+from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
+
+_P = WebhookDeliveryRow
+_PENDING = DeliveryStatus.PENDING.value
+
+
+def endpoint_to_row(endpoint: WebhookEndpoint, keyring: Keyring) -> WebhookEndpointRow:
+    current = keyring.seal(
+        endpoint.secret.reveal(), webhook_secret_aad(endpoint.team_id, endpoint.id, "current")
+    )
+    previous = keyring.seal_secret(
+        endpoint.previous_secret, webhook_secret_aad(endpoint.team_id, endpoint.id, "previous")
+    )
+    return WebhookEndpointRow(
+        id=endpoint.id,
+        team_id=endpoint.team_id,
+        url=endpoint.url,
+        event_types=list(endpoint.event_types),
+        description=endpoint.description,
+        enabled=endpoint.enabled,
+        secret_ciphertext=current.ciphertext,
+        secret_key_id=current.key_id,
+        previous_secret_ciphertext=previous.ciphertext if previous else None,
+        previous_secret_key_id=previous.key_id if previous else None,
+        previous_secret_expires_at=endpoint.previous_secret_expires_at,
+        created_at=endpoint.created_at,
+        failing_since=endpoint.failing_since,
+        disabled_reason=endpoint.disabled_reason,
+        version=endpoint.version,
+    )
+
+
+def endpoint_from_row(row: WebhookEndpointRow, keyring: Keyring) -> WebhookEndpoint:
+    secret = keyring.open_secret(
+        row.secret_key_id,
+        row.secret_ciphertext,
+        webhook_secret_aad(row.team_id, row.id, "current"),
+    )
+    assert secret is not None
+    return WebhookEndpoint(
+        id=row.id,
+        team_id=row.team_id,
+        url=row.url,
+        event_types=tuple(row.event_types),
+        secret=secret,
+        created_at=row.created_at,
+        description=row.description,
+        enabled=row.enabled,
+        previous_secret=keyring.open_secret(
+            row.previous_secret_key_id,
+            row.previous_secret_ciphertext,
+            webhook_secret_aad(row.team_id, row.id, "previous"),
+        ),
+        previous_secret_expires_at=row.previous_secret_expires_at,
+        failing_since=row.failing_since,
+        disabled_reason=row.disabled_reason,
+        version=row.version,
+    )
+
+
+def delivery_to_row(d: Delivery) -> WebhookDeliveryRow:
+    return WebhookDeliveryRow(
+        seq=d.seq or None,
+        id=d.id,
+        endpoint_id=d.endpoint_id,
+        team_id=d.team_id,
+        message_id=d.message_id,
+        event_type=d.event_type,
+        ordering_key=d.ordering_key,
+        payload=d.payload,
+        status=d.status.value,
+        attempts=d.attempts,
+        failures=d.failures,
+        last_status_code=d.last_status_code,
+        last_error=d.last_error,
+        last_response=d.last_response,
+        created_at=d.created_at,
+        next_attempt_at=d.next_attempt_at,
+        last_attempt_at=d.last_attempt_at,
+        delivered_at=d.delivered_at,
+        claimed_by=None,
+        claimed_until=None,
+    )
+
+
+def delivery_from_row(row: WebhookDeliveryRow) -> Delivery:
+    return Delivery(
+        id=row.id,
+        endpoint_id=row.endpoint_id,
+        team_id=row.team_id,
+        message_id=row.message_id,
+        event_type=row.event_type,
+        ordering_key=row.ordering_key,
+        payload=row.payload,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        failures=row.failures,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        last_response=row.last_response,
+        last_attempt_at=row.last_attempt_at,
+        delivered_at=row.delivered_at,
+        seq=row.seq,
+    )
+
+
+class SqlWebhookEndpointRepository(SqlRepository):
+    def add(self, endpoint: WebhookEndpoint) -> None:
+        self._uow.watch(endpoint)
+        self._insert([endpoint_to_row(endpoint, self._keyring)])
+
+    def get(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None:
+        statement = select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id)
+        if for_update and self._uow.lock_rows():
+            statement = statement.with_for_update()
+        row = self._session.scalars(
+            statement.execution_options(populate_existing=True)
+        ).one_or_none()
+        return self._uow.watch(endpoint_from_row(row, self._keyring)) if row is not None else None
+
+    def update(self, endpoint: WebhookEndpoint) -> None:
+        self._uow.watch(endpoint)
+        self._uow.prepare_write()
+        values = values_of(endpoint_to_row(endpoint, self._keyring))
+        values.pop("id")
+        values["version"] = endpoint.version + 1
+        result = self._session.execute(
+            update(WebhookEndpointRow)
+            .where(
+                WebhookEndpointRow.id == endpoint.id,
+                WebhookEndpointRow.version == endpoint.version,
+            )
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(
+                f"Webhook endpoint {endpoint.id} was changed by someone else since it was read.",
+                context={"webhook_id": endpoint.id},
+            )
+        endpoint.version += 1
+
+    def delete(self, endpoint: WebhookEndpoint) -> None:
+        self._uow.watch(endpoint)
+        self._uow.prepare_write()
+        self._session.execute(delete(_P).where(_P.endpoint_id == endpoint.id))
+        self._session.execute(
+            delete(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint.id)
+        )
+
+    def list_for_team(self, team_id: str) -> list[WebhookEndpoint]:
+        return self._load(select(WebhookEndpointRow).where(WebhookEndpointRow.team_id == team_id))
+
+    def list_enabled(self, team_ids: Iterable[str] | None = None) -> list[WebhookEndpoint]:
+        statement = select(WebhookEndpointRow).where(WebhookEndpointRow.enabled.is_(True))
+        if team_ids is None:
+            return self._load(statement)
+        found: list[WebhookEndpoint] = []
+        for part in chunks(sorted(set(team_ids))):
+            found += self._load(statement.where(WebhookEndpointRow.team_id.in_(part)))
+        return found
+
+    def _load(self, statement: Select[tuple[WebhookEndpointRow]]) -> list[WebhookEndpoint]:
+        rows = self._session.scalars(
+            statement.order_by(
+                WebhookEndpointRow.created_at, WebhookEndpointRow.id
+            ).execution_options(populate_existing=True)
+        )
+        return [self._uow.watch(endpoint_from_row(r, self._keyring)) for r in rows]
+
+
+class SqlDeliveryRepository(SqlRepository):
+    def add_many(self, deliveries: Sequence[Delivery]) -> None:
+        # In order, so `seq` follows the log; executemany keeps the order of its rows.
+        for part in chunks(list(deliveries)):
+            self._insert([delivery_to_row(d) for d in part])
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        row = self._session.scalars(
+            select(_P).where(_P.id == delivery_id).execution_options(populate_existing=True)
+        ).one_or_none()
+        return delivery_from_row(row) if row is not None else None
+
+    def update(self, delivery: Delivery) -> None:
+        self._uow.prepare_write()
+        values = values_of(delivery_to_row(delivery))
+        for key in ("seq", "id", "claimed_by", "claimed_until"):
+            values.pop(key, None)
+        self._session.execute(
+            update(_P)
+            .where(_P.id == delivery.id)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+
+    def list_for_endpoint(
+        self, endpoint_id: str, *, status: DeliveryStatus | None = None, limit: int = 100
+    ) -> list[Delivery]:
+        statement = select(_P).where(_P.endpoint_id == endpoint_id)
+        if status is not None:
+            statement = statement.where(_P.status == status.value)
+        rows = self._session.scalars(
+            statement.order_by(_P.seq.desc())
+            .limit(max(0, limit))
+            .execution_options(populate_existing=True)
+        )
+        return [delivery_from_row(r) for r in rows]
+
+    def _heads(self, endpoint_id: str | None, now: datetime) -> Select[tuple[WebhookDeliveryRow]]:
+        """Due, unleased deliveries that head their ordering group, of enabled endpoints."""
+        groups = select(_P.endpoint_id, _P.ordering_key, func.min(_P.seq).label("seq")).where(
+            _P.status == _PENDING
+        )
+        if endpoint_id is not None:
+            groups = groups.where(_P.endpoint_id == endpoint_id)
+        heads = groups.group_by(_P.endpoint_id, _P.ordering_key).subquery()
+        enabled = select(WebhookEndpointRow.id).where(WebhookEndpointRow.enabled.is_(True))
+        return (
+            select(_P)
+            .join(heads, _P.seq == heads.c.seq)
+            .where(
+                _P.next_attempt_at <= now,
+                or_(_P.claimed_until.is_(None), _P.claimed_until <= now),
+                _P.endpoint_id.in_(enabled),
+            )
+            .order_by(_P.seq)
+        )
+
+    def claim(
+        self, *, now: datetime, until: datetime, claimer: str, limit: int, endpoint_id: str
+    ) -> list[Delivery]:
+        locks = self._uow.lock_rows()
+        statement = self._heads(endpoint_id, now).limit(limit)
+        if locks:
+            statement = statement.with_for_update(of=_P, skip_locked=True)
+        rows = list(self._session.scalars(statement.execution_options(populate_existing=True)))
+        return self._lease([delivery_from_row(r) for r in rows], until, claimer)
+
+    def claim_one(
+        self, delivery_id: str, *, now: datetime, until: datetime, claimer: str
+    ) -> Delivery | None:
+        locks = self._uow.lock_rows()
+        statement = select(_P).where(
+            _P.id == delivery_id,
+            _P.status == _PENDING,
+            or_(_P.claimed_until.is_(None), _P.claimed_until <= now),
+        )
+        if locks:
+            statement = statement.with_for_update(skip_locked=True)
+        row = self._session.scalars(
+            statement.execution_options(populate_existing=True)
+        ).one_or_none()
+        leased = self._lease([delivery_from_row(row)] if row else [], until, claimer)
+        return leased[0] if leased else None
+
+    def _lease(self, found: list[Delivery], until: datetime, claimer: str) -> list[Delivery]:
+        if found:
+            self._uow.prepare_write()
+            for part in chunks([d.seq for d in found]):
+                self._session.execute(
+                    update(_P)
+                    .where(_P.seq.in_(part))
+                    .values(claimed_by=claimer, claimed_until=until)
+                    .execution_options(synchronize_session=False)
+                )
+        return found
+
+    def finish(self, delivery: Delivery, claimer: str) -> bool:
+        self._uow.prepare_write()
+        values = values_of(delivery_to_row(delivery))
+        for key in ("seq", "id"):
+            values.pop(key, None)
+        result = self._session.execute(
+            update(_P)
+            .where(and_(_P.id == delivery.id, _P.claimed_by == claimer))
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def endpoints_with_due(self, now: datetime) -> list[str]:
+        due = self._heads(None, now).subquery()
+        return list(self._session.scalars(select(due.c.endpoint_id).distinct()))

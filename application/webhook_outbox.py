@@ -1,0 +1,270 @@
+"""The webhook dispatcher: the event log is the outbox (DESIGN §13).
+
+1. Publish: under the outbox lock, committed events not yet published are read in log order,
+   turned into one delivery per subscribed endpoint, and marked published, in one
+   transaction. A crash before the commit publishes them again; after it, the deliveries
+   exist. Nothing is lost either way.
+2. Deliver: a dispatcher claims the due deliveries that head their ordering group (one
+   connection's messages go out one at a time, in log order) with a lease it commits, sends
+   them with no transaction open, then records each outcome only if it still holds the
+   lease. A dispatcher killed mid-send leaves a lease that runs out; the delivery is sent
+   again with the same `webhook-id` (at least once).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime, timedelta
+
+from attrs import define, field, frozen
+
+from application.context import Ports
+from application.ports import SendResult
+from application.unit_of_work import UnitOfWork
+from application.webhook_events import webhook_body, webhook_message
+from domain.errors import NotFound
+from domain.events import APP_TEAM_ID, AuditEvent
+from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
+
+# Longer than a send may take (its timeout), so a live dispatcher never loses its lease.
+LEASE = timedelta(seconds=60)
+PUBLISH_BATCH = 500
+CLAIM_BATCH = 32
+SENDERS = 8
+FINISH_GROUP = 16
+
+
+def new_delivery(
+    ports: Ports,
+    endpoint: WebhookEndpoint,
+    message_id: str,
+    event_type: str,
+    ordering_key: str,
+    body: str,
+) -> Delivery:
+    now = ports.clock.now()
+    return Delivery(
+        id=ports.ids.new_id("dlv"),
+        endpoint_id=endpoint.id,
+        team_id=endpoint.team_id,
+        message_id=message_id,
+        event_type=str(event_type),
+        ordering_key=ordering_key,
+        payload=body,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def _deliveries_for(
+    ports: Ports, event: AuditEvent, endpoints: Iterable[WebhookEndpoint]
+) -> list[Delivery]:
+    message = webhook_message(event)
+    if message is None:
+        return []
+    found = []
+    for endpoint in endpoints:
+        if not endpoint.wants(message.type):
+            continue
+        body = webhook_body(
+            message_id=event.id,
+            kind=message.type,
+            created_at=event.at.isoformat(),
+            team_id=endpoint.team_id,
+            data=message.data,
+        )
+        found.append(
+            new_delivery(ports, endpoint, event.id, message.type, message.ordering_key, body)
+        )
+    return found
+
+
+@define
+class PublishEvents:
+    ports: Ports
+
+    def __call__(self, limit: int = PUBLISH_BATCH) -> int:
+        """One batch; returns how many events it published (0: the outbox is empty)."""
+        if not self.has_work():
+            return 0  # a read, so an idle dispatcher never takes the write lock
+        with self.ports.uow() as uow:
+            uow.events.lock_outbox()
+            events = uow.events.unpublished(limit)
+            if not events:
+                return 0
+            teams = {e.team_id for e in events}
+            endpoints = uow.webhooks.list_enabled(None if APP_TEAM_ID in teams else teams)
+            by_team: dict[str, list[WebhookEndpoint]] = defaultdict(list)
+            for endpoint in endpoints:
+                by_team[endpoint.team_id].append(endpoint)
+            deliveries: list[Delivery] = []
+            for event in events:
+                targets = endpoints if event.team_id == APP_TEAM_ID else by_team[event.team_id]
+                deliveries += _deliveries_for(self.ports, event, targets)
+            uow.deliveries.add_many(deliveries)
+            uow.events.mark_published([e.id for e in events], self.ports.clock.now())
+            uow.commit()
+        return len(events)
+
+    def has_work(self) -> bool:
+        with self.ports.uow() as uow:
+            return bool(uow.events.unpublished(1))
+
+
+@frozen
+class Round:
+    claimed: int = 0
+    delivered: int = 0
+    failed_attempts: int = 0
+
+
+@define
+class DeliverWebhooks:
+    ports: Ports
+    senders: int = SENDERS
+    _claimer: str = field(default="", alias="claimer")
+
+    @property
+    def claimer(self) -> str:
+        """This dispatcher's name on its leases (made on first use)."""
+        if not self._claimer:
+            self._claimer = self.ports.ids.new_id("dispatcher")
+        return self._claimer
+
+    def endpoint(self, endpoint_id: str, *, limit: int = CLAIM_BATCH) -> Round:
+        """Claim and send one batch of an endpoint's due deliveries."""
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            claimed = uow.deliveries.claim(
+                now=now,
+                until=now + LEASE,
+                claimer=self.claimer,
+                limit=limit,
+                endpoint_id=endpoint_id,
+            )
+            endpoint = uow.webhooks.get(endpoint_id) if claimed else None
+            uow.commit()
+        if not claimed or endpoint is None:
+            return Round()
+        outcomes: list[tuple[Delivery, SendResult]] = []
+        with ThreadPoolExecutor(max_workers=min(self.senders, len(claimed))) as pool:
+            futures = {pool.submit(self._send, endpoint, d): d for d in claimed}
+            for done, future in enumerate(as_completed(futures), start=1):
+                outcomes.append((futures[future], future.result()))
+                # Recorded a few at a time: one short write transaction per group.
+                if len(outcomes) >= FINISH_GROUP or done == len(futures):
+                    self._finish(endpoint.id, outcomes)
+                    outcomes = []
+        delivered = sum(1 for d in claimed if d.status is DeliveryStatus.DELIVERED)
+        return Round(len(claimed), delivered, len(claimed) - delivered)
+
+    def one(self, delivery_id: str) -> Delivery:
+        """Send one delivery now (a test message), unless a dispatcher holds it already."""
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            delivery = uow.deliveries.claim_one(
+                delivery_id, now=now, until=now + LEASE, claimer=self.claimer
+            )
+            stored = uow.deliveries.get(delivery_id)
+            endpoint = uow.webhooks.get(stored.endpoint_id) if stored else None
+            uow.commit()
+        if stored is None or endpoint is None:
+            raise NotFound(f"There is no webhook delivery {delivery_id}.")
+        if delivery is None:
+            return stored
+        self._finish(endpoint.id, [(delivery, self._send(endpoint, delivery))])
+        with self.ports.uow() as uow:
+            return uow.deliveries.get(delivery_id) or delivery
+
+    def _send(self, endpoint: WebhookEndpoint, delivery: Delivery) -> SendResult:
+        try:
+            return self.ports.webhooks.send(
+                endpoint.url,
+                delivery.message_id,
+                delivery.payload.encode(),
+                endpoint.signing_secrets(self.ports.clock.now()),
+            )
+        except Exception as error:  # an adapter bug must not strand the lease
+            return SendResult(None, error=f"sending failed: {type(error).__name__}")
+
+    def _finish(self, endpoint_id: str, outcomes: list[tuple[Delivery, SendResult]]) -> None:
+        """Store each attempt's outcome (only where this dispatcher still holds the lease)
+        and the endpoint's health, in one transaction."""
+        at = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            endpoint = uow.webhooks.get(endpoint_id, for_update=True)
+            accepted = failed = 0
+            for delivery, result in outcomes:
+                if result.accepted:
+                    delivery.succeeded(
+                        at=at, status_code=result.status_code or 0, response=result.response
+                    )
+                else:
+                    delivery.failed_attempt(
+                        at=at,
+                        status_code=result.status_code,
+                        error=result.error or f"the receiver answered {result.status_code}",
+                        response=result.response,
+                    )
+                # A lease lost to another dispatcher: their outcome stands, not ours.
+                if uow.deliveries.finish(delivery, self.claimer):
+                    accepted += result.accepted
+                    failed += not result.accepted
+            if endpoint is not None and (accepted or failed):
+                self._note(uow, endpoint, accepted > 0, at)
+            uow.commit()
+
+    def _note(
+        self, work: UnitOfWork, endpoint: WebhookEndpoint, accepted: bool, at: datetime
+    ) -> None:
+        """The endpoint's health: failing since when; disabled after days of failures."""
+        if accepted:
+            if endpoint.failing_since is None:
+                return
+            endpoint.note_success()
+            work.webhooks.update(endpoint)
+            return
+        endpoint.note_failure(at=at)
+        work.webhooks.update(endpoint)
+
+
+@frozen
+class DispatchReport:
+    published: int
+    claimed: int
+    delivered: int
+    failed_attempts: int
+
+
+@define
+class DispatchWebhooks:
+    """Publish what is new, then send what is due: for one endpoint (a worker job) or all."""
+
+    ports: Ports
+    publish: PublishEvents
+    deliver: DeliverWebhooks
+
+    def __call__(self, endpoint_id: str | None = None, *, rounds: int = 20) -> DispatchReport:
+        published = 0
+        while (batch := self.publish()) > 0:
+            published += batch
+        claimed = delivered = failed = 0
+        for _ in range(rounds):
+            targets = [endpoint_id] if endpoint_id else self.due_endpoints()
+            # Several dispatchers start at different endpoints, so one slow receiver holds
+            # up one of them, not all.
+            random.shuffle(targets)
+            done = [self.deliver.endpoint(t) for t in targets]
+            claimed += sum(r.claimed for r in done)
+            delivered += sum(r.delivered for r in done)
+            failed += sum(r.failed_attempts for r in done)
+            if not any(r.claimed for r in done):
+                break
+        return DispatchReport(published, claimed, delivered, failed)
+
+    def due_endpoints(self) -> list[str]:
+        with self.ports.uow() as uow:
+            return uow.deliveries.endpoints_with_due(self.ports.clock.now())

@@ -1,0 +1,338 @@
+"""Webhook endpoints and their deliveries, as the team manages them (API.md "Webhooks").
+
+Who may: owners and admins (Permission.MANAGE_WEBHOOKS). An API key acts with the
+`webhooks:manage` scope instead (WEBHOOKS_SCOPE, checked where keys are authenticated).
+The secret is shown once, on creation and on rotation; afterwards only its use is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from attrs import define, frozen
+
+from application.context import Actor, Ports, require_member
+from application.unit_of_work import UnitOfWork
+from application.webhook_events import webhook_body, webhook_message
+from application.webhook_outbox import DeliverWebhooks, new_delivery
+from domain.errors import NotAMember, NotFound
+from domain.secret import Secret
+from domain.team import Permission
+from domain.webhooks import (
+    Delivery,
+    DeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+    validate_url,
+)
+
+WEBHOOKS_SCOPE = "webhooks:manage"
+MAX_REPLAY = 10_000
+
+
+@frozen
+class EndpointView:
+    id: str
+    url: str
+    events: tuple[str, ...]
+    description: str
+    enabled: bool
+    created_at: datetime
+    disabled_reason: str
+    failing_since: datetime | None
+
+    @classmethod
+    def of(cls, endpoint: WebhookEndpoint) -> EndpointView:
+        return cls(
+            endpoint.id,
+            endpoint.url,
+            endpoint.event_types,
+            endpoint.description,
+            endpoint.enabled,
+            endpoint.created_at,
+            endpoint.disabled_reason,
+            endpoint.failing_since,
+        )
+
+
+@frozen
+class CreatedEndpoint:
+    endpoint: EndpointView
+    # Shown once (API.md); never stored in the clear.
+    secret: Secret
+
+
+@frozen
+class DeliveryView:
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    attempts: int
+    status: DeliveryStatus
+    last_status_code: int | None
+    last_error: str
+    last_response: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, d: Delivery) -> DeliveryView:
+        return cls(
+            d.id,
+            d.endpoint_id,
+            d.message_id,
+            d.event_type,
+            d.attempts,
+            d.status,
+            d.last_status_code,
+            d.last_error,
+            d.last_response,
+            d.created_at,
+            d.next_attempt_at if d.status is DeliveryStatus.PENDING else None,
+            d.delivered_at,
+        )
+
+
+def require_webhook_manager(uow: UnitOfWork, actor: Actor) -> str:
+    """The team whose webhooks the actor may manage (owner or admin)."""
+    return require_member(uow, actor, Permission.MANAGE_WEBHOOKS).team_id
+
+
+def team_endpoint(
+    uow: UnitOfWork, actor: Actor, endpoint_id: str, *, for_update: bool = False
+) -> WebhookEndpoint:
+    team_id = require_webhook_manager(uow, actor)
+    endpoint = uow.webhooks.get(endpoint_id, for_update=for_update)
+    # A key's team is fixed: other teams' endpoints do not exist for it.
+    if endpoint is None or (actor.key is not None and endpoint.team_id != team_id):
+        raise NotFound(
+            f"There is no webhook endpoint {endpoint_id} in this team.",
+            context={"webhook_id": endpoint_id},
+        )
+    if endpoint.team_id != team_id:
+        raise NotAMember("This webhook endpoint belongs to another team.")
+    return endpoint
+
+
+@define
+class CreateWebhookEndpoint:
+    ports: Ports
+
+    def __call__(
+        self, actor: Actor, url: str, events: Sequence[str], description: str = ""
+    ) -> CreatedEndpoint:
+        now = self.ports.clock.now()
+        secret = Secret(self.ports.secrets.webhook_secret())
+        # The target is checked (DNS included) before any transaction opens.
+        self.ports.webhooks.check_target(validate_url(url))
+        with self.ports.uow() as uow:
+            team_id = require_webhook_manager(uow, actor)
+            endpoint = WebhookEndpoint.create(
+                id=self.ports.ids.new_id("whk"),
+                team_id=team_id,
+                url=url,
+                event_types=events,
+                secret=secret,
+                description=description,
+                at=now,
+                actor=actor.label,
+            )
+            uow.webhooks.add(endpoint)
+            uow.commit()
+        return CreatedEndpoint(EndpointView.of(endpoint), secret)
+
+
+@define
+class ListWebhookEndpoints:
+    ports: Ports
+
+    def __call__(self, actor: Actor) -> list[EndpointView]:
+        with self.ports.uow() as uow:
+            team_id = require_webhook_manager(uow, actor)
+            endpoints = uow.webhooks.list_for_team(team_id)
+        return [EndpointView.of(e) for e in sorted(endpoints, key=lambda e: e.created_at)]
+
+
+@define
+class GetWebhookEndpoint:
+    ports: Ports
+
+    def __call__(self, actor: Actor, endpoint_id: str) -> EndpointView:
+        with self.ports.uow() as uow:
+            return EndpointView.of(team_endpoint(uow, actor, endpoint_id))
+
+
+@define
+class UpdateWebhookEndpoint:
+    ports: Ports
+
+    def __call__(
+        self,
+        actor: Actor,
+        endpoint_id: str,
+        *,
+        url: str | None = None,
+        events: Sequence[str] | None = None,
+        description: str | None = None,
+        enabled: bool | None = None,
+    ) -> EndpointView:
+        now = self.ports.clock.now()
+        if url is not None:
+            self.ports.webhooks.check_target(validate_url(url))
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id, for_update=True)
+            endpoint.change(
+                at=now,
+                actor=actor.label,
+                url=url,
+                event_types=events,
+                description=description,
+                enabled=enabled,
+            )
+            uow.webhooks.update(endpoint)
+            uow.commit()
+        return EndpointView.of(endpoint)
+
+
+@define
+class DeleteWebhookEndpoint:
+    ports: Ports
+
+    def __call__(self, actor: Actor, endpoint_id: str) -> None:
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id, for_update=True)
+            endpoint.remove(at=self.ports.clock.now(), actor=actor.label)
+            uow.webhooks.delete(endpoint)
+            uow.commit()
+
+
+@define
+class RotateWebhookSecret:
+    """The new secret signs from now on; the old one signs too for 24 hours, so receivers
+    can switch without missing a message."""
+
+    ports: Ports
+
+    def __call__(self, actor: Actor, endpoint_id: str) -> Secret:
+        now = self.ports.clock.now()
+        secret = Secret(self.ports.secrets.webhook_secret())
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id, for_update=True)
+            endpoint.rotate(secret, at=now, actor=actor.label)
+            uow.webhooks.update(endpoint)
+            uow.commit()
+        return secret
+
+
+@define
+class SendTestWebhook:
+    """One `webhook.test` message, sent now, signed like every other."""
+
+    ports: Ports
+    deliver: DeliverWebhooks
+
+    def __call__(self, actor: Actor, endpoint_id: str) -> DeliveryView:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id)
+            message_id = self.ports.ids.new_id("msg")
+            body = webhook_body(
+                message_id=message_id,
+                kind=WebhookEventType.TEST,
+                created_at=now.isoformat(),
+                team_id=endpoint.team_id,
+                data={"webhook_id": endpoint.id, "summary": "A test message from sellerlink"},
+            )
+            delivery = new_delivery(
+                self.ports, endpoint, message_id, WebhookEventType.TEST, f"test:{message_id}", body
+            )
+            uow.deliveries.add_many([delivery])
+            uow.commit()
+        return DeliveryView.of(self.deliver.one(delivery.id))
+
+
+@define
+class ListDeliveries:
+    ports: Ports
+
+    def __call__(
+        self,
+        actor: Actor,
+        endpoint_id: str,
+        status: DeliveryStatus | None = None,
+        limit: int = 100,
+    ) -> list[DeliveryView]:
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id)
+            found = uow.deliveries.list_for_endpoint(endpoint.id, status=status, limit=limit)
+        return [DeliveryView.of(d) for d in found]
+
+
+@define
+class RetryDelivery:
+    ports: Ports
+
+    def __call__(self, actor: Actor, delivery_id: str) -> DeliveryView:
+        with self.ports.uow() as uow:
+            team_id = require_webhook_manager(uow, actor)
+            view = retry_delivery(uow, self.ports, delivery_id, team_id=team_id)
+            uow.commit()
+        return view
+
+
+def retry_delivery(
+    uow: UnitOfWork, ports: Ports, delivery_id: str, *, team_id: str | None
+) -> DeliveryView:
+    """The team's Retry and support's: `team_id` None is support, who sees every team."""
+    delivery = uow.deliveries.get(delivery_id)
+    if delivery is None or (team_id is not None and delivery.team_id != team_id):
+        raise NotFound(
+            f"There is no webhook delivery {delivery_id} in this team.",
+            context={"delivery_id": delivery_id},
+        )
+    delivery.retry(at=ports.clock.now())
+    uow.deliveries.update(delivery)
+    return DeliveryView.of(delivery)
+
+
+@define
+class ReplayWebhooks:
+    """Every published event since a time, sent again to one endpoint (same `webhook-id`s,
+    so a receiver that has them already can tell)."""
+
+    ports: Ports
+
+    def __call__(self, actor: Actor, endpoint_id: str, since: datetime) -> int:
+        with self.ports.uow() as uow:
+            endpoint = team_endpoint(uow, actor, endpoint_id)
+            queued = replay(uow, self.ports, endpoint, since, actor=actor.label)
+            uow.commit()
+        return queued
+
+
+def replay(
+    uow: UnitOfWork, ports: Ports, endpoint: WebhookEndpoint, since: datetime, *, actor: str
+) -> int:
+    events = uow.events.published_since(endpoint.team_id, since, MAX_REPLAY)
+    deliveries = []
+    for event in events:
+        message = webhook_message(event)
+        if message is None or not endpoint.wants(message.type):
+            continue
+        body = webhook_body(
+            message_id=event.id,
+            kind=message.type,
+            created_at=event.at.isoformat(),
+            team_id=endpoint.team_id,
+            data=message.data,
+        )
+        deliveries.append(
+            new_delivery(ports, endpoint, event.id, message.type, message.ordering_key, body)
+        )
+    uow.deliveries.add_many(deliveries)
+    endpoint.replay_requested(len(deliveries), since=since, at=ports.clock.now(), actor=actor)
+    uow.webhooks.update(endpoint)
+    return len(deliveries)

@@ -1,0 +1,339 @@
+"""GET /api/v1/connections against a bare Litestar endpoint serving the same bytes (issue 20's
+read side), measured side by side in one run.
+
+Three servers, one after the other, each in its own process under the same uvicorn settings
+on loopback: a bare Litestar app returning the exact body sellerlink answered, sellerlink on
+SQLite with 50 connections that each carry a year of history (three marketplaces with a
+transition a day and two audit events a day), and sellerlink with the same 50 connections
+and no history. The load generator is `wrk` (Debian's package) when installed, otherwise a
+bounded Python client on keep-alive connections.
+
+Prints the throughput ratio sellerlink/bare (target >= 0.30) and the time ratio year of
+history/no history (target <= 1.2). Ratios only: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import uvicorn
+from litestar import Litestar, MediaType, Response, get
+from sqlalchemy import insert
+
+from adapters.persistence import Keyring, SqlDatabase
+from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
+from domain.connection import AccountType, Connection, Region
+from domain.grant import Channel
+from domain.marketplace import Marketplace
+from domain.secret import Secret
+from domain.team import Membership, Plan, Role, Team, TeamKind
+
+CONNECTIONS = 50
+DAYS = 365
+TEAM, OWNER = "team_bench", "owner@bench"
+SECRET = "benchmark-secret-0123456789-abcdefghijklmnop"
+PATH = f"/api/v1/connections?limit={CONNECTIONS}"
+DURATION = float(os.environ.get("API_READ_SECONDS", "6"))
+CONCURRENCY = 16
+MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
+
+
+def seed(url: str, *, history: bool) -> None:
+    """50 live seller connections as the use cases leave them; with `history`, a year of
+    transitions and events written straight to the tables (what a year of work leaves)."""
+    database = SqlDatabase(url, Keyring.generate("k1"))
+    database.upgrade()
+    now = datetime.now(UTC)
+    start = now - timedelta(days=DAYS)
+    with database.unit_of_work() as uow:
+        uow.teams.add(Team(TEAM, "Bench", TeamKind.AGENCY, created_at=start, plan=Plan.PRO))
+        uow.memberships.put(Membership(TEAM, OWNER, Role.OWNER, start))
+        for n in range(CONNECTIONS):
+            connection = Connection(
+                id=f"con_{n:03d}",
+                team_id=TEAM,
+                account_type=AccountType.SELLER,
+                region=Region.NA,
+                created_at=start + timedelta(minutes=n),
+                display_name=f"Seller {n}",
+            )
+            for channel in (Channel.ADS, Channel.SP_API):
+                connection.authorize(
+                    channel,
+                    refresh_token=Secret(f"Atzr|{channel}-{n}"),
+                    scopes=(),
+                    account_id=f"A{n:05d}SELLER" if channel is Channel.SP_API else None,
+                    at=now - timedelta(days=n % 360),
+                )
+            connection.ads_account_id = f"E{n}"
+            uow.connections.add(connection)
+            for marketplace_id, country, name in MARKETPLACES:
+                marketplace = Marketplace.discovered(
+                    connection_id=connection.id,
+                    marketplace_id=marketplace_id,
+                    country_code=country,
+                    name=name,
+                    participating=True,
+                    covered_by_plan=True,
+                    at=start,
+                )
+                marketplace.select(at=start, actor="owner")
+                uow.marketplaces.add(marketplace)
+        uow.commit()
+    if history:
+        transitions, events = [], []
+        for n in range(CONNECTIONS):
+            for marketplace_id, _, _ in MARKETPLACES:
+                for day in range(DAYS):
+                    transitions.append(
+                        {
+                            "connection_id": f"con_{n:03d}",
+                            "marketplace_id": marketplace_id,
+                            "seq": 10 + day,
+                            "at": start + timedelta(days=day),
+                            "from_state": "setting_up",
+                            "to_state": "setting_up",
+                            "reason": "a day of work",
+                            "actor": "worker",
+                        }
+                    )
+            for day in range(DAYS * 2):
+                events.append(
+                    {
+                        "id": f"evt_{n:03d}_{day:04d}",
+                        "at": start + timedelta(hours=12 * day),
+                        "team_id": TEAM,
+                        "connection_id": f"con_{n:03d}",
+                        "kind": "sync.completed",
+                        "actor": "sellerlink",
+                        "summary": "Synced a window",
+                        "data": {"records": "12"},
+                    }
+                )
+        with database.engine.begin() as sql:
+            sql.execute(insert(MarketplaceTransitionRow), transitions)
+            sql.execute(insert(AuditEventRow), events)
+    database.dispose()
+
+
+# --------------------------------------------------------------------------- the servers
+
+
+def serve_sellerlink(url: str, data_dir: str, port: int) -> None:
+    from dependency_injector import providers
+
+    from bootstrap.container import Container
+    from bootstrap.settings import Settings
+    from bootstrap.web import create_app
+
+    container = Container()
+    container.settings.override(
+        providers.Object(
+            Settings(
+                database_url=url,
+                data_dir=Path(data_dir),
+                jwt_secret=SECRET,
+                worker_in_process=False,
+                log_level="WARNING",
+            )
+        )
+    )
+    uvicorn.run(create_app(container), **server_options(port))
+
+
+def serve_bare(body_file: str, port: int) -> None:
+    body = Path(body_file).read_bytes()
+
+    @get("/api/v1/connections", sync_to_thread=False)
+    def connections() -> Response[bytes]:
+        return Response(body, media_type=MediaType.JSON)
+
+    uvicorn.run(Litestar([connections]), **server_options(port))
+
+
+def server_options(port: int) -> dict[str, object]:
+    return {"host": "127.0.0.1", "port": port, "log_level": "warning", "access_log": False}
+
+
+def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            probe.request("GET", "/health")
+            probe.getresponse().read()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    process.stderr.read().decode() if process.stderr else ""
+                ) from None
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- the load
+
+
+def fetch(port: int, token: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", PATH, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"GET {PATH}: {response.status} {body[:300]!r}")
+    return body
+
+
+def load(port: int, token: str) -> tuple[float, str]:
+    """Requests per second over DURATION seconds, and the p50 latency as the tool says it."""
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONCURRENCY}",
+                f"-d{DURATION:g}s",
+                "--latency",
+                "-H",
+                f"Authorization: Bearer {token}",
+                f"http://127.0.0.1:{port}{PATH}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if "Non-2xx" in out:
+            raise RuntimeError(out)
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        p50 = re.search(r"50%\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+        return rps, p50
+    return python_load(port, token)
+
+
+def python_load(port: int, token: str) -> tuple[float, str]:
+    done = [0]
+    latencies: list[float] = []
+    lock = threading.Lock()
+    until = time.monotonic() + DURATION
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < until:
+            began = time.monotonic()
+            connection.request("GET", PATH, headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"status {response.status}")
+            with lock:
+                done[0] += 1
+                latencies.append(time.monotonic() - began)
+
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0.0
+    return done[0] / (time.monotonic() - began), f"{p50:.1f}ms"
+
+
+def main() -> None:
+    from adapters.http import mint_dev_token
+
+    token = mint_dev_token(SECRET, OWNER, TEAM, timedelta(hours=2))
+    with tempfile.TemporaryDirectory(prefix="sellerlink-api-read-") as tmp:
+        urls = {
+            "history": f"sqlite:///{tmp}/history.db",
+            "no history": f"sqlite:///{tmp}/bare.db",
+        }
+        seed(urls["history"], history=True)
+        seed(urls["no history"], history=False)
+        results: dict[str, tuple[float, str]] = {}
+        body = b""
+        for name, url in urls.items():
+            port = free_port()
+            server = start(["--serve", "sellerlink", "--db", url, "--data-dir", tmp], port)
+            try:
+                body = fetch(port, token)
+                results[name] = load(port, token)
+            finally:
+                stop(server)
+        body_file = Path(tmp) / "body.json"
+        body_file.write_bytes(body)
+        port = free_port()
+        server = start(["--serve", "bare", "--body", str(body_file)], port)
+        try:
+            if fetch(port, token) != body:
+                raise RuntimeError("the bare endpoint does not serve the same bytes")
+            results["bare"] = load(port, token)
+        finally:
+            stop(server)
+    tool = "wrk" if shutil.which("wrk") else "python client"
+    print(
+        f"GET {PATH}: {CONNECTIONS} connections, {len(body)} bytes, {tool} "
+        f"{CONCURRENCY} connections x {DURATION:g}s, uvicorn on loopback"
+    )
+    for name in ("bare", "history", "no history"):
+        rps, p50 = results[name]
+        label = "bare Litestar, same bytes" if name == "bare" else f"sellerlink, {name}"
+        print(f"  {label:<32} {rps:9.1f} req/s   p50 {p50}")
+    throughput = results["history"][0] / results["bare"][0]
+    slowdown = results["no history"][0] / results["history"][0]
+    print(f"throughput ratio sellerlink/bare (year of history): {throughput:.2f} (target >= 0.30)")
+    print(f"time ratio year of history / no history: {slowdown:.2f} (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--serve", choices=["sellerlink", "bare"])
+    parser.add_argument("--db")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--body")
+    parser.add_argument("--port", type=int)
+    options = parser.parse_args()
+    if options.serve == "sellerlink":
+        serve_sellerlink(options.db, options.data_dir, options.port)
+    elif options.serve == "bare":
+        serve_bare(options.body, options.port)
+    else:
+        main()

@@ -1,0 +1,3 @@
+from tests.webhook_support import product
+
+__all__ = ["product"]
