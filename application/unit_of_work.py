@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from application.queries import ReadModels
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
+from domain.connect_session import ConnectSession
 from domain.connection import Connection, Region
 from domain.events import AuditEvent
 from domain.grant import Channel
@@ -113,6 +114,16 @@ class AuthorizationRequestRepository(Protocol):
     def update(self, request: AuthorizationRequest) -> None: ...
 
     def delete_expired(self, before: datetime) -> int: ...
+
+
+class ConnectSessionRepository(Protocol):
+    def add(self, session: ConnectSession) -> None: ...
+
+    def get(self, session_id: str) -> ConnectSession | None: ...
+
+    def find_by_token(self, token_digest: str) -> ConnectSession | None: ...
+
+    def update(self, session: ConnectSession) -> None: ...
 
 
 class ListingSettingsRepository(Protocol):
@@ -303,6 +314,7 @@ class UnitOfWork(Protocol):
     connections: ConnectionRepository
     marketplaces: MarketplaceRepository
     authorizations: AuthorizationRequestRepository
+    connect_sessions: ConnectSessionRepository
     listing_settings: ListingSettingsRepository
     listings: ListingRepository
     events: EventLog

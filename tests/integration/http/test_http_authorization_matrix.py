@@ -124,6 +124,35 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, dict[str, int]]] = {
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
+    ("POST", "/api/v1/connect-sessions"): (
+        {"end_user": {"id": "user-1"}, "return_to": "https://app.example.com/amazon"},
+        team_scoped(201, MANAGE),
+    ),
+    # The person's browser: no bearer token counts, only the binding cookie set when the
+    # browser opened the link or went to Amazon (binding.py). A caller without it is refused
+    # whoever they are; the bounce binds the first browser that opens it (the shared client
+    # of the GET cases keeps its cookie, so every caller is that browser).
+    ("GET", "/connect/authorize/{authorization_state}"): (None, everyone(303)),
+    ("GET", "/connect/{token}"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}/events"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}/disconnect"): (None, everyone(400)),
+    **{
+        ("POST", f"/connect/s/{{session_id}}/{action}"): (None, everyone(400))
+        for action in (
+            "authorize",
+            "skip-vendor-central",
+            "profile",
+            "marketplaces",
+            "retry",
+            "refresh",
+            "disconnect",
+            "finish",
+        )
+    },
+    ("GET", "/connect/static/{file_path}"): (None, everyone(200)),
+    # Swagger UI's own files, served by sellerlink so /schema needs no internet.
+    ("GET", "/schema-assets/{file_path}"): (None, everyone(200)),
     ("GET", "/errors"): (None, everyone(200)),
     ("GET", "/errors/{code}"): (None, everyone(200)),
     ("GET", "/health"): (None, everyone(200)),
@@ -147,7 +176,7 @@ def app_routes(app: Litestar) -> set[tuple[str, str]]:
         if not isinstance(route, HTTPRoute):
             continue
         path = route.path
-        for name in ("str", "int"):
+        for name in ("str", "int", "path"):
             path = path.replace(f":{name}}}", "}")
         found |= {(m, path) for m in route.methods if m not in {"OPTIONS", "HEAD"}}
     return found
@@ -177,7 +206,11 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
     assert api.marketplaces(acme["owner"], connection["id"])["DE"]["state"] == "failed"
     profiles = api.ok("GET", f"/api/v1/connections/{connection['id']}/profiles", acme["owner"])
     pending = api.start(acme["owner"], "ads", region="EU")
+    session = api.ok("POST", "/api/v1/connect-sessions", acme["owner"], status=201, json={})
     values = {
+        "session_id": session["id"],
+        "token": "f" * 43,
+        "file_path": "connect.js",
         "team_id": acme.id,
         "connection_id": connection["id"],
         "authorization_state": pending.json()["state"],
@@ -208,6 +241,8 @@ def fill(template: str, values: dict[str, str], method: str) -> str:
     # add, an existing member to remove.
     marketplace = values["uk"] if method == "PUT" else values["de"]
     user = "new@acme" if method == "PUT" else "member@acme"
+    if template.startswith("/schema-assets/"):
+        values = {**values, "file_path": "swagger-ui.css"}
     return template.format(**values, marketplace_id=marketplace, user_id=user)
 
 
@@ -235,7 +270,7 @@ def shared_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def test_route_answers_each_caller_as_the_matrix_says(
     request: pytest.FixtureRequest, method: str, path: str, caller: str
 ) -> None:
-    if method == "GET":
+    if method == "GET" or path.startswith("/connect/"):  # refused hosted POSTs change nothing
         api, values, callers = request.getfixturevalue("shared_world")
     else:
         api = request.getfixturevalue("api")
@@ -249,9 +284,13 @@ def test_route_answers_each_caller_as_the_matrix_says(
         kwargs["json"] = {
             k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()
         }
-    response = api.call(method, url, callers[caller], **kwargs)
+    if path.startswith("/connect/s/") and method == "POST":
+        kwargs["data"] = {"channel": "ads", "marketplace_id": values["de"]}
+    response = api.call(method, url, callers[caller], follow_redirects=False, **kwargs)
     expected = statuses[caller]
     assert response.status_code == expected, f"{method} {url} as {caller}: {response.text}"
+    if expected == 303:
+        assert response.headers["location"].startswith("https://")  # on to Amazon
     if expected >= 400 and not path.startswith("/schema"):  # Litestar's own schema pages
         assert response.headers["content-type"].startswith("application/problem+json")
         problem = response.json()
