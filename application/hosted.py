@@ -21,6 +21,7 @@ from application.connect import AuthorizationStarted, StartAuthorization, StartA
 from application.connect_sessions import load_session, session_actor, settle_pending
 from application.connections import Disconnect
 from application.context import Actor, Ports, require_member
+from application.marketplace_views import MarketplaceView
 from application.marketplaces import (
     ListMarketplaces,
     RetryMarketplace,
@@ -30,7 +31,7 @@ from application.marketplaces import (
 from application.ports import ScopeDescription
 from application.profiles import ChooseProfile, ListProfiles
 from application.tokens import GetAccessToken
-from application.views import ConnectionView, MarketplaceView, NextStep, ProfileList, next_step
+from application.views import ConnectionView, NextStep, ProfileList, next_step
 from domain.connect_session import ConnectSession
 from domain.connection import AccountType, Health, Region
 from domain.errors import DomainError, ErrorCode, ValidationFailed
@@ -198,10 +199,10 @@ class HostedFlow:
         found: dict[str, bool] = {}
         for item in profiles.items:
             answer = self.ports.amazon.has_active_campaigns(
-                connection.region, token, item.profile.profile_id
+                connection.region, token, item.profile_id
             )
             if answer is not None:
-                found[item.profile.profile_id] = answer
+                found[item.profile_id] = answer
         return found
 
     # ---- actions ------------------------------------------------------------------------

@@ -157,11 +157,7 @@ def render_flow(view: HostedView, base: str) -> str:
         return AUTHORIZE_LABELS.get(error, "Try again")
 
     first_selectable = next(
-        (
-            p.profile.profile_id
-            for p in (view.profiles.items if view.profiles else ())
-            if p.selectable
-        ),
+        (p.profile_id for p in (view.profiles.items if view.profiles else ()) if p.selectable),
         None,
     )
     return _ENV.get_template("flow.jinja").render(
