@@ -145,6 +145,16 @@ BY_SCHEMA: Mapping[tuple[str, str], str] = {
     ("GrantOut", "status"): "`missing`, `current`, `expiring`, `expired` or `revoked`.",
     ("GrantOut", "status_text"): "The token status in AoB's words: `No token present`, "
     "`Current`, `expires in 12 days`, `expires in 5 hours`, `Expired`, `Revoked`.",
+    ("DatasetOut", "key_fields"): "The fields of Amazon's payload that identify a record.",
+    ("DatasetOut", "schema"): "The JSON Schema of the dataset's records.",
+    ("RecordList", "has_more"): "Whether more records follow `next_cursor`.",
+    ("RecordOut", "dataset"): "The dataset the record belongs to, e.g. `orders`.",
+    ("RecordOut", "key"): "The record's key within its dataset (e.g. the AmazonOrderId).",
+    ("RecordOut", "updated_at"): "When sellerlink last stored a change of the record.",
+    ("RecordOut", "deleted"): "True when Amazon no longer has the record.",
+    ("RecordOut", "cursor"): "Pass as `after` to read the records that follow this one.",
+    ("TeamOut", "history_days"): "How many days of history sync fills backwards (default 90).",
+    ("TeamPatch", "history_days"): "How many days of history sync fills backwards.",
     ("Readiness", "problems"): "The failing checks that have a catalogue code, with it.",
     ("ReadinessProblem", "check"): "The readiness check that failed, e.g. `app_credentials`.",
     ("Readiness", "warnings"): "Warnings that leave the service ready (a rotate-by date).",
@@ -270,6 +280,10 @@ OPERATIONS: Mapping[tuple[str, str], str] = {
     ),
     ("get", "/errors/{code}"): "One error code: what it means and the steps that fix it. "
     "JSON for programs, a page for a browser.",
+    ("get", "/api/v1/datasets"): "The datasets sellerlink keeps (orders, sales and traffic, "
+    "inventory, ad campaigns): their source on Amazon, key fields and schema.",
+    ("get", "/api/v1/records"): "The team's records in sequence order, filtered by dataset, "
+    "connection or marketplace; page with `after` (a record's `cursor` or `next_cursor`).",
     ("get", "/health"): "Liveness: 200 while the process serves requests.",
     ("get", "/ready"): "Readiness: the database and the worker; 503 with the failing check.",
 }
