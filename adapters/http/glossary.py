@@ -52,6 +52,11 @@ FIELDS: Mapping[str, str] = {
     "detail": "What happened, in plain words.",
     "disconnected_at": "When the team disconnected it; null while it is live.",
     "display_name": "The account's name, as Amazon gives it.",
+    "enabled": "Whether the endpoint receives deliveries.",
+    "disabled_reason": "Why sellerlink disabled the endpoint (failing for days), if it did.",
+    "failing_since": "Since when every delivery to the endpoint has failed, if it does.",
+    "events": 'The event types to send (`["*"]` for all), e.g. `connection.revoked`.',
+    "url": "The endpoint's https URL.",
     "end_user": "The person in your product who will connect; recorded for support.",
     "error_code": "The catalogue code of the failure, when the authorization failed.",
     "errors": "One entry per value that was refused.",
@@ -155,6 +160,19 @@ BY_SCHEMA: Mapping[tuple[str, str], str] = {
     ("RecordOut", "cursor"): "Pass as `after` to read the records that follow this one.",
     ("TeamOut", "history_days"): "How many days of history sync fills backwards (default 90).",
     ("TeamPatch", "history_days"): "How many days of history sync fills backwards.",
+    ("DeliveryOut", "webhook_id"): "The endpoint the delivery goes to.",
+    ("DeliveryOut", "event_id"): "The event delivered; the `webhook-id` header, stable "
+    "across retries.",
+    ("DeliveryOut", "event_type"): "The event's type, e.g. `connection.connected`.",
+    ("DeliveryOut", "attempts"): "How many times it was sent so far.",
+    ("DeliveryOut", "last_status_code"): "The endpoint's HTTP status on the last attempt.",
+    ("DeliveryOut", "last_response"): "The start of the endpoint's last answer, for debugging.",
+    ("DeliveryOut", "next_attempt_at"): "When it will be sent again, while pending.",
+    ("DeliveryOut", "delivered_at"): "When a 2xx answer was received.",
+    ("ReplayIn", "since"): "Send every event from this time again (RFC 3339).",
+    ("ReplayOut", "queued"): "How many deliveries were queued.",
+    ("SecretOut", "secret"): "The new signing secret (`whsec_`...), shown only here.",
+    ("WebhookCreated", "secret"): "The signing secret (`whsec_`...), shown only here.",
     ("Readiness", "problems"): "The failing checks that have a catalogue code, with it.",
     ("ReadinessProblem", "check"): "The readiness check that failed, e.g. `app_credentials`.",
     ("Readiness", "warnings"): "Warnings that leave the service ready (a rotate-by date).",
@@ -214,6 +232,13 @@ BODY_EXAMPLES: Mapping[str, dict[str, Any]] = {
         "marketplace_id": "ATVPDKIKX0DER",
         "items": [{"sku": "TENT-2P", "quantity": 10, "price": "129.00", "currency": "USD"}],
     },
+    "WebhookIn": {
+        "url": "https://app.example.com/hooks/sellerlink",
+        "events": ["connection.revoked", "marketplace.state_changed"],
+        "description": "Production",
+    },
+    "WebhookPatch": {"enabled": False},
+    "ReplayIn": {"since": "2026-12-01T00:00:00Z"},
     "ConnectSessionIn": {
         "end_user": {"id": "user_4821", "email": "maria@example.com"},
         "regions": ["NA"],
@@ -284,6 +309,22 @@ OPERATIONS: Mapping[tuple[str, str], str] = {
     "inventory, ad campaigns): their source on Amazon, key fields and schema.",
     ("get", "/api/v1/records"): "The team's records in sequence order, filtered by dataset, "
     "connection or marketplace; page with `after` (a record's `cursor` or `next_cursor`).",
+    ("get", "/api/v1/webhooks"): "The team's webhook endpoints (never their secrets).",
+    ("post", "/api/v1/webhooks"): "Adds an endpoint for the event types chosen; its signing "
+    "secret is shown once. https only, never a private address unless allowed.",
+    ("get", "/api/v1/webhooks/{webhook_id}"): "One endpoint and its state.",
+    ("delete", "/api/v1/webhooks/{webhook_id}"): "Deletes the endpoint and its deliveries.",
+    ("patch", "/api/v1/webhooks/{webhook_id}"): "Changes the URL, event types or "
+    "description, or enables / disables the endpoint.",
+    ("get", "/api/v1/webhooks/{webhook_id}/deliveries"): "The endpoint's deliveries, newest "
+    "first, filtered by status (pending, delivered, failed).",
+    ("post", "/api/v1/webhooks/{webhook_id}/replay"): "Sends every event since a time again, "
+    "with the same `webhook-id` each was first sent with.",
+    ("post", "/api/v1/webhooks/deliveries/{delivery_id}/retry"): "Sends a delivery again now.",
+    ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): "A new signing secret, shown "
+    "once; the old one keeps signing too for 24 hours.",
+    ("post", "/api/v1/webhooks/{webhook_id}/test"): "Sends a signed `webhook.test` message "
+    "now and answers its delivery.",
     ("get", "/health"): "Liveness: 200 while the process serves requests.",
     ("get", "/ready"): "Readiness: the database and the worker; 503 with the failing check.",
 }
