@@ -210,6 +210,9 @@ def test_a_failing_marketplace_is_retried_and_one_that_keeps_failing_is_escalate
     page = flow.page
     page.goto(product.connect_link(team.token, regions=["EU"]))
     _connect_seller(flow, "failing-marketplace-seller")
+    page.wait_for_selector(  # UK, DE and IT profiles: the person chooses (seed 000)
+        "#heading:has-text('advertising profile'), #heading:has-text('Choose your marketplaces')"
+    )
     if page.locator("#heading:has-text('advertising profile')").count():
         flow.click(_button(flow, "Use this profile"))
     _heading(flow, "Choose your marketplaces")
