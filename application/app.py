@@ -6,6 +6,8 @@ from __future__ import annotations
 from attrs import define, field
 
 from application.account_context import RefreshAccountContext
+from application.amazon_access import IssueAccessToken, PassThrough
+from application.api_keys import AuthenticateApiKey, CreateApiKey, DeleteApiKey, ListApiKeys
 from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.connect import (
@@ -78,6 +80,14 @@ class Application:
     list_my_teams: ListMyTeams = field(init=False)
     set_member_role: SetMemberRole = field(init=False)
     remove_member: RemoveMember = field(init=False)
+    # API keys
+    create_api_key: CreateApiKey = field(init=False)
+    list_api_keys: ListApiKeys = field(init=False)
+    delete_api_key: DeleteApiKey = field(init=False)
+    authenticate_key: AuthenticateApiKey = field(init=False)
+    # Amazon access for the product
+    issue_access_token: IssueAccessToken = field(init=False)
+    pass_through: PassThrough = field(init=False)
     # connecting
     start_authorization: StartAuthorization = field(init=False)
     start_reconnect: StartReconnect = field(init=False)
@@ -151,6 +161,10 @@ class Application:
         self.list_my_teams = ListMyTeams(p)
         self.set_member_role = SetMemberRole(p)
         self.remove_member = RemoveMember(p)
+        self.create_api_key = CreateApiKey(p)
+        self.list_api_keys = ListApiKeys(p)
+        self.delete_api_key = DeleteApiKey(p)
+        self.authenticate_key = AuthenticateApiKey(p)
         self.start_authorization = StartAuthorization(p)
         self.start_reconnect = StartReconnect(p, self.start_authorization)
         self.authorization_status = GetAuthorizationStatus(p)
@@ -164,6 +178,8 @@ class Application:
         self.list_events = ListEvents(p)
         self.get_access_token = GetAccessToken(p)
         self.refresh_account = RefreshAccountContext(p, self.get_access_token)
+        self.issue_access_token = IssueAccessToken(p, self.get_access_token)
+        self.pass_through = PassThrough(p, self.get_access_token)
         self.list_profiles = ListProfiles(p)
         self.choose_profile = ChooseProfile(p)
         self.list_marketplaces = ListMarketplaces(p)

@@ -16,6 +16,7 @@ from application.queries import (
     check_access,
 )
 from application.views import ConnectionPage, ConnectionView
+from domain.api_key import ApiKey
 from domain.connection import Health
 from domain.events import AuditEvent
 from domain.team import Permission
@@ -51,6 +52,7 @@ class ListConnections:
                 after=None,
                 limit=None,
                 now=self.ports.clock.now(),
+                key=actor.key,
             )
         return views
 
@@ -70,6 +72,7 @@ class ListConnections:
                 after=query.after,
                 limit=limit,
                 now=now,
+                key=query.actor.key,
             )
         last = views[-1] if views and more else None
         return ConnectionPage(
@@ -88,6 +91,7 @@ def page_of_connections(
     after: Position | None,
     limit: int | None,
     now: datetime,
+    key: ApiKey | None = None,
 ) -> tuple[list[ConnectionView], bool]:
     """Health is a matter of time (an expiry passes without a write), so it is decided here
     on each row; the other filters are the database's. With a health filter, pages are read
@@ -98,10 +102,15 @@ def page_of_connections(
         if where.health is not None and chunk is not None:
             chunk = max(chunk, 100)
         rows = reads.connections(
-            team_id=team_id, viewer=viewer, where=where, after=after, limit=chunk
+            # A key is no member: no membership to read, its team is checked below.
+            team_id=team_id,
+            viewer=None if key is not None else viewer,
+            where=where,
+            after=after,
+            limit=chunk,
         )
         if viewer is not None and team_id is not None:
-            check_access(rows.access, team_id, Permission.VIEW)
+            check_access(rows.access, team_id, Permission.VIEW, key=key)
         views = [ConnectionView.of_facts(f, now=now) for f in rows.rows]
         found += [v for v in views if where.health is None or v.health is where.health]
         exhausted = chunk is None or len(rows.rows) < chunk
@@ -123,7 +132,7 @@ class GetConnection:
         with self.ports.uow() as uow:
             rows = uow.reads.connections(
                 team_id=team_id,
-                viewer=actor.user_id,
+                viewer=None if actor.key is not None else actor.user_id,
                 where=ConnectionFilter(include_disconnected=True),
                 after=None,
                 limit=1,
@@ -135,7 +144,7 @@ class GetConnection:
             connection_team_id=found.team_id if found else None,
             connection_disconnected=bool(found and found.disconnected_at),
         )
-        check_access(access, team_id, Permission.VIEW, connection_id)
+        check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
         assert found is not None
         return ConnectionView.of_facts(found, now=now)
 
@@ -182,7 +191,12 @@ class ListEvents:
                 team_id=team_id, viewer=query.actor.user_id, connection_id=query.connection_id
             )
             check_access(
-                access, team_id, Permission.VIEW, query.connection_id, include_disconnected=True
+                access,
+                team_id,
+                Permission.VIEW,
+                query.connection_id,
+                include_disconnected=True,
+                key=query.actor.key,
             )
             return uow.events.list(
                 team_id=team_id,

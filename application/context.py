@@ -17,8 +17,10 @@ from application.ports import (
     Tracer,
     WebhookSender,
 )
+from application.queries import key_membership
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredential
 from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound, WebhookTargetForbidden
@@ -47,9 +49,14 @@ class Actor:
 
     user_id: str
     team_id: str | None = None
+    # Set when an API key is asking (verified by the web API's authentication): the team's
+    # back end, acting as role `service`; `user_id` is then the key's id.
+    key: ApiKey | None = None
 
     @property
     def label(self) -> str:
+        if self.key is not None:
+            return f"key:{self.key.id}"
         return f"user:{self.user_id}"
 
 
@@ -85,6 +92,10 @@ def require_team(actor: Actor) -> str:
 
 def require_member(uow: UnitOfWork, actor: Actor, permission: Permission) -> Membership:
     team_id = require_team(actor)
+    if actor.key is not None:
+        service = key_membership(actor.key, team_id)
+        service.require(permission)
+        return service
     membership = uow.memberships.get(team_id, actor.user_id)
     if membership is None:
         raise NotAMember("You are not a member of this team.", context={"team_id": team_id})
@@ -102,7 +113,8 @@ def team_connection(
     include_disconnected: bool = False,
 ) -> Connection:
     """Load a connection of the actor's team. Another team's connection is refused as
-    NOT_A_MEMBER (API.md: 403 for another team's resource), an unknown id as NOT_FOUND."""
+    NOT_A_MEMBER (API.md: 403 for another team's resource) to a person, who may switch
+    teams; to an API key, whose team is fixed, it is NOT_FOUND like an unknown id."""
     membership = require_member(uow, actor, permission)
     connection = uow.connections.get(connection_id, for_update=for_update)
     if connection is None or (connection.disconnected_at is not None and not include_disconnected):
@@ -111,6 +123,12 @@ def team_connection(
             context={"connection_id": connection_id},
         )
     if connection.team_id != membership.team_id:
+        if actor.key is not None:
+            # A key's team is fixed: other teams' connections do not exist for it.
+            raise NotFound(
+                f"There is no connection {connection_id} in this team.",
+                context={"connection_id": connection_id},
+            )
         raise NotAMember(
             "This connection belongs to another team.",
             context={"connection_id": connection_id},

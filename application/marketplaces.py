@@ -45,7 +45,7 @@ class ListMarketplaces:
             access = uow.reads.access(
                 team_id=team_id, viewer=actor.user_id, connection_id=connection_id
             )
-            check_access(access, team_id, Permission.VIEW, connection_id)
+            check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
             marketplaces = uow.reads.marketplaces(connection_id)
         return [MarketplaceView.of(m) for m in sorted(marketplaces, key=_order)]
 

@@ -9,17 +9,18 @@ and in the workers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from attrs import frozen
+from attrs import field, frozen
 
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.profile import Profile
+from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 
 # --------------------------------------------------------------------------- time and ids
@@ -44,6 +45,10 @@ class SecretGenerator(Protocol):
 
     def pkce_verifier(self) -> str:
         """A PKCE code verifier (RFC 7636: 43-128 unreserved characters)."""
+        ...
+
+    def api_key_secret(self) -> str:
+        """An API key's secret: 256 random bits as 64 lowercase hex characters."""
         ...
 
     def webhook_secret(self) -> str:
@@ -215,6 +220,77 @@ class FeedReport:
         return self.status.finished
 
 
+@frozen
+class ApiAccess:
+    """Where and how to call one Amazon API with an access token (DESIGN §11): the regional
+    endpoint and exactly the headers Amazon expects."""
+
+    endpoint: str
+    headers: Mapping[str, str] = field(repr=False)
+
+
+@frozen
+class PassThroughCall:
+    """A product's call to pass on to Amazon through a connection. `path` is relative to the
+    API's regional host and has passed domain.pass_through.check_path; `headers` are only
+    the product's content headers (never its Authorization)."""
+
+    channel: Channel
+    region: Region
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: bytes = field(repr=False)
+    access_token: Secret
+    # Whose rate budget: the selling partner (SP-API) or the Ads profile.
+    partner: str
+    profile_id: str | None = None
+    max_wait_seconds: float = 30.0
+
+
+class PassThroughAnswer(Protocol):
+    """Amazon's answer, body still unread (streamed to the product, never buffered whole)."""
+
+    status: int
+    headers: Mapping[str, str]  # Amazon's x-amzn-* and content headers only
+    waited_ms: int
+
+    def error_text(self) -> tuple[str, str]:
+        """For a 401/403: Amazon's error code and message (reads the small body)."""
+        ...
+
+    def chunks(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+class RateBudget(Protocol):
+    """The one rate budget (DESIGN §11): a token bucket per BudgetKey, spent by the proxy,
+    sync, setup and listings alike. Per process on SQLite; one row per bucket, shared by
+    every process, on PostgreSQL. Times are seconds on the budget's own clock."""
+
+    def reserve(self, key: BudgetKey, max_wait: float, *, product: bool = False) -> float | None:
+        """Take a token now or later: the seconds to wait before sending, or None (nothing
+        taken) when that would be longer than `max_wait`. A `product` call (the proxy)
+        leaves domain.rate_budget.product_headroom tokens to sellerlink's own work."""
+        ...
+
+    def settle(self, key: BudgetKey, sent: float) -> None:
+        """Amazon answered a call sent at `sent` (aligns the refill start with Amazon's)."""
+        ...
+
+    def throttled(self, key: BudgetKey) -> None:
+        """Amazon said 429: the bucket is empty whatever we believed."""
+        ...
+
+    def observe_limit(self, key: BudgetKey, rate: float) -> None:
+        """Amazon's `x-amzn-RateLimit-Limit` for this key."""
+        ...
+
+    def wait_estimate(self, key: BudgetKey, *, product: bool = False) -> float: ...
+
+
 class AmazonGateway(Protocol):
     """Everything sellerlink asks of Amazon. Failures are raised as DomainErrors from the
     catalogue (TokenRevoked, SessionExpired, RefreshTokenFailed, AdvertisingNotEnabled,
@@ -316,6 +392,18 @@ class AmazonGateway(Protocol):
         id the token was not authorized by)."""
         ...
 
+    def api_access(
+        self, channel: Channel, region: Region, access_token: Secret, profile_id: str | None
+    ) -> ApiAccess:
+        """The endpoint and headers a product needs to call Amazon with this token."""
+        ...
+
+    def forward(self, call: PassThroughCall) -> PassThroughAnswer:
+        """Send a product's call to the API's regional host, spending the shared rate budget
+        and waiting out 429s within `max_wait_seconds` (then RateLimited with
+        `retry_after_seconds`); AmazonUnavailable when Amazon cannot be reached."""
+        ...
+
     def fetch_sync_window(
         self,
         region: Region,
@@ -323,8 +411,11 @@ class AmazonGateway(Protocol):
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
-        """One sync cycle's (or backfill step's) data for a marketplace: what changed in
+        """`selling_partner_id` names the rate budget's bucket, the one the proxy spends too.
+        One sync cycle's (or backfill step's) data for a marketplace: what changed in
         [start, end). A refused access token raises TokenRevoked (the caller refreshes and
         tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
         ...

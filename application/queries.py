@@ -17,12 +17,13 @@ from typing import Protocol
 
 from attrs import frozen
 
+from domain.api_key import ApiKey
 from domain.connection import AccountType, Health, Region
 from domain.errors import NotAMember, NotFound, ValidationFailed
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
-from domain.team import Membership, Permission
+from domain.team import Membership, Permission, Role
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -155,12 +156,16 @@ def check_access(
     connection_id: str | None = None,
     *,
     include_disconnected: bool = False,
+    key: ApiKey | None = None,
 ) -> None:
     """The rule `application.context.team_connection` applies, on facts read in one go:
-    NOT_A_MEMBER, FORBIDDEN_ROLE, NOT_FOUND, another team's connection NOT_A_MEMBER."""
-    if access.membership is None:
+    NOT_A_MEMBER, FORBIDDEN_ROLE, NOT_FOUND, another team's connection NOT_A_MEMBER. An API
+    key (`key`) is no member: it acts as role `service` for its own team only, and another
+    team's connection does not exist for it (NOT_FOUND)."""
+    membership = access.membership if key is None else key_membership(key, team_id)
+    if membership is None:
         raise NotAMember("You are not a member of this team.", context={"team_id": team_id})
-    access.membership.require(permission)
+    membership.require(permission)
     if connection_id is None:
         return
     if access.connection_team_id is None or (
@@ -171,6 +176,19 @@ def check_access(
             context={"connection_id": connection_id},
         )
     if access.connection_team_id != team_id:
+        if key is not None:
+            raise NotFound(
+                f"There is no connection {connection_id} in this team.",
+                context={"connection_id": connection_id},
+            )
         raise NotAMember(
             "This connection belongs to another team.", context={"connection_id": connection_id}
         )
+
+
+def key_membership(key: ApiKey, team_id: str) -> Membership:
+    """What an API key may do in `team_id`: role `service` in its own team, nothing elsewhere
+    (its team is fixed, whatever X-Team-Id says)."""
+    if key.team_id != team_id:
+        raise NotAMember("An API key acts for its own team only.", context={"team_id": team_id})
+    return Membership(team_id, key.id, Role.SERVICE, key.created_at)

@@ -2,8 +2,9 @@
 
 Seed 004: after reconnecting, "Data syncing will resume during the next sync cycle" and
 "Any missed data will typically be retrieved through a backfill process". Each ready
-marketplace has a SyncCursor: a regular cycle fetches the window from the cursor to now
-once a cycle interval has passed; a reconnect after a gap sets `backfill_from` (the last
+marketplace has a SyncCursor: a regular cycle fetches the window from the cursor to the
+sync horizon (two minutes behind now: Amazon refuses fresher getOrders windows) once a cycle
+interval has passed; a reconnect after a gap sets `backfill_from` (the last
 good cursor) and `backfill_until` (the reconnect), the cycles resume at the reconnect, and
 the backfill walks the gap window by window.
 
@@ -30,7 +31,7 @@ from domain.connection import Connection, Health
 from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
-from domain.sync import SyncCursor
+from domain.sync import SyncCursor, sync_horizon
 
 SYNC_INTERVAL = timedelta(hours=1)
 # The longest window asked of Amazon in one call; a longer stretch is walked in steps.
@@ -79,21 +80,26 @@ def can_sync(connection: Connection, marketplace: Marketplace | None, now: datet
 def cycle_window(
     cursor: SyncCursor | None, now: datetime, *, interval: timedelta, max_window: timedelta
 ) -> tuple[datetime, datetime] | None:
-    """The next regular window, or None when the cycle is not due."""
+    """The next regular window, or None when the cycle is not due. Windows end at the sync
+    horizon (two minutes behind now), never at now: Amazon refuses fresher ones."""
+    horizon = sync_horizon(now)
     start = cursor.resume_from if cursor is not None else None
     if start is None:
-        start = now - interval
-    if now - start < interval:
+        start = horizon - interval
+    if horizon - start < interval:
         return None
-    return start, min(now, start + max_window)
+    return start, min(horizon, start + max_window)
 
 
 def backfill_window(
-    cursor: SyncCursor | None, *, max_window: timedelta
+    cursor: SyncCursor | None, now: datetime, *, max_window: timedelta
 ) -> tuple[datetime, datetime] | None:
     if cursor is None or cursor.backfill_from is None or cursor.backfill_until is None:
         return None
-    return cursor.backfill_from, min(cursor.backfill_until, cursor.backfill_from + max_window)
+    end = min(cursor.backfill_until, cursor.backfill_from + max_window, sync_horizon(now))
+    if end <= cursor.backfill_from:
+        return None
+    return cursor.backfill_from, end
 
 
 class _Step(StrEnum):
@@ -122,7 +128,12 @@ class _WindowRunner:
             token = self.get_token.within(uow, connection, channel)
             try:
                 return self.ports.amazon.fetch_sync_window(
-                    connection.region, token.token, marketplace_id, start, end
+                    connection.region,
+                    token.token,
+                    marketplace_id,
+                    start,
+                    end,
+                    selling_partner_id=connection.selling_partner_id,
                 )
             except TokenRevoked:
                 # The cached access token was refused: refresh once (which tells a revoked
@@ -130,7 +141,12 @@ class _WindowRunner:
                 connection.grants[channel].forget_access_token()
                 token = self.get_token.within(uow, connection, channel)
                 return self.ports.amazon.fetch_sync_window(
-                    connection.region, token.token, marketplace_id, start, end
+                    connection.region,
+                    token.token,
+                    marketplace_id,
+                    start,
+                    end,
+                    selling_partner_id=connection.selling_partner_id,
                 )
         except (AmazonUnavailable, RateLimited):
             # Keep an access token refreshed on the way: refreshing it again later would
@@ -204,7 +220,7 @@ class RunBackfill:
                 return _Step.NOTHING, 0
             marketplace = uow.marketplaces.get(connection_id, marketplace_id)
             cursor = uow.sync_cursors.get(connection_id, marketplace_id)
-            window = backfill_window(cursor, max_window=self.max_window)
+            window = backfill_window(cursor, now, max_window=self.max_window)
             if cursor is None or window is None or not can_sync(connection, marketplace, now):
                 return _Step.NOTHING, 0
             fetched = _WindowRunner(self.ports, self.get_token).fetch(

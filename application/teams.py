@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attrs import define, frozen
+from attrs import define, evolve, frozen
 
 from application.context import Actor, Ports, require_member
 from domain.errors import NotAMember, NotFound, ValidationFailed
@@ -59,7 +59,7 @@ def _team_in_context(actor: Actor, team_id: str) -> Actor:
     """Team routes name their team in the path; a different header or claim is a mistake."""
     if actor.team_id not in (None, team_id):
         raise NotAMember("The team in the path is not your current team.")
-    return Actor(actor.user_id, team_id)
+    return evolve(actor, team_id=team_id)
 
 
 @define

@@ -36,6 +36,7 @@ REFRESH_AHEAD = timedelta(minutes=5)
 class UsableToken:
     token: Secret
     refreshed: bool
+    expires_at: datetime | None = None
 
 
 @define
@@ -43,15 +44,21 @@ class GetAccessToken:
     ports: Ports
 
     def __call__(
-        self, connection_id: str, channel: Channel, *, ahead: timedelta = timedelta(0)
+        self,
+        connection_id: str,
+        channel: Channel,
+        *,
+        ahead: timedelta = timedelta(0),
+        rejected: Secret | None = None,
     ) -> UsableToken:
         """`ahead`: a cached token must still be good that much longer, else it is refreshed
-        now (the background sweep passes REFRESH_AHEAD so callers rarely wait on Amazon)."""
+        now (the background sweep passes REFRESH_AHEAD so callers rarely wait on Amazon).
+        `rejected`: Amazon refused this token; refresh unless another caller already has."""
         with self.ports.uow() as uow:
             connection = uow.connections.get(connection_id, for_update=True)
             if connection is None:
                 raise NotFound(f"There is no connection {connection_id}.")
-            result = self.within(uow, connection, channel, ahead=ahead)
+            result = self.within(uow, connection, channel, ahead=ahead, rejected=rejected)
             uow.commit()
         return result
 
@@ -62,6 +69,7 @@ class GetAccessToken:
         channel: Channel,
         *,
         ahead: timedelta = timedelta(0),
+        rejected: Secret | None = None,
     ) -> UsableToken:
         """Use inside a unit of work that already holds the connection's lock. Commits its
         own outcome only through the caller's commit; a revocation must be committed even
@@ -69,8 +77,10 @@ class GetAccessToken:
         now = self.ports.clock.now()
         grant = connection.grants[channel]
         cached = grant.cached_access_token(now + ahead)
+        if cached is not None and rejected is not None and cached.reveal() == rejected.reveal():
+            cached = None
         if cached is not None and grant.status_at(now).usable:
-            return UsableToken(cached, refreshed=False)
+            return UsableToken(cached, refreshed=False, expires_at=grant.access_token_expires_at)
         report = grant.status_at(now)
         if report.status is TokenStatus.EXPIRED:
             self._lapsed(uow, connection, channel, now, expired=True)
@@ -117,7 +127,7 @@ class GetAccessToken:
             at=now,
         )
         uow.connections.update(connection)
-        return UsableToken(fresh.token, refreshed=True)
+        return UsableToken(fresh.token, refreshed=True, expires_at=grant.access_token_expires_at)
 
     def _lapsed(
         self,

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.queries import ReadModels
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connect_session import ConnectSession
@@ -214,6 +215,25 @@ class AppCredentialStateRepository(Protocol):
     def put(self, state: AppCredentialState) -> None: ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, key_id: str) -> ApiKey | None: ...
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        """Oldest first."""
+        ...
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        """True when the team had that key."""
+        ...
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        """Set last_used_at to `at` unless it is already at or after `unless_since`: one
+        conditional statement, so concurrent requests write it at most once."""
+        ...
+
+
 class RecordRepository(Protocol):
     """The seller's data (domain/records.py). Writes keep the team's sequence in commit
     order: a product paging by sequence never misses a record committed behind it."""
@@ -320,6 +340,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     sync_cursors: SyncCursorRepository
     app_credentials: AppCredentialStateRepository
+    api_keys: ApiKeyRepository
     reads: ReadModels  # the read side: set-based queries for what is shown
     records: RecordRepository
     webhooks: WebhookEndpointRepository

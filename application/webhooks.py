@@ -106,7 +106,8 @@ def team_endpoint(
 ) -> WebhookEndpoint:
     team_id = require_webhook_manager(uow, actor)
     endpoint = uow.webhooks.get(endpoint_id, for_update=for_update)
-    if endpoint is None:
+    # A key's team is fixed: other teams' endpoints do not exist for it.
+    if endpoint is None or (actor.key is not None and endpoint.team_id != team_id):
         raise NotFound(
             f"There is no webhook endpoint {endpoint_id} in this team.",
             context={"webhook_id": endpoint_id},

@@ -21,7 +21,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -276,16 +275,24 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def _high_water_mb() -> float:
+    """VmHWM: this process image's peak RSS. (ru_maxrss would not do: on Linux it carries
+    the forking parent's peak across exec.)"""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def memory_child(url: str, path: str) -> None:
-    """Runs in a fresh process: baseline RSS, ingest, peak RSS (ru_maxrss is in KiB)."""
+    """Runs in a fresh process: baseline RSS, ingest, peak RSS."""
     db = SqlDatabase(url, KEYRING)
     with db.unit_of_work() as uow:  # warm up the engine, the pool and the mappers
         uow.records.page(RecordQuery(team_id=TEAM, limit=1))
     baseline = _rss_mb()
-    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 * 1.048576
     created = ingest(db, Path(path))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 * 1.048576
-    print(json.dumps({"baseline": baseline, "peak": max(peak, peak_before), "rows": created}))
+    print(json.dumps({"baseline": baseline, "peak": _high_water_mb(), "rows": created}))
     db.dispose()
 
 

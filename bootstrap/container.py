@@ -8,6 +8,7 @@ instead of monkeypatching."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,15 +16,17 @@ from pathlib import Path
 from dependency_injector import containers, providers
 
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
+from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SANDBOX_PATH, FollowingClock, Sandbox, SandboxClock
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import Keyring, SqlDatabase, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
+from adapters.persistence.rate_budget import SqlRateBudget
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
 from adapters.webhooks import HttpWebhookSender, TargetPolicy, offline_resolver
 from application.app import Application
 from application.context import Ports
-from application.ports import IdGenerator, Tracer
+from application.ports import Clock, IdGenerator, RateBudget, Tracer
 from application.telemetry import NullTracer
 from bootstrap.settings import Settings
 from bootstrap.system import SequentialIds, SettableClock, SystemClock, TokenSecrets, UlidIds
@@ -165,6 +168,14 @@ def follow_sandbox_clock(container: Container) -> None:
         container.clock.override(providers.Singleton(FollowingClock, sandbox_url(settings)))
 
 
+def rate_budget(database: object, clock: Clock) -> RateBudget | None:
+    """The one rate budget (DESIGN §11): on PostgreSQL a row per bucket shared by every
+    process; otherwise (SQLite: one process) the Amazon adapter's in-process budget."""
+    if isinstance(database, SqlDatabase) and database.dialect == "postgresql":
+        return SqlRateBudget(database.engine, lambda: clock.now().timestamp(), RATE_PLANS)
+    return None
+
+
 def webhook_policy(settings: Settings) -> TargetPolicy:
     allow = settings.webhook_allowances
     return TargetPolicy(allow_loopback="loopback" in allow, allow_private="private" in allow)
@@ -196,12 +207,22 @@ class Container(containers.DeclarativeContainer):
     amazon_settings = providers.Singleton(amazon_settings, settings)
     # The emulator's state, served at /sandbox by `serve` (sandbox mode only).
     sandbox = providers.Singleton(Sandbox, sandbox_clock, amazon_settings)
+    rate_budget = providers.Singleton(rate_budget, database, clock)
+    # Waits for the rate budget pass on the same clock the budget counts in: the sandbox's
+    # simulated clock (which may run faster than the wall clock), else the wall clock.
+    sleep = providers.Selector(
+        mode,
+        sandbox=sandbox_clock.provided.sleep,
+        amazon=providers.Object(time.sleep),
+    )
     amazon = providers.Singleton(
         AmazonHttpGateway,
         amazon_settings,
         clock=clock.provided.now,
         metrics=metrics,
         tracer=tracer,
+        sleep=sleep,
+        budget=rate_budget,
     )
 
     app_credentials = providers.Singleton(app_credentials, amazon_settings)

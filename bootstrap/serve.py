@@ -25,12 +25,12 @@ from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app, dev_jwt_secret
 from domain.errors import DomainError
-from domain.team import Plan, Role, TeamKind
+from domain.team import PERSON_ROLES, Plan, Role, TeamKind
 
 log = logging.getLogger("sellerlink.serve")
 
 DEMO_FILE = "demo-team.json"
-DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in Role}
+DEMO_USERS = {role: f"{role}@demo.sellerlink" for role in PERSON_ROLES}
 
 
 def build_server_app(

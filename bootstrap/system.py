@@ -72,5 +72,8 @@ class TokenSecrets:
     def pkce_verifier(self) -> str:
         return secrets.token_urlsafe(48)  # 64 characters, within RFC 7636's 43-128
 
+    def api_key_secret(self) -> str:
+        return secrets.token_hex(32)  # 256 bits
+
     def webhook_secret(self) -> str:
         return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

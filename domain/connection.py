@@ -382,6 +382,17 @@ class Connection(EventSource):
             EventKind.WARNING, actor="amazon", summary=summary, at=at, data={"code": code, **data}
         )
 
+    def hand_out_access_token(self, channel: Channel, *, to: str, at: datetime) -> None:
+        """A product took a fresh access token (DESIGN §11): the timeline names who took it,
+        never the token."""
+        self.announce_change(
+            EventKind.ACCESS_TOKEN_ISSUED,
+            actor=to,
+            summary=f"{channel} access token handed to {to}",
+            at=at,
+            data={"channel": str(channel)},
+        )
+
     def facts_at(self, at: datetime) -> dict[str, object]:
         """Which account this is and how it stands, for whoever hears of a change (a
         webhook's `data`, DESIGN §13) without calling back."""

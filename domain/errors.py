@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     NO_TEAM = "NO_TEAM"
     NOT_A_MEMBER = "NOT_A_MEMBER"
     FORBIDDEN_ROLE = "FORBIDDEN_ROLE"
+    SCOPE_MISSING = "SCOPE_MISSING"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     NOT_FOUND = "NOT_FOUND"
     VALIDATION_FAILED = "VALIDATION_FAILED"
@@ -45,6 +46,10 @@ class ErrorCode(StrEnum):
     APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
+    APP_ROLE_MISSING = "APP_ROLE_MISSING"
+    RESTRICTED_DATA = "RESTRICTED_DATA"
+    PERMISSION_MISSING = "PERMISSION_MISSING"
+    PATH_NOT_ALLOWED = "PATH_NOT_ALLOWED"
     WEBHOOK_TARGET_FORBIDDEN = "WEBHOOK_TARGET_FORBIDDEN"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
@@ -88,6 +93,13 @@ _SPECS = (
         "Your role does not allow this",
         "Only a team owner, admin or manager can change Amazon connections and their settings.",
         "Ask a team owner or admin to do it, or to give you the manager role.",
+    ),
+    _spec(
+        ErrorCode.SCOPE_MISSING,
+        "The API key lacks a scope",
+        "This API key was not given the scope this request needs.",
+        "Create a key with the scope named in the detail (owner or admin: POST /api/v1/api-keys).",
+        "Keys cannot gain scopes: replace the key, then delete the old one.",
     ),
     _spec(
         ErrorCode.UNAUTHENTICATED,
@@ -280,6 +292,36 @@ _SPECS = (
         "If it keeps failing, it is escalated to support with its retry history.",
     ),
     _spec(
+        ErrorCode.APP_ROLE_MISSING,
+        "The app lacks an Amazon role",
+        "Amazon refused the call: sellerlink's app does not have the role this operation needs.",
+        "Add the role to the app in Amazon's developer console (Solution Provider Portal).",
+        "Then ask the seller to authorize again (Reconnect): a new role needs a new consent.",
+    ),
+    _spec(
+        ErrorCode.RESTRICTED_DATA,
+        "Restricted data",
+        "Amazon refused the call: it returns restricted data (such as buyer details), which "
+        "needs a Restricted Data Token.",
+        "Call the operation without restricted data elements, or request a Restricted Data "
+        "Token from the Tokens API for it.",
+    ),
+    _spec(
+        ErrorCode.PERMISSION_MISSING,
+        "The seller has not given this permission",
+        "Amazon refused the call: the person who authorized lacks permission for it, or the "
+        "seller's permissions changed.",
+        "Ask the account owner to grant the permission (Ads: View and Edit on the profile; "
+        "Seller Central: user permissions), then reconnect.",
+    ),
+    _spec(
+        ErrorCode.PATH_NOT_ALLOWED,
+        "Path not allowed",
+        "The path does not name an Amazon API resource: it would leave Amazon's API host.",
+        "Send the API path as Amazon documents it, relative, without '..', a host or encoded "
+        "slashes, dots or backslashes.",
+    ),
+    _spec(
         ErrorCode.WEBHOOK_TARGET_FORBIDDEN,
         "This webhook address is not allowed",
         "Webhooks are only sent over https to public internet addresses; this address is "
@@ -349,6 +391,12 @@ class ForbiddenRole(DomainError):
     """Your role does not allow this."""
 
     code = ErrorCode.FORBIDDEN_ROLE
+
+
+class ScopeMissing(DomainError):
+    """The API key lacks a scope."""
+
+    code = ErrorCode.SCOPE_MISSING
 
 
 class Unauthenticated(DomainError):
@@ -517,3 +565,27 @@ class InternalError(DomainError):
     """Please try again."""
 
     code = ErrorCode.INTERNAL_ERROR
+
+
+class AppRoleMissing(DomainError):
+    """The app lacks an Amazon role."""
+
+    code = ErrorCode.APP_ROLE_MISSING
+
+
+class RestrictedData(DomainError):
+    """Restricted data."""
+
+    code = ErrorCode.RESTRICTED_DATA
+
+
+class PermissionMissing(DomainError):
+    """The seller has not given this permission."""
+
+    code = ErrorCode.PERMISSION_MISSING
+
+
+class PathNotAllowed(DomainError):
+    """Path not allowed."""
+
+    code = ErrorCode.PATH_NOT_ALLOWED

@@ -47,6 +47,9 @@ class EventKind(StrEnum):
     LISTING_SETTINGS_CHANGED = "listing.settings_changed"
     LISTING_BATCH_SENT = "listing.batch_sent"
     LISTING_FEED_PROCESSED = "listing.feed_processed"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_DELETED = "api_key.deleted"
+    ACCESS_TOKEN_ISSUED = "amazon.access_token_issued"
     WARNING = "warning"
     # The app's own credentials (DESIGN §15), recorded for each team with connections.
     APP_CREDENTIALS_REJECTED = "app.credentials_rejected"

@@ -3,9 +3,19 @@ through a backfill process" (seed 004)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from attrs import define
+
+# Amazon refuses a getOrders window ending less than two minutes ago (ordersV0.json:
+# LastUpdatedBefore "must be ... at least two minutes before current time"): a window
+# never reaches past now minus this.
+AMAZON_SETTLE_TIME = timedelta(minutes=2)
+
+
+def sync_horizon(now: datetime) -> datetime:
+    """The latest instant a sync window may end at."""
+    return now - AMAZON_SETTLE_TIME
 
 
 @define

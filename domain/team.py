@@ -28,6 +28,12 @@ class Role(StrEnum):
     ADMIN = "admin"
     MANAGER = "manager"
     MEMBER = "member"
+    # An API key (domain/api_key.py): the team's back end, never a person; its scopes
+    # narrow it further at the edge.
+    SERVICE = "service"
+
+
+PERSON_ROLES = (Role.OWNER, Role.ADMIN, Role.MANAGER, Role.MEMBER)
 
 
 class Permission(StrEnum):
@@ -35,6 +41,9 @@ class Permission(StrEnum):
     MANAGE_CONNECTIONS = "manage_connections"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_BILLING = "manage_billing"
+    MANAGE_API_KEYS = "manage_api_keys"
+    # Fresh access tokens and the proxy (DESIGN §11): the Amazon account's full power.
+    ACCESS_AMAZON = "access_amazon"
     # API.md "Webhooks": owner or admin (an API key needs the `webhooks:manage` scope).
     MANAGE_WEBHOOKS = "manage_webhooks"
 
@@ -48,11 +57,22 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW,
             Permission.MANAGE_CONNECTIONS,
             Permission.MANAGE_MEMBERS,
+            Permission.MANAGE_API_KEYS,
+            Permission.ACCESS_AMAZON,
             Permission.MANAGE_WEBHOOKS,
         }
     ),
     Role.MANAGER: frozenset({Permission.VIEW, Permission.MANAGE_CONNECTIONS}),
     Role.MEMBER: frozenset({Permission.VIEW}),
+    # DESIGN §10: a key never manages members, keys or billing, whatever its scopes.
+    Role.SERVICE: frozenset(
+        {
+            Permission.VIEW,
+            Permission.MANAGE_CONNECTIONS,
+            Permission.ACCESS_AMAZON,
+            Permission.MANAGE_WEBHOOKS,
+        }
+    ),
 }
 
 # Seed 000: "some non-US profiles may appear as Coming Soon ... in the current free-tier
@@ -162,6 +182,7 @@ class Team(EventSource):
         actor: str,
     ) -> Membership:
         """Adds a member or changes a role; a team always keeps an owner."""
+        require_person_role(role)
         current = next((m for m in members if m.user_id == user_id), None)
         if current is not None:
             check_role_change(members, current, role)
@@ -206,6 +227,14 @@ def _validate_limit(limit: int | None) -> None:
     if limit is not None and not 1 <= limit <= 1000:
         raise ValidationFailed(
             "max_connections must be between 1 and 1000.", context={"field": "max_connections"}
+        )
+
+
+def require_person_role(role: Role) -> None:
+    """`service` is the role of API keys, never a person's."""
+    if role not in PERSON_ROLES:
+        raise ValidationFailed(
+            "A member's role is owner, admin, manager or member.", context={"field": "role"}
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd.parser import Feature, Scenario
 
+from features.steps.amazon_access import *  # noqa: F403
 from features.steps.background import *  # noqa: F403
 from features.steps.common import *  # noqa: F403
 from features.steps.connect import *  # noqa: F403

@@ -121,6 +121,14 @@ class Api:
             assert answer.status_code == 200, answer.text
         return team
 
+    def api_key(self, owner: User, scopes: list[str], name: str = "back end") -> User:
+        """A key created by `owner` (owner or admin), as a caller: no X-Team-Id (its team is
+        fixed)."""
+        body = self.ok(
+            "POST", "/api/v1/api-keys", owner, 201, json={"name": name, "scopes": scopes}
+        )
+        return User(body["id"], body["key"], None)
+
     # ---- requests ------------------------------------------------------------------------
 
     def call(

@@ -157,6 +157,8 @@ class CountingAmazon:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
         if self.down:
             raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")

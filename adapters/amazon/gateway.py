@@ -22,18 +22,22 @@ from adapters.amazon import consent
 from adapters.amazon.ads import AdsClient
 from adapters.amazon.feeds import FeedsClient
 from adapters.amazon.lwa import LwaClient
+from adapters.amazon.passthrough import HttpPassThroughAnswer, PassThroughClient
 from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.settings import AmazonSettings
 from adapters.amazon.sp_api import SpApiClient
 from adapters.amazon.transport import Transport
 from application.ports import (
     AccessToken,
+    ApiAccess,
     ConsentRequest,
     FeedReport,
     ListingResult,
     ListingUpdate,
     Metrics,
     Participation,
+    PassThroughCall,
+    RateBudget,
     ScopeDescription,
     SyncWindow,
     TokenGrant,
@@ -63,13 +67,16 @@ class AmazonHttpGateway:
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
         tracer: Tracer | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self.settings = settings
         self._owns_client = client is None
         self._client = client or httpx.Client(
             timeout=settings.timeout_seconds, follow_redirects=False
         )
-        self.limiter = RateLimiter(lambda: clock().timestamp())
+        seconds = lambda: clock().timestamp()  # noqa: E731
+        # The one rate budget (DESIGN §11): the SQL budget on PostgreSQL, else this process's.
+        self.limiter = budget or RateLimiter(seconds)
         transport = Transport(
             self._client,
             policy=settings.retry,
@@ -86,6 +93,9 @@ class AmazonHttpGateway:
         self._ads = AdsClient(settings, transport)
         self._sp_api = SpApiClient(settings, transport)
         self._feeds = FeedsClient(settings, transport, clock)
+        self._pass_through = PassThroughClient(
+            settings, self._client, self.limiter, seconds=seconds, sleep=sleep, rng=rng
+        )
 
     def __repr__(self) -> str:
         return f"AmazonHttpGateway(sandbox={self.settings.sandbox_base_url!r})"
@@ -117,6 +127,16 @@ class AmazonHttpGateway:
         self, channel: Channel, region: Region, refresh_token: Secret
     ) -> AccessToken:
         return self._lwa.refresh(channel, region, refresh_token)
+
+    # -- the product's own calls (DESIGN §11) ---------------------------------------------
+
+    def api_access(
+        self, channel: Channel, region: Region, access_token: Secret, profile_id: str | None
+    ) -> ApiAccess:
+        return self._pass_through.api_access(channel, region, access_token, profile_id)
+
+    def forward(self, call: PassThroughCall) -> HttpPassThroughAnswer:
+        return self._pass_through.forward(call)
 
     # -- Ads ---------------------------------------------------------------------------
 
@@ -194,5 +214,9 @@ class AmazonHttpGateway:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
-        return self._sp_api.fetch_sync_window(region, access_token, marketplace_id, start, end)
+        return self._sp_api.fetch_sync_window(
+            region, access_token, marketplace_id, start, end, selling_partner_id
+        )

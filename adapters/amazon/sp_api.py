@@ -41,6 +41,7 @@ from domain.errors import (
     SetupFailed,
     TokenRevoked,
 )
+from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 
 PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
@@ -76,6 +77,10 @@ class SpApiClient:
         self._settings = settings
         self._transport = transport
 
+    def _key(self, region: Region, partner: str, operation: str) -> BudgetKey:
+        """The shared rate budget's bucket (DESIGN §11), the same one the proxy spends."""
+        return BudgetKey(self._settings.sp_api_client_id, partner, str(region), operation)
+
     def _headers(self, access_token: Secret) -> dict[str, str]:
         return {
             "x-amz-access-token": access_token.reveal(),
@@ -106,8 +111,11 @@ class SpApiClient:
                 "GET",
                 self._settings.base_url(HostFamily.SP_API, region) + PARTICIPATIONS_PATH,
                 headers=self._headers(access_token),
-                operation="getMarketplaceParticipations",
-                partner=rate_key(selling_partner_id, access_token),
+                budget=self._key(
+                    region,
+                    rate_key(selling_partner_id, access_token),
+                    "getMarketplaceParticipations",
+                ),
                 label=label,
             )
         )
@@ -138,8 +146,7 @@ class SpApiClient:
                 + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}/{IDENTITY_PROBE_SKU}",
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "includedData": "summaries"},
-                operation="getListingsItem",
-                partner=selling_partner_id,
+                budget=self._key(region, selling_partner_id, "getListingsItem"),
                 label="SP-API seller identity check",
             )
         )
@@ -163,8 +170,7 @@ class SpApiClient:
                 + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}",
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "pageSize": "1"},
-                operation="searchListingsItems",
-                partner=selling_partner_id,
+                budget=self._key(region, selling_partner_id, "searchListingsItems"),
                 label=label,
             )
         )
@@ -189,6 +195,7 @@ class SpApiClient:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
         """What changed in [start, end): the marketplace's orders by LastUpdatedAfter/Before
         (Orders API getOrders, 0.0167 req/s, burst 20), page by page."""
@@ -207,8 +214,9 @@ class SpApiClient:
                     self._settings.base_url(HostFamily.SP_API, region) + ORDERS_PATH,
                     headers=self._headers(access_token),
                     params=params,
-                    operation="getOrders",
-                    partner=rate_key(None, access_token),
+                    budget=self._key(
+                        region, rate_key(selling_partner_id, access_token), "getOrders"
+                    ),
                     label=label,
                 )
             )
@@ -250,8 +258,7 @@ class SpApiClient:
                     headers={**self._headers(access_token), "Content-Type": "application/json"},
                     params={"marketplaceIds": update.marketplace_id},
                     content=json.dumps({"productType": LISTING_PRODUCT_TYPE, "patches": patches}),
-                    operation="patchListingsItem",
-                    partner=selling_partner_id,
+                    budget=self._key(region, selling_partner_id, "patchListingsItem"),
                     label=label,
                 )
             )

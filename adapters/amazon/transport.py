@@ -23,11 +23,11 @@ from typing import Any
 import httpx
 from attrs import field, frozen
 
-from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.settings import RetryPolicy
-from application.ports import Metrics, Tracer
+from application.ports import Metrics, RateBudget, Tracer
 from application.telemetry import NullMetrics, NullTracer
 from domain.errors import AmazonUnavailable, RateLimited
+from domain.rate_budget import BudgetKey
 
 RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
 
@@ -39,9 +39,8 @@ class Call:
     headers: Mapping[str, str] = field(factory=dict, repr=False)
     params: Mapping[str, str] | None = None
     content: bytes | str | None = field(default=None, repr=False)
-    # The usage plan and whose bucket: SP-API calls only.
-    operation: str | None = None
-    partner: str | None = None
+    # The shared rate budget's bucket: SP-API calls only.
+    budget: BudgetKey | None = None
     # A read timeout may hide a request Amazon did process (a consumed authorization code):
     # such calls are not repeated after a timeout.
     retry_after_timeout: bool = True
@@ -58,7 +57,7 @@ def api_of(call: Call) -> str:
     path = httpx.URL(call.url).path
     if path.endswith("/auth/o2/token"):
         return "lwa"
-    if call.operation is not None:
+    if call.budget is not None:
         return "sp_api"
     if any(prefix in path for prefix in _ADS_PREFIXES):
         return "ads"
@@ -75,7 +74,7 @@ def host_of(call: Call) -> str:
 
 def operation_of(call: Call) -> str:
     """SP-API's operation name, else the call's fixed label (never a path with ids in it)."""
-    return call.operation or call.label
+    return call.budget.operation if call.budget is not None else call.label
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -94,7 +93,7 @@ class Transport:
         client: httpx.Client,
         *,
         policy: RetryPolicy,
-        limiter: RateLimiter,
+        limiter: RateBudget,
         seconds: Callable[[], float],
         sleep: Callable[[float], None],
         timeout: float,
@@ -132,18 +131,16 @@ class Transport:
         last_problem = "no answer"
         while True:
             budget = self._policy.max_total_seconds - (self._seconds() - started)
-            if call.operation is not None and call.partner is not None:
-                wait = self._limiter.reserve(
-                    call.partner, call.operation, max_wait=min(self._max_rate_wait, budget)
-                )
+            if call.budget is not None:
+                wait = self._limiter.reserve(call.budget, max_wait=min(self._max_rate_wait, budget))
                 if wait is None:
                     self._metrics.amazon_throttled(api, operation, "budget")
                     raise RateLimited(
                         f"{call.label}: the request quota is used up for now.",
                         context={
-                            "operation": call.operation,
+                            "operation": call.budget.operation,
                             "retry_after_seconds": round(
-                                self._limiter.wait_estimate(call.partner, call.operation), 3
+                                self._limiter.wait_estimate(call.budget), 3
                             ),
                             "attempts": attempts,
                         },
@@ -183,15 +180,15 @@ class Transport:
             else:
                 status = str(response.status_code)
                 self._metrics.amazon_call(api, operation, status, time.perf_counter() - timer)
-                if call.operation is not None and call.partner is not None:
-                    self._limiter.settle(call.partner, call.operation, sent)
+                if call.budget is not None:
+                    self._limiter.settle(call.budget, sent)
                 self._observe_rate(call, response)
                 if response.status_code == 429:
                     self._metrics.amazon_throttled(api, operation, "amazon")
                     throttled, last_status, last_problem = True, 429, "throttled"
                     retry_after = _retry_after(response)
-                    if call.operation is not None and call.partner is not None:
-                        self._limiter.throttled(call.partner, call.operation)
+                    if call.budget is not None:
+                        self._limiter.throttled(call.budget)
                 elif response.status_code >= 500:
                     throttled, last_status = False, response.status_code
                     last_problem = f"HTTP {response.status_code}"
@@ -201,8 +198,8 @@ class Transport:
             delay = self.backoff(attempts - 1)
             if retry_after is not None:
                 delay = max(delay, retry_after)
-            if throttled and call.operation is not None and call.partner is not None:
-                delay = max(delay, self._limiter.wait_estimate(call.partner, call.operation))
+            if throttled and call.budget is not None:
+                delay = max(delay, self._limiter.wait_estimate(call.budget))
             elapsed = self._seconds() - started
             if attempts >= self._policy.max_attempts or (
                 elapsed + delay > self._policy.max_total_seconds
@@ -215,7 +212,7 @@ class Transport:
             "host": host_of(call),
         }
         if throttled:
-            context["operation"] = call.operation
+            context["operation"] = call.budget.operation if call.budget else None
             raise RateLimited(f"{call.label}: Amazon kept throttling the request.", context=context)
         raise AmazonUnavailable(
             f"{call.label}: Amazon ({host_of(call)}) did not answer successfully ({last_problem}).",
@@ -223,7 +220,7 @@ class Transport:
         )
 
     def _observe_rate(self, call: Call, response: httpx.Response) -> None:
-        if call.operation is None or call.partner is None:
+        if call.budget is None:
             return
         value = response.headers.get(RATE_LIMIT_HEADER)
         if value is None:
@@ -232,4 +229,4 @@ class Transport:
             rate = float(value)
         except ValueError:
             return
-        self._limiter.observe_limit(call.partner, call.operation, rate)
+        self._limiter.observe_limit(call.budget, rate)

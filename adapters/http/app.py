@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import anyio.to_thread
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from adapters.http.amazon_access import AmazonAccessController
+from adapters.http.api_keys import ApiKeysController
 from adapters.http.auth import Authenticator, provide_actor, provide_caller
 from adapters.http.authorizations import AuthorizationsController
 from adapters.http.binding import bounce_to_amazon
@@ -37,6 +40,15 @@ from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
 from adapters.http.webhooks import WebhooksController
 
+# Use cases run in worker threads; a proxied call may wait there for Amazon's quota (up to its
+# X-Sellerlink-Max-Wait), so a burst of waiting calls must not take every thread.
+WORKER_THREADS = 200
+
+
+def _room_for_waiting_calls() -> None:
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = max(limiter.total_tokens, WORKER_THREADS)
+
 
 def build_api(
     *,
@@ -62,6 +74,8 @@ def build_api(
     app = Litestar(
         route_handlers=[
             TeamsController,
+            ApiKeysController,
+            AmazonAccessController,
             AuthorizationsController,
             ConnectSessionsController,
             ConnectionsController,
@@ -89,6 +103,7 @@ def build_api(
             "caller": Provide(provide_caller),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
+        on_startup=[_room_for_waiting_calls],
         before_send=[add_request_id_header],
         middleware=middleware,
         # Logging is the composition root's (structlog, one pipeline for every logger):

@@ -29,8 +29,11 @@ from litestar import Request
 from litestar.di import NamedDependency
 
 from adapters.http.observability import note_team
+from adapters.http.routing import SCOPE_OPT
+from application.app import Application
 from application.context import Actor
-from domain.errors import Unauthenticated
+from domain.api_key import KEY_PREFIX, ApiKey, Scope
+from domain.errors import ForbiddenRole, Unauthenticated
 
 with warnings.catch_warnings():
     # authlib.jose warns that joserfc is its successor; it stays supported until authlib 2
@@ -192,34 +195,62 @@ def mint_dev_token(
 
 
 TEAM_HEADER = "x-team-id"
+_UNDECLARED = object()
+
+
+def route_scope_for_key(request: Request[Any, Any, Any], key: ApiKey) -> None:
+    """The one check of an API key's scope: the route's declared scope (routing.py). A route
+    that declares none, or None, is for people only."""
+    scope = request.route_handler.opt.get(SCOPE_OPT, _UNDECLARED)
+    if not isinstance(scope, Scope):
+        raise ForbiddenRole(
+            "API keys cannot do this: it needs a person signed in as owner or admin.",
+            context={"role": "service"},
+        )
+    key.require(scope)
 
 
 async def provide_actor(
-    request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
+    request: Request[Any, Any, Any],
+    authenticator: NamedDependency[Authenticator],
+    application: NamedDependency[Application],
 ) -> Actor:
     """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs.
     An HS256 check is pure computation and runs inline; with a JWKS it may fetch keys, so it
-    runs in a worker thread and never blocks the event loop."""
+    runs in a worker thread and never blocks the event loop. An `slk_` bearer is an API key,
+    looked up on every request (a deleted key stops at once) in a worker thread."""
     header = request.headers.get("authorization")
+    team = (request.headers.get(TEAM_HEADER) or "").strip()
+    presented = _bearer(header) if header else ""
+    if presented.startswith(KEY_PREFIX):
+        actor = await anyio.to_thread.run_sync(
+            application.authenticate_key, presented, team or None
+        )
+        if actor.key is not None:
+            route_scope_for_key(request, actor.key)
+        note_team(request.scope, actor.team_id)
+        return actor
     if authenticator.may_block:
         identity = await anyio.to_thread.run_sync(authenticator.authenticate, header)
     else:
         identity = authenticator.authenticate(header)
-    team = (request.headers.get(TEAM_HEADER) or "").strip()
     actor = Actor(identity.user_id, team or identity.team_id)
     note_team(request.scope, actor.team_id)
     return actor
 
 
 async def provide_caller(
-    request: Request[Any, Any, Any], authenticator: NamedDependency[Authenticator]
+    request: Request[Any, Any, Any],
+    authenticator: NamedDependency[Authenticator],
+    application: NamedDependency[Application],
 ) -> Actor | None:
     """The signed-in person on an OAuth callback, if the request carries a valid token; the
     state must then belong to them. Amazon's redirect usually carries none, and that is fine:
     the state alone identifies the request."""
-    if not request.headers.get("authorization"):
-        return None
+    header = request.headers.get("authorization")
+    if not header or header.strip().partition(" ")[2].strip().startswith(KEY_PREFIX):
+        return None  # an API key is no person: the state alone decides
     try:
-        return await provide_actor(request, authenticator)
+        return await provide_actor(request, authenticator, application)
     except Unauthenticated:
         return None

@@ -18,13 +18,16 @@ from adapters.http.schemas import (
     ReconnectIn,
 )
 from application.connect import ReconnectCommand, StartAuthorizationCommand
+from domain.api_key import Scope
 
 
 class AuthorizationsController(Controller):
     path = "/api/v1/connections"
     tags = ["connecting"]
 
-    @api_post("/authorizations", summary="Start an Amazon authorization")
+    @api_post(
+        "/authorizations", scope=Scope.CONNECTIONS_WRITE, summary="Start an Amazon authorization"
+    )
     def start(
         self,
         request: Request[Any, Any, Any],
@@ -45,7 +48,11 @@ class AuthorizationsController(Controller):
         )
         return AuthorizationOut.of(started, authorization_url(request, started.state))
 
-    @api_get("/authorizations/{authorization_state:str}", summary="The status of an authorization")
+    @api_get(
+        "/authorizations/{authorization_state:str}",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The status of an authorization",
+    )
     def status(
         self, authorization_state: PathStr, actor: CurrentActor, application: App
     ) -> AuthorizationStatusOut:
@@ -55,6 +62,7 @@ class AuthorizationsController(Controller):
 
     @api_post(
         "/{connection_id:str}/reconnect",
+        scope=Scope.CONNECTIONS_WRITE,
         summary="Reconnect: a new authorization for this connection",
         description="Returns the same body as POST /api/v1/connections/authorizations. The "
         "channel defaults to the one that needs the person (revoked, expired, expiring, then "

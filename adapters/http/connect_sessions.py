@@ -14,6 +14,7 @@ from adapters.http.binding import public_url
 from adapters.http.routing import App, CurrentActor, api_post
 from adapters.http.schemas import SOME_TEXT, Id
 from application.connect_sessions import CreateConnectSessionCommand
+from domain.api_key import Scope
 from domain.connection import AccountType, Region
 
 # Exactly what domain.connect_session.validate_session_return_to accepts, so the schema
@@ -136,6 +137,7 @@ class ConnectSessionsController(Controller):
 
     @api_post(
         "",
+        scope=Scope.CONNECTIONS_WRITE,
         summary="Create a link to the hosted connect flow",
         description="For your back end (owner, admin or manager; API keys need "
         "`connections:write`). Open `url` in a pop-up (the flow posts its result to "

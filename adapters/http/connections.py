@@ -15,6 +15,7 @@ from adapters.http.schemas import PRINTABLE
 from application.connections import ConnectionQuery, EventQuery
 from application.queries import DEFAULT_PAGE, MAX_PAGE, ConnectionFilter, Position
 from application.views import ConnectionPage, ConnectionView, EventList, EventView
+from domain.api_key import Scope
 from domain.connection import AccountType, Health, Region
 from domain.errors import ValidationFailed
 from domain.marketplace import MarketplaceState
@@ -24,7 +25,11 @@ class ConnectionsController(Controller):
     path = "/api/v1/connections"
     tags = ["connections"]
 
-    @api_get("/", summary="The team's connections, a page at a time, oldest first")
+    @api_get(
+        "/",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The team's connections, a page at a time, oldest first",
+    )
     def list_connections(
         self,
         actor: CurrentActor,
@@ -72,7 +77,7 @@ class ConnectionsController(Controller):
             ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
         )
 
-    @api_get("/{connection_id:str}", summary="Show a connection")
+    @api_get("/{connection_id:str}", scope=Scope.CONNECTIONS_READ, summary="Show a connection")
     def get_connection(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ConnectionView:
@@ -80,6 +85,7 @@ class ConnectionsController(Controller):
 
     @api_delete(
         "/{connection_id:str}",
+        scope=Scope.CONNECTIONS_WRITE,
         summary="Disconnect: tokens deleted, settings and history kept",
     )
     def disconnect(self, connection_id: PathStr, actor: CurrentActor, application: App) -> None:
@@ -87,6 +93,7 @@ class ConnectionsController(Controller):
 
     @api_post(
         "/{connection_id:str}/refresh",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         errors=(400, 401, 403, 404, 409, 422, 429, 500, 503),
         summary="Refresh account context: ask Amazon again for profiles and marketplaces",
@@ -96,7 +103,11 @@ class ConnectionsController(Controller):
     ) -> ConnectionView:
         return application.refresh_account(actor, connection_id)
 
-    @api_get("/{connection_id:str}/events", summary="The connection's timeline")
+    @api_get(
+        "/{connection_id:str}/events",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's timeline",
+    )
     def events(
         self,
         connection_id: PathStr,

@@ -205,6 +205,15 @@ BY_SCHEMA: Mapping[tuple[str, str], str] = {
     ("MarketplaceList", "items"): "The connection's marketplaces.",
     ("MemberList", "items"): "The team's members and their roles.",
     ("RowErrorOut", "field"): "The column that was refused.",
+    ("AccessTokenOut", "access_token"): "Amazon's access token for this connection's "
+    "channel; send it as Amazon expects (see `headers`). Never store it beyond `expires_at`.",
+    ("AccessTokenOut", "token_type"): "`bearer`.",
+    ("ApiKeyOut", "last_used_at"): "When the key last authenticated a request (to the "
+    "minute), or null if it never did.",
+    ("ApiKeyIn", "scopes"): "What the key may do: `connections:read`, `connections:write`, "
+    "`amazon:access`, `records:read`, `webhooks:manage`.",
+    ("ApiKeyOut", "scopes"): "What the key may do.",
+    ("ApiKeyCreated", "scopes"): "What the key may do.",
 }
 
 # Examples for the request bodies, so the reference shows a body that works.
@@ -239,6 +248,8 @@ BODY_EXAMPLES: Mapping[str, dict[str, Any]] = {
     },
     "WebhookPatch": {"enabled": False},
     "ReplayIn": {"since": "2026-12-01T00:00:00Z"},
+    "ApiKeyIn": {"name": "Production back end", "scopes": ["connections:write"]},
+    "AccessTokenIn": {"channel": "sp_api"},
     "ConnectSessionIn": {
         "end_user": {"id": "user_4821", "email": "maria@example.com"},
         "regions": ["NA"],
@@ -325,6 +336,17 @@ OPERATIONS: Mapping[tuple[str, str], str] = {
     "once; the old one keeps signing too for 24 hours.",
     ("post", "/api/v1/webhooks/{webhook_id}/test"): "Sends a signed `webhook.test` message "
     "now and answers its delivery.",
+    ("get", "/api/v1/api-keys"): "The team's API keys: names, scopes, creation and last "
+    "use; never the keys themselves (owner, admin).",
+    ("post", "/api/v1/api-keys"): "Issues a key for your product's back end with the scopes "
+    "chosen (owner, admin). The key (`slk_…`) is in this answer only; sellerlink keeps its "
+    "hash.",
+    ("delete", "/api/v1/api-keys/{key_id}"): "Deletes the key; a request sending it is "
+    "refused from then on (401).",
+    ("post", "/api/v1/connections/{connection_id}/access-token"): "A fresh Amazon access "
+    "token for the channel, refreshed when needed, with the regional host and the headers "
+    "Amazon expects (`amazon:access`, or an owner's or admin's token). Prefer the proxy "
+    "(`…/amazon/…`): it also spends the shared rate budget.",
     ("get", "/health"): "Liveness: 200 while the process serves requests.",
     ("get", "/ready"): "Readiness: the database and the worker; 503 with the failing check.",
 }

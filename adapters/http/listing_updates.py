@@ -31,6 +31,7 @@ from adapters.http.routing import (
     PathStr,
     api_get,
     api_put,
+    key_scope,
 )
 from application.listing_updates import (
     MAX_ROWS_PER_SUBMISSION,
@@ -39,6 +40,7 @@ from application.listing_updates import (
     SubmitListingsResult,
 )
 from application.sku_explanation import SkuExplained
+from domain.api_key import Scope
 
 Loose = int | float | str
 
@@ -89,7 +91,11 @@ class ListingUpdatesController(Controller):
     path = "/api/v1/connections/{connection_id:str}"
     tags = ["listings"]
 
-    @api_put("/listings", summary="Submit the catalogue's quantities and prices")
+    @api_put(
+        "/listings",
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Submit the catalogue's quantities and prices",
+    )
     def submit(
         self,
         connection_id: PathStr,
@@ -109,6 +115,7 @@ class ListingUpdatesController(Controller):
         status_code=200,
         responses=problem_responses(*TEAM_SCOPED),
         security=BEARER,
+        opt=key_scope(Scope.CONNECTIONS_WRITE),
     )
     async def submit_csv(
         self,
@@ -127,7 +134,11 @@ class ListingUpdatesController(Controller):
         result = await anyio.to_thread.run_sync(application.submit_listings, command)
         return ListingsSubmitted.of(result)
 
-    @api_get("/listings/{sku:str}", summary="Why Amazon shows what it shows for one SKU")
+    @api_get(
+        "/listings/{sku:str}",
+        scope=Scope.CONNECTIONS_READ,
+        summary="Why Amazon shows what it shows for one SKU",
+    )
     def explain(
         self,
         connection_id: PathStr,

@@ -11,19 +11,22 @@ from litestar.params import JSONBody
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_put
 from adapters.http.schemas import ListingSettingsIn, ListingSettingsOut
 from application.listing_settings import UpdateListingSettingsCommand
+from domain.api_key import Scope
 
 
 class ListingSettingsController(Controller):
     path = "/api/v1/connections/{connection_id:str}/listing-settings"
     tags = ["listings"]
 
-    @api_get("/", summary="The connection's listing settings")
+    @api_get("/", scope=Scope.CONNECTIONS_READ, summary="The connection's listing settings")
     def get_settings(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ListingSettingsOut:
         return ListingSettingsOut.of(application.get_listing_settings(actor, connection_id))
 
-    @api_put("/", summary="Replace the connection's listing settings")
+    @api_put(
+        "/", scope=Scope.CONNECTIONS_WRITE, summary="Replace the connection's listing settings"
+    )
     def put_settings(
         self,
         connection_id: PathStr,

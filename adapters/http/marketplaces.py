@@ -11,6 +11,7 @@ from adapters.http.schemas import MarketplaceUpdate, ProfileChoice
 from application.marketplace_views import MarketplaceHistory, MarketplaceList, MarketplaceView
 from application.marketplaces import UpdateMarketplaceCommand
 from application.views import ConnectionWithWarnings, ProfileList
+from domain.api_key import Scope
 
 _MARKETPLACE = "/{connection_id:str}/marketplaces/{marketplace_id:str}"
 
@@ -19,13 +20,21 @@ class ProfilesController(Controller):
     path = "/api/v1/connections"
     tags = ["profiles"]
 
-    @api_get("/{connection_id:str}/profiles", summary="The advertising profiles to choose from")
+    @api_get(
+        "/{connection_id:str}/profiles",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The advertising profiles to choose from",
+    )
     def list_profiles(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> ProfileList:
         return application.list_profiles(actor, connection_id)
 
-    @api_put("/{connection_id:str}/profile", summary="Choose the advertising profile")
+    @api_put(
+        "/{connection_id:str}/profile",
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Choose the advertising profile",
+    )
     def choose_profile(
         self,
         connection_id: PathStr,
@@ -41,13 +50,21 @@ class MarketplacesController(Controller):
     path = "/api/v1/connections"
     tags = ["marketplaces"]
 
-    @api_get("/{connection_id:str}/marketplaces", summary="The connection's marketplaces")
+    @api_get(
+        "/{connection_id:str}/marketplaces",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The connection's marketplaces",
+    )
     def list_marketplaces(
         self, connection_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceList:
         return MarketplaceList(items=tuple(application.list_marketplaces(actor, connection_id)))
 
-    @api_put(_MARKETPLACE, summary="Select or deselect a marketplace, or set it active")
+    @api_put(
+        _MARKETPLACE,
+        scope=Scope.CONNECTIONS_WRITE,
+        summary="Select or deselect a marketplace, or set it active",
+    )
     def update_marketplace(
         self,
         connection_id: PathStr,
@@ -68,6 +85,7 @@ class MarketplacesController(Controller):
 
     @api_post(
         _MARKETPLACE + "/retry",
+        scope=Scope.CONNECTIONS_WRITE,
         status_code=200,
         summary="Retry a failed marketplace (409 RETRY_LIMIT_EXCEEDED with its history)",
     )
@@ -76,7 +94,11 @@ class MarketplacesController(Controller):
     ) -> MarketplaceView:
         return application.retry_marketplace(actor, connection_id, marketplace_id)
 
-    @api_get(_MARKETPLACE + "/history", summary="The marketplace's state history")
+    @api_get(
+        _MARKETPLACE + "/history",
+        scope=Scope.CONNECTIONS_READ,
+        summary="The marketplace's state history",
+    )
     def history(
         self, connection_id: PathStr, marketplace_id: PathStr, actor: CurrentActor, application: App
     ) -> MarketplaceHistory:

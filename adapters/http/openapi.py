@@ -27,7 +27,9 @@ DESCRIPTION = """\
 Connect Amazon Ads and Selling Partner API accounts and keep them healthy.
 
 Every `/api/v1` request carries `Authorization: Bearer <jwt>`; `sub` is the user and the team
-context is the `X-Team-Id` header or the token's `team` claim. Errors are RFC 9457
+context is the `X-Team-Id` header or the token's `team` claim. A product's back end sends an
+API key instead (`Authorization: Bearer slk_…`, see "api keys"): its team is fixed and each
+route names the scope it needs (403 `SCOPE_MISSING` without it). Errors are RFC 9457
 `application/problem+json` whose `type` is `/errors/<CODE>`; `GET /errors/<CODE>` explains
 each one. Every response carries `X-Request-Id`.
 
@@ -37,11 +39,16 @@ session (`POST /api/v1/connect-sessions`) and open its `url`: sellerlink's hoste
 
 TAGS = [
     Tag(name="teams", description="Teams, their plan and their members' roles."),
+    Tag(name="api keys", description="Keys for your product's back end (owner, admin)."),
     Tag(
         name="connecting",
         description="Authorize Amazon Ads and SP-API: authorizations, their bounce through "
         "sellerlink (browser binding), Amazon's callbacks, and connect sessions for the "
         "hosted flow.",
+    ),
+    Tag(
+        name="amazon access",
+        description="Call Amazon through a connection: tokens and the proxy.",
     ),
     Tag(name="connections", description="The team's Amazon accounts and their health."),
     Tag(name="profiles", description="Amazon Ads profiles and the one in use."),
@@ -51,6 +58,7 @@ TAGS = [
         name="records",
         description="The seller's data: orders, sales and traffic, inventory, ad campaigns.",
     ),
+    Tag(name="webhooks", description="Signed notifications of every change."),
     Tag(name="errors", description="The error catalogue, for people and programs."),
     Tag(name="operations", description="Liveness and readiness."),
 ]

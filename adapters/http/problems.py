@@ -9,6 +9,7 @@ status; API.md fixes most rows, the rest are chosen here and documented beside t
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -36,6 +37,13 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.NO_TEAM: 403,
     ErrorCode.NOT_A_MEMBER: 403,
     ErrorCode.FORBIDDEN_ROLE: 403,
+    ErrorCode.SCOPE_MISSING: 403,
+    # chosen (403): Amazon refused with a valid token; the fix is a role, a token or a
+    # permission on Amazon's side (DESIGN §9).
+    ErrorCode.APP_ROLE_MISSING: 403,
+    ErrorCode.RESTRICTED_DATA: 403,
+    ErrorCode.PERMISSION_MISSING: 403,
+    ErrorCode.PATH_NOT_ALLOWED: 400,
     # chosen: the team's sellerlink plan refuses it; like a role, only someone else fixes it.
     ErrorCode.PLAN_REQUIRED: 403,
     # chosen: the person declined on Amazon (OAuth `access_denied`): consent refused.
@@ -166,6 +174,9 @@ def domain_error_handler(request: Request[Any, Any, Any], error: DomainError) ->
     )
     if error.code is ErrorCode.UNAUTHENTICATED:
         return problem_response(problem, {"WWW-Authenticate": 'Bearer realm="sellerlink"'})
+    retry_after = error.context.get("retry_after_seconds")
+    if error.code is ErrorCode.RATE_LIMITED and isinstance(retry_after, int | float):
+        return problem_response(problem, {"Retry-After": str(max(1, math.ceil(retry_after)))})
     return _respond(request, problem, error.context.get("return_to"))
 
 

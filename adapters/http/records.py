@@ -15,6 +15,7 @@ from msgspec import Meta, Struct
 from adapters.http.routing import App, CurrentActor, api_get
 from adapters.http.schemas import PRINTABLE
 from application.records import RecordPage, RecordsQuery
+from domain.api_key import Scope
 from domain.datasets import DatasetInfo
 from domain.errors import ValidationFailed
 from domain.records import MAX_PAGE, Dataset, Record, decode_cursor
@@ -89,12 +90,17 @@ class RecordsController(Controller):
     path = "/api/v1"
     tags = ["records"]
 
-    @api_get("/datasets", summary="The datasets sellerlink keeps, with their keys and schemas")
+    @api_get(
+        "/datasets",
+        scope=Scope.RECORDS_READ,
+        summary="The datasets sellerlink keeps, with their keys and schemas",
+    )
     def datasets(self, actor: CurrentActor, application: App) -> DatasetList:
         return DatasetList(items=[DatasetOut.of(d) for d in application.list_datasets(actor)])
 
     @api_get(
         "/records",
+        scope=Scope.RECORDS_READ,
         summary="The team's records in the order they changed (keyset pages by cursor)",
     )
     def records(

@@ -1,5 +1,14 @@
 """Small helpers every controller shares: the route decorators with the problem+json
-responses each route documents, so /schema lists what can come back."""
+responses each route documents, so /schema lists what can come back, and the API-key scope
+each route requires.
+
+Every `/api/v1` route names the scope an API key needs for it, in its decorator:
+`@api_get("/records", scope=Scope.RECORDS_READ)`. `scope=None` means people only: a key is
+refused whatever its scopes (members, API keys, billing). A route built without these
+helpers declares it with `opt=key_scope(...)`; a route that declares nothing is people only
+(auth.py checks it on every request), and the authorization matrix test lists every route
+with the scope it expects.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ from adapters.http.problems import COMMON, problem_responses
 from adapters.http.schemas import PRINTABLE, SOME_TEXT
 from application.app import Application
 from application.context import Actor
+from domain.api_key import Scope
 
 # Explicit parameter kinds (Litestar 2.23+ deprecates inferring them from the name).
 App = NamedDependency[Application]
@@ -30,31 +40,53 @@ BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 # The decorator Litestar's route functions return, typed so handlers stay typed.
 Route = Callable[[Callable[..., Any]], HTTPRouteHandler]
 
+# The route option auth.py reads: the Scope an API key needs, or None for people only.
+SCOPE_OPT = "api_key_scope"
 
-def _options(statuses: tuple[int, ...], extra: dict[str, Any]) -> dict[str, Any]:
+
+def key_scope(scope: Scope | None) -> dict[str, Scope | None]:
+    """`opt=` for a route made without the helpers below."""
+    return {SCOPE_OPT: scope}
+
+
+def _options(
+    statuses: tuple[int, ...], scope: Scope | None, extra: dict[str, Any]
+) -> dict[str, Any]:
+    opt = {**extra.pop("opt", {}), **key_scope(scope)}
     return {
         "sync_to_thread": True,
         "responses": problem_responses(*statuses),
         "security": BEARER,
+        "opt": opt,
         **extra,
     }
 
 
-def api_get(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Route:
-    return get(path, **_options(errors, extra))
+def api_get(
+    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+) -> Route:
+    return get(path, **_options(errors, scope, extra))
 
 
-def api_post(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Route:
-    return post(path, **_options(errors, extra))
+def api_post(
+    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+) -> Route:
+    return post(path, **_options(errors, scope, extra))
 
 
-def api_put(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Route:
-    return put(path, **_options(errors, extra))
+def api_put(
+    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+) -> Route:
+    return put(path, **_options(errors, scope, extra))
 
 
-def api_patch(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Route:
-    return patch(path, **_options(errors, extra))
+def api_patch(
+    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+) -> Route:
+    return patch(path, **_options(errors, scope, extra))
 
 
-def api_delete(path: str, *, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any) -> Route:
-    return delete(path, **_options(errors, extra))
+def api_delete(
+    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+) -> Route:
+    return delete(path, **_options(errors, scope, extra))

@@ -24,21 +24,22 @@ class TeamsController(Controller):
     path = "/api/v1/teams"
     tags = ["teams"]
 
-    @api_post("/", summary="Create a team; the caller becomes its owner")
+    @api_post("/", scope=None, summary="Create a team; the caller becomes its owner")
     def create_team(self, data: JSONBody[TeamIn], actor: CurrentActor, application: App) -> TeamOut:
         team = application.create_team(CreateTeamCommand(actor, data.name, data.kind))
         return TeamOut.of(team)
 
-    @api_get("/", summary="The caller's teams and roles (no team context needed)")
+    @api_get("/", scope=None, summary="The caller's teams and roles (no team context needed)")
     def my_teams(self, actor: CurrentActor, application: App) -> MemberList:
         return MemberList(items=[MemberOut.of(m) for m in application.list_my_teams(actor)])
 
-    @api_get("/{team_id:str}", summary="Show a team")
+    @api_get("/{team_id:str}", scope=None, summary="Show a team")
     def get_team(self, team_id: PathStr, actor: CurrentActor, application: App) -> TeamOut:
         return TeamOut.of(application.get_team(actor, team_id))
 
     @api_patch(
         "/{team_id:str}",
+        scope=None,
         summary="Change the plan, the connection limit or how many days of records to keep (owner)",
     )
     def update_team(
@@ -55,12 +56,14 @@ class TeamsController(Controller):
         )
         return TeamOut.of(team)
 
-    @api_get("/{team_id:str}/members", summary="List the team's members")
+    @api_get("/{team_id:str}/members", scope=None, summary="List the team's members")
     def list_members(self, team_id: PathStr, actor: CurrentActor, application: App) -> MemberList:
         members = application.list_members(actor, team_id)
         return MemberList(items=[MemberOut.of(m) for m in members])
 
-    @api_put("/{team_id:str}/members/{user_id:str}", summary="Add a member or change a role")
+    @api_put(
+        "/{team_id:str}/members/{user_id:str}", scope=None, summary="Add a member or change a role"
+    )
     def set_member_role(
         self,
         team_id: PathStr,
@@ -74,7 +77,7 @@ class TeamsController(Controller):
         )
         return MemberOut.of(membership)
 
-    @api_delete("/{team_id:str}/members/{user_id:str}", summary="Remove a member")
+    @api_delete("/{team_id:str}/members/{user_id:str}", scope=None, summary="Remove a member")
     def remove_member(
         self, team_id: PathStr, user_id: UserIdPath, actor: CurrentActor, application: App
     ) -> None:

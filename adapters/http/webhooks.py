@@ -29,6 +29,7 @@ from adapters.http.webhook_schemas import (
     WebhookOut,
     WebhookPatch,
 )
+from domain.api_key import Scope
 from domain.webhooks import DeliveryStatus
 
 _ERRORS = (400, 401, 403, 404, 409, 422, 500)
@@ -38,24 +39,34 @@ class WebhooksController(Controller):
     path = "/api/v1/webhooks"
     tags = ["webhooks"]
 
-    @api_post("/", errors=_ERRORS, summary="Add an endpoint; its signing secret is shown once")
+    @api_post(
+        "/",
+        scope=Scope.WEBHOOKS_MANAGE,
+        errors=_ERRORS,
+        summary="Add an endpoint; its signing secret is shown once",
+    )
     def create(
         self, data: JSONBody[WebhookIn], actor: CurrentActor, application: App
     ) -> WebhookCreated:
         created = application.create_webhook(actor, data.url, data.events, data.description)
         return WebhookCreated.created(created)
 
-    @api_get("/", summary="The team's webhook endpoints")
+    @api_get("/", scope=Scope.WEBHOOKS_MANAGE, summary="The team's webhook endpoints")
     def list_endpoints(self, actor: CurrentActor, application: App) -> WebhookList:
         return WebhookList(items=[WebhookOut.of(v) for v in application.list_webhooks(actor)])
 
-    @api_get("/{webhook_id:str}", summary="Show an endpoint")
+    @api_get("/{webhook_id:str}", scope=Scope.WEBHOOKS_MANAGE, summary="Show an endpoint")
     def get_endpoint(
         self, webhook_id: PathStr, actor: CurrentActor, application: App
     ) -> WebhookOut:
         return WebhookOut.of(application.get_webhook(actor, webhook_id))
 
-    @api_patch("/{webhook_id:str}", errors=_ERRORS, summary="Change or enable/disable an endpoint")
+    @api_patch(
+        "/{webhook_id:str}",
+        scope=Scope.WEBHOOKS_MANAGE,
+        errors=_ERRORS,
+        summary="Change or enable/disable an endpoint",
+    )
     def update(
         self,
         webhook_id: PathStr,
@@ -73,12 +84,17 @@ class WebhooksController(Controller):
         )
         return WebhookOut.of(view)
 
-    @api_delete("/{webhook_id:str}", summary="Delete an endpoint and its deliveries")
+    @api_delete(
+        "/{webhook_id:str}",
+        scope=Scope.WEBHOOKS_MANAGE,
+        summary="Delete an endpoint and its deliveries",
+    )
     def delete_endpoint(self, webhook_id: PathStr, actor: CurrentActor, application: App) -> None:
         application.delete_webhook(actor, webhook_id)
 
     @api_post(
         "/{webhook_id:str}/rotate-secret",
+        scope=Scope.WEBHOOKS_MANAGE,
         status_code=200,
         summary="New signing secret (shown once); the old one signs too for 24 hours",
     )
@@ -87,13 +103,18 @@ class WebhooksController(Controller):
 
     @api_post(
         "/{webhook_id:str}/test",
+        scope=Scope.WEBHOOKS_MANAGE,
         status_code=200,
         summary="Send a signed `webhook.test` message now",
     )
     def test(self, webhook_id: PathStr, actor: CurrentActor, application: App) -> DeliveryOut:
         return DeliveryOut.of(application.send_test_webhook(actor, webhook_id))
 
-    @api_get("/{webhook_id:str}/deliveries", summary="Deliveries, newest first")
+    @api_get(
+        "/{webhook_id:str}/deliveries",
+        scope=Scope.WEBHOOKS_MANAGE,
+        summary="Deliveries, newest first",
+    )
     def deliveries(
         self,
         webhook_id: PathStr,
@@ -107,6 +128,7 @@ class WebhooksController(Controller):
 
     @api_post(
         "/deliveries/{delivery_id:str}/retry",
+        scope=Scope.WEBHOOKS_MANAGE,
         status_code=200,
         summary="Send a failed (or delivered) delivery again, now",
     )
@@ -115,6 +137,7 @@ class WebhooksController(Controller):
 
     @api_post(
         "/{webhook_id:str}/replay",
+        scope=Scope.WEBHOOKS_MANAGE,
         status_code=202,
         errors=_ERRORS,
         summary="Send every event since a time again (same webhook-id)",

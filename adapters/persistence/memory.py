@@ -20,6 +20,7 @@ from attrs import define, evolve, field
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.memory_reads import InMemoryReads
 from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhookEndpoints
+from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
 from domain.connect_session import ConnectSession
@@ -59,6 +60,7 @@ class _State:
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
     app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
+    api_keys: dict[str, ApiKey] = field(factory=dict)
     records: _RecordStore = field(factory=lambda: _RecordStore())
     published: dict[str, datetime] = field(factory=dict)
     webhooks: dict[str, WebhookEndpoint] = field(factory=dict)
@@ -433,6 +435,30 @@ class _AppCredentials(_Repo):
         self._s.app_credentials[state.channel] = self._in(state)
 
 
+class _ApiKeys(_Repo):
+    def add(self, key: ApiKey) -> None:
+        self._s.api_keys[key.id] = self._in(key)
+
+    def get(self, key_id: str) -> ApiKey | None:
+        return self._out(self._s.api_keys.get(key_id))
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        keys = [k for k in self._s.api_keys.values() if k.team_id == team_id]
+        return _copy(sorted(keys, key=lambda k: (k.created_at, k.id)))
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        key = self._s.api_keys.get(key_id)
+        if key is None or key.team_id != team_id:
+            return False
+        del self._s.api_keys[key_id]
+        return True
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        key = self._s.api_keys.get(key_id)
+        if key is not None and (key.last_used_at is None or key.last_used_at < unless_since):
+            key.last_used_at = at
+
+
 class _Records(_Repo):
     def write(
         self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
@@ -531,6 +557,7 @@ class InMemoryUnitOfWork:
     sync_cursors: _SyncCursors
     listings: _Listings
     app_credentials: _AppCredentials
+    api_keys: _ApiKeys
     reads: InMemoryReads
     records: _Records
     webhooks: MemoryWebhookEndpoints
@@ -559,6 +586,7 @@ class InMemoryUnitOfWork:
         self.sync_cursors = _SyncCursors(state, seen)
         self.listings = _Listings(state, seen)
         self.app_credentials = _AppCredentials(state, seen)
+        self.api_keys = _ApiKeys(state, seen)
         self.reads = InMemoryReads(state)
         self.records = _Records(state, seen)
         self.webhooks = MemoryWebhookEndpoints(state, seen)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -359,6 +360,36 @@ class ListingRow(Row):
     pending_since: Mapped[datetime | None]
     in_flight_at: Mapped[datetime | None]
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ApiKeyRow(Row):
+    """Only the SHA-256 of a key's secret is kept (DESIGN §10): a dump authenticates nobody."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_team_id", "team_id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    scopes: Mapped[str] = mapped_column(Text)  # space-separated, sorted
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    last_used_at: Mapped[datetime | None]
+
+
+class RateBucketRow(Row):
+    """One token bucket of the shared rate budget (adapters/persistence/rate_budget.py);
+    `key` is app|partner|region|operation, times are seconds on the budget's clock."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    rate: Mapped[float] = mapped_column(Double)
+    burst: Mapped[int] = mapped_column(Integer)
+    tokens: Mapped[float] = mapped_column(Double)
+    updated: Mapped[float] = mapped_column(Double)
+    anchor_pending: Mapped[bool] = mapped_column(Boolean)
 
 
 class RecordRow(Row):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.crypto import Keyring
+from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
 from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connect_sessions import SqlConnectSessionRepository
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
     events: SqlEventLog
     sync_cursors: SqlSyncCursorRepository
     app_credentials: SqlAppCredentialStateRepository
+    api_keys: SqlApiKeyRepository
     reads: SqlReadModels
     records: SqlRecordRepository
     webhooks: SqlWebhookEndpointRepository
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
         self.events = SqlEventLog(self)
         self.sync_cursors = SqlSyncCursorRepository(self)
         self.app_credentials = SqlAppCredentialStateRepository(self)
+        self.api_keys = SqlApiKeyRepository(self)
         self.reads = SqlReadModels(self)
         self.records = SqlRecordRepository(self)
         self.webhooks = SqlWebhookEndpointRepository(self)

@@ -49,11 +49,14 @@ def serve(
 
 
 @contextmanager
-def embedded_product(data_dir: Any, jwt_secret: str) -> Iterator[tuple[str, Any]]:
+def embedded_product(
+    data_dir: Any, jwt_secret: str, *, clock_scale: float = 1.0
+) -> Iterator[tuple[str, Any]]:
     """The product exactly as `make run` wires it (production container: SQLite in
     `data_dir`, the sandbox mounted at /sandbox and called over loopback by the real Amazon
     adapter, the demo page), on a free port; the worker is left to the test, which runs its
-    passes. Yields the base URL and the container."""
+    passes. Yields the base URL and the container. `clock_scale`: the sandbox clock's speed
+    (Amazon's rates and sellerlink's budget both count in its seconds)."""
     from dependency_injector import providers
 
     from bootstrap.container import Container
@@ -70,6 +73,10 @@ def embedded_product(data_dir: Any, jwt_secret: str) -> Iterator[tuple[str, Any]
         port=port, data_dir=data_dir, jwt_secret=jwt_secret, sandbox=True, worker_in_process=False
     )
     container.settings.override(providers.Object(settings))
+    if clock_scale != 1.0:
+        from adapters.amazon.sandbox import SandboxClock
+
+        container.sandbox_clock.override(providers.Object(SandboxClock(scale=clock_scale)))
     container.database().upgrade()
     app = build_server_app(container, {Role.OWNER: "demo-token"})
     try:

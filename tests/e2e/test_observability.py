@@ -155,8 +155,9 @@ def walk(api: Api, container: Container, client: httpx.Client) -> list[str]:
     throttled = api.call("POST", f"/api/v1/connections/{cid}/refresh", owner)
     assert throttled.status_code in (200, 429), throttled.text
     assert client.post("/sandbox/_admin/faults", json={"faults": []}).status_code == 200
-    # An hour on: the access tokens lapse and the worker refreshes them.
-    assert client.post("/sandbox/_admin/clock", json={"advance_seconds": 3700}).status_code == 200
+    # An hour on (plus the two minutes a sync window stays behind now): the access tokens
+    # lapse, the worker refreshes them and the next sync cycle is due.
+    assert client.post("/sandbox/_admin/clock", json={"advance_seconds": 3820}).status_code == 200
     worker.run_pass()
     secrets = [owner.token]
     with container.application().ports.uow() as uow:

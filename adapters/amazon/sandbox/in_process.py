@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from attrs import frozen
 
+from adapters.amazon.consent import consent_url
 from adapters.amazon.gateway import AmazonHttpGateway
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.core import Clock
@@ -27,7 +28,9 @@ from adapters.amazon.sandbox.replies import encode
 from adapters.amazon.sandbox.routes import SandboxRequest, complete, prepare
 from adapters.amazon.sandbox.state import Sandbox
 from adapters.amazon.settings import AmazonSettings, RetryPolicy
-from application.ports import ListingUpdate
+from application.ports import ConsentRequest, ListingUpdate
+from domain.connection import AccountType, Region
+from domain.grant import Channel
 
 IN_PROCESS_BASE_URL = "https://amazon.sandbox.invalid/sandbox"
 _PREFIX = urlsplit(IN_PROCESS_BASE_URL).path
@@ -111,10 +114,21 @@ class InProcessAmazon(AmazonHttpGateway):
         self.exchanges: list[Exchange] = []
         wait = sleep or (lambda seconds: None)
         client = httpx.Client(transport=SandboxTransport(self.sandbox, wait, self.exchanges.append))
+        # The same in-process wire, for tests that speak to the sandbox as a client would.
+        self.http = client
         super().__init__(settings, client, clock.now, sleep=wait, rng=random.Random(0))
         self._owns_client = True
 
     # ---- playing the person on Amazon's pages --------------------------------------------
+
+    def sp_api_token(self, account: str) -> str:
+        """An SP-API access token of `account`, through consent and LWA as sellerlink gets
+        one (for tests that call the sandbox directly)."""
+        vendor = self.sandbox.scenarios[account].account_type == "vendor"
+        kind = AccountType.VENDOR if vendor else AccountType.SELLER
+        url = consent_url(self.settings, ConsentRequest(Channel.SP_API, Region.NA, kind, "t" * 43))
+        code = self.consent(url, account)["spapi_oauth_code"]
+        return self.exchange_code(Channel.SP_API, Region.NA, code).access_token.reveal()
 
     def consent(
         self, authorization_url: str, account: str, *, approve: bool = True

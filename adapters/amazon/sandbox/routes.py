@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote, unquote_plus
 from attrs import frozen
 
 from adapters.amazon.sandbox.core import redact
+from adapters.amazon.sandbox.documents import DOCUMENTS_PATH
 from adapters.amazon.sandbox.faults import fault_reply
 from adapters.amazon.sandbox.feeds import FEEDS_PATH, UPLOADS_PATH
 from adapters.amazon.sandbox.replies import Reply, sp_error
@@ -121,6 +122,22 @@ def _campaigns(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     )
 
 
+def _ads_headers(r: SandboxRequest) -> tuple[str | None, str | None, str | None]:
+    return (
+        r.header("authorization"),
+        r.header("amazon-advertising-api-clientid"),
+        r.header("amazon-advertising-api-scope"),
+    )
+
+
+def _create_ads_report(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
+    return s.create_ads_report(*_ads_headers(r), r.body)
+
+
+def _get_ads_report(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.get_ads_report(*_ads_headers(r), p["reportId"])
+
+
 def _participations(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     return s.participations(r.access_token)
 
@@ -140,12 +157,46 @@ def _patch_listing(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
 
 
 def _orders(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
-    return s.orders(
-        r.access_token,
-        r.param("MarketplaceIds"),
-        r.param("LastUpdatedAfter"),
-        r.param("LastUpdatedBefore"),
-        r.param("NextToken"),
+    names = (
+        "MarketplaceIds",
+        "CreatedAfter",
+        "CreatedBefore",
+        "LastUpdatedAfter",
+        "LastUpdatedBefore",
+        "MaxResultsPerPage",
+        "NextToken",
+    )
+    return s.orders(r.access_token, {name: r.param(name) for name in names})
+
+
+def _create_report(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
+    return s.create_report(r.access_token, r.body)
+
+
+def _get_report(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.get_report(r.access_token, p["reportId"])
+
+
+def _get_report_document(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.get_report_document(r.access_token, p["reportDocumentId"])
+
+
+def _inventory(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
+    names = (
+        "granularityType",
+        "granularityId",
+        "marketplaceIds",
+        "details",
+        "sellerSkus",
+        "startDateTime",
+        "nextToken",
+    )
+    return s.inventory_summaries(r.access_token, {name: r.param(name) for name in names})
+
+
+def _document_download(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.documents.download(
+        p["documentId"], r.param("X-Amz-Expires"), r.param("X-Amz-Signature"), s.now()
     )
 
 
@@ -174,10 +225,13 @@ def _download(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
 
 
 LISTINGS = "/listings/2021-08-01/items"
+REPORTS = "/reports/2021-06-30"
 _TABLE: tuple[tuple[str, str, str, str | None, Handler], ...] = (
     ("POST", "/auth/o2/token", LWA, None, _token),
     ("GET", "/v2/profiles", ADS, "listProfiles", _profiles),
     ("POST", "/sp/campaigns/list", ADS, "listSponsoredProductsCampaigns", _campaigns),
+    ("POST", "/reporting/reports", ADS, "createAsyncReport", _create_ads_report),
+    ("GET", "/reporting/reports/{reportId}", ADS, "getAsyncReport", _get_ads_report),
     (
         "GET",
         "/sellers/v1/marketplaceParticipations",
@@ -199,6 +253,17 @@ _TABLE: tuple[tuple[str, str, str, str | None, Handler], ...] = (
     ),
     ("POST", FEEDS_PATH + "/feeds", SP_API, "createFeed", _create_feed),
     ("GET", FEEDS_PATH + "/feeds/{feedId}", SP_API, "getFeed", _get_feed),
+    ("POST", REPORTS + "/reports", SP_API, "createReport", _create_report),
+    ("GET", REPORTS + "/reports/{reportId}", SP_API, "getReport", _get_report),
+    (
+        "GET",
+        REPORTS + "/documents/{reportDocumentId}",
+        SP_API,
+        "getReportDocument",
+        _get_report_document,
+    ),
+    ("GET", "/fba/inventory/v1/summaries", SP_API, "getInventorySummaries", _inventory),
+    ("GET", DOCUMENTS_PATH + "/{documentId}", DOCUMENTS, None, _document_download),
     ("PUT", UPLOADS_PATH + "/{documentId}", DOCUMENTS, None, _upload),
     ("GET", UPLOADS_PATH + "/{documentId}", DOCUMENTS, None, _download),
 )

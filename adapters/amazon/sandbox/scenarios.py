@@ -56,6 +56,9 @@ class Scenario:
     profile_id_base: int = 0
     # Seed 002: its profiles have no ENABLED campaign (the NO_ACTIVE_CAMPAIGNS warning).
     active_campaigns: bool = True
+    # A vendor whose SP-API consent came through Vendor Central: vendor reports, no
+    # seller-only operation (DESIGN §9).
+    vendor_central: bool = False
 
     def profile_id(self, code: str) -> int:
         return self.profile_id_base + self.profiles.index(code) + 1
@@ -110,6 +113,18 @@ _SCENARIOS = (
         ads_account_id="ENTITY1SBXVENDOR",
         profiles=("US",),
         profile_id_base=3_400_000_000_000_000,
+    ),
+    _s(
+        name="vendor-central",
+        summary="A US vendor with Amazon Ads and the Selling Partner API through Vendor "
+        "Central: vendor sales and traffic reports; seller-only operations are refused.",
+        account_name="Brandworks Vendor Central",
+        account_type="vendor",
+        selling_partner_id="A1SBXVNDCENTRL1",
+        ads_account_id="ENTITY1SBXVNDCTL",
+        profiles=("US",),
+        vendor_central=True,
+        profile_id_base=4_300_000_000_000_000,
     ),
     _s(
         name="no-ads-seller",

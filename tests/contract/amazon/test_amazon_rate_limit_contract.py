@@ -12,6 +12,7 @@ from adapters.amazon.sandbox import SandboxClock
 from domain.connection import Region
 from domain.errors import RateLimited
 from domain.grant import Channel
+from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 from tests.contract.amazon.sandbox_helpers import Amazon
 
@@ -137,4 +138,5 @@ def test_the_sandbox_reports_the_plan_rate_and_the_adapter_keeps_it(
     gateway.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
     last = amazon.admin("requests").json()["items"][-1]
     assert last["status"] == 200
-    assert gateway.limiter.wait_estimate("A1SBXUSSELLER01", PARTICIPATIONS) == 0
+    bucket = BudgetKey(gateway.settings.sp_api_client_id, "A1SBXUSSELLER01", "NA", PARTICIPATIONS)
+    assert gateway.limiter.wait_estimate(bucket) == 0

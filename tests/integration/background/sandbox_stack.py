@@ -70,8 +70,17 @@ class Recording:
         marketplace_id: str,
         start: datetime,
         end: datetime,
+        *,
+        selling_partner_id: str | None = None,
     ) -> SyncWindow:
-        window = self.inner.fetch_sync_window(region, access_token, marketplace_id, start, end)
+        window = self.inner.fetch_sync_window(
+            region,
+            access_token,
+            marketplace_id,
+            start,
+            end,
+            selling_partner_id=selling_partner_id,
+        )
         self.sync_windows.append(("", marketplace_id, start, end))
         return window
 

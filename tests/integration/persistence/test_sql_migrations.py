@@ -29,6 +29,8 @@ TABLES = {
     "sync_cursors",
     "listings",
     "app_credential_states",
+    "api_keys",
+    "rate_buckets",
     "records",
     "record_sequences",
     "webhook_endpoints",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.amazon.rate_limit import RATE_PLANS, RateLimiter, RatePlan, TokenBucket
+from adapters.amazon.rate_limit import RATE_PLANS, BudgetKey, RateLimiter, RatePlan, TokenBucket
 from adapters.amazon.sandbox import SandboxClock
 from adapters.amazon.settings import RetryPolicy
 from adapters.amazon.transport import Call, Transport
@@ -48,32 +48,36 @@ def test_reservations_never_exceed_the_plan(gaps: list[float]) -> None:
         assert count <= PLAN.burst + PLAN.rate * at + 1e-6
 
 
+def key(partner: str, operation: str) -> BudgetKey:
+    return BudgetKey("app", partner, "NA", operation)
+
+
 def test_the_limiter_waits_short_and_refuses_long_waits() -> None:
     now = [0.0]
     limiter = RateLimiter(lambda: now[0], {"op": PLAN})
-    assert [limiter.reserve("A", "op", max_wait=0) for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert limiter.reserve("A", "op", max_wait=1.0) is None  # needs 2 s
-    wait = limiter.reserve("A", "op", max_wait=5.0)
+    assert [limiter.reserve(key("A", "op"), max_wait=0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.reserve(key("A", "op"), max_wait=1.0) is None  # needs 2 s
+    wait = limiter.reserve(key("A", "op"), max_wait=5.0)
     assert wait == pytest.approx(2.0, abs=0.01)
-    assert limiter.reserve("B", "op", max_wait=0) == 0.0  # another partner's own bucket
-    assert limiter.reserve("A", "unplanned", max_wait=0) == 0.0
+    assert limiter.reserve(key("B", "op"), max_wait=0) == 0.0  # another partner's own bucket
+    assert limiter.reserve(key("A", "unplanned"), max_wait=0) == 0.0
 
 
 def test_a_429_empties_the_bucket() -> None:
     now = [0.0]
     limiter = RateLimiter(lambda: now[0], {"op": PLAN})
-    limiter.throttled("A", "op")
-    assert limiter.wait_estimate("A", "op") == pytest.approx(2.0)
+    limiter.throttled(key("A", "op"))
+    assert limiter.wait_estimate(key("A", "op")) == pytest.approx(2.0)
 
 
 def test_the_rate_limit_header_sets_the_rate() -> None:
     now = [0.0]
     limiter = RateLimiter(lambda: now[0], {"op": PLAN})
-    limiter.observe_limit("A", "op", 2.0)
-    limiter.throttled("A", "op")
-    assert limiter.wait_estimate("A", "op") == pytest.approx(0.5)
-    limiter.observe_limit("A", "op", -3.0)  # nonsense is ignored
-    assert limiter.wait_estimate("A", "op") == pytest.approx(0.5)
+    limiter.observe_limit(key("A", "op"), 2.0)
+    limiter.throttled(key("A", "op"))
+    assert limiter.wait_estimate(key("A", "op")) == pytest.approx(0.5)
+    limiter.observe_limit(key("A", "op"), -3.0)  # nonsense is ignored
+    assert limiter.wait_estimate(key("A", "op")) == pytest.approx(0.5)
 
 
 def test_settling_moves_the_refill_start_to_amazons_answer_once() -> None:
@@ -178,10 +182,10 @@ def test_a_rate_limit_header_from_amazon_adjusts_the_bucket() -> None:
     )
     op = "getMarketplaceParticipations"
     for _ in range(15):
-        transport.send(Call("GET", "http://127.0.0.1/x", operation=op, partner="A"))
+        transport.send(Call("GET", "http://127.0.0.1/x", budget=key("A", op)))
     # Amazon said 0.5/s: the next token is 2 s away, not the documented 62.5 s.
     before = clock.now()
-    transport.send(Call("GET", "http://127.0.0.1/x", operation=op, partner="A"))
+    transport.send(Call("GET", "http://127.0.0.1/x", budget=key("A", op)))
     assert timedelta(seconds=1.9) <= clock.now() - before <= timedelta(seconds=2.1)
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client import CollectorRegistry
 
-from adapters.amazon.rate_limit import RATE_PLANS, RateLimiter
+from adapters.amazon.rate_limit import RATE_PLANS, BudgetKey, RateLimiter
 from adapters.amazon.sandbox import SandboxClock
 from adapters.amazon.settings import RetryPolicy
 from adapters.amazon.transport import Call, Transport
@@ -50,8 +50,7 @@ def test_calls_429s_and_budget_waits_are_counted() -> None:
     call = Call(
         "GET",
         SP + "/listings/2021-08-01/items/A1SELLER",
-        operation="searchListingsItems",
-        partner="A1SELLER",
+        budget=BudgetKey("app", "A1SELLER", "NA", "searchListingsItems"),
     )
     for _ in range(12):  # burst 5: the later ones wait for the bucket
         transport.send(call)
@@ -68,7 +67,9 @@ def test_a_call_the_budget_will_not_wait_for_is_counted_as_budget_throttled() ->
     transport = _transport(
         httpx.MockTransport(lambda r: httpx.Response(200, json={"payload": []})), registry, 0.0
     )
-    call = Call("GET", SP + "/orders/v0/orders", operation="getOrders", partner="A1SELLER")
+    call = Call(
+        "GET", SP + "/orders/v0/orders", budget=BudgetKey("app", "A1SELLER", "NA", "getOrders")
+    )
     for _ in range(20):  # burst 20
         transport.send(call)
     with pytest.raises(RateLimited):

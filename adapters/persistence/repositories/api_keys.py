@@ -1,0 +1,80 @@
+"""API keys: the hash of each secret, never the secret (DESIGN §10). The mappers live here
+because nothing else reads this table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+
+from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.rows import ApiKeyRow
+from domain.api_key import ApiKey, Scope
+
+
+def api_key_to_row(key: ApiKey) -> ApiKeyRow:
+    return ApiKeyRow(
+        id=key.id,
+        team_id=key.team_id,
+        name=key.name,
+        scopes=" ".join(sorted(key.scopes)),
+        secret_sha256=key.secret_hash,
+        created_at=key.created_at,
+        created_by=key.created_by,
+        last_used_at=key.last_used_at,
+    )
+
+
+def api_key_from_row(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        team_id=row.team_id,
+        name=row.name,
+        scopes=frozenset(Scope(s) for s in row.scopes.split()),
+        secret_hash=row.secret_sha256,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        last_used_at=row.last_used_at,
+    )
+
+
+class SqlApiKeyRepository(SqlRepository):
+    def add(self, key: ApiKey) -> None:
+        self._uow.watch(key)
+        self._insert([api_key_to_row(key)])
+
+    def get(self, key_id: str) -> ApiKey | None:
+        row = self._session.scalars(
+            select(ApiKeyRow)
+            .where(ApiKeyRow.id == key_id)
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        return self._uow.watch(api_key_from_row(row)) if row is not None else None
+
+    def list_for_team(self, team_id: str) -> list[ApiKey]:
+        rows = self._session.scalars(
+            select(ApiKeyRow)
+            .where(ApiKeyRow.team_id == team_id)
+            .order_by(ApiKeyRow.created_at, ApiKeyRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [api_key_from_row(r) for r in rows]
+
+    def delete(self, team_id: str, key_id: str) -> bool:
+        self._uow.prepare_write()
+        result = self._session.execute(
+            delete(ApiKeyRow).where(ApiKeyRow.team_id == team_id, ApiKeyRow.id == key_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_used(self, key_id: str, at: datetime, *, unless_since: datetime) -> None:
+        self._uow.prepare_write()
+        self._session.execute(
+            update(ApiKeyRow)
+            .where(
+                ApiKeyRow.id == key_id,
+                or_(ApiKeyRow.last_used_at.is_(None), ApiKeyRow.last_used_at < unless_since),
+            )
+            .values(last_used_at=at)
+            .execution_options(synchronize_session=False)
+        )
