@@ -185,6 +185,8 @@ class DatasetSource:
     end: datetime
     selling_partner_id: str | None = None
     profile_id: str | None = None
+    # History or backfill: spends only what the most recent windows leave (DESIGN §11).
+    background: bool = False
 
 
 @define

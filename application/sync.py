@@ -19,16 +19,17 @@ one per dataset in turn, and the reconciler hands every due marketplace its job 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from contextlib import closing
 from datetime import datetime, timedelta
 from enum import StrEnum
-from itertools import islice
 
 from attrs import define, frozen
 
 from application.context import Ports
 from application.marketplace_views import DatasetSyncView, SyncCoverage, SyncErrorView
 from application.ports import DatasetFetch, DatasetSource
+from application.read_ahead import read_ahead
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
@@ -206,6 +207,7 @@ class DatasetSync:
             end=window.end,
             selling_partner_id=connection.selling_partner_id,
             profile_id=profile,
+            background=window.kind in (WindowKind.HISTORY, WindowKind.BACKFILL),
         )
         return _Due(connection, marketplace, cursor, window, source, token)
 
@@ -256,24 +258,26 @@ class DatasetSync:
         snapshot = DATASETS[scope.dataset].snapshot
         seen: set[str] = set()
         counts = WriteCounts()
-        batches = _batches(iter(records), BATCH)
-        batch = next(batches, [])
-        while True:
-            following = next(batches, None)
-            now = self.ports.clock.now()
-            with self.ports.uow() as uow:
-                counts += uow.records.write(scope, batch, at=now)
-                if snapshot:
-                    seen.update(r.key for r in batch)
-                if following is None:
+        # The next batch is parsed while this one is written; `closing` stops the reading
+        # thread before the caller closes the document, however this ends.
+        with closing(read_ahead(iter(records), BATCH)) as batches:
+            batch = next(batches, [])
+            while True:
+                following = next(batches, None)
+                now = self.ports.clock.now()
+                with self.ports.uow() as uow:
+                    counts += uow.records.write(scope, batch, at=now)
                     if snapshot:
-                        counts += uow.records.delete_missing(scope, seen, at=now)
-                    self._finish(uow, due, counts, now)
-                uow.commit()
-            if following is None:
-                self.ports.metrics.records_synced(str(scope.dataset), counts.updated)
-                return counts
-            batch = following
+                        seen.update(r.key for r in batch)
+                    if following is None:
+                        if snapshot:
+                            counts += uow.records.delete_missing(scope, seen, at=now)
+                        self._finish(uow, due, counts, now)
+                    uow.commit()
+                if following is None:
+                    self.ports.metrics.records_synced(str(scope.dataset), counts.updated)
+                    return counts
+                batch = following
 
     def _finish(self, uow: UnitOfWork, due: _Due, counts: WriteCounts, now: datetime) -> None:
         cursor = self._current(uow, due)
@@ -322,11 +326,6 @@ class DatasetSync:
         return stored or SyncCursor(
             due.connection.id, due.marketplace.marketplace_id, due.source.dataset
         )
-
-
-def _batches(records: Iterator[IncomingRecord], size: int) -> Iterator[list[IncomingRecord]]:
-    while batch := list(islice(records, size)):
-        yield batch
 
 
 @define

@@ -116,6 +116,7 @@ class AdsReportsClient:
                 },
                 content=json.dumps(body),
                 budget=self._key(source, f"ads POST {REPORTS_PATH}"),
+                background=source.background,
                 label="Amazon Ads report request",
             )
         )
@@ -138,6 +139,7 @@ class AdsReportsClient:
                 + f"{REPORTS_PATH}/{quote(report_id, safe='')}",
                 headers=self._headers(token, source.profile_id),
                 budget=self._key(source, f"ads GET {REPORTS_PATH}/{{}}"),
+                background=source.background,
                 label="Amazon Ads report status",
             )
         )

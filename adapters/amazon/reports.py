@@ -107,6 +107,7 @@ class ReportsClient:
                     "Content-Type": "application/json",
                 },
                 budget=budget,
+                background=extra.pop("background", False),
                 label=label,
                 **extra,
             )
@@ -136,6 +137,7 @@ class ReportsClient:
             "createReport",
             region=source.region,
             partner=rate_key(source.selling_partner_id, token),
+            background=source.background,
             content=json.dumps(body),
         )
         report_id = answer.get("reportId") if isinstance(answer, dict) else None
@@ -151,6 +153,7 @@ class ReportsClient:
             "getReport",
             region=source.region,
             partner=rate_key(source.selling_partner_id, token),
+            background=source.background,
         )
         if not isinstance(answer, dict) or "processingStatus" not in answer:
             raise AmazonUnavailable("SP-API getReport: Amazon answered an unexpected body.")
@@ -166,6 +169,7 @@ class ReportsClient:
             "getReportDocument",
             region=source.region,
             partner=rate_key(source.selling_partner_id, token),
+            background=source.background,
         )
         url = answer.get("url") if isinstance(answer, dict) else None
         if not url:

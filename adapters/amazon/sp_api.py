@@ -276,6 +276,7 @@ class SpApiClient:
                 budget=self._key(
                     source.region, rate_key(source.selling_partner_id, access_token), operation
                 ),
+                background=source.background,
                 label=label,
             )
         )

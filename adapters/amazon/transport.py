@@ -41,6 +41,10 @@ class Call:
     content: bytes | str | None = field(default=None, repr=False)
     # The shared rate budget's bucket (SP-API, and the sync's Ads reporting calls).
     budget: BudgetKey | None = None
+    # History and backfill (the sync's background work): never waits for the budget, and
+    # leaves the headroom a product's call leaves, so the most recent windows (what Ready
+    # waits for) always find a token; throttled, it gives up until the next pass.
+    background: bool = False
     # A read timeout may hide a request Amazon did process (a consumed authorization code):
     # such calls are not repeated after a timeout.
     retry_after_timeout: bool = True
@@ -132,7 +136,10 @@ class Transport:
         while True:
             budget = self._policy.max_total_seconds - (self._seconds() - started)
             if call.budget is not None:
-                wait = self._limiter.reserve(call.budget, max_wait=min(self._max_rate_wait, budget))
+                max_wait = 0.0 if call.background else min(self._max_rate_wait, budget)
+                wait = self._limiter.reserve(
+                    call.budget, max_wait=max_wait, product=call.background
+                )
                 if wait is None:
                     self._metrics.amazon_throttled(api, operation, "budget")
                     raise RateLimited(
@@ -201,8 +208,10 @@ class Transport:
             if throttled and call.budget is not None:
                 delay = max(delay, self._limiter.wait_estimate(call.budget))
             elapsed = self._seconds() - started
-            if attempts >= self._policy.max_attempts or (
-                elapsed + delay > self._policy.max_total_seconds
+            if (
+                (throttled and call.background)
+                or attempts >= self._policy.max_attempts
+                or (elapsed + delay > self._policy.max_total_seconds)
             ):
                 break
             self._sleep(delay)
