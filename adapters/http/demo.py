@@ -29,7 +29,7 @@ button{font:inherit;border-radius:6px;padding:.5rem 1rem;border:2px solid #5b2ca
 button.primary{background:#5b2ca0;color:#fff}
 button:focus-visible,select:focus-visible{outline:3px solid #e8710a;outline-offset:2px}
 table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
-#msg{padding:.6rem;border-radius:6px;background:#f1ecf8;margin:1rem 0}
+#msg{padding:.6rem;border-radius:6px;background:#f1ecf8;margin:1rem 0} #msg:empty{display:none}
 .ok{color:#176117;font-weight:600} .warn{color:#7a4a00;font-weight:600} .bad{color:#8c1d18;font-weight:600}
 </style></head><body>
 <header><h1>Acme Analytics</h1><span>a demo product that connects Amazon through sellerlink</span></header>
@@ -42,7 +42,7 @@ API reference: <a href="/schema">/schema</a>; every error: <a href="/errors">/er
 webhooks your product would receive: <a href="/demo/webhooks">/demo/webhooks</a>.</p>
 <h2>Connect an Amazon account</h2>
 <p><button class="primary" id="connect" type="button">Connect Amazon</button></p>
-<div id="msg" role="status" aria-live="polite">Ready.</div>
+<div id="msg" role="status" aria-live="polite"></div>
 <h2>Your Amazon accounts</h2><div id="connections">Loading&hellip;</div>
 </main>
 <script>
@@ -73,9 +73,23 @@ async function openFlow(connectionId) {
   const popup = window.open(session.url, 'sellerlink-connect', 'popup,width=760,height=900');
   if (!popup) { window.location = session.url; return; }  // pop-ups blocked: redirect instead
   say('Finish connecting in the sellerlink window.');
+  flowWindow = popup; answered = false;
+  // Closed before the flow said how it ended: tell the person rather than wait forever.
+  const watch = setInterval(() => {
+    if (!popup.closed) return;
+    clearInterval(watch);
+    setTimeout(() => {  // the flow's last message may still be on its way
+      if (flowWindow !== popup || answered) return;
+      say('The sellerlink window was closed before the connection was finished. ' +
+        'Click Connect Amazon (or Manage on an unfinished account) to go on.', 'warn');
+      load();
+    }, 300);
+  }, 500);
 }
+let flowWindow = null, answered = false;
 window.addEventListener('message', event => {
   if (event.origin !== window.location.origin || !event.data) return;
+  if (event.source === flowWindow) answered = true;
   if (event.data.type === 'sellerlink:connected') {
     say('Amazon account connected (connection ' + event.data.connection_id + ').', 'ok'); load();
   } else if (event.data.type === 'sellerlink:error') {
