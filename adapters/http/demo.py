@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from html import escape
+from typing import Any
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
+from litestar.response import Redirect
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme Analytics (sellerlink demo)</title>
@@ -118,14 +120,21 @@ load();
 </script></body></html>"""
 
 
-def demo_page(team_name: str, tokens: Mapping[str, str]) -> HTTPRouteHandler:
-    """The page, bound to the demo team's dev tokens (dev mode only)."""
+def demo_page(team_name: str, tokens: Mapping[str, str], base_url: str) -> HTTPRouteHandler:
+    """The page, bound to the demo team's dev tokens (dev mode only). Opened on another name
+    for the server (localhost for the banner's 127.0.0.1), it sends the browser to the
+    banner's address first: the flow's pop-up lives there (sellerlink's links and Amazon's
+    callbacks use it) and posts its result only to a page of the same origin."""
     page = _PAGE.replace("__TEAM__", escape(team_name)).replace(
         "__TOKENS__", json.dumps(dict(tokens)).replace("<", "\\u003c")
     )
+    home = base_url.rstrip("/")
 
     @get("/demo", include_in_schema=False, media_type=MediaType.HTML, sync_to_thread=False)
-    def demo() -> Response[str]:
+    def demo(request: Request[Any, Any, Any]) -> Response[str] | Redirect:
+        if str(request.base_url).rstrip("/") != home:
+            query = request.url.query
+            return Redirect(f"{home}/demo" + (f"?{query}" if query else ""), status_code=307)
         return Response(
             page,
             media_type=MediaType.HTML,

@@ -141,6 +141,21 @@ def test_the_keyboard_alone_connects_a_seller(
         print(f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses")
 
 
+def test_the_demo_opened_as_localhost_moves_to_the_banners_address(
+    product: Product, context: Any
+) -> None:
+    """The flow's links and Amazon's callbacks use the banner's 127.0.0.1: a demo page left
+    on localhost would bind the browser on a host the callback never sees."""
+    other_name = product.base_url.replace("127.0.0.1", "localhost")
+    page = context.new_page()
+    page.goto(other_name + "/demo?x=1")
+    assert page.url == product.base_url + "/demo?x=1"
+    created = product.http.post(  # a product's back end calling sellerlink as localhost
+        other_name + "/api/v1/connect-sessions", json={}, headers=product.auth(product.demo.token)
+    )
+    assert created.json()["url"].startswith(product.base_url + "/connect/")
+
+
 def test_the_product_is_told_when_the_person_closes_the_flow_early(
     product: Product, context: Any
 ) -> None:
