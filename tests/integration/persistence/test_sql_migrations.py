@@ -34,6 +34,7 @@ TABLES = {
     "record_sequences",
     "webhook_endpoints",
     "webhook_deliveries",
+    "leases",
 }
 
 
