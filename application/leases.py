@@ -11,7 +11,9 @@ may take over a real HTTP call, whatever a sandbox's simulated clock says.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,9 +23,11 @@ from attrs import define
 
 from application.unit_of_work import UnitOfWorkFactory
 
-# Longer than one Amazon call may take with its retries (10 s timeout, a few tries), so a
-# live holder never loses its lease; short enough that a killed holder's work resumes soon.
-LEASE_FOR = timedelta(seconds=90)
+# A live holder renews its lease every third of this while it waits on Amazon (however
+# long Amazon takes); a killed holder's lease runs out within it and the work resumes.
+LEASE_FOR = timedelta(seconds=20)
+
+_log = logging.getLogger("sellerlink.leases")
 
 
 def wall_clock() -> datetime:
@@ -79,10 +83,40 @@ class Leases:
     @contextmanager
     def held(self, name: str) -> Iterator[bool]:
         """`with leases.held(name) as mine:` — `mine` says whether this caller holds the
-        lease (and must do the work); it is dropped when the block ends."""
+        lease (and must do the work); it is renewed while the block runs and dropped when
+        it ends."""
         claimer = self.claim(name)
+        if claimer is None:
+            yield False
+            return
         try:
-            yield claimer is not None
+            with self.renewing(name, claimer):
+                yield True
         finally:
-            if claimer is not None:
-                self.release(name, claimer)
+            self.release(name, claimer)
+
+    @contextmanager
+    def renewing(self, name: str, claimer: str) -> Iterator[None]:
+        """Keep `claimer`'s lease alive from a background thread while the block waits on
+        Amazon; the thread stops with the block (and dies with a killed process, after
+        which the lease runs out)."""
+        stop = threading.Event()
+        period = self.lease_for.total_seconds() / 3
+
+        def renew() -> None:
+            while not stop.wait(period):
+                now = self.now()
+                try:
+                    with self.uow() as uow:
+                        uow.leases.claim(name, claimer, now=now, until=now + self.lease_for)
+                        uow.commit()
+                except Exception:  # a missed renewal is tried again next period
+                    _log.warning("lease_renewal_failed", extra={"lease": name}, exc_info=True)
+
+        thread = threading.Thread(target=renew, name=f"lease {name}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()

@@ -163,10 +163,12 @@ class GetAccessToken:
         the connection meanwhile is overwritten)."""
         metrics = self.ports.metrics
         now = self.ports.clock.now()
+        name = refresh_lease(connection_id, str(channel))
         try:
-            fresh = self.ports.amazon.refresh_access_token(
-                channel, claimed.connection.region, claimed.refresh_token
-            )
+            with self.leases.renewing(name, claimed.claimer):
+                fresh = self.ports.amazon.refresh_access_token(
+                    channel, claimed.connection.region, claimed.refresh_token
+                )
         except AppCredentialsRejected as error:
             # The app's problem, not the seller's: one alarm, a backoff, the grant intact.
             metrics.lwa_refresh(str(channel), "app_credentials_rejected")
@@ -193,10 +195,10 @@ class GetAccessToken:
             raise
         except DomainError:
             metrics.lwa_refresh(str(channel), "failed")
-            self.leases.release(refresh_lease(connection_id, str(channel)), claimed.claimer)
+            self.leases.release(name, claimed.claimer)
             raise
         except BaseException:
-            self.leases.release(refresh_lease(connection_id, str(channel)), claimed.claimer)
+            self.leases.release(name, claimed.claimer)
             raise
         metrics.lwa_refresh(str(channel), "ok")
         expires_at = now + timedelta(seconds=fresh.expires_in)
