@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import partial
 
-from attrs import Factory, define, field, frozen
+from attrs import define, field, frozen
 
 from application.context import Ports
 from application.leases import Leases, listings_lease
@@ -103,7 +103,14 @@ class FlushDueListings:
     get_token: GetAccessToken
     patch_limit: int = DEFAULT_PATCH_LIMIT
     feed_limit: int = MAX_FEED_MESSAGES
-    leases: Leases = field(default=Factory(lambda self: Leases(self.ports.uow), takes_self=True))
+    _leases: Leases | None = field(default=None, alias="leases")
+
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
 
     def __call__(self) -> list[FlushOutcome]:
         with self.ports.uow() as uow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attrs import Factory, define, field, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
@@ -189,7 +189,14 @@ class AdvanceMarketplaceSetup:
 
     ports: Ports
     get_token: GetAccessToken
-    leases: Leases = field(default=Factory(lambda self: Leases(self.ports.uow), takes_self=True))
+    _leases: Leases | None = field(default=None, alias="leases")
+
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
         with self.ports.uow() as uow:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from attrs import Factory, define, field, frozen
+from attrs import define, field, frozen
 
 from application.app_credentials import AppCredentialGate
 from application.context import Ports
@@ -63,7 +63,14 @@ class GetAccessToken:
     """Call it with no unit of work open: a refresh waits on Amazon."""
 
     ports: Ports
-    leases: Leases = field(default=Factory(lambda self: Leases(self.ports.uow), takes_self=True))
+    _leases: Leases | None = field(default=None, alias="leases")
+
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
 
     def __call__(
         self,
