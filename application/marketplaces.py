@@ -199,11 +199,7 @@ class AdvanceMarketplaceSetup:
         return self._leases
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
-        with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id)
-            if connection is None:
-                raise NotFound(f"There is no connection {connection_id}.")
-            before = connection_marketplace(uow, connection, marketplace_id).state
+        connection, before = self._read(connection_id, marketplace_id)
         if before not in IN_SETUP or connection.disconnected_at is not None:
             return SetupStep(connection_id, marketplace_id, before, before)
         with self.leases.held(setup_lease(connection_id, marketplace_id)) as mine:
@@ -211,6 +207,11 @@ class AdvanceMarketplaceSetup:
                 return SetupStep(
                     connection_id, marketplace_id, before, before, "another worker holds it"
                 )
+            # Read again now that the lease is ours: a worker that held it just before may
+            # have moved the marketplace on (its answer was stored before it let go).
+            connection, before = self._read(connection_id, marketplace_id)
+            if before not in IN_SETUP or connection.disconnected_at is not None:
+                return SetupStep(connection_id, marketplace_id, before, before)
             failure: str | None = None
             try:
                 if before is MarketplaceState.SETTING_UP:
@@ -225,6 +226,13 @@ class AdvanceMarketplaceSetup:
             except (TokenRevoked, TokenExpired):
                 return SetupStep(connection_id, marketplace_id, before, before)
             return self._store(connection_id, marketplace_id, before, failure)
+
+    def _read(self, connection_id: str, marketplace_id: str) -> tuple[Connection, MarketplaceState]:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            return connection, connection_marketplace(uow, connection, marketplace_id).state
 
     def _store(
         self, connection_id: str, marketplace_id: str, before: MarketplaceState, failure: str | None
