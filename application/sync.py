@@ -222,7 +222,7 @@ class DatasetSync:
             except TokenRevoked:
                 # The cached access token was refused: refresh once (which tells a revoked
                 # refresh token from a stale access token) and try again.
-                token = self.get_token.refreshed(connection_id, channel)
+                token = self.get_token(connection_id, channel, rejected=due.token)
                 return self.ports.amazon.fetch_dataset(
                     due.source, token.token, due.cursor.pending_report
                 )

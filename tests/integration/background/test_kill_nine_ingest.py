@@ -61,7 +61,11 @@ def test_a_worker_killed_while_writing_a_window_loses_and_duplicates_nothing(
     window_end = START + timedelta(hours=1) - AMAZON_SETTLE_TIME
     victim = _worker(database_url, keyring, clock, calls, work_dir, "--slow-ingest", "60")
     with reaped([victim]):
-        wait_for(lambda: calls.count("ingesting") == 1, 60, "the victim to be mid-window")
+        wait_for(
+            lambda: calls.count("ingesting") == 1 and _window(_records(database, "team_0")),
+            60,
+            "the victim to be mid-window with a batch committed",
+        )
         victim.send_signal(signal.SIGKILL)
         assert victim.wait(10) == -signal.SIGKILL
     orders = _window(_records(database, "team_0"))
