@@ -1,6 +1,7 @@
 """The chunked JSON reader under report documents (adapters/amazon/json_stream.py): the rows
 it yields are what `json.loads` reads, wherever the chunks happen to end (inside a number,
-an escape, a multi-byte character), and a broken document is a refusal, not a crash."""
+an escape, a multi-byte character) and whatever inside a row looks like the end of one, and
+a broken document is a refusal, not a crash."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ ROWS = [
     {"childAsin": "B0001", "sales": 12345.678, "units": 1234567, "name": "Grüße \u00e9\u4e2d"},
     {"childAsin": "B0002", "note": 'quote " backslash \\ slash / \u2603', "tags": [1, [2, 3]]},
     {"childAsin": "B0003", "empty": {}, "none": None, "flag": True, "neg": -1.5e-3},
+    # What looks like the end of a row inside a row: a string, and objects in an array.
+    {"childAsin": "B0004", "text": "a},{b} , {c", "list": [{"x": 1}, {"y": 2}, {}]},
+    *({"childAsin": f"B1{n:03d}", "units": n} for n in range(300)),
 ]
 DOCUMENT = {
     "reportSpecification": {"reportType": "GET_SALES_AND_TRAFFIC_REPORT", "ids": ["A", "B"]},
