@@ -25,8 +25,11 @@ from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox import routes
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from adapters.amazon.usage_plans import SP_API_OPERATIONS
+from application.ports import ListingUpdate
 from bootstrap.system import SettableClock
-from tests.contract.amazon.amazon_models import definition, model, problems
+from domain.connection import Region
+from domain.secret import Secret
+from tests.contract.amazon.amazon_models import definition, document, model, problems
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
@@ -155,3 +158,31 @@ def test_every_route_is_held_to_amazon_somewhere() -> None:
             assert documented in facts, f"{documented}: no Amazon Ads fact recorded"
             continue
         assert route.family in ELSEWHERE, f"{route.method} {route.template}: never validated"
+
+
+def test_what_sellerlinks_adapter_sends_follows_amazons_models() -> None:
+    """The adapter's own requests (listing PATCHes, the feed's documents and createFeed),
+    checked against the request definitions of the same models."""
+    clock = SettableClock(START)
+    amazon = InProcessAmazon(clock)
+    token = Secret(amazon.sp_api_token("us-seller"))
+    updates = [ListingUpdate("SENT-1", US, 4, "9.50", "USD"), ListingUpdate("SENT-2", US, 0)]
+    amazon.send_listing_updates(Region.NA, token, SELLER, updates)
+    amazon.listings_feed_report(
+        Region.NA, token, amazon.submit_listings_feed(Region.NA, token, SELLER, US, updates)
+    )
+    bodies = {
+        e.operation: json.loads(e.request.body)
+        for e in amazon.exchanges
+        if e.operation and e.request.method in ("POST", "PATCH")
+    }
+    listings = "listingsItems_2021-08-01.json"
+    feeds = "feeds_2021-06-30.json"
+    patch = bodies["patchListingsItem"]
+    assert problems(definition(listings, "ListingsItemPatchRequest"), patch) == []
+    spec = definition(feeds, "CreateFeedDocumentSpecification")
+    assert problems(spec, bodies["createFeedDocument"]) == []
+    assert problems(definition(feeds, "CreateFeedSpecification"), bodies["createFeed"]) == []
+    (upload,) = [e for e in amazon.exchanges if e.request.method == "PUT"]
+    feed_document = json.loads(upload.request.body)
+    assert problems(document("listings-feed-schema-v2.json"), feed_document) == []
