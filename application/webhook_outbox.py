@@ -194,6 +194,7 @@ class DeliverWebhooks:
         """Store each attempt's outcome (only where this dispatcher still holds the lease)
         and the endpoint's health, in one transaction."""
         at = self.ports.clock.now()
+        counted: list[tuple[str, float]] = []
         with self.ports.uow() as uow:
             endpoint = uow.webhooks.get(endpoint_id, for_update=True)
             accepted = failed = 0
@@ -213,9 +214,14 @@ class DeliverWebhooks:
                 if uow.deliveries.finish(delivery, self.claimer):
                     accepted += result.accepted
                     failed += not result.accepted
+                    lag = (at - delivery.created_at).total_seconds()
+                    counted.append((_outcome(delivery), max(0.0, lag)))
             if endpoint is not None and (accepted or failed):
                 self._note(uow, endpoint, accepted > 0, at)
             uow.commit()
+        # Counted once stored: an attempt whose outcome was not kept is not an outcome.
+        for outcome, lag in counted:
+            self.ports.metrics.webhook_delivery(outcome, lag)
 
     def _note(
         self, work: UnitOfWork, endpoint: WebhookEndpoint, accepted: bool, at: datetime
@@ -229,6 +235,15 @@ class DeliverWebhooks:
             return
         endpoint.note_failure(at=at)
         work.webhooks.update(endpoint)
+
+
+def _outcome(delivery: Delivery) -> str:
+    """The attempt as an operator alerts on it: delivered, to be retried, or given up."""
+    if delivery.status is DeliveryStatus.DELIVERED:
+        return "delivered"
+    if delivery.status is DeliveryStatus.FAILED:
+        return "failed"
+    return "retrying"
 
 
 @frozen
