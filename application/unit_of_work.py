@@ -313,6 +313,11 @@ class DeliveryRepository(Protocol):
         """Enabled endpoints that have a due, unleased pending delivery."""
         ...
 
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending delivery heading its queue (of an enabled endpoint)
+        falls due, leases aside; None when nothing is pending."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,

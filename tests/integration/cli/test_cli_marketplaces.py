@@ -307,7 +307,8 @@ def test_resolve_closes_an_escalation_by_deselecting_the_marketplace_history_kep
     assert history["marketplace"]["state"] == "available"
     assert history["marketplace"]["selected"] is False
     states = [t["to_state"] for t in history["transitions"]]
-    assert "escalated" in states and states[-1] == "available"
+    assert "escalated" in states
+    assert states[-1] == "available"
     last = history["transitions"][-1]
     assert (last["actor"], last["reason"]) == ("support:li", "seller stopped selling in Italy")
     # Nothing claims it is still being worked on: the worker leaves it alone.
