@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
@@ -11,6 +11,7 @@ from application.context import (
     require_team,
     team_connection,
 )
+from application.leases import Leases, setup_lease
 from application.marketplace_views import MarketplaceHistory, MarketplaceView
 from application.queries import check_access
 from application.sync import sync_channel
@@ -186,40 +187,79 @@ class AdvanceMarketplaceSetup:
     """One step of setup for one marketplace (the worker's job): Setting up -> Syncing once
     Amazon serves the seller's data there, Syncing -> Ready once the first sync is done.
     Idempotent: a marketplace no longer in setup is left alone. Amazon being unavailable
-    leaves the step for the next pass; only a real setup failure moves it to Failed."""
+    leaves the step for the next pass; only a real setup failure moves it to Failed.
+
+    Amazon is asked under the marketplace's setup lease with no transaction open (DESIGN
+    §15): a slow Amazon holds up no other writer, and a second worker leaves it alone."""
 
     ports: Ports
     get_token: GetAccessToken
+    _leases: Leases | None = field(default=None, alias="leases")
+
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
+        connection, before = self._read(connection_id, marketplace_id)
+        if before not in IN_SETUP or connection.disconnected_at is not None:
+            return SetupStep(connection_id, marketplace_id, before, before)
+        with self.leases.held(setup_lease(connection_id, marketplace_id)) as mine:
+            if not mine:
+                return SetupStep(
+                    connection_id, marketplace_id, before, before, "another worker holds it"
+                )
+            # Read again now that the lease is ours: a worker that held it just before may
+            # have moved the marketplace on (its answer was stored before it let go).
+            connection, before = self._read(connection_id, marketplace_id)
+            if before not in IN_SETUP or connection.disconnected_at is not None:
+                return SetupStep(connection_id, marketplace_id, before, before)
+            failure: str | None = None
+            try:
+                if before is MarketplaceState.SETTING_UP:
+                    failure = self._set_up(connection, marketplace_id)
+                else:
+                    # The first sync reads the seller's data: without access to Amazon it
+                    # has not happened, so the marketplace waits in Syncing... for the
+                    # reconnect.
+                    self.get_token(connection_id, sync_channel(connection))
+            except (AmazonUnavailable, RateLimited) as error:
+                return self._waiting(connection_id, marketplace_id, error)
+            except (TokenRevoked, TokenExpired):
+                return SetupStep(connection_id, marketplace_id, before, before)
+            return self._store(connection_id, marketplace_id, before, failure)
+
+    def _read(self, connection_id: str, marketplace_id: str) -> tuple[Connection, MarketplaceState]:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            return connection, connection_marketplace(uow, connection, marketplace_id).state
+
+    def _store(
+        self, connection_id: str, marketplace_id: str, before: MarketplaceState, failure: str | None
+    ) -> SetupStep:
+        """Amazon's answer, in one short transaction, if the marketplace has not moved on
+        meanwhile (deselected, retried by support)."""
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             connection = uow.connections.get(connection_id, for_update=True)
             if connection is None:
                 raise NotFound(f"There is no connection {connection_id}.")
             marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
-            before = marketplace.state
-            if before not in IN_SETUP or connection.disconnected_at is not None:
-                return SetupStep(connection_id, marketplace_id, before, before)
+            if marketplace.state is not before or connection.disconnected_at is not None:
+                return SetupStep(
+                    connection_id, marketplace_id, marketplace.state, marketplace.state
+                )
             if before is MarketplaceState.SETTING_UP:
-                try:
-                    self._set_up(uow, connection, marketplace)
+                if failure is None:
                     marketplace.setup_succeeded(at=now)
-                except SetupFailed as error:
-                    marketplace.fail(at=now, reason=error.detail)
-                except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
-                except (TokenRevoked, TokenExpired):
-                    return SetupStep(connection_id, marketplace_id, before, before)
+                else:
+                    marketplace.fail(at=now, reason=failure)
             else:
-                # The first sync reads the seller's data: without access to Amazon it has
-                # not happened, so the marketplace waits in Syncing... for the reconnect.
-                try:
-                    self.get_token.within(uow, connection, sync_channel(connection))
-                except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
-                except (TokenRevoked, TokenExpired):
-                    return SetupStep(connection_id, marketplace_id, before, before)
                 cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
                     connection.id, marketplace_id
                 )
@@ -230,36 +270,36 @@ class AdvanceMarketplaceSetup:
             uow.commit()
             return SetupStep(connection_id, marketplace_id, before, marketplace.state)
 
-    def _waiting(
-        self,
-        uow: UnitOfWork,
-        connection: Connection,
-        marketplace: Marketplace,
-        error: DomainError,
-    ) -> SetupStep:
+    def _waiting(self, connection_id: str, marketplace_id: str, error: DomainError) -> SetupStep:
         """Amazon could not be reached (or throttled): no move, but the marketplace says
         so, with the host, instead of waiting in silence."""
         reason = f"{error.code}: {error.detail}"
-        if marketplace.waiting_for_amazon(reason):
-            uow.marketplaces.update(marketplace)
-            uow.commit()
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+            if marketplace is None:
+                raise NotFound(f"There is no marketplace {marketplace_id} here.")
+            if marketplace.waiting_for_amazon(reason):
+                uow.marketplaces.update(marketplace)
+                uow.commit()
         state = marketplace.state
-        return SetupStep(connection.id, marketplace.marketplace_id, state, state, reason)
+        return SetupStep(connection_id, marketplace_id, state, state, reason)
 
-    def _set_up(self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace) -> None:
-        """With SP-API, ask Amazon for the seller's data in that marketplace. A vendor on
-        Ads only (seed 002) has nothing to check on the SP-API side."""
+    def _set_up(self, connection: Connection, marketplace_id: str) -> str | None:
+        """With SP-API, ask Amazon for the seller's data in that marketplace; the reason it
+        failed, or None. A vendor on Ads only (seed 002) has nothing to check on the SP-API
+        side."""
         if not connection.grants[Channel.SP_API].ever_authorized:
-            return
+            return None
         if connection.selling_partner_id is None:
-            raise SetupFailed("The seller id of this connection is unknown.")
-        token = self.get_token.within(uow, connection, Channel.SP_API)
-        self.ports.amazon.set_up_marketplace(
-            connection.region,
-            token.token,
-            connection.selling_partner_id,
-            marketplace.marketplace_id,
-        )
+            return "The seller id of this connection is unknown."
+        token = self.get_token(connection.id, Channel.SP_API)
+        try:
+            self.ports.amazon.set_up_marketplace(
+                connection.region, token.token, connection.selling_partner_id, marketplace_id
+            )
+        except SetupFailed as error:
+            return error.detail
+        return None
 
 
 @define

@@ -31,6 +31,7 @@ from domain.connection import Connection, Health
 from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 
 SYNC_INTERVAL = timedelta(hours=1)
@@ -107,52 +108,77 @@ class _Step(StrEnum):
     NOTHING = "nothing"
 
 
+_Plan = tuple[Marketplace | None, SyncCursor | None, tuple[datetime, datetime]]
+_Planner = Callable[[UnitOfWork, Connection], _Plan | None]
+
+
 @define
 class _WindowRunner:
-    """Shared by the cycle and the backfill: one window under the lock, cursor moved in the
-    same transaction."""
+    """Shared by the cycle and the backfill: the access token got before the window's
+    transaction (a refresh never waits on Amazon under the lock), then one window under the
+    lock, the cursor moved in the same transaction."""
 
     ports: Ports
     get_token: GetAccessToken
 
-    def fetch(
+    def run(
         self,
-        uow: UnitOfWork,
-        connection: Connection,
+        connection_id: str,
         marketplace_id: str,
-        window: tuple[datetime, datetime],
-    ) -> SyncWindow:
-        channel = sync_channel(connection)
-        start, end = window
+        plan: _Planner,
+        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
+    ) -> tuple[_Step, int]:
+        with self.ports.uow() as uow:  # reads only: is a window due, which channel
+            connection = uow.connections.get(connection_id)
+            if connection is None or plan(uow, connection) is None:
+                return _Step.NOTHING, 0
+            channel = sync_channel(connection)
+        token = self.get_token(connection_id, channel).token
         try:
-            token = self.get_token.within(uow, connection, channel)
+            return self._window(connection_id, marketplace_id, token, plan, record)
+        except _TokenRefused:
+            # The cached access token was refused: refresh once (which tells a revoked
+            # refresh token from a stale access token) and try again.
+            token = self.get_token(connection_id, channel, rejected=token).token
+            return self._window(connection_id, marketplace_id, token, plan, record, retry=False)
+
+    def _window(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        token: Secret,
+        plan: _Planner,
+        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
+        *,
+        retry: bool = True,
+    ) -> tuple[_Step, int]:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            planned = None if connection is None else plan(uow, connection)
+            if connection is None or planned is None:
+                return _Step.NOTHING, 0
+            start, end = planned[2]
             try:
-                return self.ports.amazon.fetch_sync_window(
+                fetched = self.ports.amazon.fetch_sync_window(
                     connection.region,
-                    token.token,
+                    token,
                     marketplace_id,
                     start,
                     end,
                     selling_partner_id=connection.selling_partner_id,
                 )
             except TokenRevoked:
-                # The cached access token was refused: refresh once (which tells a revoked
-                # refresh token from a stale access token) and try again.
-                connection.grants[channel].forget_access_token()
-                token = self.get_token.within(uow, connection, channel)
-                return self.ports.amazon.fetch_sync_window(
-                    connection.region,
-                    token.token,
-                    marketplace_id,
-                    start,
-                    end,
-                    selling_partner_id=connection.selling_partner_id,
-                )
-        except (AmazonUnavailable, RateLimited):
-            # Keep an access token refreshed on the way: refreshing it again later would
-            # be a second LWA call for one token.
+                if not retry:
+                    raise
+                raise _TokenRefused() from None
+            record(uow, planned, fetched)
             uow.commit()
-            raise
+        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
+        return _Step.FETCHED, fetched.records
+
+
+class _TokenRefused(Exception):
+    """Amazon refused the access token: leave the transaction, refresh, try once more."""
 
 
 @define
@@ -176,27 +202,26 @@ class RunSyncCycle:
 
     def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
         now = self.ports.clock.now()
-        with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
-            if connection is None:
-                return _Step.NOTHING, 0
-            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
+
+        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
+            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
             if not can_sync(connection, marketplace, now):
-                return _Step.NOTHING, 0
-            cursor = uow.sync_cursors.get(connection_id, marketplace_id) or SyncCursor(
-                connection_id, marketplace_id
+                return None
+            cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
+                connection.id, marketplace_id
             )
             window = cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
-            if window is None:
-                return _Step.NOTHING, 0
-            fetched = _WindowRunner(self.ports, self.get_token).fetch(
-                uow, connection, marketplace_id, window
-            )
+            return None if window is None else (marketplace, cursor, window)
+
+        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
+            _, cursor, window = planned
+            assert cursor is not None
             cursor.advance(window[1])
             uow.sync_cursors.put(cursor)
-            uow.commit()
-        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
-        return _Step.FETCHED, fetched.records
+
+        return _WindowRunner(self.ports, self.get_token).run(
+            connection_id, marketplace_id, plan, record
+        )
 
 
 @define
@@ -214,25 +239,26 @@ class RunBackfill:
 
     def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
         now = self.ports.clock.now()
-        with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
-            if connection is None:
-                return _Step.NOTHING, 0
-            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
-            cursor = uow.sync_cursors.get(connection_id, marketplace_id)
+
+        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
+            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
+            cursor = uow.sync_cursors.get(connection.id, marketplace_id)
             window = backfill_window(cursor, now, max_window=self.max_window)
             if cursor is None or window is None or not can_sync(connection, marketplace, now):
-                return _Step.NOTHING, 0
-            fetched = _WindowRunner(self.ports, self.get_token).fetch(
-                uow, connection, marketplace_id, window
-            )
+                return None
+            return marketplace, cursor, window
+
+        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
+            marketplace, cursor, window = planned
+            assert cursor is not None
+            assert marketplace is not None
             if cursor.backfilled_through(window[1]):
-                assert marketplace is not None
                 marketplace.backfilled(until=window[1], at=now)
             uow.sync_cursors.put(cursor)
-            uow.commit()
-        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
-        return _Step.FETCHED, fetched.records
+
+        return _WindowRunner(self.ports, self.get_token).run(
+            connection_id, marketplace_id, plan, record
+        )
 
 
 def _run(

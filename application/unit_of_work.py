@@ -17,6 +17,7 @@ from application.queries import ReadModels
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
+from domain.connect_session import ConnectSession
 from domain.connection import Connection, Region
 from domain.events import AuditEvent
 from domain.grant import Channel
@@ -116,6 +117,16 @@ class AuthorizationRequestRepository(Protocol):
     def delete_expired(self, before: datetime) -> int: ...
 
 
+class ConnectSessionRepository(Protocol):
+    def add(self, session: ConnectSession) -> None: ...
+
+    def get(self, session_id: str) -> ConnectSession | None: ...
+
+    def find_by_token(self, token_digest: str) -> ConnectSession | None: ...
+
+    def update(self, session: ConnectSession) -> None: ...
+
+
 class ListingSettingsRepository(Protocol):
     def get(self, connection_id: str) -> ListingSettings | None: ...
 
@@ -148,6 +159,11 @@ class ListingRepository(Protocol):
 
     def connections_with_pending(self) -> list[str]:
         """Ids of the connections that have a pending listing: the worker's sweep."""
+        ...
+
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        """The `pending_since` of the connection's oldest change waiting for a batch (not
+        in flight), read without loading the others: the batch window runs from it."""
         ...
 
 
@@ -319,6 +335,25 @@ class DeliveryRepository(Protocol):
         ...
 
 
+class LeaseRepository(Protocol):
+    """Named leases (DESIGN §15): a job about to wait on Amazon for something claims it
+    with a lease it commits, instead of holding a row or database lock across the call.
+    A lease that runs out (its holder was killed) can be claimed by anyone."""
+
+    def claim(self, name: str, claimer: str, *, now: datetime, until: datetime) -> bool:
+        """Lease `name` to `claimer` until `until`, if it is free, ran out by `now`, or is
+        `claimer`'s already. True when `claimer` holds it (once this unit of work commits)."""
+        ...
+
+    def release(self, name: str, claimer: str) -> None:
+        """Drop the lease if `claimer` still holds it."""
+        ...
+
+    def holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds the lease and until when (a lease that ran out may still be shown)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -328,6 +363,7 @@ class UnitOfWork(Protocol):
     connections: ConnectionRepository
     marketplaces: MarketplaceRepository
     authorizations: AuthorizationRequestRepository
+    connect_sessions: ConnectSessionRepository
     listing_settings: ListingSettingsRepository
     listings: ListingRepository
     events: EventLog
@@ -338,6 +374,7 @@ class UnitOfWork(Protocol):
     records: RecordRepository
     webhooks: WebhookEndpointRepository
     deliveries: DeliveryRepository
+    leases: LeaseRepository
 
     def __enter__(self) -> Self: ...
 

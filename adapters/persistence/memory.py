@@ -23,6 +23,7 @@ from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhook
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
+from domain.connect_session import ConnectSession
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import APP_TEAM_ID, AuditEvent, EventSource
@@ -53,6 +54,7 @@ class _State:
     connections: dict[str, Connection] = field(factory=dict)
     marketplaces: dict[tuple[str, str], Marketplace] = field(factory=dict)
     authorizations: dict[str, AuthorizationRequest] = field(factory=dict)
+    connect_sessions: dict[str, ConnectSession] = field(factory=dict)
     listing_settings: dict[str, ListingSettings] = field(factory=dict)
     events: list[AuditEvent] = field(factory=list)
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
@@ -65,6 +67,7 @@ class _State:
     deliveries: dict[str, Delivery] = field(factory=dict)
     delivery_seq: int = 0
     delivery_leases: dict[str, tuple[str, datetime]] = field(factory=dict)
+    leases: dict[str, tuple[str, datetime]] = field(factory=dict)
 
 
 class _RecordStore:
@@ -294,6 +297,22 @@ class _Authorizations(_Repo):
         return len(old)
 
 
+class _ConnectSessions(_Repo):
+    def add(self, session: ConnectSession) -> None:
+        self._s.connect_sessions[session.id] = self._in(session)
+
+    def get(self, session_id: str) -> ConnectSession | None:
+        return self._out(self._s.connect_sessions.get(session_id))
+
+    def find_by_token(self, token_digest: str) -> ConnectSession | None:
+        found = (s for s in self._s.connect_sessions.values() if s.token_digest == token_digest)
+        return self._out(next(found, None))
+
+    def update(self, session: ConnectSession) -> None:
+        if session.id in self._s.connect_sessions:
+            self._s.connect_sessions[session.id] = self._in(session)
+
+
 class _ListingSettings(_Repo):
     def get(self, connection_id: str) -> ListingSettings | None:
         return _copy(self._s.listing_settings.get(connection_id))
@@ -337,6 +356,14 @@ class _Listings(_Repo):
             for (c, _, _), v in sorted(self._s.listings.items())
             if c == connection_id and (v.pending_since is not None or v.in_flight is not None)
         ]
+
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        waiting = [
+            v.pending_since
+            for (c, _, _), v in self._s.listings.items()
+            if c == connection_id and v.waiting and v.pending_since is not None
+        ]
+        return min(waiting) if waiting else None
 
     def connections_with_pending(self) -> list[str]:
         return sorted(
@@ -527,12 +554,30 @@ def _record_key(scope: RecordScope, key: str) -> tuple[str, str, str, str]:
     return (scope.connection_id, scope.marketplace_id, str(scope.dataset), key)
 
 
+class _Leases(_Repo):
+    def claim(self, name: str, claimer: str, *, now: datetime, until: datetime) -> bool:
+        held = self._s.leases.get(name)
+        if held is not None and held[0] != claimer and held[1] > now:
+            return False
+        self._s.leases[name] = (claimer, until)
+        return True
+
+    def release(self, name: str, claimer: str) -> None:
+        held = self._s.leases.get(name)
+        if held is not None and held[0] == claimer:
+            del self._s.leases[name]
+
+    def holder(self, name: str) -> tuple[str, datetime] | None:
+        return self._s.leases.get(name)
+
+
 class InMemoryUnitOfWork:
     teams: _Teams
     memberships: _Memberships
     connections: _Connections
     marketplaces: _Marketplaces
     authorizations: _Authorizations
+    connect_sessions: _ConnectSessions
     listing_settings: _ListingSettings
     events: _Events
     sync_cursors: _SyncCursors
@@ -543,6 +588,7 @@ class InMemoryUnitOfWork:
     records: _Records
     webhooks: MemoryWebhookEndpoints
     deliveries: MemoryDeliveries
+    leases: _Leases
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -561,6 +607,7 @@ class InMemoryUnitOfWork:
         self.connections = _Connections(state, seen)
         self.marketplaces = _Marketplaces(state, seen)
         self.authorizations = _Authorizations(state, seen)
+        self.connect_sessions = _ConnectSessions(state, seen)
         self.listing_settings = _ListingSettings(state, seen)
         self.events = _Events(state, seen)
         self.sync_cursors = _SyncCursors(state, seen)
@@ -571,6 +618,7 @@ class InMemoryUnitOfWork:
         self.records = _Records(state, seen)
         self.webhooks = MemoryWebhookEndpoints(state, seen)
         self.deliveries = MemoryDeliveries(state)
+        self.leases = _Leases(state, seen)
 
     def __exit__(
         self,

@@ -50,6 +50,8 @@ KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
 _LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
+# Changes waiting for the batch window: a submission reads only the oldest of them.
+_LISTING_WAITING = "pending_since IS NOT NULL AND in_flight_at IS NULL"
 _UNPUBLISHED = "published_at IS NULL"
 
 
@@ -246,6 +248,37 @@ class AuthorizationRequestRow(Row):
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(64))
     result_connection_id: Mapped[str | None] = mapped_column(ID)
+    # SHA-256 (hex) of the browser binding cookie; never the cookie itself.
+    browser_binding: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConnectSessionRow(Row):
+    """A hosted connect link. Only digests of the link's token and of the browser cookie are
+    stored: a database dump opens no session."""
+
+    __tablename__ = "connect_sessions"
+    __table_args__ = (
+        Index("ix_connect_sessions_token_digest", "token_digest", unique=True),
+        Index("ix_connect_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    created_by: Mapped[str] = mapped_column(ID)
+    token_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    account_types: Mapped[str] = mapped_column(String(64))
+    regions: Mapped[str] = mapped_column(String(64))
+    end_user_id: Mapped[str | None] = mapped_column(String(200))
+    end_user_email: Mapped[str | None] = mapped_column(String(200))
+    connection_id: Mapped[str | None] = mapped_column(ID)
+    return_to: Mapped[str | None] = mapped_column(Text)
+    browser_binding: Mapped[str | None] = mapped_column(String(64))
+    pending_state: Mapped[str | None] = mapped_column(String(256))
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    vendor_central_skipped: Mapped[bool] = mapped_column(Boolean)
+    finished_at: Mapped[datetime | None]
 
 
 class ListingSettingsRow(Row):
@@ -319,6 +352,15 @@ class ListingRow(Row):
             "connection_id",
             postgresql_where=text(_LISTING_PENDING),
             sqlite_where=text(_LISTING_PENDING),
+        ),
+        # When the next batch goes (the oldest waiting change): one index probe, however
+        # many SKUs wait.
+        Index(
+            "ix_listings_waiting",
+            "connection_id",
+            "pending_since",
+            postgresql_where=text(_LISTING_WAITING),
+            sqlite_where=text(_LISTING_WAITING),
         ),
     )
 
@@ -425,3 +467,14 @@ class AppCredentialStateRow(Row):
     fingerprint: Mapped[str] = mapped_column(String(64))
     warned: Mapped[str] = mapped_column(String(400))
     version: Mapped[int] = mapped_column(Integer)
+
+
+class LeaseRow(Row):
+    """A named lease around an Amazon call (application/leases.py): who holds it and until
+    when, committed before the call so no transaction stays open across it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(256), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(128))
+    claimed_until: Mapped[datetime]

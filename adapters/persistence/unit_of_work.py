@@ -25,7 +25,9 @@ from adapters.persistence.crypto import Keyring
 from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
 from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
+from adapters.persistence.repositories.connect_sessions import SqlConnectSessionRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
+from adapters.persistence.repositories.leases import SqlLeaseRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
 from adapters.persistence.repositories.reads import SqlReadModels
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
     connections: SqlConnectionRepository
     marketplaces: SqlMarketplaceRepository
     authorizations: SqlAuthorizationRequestRepository
+    connect_sessions: SqlConnectSessionRepository
     listing_settings: SqlListingSettingsRepository
     listings: SqlListingRepository
     events: SqlEventLog
@@ -63,6 +66,7 @@ class SqlUnitOfWork:
     records: SqlRecordRepository
     webhooks: SqlWebhookEndpointRepository
     deliveries: SqlDeliveryRepository
+    leases: SqlLeaseRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -81,6 +85,7 @@ class SqlUnitOfWork:
         self.connections = SqlConnectionRepository(self)
         self.marketplaces = SqlMarketplaceRepository(self)
         self.authorizations = SqlAuthorizationRequestRepository(self)
+        self.connect_sessions = SqlConnectSessionRepository(self)
         self.listing_settings = SqlListingSettingsRepository(self)
         self.listings = SqlListingRepository(self)
         self.events = SqlEventLog(self)
@@ -91,6 +96,7 @@ class SqlUnitOfWork:
         self.records = SqlRecordRepository(self)
         self.webhooks = SqlWebhookEndpointRepository(self)
         self.deliveries = SqlDeliveryRepository(self)
+        self.leases = SqlLeaseRepository(self)
         return self
 
     def __exit__(

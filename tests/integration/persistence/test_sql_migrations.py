@@ -23,6 +23,7 @@ TABLES = {
     "marketplaces",
     "marketplace_transitions",
     "authorization_requests",
+    "connect_sessions",
     "listing_settings",
     "audit_events",
     "sync_cursors",
@@ -34,6 +35,7 @@ TABLES = {
     "record_sequences",
     "webhook_endpoints",
     "webhook_deliveries",
+    "leases",
 }
 
 
