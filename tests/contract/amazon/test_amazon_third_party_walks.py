@@ -33,6 +33,9 @@ with warnings.catch_warnings():
     from ad_api.api.sp.campaigns_v3 import CampaignsV3  # type: ignore[import-untyped]
     from ad_api.auth import AccessTokenClient as AdsLwa  # type: ignore[import-untyped]
     from ad_api.base import AdvertisingApiException  # type: ignore[import-untyped]
+    from ad_api.base.exceptions import (  # type: ignore[import-untyped]
+        AdvertisingApiTooManyRequestsException,
+    )
     from sp_api.api import (  # type: ignore[import-untyped]
         Feeds,
         Inventories,
@@ -276,3 +279,10 @@ def test_python_amazon_ad_api_walks_profiles_campaigns_and_reporting(amazon: Ama
     with pytest.raises(AdvertisingApiException) as refused:
         CampaignsV3(credentials={**credentials, "profile_id": "1"}, **ads).list_campaigns(body="{}")
     assert refused.value.code == 401
+
+    amazon.faults({"kind": "throttle", "target": "ads", "count": 1})
+    with pytest.raises(AdvertisingApiTooManyRequestsException) as throttled:
+        Profiles(
+            credentials=credentials, verify_additional_credentials=False, **ads
+        ).list_profiles()
+    assert throttled.value.headers["Retry-After"] == "1"
