@@ -55,7 +55,7 @@ WINDOWS_PER_JOB = 32
 # has its most recent windows (and its share of history) in the same pass.
 HISTORY_PER_JOB = 3
 # Records written per short transaction while a report is read.
-BATCH = 2000
+BATCH = 5000
 # Amazon Ads restates recent days while attribution settles (docs/amazon-datasets.md).
 ADS_RESTATE = timedelta(days=14)
 

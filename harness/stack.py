@@ -59,8 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ACCESS_TOKEN_LIFETIME = 3600
 # `--slow-ingest`: an orders window this large, paused this far in (past two batches of
 # application.sync.BATCH read, so the first is committed and the second is not).
-INGEST_ROWS = 6000
-INGEST_PAUSE_AT = 5000
+INGEST_ROWS = 15000
+INGEST_PAUSE_AT = 12000
 
 
 class FileClock:

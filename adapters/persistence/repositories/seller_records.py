@@ -199,7 +199,8 @@ class SqlRecordRepository(SqlRepository):
         dialect = connection.dialect
 
         def binder(name: str) -> Any:
-            process = _C[name].type.bind_processor(dialect)
+            # The dialect's own processing (on SQLite: the same text Core statements write).
+            process = _C[name].type.dialect_impl(dialect).bind_processor(dialect)
             return process if process is not None else (lambda value: value)
 
         shared = {
