@@ -77,6 +77,7 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
     import uvicorn
     from dependency_injector import providers
 
+    from adapters.worker import InProcessWorker
     from bootstrap.container import Container
     from bootstrap.settings import Settings
     from bootstrap.web import create_app
@@ -97,7 +98,14 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
             )
         )
     )
-    uvicorn.run(create_app(container), **server_options(port))
+    app = create_app(container)
+    # `sellerlink serve` runs the worker beside the server; create_app alone does not.
+    worker = InProcessWorker(container.application(), interval=1.0, webhook_threads=2)
+    worker.start()
+    try:
+        uvicorn.run(app, **server_options(port))
+    finally:
+        worker.stop(timeout=10)
 
 
 def pinned(core: int) -> list[str]:
