@@ -452,6 +452,8 @@ def report(backend: str, phases: dict[str, dict[str, object]], rate: float) -> f
 
 def main(options: argparse.Namespace) -> None:
     logging.disable(logging.INFO)
+    # Calls still sleeping in the sandbox's latency fault when it stops are cancelled: noise.
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     from adapters.amazon.sandbox.serve import SandboxServer
 
     print(
