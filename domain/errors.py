@@ -210,6 +210,7 @@ _SPECS = (
         "Amazon returned no advertising profile you can manage in this region.",
         "Enable Amazon Ads for this account.",
         "Or ask the account owner to give you Admin or View and Edit permission, then reconnect.",
+        "If the account sells in another region, start again and choose that region.",
     ),
     _spec(
         ErrorCode.NO_ACTIVE_CAMPAIGNS,

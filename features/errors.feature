@@ -84,6 +84,12 @@ Feature: Connection errors and how to fix them
       | no-ads-seller    |
       | view-only-agency |
 
+  Scenario: The account sells in another region than the one chosen
+    When a team admin authorizes advertising for the "eu-seller" account in the NA region
+    Then they see the error ADVERTISING_NOT_ENABLED
+    And the remediation includes "If the account sells in another region, start again and choose that region."
+    And the team has 0 Amazon connections
+
   Scenario: Callback completed but account missing
     When Amazon sends them back from the Selling Partner API consent without the seller id
     Then they see the error CALLBACK_ACCOUNT_MISSING
