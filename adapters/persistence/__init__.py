@@ -45,8 +45,9 @@ Rotating keys: prepend a new key (`k2:...,k1:...`) everywhere, restart, run
 On SQLite (the embedded default) every writing unit of work holds the database's single
 write lock from its first write to its end, so keep units of work short: never call Amazon
 inside one (a unit of work that did would keep every other writer waiting that long; the
-busy timeout, 30 s by default, bounds it). Take a lease instead. Nested units of work in one thread must not both
-write on SQLite: the inner one would wait for the outer one's lock.
+busy timeout, 30 s by default, bounds it). Take a lease instead. Nested units of work in
+one thread must not both write on SQLite: the inner one would wait for the outer one's
+lock.
 
 Errors: a lost update raises `domain.errors.ConcurrentUpdate`; a ciphertext that does not
 open raises `crypto.DecryptionFailed` (its message names only the key id). Bound values
