@@ -38,6 +38,7 @@ import os
 import queue
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -451,6 +452,8 @@ def report(backend: str, phases: dict[str, dict[str, object]], rate: float) -> f
 
 
 def main(options: argparse.Namespace) -> None:
+    # Stopped with SIGTERM, still stop the servers it started (the `finally` blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     logging.disable(logging.INFO)
     # Calls still sleeping in the sandbox's latency fault when it stops are cancelled: noise.
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
