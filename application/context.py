@@ -28,6 +28,7 @@ from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound, WebhookTargetForbidden
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
+from domain.records import Dataset
 from domain.secret import Secret
 from domain.team import Membership, Permission, Team
 
@@ -86,6 +87,9 @@ class Ports:
     webhooks: WebhookSender = field(factory=NoWebhookSender)
     # How long a lease around an Amazon call outlives a holder that stopped renewing it.
     lease_for: timedelta = LEASE_FOR
+    # The datasets this deployment syncs (DESIGN §12); an account has those of them its
+    # type and channels allow (domain/datasets.py).
+    datasets: frozenset[Dataset] = frozenset(Dataset)
 
 
 def require_team(actor: Actor) -> str:

@@ -245,6 +245,7 @@ class Container(containers.DeclarativeContainer):
         app_credentials=app_credentials,
         webhooks=webhook_sender,
         lease_for=providers.Callable(_lease_for, settings),
+        datasets=settings.provided.synced_datasets,
     )
     application = providers.Singleton(Application, ports=ports)
 
