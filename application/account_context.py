@@ -41,7 +41,9 @@ class RefreshAccountContext:
                         f"permission in the {connection.region} region."
                     )
                 offer_profiles(connection, team, profiles, now)
-            if connection.usable_at(now, Channel.SP_API):
+            # getMarketplaceParticipations is a Seller Central call: never with a vendor's
+            # grant (a vendor's marketplaces are its advertising profiles).
+            if connection.usable_at(now, Channel.SP_API) and connection.is_seller:
                 token = self.get_token.within(uow, connection, Channel.SP_API)
                 participations = self.ports.amazon.marketplace_participations(
                     connection.region, token.token, connection.selling_partner_id

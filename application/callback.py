@@ -26,7 +26,7 @@ from application.ports import Participation, TokenGrant
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView, NextStep, next_step
 from domain.authorization import AuthorizationRequest
-from domain.connection import Connection
+from domain.connection import AccountType, Connection
 from domain.errors import (
     AdvertisingNotEnabled,
     AuthorizationDenied,
@@ -174,6 +174,12 @@ class CompleteCallback:
                 profiles=tuple(profiles),
                 display_name=profiles[0].account_name,
             )
+        if request.account_type is AccountType.VENDOR:
+            # Vendor Central consent (seed 002: "highly recommended" for Sales & Traffic):
+            # the Sellers and Listings APIs are Seller Central's, so a vendor's grant is
+            # never sent there (issue 18: vendors were refused with "a different region").
+            # The vendor's marketplaces are its advertising profiles.
+            return _AmazonAnswer(tokens=tokens, account_id=cmd.selling_partner_id)
         participations = amazon.marketplace_participations(
             request.region, tokens.access_token, cmd.selling_partner_id
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from attrs import define, frozen
 
 from application.context import (
@@ -13,10 +15,9 @@ from application.context import (
 )
 from application.marketplace_views import MarketplaceHistory, MarketplaceView
 from application.queries import check_access
-from application.sync import sync_channel
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
-from domain.connection import Connection
+from domain.connection import AccountType, Connection
 from domain.errors import (
     AmazonUnavailable,
     DomainError,
@@ -29,6 +30,7 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
+from domain.refusals import DIAGNOSED, REFUSAL_BACKOFF, refusal_reason
 from domain.sync import SyncCursor
 from domain.team import Permission
 
@@ -181,10 +183,15 @@ class AdvanceMarketplaceSetup:
     """One step of setup for one marketplace (the worker's job): Setting up -> Syncing once
     Amazon serves the seller's data there, Syncing -> Ready once the first sync is done.
     Idempotent: a marketplace no longer in setup is left alone. Amazon being unavailable
-    leaves the step for the next pass; only a real setup failure moves it to Failed."""
+    leaves the step for the next pass; only a real setup failure moves it to Failed.
+
+    DESIGN §9: a marketplace cannot pass setup without the grants its data comes through
+    (Connection.setup_blocker: a seller's SP-API); until then, and after a refusal Amazon
+    explains, it stays where it is and says why and what to do, never in silence."""
 
     ports: Ports
     get_token: GetAccessToken
+    refusal_backoff: timedelta = REFUSAL_BACKOFF
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
         now = self.ports.clock.now()
@@ -196,34 +203,61 @@ class AdvanceMarketplaceSetup:
             before = marketplace.state
             if before not in IN_SETUP or connection.disconnected_at is not None:
                 return SetupStep(connection_id, marketplace_id, before, before)
-            if before is MarketplaceState.SETTING_UP:
-                try:
-                    self._set_up(uow, connection, marketplace)
-                    marketplace.setup_succeeded(at=now)
-                except SetupFailed as error:
-                    marketplace.fail(at=now, reason=error.detail)
-                except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
-                except (TokenRevoked, TokenExpired):
-                    return SetupStep(connection_id, marketplace_id, before, before)
-            else:
-                # The first sync reads the seller's data: without access to Amazon it has
-                # not happened, so the marketplace waits in Syncing... for the reconnect.
-                try:
-                    self.get_token.within(uow, connection, sync_channel(connection))
-                except (AmazonUnavailable, RateLimited) as error:
-                    return self._waiting(uow, connection, marketplace, error)
-                except (TokenRevoked, TokenExpired):
-                    return SetupStep(connection_id, marketplace_id, before, before)
-                cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
-                    connection.id, marketplace_id
-                )
-                cursor.advance(now)
-                uow.sync_cursors.put(cursor)
-                marketplace.first_sync_completed(at=now)
+            blocker = connection.setup_blocker(now)
+            if blocker is not None:
+                return self._blocked(uow, marketplace, blocker, now)
+            try:
+                self._step(uow, connection, marketplace, now)
+            except SetupFailed as error:
+                marketplace.fail(at=now, reason=error.detail)
+            except (AmazonUnavailable, RateLimited) as error:
+                return self._waiting(uow, connection, marketplace, error)
+            except (TokenRevoked, TokenExpired) as error:
+                # The refresh was refused: the grant now reads Revoked (or Expired), recorded
+                # and announced by the token's use case; the marketplace says what to do.
+                return self._blocked(uow, marketplace, connection.setup_blocker(now) or error, now)
+            except DIAGNOSED as error:
+                retry_at = now + self.refusal_backoff
+                return self._blocked(uow, marketplace, error, now, retry_at=retry_at)
             uow.marketplaces.update(marketplace)
             uow.commit()
             return SetupStep(connection_id, marketplace_id, before, marketplace.state)
+
+    def _step(
+        self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace, now: datetime
+    ) -> None:
+        if marketplace.state is MarketplaceState.SETTING_UP:
+            self._set_up(uow, connection, marketplace)
+            marketplace.setup_succeeded(at=now)
+            return
+        # The first sync reads the account's data: without access to Amazon it has not
+        # happened, so the marketplace waits in Syncing... for the reconnect.
+        for channel in connection.data_channels():
+            self.get_token.within(uow, connection, channel)
+        cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id) or SyncCursor(
+            connection.id, marketplace.marketplace_id
+        )
+        cursor.advance(now)
+        uow.sync_cursors.put(cursor)
+        marketplace.first_sync_completed(at=now)
+
+    def _blocked(
+        self,
+        uow: UnitOfWork,
+        marketplace: Marketplace,
+        error: DomainError,
+        now: datetime,
+        *,
+        retry_at: datetime | None = None,
+    ) -> SetupStep:
+        reason = refusal_reason(error, retry_at) if retry_at else error.detail
+        if marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at):
+            uow.marketplaces.update(marketplace)
+            uow.commit()
+        state = marketplace.state
+        return SetupStep(
+            marketplace.connection_id, marketplace.marketplace_id, state, state, reason
+        )
 
     def _waiting(
         self,
@@ -242,18 +276,22 @@ class AdvanceMarketplaceSetup:
         return SetupStep(connection.id, marketplace.marketplace_id, state, state, reason)
 
     def _set_up(self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace) -> None:
-        """With SP-API, ask Amazon for the seller's data in that marketplace. A vendor on
-        Ads only (seed 002) has nothing to check on the SP-API side."""
-        if not connection.grants[Channel.SP_API].ever_authorized:
+        """A seller: ask Amazon for the seller's data in that marketplace. A vendor has
+        nothing to check there: the check is a Seller Central call (searchListingsItems),
+        and a vendor's grant is never used for a seller-only call (issue 18)."""
+        if connection.account_type is not AccountType.SELLER:
             return
-        if connection.selling_partner_id is None:
+        partner = connection.selling_partner_id
+        if partner is None:
             raise SetupFailed("The seller id of this connection is unknown.")
-        token = self.get_token.within(uow, connection, Channel.SP_API)
-        self.ports.amazon.set_up_marketplace(
-            connection.region,
-            token.token,
-            connection.selling_partner_id,
-            marketplace.marketplace_id,
+        self.get_token.calling(
+            uow,
+            connection,
+            Channel.SP_API,
+            "searchListingsItems",
+            lambda token: self.ports.amazon.set_up_marketplace(
+                connection.region, token, partner, marketplace.marketplace_id
+            ),
         )
 
 

@@ -28,9 +28,12 @@ from application.ports import SyncWindow
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
+from domain.datasets import datasets_for
 from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.records import Dataset
+from domain.refusals import DIAGNOSED, REFUSAL_BACKOFF, refusal_reason
 from domain.sync import SyncCursor, sync_horizon
 
 SYNC_INTERVAL = timedelta(hours=1)
@@ -61,17 +64,20 @@ class SyncOutcome:
 
 
 def sync_channel(connection: Connection) -> Channel:
-    """Seller data comes through SP-API; a vendor connected on Ads only (seed 002) syncs
-    what Ads serves."""
-    if connection.grants[Channel.SP_API].ever_authorized:
-        return Channel.SP_API
-    return Channel.ADS
+    """The orders a sync window reads come through SP-API (getOrders, a Seller Central
+    operation): never through another channel's token (issue 18: a vendor's Ads token was
+    sent to getOrders on every pass)."""
+    return Channel.SP_API
 
 
 def can_sync(connection: Connection, marketplace: Marketplace | None, now: datetime) -> bool:
+    """Only an account that has orders (a seller with SP-API, domain.datasets) syncs them,
+    and only while no refusal a person must fix holds the marketplace back."""
     return (
         marketplace is not None
         and marketplace.state is MarketplaceState.READY
+        and marketplace.due(now)
+        and Dataset.ORDERS in datasets_for(connection)
         and connection.disconnected_at is None
         and connection.health_at(now) in (Health.CONNECTED, Health.EXPIRING)
     )
@@ -122,37 +128,46 @@ class _WindowRunner:
         marketplace_id: str,
         window: tuple[datetime, datetime],
     ) -> SyncWindow:
-        channel = sync_channel(connection)
         start, end = window
         try:
-            token = self.get_token.within(uow, connection, channel)
-            try:
-                return self.ports.amazon.fetch_sync_window(
+            return self.get_token.calling(
+                uow,
+                connection,
+                sync_channel(connection),
+                "getOrders",
+                lambda token: self.ports.amazon.fetch_sync_window(
                     connection.region,
-                    token.token,
+                    token,
                     marketplace_id,
                     start,
                     end,
                     selling_partner_id=connection.selling_partner_id,
-                )
-            except TokenRevoked:
-                # The cached access token was refused: refresh once (which tells a revoked
-                # refresh token from a stale access token) and try again.
-                connection.grants[channel].forget_access_token()
-                token = self.get_token.within(uow, connection, channel)
-                return self.ports.amazon.fetch_sync_window(
-                    connection.region,
-                    token.token,
-                    marketplace_id,
-                    start,
-                    end,
-                    selling_partner_id=connection.selling_partner_id,
-                )
+                ),
+            )
         except (AmazonUnavailable, RateLimited):
             # Keep an access token refreshed on the way: refreshing it again later would
             # be a second LWA call for one token.
             uow.commit()
             raise
+        except DIAGNOSED as error:
+            # A refusal a person must fix (DESIGN §9): the marketplace says so and the sync
+            # leaves Amazon alone for a while instead of asking on every pass.
+            marketplace = uow.marketplaces.get(connection.id, marketplace_id, for_update=True)
+            if marketplace is not None:
+                now = self.ports.clock.now()
+                retry_at = now + REFUSAL_BACKOFF
+                reason = refusal_reason(error, retry_at)
+                marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at)
+                uow.marketplaces.update(marketplace)
+            uow.commit()
+            raise
+
+    def fetched(self, uow: UnitOfWork, connection_id: str, marketplace_id: str) -> None:
+        """A window came through: whatever the marketplace waited for is over."""
+        marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+        if marketplace is not None and (marketplace.waiting_code or marketplace.retry_at):
+            marketplace.stop_waiting()
+            uow.marketplaces.update(marketplace)
 
 
 @define
@@ -194,6 +209,7 @@ class RunSyncCycle:
             )
             cursor.advance(window[1])
             uow.sync_cursors.put(cursor)
+            _WindowRunner(self.ports, self.get_token).fetched(uow, connection_id, marketplace_id)
             uow.commit()
         self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
         return _Step.FETCHED, fetched.records
@@ -250,6 +266,8 @@ def _run(
             windows += 1
             records += count
     except (AmazonUnavailable, RateLimited):
+        return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records)
+    except DIAGNOSED:
         return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records)
     except (TokenRevoked, TokenExpired):
         return SyncOutcome(

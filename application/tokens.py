@@ -8,7 +8,9 @@ revoked and the connection needs a reconnect); Amazon being down or throttling i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from attrs import define, frozen
 
@@ -26,7 +28,10 @@ from domain.errors import (
     TokenRevoked,
 )
 from domain.grant import Channel, TokenStatus
+from domain.refusals import AccessTokenRejected, refused_again
 from domain.secret import Secret
+
+T = TypeVar("T")
 
 # The sweep refreshes tokens this long before they lapse, so callers rarely wait on Amazon.
 REFRESH_AHEAD = timedelta(minutes=5)
@@ -61,6 +66,32 @@ class GetAccessToken:
             result = self.within(uow, connection, channel, ahead=ahead, rejected=rejected)
             uow.commit()
         return result
+
+    def calling(
+        self,
+        uow: UnitOfWork,
+        connection: Connection,
+        channel: Channel,
+        operation: str,
+        call: Callable[[Secret], T],
+    ) -> T:
+        """One Amazon call with the connection's access token, refusals classified once
+        (DESIGN §9): a refused access token is refreshed once and the call retried once (the
+        refresh itself tells a stale token from a revoked grant, which it records); refused
+        again with a fresh token is diagnosed (PERMISSION_MISSING), never a refresh loop; a
+        refusal Amazon explains (domain.refusals.DIAGNOSED) goes to the caller unretried.
+        Inside a unit of work holding the connection's lock, like `within`."""
+        token = self.within(uow, connection, channel)
+        try:
+            return call(token.token)
+        except AccessTokenRejected as refused:
+            if token.refreshed:
+                raise refused_again(refused, operation) from None
+        token = self.within(uow, connection, channel, rejected=token.token)
+        try:
+            return call(token.token)
+        except AccessTokenRejected as refused:
+            raise refused_again(refused, operation) from None
 
     def within(
         self,

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
+    AUTHORIZATION_REQUIRED = "AUTHORIZATION_REQUIRED"
     APP_ROLE_MISSING = "APP_ROLE_MISSING"
     RESTRICTED_DATA = "RESTRICTED_DATA"
     PERMISSION_MISSING = "PERMISSION_MISSING"
@@ -289,6 +290,13 @@ _SPECS = (
         "Failed to set up this marketplace. Please try again.",
         "Click Retry on the failed marketplace.",
         "If it keeps failing, it is escalated to support with its retry history.",
+    ),
+    _spec(
+        ErrorCode.AUTHORIZATION_REQUIRED,
+        "Waiting for an authorization",
+        "Setup cannot continue until the Amazon authorization it needs is in place.",
+        "Click Authorize (or Reconnect) for the channel named and approve it on Amazon.",
+        "Setup then continues by itself; nothing else to do.",
     ),
     _spec(
         ErrorCode.APP_ROLE_MISSING,
@@ -552,6 +560,12 @@ class SetupFailed(DomainError):
     """Marketplace setup failed."""
 
     code = ErrorCode.SETUP_FAILED
+
+
+class AuthorizationRequired(DomainError):
+    """Waiting for an authorization"""
+
+    code = ErrorCode.AUTHORIZATION_REQUIRED
 
 
 class WebhookTargetForbidden(DomainError):

@@ -30,7 +30,7 @@ from domain.grant import Channel
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
 from domain.team import Plan, Role, Team, TeamKind, normalize_country
 
-ACCOUNT_TYPES = {"vendor": AccountType.VENDOR}
+ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VENDOR}
 
 
 @define

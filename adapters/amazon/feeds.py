@@ -36,8 +36,10 @@ from adapters.amazon.sp_api import first_error
 from adapters.amazon.transport import Call, Transport
 from application.ports import FeedReport, FeedStatus, ListingUpdate
 from domain.connection import Region
-from domain.errors import DomainError, InternalError, RateLimited, TokenRevoked
+from domain.errors import DomainError, InternalError, RateLimited
+from domain.grant import Channel
 from domain.listing_batch import FEED_SUBMISSION_WINDOW, FEED_SUBMISSIONS_PER_WINDOW
+from domain.refusals import refused_call
 from domain.secret import Secret
 
 FEEDS_PATH = "/feeds/2021-06-30"
@@ -191,13 +193,11 @@ class FeedsClient:
         return body
 
     def _refusal(self, response: httpx.Response, label: str) -> DomainError:
-        code, _ = first_error(response)
+        code, message = first_error(response)
         context: dict[str, object] = {"amazon_status": response.status_code, "amazon_code": code}
-        if response.status_code in (401, 403):
-            return TokenRevoked(
-                f"{label}: Amazon refused the access token; refresh it and try once more.",
-                context={**context, "access_token_rejected": True},
-            )
+        refused = refused_call(Channel.SP_API, response.status_code, code, message, label, context)
+        if refused is not None:
+            return refused
         if response.status_code == 429:
             return RateLimited(f"{label}: Amazon's quota is used up.", context=context)
         return InternalError(
