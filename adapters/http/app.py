@@ -32,6 +32,7 @@ from adapters.http.observability import (
 )
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.records import RecordsController
+from adapters.http.json_depth import refuse_deep_json
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
@@ -154,6 +155,7 @@ def build_api(
         exception_handlers=dict(EXCEPTION_HANDLERS),
         on_startup=[_room_for_waiting_calls],
         before_send=[add_request_id_header],
+        before_request=refuse_deep_json,
         middleware=middleware,
         # Logging is the composition root's (structlog, one pipeline for every logger):
         # Litestar's default config would replace the root logger's handlers at start-up.
