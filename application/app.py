@@ -12,12 +12,15 @@ from application.app_credentials import CheckAppCredentials
 from application.callback import CompleteCallback
 from application.connect import (
     GetAuthorizationStatus,
+    OpenConsent,
     StartAuthorization,
     StartReconnect,
 )
+from application.connect_sessions import CreateConnectSession, OpenConnectSession
 from application.connections import Disconnect, GetConnection, ListConnections, ListEvents
 from application.context import Ports
 from application.expiry_warnings import WarnBeforeExpiry
+from application.hosted import HostedFlow
 from application.listing_flush import FlushDueListings
 from application.listing_settings import (
     GetListingSettings,
@@ -90,6 +93,11 @@ class Application:
     start_reconnect: StartReconnect = field(init=False)
     authorization_status: GetAuthorizationStatus = field(init=False)
     complete_callback: CompleteCallback = field(init=False)
+    open_consent: OpenConsent = field(init=False)
+    # the hosted flow (connect sessions)
+    create_connect_session: CreateConnectSession = field(init=False)
+    open_connect_session: OpenConnectSession = field(init=False)
+    hosted: HostedFlow = field(init=False)
     # connections
     list_connections: ListConnections = field(init=False)
     get_connection: GetConnection = field(init=False)
@@ -161,6 +169,9 @@ class Application:
         self.start_reconnect = StartReconnect(p, self.start_authorization)
         self.authorization_status = GetAuthorizationStatus(p)
         self.complete_callback = CompleteCallback(p)
+        self.open_consent = OpenConsent(p)
+        self.create_connect_session = CreateConnectSession(p)
+        self.open_connect_session = OpenConnectSession(p)
         self.list_connections = ListConnections(p)
         self.get_connection = GetConnection(p)
         self.disconnect = Disconnect(p)
@@ -217,3 +228,15 @@ class Application:
         self.retry_delivery = RetryDelivery(p)
         self.replay_webhooks = ReplayWebhooks(p)
         self.support_webhooks = SupportWebhooks(p)
+        self.hosted = HostedFlow(
+            p,
+            self.start_authorization,
+            self.list_profiles,
+            self.choose_profile,
+            self.list_marketplaces,
+            self.update_marketplace,
+            self.retry_marketplace,
+            self.refresh_account,
+            self.disconnect,
+            self.get_access_token,
+        )

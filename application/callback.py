@@ -58,6 +58,8 @@ class CallbackCommand:
     error: str | None = None
     error_description: str | None = None
     caller: Actor | None = None
+    # The browser binding secret the callback request carried (OpenConsent's cookie).
+    browser: str | None = None
 
 
 @frozen
@@ -126,6 +128,7 @@ class CompleteCallback:
                     at=now,
                     team_id=caller.team_id if caller else None,
                     user_id=caller.user_id if caller else None,
+                    browser=cmd.browser,
                 )
             except SessionExpired as error:
                 if request.consumed_at is None and uow.authorizations.consume(cmd.state, now):

@@ -18,15 +18,10 @@ from application.context import (
     team_connection,
     team_of,
 )
-from application.ports import (
-    ConsentRequest,
-    ScopeDescription,
-)
+from application.ports import ConsentRequest, ScopeDescription
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
 from domain.connection import AccountType, Region
-from domain.errors import (
-    NotFound,
-)
+from domain.errors import NotFound, OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
 from domain.team import Permission
@@ -54,8 +49,11 @@ class StartAuthorizationCommand:
 
 @frozen
 class AuthorizationStarted:
+    """The person's browser goes next to sellerlink's bounce for this state (the web API's
+    `authorization_url`, /connect/authorize/{state}), which binds it and sends it on to
+    Amazon (OpenConsent)."""
+
     state: str
-    authorization_url: str
     expires_at: datetime
     scopes: tuple[ScopeDescription, ...]
     channel: Channel
@@ -103,26 +101,64 @@ class StartAuthorization:
                 connection_id=cmd.connection_id,
                 code_verifier=Secret(verifier) if verifier else None,
             )
-            url = self.ports.amazon.consent_url(
-                ConsentRequest(
-                    channel=cmd.channel,
-                    region=region,
-                    account_type=account_type,
-                    state=request.state,
-                    marketplace_id=cmd.marketplace_id,
-                    code_challenge=pkce_challenge(verifier) if verifier else None,
-                )
-            )
             uow.authorizations.add(request)
             uow.commit()
         return AuthorizationStarted(
             state=request.state,
-            authorization_url=url,
             expires_at=request.expires_at,
             scopes=tuple(self.ports.amazon.scopes(cmd.channel, account_type)),
             channel=cmd.channel,
             connection_id=cmd.connection_id,
         )
+
+
+@frozen
+class OpenConsentCommand:
+    """A browser on its way to Amazon. `browser` is the binding secret it already carries
+    (its cookie), if any; otherwise a new one is made for it."""
+
+    state: str
+    browser: str | None = None
+
+
+@frozen
+class ConsentOpened:
+    consent_url: str
+    browser: str
+    expires_at: datetime
+
+
+@define
+class OpenConsent:
+    """RFC 9700 §4.7 (browser binding): before Amazon's consent page, the request is bound to
+    the browser that goes there, and only that browser's callback is accepted. This closes
+    consent phishing (a victim approving an attacker's state attaches their Amazon account to
+    the attacker's team) and code injection (a leaked code replayed from another browser)."""
+
+    ports: Ports
+
+    def __call__(self, cmd: OpenConsentCommand) -> ConsentOpened:
+        now = self.ports.clock.now()
+        browser = cmd.browser or self.ports.secrets.oauth_state()
+        with self.ports.uow() as uow:
+            request = uow.authorizations.get(cmd.state)
+            if request is None:
+                raise OAuthStateInvalid("This authorization was not started here.")
+            request.bind_browser(browser, at=now)
+            verifier = request.code_verifier.reveal() if request.code_verifier else None
+            url = self.ports.amazon.consent_url(
+                ConsentRequest(
+                    channel=request.channel,
+                    region=request.region,
+                    account_type=request.account_type,
+                    state=request.state,
+                    marketplace_id=request.marketplace_id,
+                    code_challenge=pkce_challenge(verifier) if verifier else None,
+                )
+            )
+            uow.authorizations.update(request)
+            uow.commit()
+        return ConsentOpened(consent_url=url, browser=browser, expires_at=request.expires_at)
 
 
 @frozen

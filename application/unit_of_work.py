@@ -17,6 +17,7 @@ from application.queries import ReadModels
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
+from domain.connect_session import ConnectSession
 from domain.connection import Connection, Region
 from domain.events import AuditEvent
 from domain.grant import Channel
@@ -114,6 +115,16 @@ class AuthorizationRequestRepository(Protocol):
     def update(self, request: AuthorizationRequest) -> None: ...
 
     def delete_expired(self, before: datetime) -> int: ...
+
+
+class ConnectSessionRepository(Protocol):
+    def add(self, session: ConnectSession) -> None: ...
+
+    def get(self, session_id: str) -> ConnectSession | None: ...
+
+    def find_by_token(self, token_digest: str) -> ConnectSession | None: ...
+
+    def update(self, session: ConnectSession) -> None: ...
 
 
 class ListingSettingsRepository(Protocol):
@@ -323,6 +334,7 @@ class UnitOfWork(Protocol):
     connections: ConnectionRepository
     marketplaces: MarketplaceRepository
     authorizations: AuthorizationRequestRepository
+    connect_sessions: ConnectSessionRepository
     listing_settings: ListingSettingsRepository
     listings: ListingRepository
     events: EventLog

@@ -102,7 +102,11 @@ def banner(settings: Settings, team_id: str, tokens: dict[Role, str]) -> str:
     lines = [
         "",
         "sellerlink is running",
-        f"  Demo page     {base}/demo   (connect a sandbox account in the browser)",
+        "",
+        f"  Connect an Amazon account: open {base}/demo and click Connect Amazon.",
+        "  sellerlink's hosted flow opens; Amazon is the sandbox: sign in as us-seller, approve.",
+        "",
+        f"  Demo product  {base}/demo   (a small product embedding the hosted flow)",
         f"  Webhooks      {base}{PAGE_PATH}   (every change, as your product receives it)",
         f"  API           {base}/api/v1",
         f"  OpenAPI UI    {base}/schema",
@@ -124,12 +128,12 @@ def banner(settings: Settings, team_id: str, tokens: dict[Role, str]) -> str:
         lines.append(f"  {role:<8} {token}")
     lines += [
         "",
-        "Try it:",
+        "Embed it in your product (a connect session, then open its url):",
         f"  export TOKEN={tokens[Role.OWNER]}",
-        f"  curl -s -X POST {base}/api/v1/connections/authorizations \\",
+        f"  curl -s -X POST {base}/api/v1/connect-sessions \\",
         "    -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
-        '    -d \'{"channel": "ads", "region": "NA", "account_type": "seller"}\'',
-        "  then open the authorization_url in a browser and Approve as us-seller.",
+        '    -d \'{"return_to": "/demo"}\'',
+        "  then open the url in a browser: the hosted flow walks you to Ready.",
         "",
     ]
     return "\n".join(lines)

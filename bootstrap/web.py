@@ -64,6 +64,7 @@ def create_app(
             "app_credentials": app_credentials,
             **(readiness or {}),
         },
+        public_base_url=settings.public_base_url,
         debug=debug,
         metrics_token=settings.metrics_token,
         before_scrape=before_scrape,

@@ -5,6 +5,8 @@ state alone identifies the request, so everything the callback needs is bound to
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -33,6 +35,18 @@ def check_state_format(state: str) -> None:
     """A state must be URL-safe and carry at least 256 bits (43 base64url characters)."""
     if len(state) * 6 < MIN_STATE_BITS or not _STATE_CHARS.match(state):
         raise ValueError("an OAuth state needs at least 256 bits in URL-safe characters")
+
+
+def browser_digest(secret: str) -> str:
+    """What is stored of a browser binding secret (the cookie's value): its SHA-256, so the
+    database never holds anything a browser could present."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+STARTED_ELSEWHERE = (
+    "This authorization was started in another browser: start again from the app, in the "
+    "browser you will approve it in."
+)
 
 
 def validate_return_to(return_to: str | None) -> str | None:
@@ -74,6 +88,9 @@ class AuthorizationRequest(EventSource):
     status: AuthorizationStatus = AuthorizationStatus.PENDING
     error_code: str | None = None
     result_connection_id: str | None = None
+    # RFC 9700 §4.7: the SHA-256 of the secret the person's browser got as a cookie on its
+    # way to Amazon (/connect/authorize/{state}); the callback must present the same secret.
+    browser_binding: str | None = None
 
     def __attrs_post_init__(self) -> None:
         check_state_format(self.state)
@@ -122,6 +139,35 @@ class AuthorizationRequest(EventSource):
             return AuthorizationStatus.EXPIRED
         return self.status
 
+    def bind_browser(self, secret: str, *, at: datetime) -> None:
+        """The first browser that goes to Amazon through sellerlink owns the request; the
+        same browser may go again (a reload), another one may not (consent phishing: an
+        attacker's link opened by a victim after the attacker bound it)."""
+        if self.consumed_at is not None:
+            raise OAuthStateInvalid("This authorization was already used.")
+        if at >= self.expires_at:
+            raise SessionExpired(
+                "Session has expired: the Amazon step took longer than "
+                f"{int(LIFETIME.total_seconds() // 60)} minutes."
+            )
+        digest = browser_digest(secret)
+        if self.browser_binding is not None and not hmac.compare_digest(
+            self.browser_binding, digest
+        ):
+            raise OAuthStateInvalid(STARTED_ELSEWHERE)
+        self.browser_binding = digest
+
+    def check_browser(self, secret: str | None) -> None:
+        """A callback is accepted only from the browser the request was bound to: without
+        the cookie (another browser, or a link that never went through sellerlink) it is
+        refused, so a code can be neither phished into another team nor injected."""
+        if (
+            secret is None
+            or self.browser_binding is None
+            or not hmac.compare_digest(self.browser_binding, browser_digest(secret))
+        ):
+            raise OAuthStateInvalid(STARTED_ELSEWHERE)
+
     def check_usable(
         self,
         *,
@@ -129,11 +175,14 @@ class AuthorizationRequest(EventSource):
         at: datetime,
         team_id: str | None = None,
         user_id: str | None = None,
+        browser: str | None = None,
     ) -> None:
-        """Refuse a replayed, mis-routed, foreign or stale callback. The caller must still
-        consume the request atomically (the repository's job) before acting on it."""
+        """Refuse a replayed, mis-routed, foreign, stale or other-browser callback. The
+        caller must still consume the request atomically (the repository's job) before
+        acting on it."""
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
+        self.check_browser(browser)
         if channel is not self.channel:
             raise OAuthStateInvalid("This authorization was started for another Amazon service.")
         if (team_id is not None and team_id != self.team_id) or (

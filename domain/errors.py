@@ -178,12 +178,13 @@ _SPECS = (
         "This account is already in use. Please Try Again.",
         "Make sure you do not already have this Amazon account connected in another team.",
         "Disconnect it there first, or contact support to find the existing connection.",
+        "Click Connect Different Account to sign in to another Amazon account.",
     ),
     _spec(
         ErrorCode.WRONG_ACCOUNT,
         "Wrong Amazon account",
         "You signed in to a different Amazon account than the one this connection belongs to.",
-        "Sign in with the original Amazon account and reconnect.",
+        "Click Connect Different Account and sign in with the original Amazon account.",
         "If you connected the wrong account: revoke access in Seller Central "
         "(Apps & Services > Manage Your Apps) and start again.",
     ),

@@ -28,6 +28,7 @@ class EventKind(StrEnum):
     MEMBER_REMOVED = "member.removed"
     AUTHORIZATION_STARTED = "authorization.started"
     AUTHORIZATION_FAILED = "authorization.failed"
+    CONNECT_SESSION_CREATED = "connect_session.created"
     CONNECTION_CREATED = "connection.created"
     CHANNEL_AUTHORIZED = "connection.channel_authorized"
     CONNECTION_RECONNECTED = "connection.reconnected"

@@ -54,3 +54,11 @@ Feature: Connecting an Amazon account for the first time
     When the background worker runs
     Then the US marketplace shows "Ready"
     And the connection counts 1 ready marketplace
+
+  Scenario: The Amazon step must finish in the browser that started it
+    When a team admin clicks Connect and the Amazon page is approved as "us-seller" in another browser
+    Then they see the error OAUTH_STATE_INVALID
+    And they are told "started in another browser"
+    And the team has 0 Amazon connections
+    When they approve as "us-seller" in the browser that started it
+    Then the team has 1 Amazon connection

@@ -37,7 +37,7 @@ Feature: Reconnecting an Amazon account
     When the seller removes the app in Seller Central
     And a team admin reconnects the Selling Partner API as "multi-profile-seller"
     Then they see the error WRONG_ACCOUNT
-    And the remediation includes "Sign in with the original Amazon account and reconnect."
+    And the remediation includes "Click Connect Different Account and sign in with the original Amazon account."
     And the remediation includes "Apps & Services > Manage Your Apps"
     And the Amazon Seller ID "A1SBXUSSELLER01" is displayed
     And the connection health is reconnect_required

@@ -28,9 +28,7 @@ VENDORS = {"vendor"}
 
 
 class AmazonPage(Protocol):
-    def consent(
-        self, authorization_url: str, account: str, *, approve: bool = True
-    ) -> dict[str, str]:
+    def consent(self, consent_url: str, account: str, *, approve: bool = True) -> dict[str, str]:
         """Sign in as `account`, click Approve (or Deny); the query Amazon redirects with."""
         ...
 
@@ -39,10 +37,8 @@ class AmazonPage(Protocol):
 class InProcessAmazonPage:
     amazon: Any  # adapters.amazon.sandbox.in_process.InProcessAmazon
 
-    def consent(
-        self, authorization_url: str, account: str, *, approve: bool = True
-    ) -> dict[str, str]:
-        return dict(self.amazon.consent(authorization_url, account, approve=approve))
+    def consent(self, consent_url: str, account: str, *, approve: bool = True) -> dict[str, str]:
+        return dict(self.amazon.consent(consent_url, account, approve=approve))
 
 
 @define
@@ -52,10 +48,8 @@ class SandboxAmazonPage:
 
     browser: httpx.Client
 
-    def consent(
-        self, authorization_url: str, account: str, *, approve: bool = True
-    ) -> dict[str, str]:
-        parts = urlsplit(authorization_url)
+    def consent(self, consent_url: str, account: str, *, approve: bool = True) -> dict[str, str]:
+        parts = urlsplit(consent_url)
         form = dict(parse_qsl(parts.query))
         form |= {"account": account, "decision": "approve" if approve else "deny"}
         url = parts._replace(query="").geturl()
@@ -175,6 +169,15 @@ class Api:
                 body[key] = value
         return self.call("POST", "/api/v1/connections/authorizations", user, json=body)
 
+    def follow(self, authorization_url: str) -> str:
+        """The person's browser opens `authorization_url`: sellerlink's bounce binds it to
+        the state with a cookie (kept in this client's jar, so the callback carries it) and
+        sends it on to Amazon. Returns Amazon's consent URL."""
+        bounce = self.client.get(authorization_url, follow_redirects=False)
+        assert bounce.status_code == 303, bounce.text
+        assert "sellerlink_browser" in bounce.headers.get("set-cookie", "")
+        return str(bounce.headers["location"])
+
     def callback(
         self, channel: str, query: Mapping[str, str], *, user: User | None = None, **kwargs: Any
     ) -> httpx.Response:
@@ -208,7 +211,8 @@ class Api:
             return_to=return_to,
         )
         assert started.status_code == 201, started.text
-        query = self.amazon.consent(started.json()["authorization_url"], account, approve=approve)
+        consent_page = self.follow(started.json()["authorization_url"])
+        query = self.amazon.consent(consent_page, account, approve=approve)
         if before_callback is not None:
             before_callback()
         return self.callback(channel, query)

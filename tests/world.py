@@ -14,7 +14,7 @@ from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.app import Application
 from application.callback import CallbackCommand, CallbackResult
-from application.connect import AuthorizationStarted, StartAuthorizationCommand
+from application.connect import AuthorizationStarted, OpenConsentCommand, StartAuthorizationCommand
 from application.context import Actor
 from application.listing_settings import UpdateListingSettingsCommand
 from application.marketplace_views import MarketplaceView
@@ -31,6 +31,8 @@ from domain.listing import ListingDecision, ListingSettings, Money, ProductSnaps
 from domain.team import Plan, Role, Team, TeamKind, normalize_country
 
 ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VENDOR}
+# The browser binding secret of the person's browser (its cookie, RFC 9700 §4.7).
+BROWSER = "the-persons-browser-0123456789"
 
 
 @define
@@ -49,6 +51,7 @@ class World:
     last_callback: tuple[Channel, dict[str, str]] | None = None
     # Whatever else a scenario needs to remember between its steps.
     notes: dict[str, object] = field(factory=dict)
+    browser: str = BROWSER
 
     # ---- teams -------------------------------------------------------------------------
 
@@ -105,6 +108,12 @@ class World:
         )
         return self.started
 
+    def open_consent(self, started: AuthorizationStarted, browser: str | None = None) -> str:
+        """Follow `authorization_url` through sellerlink's bounce: the browser is bound to
+        the state and sent on to Amazon's consent page (its URL)."""
+        opened = self.app.open_consent(OpenConsentCommand(started.state, browser or self.browser))
+        return opened.consent_url
+
     def approve(
         self,
         started: AuthorizationStarted,
@@ -113,7 +122,7 @@ class World:
         approve: bool = True,
         wait: timedelta | None = None,
     ) -> CallbackResult:
-        query = self.amazon.consent(started.authorization_url, account, approve=approve)
+        query = self.amazon.consent(self.open_consent(started), account, approve=approve)
         if wait:
             self.clock.advance(wait)
         return self.callback(started.channel, query)
@@ -127,6 +136,7 @@ class World:
                 code=query.get("code") or query.get("spapi_oauth_code"),
                 selling_partner_id=query.get("selling_partner_id") or None,
                 error=query.get("error"),
+                browser=self.browser,
             )
         )
         self.connection = self.result.connection

@@ -8,10 +8,11 @@ AMAZON.md: this feed type allows 5 submissions per 5 minutes per region. The cli
 that window itself and raises RATE_LIMITED before a sixth submission rather than spending
 the transport's retry budget on 429s that cannot succeed for minutes.
 
-What each feed held (its SKUs in document order) is remembered here, because the processing
-report names messages by number; a feed whose SKUs this process does not know (a restart
-between submission and report) is read back with the SKUs the report itself names, and the
-use case treats an unnamed SKU as accepted (no ERROR issue).
+What each feed held (the SKU behind each messageId) is remembered here, because the
+processing report keys its issues by messageId; a feed whose SKUs this process does not know
+(a restart between submission and report) is read back with the SKUs the report itself
+names, and the use case treats an unnamed SKU as accepted (no ERROR issue). A FATAL feed's
+report is read for its reasons.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from adapters.amazon.listings_feed import (
     FEED_TYPE,
     FeedDocumentInvalid,
     build_document,
+    message_skus,
     read_report,
+    report_problems,
 )
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import first_error
@@ -57,7 +60,7 @@ class FeedsClient:
         self._clock = clock
         self._lock = threading.Lock()
         self._submitted: dict[tuple[str, str], list[datetime]] = {}
-        self._skus: dict[str, list[str]] = {}
+        self._skus: dict[str, dict[int, str]] = {}
 
     def submit_listings_feed(
         self,
@@ -112,7 +115,7 @@ class FeedsClient:
         )
         feed_id = str(feed["feedId"])
         with self._lock:
-            self._skus[feed_id] = [u.sku for u in updates]
+            self._skus[feed_id] = message_skus(updates)
         return feed_id
 
     def listings_feed_report(
@@ -130,12 +133,30 @@ class FeedsClient:
         )
         status = FeedStatus.read(str(feed.get("processingStatus", "")))
         result_id = feed.get("resultFeedDocumentId")
-        if status is not FeedStatus.DONE or not result_id:
+        if status not in (FeedStatus.DONE, FeedStatus.FATAL) or not result_id:
+            if status.finished:
+                with self._lock:
+                    self._skus.pop(feed_id, None)
             return FeedReport(feed_id, status)
+        content = self._result_document(base, access_token, str(result_id))
+        with self._lock:
+            skus = self._skus.pop(feed_id, None)
+        if status is FeedStatus.FATAL:
+            # Amazon's report says why the document as a whole was refused.
+            reasons = report_problems(content)
+            return FeedReport(feed_id, status, message="; ".join(reasons)[:500])
+        try:
+            results = read_report(content, skus or {})
+        except FeedDocumentInvalid as bad:
+            return FeedReport(feed_id, FeedStatus.FATAL, message=str(bad))
+        return FeedReport(feed_id, FeedStatus.DONE, tuple(results))
+
+    def _result_document(self, base: str, access_token: Secret, document_id: str) -> bytes:
+        """getFeedDocument, then the document itself from Amazon's (pre-signed) URL."""
         document = self._json(
             Call(
                 "GET",
-                f"{base}{FEEDS_PATH}/documents/{quote(str(result_id), safe='')}",
+                f"{base}{FEEDS_PATH}/documents/{quote(document_id, safe='')}",
                 headers=self._headers(access_token),
                 label="SP-API getFeedDocument",
             ),
@@ -150,13 +171,7 @@ class FeedsClient:
         )
         if not report.is_success:
             raise InternalError(f"Processing report download refused ({report.status_code}).")
-        with self._lock:
-            skus = self._skus.pop(feed_id, None)
-        try:
-            results = read_report(report.content, skus or [])
-        except FeedDocumentInvalid as bad:
-            return FeedReport(feed_id, FeedStatus.FATAL, message=str(bad))
-        return FeedReport(feed_id, FeedStatus.DONE, tuple(results))
+        return report.content
 
     # ------------------------------------------------------------------ internals
 

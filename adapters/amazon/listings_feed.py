@@ -4,11 +4,14 @@ A feed document is `{"header": {"sellerId", "version": "2.0", "issueLocale"}, "m
 [...]}` with one PATCH message per SKU (`messageId`, `sku`, `operationType`, `productType`,
 `patches`), at most 25,000 messages. The same patches as a Listings Items PATCH: quantity
 to `fulfillment_availability`, price to `purchasable_offer`. Amazon answers with a
-processing report: `{"header", "issues": [{"messageId", "code", "severity", "message"}],
-"summary": {...}}`; a message without an ERROR issue was accepted.
+processing report: `{"header", "issues": [{"messageId", "sku"?, "code", "severity",
+"message"}], "summary": {...}}`, each issue keyed by the message's own `messageId`; a
+message without an ERROR issue was accepted; a FATAL feed's report says why in issues that
+name no message.
 
-Pure functions over bytes, shared by the HTTP gateway's feed client and the sandbox, so both
-sides of the wire read and write the same document.
+The feed client's side only: the sandbox reads documents as Amazon does
+(adapters/amazon/sandbox/feed_processing.py), not with these functions, so a mistake here
+cannot hide behind the same mistake there.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import msgspec
 
@@ -115,73 +117,42 @@ def build_document(
     return f'{{"header":{header},"messages":[{messages}]}}'.encode()
 
 
-def read_document(document: bytes, marketplace_id: str) -> tuple[str, list[ListingUpdate]]:
-    """The seller id and the updates of a feed document (the sandbox's side)."""
-    try:
-        body = _decoder.decode(document)
-        header = body["header"]
-        messages = body["messages"]
-        seller_id = str(header["sellerId"])
-        if header.get("version") != FEED_VERSION or not isinstance(messages, list):
-            raise FeedDocumentInvalid("Unsupported feed version or no messages.")
-        if not 1 <= len(messages) <= MAX_MESSAGES:
-            raise FeedDocumentInvalid(f"A listings feed holds 1 to {MAX_MESSAGES} messages.")
-        return seller_id, [_read_message(m, marketplace_id) for m in messages]
-    except (msgspec.DecodeError, KeyError, TypeError, AttributeError) as bad:
-        raise FeedDocumentInvalid("The feed document is not valid JSON_LISTINGS_FEED.") from bad
+def message_skus(updates: Sequence[ListingUpdate]) -> dict[int, str]:
+    """The SKU behind each `messageId` of `build_document(updates)`."""
+    return {number: update.sku for number, update in enumerate(updates, start=1)}
 
 
-def _read_message(message: Mapping[str, Any], marketplace_id: str) -> ListingUpdate:
-    quantity: int | None = None
-    amount: str | None = None
-    currency: str | None = None
-    for patch in message.get("patches") or []:
-        value = patch["value"][0]
-        if patch["path"] == "/attributes/fulfillment_availability":
-            quantity = int(value["quantity"])
-        elif patch["path"] == "/attributes/purchasable_offer":
-            currency = str(value["currency"])
-            amount = str(value["our_price"][0]["schedule"][0]["value_with_tax"])
-    return ListingUpdate(
-        sku=str(message["sku"]),
-        marketplace_id=marketplace_id,
-        quantity=quantity,
-        price_amount=amount,
-        price_currency=currency,
-    )
-
-
-def build_report(feed_id: str, seller_id: str, results: Sequence[ListingResult]) -> bytes:
-    """The processing report for `results`, in document order (the sandbox's side)."""
-    issues = [
-        {"messageId": n, "code": "90000", "severity": "ERROR", "message": r.message}
-        for n, r in enumerate(results, start=1)
-        if not r.accepted
-    ]
-    summary = {
-        "errors": len(issues),
-        "warnings": 0,
-        "messagesProcessed": len(results),
-        "messagesAccepted": len(results) - len(issues),
-        "messagesInvalid": len(issues),
-    }
-    header = {"sellerId": seller_id, "version": FEED_VERSION, "feedId": feed_id}
-    return _encoder.encode({"header": header, "issues": issues, "summary": summary})
-
-
-def read_report(report: bytes, skus: Sequence[str]) -> list[ListingResult]:
-    """Per-SKU results from a processing report; `skus` are the document's SKUs in order."""
+def read_report(report: bytes, skus: Mapping[int, str]) -> list[ListingResult]:
+    """Per-SKU results from a processing report. Amazon keys each issue by the message's
+    own `messageId` (the SKU is optional), so `skus` maps the document's messageIds to its
+    SKUs; an issue on a messageId the document did not hold names its SKU, if it gives one.
+    A message without an ERROR issue was accepted."""
     try:
         body = _decoder.decode(report)
         issues = body.get("issues") or []
     except (msgspec.DecodeError, AttributeError) as bad:
         raise FeedDocumentInvalid("The processing report is not valid JSON.") from bad
-    errors: dict[int, list[str]] = {}
-    for issue in issues:
-        if isinstance(issue, dict) and issue.get("severity") == "ERROR":
-            number = int(issue.get("messageId", 0))
-            errors.setdefault(number, []).append(str(issue.get("message", ""))[:200])
+    errors: dict[str, list[str]] = {}
+    for issue in issues if isinstance(issues, list) else []:
+        if not isinstance(issue, dict) or issue.get("severity") != "ERROR":
+            continue
+        number = issue.get("messageId")
+        sku = skus.get(number) if isinstance(number, int) else None
+        sku = sku or (issue.get("sku") if isinstance(issue.get("sku"), str) else None)
+        if sku is not None:
+            errors.setdefault(sku, []).append(str(issue.get("message", ""))[:200])
+    named = dict.fromkeys([*skus.values(), *errors])
+    return [ListingResult(sku, sku not in errors, "; ".join(errors.get(sku, []))) for sku in named]
+
+
+def report_problems(report: bytes) -> list[str]:
+    """A FATAL feed's reasons: the report's ERROR issues that name no message."""
+    try:
+        issues = _decoder.decode(report).get("issues") or []
+    except (msgspec.DecodeError, AttributeError):
+        return []
     return [
-        ListingResult(sku, n not in errors, "; ".join(errors.get(n, [])))
-        for n, sku in enumerate(skus, start=1)
+        str(issue.get("message", ""))[:200]
+        for issue in issues
+        if isinstance(issue, dict) and issue.get("severity") == "ERROR"
     ]

@@ -1,6 +1,6 @@
 """Access logs without OAuth secrets: the callback's query string carries the authorization
-code and the state, and the polling route has the state in its path, so neither reaches a
-log line (AMAZON.md; RFC 6749 §10.5)."""
+code and the state, the polling route and the bounce to Amazon have the state in their path,
+and a connect link its token, so none reaches a log line (AMAZON.md; RFC 6749 §10.5)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from adapters.http.browser import CALLBACK_PATHS
 ACCESS_LOGGER = "uvicorn.access"
 
 
-# The polling route names the state in its path.
-_STATE_IN_PATH = re.compile(r"^(/api/v1/connections/authorizations/)[^/?]+")
+# The polling route and the bounce to Amazon name the state in their path; a connect link
+# carries its session token there (hosted.py). The hosted pages (/connect/s/<id>) and their
+# assets carry no secret.
+_STATE_IN_PATH = re.compile(r"^(/api/v1/connections/authorizations/|/connect/authorize/)[^/?]+")
+_TOKEN_IN_PATH = re.compile(r"^(/connect/)(?!s/|static/|authorize/)[^/?]+")
 
 
 def redact_path(path: str) -> str:
     base, sep, _query = path.partition("?")
     if sep and base.rstrip("/") in CALLBACK_PATHS:
         return f"{base}?[redacted]"
-    return _STATE_IN_PATH.sub(r"\1[redacted]", path)
+    return _TOKEN_IN_PATH.sub(r"\1[redacted]", _STATE_IN_PATH.sub(r"\1[redacted]", path))
 
 
 class RedactCallbackQuery(logging.Filter):

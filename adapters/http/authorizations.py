@@ -4,9 +4,12 @@ goes to Amazon)."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from typing import Any
+
+from litestar import Controller, Request
 from litestar.params import JSONBody
 
+from adapters.http.binding import authorization_url
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post
 from adapters.http.schemas import (
     AuthorizationIn,
@@ -26,7 +29,11 @@ class AuthorizationsController(Controller):
         "/authorizations", scope=Scope.CONNECTIONS_WRITE, summary="Start an Amazon authorization"
     )
     def start(
-        self, data: JSONBody[AuthorizationIn], actor: CurrentActor, application: App
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[AuthorizationIn],
+        actor: CurrentActor,
+        application: App,
     ) -> AuthorizationOut:
         started = application.start_authorization(
             StartAuthorizationCommand(
@@ -39,7 +46,7 @@ class AuthorizationsController(Controller):
                 return_to=data.return_to,
             )
         )
-        return AuthorizationOut.of(started)
+        return AuthorizationOut.of(started, authorization_url(request, started.state))
 
     @api_get(
         "/authorizations/{authorization_state:str}",
@@ -63,6 +70,7 @@ class AuthorizationsController(Controller):
     )
     def reconnect(
         self,
+        request: Request[Any, Any, Any],
         connection_id: PathStr,
         actor: CurrentActor,
         application: App,
@@ -72,4 +80,4 @@ class AuthorizationsController(Controller):
         started = application.start_reconnect(
             ReconnectCommand(actor, connection_id, body.channel, body.return_to)
         )
-        return AuthorizationOut.of(started)
+        return AuthorizationOut.of(started, authorization_url(request, started.state))

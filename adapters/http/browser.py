@@ -41,8 +41,13 @@ _NEXT_TEXT = {
 }
 
 
+HOSTED_PREFIX = "/connect/"
+
+
 def is_callback_path(path: str) -> bool:
-    return path.rstrip("/") in CALLBACK_PATHS
+    """The routes a person's browser navigates to (the callbacks, the bounce to Amazon, the
+    hosted flow): their errors are pages, not JSON, for a browser."""
+    return path.rstrip("/") in CALLBACK_PATHS or path.startswith(HOSTED_PREFIX)
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -88,7 +93,7 @@ def _page(title: str, body: str) -> str:
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
         "padding:0 1rem;line-height:1.5}code{background:#f3f3f3;padding:0 .2rem}</style>"
-        f"</head><body>{body}</body></html>"
+        f"</head><body><main>{body}</main></body></html>"
     )
 
 
@@ -142,6 +147,21 @@ def explanation_page(explanation: ErrorExplanation) -> str:
         f"<h1>{escape(explanation.title)}</h1>"
         f"<p><code>{escape(explanation.code)}</code> ({escape(kind)})</p>"
         f"<p>{escape(explanation.message)}</p><h2>How to fix it</h2><ol>{steps}</ol>",
+    )
+
+
+def catalogue_page(explanations: list[ErrorExplanation]) -> str:
+    rows = "".join(
+        f"<li><a href='/errors/{escape(e.code)}'><code>{escape(e.code)}</code></a>: "
+        f"{escape(e.title)}{' (warning)' if e.warning else ''}</li>"
+        for e in explanations
+    )
+    return _page(
+        "Errors and how to fix them",
+        "<h1>Errors and how to fix them</h1><p>Every failure sellerlink reports has "
+        "one of these codes, a message in plain words and the steps that fix it. Programs "
+        "get the same list as JSON.</p>"
+        f"<ul>{rows}</ul>",
     )
 
 

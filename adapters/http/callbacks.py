@@ -5,7 +5,8 @@ valid bearer token on the request makes the use case also check it is the same p
 Answers (API.md): 303 to the relative `return_to` with `?connection_id=...&result=connected`
 (errors: `?result=error&code=...`, see problems.py); without one, JSON, or a small HTML page
 when the browser asks for text/html. Every answer carries `Referrer-Policy: no-referrer` and
-`Cache-Control: no-store` (browser.py)."""
+`Cache-Control: no-store` (browser.py). The browser binding cookie set on the way to Amazon
+(binding.py) must come back with the callback, or it is refused."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
 from adapters.http import browser
+from adapters.http.binding import binding_secret
 from adapters.http.problems import problem_responses
 from adapters.http.views import CallbackOut, ViewResponse
 from application.app import Application
@@ -91,6 +93,7 @@ def ads_callback(
             error=error,
             error_description=error_description,
             caller=caller,
+            browser=binding_secret(request),
         ),
         application,
     )
@@ -127,6 +130,7 @@ def sp_api_callback(
             error=error,
             error_description=error_description,
             caller=caller,
+            browser=binding_secret(request),
         ),
         application,
     )

@@ -1,8 +1,11 @@
 # ruff: noqa: E501  (an embedded page: its lines are HTML and JavaScript)
-"""The demo page of the embedded default (`make run` → http://127.0.0.1:8000/demo): a tiny
-product UI over the public API, so a newcomer can connect a sandbox account in a browser
-without writing a client. It only calls `/api/v1` with a dev token, like any product would;
-it is registered by `sellerlink serve` in dev mode only, never in production."""
+"""The demo product of the embedded default (`make run` → http://127.0.0.1:8000/demo): a
+tiny product that embeds sellerlink's hosted connect flow the way a real one would. Its
+"back end" (here the page itself, with a dev token) creates a connect session; the page
+opens the session's `url` in a pop-up and listens for the flow's `postMessage`
+(`sellerlink:connected`), or, when pop-ups are blocked, sends the person there and reads
+`?result=connected&connection_id=...` when they come back. Registered by `sellerlink serve`
+in dev mode only, never in production: a real product keeps its key on its server."""
 
 from __future__ import annotations
 
@@ -14,29 +17,34 @@ from litestar import MediaType, Response, get
 from litestar.handlers import HTTPRouteHandler
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>sellerlink demo</title>
+<html lang="en"><head><meta charset="utf-8"><title>Acme Analytics (sellerlink demo)</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <style>
-body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#222}
-h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;padding:.3rem;
-text-align:left} .ok{color:#176117} .warn{color:#8a5a00} .bad{color:#a11}
-button{margin:.1rem} .box{border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1rem 0}
-#msg{padding:.6rem;border-radius:6px;background:#f3f3f3;white-space:pre-wrap}
+body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f7f9}
+header{background:#3b1f5e;color:#fff;padding:.75rem 1.25rem}
+main{max-width:52rem;margin:1.5rem auto;padding:1.5rem;background:#fff;border-radius:8px}
+h1{font-size:1.4rem;margin:0} h2{font-size:1.1rem}
+button{font:inherit;border-radius:6px;padding:.5rem 1rem;border:2px solid #5b2ca0;background:#fff;color:#3b1f5e;cursor:pointer}
+button.primary{background:#5b2ca0;color:#fff}
+button:focus-visible,select:focus-visible{outline:3px solid #e8710a;outline-offset:2px}
+table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
+#msg{padding:.6rem;border-radius:6px;background:#f1ecf8;margin:1rem 0}
+.ok{color:#176117;font-weight:600} .warn{color:#7a4a00;font-weight:600} .bad{color:#8c1d18;font-weight:600}
 </style></head><body>
-<h1>sellerlink demo &mdash; __TEAM__</h1>
-<p>Acting as <select id="role"></select>. Amazon is the sandbox: on its consent page pick a
-scenario account (for example <b>us-seller</b>) and click Approve.
-API reference: <a href="/schema">/schema</a>. Webhooks your product would receive:
-<a href="/demo/webhooks">/demo/webhooks</a>.</p>
-<div id="msg">Ready.</div>
-<div class="box"><b>Connect an Amazon account</b><br>
-<select id="channel"><option value="ads">Amazon Ads</option>
-<option value="sp_api">Selling Partner API</option></select>
-<select id="region"><option>NA</option><option>EU</option><option>FE</option></select>
-<select id="atype"><option>seller</option><option>vendor</option></select>
-<button onclick="connect()">Connect</button></div>
-<h2>Connections</h2><div id="connections">Loading&hellip;</div>
+<header><h1>Acme Analytics</h1><span>a demo product that connects Amazon through sellerlink</span></header>
+<main>
+<p>This page plays a product with its own UI. <strong>Connect Amazon</strong> opens sellerlink's
+hosted flow in a pop-up; Amazon is the sandbox, so sign in as a scenario account (for example
+<strong>us-seller</strong>) and approve. Team: __TEAM__.
+<label>Acting as <select id="role"></select></label>.
+API reference: <a href="/schema">/schema</a>; every error: <a href="/errors">/errors</a>;
+webhooks your product would receive: <a href="/demo/webhooks">/demo/webhooks</a>.</p>
+<h2>Connect an Amazon account</h2>
+<p><button class="primary" id="connect" type="button">Connect Amazon</button></p>
+<div id="msg" role="status" aria-live="polite">Ready.</div>
+<h2>Your Amazon accounts</h2><div id="connections">Loading&hellip;</div>
+</main>
 <script>
 const TOKENS = __TOKENS__;
 const role = document.getElementById('role');
@@ -44,78 +52,55 @@ for (const r of Object.keys(TOKENS)) role.add(new Option(r, r));
 role.value = localStorage.getItem('sellerlink-role') || 'owner';
 role.onchange = () => { localStorage.setItem('sellerlink-role', role.value); load(); };
 const esc = s => String(s ?? '').replace(/[&<>"']/g, c => '&#' + c.charCodeAt(0) + ';');
-function say(text, cls) { const m = document.getElementById('msg');
-  m.textContent = text; m.className = cls || ''; }
+const say = (text, cls) => { const m = document.getElementById('msg'); m.textContent = text; m.className = cls || ''; };
+const HEALTH = {connected: ['Connected', 'ok'], expiring: ['Token expiring', 'warn'],
+  reconnect_required: ['Reconnect Required', 'bad'], incomplete: ['Not finished', 'warn'],
+  disconnected: ['Disconnected', 'bad']};
 async function api(method, path, body) {
   const r = await fetch('/api/v1' + path, {method, headers: {
     'Authorization': 'Bearer ' + TOKENS[role.value], 'Content-Type': 'application/json'},
     body: body ? JSON.stringify(body) : undefined});
   if (r.status === 204) return null;
   const data = await r.json();
-  if (!r.ok) { say(data.code + ': ' + data.detail + '\\n- ' + (data.remediation || []).join('\\n- '),
-    'bad'); throw data; }
+  if (!r.ok) { say(data.title + ': ' + data.detail + ' ' + (data.remediation || []).join(' '), 'bad'); throw data; }
   return data;
 }
-async function authorize(body) {
-  body.return_to = '/demo';
-  const started = await api('POST', '/connections/authorizations', body);
-  say('Scopes to approve: ' + started.scopes.map(s => s.name).join(', ') + '. Going to Amazon...');
-  window.location = started.authorization_url;
+// What a product's back end does: create a connect session, hand its url to the browser.
+async function openFlow(connectionId) {
+  const body = {return_to: '/demo', end_user: {id: 'demo-user'}};
+  if (connectionId) body.connection_id = connectionId;
+  let session; try { session = await api('POST', '/connect-sessions', body); } catch (e) { return; }
+  const popup = window.open(session.url, 'sellerlink-connect', 'popup,width=760,height=900');
+  if (!popup) { window.location = session.url; return; }  // pop-ups blocked: redirect instead
+  say('Finish connecting in the sellerlink window.');
 }
-function connect() { authorize({channel: val('channel'), region: val('region'),
-  account_type: val('atype')}); }
-const val = id => document.getElementById(id).value;
-async function act(fn) { try { await fn(); await load(); } catch (e) {} }
+window.addEventListener('message', event => {
+  if (event.origin !== window.location.origin || !event.data) return;
+  if (event.data.type === 'sellerlink:connected') {
+    say('Amazon account connected (connection ' + event.data.connection_id + ').', 'ok'); load();
+  } else if (event.data.type === 'sellerlink:error') {
+    say('The connection was not finished: ' + event.data.code + ' (see /errors/' + event.data.code + ').', 'bad');
+  }
+});
+document.getElementById('connect').onclick = () => openFlow(null);
 async function load() {
   const box = document.getElementById('connections');
   let list; try { list = await api('GET', '/connections'); } catch (e) { return; }
   if (!list.items.length) { box.innerHTML = '<p>No Amazon account connected yet.</p>'; return; }
-  let html = '';
-  for (const c of list.items) {
-    const cls = {connected: 'ok', expiring: 'warn'}[c.health] || 'bad';
-    html += `<div class="box"><b>${esc(c.display_name || c.id)}</b> (${esc(c.account_type)},
-      ${esc(c.region)}, seller id ${esc(c.selling_partner_id || '-')})
-      <span class="${cls}">${esc(c.health)}</span><br>` +
-      c.grants.map(g => `${esc(g.channel)}: ${esc(g.status_text)}`).join(' &middot; ') +
-      `<br><button onclick="act(()=>authorize({channel:'ads',region:'${c.region}',` +
-      `account_type:'${c.account_type}',connection_id:'${c.id}'}))">Authorize / reconnect Ads</button>` +
-      `<button onclick="act(()=>authorize({channel:'sp_api',region:'${c.region}',` +
-      `account_type:'${c.account_type}',connection_id:'${c.id}'}))">Authorize / reconnect SP-API</button>` +
-      `<button onclick="act(()=>api('POST','/connections/${c.id}/refresh'))">Refresh</button>` +
-      `<button onclick="act(()=>api('DELETE','/connections/${c.id}'))">Disconnect</button>`;
-    const profiles = await api('GET', `/connections/${c.id}/profiles`);
-    if (profiles.items.length) {
-      html += '<h3>Advertising profile</h3><table>' + profiles.items.map(p =>
-        `<tr><td>${esc(p.country_code)}</td><td>${esc(p.account_name)}</td><td>` +
-        (p.profile_id === profiles.selected_profile_id ? '<b>selected</b>' +
-          (profiles.auto_selected ? ' (automatically)' : '') :
-          p.selectable ? `<button onclick="act(()=>api('PUT','/connections/${c.id}/profile',` +
-          `{profile_id:'${p.profile_id}'}))">Choose</button>` : esc(p.reason || 'Coming Soon')) +
-        '</td></tr>').join('') + '</table>';
-    }
-    const mps = await api('GET', `/connections/${c.id}/marketplaces`);
-    if (mps.items.length) {
-      html += '<h3>Marketplaces</h3><table><tr><th>Marketplace</th><th>State</th>' +
-        '<th>Retries</th><th></th></tr>' + mps.items.map(m =>
-        `<tr><td>${esc(m.name)} (${esc(m.country_code)})</td><td>${esc(m.label || m.state)}` +
-        `${m.reason ? ' &ndash; ' + esc(m.reason) : ''}</td>` +
-        `<td>${m.retries_used}/${m.retry_limit}</td><td>` +
-        (m.state === 'failed' ? `<button onclick="act(()=>api('POST',` +
-          `'/connections/${c.id}/marketplaces/${m.marketplace_id}/retry'))">Retry</button>` :
-         m.selectable && !m.selected ? `<button onclick="act(()=>api('PUT',` +
-          `'/connections/${c.id}/marketplaces/${m.marketplace_id}',{selected:true}))">Select</button>` :
-         m.selected ? 'selected' : '') + '</td></tr>').join('') + '</table>';
-    }
-    html += '</div>';
-  }
-  box.innerHTML = html;
+  box.innerHTML = '<table><thead><tr><th scope="col">Account</th><th scope="col">Type</th>' +
+    '<th scope="col">Status</th><th scope="col"><span hidden>Action</span></th></tr></thead><tbody>' +
+    list.items.map(c => { const [word, cls] = HEALTH[c.health] || [c.health, ''];
+      return `<tr><td>${esc(c.display_name || c.id)}</td><td>${esc(c.account_type)}, ${esc(c.region)}</td>` +
+        `<td class="${cls}">${esc(word)}</td><td><button type="button" data-id="${esc(c.id)}">` +
+        (c.health === 'reconnect_required' ? 'Reconnect' : 'Manage') + '</button></td></tr>'; }).join('') +
+    '</tbody></table>';
+  box.querySelectorAll('button[data-id]').forEach(b => b.onclick = () => openFlow(b.dataset.id));
 }
 const q = new URLSearchParams(location.search);
-if (q.get('result') === 'connected') say('Connected. Next: ' + (q.get('next') || 'see below'), 'ok');
-if (q.get('result') === 'error') say('Amazon step failed: ' + q.get('code') +
-  ' (see /errors/' + q.get('code') + ')', 'bad');
+if (q.get('result') === 'connected') say('Amazon account connected (connection ' + q.get('connection_id') + ').', 'ok');
+if (q.get('result') === 'error') say('The connection was not finished: ' + q.get('code') + ' (see /errors/' + q.get('code') + ').', 'bad');
 if (q.has('result')) history.replaceState(null, '', '/demo');
-load(); setInterval(load, 3000);
+load();
 </script></body></html>"""
 
 

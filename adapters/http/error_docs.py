@@ -47,6 +47,17 @@ def explain_error(
     return Response(explanation)
 
 
-@get("/errors", tags=["errors"], summary="Every error code", sync_to_thread=False)
-def list_errors() -> list[ErrorExplanation]:
-    return [explain(code) for code in ErrorCode]
+@get(
+    "/errors",
+    tags=["errors"],
+    summary="Every error code",
+    description="JSON for programs; a page listing every code with its title for a "
+    "browser (Accept: text/html).",
+    sync_to_thread=False,
+    operation_class=browser.HtmlAlternative,
+)
+def list_errors(request: Request[Any, Any, Any]) -> Response[list[ErrorExplanation]]:
+    explanations = [explain(code) for code in ErrorCode]
+    if browser.wants_html(request):
+        return browser.html_response(browser.catalogue_page(explanations), 200)
+    return Response(explanations)

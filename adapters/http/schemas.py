@@ -167,10 +167,12 @@ class AuthorizationOut(_Out):
     connection_id: str | None
 
     @classmethod
-    def of(cls, a: AuthorizationStarted) -> AuthorizationOut:
+    def of(cls, a: AuthorizationStarted, authorization_url: str) -> AuthorizationOut:
+        """`authorization_url` is sellerlink's bounce for this state (binding.py), never
+        Amazon's page directly."""
         return cls(
             state=a.state,
-            authorization_url=a.authorization_url,
+            authorization_url=authorization_url,
             expires_at=a.expires_at,
             scopes=[ScopeOut(name=s.name, description=s.description) for s in a.scopes],
             channel=a.channel,

@@ -20,6 +20,7 @@ from adapters.persistence.rows import (
     AuditEventRow,
     AuthorizationRequestRow,
     ConnectionRow,
+    ConnectSessionRow,
     GrantRow,
     ListingRow,
     ListingSettingsRow,
@@ -31,6 +32,7 @@ from adapters.persistence.rows import (
     TeamRow,
 )
 from domain.authorization import AuthorizationRequest, AuthorizationStatus
+from domain.connect_session import ConnectSession
 from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent, EventKind
 from domain.grant import Channel, Grant
@@ -324,6 +326,7 @@ def authorization_to_row(
         status=str(request.status),
         error_code=request.error_code,
         result_connection_id=request.result_connection_id,
+        browser_binding=request.browser_binding,
     )
 
 
@@ -349,6 +352,54 @@ def authorization_from_row(row: AuthorizationRequestRow, keyring: Keyring) -> Au
         status=AuthorizationStatus(row.status),
         error_code=row.error_code,
         result_connection_id=row.result_connection_id,
+        browser_binding=row.browser_binding,
+    )
+
+
+# -- connect sessions ----------------------------------------------------------------------
+
+
+def connect_session_to_row(session: ConnectSession) -> ConnectSessionRow:
+    return ConnectSessionRow(
+        id=session.id,
+        team_id=session.team_id,
+        created_by=session.created_by,
+        token_digest=session.token_digest,
+        created_at=session.created_at,
+        expires_at=session.expires_at,
+        account_types=",".join(session.account_types),
+        regions=",".join(session.regions),
+        end_user_id=session.end_user_id,
+        end_user_email=session.end_user_email,
+        connection_id=session.connection_id,
+        return_to=session.return_to,
+        browser_binding=session.browser_binding,
+        pending_state=session.pending_state,
+        last_error=session.last_error,
+        vendor_central_skipped=session.vendor_central_skipped,
+        finished_at=session.finished_at,
+    )
+
+
+def connect_session_from_row(row: ConnectSessionRow) -> ConnectSession:
+    return ConnectSession(
+        id=row.id,
+        team_id=row.team_id,
+        created_by=row.created_by,
+        token_digest=row.token_digest,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        account_types=tuple(AccountType(v) for v in row.account_types.split(",") if v),
+        regions=tuple(Region(v) for v in row.regions.split(",") if v),
+        end_user_id=row.end_user_id,
+        end_user_email=row.end_user_email,
+        connection_id=row.connection_id,
+        return_to=row.return_to,
+        browser_binding=row.browser_binding,
+        pending_state=row.pending_state,
+        last_error=row.last_error,
+        vendor_central_skipped=row.vendor_central_skipped,
+        finished_at=row.finished_at,
     )
 
 

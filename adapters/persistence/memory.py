@@ -23,6 +23,7 @@ from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhook
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
+from domain.connect_session import ConnectSession
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 from domain.events import APP_TEAM_ID, AuditEvent, EventSource
@@ -53,6 +54,7 @@ class _State:
     connections: dict[str, Connection] = field(factory=dict)
     marketplaces: dict[tuple[str, str], Marketplace] = field(factory=dict)
     authorizations: dict[str, AuthorizationRequest] = field(factory=dict)
+    connect_sessions: dict[str, ConnectSession] = field(factory=dict)
     listing_settings: dict[str, ListingSettings] = field(factory=dict)
     events: list[AuditEvent] = field(factory=list)
     sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
@@ -294,6 +296,22 @@ class _Authorizations(_Repo):
         return len(old)
 
 
+class _ConnectSessions(_Repo):
+    def add(self, session: ConnectSession) -> None:
+        self._s.connect_sessions[session.id] = self._in(session)
+
+    def get(self, session_id: str) -> ConnectSession | None:
+        return self._out(self._s.connect_sessions.get(session_id))
+
+    def find_by_token(self, token_digest: str) -> ConnectSession | None:
+        found = (s for s in self._s.connect_sessions.values() if s.token_digest == token_digest)
+        return self._out(next(found, None))
+
+    def update(self, session: ConnectSession) -> None:
+        if session.id in self._s.connect_sessions:
+            self._s.connect_sessions[session.id] = self._in(session)
+
+
 class _ListingSettings(_Repo):
     def get(self, connection_id: str) -> ListingSettings | None:
         return _copy(self._s.listing_settings.get(connection_id))
@@ -533,6 +551,7 @@ class InMemoryUnitOfWork:
     connections: _Connections
     marketplaces: _Marketplaces
     authorizations: _Authorizations
+    connect_sessions: _ConnectSessions
     listing_settings: _ListingSettings
     events: _Events
     sync_cursors: _SyncCursors
@@ -561,6 +580,7 @@ class InMemoryUnitOfWork:
         self.connections = _Connections(state, seen)
         self.marketplaces = _Marketplaces(state, seen)
         self.authorizations = _Authorizations(state, seen)
+        self.connect_sessions = _ConnectSessions(state, seen)
         self.listing_settings = _ListingSettings(state, seen)
         self.events = _Events(state, seen)
         self.sync_cursors = _SyncCursors(state, seen)

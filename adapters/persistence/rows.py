@@ -248,6 +248,37 @@ class AuthorizationRequestRow(Row):
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(64))
     result_connection_id: Mapped[str | None] = mapped_column(ID)
+    # SHA-256 (hex) of the browser binding cookie; never the cookie itself.
+    browser_binding: Mapped[str | None] = mapped_column(String(64))
+
+
+class ConnectSessionRow(Row):
+    """A hosted connect link. Only digests of the link's token and of the browser cookie are
+    stored: a database dump opens no session."""
+
+    __tablename__ = "connect_sessions"
+    __table_args__ = (
+        Index("ix_connect_sessions_token_digest", "token_digest", unique=True),
+        Index("ix_connect_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID, _fk("teams.id"))
+    created_by: Mapped[str] = mapped_column(ID)
+    token_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    account_types: Mapped[str] = mapped_column(String(64))
+    regions: Mapped[str] = mapped_column(String(64))
+    end_user_id: Mapped[str | None] = mapped_column(String(200))
+    end_user_email: Mapped[str | None] = mapped_column(String(200))
+    connection_id: Mapped[str | None] = mapped_column(ID)
+    return_to: Mapped[str | None] = mapped_column(Text)
+    browser_binding: Mapped[str | None] = mapped_column(String(64))
+    pending_state: Mapped[str | None] = mapped_column(String(256))
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    vendor_central_skipped: Mapped[bool] = mapped_column(Boolean)
+    finished_at: Mapped[datetime | None]
 
 
 class ListingSettingsRow(Row):

@@ -25,6 +25,7 @@ from adapters.persistence.crypto import Keyring
 from adapters.persistence.repositories.api_keys import SqlApiKeyRepository
 from adapters.persistence.repositories.app_credentials import SqlAppCredentialStateRepository
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
+from adapters.persistence.repositories.connect_sessions import SqlConnectSessionRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
     connections: SqlConnectionRepository
     marketplaces: SqlMarketplaceRepository
     authorizations: SqlAuthorizationRequestRepository
+    connect_sessions: SqlConnectSessionRepository
     listing_settings: SqlListingSettingsRepository
     listings: SqlListingRepository
     events: SqlEventLog
@@ -81,6 +83,7 @@ class SqlUnitOfWork:
         self.connections = SqlConnectionRepository(self)
         self.marketplaces = SqlMarketplaceRepository(self)
         self.authorizations = SqlAuthorizationRequestRepository(self)
+        self.connect_sessions = SqlConnectSessionRepository(self)
         self.listing_settings = SqlListingSettingsRepository(self)
         self.listings = SqlListingRepository(self)
         self.events = SqlEventLog(self)

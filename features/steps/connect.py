@@ -15,7 +15,7 @@ from domain.connection import Region
 from domain.grant import Channel
 from domain.team import Role
 from features.steps.common import admin, role, succeeded
-from tests.world import World, default_region
+from tests.world import BROWSER, World, default_region
 
 # --------------------------------------------------------------------------- starting
 
@@ -48,7 +48,7 @@ def _team_role_clicks_connect(world: World, who: str) -> None:
 def _sent_to_amazon(world: World) -> None:
     succeeded(world)
     assert world.started is not None
-    url = urlsplit(world.started.authorization_url)
+    url = urlsplit(world.open_consent(world.started))
     assert url.scheme == "https"
     assert url.hostname is not None
     assert "amazon" in url.hostname.split(".")
@@ -66,7 +66,7 @@ def _scopes_shown(world: World) -> None:
 @then("the link to Amazon carries no credentials, only the authorization's state")
 def _no_credentials_in_link(world: World) -> None:
     assert world.started is not None
-    url = world.started.authorization_url
+    url = world.open_consent(world.started)
     query = parse_qs(urlsplit(url).query)
     assert query["state"] == [world.started.state]
     assert not {"password", "client_secret", "code_verifier", "refresh_token"} & set(query)
@@ -133,8 +133,10 @@ def _authorizes_sp_api_for_marketplace(world: World, who: str, account: str, cou
 )
 def _slow_on_amazon(world: World, minutes: int, account: str) -> None:
     started = world.start(Channel.ADS, actor=admin(world))
+    consent_page = world.open_consent(started)
     world.clock.advance(timedelta(minutes=minutes))
-    world.attempt(world.approve, started, account)
+    query = world.amazon.consent(consent_page, account)
+    world.attempt(world.callback, started.channel, query)
 
 
 @when(
@@ -162,7 +164,7 @@ def _clicks_on_amazon(world: World, button: str, account: str) -> None:
 )
 def _approve_while_amazon_down(world: World, account: str) -> None:
     started = world.start(Channel.ADS, actor=admin(world))
-    query = world.amazon.consent(started.authorization_url, account)
+    query = world.amazon.consent(world.open_consent(started), account)
     world.amazon.unavailable = True
     world.attempt(world.callback, started.channel, query)
 
@@ -170,7 +172,7 @@ def _approve_while_amazon_down(world: World, account: str) -> None:
 @when("Amazon sends them back from the Selling Partner API consent without the seller id")
 def _callback_without_seller_id(world: World) -> None:
     started = world.start(Channel.SP_API, actor=admin(world))
-    query = world.amazon.consent(started.authorization_url, "us-seller")
+    query = world.amazon.consent(world.open_consent(started), "us-seller")
     query.pop("selling_partner_id")
     world.attempt(world.callback, started.channel, query)
 
@@ -203,3 +205,28 @@ def _other_team_opens(world: World, name: str) -> None:
 @when(parsers.parse("a team {who} disconnects the connection"))
 def _disconnects(world: World, who: str) -> None:
     world.attempt(world.app.disconnect, world.actor(role(who)), world.connection_id)
+
+
+# --------------------------------------------------------------------------- browser binding
+
+
+@when(
+    parsers.parse(
+        'a team admin clicks Connect and the Amazon page is approved as "{account}" '
+        "in another browser"
+    )
+)
+def _approved_elsewhere(world: World, account: str) -> None:
+    started = world.start(Channel.ADS, actor=admin(world))
+    query = world.amazon.consent(world.open_consent(started), account)
+    world.browser = "another-browser-0123456789"
+    world.attempt(world.callback, started.channel, query)
+
+
+@when(parsers.parse('they approve as "{account}" in the browser that started it'))
+def _approved_here(world: World, account: str) -> None:
+    started = world.started
+    assert started is not None
+    world.browser = BROWSER
+    query = world.amazon.consent(world.open_consent(started), account)
+    world.attempt(world.callback, started.channel, query)

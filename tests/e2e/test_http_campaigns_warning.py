@@ -54,7 +54,9 @@ def test_the_browser_page_after_the_callback_shows_the_warning(api: Api) -> None
     admin = team["admin"]
     started = api.start(admin, "ads")
     assert started.status_code == 201, started.text
-    query = api.amazon.consent(started.json()["authorization_url"], "no-campaigns-seller")
+    query = api.amazon.consent(
+        api.follow(started.json()["authorization_url"]), "no-campaigns-seller"
+    )
     page = api.callback("ads", query, headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")

@@ -46,14 +46,18 @@ def test_access_log_redacts_the_callback_query(
                 httpx.get(f"{url}/oauth/sp-api/callback?state=S2-SECRET&spapi_oauth_code=C2")
                 httpx.get(f"{url}/errors/NOT_FOUND?format=plain")
                 httpx.get(f"{url}/api/v1/connections/authorizations/S3-SECRET?x=1")
+                httpx.get(f"{url}/connect/authorize/S4-SECRET")  # the bounce to Amazon
+                httpx.get(f"{url}/connect/S5-SECRET")  # a connect link's token
         finally:
             access.removeHandler(caplog.handler)
     lines = [r.getMessage() for r in caplog.records if r.name == "uvicorn.access"]
-    assert len(lines) == 4, lines
+    assert len(lines) == 6, lines
     assert "/oauth/amazon-ads/callback?[redacted]" in lines[0]
     assert "/oauth/sp-api/callback?[redacted]" in lines[1]
     assert "/errors/NOT_FOUND?format=plain" in lines[2]
     assert "/api/v1/connections/authorizations/[redacted]?x=1" in lines[3]
+    assert "/connect/authorize/[redacted]" in lines[4]
+    assert "/connect/[redacted]" in lines[5]
     assert not any("SECRET" in line or "C2" in line for line in lines)
 
 

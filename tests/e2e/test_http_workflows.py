@@ -234,7 +234,7 @@ def test_revoked_token_requires_reconnect_which_keeps_id_settings_and_history(
     for _ in ("first", "second"):  # both grants were revoked; each reconnect takes one
         started = api.ok("POST", f"/api/v1/connections/{connection_id}/reconnect", manager, 201)
         assert started["connection_id"] == connection_id
-        query = api.amazon.consent(started["authorization_url"], "us-seller")
+        query = api.amazon.consent(api.follow(started["authorization_url"]), "us-seller")
         back = api.callback(started["channel"], query)
         assert back.status_code == 200, back.text
         assert back.json()["reconnected"] is True
@@ -262,7 +262,7 @@ def test_reconnect_with_a_different_amazon_account_is_refused(api: Api) -> None:
         201,
         json={"channel": "ads", "return_to": "/settings/amazon?tab=accounts"},
     )
-    query = api.amazon.consent(started["authorization_url"], "multi-profile-seller")
+    query = api.amazon.consent(api.follow(started["authorization_url"]), "multi-profile-seller")
     back = api.callback("ads", query)
     assert back.status_code == 303
     location = urlsplit(back.headers["location"])
@@ -293,7 +293,9 @@ def test_denied_consent_connects_nothing(api: Api) -> None:
     team = api.create_team("Acme")
     owner = team["owner"]
     started = api.start(owner, "ads")
-    query = api.amazon.consent(started.json()["authorization_url"], "us-seller", approve=False)
+    query = api.amazon.consent(
+        api.follow(started.json()["authorization_url"]), "us-seller", approve=False
+    )
     back = api.callback("ads", query)
     assert back.status_code == 403
     assert back.json()["code"] == "AUTHORIZATION_DENIED"
@@ -329,7 +331,7 @@ def test_forged_replayed_and_cross_team_states_are_refused(api: Api) -> None:
     assert (forged.status_code, forged.json()["code"]) == (400, "OAUTH_STATE_INVALID")
 
     started = api.start(acme["owner"], "ads").json()
-    query = api.amazon.consent(started["authorization_url"], "us-seller")
+    query = api.amazon.consent(api.follow(started["authorization_url"]), "us-seller")
     cross = api.callback("ads", query, user=rival["owner"])
     assert (cross.status_code, cross.json()["code"]) == (400, "OAUTH_STATE_INVALID")
 

@@ -43,6 +43,7 @@ def callback(world: World, query: dict[str, str], caller: Actor | None = None) -
             code=query.get("code"),
             error=query.get("error"),
             caller=caller,
+            browser=world.browser,
         )
     )
 
@@ -63,7 +64,7 @@ def test_forged_state_is_refused(team_world: World) -> None:
 
 def test_replayed_callback_is_refused_and_acts_once(team_world: World) -> None:
     started = team_world.start(Channel.ADS)
-    query = team_world.amazon.consent(started.authorization_url, "us-seller")
+    query = team_world.amazon.consent(team_world.open_consent(started), "us-seller")
     callback(team_world, query)
     assert code_of(callback, team_world, query) is ErrorCode.OAUTH_STATE_INVALID
     assert team_world.amazon.exchange_calls == 1
@@ -75,7 +76,7 @@ def test_callback_from_another_team_is_refused_and_does_not_burn_the_state(
 ) -> None:
     rival = team_world.create_team("Rival")
     started = team_world.start(Channel.ADS)
-    query = team_world.amazon.consent(started.authorization_url, "us-seller")
+    query = team_world.amazon.consent(team_world.open_consent(started), "us-seller")
     outsider = team_world.actor(Role.OWNER, rival)
     assert code_of(callback, team_world, query, outsider) is ErrorCode.OAUTH_STATE_INVALID
     assert team_world.app.list_connections(team_world.actor(Role.OWNER, rival)) == []
@@ -86,15 +87,17 @@ def test_callback_from_another_team_is_refused_and_does_not_burn_the_state(
 
 def test_callback_for_another_user_of_the_same_team_is_refused(team_world: World) -> None:
     started = team_world.start(Channel.ADS, actor=team_world.actor(Role.ADMIN))
-    query = team_world.amazon.consent(started.authorization_url, "us-seller")
+    query = team_world.amazon.consent(team_world.open_consent(started), "us-seller")
     colleague = team_world.actor(Role.MANAGER)
     assert code_of(callback, team_world, query, colleague) is ErrorCode.OAUTH_STATE_INVALID
 
 
 def test_state_of_one_amazon_service_is_refused_on_the_other_callback(team_world: World) -> None:
     started = team_world.start(Channel.SP_API)
-    query = team_world.amazon.consent(started.authorization_url, "us-seller")
-    command = CallbackCommand(channel=Channel.ADS, state=query["state"], code="x")
+    query = team_world.amazon.consent(team_world.open_consent(started), "us-seller")
+    command = CallbackCommand(
+        channel=Channel.ADS, state=query["state"], code="x", browser=team_world.browser
+    )
     assert code_of(team_world.app.complete_callback, command) is ErrorCode.OAUTH_STATE_INVALID
 
 

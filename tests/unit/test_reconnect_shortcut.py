@@ -34,4 +34,4 @@ def test_reconnect_of_a_seller_who_only_did_ads_asks_for_the_selling_partner_api
     started = world.app.start_reconnect(ReconnectCommand(world.actor(), connection.id))
 
     assert started.channel is Channel.SP_API
-    assert "/apps/authorize/consent" in started.authorization_url
+    assert "/apps/authorize/consent" in world.open_consent(started)

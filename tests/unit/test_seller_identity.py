@@ -14,7 +14,7 @@ from tests.world import World
 def test_a_callback_naming_another_seller_is_refused_and_connects_nothing(world: World) -> None:
     world.create_team("Acme", plan=Plan.PRO)
     started = world.start(Channel.SP_API)
-    query = world.amazon.consent(started.authorization_url, "us-seller")
+    query = world.amazon.consent(world.open_consent(started), "us-seller")
     query["selling_partner_id"] = "A1SBXMULTIPROF1"  # edited on the way back
 
     with pytest.raises(CallbackAccountMissing):

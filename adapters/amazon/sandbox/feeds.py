@@ -11,10 +11,12 @@ Amazon's flow, kept step for step so the HTTP gateway's feed client is exercised
    resultFeedDocumentId; `GET /feeds/2021-06-30/documents/{id}` -> {url} of the processing
    report, read with a plain GET.
 
-Processing applies each message's patches exactly as the Listings Items PATCH handler does
-(`Sandbox._apply_patch`) to the same listing state per (seller, marketplace, SKU), so a value
-sent either way reads back the same from `GET _admin/listings`. Processing takes
-`processing_time` on the sandbox clock (0 by default: done at the first getFeed).
+Processing (feed_processing.py) judges the document by Amazon's JSON_LISTINGS_FEED schema: a
+broken frame makes the feed FATAL with a report saying why; otherwise each message's patches
+are applied exactly as the Listings Items PATCH handler applies them (`_apply_patch`) to the
+same listing state per (seller, marketplace, SKU), so a value sent either way reads back the
+same from `GET _admin/listings`, and the report keys each refusal by its `messageId`.
+Processing takes `processing_time` on the sandbox clock (0 by default: done at the first getFeed).
 
 State is dropped with the sandbox's own (`POST _admin/reset` builds a new `SandboxFeeds`).
 """
@@ -29,17 +31,18 @@ from typing import Any
 from attrs import define, field
 
 from adapters.amazon import regions
-from adapters.amazon.listings_feed import (
-    FEED_TYPE,
-    FeedDocumentInvalid,
-    build_report,
-    patches_json,
-    read_document,
-)
+from adapters.amazon.listings_feed import FEED_TYPE
 from adapters.amazon.sandbox.core import SP_API
+from adapters.amazon.sandbox.feed_processing import (
+    fatal_report,
+    listing_issue,
+    patches_of,
+    read_frame,
+    report,
+    schema_issues,
+)
 from adapters.amazon.sandbox.listings import ListingsApi
 from adapters.amazon.sandbox.replies import Reply, sp_error
-from application.ports import ListingResult
 
 FEEDS_PATH = "/feeds/2021-06-30"
 UPLOADS_PATH = "/_feed_uploads"
@@ -220,38 +223,64 @@ class SandboxFeeds:
             return Reply(200, body)
 
     def _process(self, feed: _Feed, now: datetime) -> None:
+        """Amazon's processing: a document whose frame is wrong is FATAL, with a report
+        saying why; otherwise every message is judged on its own and the report keys its
+        issues by the message's `messageId`."""
         document = self._documents[feed.document_id]
-        try:
-            seller_id, updates = read_document(document.content or b"", feed.marketplace_id)
-        except FeedDocumentInvalid:
-            feed.status, feed.processed_at = "FATAL", now
+        frame, fatal = read_frame(document.content or b"", feed.seller_id)
+        if frame is None:
+            self._finish(feed, now, "FATAL", fatal_report(feed.feed_id, feed.seller_id, fatal))
             return
-        if seller_id != feed.seller_id:
-            feed.status, feed.processed_at = "FATAL", now
-            return
-        results = []
-        for update in updates:
-            patches = json.loads(f"[{patches_json(update)}]")
-            changes: dict[str, Any] = {}
-            issues = [i for i in (self.sandbox._apply_patch(p, changes) for p in patches) if i]
-            refusal = self.sandbox.receive(feed.seller_id, feed.marketplace_id, update.sku, changes)
-            if refusal is not None:
-                issues.append(refusal)
-            if issues:
-                results.append(ListingResult(update.sku, False, str(issues[0]["message"])))
-                continue
-            self._keep(feed, update.sku, changes, len(patches), now)
-            results.append(ListingResult(update.sku, True))
+        issues: list[dict[str, Any]] = []
+        accepted = 0
+        for message in frame.messages:
+            found = self._message(feed, message, now)
+            issues.extend(found)
+            accepted += not found
+        content = report(feed.feed_id, feed.seller_id, issues, len(frame.messages), accepted)
+        self._finish(feed, now, "DONE", content)
+
+    def _finish(self, feed: _Feed, now: datetime, status: str, content: bytes) -> None:
         report_id = self._next("amzn1.tortuga.4.na.report.")
         self._documents[report_id] = _Document(
-            f"report:{feed.seller_id}",
-            "application/json",
-            build_report(feed.feed_id, feed.seller_id, results),
+            f"report:{feed.seller_id}", "application/json", content
         )
-        feed.status, feed.processed_at, feed.result_document_id = "DONE", now, report_id
+        feed.status, feed.processed_at, feed.result_document_id = status, now, report_id
+
+    def _message(self, feed: _Feed, message: Any, now: datetime) -> list[dict[str, Any]]:
+        """One message applied as the Listings Items PATCH handler applies a request, or
+        the issues that refuse it (nothing of a refused message is applied)."""
+        refused = schema_issues(message)
+        if refused:
+            return refused
+        patches = patches_of(message)
+        changes: dict[str, Any] = {}
+        found = [
+            listing_issue(message, problem)
+            for problem in (self.sandbox._apply_patch(p, changes) for p in patches)
+            if problem is not None
+        ]
+        sku = message["sku"]
+        refusal = self.sandbox.receive(feed.seller_id, feed.marketplace_id, sku, changes)
+        if refusal is not None:
+            found.append(listing_issue(message, refusal))
+        if found:
+            return found
+        if message["operationType"] == "DELETE":
+            with self.sandbox._lock:
+                self.sandbox.listings.pop((feed.seller_id, feed.marketplace_id, sku), None)
+            return []
+        self._keep(feed, sku, changes, str(message["productType"]), len(patches), now)
+        return []
 
     def _keep(
-        self, feed: _Feed, sku: str, changes: dict[str, Any], patches: int, now: datetime
+        self,
+        feed: _Feed,
+        sku: str,
+        changes: dict[str, Any],
+        product_type: str,
+        patches: int,
+        now: datetime,
     ) -> None:
         """The same listing record the Listings Items PATCH handler keeps."""
         with self.sandbox._lock:
@@ -267,7 +296,7 @@ class SandboxFeeds:
                 },
             )
             listing.update(changes)
-            listing["product_type"] = "PRODUCT"
+            listing["product_type"] = product_type
             listing["patches_received"] += patches
             listing["updated_at"] = now.isoformat()
             listing["feed_id"] = feed.feed_id

@@ -7,12 +7,28 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from adapters.amazon import regions
 from adapters.amazon.sandbox.core import SandboxCore
 from adapters.amazon.sandbox.replies import Reply, json_reply, sp_error
 from adapters.amazon.sandbox.scenarios import ALWAYS, Scenario
+
+# The largest quantity a listing takes: Amazon documents none in the models; a 32-bit count
+# (UNCONFIRMED), so that absurd values are refused per message as Amazon refuses them.
+MAX_QUANTITY = 2**31 - 1
+
+
+def _price(amount: Any) -> str | None:
+    """A JSON number as a price of two decimals, or None unless finite and above zero."""
+    if isinstance(amount, bool) or not isinstance(amount, int | float):
+        return None
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+    return str(value) if value.is_finite() and value > 0 else None
 
 
 class ListingsApi(SandboxCore):
@@ -232,8 +248,14 @@ class ListingsApi(SandboxCore):
                 quantity = value[0]["quantity"]
             except (TypeError, KeyError, IndexError):
                 return issue("fulfillment_availability needs a quantity.", attribute)
-            if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
-                return issue("'quantity' must be a whole number of zero or more.", attribute)
+            if (
+                not isinstance(quantity, int)
+                or isinstance(quantity, bool)
+                or not 0 <= quantity <= MAX_QUANTITY
+            ):
+                return issue(
+                    f"'quantity' must be a whole number from 0 to {MAX_QUANTITY}.", attribute
+                )
             changes["quantity"] = quantity
             return None
         if attribute == "purchasable_offer":
@@ -243,8 +265,11 @@ class ListingsApi(SandboxCore):
                 currency = offer["currency"]
             except (TypeError, KeyError, IndexError):
                 return issue("purchasable_offer needs currency and our_price.", attribute)
-            if not isinstance(amount, int | float) or isinstance(amount, bool) or amount <= 0:
-                return issue("'our_price' must be greater than zero.", attribute)
-            changes["price"] = {"amount": f"{amount:.2f}", "currency": currency}
+            price = _price(amount)
+            if price is None:
+                return issue("'our_price' must be a number greater than zero.", attribute)
+            if not isinstance(currency, str) or len(currency) != 3:
+                return issue("'currency' must be an ISO 4217 currency code.", attribute)
+            changes["price"] = {"amount": price, "currency": currency}
             return None
         return None

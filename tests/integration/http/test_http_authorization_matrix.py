@@ -189,6 +189,35 @@ MATRIX: Mapping[tuple[str, str], tuple[Any, Statuses]] = {
     # Amazon's redirect: no token needed; a forged state is refused whoever asks.
     ("GET", "/oauth/amazon-ads/callback"): (None, everyone(400)),
     ("GET", "/oauth/sp-api/callback"): (None, everyone(400)),
+    ("POST", "/api/v1/connect-sessions"): (
+        {"end_user": {"id": "user-1"}, "return_to": "https://app.example.com/amazon"},
+        team_scoped(201, MANAGE, WRITE, other_team_key=201),
+    ),
+    # The person's browser: no bearer token counts, only the binding cookie set when the
+    # browser opened the link or went to Amazon (binding.py). A caller without it is refused
+    # whoever they are; the bounce binds the first browser that opens it (the shared client
+    # of the GET cases keeps its cookie, so every caller is that browser).
+    ("GET", "/connect/authorize/{authorization_state}"): (None, everyone(303)),
+    ("GET", "/connect/{token}"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}/events"): (None, everyone(400)),
+    ("GET", "/connect/s/{session_id}/disconnect"): (None, everyone(400)),
+    **{
+        ("POST", f"/connect/s/{{session_id}}/{action}"): (None, everyone(400))
+        for action in (
+            "authorize",
+            "skip-vendor-central",
+            "profile",
+            "marketplaces",
+            "retry",
+            "refresh",
+            "disconnect",
+            "finish",
+        )
+    },
+    ("GET", "/connect/static/{file_path}"): (None, everyone(200)),
+    # Swagger UI's own files, served by sellerlink so /schema needs no internet.
+    ("GET", "/schema-assets/{file_path}"): (None, everyone(200)),
     ("GET", "/errors"): (None, everyone(200)),
     ("GET", "/errors/{code}"): (None, everyone(200)),
     ("GET", "/health"): (None, everyone(200)),
@@ -264,7 +293,11 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
     assert api.marketplaces(acme["owner"], connection["id"])["DE"]["state"] == "failed"
     profiles = api.ok("GET", f"/api/v1/connections/{connection['id']}/profiles", acme["owner"])
     pending = api.start(acme["owner"], "ads", region="EU")
+    session = api.ok("POST", "/api/v1/connect-sessions", acme["owner"], status=201, json={})
     values = {
+        "session_id": session["id"],
+        "token": "f" * 43,
+        "file_path": "connect.js",
         "team_id": acme.id,
         "connection_id": connection["id"],
         "authorization_state": pending.json()["state"],
@@ -306,6 +339,8 @@ def fill(template: str, values: dict[str, str], method: str) -> str:
     # add, an existing member to remove.
     marketplace = values["uk"] if method == "PUT" else values["de"]
     user = "new@acme" if method == "PUT" else "member@acme"
+    if template.startswith("/schema-assets/"):
+        values = {**values, "file_path": "swagger-ui.css"}
     api = template.rsplit("/amazon/", 1)[-1].split("/")[0]
     if "/amazon/" in template:
         values = values | {"path": AMAZON_PATHS[api]}
@@ -364,10 +399,16 @@ def test_route_answers_each_caller_as_the_matrix_says(
         kwargs["json"] = {
             k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()
         }
-    response = api.call(method, url, caller_for(callers, caller, statuses.scope), **kwargs)
+    if path.startswith("/connect/s/") and method == "POST":
+        kwargs["data"] = {"channel": "ads", "marketplace_id": values["de"]}
+    caller_user = caller_for(callers, caller, statuses.scope)
+    response = api.call(method, url, caller_user, follow_redirects=False, **kwargs)
     expected = statuses[caller]
     assert response.status_code == expected, f"{method} {url} as {caller}: {response.text}"
+    if expected == 303:
+        assert response.headers["location"].startswith("https://")  # on to Amazon
     from_amazon = "/amazon/" in path and expected == statuses["owner"]  # Amazon's own answer
+    # Litestar's own schema pages answer in their own format.
     if expected >= 400 and not path.startswith("/schema") and not from_amazon:
         assert response.headers["content-type"].startswith("application/problem+json")
         problem = response.json()

@@ -35,7 +35,7 @@ def test_success_with_return_to_is_303_with_the_connection_id(api: Api) -> None:
 def test_browser_without_return_to_gets_a_small_page(api: Api) -> None:
     team = api.create_team("Acme")
     started = api.start(team["owner"], "ads").json()
-    query = api.amazon.consent(started["authorization_url"], "us-seller")
+    query = api.amazon.consent(api.follow(started["authorization_url"]), "us-seller")
     page = api.callback("ads", query, headers={"Accept": "text/html,application/xhtml+xml"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -88,7 +88,7 @@ def test_polling_status_moves_from_pending_to_completed(api: Api) -> None:
     started = api.start(team["owner"], "ads").json()
     path = f"/api/v1/connections/authorizations/{started['state']}"
     assert api.ok("GET", path, team["member"])["status"] == "pending"
-    query = api.amazon.consent(started["authorization_url"], "us-seller")
+    query = api.amazon.consent(api.follow(started["authorization_url"]), "us-seller")
     connection_id = api.callback("ads", query).json()["connection"]["id"]
     status = api.ok("GET", path, team["member"])
     assert (status["status"], status["connection_id"]) == ("completed", connection_id)

@@ -23,6 +23,7 @@ TABLES = {
     "marketplaces",
     "marketplace_transitions",
     "authorization_requests",
+    "connect_sessions",
     "listing_settings",
     "audit_events",
     "sync_cursors",

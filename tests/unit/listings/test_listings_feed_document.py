@@ -8,12 +8,13 @@ import json
 
 import pytest
 
+from adapters.amazon.feed_schema import document_problems, message_problems
 from adapters.amazon.listings_feed import (
     FeedDocumentInvalid,
     build_document,
-    build_report,
-    read_document,
+    message_skus,
     read_report,
+    report_problems,
 )
 from application.ports import ListingResult, ListingUpdate
 
@@ -43,10 +44,10 @@ def test_a_document_has_the_header_and_one_patch_message_per_sku() -> None:
     assert [p["path"] for p in body["messages"][2]["patches"]] == ["/attributes/purchasable_offer"]
 
 
-def test_what_is_written_is_read_back_the_same() -> None:
-    seller, updates = read_document(build_document("S1", UPDATES), US)
-    assert seller == "S1"
-    assert updates == UPDATES
+def test_what_is_written_follows_amazons_feed_schema() -> None:
+    body = json.loads(build_document("S1", UPDATES))
+    assert document_problems(body) == []
+    assert [message_problems(m) for m in body["messages"]] == [[], [], []]
 
 
 def test_a_document_beyond_25000_messages_is_refused() -> None:
@@ -54,22 +55,44 @@ def test_a_document_beyond_25000_messages_is_refused() -> None:
         build_document("S1", [UPDATES[1]] * 25_001)
 
 
-def test_a_broken_document_is_invalid() -> None:
-    with pytest.raises(FeedDocumentInvalid):
-        read_document(b'{"header": {}}', US)
+def _report(*issues: dict[str, object]) -> bytes:
+    return json.dumps({"header": {}, "issues": list(issues), "summary": {}}).encode()
 
 
-def test_the_processing_report_names_each_refused_sku() -> None:
-    results = [ListingResult("A-1", True), ListingResult("B-2", False, "unknown SKU")]
-    report = build_report("feed-1", "S1", results)
-    assert json.loads(report)["summary"]["messagesAccepted"] == 1
-    assert read_report(report, ["A-1", "B-2"]) == [
+def test_the_processing_report_is_read_by_message_id() -> None:
+    report = _report(
+        {"messageId": 2, "code": "90220", "severity": "ERROR", "message": "unknown SKU"},
+        {"messageId": 3, "code": "1", "severity": "WARNING", "message": "only a warning"},
+    )
+    assert read_report(report, message_skus(UPDATES)) == [
         ListingResult("A-1", True, ""),
         ListingResult("B-2", False, "unknown SKU"),
+        ListingResult("C-3", True, ""),
     ]
+    # Amazon's messageId, not the issue's place in the report nor the SKU's in a list.
+    assert read_report(report, {7: "X", 2: "Y"}) == [
+        ListingResult("X", True, ""),
+        ListingResult("Y", False, "unknown SKU"),
+    ]
+
+
+def test_a_report_for_a_feed_this_process_forgot_names_skus_from_the_issues() -> None:
+    report = _report({"messageId": 9, "sku": "Z-9", "severity": "ERROR", "message": "no"})
+    assert read_report(report, {}) == [ListingResult("Z-9", False, "no")]
+
+
+def test_a_fatal_feeds_report_gives_its_reasons() -> None:
+    report = _report({"code": "4000000", "severity": "ERROR", "message": "not JSON"})
+    assert report_problems(report) == ["not JSON"]
+    assert report_problems(b"garbage") == []
+
+
+def test_a_report_that_is_not_json_is_refused() -> None:
+    with pytest.raises(FeedDocumentInvalid):
+        read_report(b"<html>", {1: "A"})
 
 
 def test_skus_with_quotes_backslashes_and_accents_survive_the_document() -> None:
     odd = [ListingUpdate(sku, US, 1, None, None) for sku in ('A"1', "B\\2", "Café-3", "tab\tx")]
-    _, updates = read_document(build_document("S1", odd), US)
-    assert [u.sku for u in updates] == ['A"1', "B\\2", "Café-3", "tab\tx"]
+    body = json.loads(build_document("S1", odd))
+    assert [m["sku"] for m in body["messages"]] == ['A"1', "B\\2", "Café-3", "tab\tx"]

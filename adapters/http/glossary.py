@@ -1,0 +1,375 @@
+"""The API's data dictionary: what each field and operation means, for the OpenAPI document.
+
+A field's own description (msgspec `Meta(description=...)`, an attrs view's metadata) wins;
+this glossary fills what is left, by field name, so the same name means the same thing in
+every body (API.md's names are a contract). A name that means different things in different
+bodies is described per body in `BY_SCHEMA`. `tests/integration/http/test_http_openapi_
+described.py` fails on any operation or property left undescribed, so a new field arrives
+with its meaning."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar.openapi.spec import OpenAPI, Schema
+
+FIELDS: Mapping[str, str] = {
+    "accepted": "How many items were taken in for the next batch.",
+    "account_id": "Amazon's id of the advertiser account behind the profile.",
+    "account_name": "The account's name as Amazon shows it.",
+    "account_type": "`seller` (Seller Central) or `vendor` (Vendor Central).",
+    "active": "Whether sellerlink sends updates to this marketplace (seed 001's Active box).",
+    "actor": "Who did it: `user:<id>`, `support:<name>`, `amazon` or `sellerlink`.",
+    "ads_account_id": "The Amazon Ads account id of this connection, once Ads is authorized.",
+    "amazon_accepted": "Whether Amazon accepted the last update it was sent.",
+    "amazon_message": "What Amazon said about the last update, if anything.",
+    "amount": "A decimal amount, as text so no rounding happens.",
+    "answered_at": "When Amazon answered about the last update.",
+    "at": "When it happened (RFC 3339, UTC).",
+    "authorization_url": "Send the person's browser here: sellerlink's bounce "
+    "(`/connect/authorize/{state}`) binds the authorization to that browser, then "
+    "redirects to Amazon's consent page.",
+    "authorized_at": "When Amazon last authorized this channel.",
+    "auto_selected": "True when sellerlink chose the profile because it was the only one.",
+    "available": "Units the product has available.",
+    "batch_window_seconds": "How long updates are gathered before they are sent to Amazon.",
+    "channel": "`ads` (Amazon Advertising API) or `sp_api` (Selling Partner API).",
+    "checks": "Each readiness check and its result.",
+    "code": "The error's stable catalogue code; `/errors/<code>` explains it.",
+    "connected": "How many connections the team has now.",
+    "connection": "The connection the callback created or updated.",
+    "connection_id": "The connection's id.",
+    "country_code": "Two-letter country code of the marketplace or profile.",
+    "created": "True when the callback created a new connection.",
+    "created_at": "When it was created (RFC 3339, UTC).",
+    "currency": "Three-letter ISO 4217 currency code.",
+    "currency_code": "The profile's currency (ISO 4217).",
+    "data": "Details of the event, as text values.",
+    "decided_price": "The price sellerlink decided to send, if any.",
+    "decision": "What sellerlink decided for this SKU and why.",
+    "description": "What the permission lets sellerlink do.",
+    "detail": "What happened, in plain words.",
+    "disconnected_at": "When the team disconnected it; null while it is live.",
+    "display_name": "The account's name, as Amazon gives it.",
+    "enabled": "Whether the endpoint receives deliveries.",
+    "disabled_reason": "Why sellerlink disabled the endpoint (failing for days), if it did.",
+    "failing_since": "Since when every delivery to the endpoint has failed, if it does.",
+    "events": 'The event types to send (`["*"]` for all), e.g. `connection.revoked`.',
+    "url": "The endpoint's https URL.",
+    "end_user": "The person in your product who will connect; recorded for support.",
+    "error_code": "The catalogue code of the failure, when the authorization failed.",
+    "errors": "One entry per value that was refused.",
+    "escalated": "Marketplaces escalated to support after their retries ran out.",
+    "expires_at": "When it stops working (RFC 3339, UTC).",
+    "failed": "Marketplaces whose setup failed and can be retried.",
+    "field": "The field (or row column) that was refused.",
+    "from_state": "The state before the change.",
+    "grants": "One authorization per channel, with its token status in plain words.",
+    "health": "`connected`, `expiring`, `reconnect_required`, `incomplete` (a required "
+    "channel was never authorized) or `disconnected`.",
+    "history": "The marketplace's retry history (each failure, retry and escalation).",
+    "id": "Its id.",
+    "in_flight": "Whether an update for this SKU is on its way to Amazon now.",
+    "instance": "The request path that failed.",
+    "inventory_buffer": "A product needs at least this many units to be shown in stock "
+    "(seed 003's buffer: a gate).",
+    "inventory_ceiling": "At most this many units are shown once past the buffer (a cap).",
+    "items": "The entries of the list.",
+    "joined_at": "When the person joined the team.",
+    "kind": "What kind it is.",
+    "label": "The state in the help pages' words (`Setting up...`, `Syncing...`, `Ready`).",
+    "last_error": "The last setup error, if any.",
+    "marketplace": "The marketplace this history is about.",
+    "marketplace_id": "Amazon's marketplace id (for example ATVPDKIKX0DER for Amazon.com).",
+    "marketplaces_summary": "How many marketplaces are in each state.",
+    "max_connections": "How many Amazon accounts the team may connect; null means no limit.",
+    "message": "What is wrong, in plain words.",
+    "minimum_price": "Products priced under this are not sent to Amazon at all.",
+    "name": "Its name.",
+    "next": "What the person does next: `authorize_ads`, `authorize_sp_api`, "
+    "`choose_profile`, `choose_marketplaces` or `done`.",
+    "next_batch_at": "When the next batch goes to Amazon.",
+    "plan": "The team's sellerlink plan: `free` or `pro`.",
+    "price": "The price, as a decimal text.",
+    "pricing_enabled": "When false, quantities are still sent and prices never are.",
+    "profile": "The advertising profile in use, or null.",
+    "profile_auto_selected": "True when the profile was chosen because it was the only one.",
+    "profile_id": "Amazon Ads profile id.",
+    "quantity": "Units.",
+    "ready": "Marketplaces that are Ready.",
+    "reason": "Why, in plain words.",
+    "received_at": "When sellerlink received the product's latest values.",
+    "reconnected": "True when this brought an existing connection back.",
+    "region": "`NA`, `EU` or `FE`: the Amazon region.",
+    "remediation": "The steps that fix it, in order.",
+    "request_id": "The request's id; support finds it in the logs and the timeline.",
+    "required": "Whether this channel is required for the account type.",
+    "result": "`connected` when the callback succeeded.",
+    "retries_used": "How many retries were used.",
+    "retry_history": "Every failure, retry and escalation of the marketplace.",
+    "retry_limit": "How many retries are allowed before escalation.",
+    "return_to": "A path on the product's site to send the person back to, with "
+    "`connection_id` and `result`.",
+    "role": "`owner`, `admin`, `manager` or `member`.",
+    "row": "The CSV row number (1 is the first after the header).",
+    "scopes": "The Amazon permissions the person is asked to grant.",
+    "selectable": "Whether it can be selected now.",
+    "selected": "Whether it is selected.",
+    "selected_profile_id": "The profile in use, or null.",
+    "selling_partner_id": "The Amazon seller (or vendor) id, shown after connecting.",
+    "send": "What will be sent to Amazon for this SKU.",
+    "sent_at": "When the last update was sent to Amazon.",
+    "sent_price": "The price last sent to Amazon.",
+    "sent_quantity": "The quantity last sent to Amazon.",
+    "setting_up": "Marketplaces in Setting up...",
+    "settings": "The listing settings the decision was made with.",
+    "sku": "The product's SKU.",
+    "source": "Where the refused value was: body, query, path or header.",
+    "state": "Its state.",
+    "status": "Its status.",
+    "status_text": "The status in plain words.",
+    "syncing": "Marketplaces in Syncing...",
+    "team_id": "The team's id.",
+    "title": "A short title of the error.",
+    "to_state": "The state after the change.",
+    "type": "`/errors/<CODE>`: the page explaining the error.",
+    "user_id": "The person's id (your identity provider's `sub`).",
+    "version": "Increases with each change; a stale write answers CONCURRENT_UPDATE.",
+    "waiting": "How many items wait for the next batch.",
+    "warning": "True for a warning: reported beside a success, never blocking.",
+    "warnings": "Warnings beside the success (for example NO_ACTIVE_CAMPAIGNS), as codes.",
+}
+
+BY_SCHEMA: Mapping[tuple[str, str], str] = {
+    ("AuthorizationOut", "state"): "The authorization's OAuth state (256 bits): its id.",
+    ("AuthorizationStatusOut", "state"): "The authorization's OAuth state: its id.",
+    ("AuthorizationStatusOut", "status"): "`pending`, `completed`, `failed` or `expired`.",
+    ("MarketplaceOut", "state"): "`coming_soon`, `not_participating`, `available`, "
+    "`setting_up`, `syncing`, `ready`, `failed` or `escalated`.",
+    ("GrantOut", "status"): "`missing`, `current`, `expiring`, `expired` or `revoked`.",
+    ("GrantOut", "status_text"): "The token status in AoB's words: `No token present`, "
+    "`Current`, `expires in 12 days`, `expires in 5 hours`, `Expired`, `Revoked`.",
+    ("DatasetOut", "key_fields"): "The fields of Amazon's payload that identify a record.",
+    ("DatasetOut", "schema"): "The JSON Schema of the dataset's records.",
+    ("RecordList", "has_more"): "Whether more records follow `next_cursor`.",
+    ("RecordOut", "dataset"): "The dataset the record belongs to, e.g. `orders`.",
+    ("RecordOut", "key"): "The record's key within its dataset (e.g. the AmazonOrderId).",
+    ("RecordOut", "updated_at"): "When sellerlink last stored a change of the record.",
+    ("RecordOut", "deleted"): "True when Amazon no longer has the record.",
+    ("RecordOut", "cursor"): "Pass as `after` to read the records that follow this one.",
+    ("TeamOut", "history_days"): "How many days of history sync fills backwards (default 90).",
+    ("TeamPatch", "history_days"): "How many days of history sync fills backwards.",
+    ("DeliveryOut", "webhook_id"): "The endpoint the delivery goes to.",
+    ("DeliveryOut", "event_id"): "The event delivered; the `webhook-id` header, stable "
+    "across retries.",
+    ("DeliveryOut", "event_type"): "The event's type, e.g. `connection.connected`.",
+    ("DeliveryOut", "attempts"): "How many times it was sent so far.",
+    ("DeliveryOut", "last_status_code"): "The endpoint's HTTP status on the last attempt.",
+    ("DeliveryOut", "last_response"): "The start of the endpoint's last answer, for debugging.",
+    ("DeliveryOut", "next_attempt_at"): "When it will be sent again, while pending.",
+    ("DeliveryOut", "delivered_at"): "When a 2xx answer was received.",
+    ("ReplayIn", "since"): "Send every event from this time again (RFC 3339).",
+    ("ReplayOut", "queued"): "How many deliveries were queued.",
+    ("SecretOut", "secret"): "The new signing secret (`whsec_`...), shown only here.",
+    ("WebhookCreated", "secret"): "The signing secret (`whsec_`...), shown only here.",
+    ("Readiness", "problems"): "The failing checks that have a catalogue code, with it.",
+    ("ReadinessProblem", "check"): "The readiness check that failed, e.g. `app_credentials`.",
+    ("Readiness", "warnings"): "Warnings that leave the service ready (a rotate-by date).",
+    ("ErrorExplanation", "status"): "The HTTP status this error answers with.",
+    ("Problem", "status"): "The HTTP status.",
+    ("Liveness", "status"): "`ok` while the process serves requests.",
+    ("Readiness", "status"): "`ok` when every check passes, else `failing`.",
+    ("EventOut", "kind"): "What happened, for example `connection.created`.",
+    ("TeamIn", "kind"): "`brand` or `agency`.",
+    ("TeamOut", "kind"): "`brand` or `agency`.",
+    ("TeamIn", "name"): "The team's name.",
+    ("TeamOut", "name"): "The team's name.",
+    ("MarketplaceOut", "name"): "The marketplace's name, for example Amazon.de.",
+    ("ScopeOut", "name"): "The permission's name on Amazon.",
+    ("EventOut", "detail"): "What happened, in plain words.",
+    ("EventOut", "id"): "The event's id.",
+    ("TeamOut", "id"): "The team's id.",
+    ("ConnectionOut", "id"): "The connection's id.",
+    ("ChosenProfileOut", "id"): "The connection's id.",
+    ("TransitionOut", "reason"): "Why the state changed.",
+    ("MarketplaceOut", "reason"): "Why it cannot be selected, when it cannot.",
+    ("ProfileItem", "reason"): "Why it cannot be selected (Coming Soon on your plan).",
+    ("SkuExplanationOut", "quantity"): "The quantity the product last reported.",
+    ("SkuExplanationOut", "price"): "The price the product last reported.",
+    ("ListingItemIn", "quantity"): "Units available in your inventory.",
+    ("ConnectionList", "items"): "The team's connections.",
+    ("EventList", "items"): "Events, newest first.",
+    ("HistoryOut", "items"): "Every transition, oldest first.",
+    ("ListingsIn", "items"): "The products: SKU, quantity, price and currency.",
+    ("MarketplaceList", "items"): "The connection's marketplaces.",
+    ("MemberList", "items"): "The team's members and their roles.",
+    ("RowErrorOut", "field"): "The column that was refused.",
+    ("AccessTokenOut", "access_token"): "Amazon's access token for this connection's "
+    "channel; send it as Amazon expects (see `headers`). Never store it beyond `expires_at`.",
+    ("AccessTokenOut", "token_type"): "`bearer`.",
+    ("ApiKeyOut", "last_used_at"): "When the key last authenticated a request (to the "
+    "minute), or null if it never did.",
+    ("ApiKeyIn", "scopes"): "What the key may do: `connections:read`, `connections:write`, "
+    "`amazon:access`, `records:read`, `webhooks:manage`.",
+    ("ApiKeyOut", "scopes"): "What the key may do.",
+    ("ApiKeyCreated", "scopes"): "What the key may do.",
+}
+
+# Examples for the request bodies, so the reference shows a body that works.
+BODY_EXAMPLES: Mapping[str, dict[str, Any]] = {
+    "TeamIn": {"name": "Acme Outdoor", "kind": "brand"},
+    "TeamPatch": {"plan": "pro", "max_connections": 3},
+    "MemberIn": {"role": "manager"},
+    "AuthorizationIn": {
+        "channel": "ads",
+        "region": "NA",
+        "account_type": "seller",
+        "return_to": "/settings/amazon",
+    },
+    "ReconnectIn": {"channel": "sp_api", "return_to": "/settings/amazon"},
+    "ProfileChoice": {"profile_id": "3200000000000002"},
+    "MarketplaceUpdate": {"selected": True},
+    "ListingSettingsIn": {
+        "inventory_buffer": 6,
+        "inventory_ceiling": 4,
+        "minimum_price": {"amount": "5.00", "currency": "USD"},
+        "pricing_enabled": True,
+        "batch_window_seconds": 900,
+    },
+    "ListingsIn": {
+        "marketplace_id": "ATVPDKIKX0DER",
+        "items": [{"sku": "TENT-2P", "quantity": 10, "price": "129.00", "currency": "USD"}],
+    },
+    "WebhookIn": {
+        "url": "https://app.example.com/hooks/sellerlink",
+        "events": ["connection.revoked", "marketplace.state_changed"],
+        "description": "Production",
+    },
+    "WebhookPatch": {"enabled": False},
+    "ReplayIn": {"since": "2026-12-01T00:00:00Z"},
+    "ApiKeyIn": {"name": "Production back end", "scopes": ["connections:write"]},
+    "AccessTokenIn": {"channel": "sp_api"},
+    "ConnectSessionIn": {
+        "end_user": {"id": "user_4821", "email": "maria@example.com"},
+        "regions": ["NA"],
+        "return_to": "https://app.example.com/settings/amazon",
+    },
+}
+
+# Operations the route decorators leave without a description.
+OPERATIONS: Mapping[tuple[str, str], str] = {
+    ("get", "/api/v1/teams"): "The teams the caller belongs to, with their role in each.",
+    ("post", "/api/v1/teams"): "Creates a team; the caller becomes its owner. No team "
+    "context needed.",
+    ("get", "/api/v1/teams/{team_id}"): "The team, its plan and its connection limit.",
+    ("patch", "/api/v1/teams/{team_id}"): "Changes the plan or the connection limit (owner; "
+    "stands in for billing).",
+    ("get", "/api/v1/teams/{team_id}/members"): "Everyone in the team and their role.",
+    ("put", "/api/v1/teams/{team_id}/members/{user_id}"): "Adds a member or changes their "
+    "role (owner, admin). A team always keeps an owner.",
+    ("delete", "/api/v1/teams/{team_id}/members/{user_id}"): "Removes a member (owner, admin).",
+    ("post", "/api/v1/connections/authorizations"): "Starts one Amazon authorization (owner, "
+    "admin, manager) and answers the scopes to review and `authorization_url`, where the "
+    "person's browser goes next. With `connection_id` it reconnects that connection or adds "
+    "its other channel. The authorization expires after 10 minutes.",
+    ("get", "/api/v1/connections/authorizations/{authorization_state}"): "For a UI that "
+    "polls while the person is on Amazon: `pending`, `completed`, `failed` (with its code) "
+    "or `expired`.",
+    ("get", "/api/v1/connections"): "The team's connections with their health and the "
+    "status of each channel's token, in plain words.",
+    ("get", "/api/v1/connections/{connection_id}"): "One connection: health, grants, profile "
+    "and marketplace counts.",
+    ("delete", "/api/v1/connections/{connection_id}"): "Disconnects: tokens are deleted at "
+    "once; the connection's history and settings are kept for a later reconnect.",
+    ("get", "/api/v1/connections/{connection_id}/events"): "The connection's timeline: "
+    "everything that changed, who did it and why, newest first.",
+    ("post", "/api/v1/connections/{connection_id}/refresh"): "Asks Amazon again for profiles "
+    "and marketplaces (the help pages' Refresh); a plan upgrade turns Coming Soon into "
+    "Available this way.",
+    ("put", "/api/v1/connections/{connection_id}/profile"): "Chooses the advertising profile "
+    "(needed when Amazon returned several). Answers the connection and any warnings, such "
+    "as NO_ACTIVE_CAMPAIGNS.",
+    ("get", "/api/v1/connections/{connection_id}/profiles"): "The advertising profiles "
+    "Amazon returned, which can be chosen, and the one in use.",
+    ("get", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/history"): (
+        "Every transition of the marketplace with time, actor and reason, and its retry history."
+    ),
+    ("get", "/api/v1/connections/{connection_id}/marketplaces"): "The connection's "
+    "marketplaces with their state, whether they can be selected, and retries used.",
+    ("post", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/retry"): (
+        "Retries a failed marketplace's setup. Past the retry limit the marketplace is "
+        "escalated to support with its history and the answer is RETRY_LIMIT_EXCEEDED."
+    ),
+    ("put", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}"): "Selects "
+    "a marketplace (which starts its setup) or sets it Active.",
+    ("get", "/api/v1/connections/{connection_id}/listing-settings"): "The inventory buffer "
+    "and ceiling, minimum price, pricing switch and batching window.",
+    ("put", "/api/v1/connections/{connection_id}/listing-settings"): "Changes the listing "
+    "settings; the next batch uses them.",
+    ("get", "/api/v1/connections/{connection_id}/listings/{sku}"): "Why a SKU was (or was "
+    "not) sent to Amazon, and what Amazon answered.",
+    ("put", "/api/v1/connections/{connection_id}/listings"): "Takes the products' quantities "
+    "and prices for one marketplace; they are sent to Amazon in the next batch.",
+    ("post", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/listings.csv"): (
+        "The same as PUT listings, from a CSV upload (sku, quantity, price, currency)."
+    ),
+    ("get", "/errors/{code}"): "One error code: what it means and the steps that fix it. "
+    "JSON for programs, a page for a browser.",
+    ("get", "/api/v1/datasets"): "The datasets sellerlink keeps (orders, sales and traffic, "
+    "inventory, ad campaigns): their source on Amazon, key fields and schema.",
+    ("get", "/api/v1/records"): "The team's records in sequence order, filtered by dataset, "
+    "connection or marketplace; page with `after` (a record's `cursor` or `next_cursor`).",
+    ("get", "/api/v1/webhooks"): "The team's webhook endpoints (never their secrets).",
+    ("post", "/api/v1/webhooks"): "Adds an endpoint for the event types chosen; its signing "
+    "secret is shown once. https only, never a private address unless allowed.",
+    ("get", "/api/v1/webhooks/{webhook_id}"): "One endpoint and its state.",
+    ("delete", "/api/v1/webhooks/{webhook_id}"): "Deletes the endpoint and its deliveries.",
+    ("patch", "/api/v1/webhooks/{webhook_id}"): "Changes the URL, event types or "
+    "description, or enables / disables the endpoint.",
+    ("get", "/api/v1/webhooks/{webhook_id}/deliveries"): "The endpoint's deliveries, newest "
+    "first, filtered by status (pending, delivered, failed).",
+    ("post", "/api/v1/webhooks/{webhook_id}/replay"): "Sends every event since a time again, "
+    "with the same `webhook-id` each was first sent with.",
+    ("post", "/api/v1/webhooks/deliveries/{delivery_id}/retry"): "Sends a delivery again now.",
+    ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): "A new signing secret, shown "
+    "once; the old one keeps signing too for 24 hours.",
+    ("post", "/api/v1/webhooks/{webhook_id}/test"): "Sends a signed `webhook.test` message "
+    "now and answers its delivery.",
+    ("get", "/api/v1/api-keys"): "The team's API keys: names, scopes, creation and last "
+    "use; never the keys themselves (owner, admin).",
+    ("post", "/api/v1/api-keys"): "Issues a key for your product's back end with the scopes "
+    "chosen (owner, admin). The key (`slk_…`) is in this answer only; sellerlink keeps its "
+    "hash.",
+    ("delete", "/api/v1/api-keys/{key_id}"): "Deletes the key; a request sending it is "
+    "refused from then on (401).",
+    ("post", "/api/v1/connections/{connection_id}/access-token"): "A fresh Amazon access "
+    "token for the channel, refreshed when needed, with the regional host and the headers "
+    "Amazon expects (`amazon:access`, or an owner's or admin's token). Prefer the proxy "
+    "(`…/amazon/…`): it also spends the shared rate budget.",
+    ("get", "/health"): "Liveness: 200 while the process serves requests.",
+    ("get", "/ready"): "Readiness: the database and the worker; 503 with the failing check.",
+}
+
+
+def describe(openapi: OpenAPI) -> OpenAPI:
+    """Fills the blanks of the generated document from the glossary (in place)."""
+    components = openapi.components
+    schemas = (components.schemas or {}) if components is not None else {}
+    for name, schema in schemas.items():
+        if isinstance(schema, Schema):
+            _describe_schema(name, schema)
+            if name in BODY_EXAMPLES and not schema.examples:
+                schema.examples = [BODY_EXAMPLES[name]]
+    for path, item in (openapi.paths or {}).items():
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(item, method, None)
+            if operation is not None and not operation.description:
+                operation.description = OPERATIONS.get((method, path))
+    return openapi
+
+
+def _describe_schema(name: str, schema: Schema) -> None:
+    for key, prop in (schema.properties or {}).items():
+        if not prop.description:  # OpenAPI 3.1 lets a $ref carry its own description
+            prop.description = BY_SCHEMA.get((name, key)) or FIELDS.get(key)

@@ -1,0 +1,83 @@
+"""Debian's Chromium for the browser tests (STACK.md: Playwright's own browser download does
+not work here), installed by the test setup when missing, like harness/postgres.py installs
+PostgreSQL: `apt-get update && apt-get install -y chromium` as root, bounded in time
+(SELLERLINK_TEST_CHROMIUM_INSTALL_TIMEOUT, default 300 s; SELLERLINK_TEST_CHROMIUM_INSTALL=0
+never installs). SELLERLINK_TEST_CHROMIUM names another binary.
+
+The launch flags keep Chromium off the (closed) outside network: without the
+background-networking flags it keeps trying to reach Google's services."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+BINARY_VARIABLE = "SELLERLINK_TEST_CHROMIUM"
+INSTALL_VARIABLE = "SELLERLINK_TEST_CHROMIUM_INSTALL"
+INSTALL_TIMEOUT_VARIABLE = "SELLERLINK_TEST_CHROMIUM_INSTALL_TIMEOUT"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class ChromiumUnavailable(RuntimeError):
+    """No Chromium could be found or installed; the message says why."""
+
+
+def find_chromium() -> Path | None:
+    chosen = os.environ.get(BINARY_VARIABLE)
+    candidates = [Path(chosen)] if chosen else [DEBIAN_CHROMIUM]
+    found = shutil.which("chromium")
+    if not chosen and found:
+        candidates.append(Path(found))
+    return next((p for p in candidates if p.exists() and os.access(p, os.X_OK)), None)
+
+
+def install_chromium() -> None:
+    if os.environ.get(INSTALL_VARIABLE, "1") == "0":
+        raise ChromiumUnavailable(f"chromium is missing and {INSTALL_VARIABLE}=0")
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise ChromiumUnavailable(
+            "chromium is missing and cannot be installed here (needs root and apt-get): "
+            "install Debian's `chromium` package"
+        )
+    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "300"))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ChromiumUnavailable("installing chromium ran out of time")
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=remaining, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ChromiumUnavailable(f"`{' '.join(command)}` ran out of time") from None
+        if result.returncode != 0:
+            raise ChromiumUnavailable(
+                f"`{' '.join(command)}` failed ({result.returncode}): {result.stderr[-800:]}"
+            )
+
+
+def ensure_chromium() -> Path:
+    found = find_chromium()
+    if found is None:
+        install_chromium()
+        found = find_chromium()
+    if found is None:
+        raise ChromiumUnavailable("chromium was installed but is not where it was expected")
+    return found
