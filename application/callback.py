@@ -71,6 +71,20 @@ class CallbackResult:
     created: bool
     warnings: tuple[ErrorCode, ...] = ()
 
+    def outcome(self) -> dict[str, str]:
+        """What the product UI at `return_to` is told on the way back (issue 18: the redirect
+        dropped all but the connection id): the connection, the result, the next step, whether
+        it was a reconnect, and the warnings' codes (comma-separated, only when there are)."""
+        told = {
+            "connection_id": self.connection.id,
+            "result": "connected",
+            "next": str(self.next),
+            "reconnected": "true" if self.reconnected else "false",
+        }
+        if self.warnings:
+            told["warnings"] = ",".join(str(w) for w in self.warnings)
+        return told
+
 
 @frozen
 class _AmazonAnswer:

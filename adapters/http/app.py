@@ -24,6 +24,7 @@ from adapters.http.error_docs import explain_error, list_errors
 from adapters.http.glossary import describe
 from adapters.http.health import ReadinessCheck, health, readiness_route
 from adapters.http.hosted import hosted_router
+from adapters.http.json_depth import refuse_deep_json
 from adapters.http.listing_updates import ListingUpdatesController
 from adapters.http.listings import ListingSettingsController
 from adapters.http.marketplaces import MarketplacesController, ProfilesController
@@ -35,7 +36,6 @@ from adapters.http.observability import (
 from adapters.http.openapi import assets_router, openapi_config
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.records import RecordsController
-from adapters.http.json_depth import refuse_deep_json
 from adapters.http.request_ids import add_request_id_header
 from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse

@@ -24,10 +24,16 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def too_deep(body: bytes) -> bool:
+    """Whether `body` nests deeper than MAX_JSON_DEPTH; a body with fewer brackets than
+    that cannot, and is not scanned."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    return json_depth(body) > MAX_JSON_DEPTH
+
+
 def json_depth(body: bytes) -> int:
     """The deepest nesting of arrays and objects in `body` (which need not be valid JSON)."""
-    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
-        return min(body.count(b"[") + body.count(b"{"), MAX_JSON_DEPTH)
     brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
     depth = deepest = 0
     for byte in brackets:
@@ -45,7 +51,7 @@ async def refuse_deep_json(request: Request[Any, Any, Any]) -> Response[Any] | N
     if "json" not in request.headers.get("content-type", "").lower():
         return None
     body = await request.body()
-    if json_depth(body) <= MAX_JSON_DEPTH:
+    if not too_deep(body):
         return None
     message = f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep."
     problem = build_problem(
