@@ -13,8 +13,9 @@ from typing import Any
 
 from litestar import Request, Response
 
-from adapters.http.problems import FieldError, build_problem, problem_response
+from adapters.http.problems import build_problem, problem_response
 from adapters.http.request_ids import request_id_of
+from adapters.http.schemas import FieldError
 from domain.errors import ErrorCode
 
 # Far deeper than any body this API or Amazon's models describe; far below a parser's limit.
