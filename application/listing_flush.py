@@ -358,11 +358,16 @@ class _Run:
         if not report.finished:
             return
         results = {r.sku: r for r in report.results}
+        # A feed refused as a whole (FATAL) that names the messages to blame: those SKUs are
+        # refused and the valid rest, never judged, is sent again (issue 18: one absurd row
+        # marked 7,484 good SKUs rejected). Naming none, the document itself was refused:
+        # sending the same messages again would fail the same way.
+        resend = report.status is FeedStatus.FATAL and any(not r.accepted for r in results.values())
         for listing in listings:
-            if report.status is FeedStatus.CANCELLED:
+            if report.status is FeedStatus.CANCELLED or (resend and listing.sku not in results):
                 listing.record_not_delivered(self.now)
                 continue
-            if report.status is FeedStatus.FATAL:
+            if report.status is FeedStatus.FATAL and listing.sku not in results:
                 answer = ListingResult(listing.sku, False, f"the feed failed: {report.message}")
             else:
                 answer = results.get(listing.sku, ListingResult(listing.sku, True))
