@@ -261,6 +261,13 @@ class Marketplace(EventSource):
         active; it need not be active while it is still being set up. Ticking Active on an
         Available marketplace selects it, which starts its setup as Select does (given `at`;
         otherwise it would stay Available, selected, with no setup ever starting)."""
+        if active and self.state is S.COMING_SOON:
+            # One code per situation (issue 18): Coming Soon is the plan's limit, whether the
+            # person clicks Select or ticks Active; greyed out (not participating) is Amazon's.
+            raise PlanRequired(
+                f"{self.name} is Coming Soon on your plan.",
+                context={"marketplace_id": self.marketplace_id},
+            )
         if active and not self.selectable:
             raise MarketplaceNotSelectable(
                 self.unselectable_reason() or f"{self.name} cannot be made active.",
