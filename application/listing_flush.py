@@ -42,6 +42,7 @@ from domain.listing_batch import (
     listings_rejected,
     plan_batch,
 )
+from domain.refusals import DIAGNOSED
 from domain.secret import Secret
 
 
@@ -162,6 +163,11 @@ class FlushDueListings:
             except (AmazonUnavailable, RateLimited) as busy:
                 uow.commit()
                 return run.outcome(FlushState.RETRY, busy.detail)
+            except DIAGNOSED as refused:
+                # A refusal a person must fix (DESIGN §9): paused with the diagnosis, not
+                # retried as if Amazon had hiccuped. What was not sent keeps waiting.
+                uow.commit()
+                return run.outcome(FlushState.PAUSED, f"{refused.code}: {refused.detail}")
             except DomainError as failed:
                 # Amazon answered something unexpected: keep what was sent (feeds in flight
                 # stay known, so nothing is sent twice) and try again on the next pass.

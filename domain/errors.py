@@ -200,9 +200,16 @@ _SPECS = (
         ErrorCode.ADS_SP_MISMATCH,
         "Amazon Advertising does not match the Selling Partner account",
         "The advertising account does not match the Selling Partner API account.",
-        "Click Refresh.",
+        "Click Refresh once the advertising account is put right: it reads Amazon's "
+        "profiles again; then authorize the Selling Partner API again (the refused "
+        "authorization was not kept, so it shows No token present until then).",
         "Never run Amazon Ads? Enable advertising in Seller Central.",
-        "Enable advertising permissions (View and Edit) for your user.",
+        "Enable advertising permissions (View and Edit) for your user: the user who connects "
+        "Amazon Ads must have advertising permissions in Seller Central to also connect the "
+        "Selling Partner API.",
+        "Already have View and Edit? Ask the account owner to remove all the users and add "
+        "them back again: this triggers a refresh (Amazon's API can fail to recognize a "
+        "valid user).",
         "Click Connect Different Account and sign in to the account that has advertising.",
     ),
     _spec(
@@ -211,6 +218,11 @@ _SPECS = (
         "Amazon returned no advertising profile you can manage in this region.",
         "Enable Amazon Ads for this account.",
         "Or ask the account owner to give you Admin or View and Edit permission, then reconnect.",
+        "Already have View and Edit? Ask the account owner to remove all the users and add "
+        "them back again: this triggers a refresh (Amazon's API can fail to recognize a "
+        "valid user).",
+        "Signed in to an account of another region? Start again and choose the region (NA, "
+        "EU or FE) of the Amazon account you sign in with.",
     ),
     _spec(
         ErrorCode.NO_ACTIVE_CAMPAIGNS,
@@ -343,7 +355,8 @@ _SPECS = (
         "Please try again",
         "Something went wrong on our side. Please try again.",
         "Try again.",
-        "If it persists, contact support with the request id; support finds it in the timeline.",
+        "If it persists, contact support with the request id: the timeline records it with "
+        "what was happening.",
     ),
 )
 

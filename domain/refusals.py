@@ -53,6 +53,8 @@ _PERMISSION_WORDS = (
     "not authorized to access this profile",
     "not authorized to access this advertiser",
     "permission",
+    # Another seller's data asked for with this seller's token.
+    "does not match the selling partner",
 )
 
 

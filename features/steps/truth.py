@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import attrs
 from pytest_bdd import parsers, then, when
 
 from adapters.amazon.sandbox.faults import Fault
+from application.app import Application
+from application.context import REQUEST_ID
+from domain.errors import InternalError
+from domain.events import EventKind
 from domain.grant import Channel
 from features.steps.common import role
 from tests.world import World
@@ -62,3 +67,51 @@ def _no_seller_calls(world: World) -> None:
 @then(parsers.parse('both authorizations show "{text}"'))
 def _both_show(world: World, text: str) -> None:
     assert [g.status_text for g in world.view().grants] == [text, text]
+
+
+class _BrokenProfiles:
+    """Amazon's gateway with a bug in sellerlink's own reading of one answer."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def list_profiles(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("unexpected")
+
+
+@when(
+    parsers.parse(
+        'a team admin approves as "{account}" and sellerlink fails unexpectedly in request '
+        '"{request_id}"'
+    )
+)
+def _fails_unexpectedly(world: World, account: str, request_id: str) -> None:
+    """The web adapter serves each request with its id (application.context.REQUEST_ID)
+    and answers an unexpected failure with INTERNAL_ERROR and that id."""
+    broken = Application(attrs.evolve(world.app.ports, amazon=_BrokenProfiles(world.amazon)))
+    person = attrs.evolve(world, app=broken)
+    started = person.start(Channel.ADS, actor=world.actor(role("admin")))
+    serving = REQUEST_ID.set(request_id)
+    try:
+        person.approve(started, account)
+    except RuntimeError:
+        world.error = InternalError()
+    finally:
+        REQUEST_ID.reset(serving)
+
+
+@then(
+    parsers.parse(
+        'the timeline of the team records the failed authorization with request id "{request_id}"'
+    )
+)
+def _timeline_has_request(world: World, request_id: str) -> None:
+    assert world.team is not None
+    with world.app.ports.uow() as uow:
+        failed = uow.events.list(team_id=world.team.id, kinds=[str(EventKind.AUTHORIZATION_FAILED)])
+    assert [(e.data.get("code"), e.data.get("request_id")) for e in failed] == [
+        ("INTERNAL_ERROR", request_id)
+    ]

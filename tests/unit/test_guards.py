@@ -24,9 +24,13 @@ def _refused(world: World, command: CallbackCommand) -> ErrorCode:
     return refused.value.code
 
 
-def _command(query: dict[str, str], caller: Actor | None = None) -> CallbackCommand:
+def _command(world: World, query: dict[str, str], caller: Actor | None = None) -> CallbackCommand:
     return CallbackCommand(
-        channel=Channel.ADS, state=query["state"], code=query.get("code"), caller=caller
+        channel=Channel.ADS,
+        state=query["state"],
+        code=query.get("code"),
+        caller=caller,
+        browser=world.browser,
     )
 
 
@@ -36,11 +40,11 @@ def test_a_used_callback_replayed_after_its_ten_minutes_is_still_a_used_state(
     """Guard: AuthorizationRequest.check_usable looks at `consumed_at` before the expiry."""
     world.create_team()
     started = world.start(Channel.ADS)
-    query = world.amazon.consent(started.authorization_url, "us-seller")
-    world.app.complete_callback(_command(query))
+    query = world.amazon.consent(world.open_consent(started), "us-seller")
+    world.app.complete_callback(_command(world, query))
     world.clock.advance(timedelta(minutes=11))
 
-    assert _refused(world, _command(query)) is ErrorCode.OAUTH_STATE_INVALID
+    assert _refused(world, _command(world, query)) is ErrorCode.OAUTH_STATE_INVALID
     assert world.amazon.exchange_calls == 1
 
 
@@ -52,10 +56,10 @@ def test_the_same_person_finishing_under_another_of_their_teams_is_refused(
     owner = world.actor()
     other = world.app.create_team(CreateTeamCommand(Actor(owner.user_id), "Other", TeamKind.BRAND))
     started = world.start(Channel.ADS)
-    query = world.amazon.consent(started.authorization_url, "us-seller")
+    query = world.amazon.consent(world.open_consent(started), "us-seller")
 
     wrong_context = Actor(owner.user_id, other.id)
-    assert _refused(world, _command(query, wrong_context)) is ErrorCode.OAUTH_STATE_INVALID
+    assert _refused(world, _command(world, query, wrong_context)) is ErrorCode.OAUTH_STATE_INVALID
     assert world.amazon.exchange_calls == 0
     assert not world.app.list_connections(Actor(owner.user_id, acme.id))
 

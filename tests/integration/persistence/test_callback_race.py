@@ -87,8 +87,10 @@ def test_two_callbacks_for_one_state_exchange_amazons_code_once(
     world, database = racing
     world.create_team()
     started = world.start(Channel.ADS)
-    query = world.amazon.consent(started.authorization_url, "us-seller")
-    command = CallbackCommand(channel=Channel.ADS, state=query["state"], code=query["code"])
+    query = world.amazon.consent(world.open_consent(started), "us-seller")
+    command = CallbackCommand(
+        channel=Channel.ADS, state=query["state"], code=query["code"], browser=world.browser
+    )
     database.meet = threading.Barrier(2, timeout=DEADLINE)
 
     def finish() -> str:
