@@ -21,7 +21,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 import httpx
 import msgspec
@@ -100,7 +100,7 @@ class FeedsClient:
         upload = self._transport.send(
             Call(
                 "PUT",
-                urljoin(base.rstrip("/") + "/", str(created["url"])),
+                str(created["url"]),  # absolute and pre-signed: no SP-API headers
                 headers={"Content-Type": CONTENT_TYPE},
                 content=document,
                 label="Feed document upload",
@@ -185,7 +185,7 @@ class FeedsClient:
         report = self._transport.send(
             Call(
                 "GET",
-                urljoin(base.rstrip("/") + "/", str(document["url"])),
+                str(document["url"]),
                 label="Feed processing report download",
             )
         )

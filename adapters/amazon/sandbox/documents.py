@@ -34,6 +34,11 @@ def _s3_error(status: int, code: str, message: str) -> Reply:
     return raw(status, body.encode(), "application/xml")
 
 
+def _media(content_type: str | None) -> str:
+    """A Content-Type compared as S3 compares the signed header: case and spaces aside."""
+    return "".join((content_type or "").lower().split())
+
+
 @define
 class Document:
     owner: str  # the selling partner it belongs to
@@ -96,7 +101,10 @@ class DocumentStore:
         expires: str | None,
         signature: str | None,
         now: datetime,
+        content_type: str | None = None,
     ) -> Reply:
+        """A feed document's upload. Amazon signs the contentType given to
+        createFeedDocument into the URL: another Content-Type does not match the signature."""
         refused = self._check(document_id, expires, signature, now)
         if refused is not None:
             return refused
@@ -104,5 +112,11 @@ class DocumentStore:
             document = self._documents.get(document_id)
             if document is None or not document.writable:
                 return _s3_error(403, "AccessDenied", "Access Denied")
+            if _media(content_type) != _media(document.content_type):
+                return _s3_error(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "The Content-Type is not the contentType the URL was created for.",
+                )
             document.content = content
         return raw(200, b"")

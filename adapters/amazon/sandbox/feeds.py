@@ -2,14 +2,15 @@
 
 Amazon's flow, kept step for step so the HTTP gateway's feed client is exercised honestly:
 1. `POST /feeds/2021-06-30/documents` {contentType} -> {feedDocumentId, url};
-2. `PUT url` with the document (Amazon: a pre-signed S3 URL; here `_feed_uploads/{id}`,
-   relative to the sandbox's base, so the sandbox never needs the Host header);
+2. `PUT url` with the document, `Content-Type` as given to createFeedDocument: an absolute,
+   pre-signed URL that expires after 5 minutes (documents.py, shared with the Reports API;
+   built from the configured base URL, never from the Host header);
 3. `POST /feeds/2021-06-30/feeds` {feedType, marketplaceIds, inputFeedDocumentId} ->
    202 {feedId}; `JSON_LISTINGS_FEED` allows 5 submissions per 5 minutes per region
    (AMAZON.md), a sixth is 429 QuotaExceeded;
 4. `GET /feeds/2021-06-30/feeds/{feedId}` -> processingStatus IN_QUEUE ... DONE, and then
-   resultFeedDocumentId; `GET /feeds/2021-06-30/documents/{id}` -> {url} of the processing
-   report, read with a plain GET.
+   resultFeedDocumentId; `GET /feeds/2021-06-30/documents/{id}` -> {url}: a pre-signed URL
+   of the processing report, read with a plain GET.
 
 Processing (feed_processing.py) judges the document by Amazon's JSON_LISTINGS_FEED schema: a
 broken frame makes the feed FATAL with a report saying why; otherwise each message's patches
@@ -33,6 +34,7 @@ from attrs import define, field
 from adapters.amazon import regions
 from adapters.amazon.listings_feed import FEED_TYPE
 from adapters.amazon.sandbox.core import SP_API
+from adapters.amazon.sandbox.documents import Document, DocumentStore
 from adapters.amazon.sandbox.feed_processing import (
     fatal_report,
     listing_issue,
@@ -45,18 +47,10 @@ from adapters.amazon.sandbox.listings import ListingsApi
 from adapters.amazon.sandbox.replies import Reply, sp_error
 
 FEEDS_PATH = "/feeds/2021-06-30"
-UPLOADS_PATH = "/_feed_uploads"
 # AMAZON.md: JSON_LISTINGS_FEED, 5 submissions per 5 minutes per region (the operations'
 # own usage plans are in adapters.amazon.rate_limit.RATE_PLANS).
 LISTINGS_FEED_SUBMISSIONS = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
-
-
-@define
-class _Document:
-    owner: str  # the selling partner it belongs to
-    content_type: str
-    content: bytes | None = None
 
 
 @define
@@ -75,9 +69,11 @@ class _Feed:
 @define
 class SandboxFeeds:
     sandbox: ListingsApi
+    documents: DocumentStore
     processing_time: timedelta = timedelta(0)
     _lock: threading.RLock = field(factory=threading.RLock)
-    _documents: dict[str, _Document] = field(factory=dict)
+    # The feed documents (input and processing reports) among the store's, by id.
+    _feed_documents: set[str] = field(factory=set)
     _feeds: dict[str, _Feed] = field(factory=dict)
     _submissions: dict[tuple[str, str], list[datetime]] = field(factory=dict)
     _seq: int = 0
@@ -120,35 +116,24 @@ class SandboxFeeds:
             if body is None or not isinstance(body.get("contentType"), str):
                 return sp_error(400, "InvalidInput", "The body needs a contentType.")
             document_id = self._next("amzn1.tortuga.4.na.doc.")
-            self._documents[document_id] = _Document(seller, body["contentType"])
-            url = f"{UPLOADS_PATH.lstrip('/')}/{document_id}"
+            self.documents.put(document_id, Document(seller, body["contentType"], writable=True))
+            self._feed_documents.add(document_id)
+            url = self.documents.url(document_id, self.sandbox.now())
             return Reply(201, {"feedDocumentId": document_id, "url": url})
-
-    def upload(self, document_id: str, content: bytes) -> Reply:
-        """The pre-signed URL: no access token, the document id is the secret (as on S3)."""
-        with self._lock:
-            document = self._documents.get(document_id)
-            if document is None or document.owner == "report":
-                return Reply(403, b"AccessDenied", {"Content-Type": "text/plain"}, kind="raw")
-            document.content = content
-            return Reply(200, b"", {"Content-Type": "text/plain"}, kind="raw")
-
-    def download(self, document_id: str) -> Reply:
-        with self._lock:
-            document = self._documents.get(document_id)
-            if document is None or document.content is None:
-                return Reply(404, b"NoSuchKey", {"Content-Type": "text/plain"}, kind="raw")
-            return Reply(200, document.content, {"Content-Type": document.content_type}, "raw")
 
     def get_document(self, access_token: str | None, document_id: str) -> Reply:
         with self._lock:
             seller, error = self._caller(access_token, "getFeedDocument")
             if error is not None:
                 return error
-            document = self._documents.get(document_id)
-            if document is None or document.owner not in (seller, f"report:{seller}"):
+            document = self.documents.get(document_id)
+            if (
+                document is None
+                or document_id not in self._feed_documents
+                or document.owner != seller
+            ):
                 return sp_error(404, "NotFound", "The feed document was not found.")
-            url = f"{UPLOADS_PATH.lstrip('/')}/{document_id}"
+            url = self.documents.url(document_id, self.sandbox.now())
             return Reply(200, {"feedDocumentId": document_id, "url": url})
 
     # ------------------------------------------------------------------ feeds
@@ -173,8 +158,13 @@ class SandboxFeeds:
                     f"The body needs feedType {FEED_TYPE}, one marketplaceId and "
                     "inputFeedDocumentId.",
                 )
-            document = self._documents.get(body["inputFeedDocumentId"])
-            if document is None or document.owner != seller or document.content is None:
+            document = self.documents.get(body["inputFeedDocumentId"])
+            if (
+                document is None
+                or body["inputFeedDocumentId"] not in self._feed_documents
+                or document.owner != seller
+                or document.content is None
+            ):
                 return sp_error(400, "InvalidInput", "The input feed document was not uploaded.")
             marketplace_id = body["marketplaceIds"][0]
             region = str(regions.MARKETPLACES[marketplace_id].region)
@@ -226,15 +216,16 @@ class SandboxFeeds:
         """Amazon's processing: a document whose frame is wrong is FATAL, with a report
         saying why; otherwise every message is judged on its own and the report keys its
         issues by the message's `messageId`."""
-        document = self._documents[feed.document_id]
-        frame, fatal = read_frame(document.content or b"", feed.seller_id)
+        document = self.documents.get(feed.document_id)
+        content = document.content if document is not None else None
+        frame, fatal = read_frame(content or b"", feed.seller_id)
         if frame is None:
             self._finish(feed, now, "FATAL", fatal_report(feed.feed_id, feed.seller_id, fatal))
             return
         issues: list[dict[str, Any]] = []
         accepted = 0
         for message in frame.messages:
-            found = self._message(feed, message, now)
+            found = self._message(feed, message)
             issues.extend(found)
             accepted += not found
         content = report(feed.feed_id, feed.seller_id, issues, len(frame.messages), accepted)
@@ -242,12 +233,11 @@ class SandboxFeeds:
 
     def _finish(self, feed: _Feed, now: datetime, status: str, content: bytes) -> None:
         report_id = self._next("amzn1.tortuga.4.na.report.")
-        self._documents[report_id] = _Document(
-            f"report:{feed.seller_id}", "application/json", content
-        )
+        self.documents.put(report_id, Document(feed.seller_id, "application/json", content))
+        self._feed_documents.add(report_id)
         feed.status, feed.processed_at, feed.result_document_id = status, now, report_id
 
-    def _message(self, feed: _Feed, message: Any, now: datetime) -> list[dict[str, Any]]:
+    def _message(self, feed: _Feed, message: Any) -> list[dict[str, Any]]:
         """One message applied as the Listings Items PATCH handler applies a request, or
         the issues that refuse it (nothing of a refused message is applied)."""
         refused = schema_issues(message)
@@ -270,36 +260,16 @@ class SandboxFeeds:
             with self.sandbox._lock:
                 self.sandbox.listings.pop((feed.seller_id, feed.marketplace_id, sku), None)
             return []
-        self._keep(feed, sku, changes, str(message["productType"]), len(patches), now)
+        self.sandbox.keep_listing(
+            feed.seller_id,
+            feed.marketplace_id,
+            sku,
+            changes,
+            str(message["productType"]),
+            len(patches),
+            feed_id=feed.feed_id,
+        )
         return []
-
-    def _keep(
-        self,
-        feed: _Feed,
-        sku: str,
-        changes: dict[str, Any],
-        product_type: str,
-        patches: int,
-        now: datetime,
-    ) -> None:
-        """The same listing record the Listings Items PATCH handler keeps."""
-        with self.sandbox._lock:
-            listing = self.sandbox.listings.setdefault(
-                (feed.seller_id, feed.marketplace_id, sku),
-                {
-                    "selling_partner_id": feed.seller_id,
-                    "marketplace_id": feed.marketplace_id,
-                    "sku": sku,
-                    "quantity": None,
-                    "price": None,
-                    "patches_received": 0,
-                },
-            )
-            listing.update(changes)
-            listing["product_type"] = product_type
-            listing["patches_received"] += patches
-            listing["updated_at"] = now.isoformat()
-            listing["feed_id"] = feed.feed_id
 
 
 def _object(raw: bytes) -> dict[str, Any] | None:

@@ -253,13 +253,22 @@ class InProcessAmazon(AmazonHttpGateway):
         ]
 
     def listing(self, account: str, country: str, sku: str) -> ShownListing | None:
-        """What Amazon now shows for `sku` of the scenario `account` in `country`."""
+        """What Amazon now shows for `sku` of the scenario `account` in `country`, read from
+        getListingsItem's own shape (offers, fulfillmentAvailability)."""
         seller = self.sandbox.scenarios[account].selling_partner_id
-        shown = self.sandbox.listings.get((seller, marketplace_id(country), sku))
+        shown = self.sandbox.listing_item(
+            seller, marketplace_id(country), sku, ("offers", "fulfillmentAvailability")
+        )
         if shown is None:
             return None
-        price = shown.get("price") or {}
-        return ShownListing(shown.get("quantity"), price.get("amount"), price.get("currency"))
+        available = shown["fulfillmentAvailability"]
+        offers = shown["offers"]
+        price = offers[0]["price"] if offers else {}
+        return ShownListing(
+            available[0]["quantity"] if available else None,
+            price.get("amount"),
+            price.get("currencyCode"),
+        )
 
     def setup_attempts(self, account: str, country: str) -> int:
         seller = self.sandbox.scenarios[account].selling_partner_id

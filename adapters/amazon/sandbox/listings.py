@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from adapters.amazon import regions
+from adapters.amazon.sandbox import listing_items
 from adapters.amazon.sandbox.core import SandboxCore
 from adapters.amazon.sandbox.replies import Reply, json_reply, sp_error
 from adapters.amazon.sandbox.scenarios import ALWAYS, Scenario
@@ -18,6 +20,10 @@ from adapters.amazon.sandbox.scenarios import ALWAYS, Scenario
 # The largest quantity a listing takes: Amazon documents none in the models; a 32-bit count
 # (UNCONFIRMED), so that absurd values are refused per message as Amazon refuses them.
 MAX_QUANTITY = 2**31 - 1
+PATCH_INCLUDED = ("identifiers", "issues")
+# The record fields an attribute sets, cleared when the attribute is deleted.
+_READ_FROM = {"fulfillment_availability": ("quantity",), "purchasable_offer": ("price",)}
+Query = Mapping[str, str | None]
 
 
 def _price(amount: Any) -> str | None:
@@ -79,9 +85,7 @@ class ListingsApi(SandboxCore):
             )
         return ids[0], None
 
-    def search_listings(
-        self, access_token: str | None, seller_id: str, marketplace_ids: str | None
-    ) -> Reply:
+    def search_listings(self, access_token: str | None, seller_id: str, query: Query) -> Reply:
         """`GET /listings/2021-08-01/items/{sellerId}` (searchListingsItems): sellerlink's
         marketplace setup reads it. failing-marketplace-seller's setup failures are counted
         per (seller, marketplace) and answered as Amazon answers an unusable marketplace."""
@@ -90,80 +94,116 @@ class ListingsApi(SandboxCore):
         if error is not None or scenario is None:
             return error or sp_error(500, "InternalFailure", "")
         marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, marketplace_ids, operation
+            scenario, seller_id, query.get("marketplaceIds"), operation
         )
         if error is not None or marketplace_id is None:
             return error or sp_error(500, "InternalFailure", "")
+        headers = self.rate_header(operation)
         code = regions.MARKETPLACES[marketplace_id].code
         with self._lock:
             self.setup_attempts[(seller_id, marketplace_id)] += 1
             attempt = self.setup_attempts[(seller_id, marketplace_id)]
         failures = scenario.setup_failures.get(code, 0)
         if failures == ALWAYS or attempt <= failures:
+            # Seed 002's words for a marketplace whose setup failed.
             return sp_error(
-                400,
-                "InvalidInput",
-                # Seed 002's words for a marketplace whose setup failed.
-                f"Failed to create geocompany for {code}",
-                **self.rate_header(operation),
+                400, "InvalidInput", f"Failed to create geocompany for {code}", **headers
             )
+        try:
+            sections = listing_items.included(query.get("includedData"))
+            size = listing_items.page_size(query.get("pageSize"))
+            field, descending = listing_items.sort_key(query.get("sortBy"), query.get("sortOrder"))
+            asked = (seller_id, marketplace_id, field, str(descending), str(size))
+            offset = listing_items.read_page_token(query.get("pageToken"), asked)
+        except listing_items.BadQuery as bad:
+            return sp_error(400, "InvalidInput", str(bad), **headers)
         with self._lock:
-            items = [
-                {
-                    "sku": sku,
-                    "summaries": [{"marketplaceId": marketplace_id, "status": ["BUYABLE"]}],
-                }
-                for (seller, mid, sku) in sorted(self.listings)
+            records = [
+                dict(record)
+                for (seller, mid, _), record in self.listings.items()
                 if seller == seller_id and mid == marketplace_id
             ]
-        return json_reply(
-            200, {"numberOfResults": len(items), "items": items}, **self.rate_header(operation)
-        )
+        # Ties (same time) in SKU order, whichever way the sort goes.
+        records.sort(key=lambda r: r["sku"])
+        records.sort(key=lambda r: r[field], reverse=descending)
+        vendor = scenario.account_type == "vendor"
+        body: dict[str, Any] = {
+            "numberOfResults": len(records),
+            "items": [
+                listing_items.item(r, sections, vendor) for r in records[offset : offset + size]
+            ],
+        }
+        pagination = {}
+        if offset + size < len(records):
+            pagination["nextToken"] = listing_items.page_token(offset + size, asked)
+        if offset > 0:
+            pagination["previousToken"] = listing_items.page_token(max(offset - size, 0), asked)
+        if pagination:
+            body["pagination"] = pagination
+        return json_reply(200, body, **headers)
 
     def get_listing(
-        self, access_token: str | None, seller_id: str, sku: str, marketplace_ids: str | None
+        self, access_token: str | None, seller_id: str, sku: str, query: Query
     ) -> Reply:
-        """`GET /listings/2021-08-01/items/{sellerId}/{sku}` (getListingsItem): 403 for a
-        seller id the token was not authorized by, 404 for an unknown SKU."""
+        """`GET /listings/2021-08-01/items/{sellerId}/{sku}` (getListingsItem): Amazon's
+        `Item` with the sections `includedData` asks for; 403 for a seller id the token was
+        not authorized by, 404 for an unknown SKU."""
         operation = "getListingsItem"
         scenario, error = self.sp_call(access_token, operation)
         if error is not None or scenario is None:
             return error or sp_error(500, "InternalFailure", "")
         marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, marketplace_ids, operation
-        )
-        if error is not None or marketplace_id is None:
-            return error or sp_error(500, "InternalFailure", "")
-        headers = self.rate_header(operation)
-        with self._lock:
-            listing = self.listings.get((seller_id, marketplace_id, sku))
-        if listing is None:
-            return sp_error(404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace.", **headers)
-        return json_reply(200, {"sku": sku, "summaries": [dict(listing)]}, **headers)
-
-    def patch_listing(
-        self,
-        access_token: str | None,
-        seller_id: str,
-        sku: str,
-        marketplace_ids: str | None,
-        raw_body: bytes,
-    ) -> Reply:
-        """`PATCH /listings/2021-08-01/items/{sellerId}/{sku}`: records what it received and
-        keeps the resulting quantity and price per (seller, marketplace, sku)."""
-        operation = "patchListingsItem"
-        scenario, error = self.sp_call(access_token, operation)
-        if error is not None or scenario is None:
-            return error or sp_error(500, "InternalFailure", "")
-        marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, marketplace_ids, operation
+            scenario, seller_id, query.get("marketplaceIds"), operation
         )
         if error is not None or marketplace_id is None:
             return error or sp_error(500, "InternalFailure", "")
         headers = self.rate_header(operation)
         try:
+            sections = listing_items.included(query.get("includedData"))
+        except listing_items.BadQuery as bad:
+            return sp_error(400, "InvalidInput", str(bad), **headers)
+        with self._lock:
+            record = self.listings.get((seller_id, marketplace_id, sku))
+            shown = None if record is None else dict(record)
+        if shown is None:
+            return sp_error(404, "NOT_FOUND", f"SKU '{sku}' not found in marketplace.", **headers)
+        vendor = scenario.account_type == "vendor"
+        return json_reply(200, listing_items.item(shown, sections, vendor), **headers)
+
+    def listing_item(
+        self, seller_id: str, marketplace_id: str, sku: str, sections: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """What getListingsItem shows, without a call (for the in-process test helpers)."""
+        with self._lock:
+            record = self.listings.get((seller_id, marketplace_id, sku))
+            return None if record is None else listing_items.item(dict(record), sections)
+
+    def patch_listing(
+        self, access_token: str | None, seller_id: str, sku: str, query: Query, raw_body: bytes
+    ) -> Reply:
+        """`PATCH /listings/2021-08-01/items/{sellerId}/{sku}`: records what it received and
+        keeps the resulting listing per (seller, marketplace, sku); `mode=VALIDATION_PREVIEW`
+        checks without changing anything (status VALID)."""
+        operation = "patchListingsItem"
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
+        marketplace_id, error = self._seller_marketplace(
+            scenario, seller_id, query.get("marketplaceIds"), operation
+        )
+        if error is not None or marketplace_id is None:
+            return error or sp_error(500, "InternalFailure", "")
+        headers = self.rate_header(operation)
+        mode = query.get("mode")
+        try:
+            listing_items.included(query.get("includedData") or "issues", PATCH_INCLUDED)
+            if mode not in (None, "VALIDATION_PREVIEW"):
+                raise listing_items.BadQuery("mode is VALIDATION_PREVIEW or absent.")
+        except listing_items.BadQuery as bad:
+            return sp_error(400, "InvalidInput", str(bad), **headers)
+        try:
             body = json.loads(raw_body or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):
             return sp_error(400, "InvalidInput", "The request body is not valid JSON.", **headers)
         if (
             not isinstance(body, dict)
@@ -181,6 +221,10 @@ class ListingsApi(SandboxCore):
             if issue is not None:
                 issues.append(issue)
         submission_id = uuid.uuid4().hex
+        if mode == "VALIDATION_PREVIEW":
+            status = "INVALID" if issues else "VALID"
+            answer = {"sku": sku, "status": status, "submissionId": submission_id}
+            return json_reply(200, {**answer, "issues": issues}, **headers)
         refusal = self.receive(seller_id, marketplace_id, sku, changes)
         if refusal is not None:
             issues.append(refusal)
@@ -190,28 +234,34 @@ class ListingsApi(SandboxCore):
                 {"sku": sku, "status": "INVALID", "submissionId": submission_id, "issues": issues},
                 **headers,
             )
-        with self._lock:
-            key = (seller_id, marketplace_id, sku)
-            listing = self.listings.setdefault(
-                key,
-                {
-                    "selling_partner_id": seller_id,
-                    "marketplace_id": marketplace_id,
-                    "sku": sku,
-                    "quantity": None,
-                    "price": None,
-                    "patches_received": 0,
-                },
-            )
-            listing.update(changes)
-            listing["product_type"] = body["productType"]
-            listing["patches_received"] += len(body["patches"])
-            listing["updated_at"] = self.now().isoformat()
+        self.keep_listing(
+            seller_id, marketplace_id, sku, changes, body["productType"], len(body["patches"])
+        )
         return json_reply(
             200,
             {"sku": sku, "status": "ACCEPTED", "submissionId": submission_id, "issues": []},
             **headers,
         )
+
+    def keep_listing(
+        self,
+        seller_id: str,
+        marketplace_id: str,
+        sku: str,
+        changes: dict[str, Any],
+        product_type: str,
+        patches: int,
+        **extra: Any,
+    ) -> None:
+        """An accepted submission (PATCH or feed message) applied to the listing."""
+        now = self.now()
+        with self._lock:
+            record = self.listings.setdefault(
+                (seller_id, marketplace_id, sku),
+                listing_items.new_record(seller_id, marketplace_id, sku, now),
+            )
+            listing_items.apply_changes(record, changes, product_type, patches, now)
+            record.update(extra)
 
     def receive(
         self, seller_id: str, marketplace_id: str, sku: str, changes: dict[str, Any]
@@ -222,15 +272,24 @@ class ListingsApi(SandboxCore):
             refusal = self.refused_skus.get(sku)
         if refusal is None:
             return None
-        return {"code": "8541", "message": refusal, "severity": "ERROR", "attributeNames": []}
+        return {
+            "code": "8541",
+            "message": refusal,
+            "severity": "ERROR",
+            "attributeNames": [],
+            "categories": [],
+        }
 
     def _apply_patch(self, patch: Any, changes: dict[str, Any]) -> dict[str, Any] | None:
-        def issue(message: str, attribute: str) -> dict[str, Any]:
+        def issue(
+            message: str, attribute: str, category: str = "INVALID_ATTRIBUTE"
+        ) -> dict[str, Any]:
             return {
                 "code": "90220",
                 "message": message,
                 "severity": "ERROR",
                 "attributeNames": [attribute],
+                "categories": [category],
             }
 
         if not isinstance(patch, dict) or patch.get("op") not in (
@@ -240,9 +299,17 @@ class ListingsApi(SandboxCore):
             "merge",
         ):
             return issue("Each patch needs an op of add, replace, merge or delete.", "patches")
-        path = str(patch.get("path", ""))
-        attribute = path.removeprefix("/attributes/")
+        path = patch.get("path")
+        if not isinstance(path, str) or not path.startswith("/attributes/"):
+            return issue("Each patch needs a path /attributes/<name>.", "patches")
+        attribute = path.removeprefix("/attributes/").split("/", 1)[0]
         value: Any = patch.get("value")
+        if patch["op"] != "delete" and not isinstance(value, list):
+            return issue(f"'{attribute}' needs a list of values.", attribute)
+        changes.setdefault("attributes", {})[attribute] = None if patch["op"] == "delete" else value
+        if patch["op"] == "delete":
+            changes.update(dict.fromkeys(_READ_FROM.get(attribute, ())))
+            return None
         if attribute == "fulfillment_availability":
             try:
                 quantity = value[0]["quantity"]
@@ -264,12 +331,18 @@ class ListingsApi(SandboxCore):
                 amount = offer["our_price"][0]["schedule"][0]["value_with_tax"]
                 currency = offer["currency"]
             except (TypeError, KeyError, IndexError):
-                return issue("purchasable_offer needs currency and our_price.", attribute)
+                return issue(
+                    "purchasable_offer needs currency and our_price.", attribute, "MISSING_PRICE"
+                )
             price = _price(amount)
             if price is None:
-                return issue("'our_price' must be a number greater than zero.", attribute)
+                return issue(
+                    "'our_price' must be a number greater than zero.", attribute, "INVALID_PRICE"
+                )
             if not isinstance(currency, str) or len(currency) != 3:
-                return issue("'currency' must be an ISO 4217 currency code.", attribute)
+                return issue(
+                    "'currency' must be an ISO 4217 currency code.", attribute, "INVALID_PRICE"
+                )
             changes["price"] = {"amount": price, "currency": currency}
             return None
         return None

@@ -212,7 +212,10 @@ class ReportsApi(SandboxCore):
         if error is not None or scenario is None:
             return error or sp_error(500, "InternalFailure", "")
         document = self.documents.get(document_id)
-        if document is None or document.owner != scenario.selling_partner_id:
+        with self._lock:
+            a_report = any(r.document_id == document_id for r in self.reports.values())
+        if not a_report or document is None or document.owner != scenario.selling_partner_id:
+            # The store also holds feed documents: those are no report's.
             return sp_error(404, "NotFound", "The report document was not found.")
         return json_reply(
             200,

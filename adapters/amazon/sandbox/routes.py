@@ -22,7 +22,7 @@ from attrs import frozen
 from adapters.amazon.sandbox.core import redact
 from adapters.amazon.sandbox.documents import DOCUMENTS_PATH
 from adapters.amazon.sandbox.faults import fault_reply
-from adapters.amazon.sandbox.feeds import FEEDS_PATH, UPLOADS_PATH
+from adapters.amazon.sandbox.feeds import FEEDS_PATH
 from adapters.amazon.sandbox.replies import Reply, sp_error
 
 if TYPE_CHECKING:
@@ -142,18 +142,25 @@ def _participations(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     return s.participations(r.access_token)
 
 
+def _query(r: SandboxRequest, *names: str) -> dict[str, str | None]:
+    return {name: r.param(name) for name in names}
+
+
+_LISTING_QUERY = ("marketplaceIds", "includedData", "issueLocale")
+
+
 def _search(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
-    return s.search_listings(r.access_token, p["sellerId"], r.param("marketplaceIds"))
+    names = (*_LISTING_QUERY, "pageSize", "pageToken", "sortBy", "sortOrder")
+    return s.search_listings(r.access_token, p["sellerId"], _query(r, *names))
 
 
 def _get_listing(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
-    return s.get_listing(r.access_token, p["sellerId"], p["sku"], r.param("marketplaceIds"))
+    return s.get_listing(r.access_token, p["sellerId"], p["sku"], _query(r, *_LISTING_QUERY))
 
 
 def _patch_listing(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
-    return s.patch_listing(
-        r.access_token, p["sellerId"], p["sku"], r.param("marketplaceIds"), r.body
-    )
+    query = _query(r, *_LISTING_QUERY, "mode")
+    return s.patch_listing(r.access_token, p["sellerId"], p["sku"], query, r.body)
 
 
 def _orders(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
@@ -200,6 +207,17 @@ def _document_download(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Repl
     )
 
 
+def _document_upload(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
+    return s.documents.upload(
+        p["documentId"],
+        r.body,
+        r.param("X-Amz-Expires"),
+        r.param("X-Amz-Signature"),
+        s.now(),
+        r.header("content-type"),
+    )
+
+
 def _create_feed_document(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
     return s.feeds.create_document(r.access_token, r.body)
 
@@ -214,14 +232,6 @@ def _create_feed(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
 
 def _get_feed(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
     return s.feeds.get_feed(r.access_token, p["feedId"])
-
-
-def _upload(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
-    return s.feeds.upload(p["documentId"], r.body)
-
-
-def _download(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
-    return s.feeds.download(p["documentId"])
 
 
 LISTINGS = "/listings/2021-08-01/items"
@@ -264,8 +274,7 @@ _TABLE: tuple[tuple[str, str, str, str | None, Handler], ...] = (
     ),
     ("GET", "/fba/inventory/v1/summaries", SP_API, "getInventorySummaries", _inventory),
     ("GET", DOCUMENTS_PATH + "/{documentId}", DOCUMENTS, None, _document_download),
-    ("PUT", UPLOADS_PATH + "/{documentId}", DOCUMENTS, None, _upload),
-    ("GET", UPLOADS_PATH + "/{documentId}", DOCUMENTS, None, _download),
+    ("PUT", DOCUMENTS_PATH + "/{documentId}", DOCUMENTS, None, _document_upload),
 )
 ROUTES: tuple[Route, ...] = tuple(
     Route(method, template, family, operation, handler, _compile(template))

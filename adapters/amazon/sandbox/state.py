@@ -34,4 +34,4 @@ class Sandbox(
     def reset(self) -> None:
         super().reset()
         with self._lock:
-            self.feeds = SandboxFeeds(self)
+            self.feeds = SandboxFeeds(self, self.documents)

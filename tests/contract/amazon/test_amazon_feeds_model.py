@@ -7,9 +7,9 @@ issue on its messageId, a broken document a FATAL feed with a report saying why.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -31,8 +31,13 @@ REPORT_SCHEMA = "listings-feed-processing-report-schema-v2.json"
 
 
 @pytest.fixture
-def amazon() -> InProcessAmazon:
-    return InProcessAmazon(SettableClock(START))
+def clock() -> SettableClock:
+    return SettableClock(START)
+
+
+@pytest.fixture
+def amazon(clock: SettableClock) -> InProcessAmazon:
+    return InProcessAmazon(clock)
 
 
 def _call(
@@ -78,7 +83,9 @@ def submit(amazon: InProcessAmazon, token: str, content: bytes) -> tuple[dict[st
         "CreateFeedDocumentResponse",
         json={"contentType": "application/json; charset=UTF-8"},
     ).json()
-    upload = amazon.http.put(urljoin(IN_PROCESS_BASE_URL + "/", created["url"]), content=content)
+    upload = amazon.http.put(
+        created["url"], content=content, headers={"Content-Type": "application/json; charset=UTF-8"}
+    )
     assert upload.status_code == 200
     feed_id = _call(
         amazon,
@@ -101,7 +108,7 @@ def submit(amazon: InProcessAmazon, token: str, content: bytes) -> tuple[dict[st
         token,
         "FeedDocument",
     ).json()
-    downloaded = amazon.http.get(urljoin(IN_PROCESS_BASE_URL + "/", located["url"]))
+    downloaded = amazon.http.get(located["url"])
     assert downloaded.status_code == 200
     report = downloaded.json()
     assert problems(document(REPORT_SCHEMA), report) == []
@@ -275,3 +282,47 @@ def test_the_gateway_reads_a_fatal_feeds_reasons_from_its_report(amazon: InProce
     read = amazon.listings_feed_report(Region.NA, Secret(token), feed["feedId"])
     assert read.status is FeedStatus.FATAL
     assert "not valid UTF-8 JSON" in read.message
+
+
+def _new_document(amazon: InProcessAmazon, token: str) -> dict[str, Any]:
+    created: dict[str, Any] = _call(
+        amazon,
+        "POST",
+        f"{FEEDS}/documents",
+        token,
+        "CreateFeedDocumentResponse",
+        json={"contentType": "application/json; charset=UTF-8"},
+    ).json()
+    return created
+
+
+def test_feed_document_urls_are_absolute_pre_signed_and_expire(
+    amazon: InProcessAmazon, clock: SettableClock
+) -> None:
+    """Issue 12's divergence 2: the URLs were relative, and python-amazon-sp-api could
+    neither upload nor download."""
+    token = amazon.sp_api_token("us-seller")
+    created = _new_document(amazon, token)
+    url = urlsplit(created["url"])
+    assert f"{url.scheme}://{url.netloc}" == "https://amazon.sandbox.invalid"
+    assert {"X-Amz-Expires", "X-Amz-Signature"} <= set(parse_qs(url.query))
+    json_type = {"Content-Type": "application/json; charset=UTF-8"}
+    tampered = created["url"].replace("X-Amz-Signature=", "X-Amz-Signature=0")
+    assert amazon.http.put(tampered, content=b"{}", headers=json_type).status_code == 403
+    wrong_type = amazon.http.put(
+        created["url"], content=b"{}", headers={"Content-Type": "text/xml"}
+    )
+    assert (wrong_type.status_code, b"SignatureDoesNotMatch" in wrong_type.content) == (403, True)
+    clock.advance(timedelta(minutes=6))
+    expired = amazon.http.put(created["url"], content=b"{}", headers=json_type)
+    assert (expired.status_code, b"expired" in expired.content) == (403, True)
+    _, report = submit(amazon, token, _feed(_message(1, "A")))
+    assert report["summary"]["messagesAccepted"] == 1
+
+
+def test_a_report_document_is_no_feed_document(amazon: InProcessAmazon) -> None:
+    token = amazon.sp_api_token("us-seller")
+    created = _new_document(amazon, token)
+    assert amazon.http.get(created["url"]).status_code == 404  # nothing uploaded yet
+    reports = f"{IN_PROCESS_BASE_URL}/reports/2021-06-30/documents/{created['feedDocumentId']}"
+    assert amazon.http.get(reports, headers={"x-amz-access-token": token}).status_code == 404

@@ -105,7 +105,11 @@ def test_the_sandbox_itself_refuses_a_sixth_feed(
             json={"contentType": "application/json; charset=UTF-8"},
             headers=headers,
         ).json()
-        amazon.http.put(f"{amazon.base}/{created['url']}", content=b"{}")
+        amazon.http.put(
+            created["url"],
+            content=b"{}",
+            headers={"Content-Type": "application/json; charset=UTF-8"},
+        )
         answer = amazon.http.post(
             f"{amazon.base}/feeds/2021-06-30/feeds",
             json={
