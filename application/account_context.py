@@ -22,7 +22,29 @@ class RefreshAccountContext:
     get_token: GetAccessToken
 
     def __call__(self, actor: Actor, connection_id: str) -> ConnectionView:
+        """Amazon is asked with no transaction open (DESIGN §15); what it said is applied
+        to the connection as it is then, in one short transaction."""
         now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = team_connection(uow, actor, connection_id, Permission.MANAGE_CONNECTIONS)
+        profiles: list[Profile] = []
+        participations: list[Participation] = []
+        ads = connection.usable_at(now, Channel.ADS)
+        if ads:
+            token = self.get_token(connection_id, Channel.ADS)
+            profiles = self.ports.amazon.list_profiles(connection.region, token.token)
+            if not profiles:
+                raise AdvertisingNotEnabled(
+                    f"Amazon returned no advertising profile with View and Edit "
+                    f"permission in the {connection.region} region."
+                )
+        # getMarketplaceParticipations is a Seller Central call: never with a vendor's grant
+        # (a vendor's marketplaces are its advertising profiles).
+        if connection.usable_at(now, Channel.SP_API) and connection.is_seller:
+            token = self.get_token(connection_id, Channel.SP_API)
+            participations = self.ports.amazon.marketplace_participations(
+                connection.region, token.token, connection.selling_partner_id
+            )
         with self.ports.uow() as uow:
             connection = team_connection(
                 uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
@@ -30,24 +52,8 @@ class RefreshAccountContext:
             team = uow.teams.get(connection.team_id)
             if team is None:
                 raise NotFound("The team of this connection no longer exists.")
-            profiles: list[Profile] = []
-            participations: list[Participation] = []
-            if connection.usable_at(now, Channel.ADS):
-                token = self.get_token.within(uow, connection, Channel.ADS)
-                profiles = self.ports.amazon.list_profiles(connection.region, token.token)
-                if not profiles:
-                    raise AdvertisingNotEnabled(
-                        f"Amazon returned no advertising profile with View and Edit "
-                        f"permission in the {connection.region} region."
-                    )
+            if ads:
                 offer_profiles(connection, team, profiles, now)
-            # getMarketplaceParticipations is a Seller Central call: never with a vendor's
-            # grant (a vendor's marketplaces are its advertising profiles).
-            if connection.usable_at(now, Channel.SP_API) and connection.is_seller:
-                token = self.get_token.within(uow, connection, Channel.SP_API)
-                participations = self.ports.amazon.marketplace_participations(
-                    connection.region, token.token, connection.selling_partner_id
-                )
             marketplaces = discover_marketplaces(
                 uow, connection, team, participations, profiles, now
             )

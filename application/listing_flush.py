@@ -10,13 +10,15 @@ sending updates ... Your inventory and pricing settings will be preserved").
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from attrs import define, field, frozen
 
 from application.context import Ports
+from application.leases import Leases, listings_lease
 from application.listing_updates import settings_of
 from application.ports import AmazonGateway, FeedReport, FeedStatus, ListingResult, ListingUpdate
 from application.tokens import GetAccessToken
@@ -102,6 +104,14 @@ class FlushDueListings:
     get_token: GetAccessToken
     patch_limit: int = DEFAULT_PATCH_LIMIT
     feed_limit: int = MAX_FEED_MESSAGES
+    _leases: Leases | None = field(default=None, alias="leases")
+
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
 
     def __call__(self) -> list[FlushOutcome]:
         with self.ports.uow() as uow:
@@ -109,72 +119,104 @@ class FlushDueListings:
         return [self.connection(cid) for cid in connection_ids]
 
     def connection(self, connection_id: str, *, force: bool = False) -> FlushOutcome:
+        """Amazon is called under the connection's listings lease with no transaction open
+        (DESIGN §15): submissions and settings changes go on meanwhile; each answer is
+        stored in a short transaction onto the SKUs as they are then."""
+        first = self._plan(connection_id, force)
+        if isinstance(first, FlushOutcome):
+            return first
+        with self.leases.held(listings_lease(connection_id)) as mine:
+            if not mine:
+                return FlushOutcome(
+                    connection_id,
+                    FlushState.WAITING,
+                    next_batch_at=first.due_at,
+                    detail="Another worker is sending this connection's batch.",
+                )
+            plan = self._plan(connection_id, force)  # read again, now that it is ours
+            if isinstance(plan, FlushOutcome):
+                return plan
+            return self._send(plan)
+
+    def _plan(self, connection_id: str, force: bool) -> _Plan | FlushOutcome:
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
+            connection = uow.connections.get(connection_id)
             if connection is None:
                 return FlushOutcome(connection_id, FlushState.IDLE)
             pending = uow.listings.list_pending(connection.id)
             settings = settings_of(uow, connection.id)
-            due_at = batch_due(pending, settings.batch_window, now)
-            feeds = sorted(
-                {
-                    lst.in_flight.reference
-                    for lst in pending
-                    if lst.in_flight is not None and lst.in_flight.method is SendMethod.FEED
-                }
+        due_at = batch_due(pending, settings.batch_window, now)
+        feeds = sorted(
+            {
+                lst.in_flight.reference
+                for lst in pending
+                if lst.in_flight is not None and lst.in_flight.method is SendMethod.FEED
+            }
+        )
+        send_now = due_at is not None and (force or due_at <= now)
+        if not feeds and not send_now:
+            state = FlushState.IDLE if due_at is None else FlushState.WAITING
+            return FlushOutcome(connection.id, state, next_batch_at=due_at)
+        paused = pause_reason(connection, now)
+        if paused:
+            return FlushOutcome(
+                connection.id, FlushState.PAUSED, next_batch_at=due_at, detail=paused
             )
-            send_now = due_at is not None and (force or due_at <= now)
-            if not feeds and not send_now:
-                state = FlushState.IDLE if due_at is None else FlushState.WAITING
-                return FlushOutcome(connection.id, state, next_batch_at=due_at)
-            paused = pause_reason(connection, now)
-            if paused:
-                return FlushOutcome(
-                    connection.id, FlushState.PAUSED, next_batch_at=due_at, detail=paused
-                )
-            try:
-                token = self.get_token.within(uow, connection, Channel.SP_API).token
-            except (TokenRevoked, TokenExpired) as lapsed:
-                uow.commit()
-                return FlushOutcome(
-                    connection.id, FlushState.PAUSED, next_batch_at=due_at, detail=lapsed.detail
-                )
-            except (AmazonUnavailable, RateLimited) as busy:
-                return FlushOutcome(
-                    connection.id, FlushState.RETRY, next_batch_at=due_at, detail=busy.detail
-                )
-            # One transaction to the end, the connection's row lock held throughout: a
-            # submission or a settings change for this connection waits for the batch instead
-            # of being overwritten by it (the listings in hand would otherwise be stale).
-            run = _Run(self, uow, connection, token, now)
-            try:
-                for feed_id in feeds:
-                    run.collect(feed_id, [lst for lst in pending if _in_feed(lst, feed_id)])
-                if send_now:
-                    run.send([lst for lst in pending if lst.waiting])
-            except TokenRevoked as refused:
-                # The access token was refused: drop it so the next run refreshes and finds
-                # out whether the grant itself is gone. What was not sent keeps waiting.
-                connection.grants[Channel.SP_API].forget_access_token()
-                uow.connections.update(connection)
-                uow.commit()
-                return run.outcome(FlushState.PAUSED, refused.detail)
-            except (AmazonUnavailable, RateLimited) as busy:
-                uow.commit()
-                return run.outcome(FlushState.RETRY, busy.detail)
-            except DIAGNOSED as refused:
-                # A refusal a person must fix (DESIGN §9): paused with the diagnosis, not
-                # retried as if Amazon had hiccuped. What was not sent keeps waiting.
-                uow.commit()
-                return run.outcome(FlushState.PAUSED, f"{refused.code}: {refused.detail}")
-            except DomainError as failed:
-                # Amazon answered something unexpected: keep what was sent (feeds in flight
-                # stay known, so nothing is sent twice) and try again on the next pass.
-                uow.commit()
-                return run.outcome(FlushState.RETRY, failed.detail)
-            uow.commit()
-            return run.outcome(FlushState.SENT, "")
+        return _Plan(connection, pending, feeds, send_now, due_at, now)
+
+    def _send(self, plan: _Plan) -> FlushOutcome:
+        connection = plan.connection
+        try:
+            token = self.get_token(connection.id, Channel.SP_API).token
+        except (TokenRevoked, TokenExpired) as lapsed:
+            return FlushOutcome(
+                connection.id, FlushState.PAUSED, next_batch_at=plan.due_at, detail=lapsed.detail
+            )
+        except (AmazonUnavailable, RateLimited) as busy:
+            return FlushOutcome(
+                connection.id, FlushState.RETRY, next_batch_at=plan.due_at, detail=busy.detail
+            )
+        run = _Run(self, connection, token, plan.now)
+        try:
+            for feed_id in plan.feeds:
+                run.collect(feed_id, [lst for lst in plan.pending if _in_feed(lst, feed_id)])
+            if plan.send_now:
+                run.send([lst for lst in plan.pending if lst.waiting])
+        except TokenRevoked as refused:
+            # The access token was refused: drop it so the next run refreshes and finds
+            # out whether the grant itself is gone. What was not sent keeps waiting.
+            with self.ports.uow() as uow:
+                fresh = uow.connections.get(connection.id, for_update=True)
+                if fresh is not None:
+                    fresh.grants[Channel.SP_API].forget_access_token()
+                    uow.connections.update(fresh)
+                    uow.commit()
+            return run.outcome(FlushState.PAUSED, refused.detail)
+        except (AmazonUnavailable, RateLimited) as busy:
+            return run.outcome(FlushState.RETRY, busy.detail)
+        except DIAGNOSED as refused:
+            # A refusal a person must fix (DESIGN §9): paused with the diagnosis, not
+            # retried as if Amazon had hiccuped. What was not sent keeps waiting.
+            return run.outcome(FlushState.PAUSED, f"{refused.code}: {refused.detail}")
+        except DomainError as failed:
+            # Amazon answered something unexpected: what was sent is stored (feeds in flight
+            # stay known, so nothing is sent twice) and the next pass tries again.
+            return run.outcome(FlushState.RETRY, failed.detail)
+        return run.outcome(FlushState.SENT, "")
+
+
+@frozen
+class _Plan:
+    """What one flush found to do, read under no lock (the listings lease keeps a second
+    worker away)."""
+
+    connection: Connection
+    pending: list[SkuListing]
+    feeds: list[str]
+    send_now: bool
+    due_at: datetime | None
+    now: datetime
 
 
 def listing_work_due(uow: UnitOfWork, connection_id: str, now: datetime) -> bool:
@@ -221,23 +263,24 @@ _LAPSED = {
 
 @define
 class _Run:
-    """One flush of one connection, inside its unit of work (the connection's lock held)."""
+    """One flush of one connection, under its listings lease. Amazon's answers are stored
+    a request (or a feed) at a time, each in its own short transaction, onto the SKUs as
+    they are then: a value the product sent meanwhile is kept and waits for the next batch."""
 
     job: FlushDueListings
-    uow: UnitOfWork
     connection: Connection
     token: Secret
     now: datetime
     tally: _Tally = field(factory=_Tally)
-    next_batch_at: datetime | None = None
 
     @property
     def amazon(self) -> AmazonGateway:
         return self.job.ports.amazon
 
     def outcome(self, state: FlushState, detail: str) -> FlushOutcome:
-        pending = self.uow.listings.list_pending(self.connection.id)
-        window = settings_of(self.uow, self.connection.id).batch_window
+        with self.job.ports.uow() as uow:
+            oldest = uow.listings.oldest_waiting(self.connection.id)
+            window = settings_of(uow, self.connection.id).batch_window
         return FlushOutcome(
             self.connection.id,
             state,
@@ -246,9 +289,26 @@ class _Run:
             feeds=tuple(self.tally.feeds),
             accepted=self.tally.accepted,
             rejected=self.tally.rejected,
-            next_batch_at=batch_due(pending, window, self.now),
+            next_batch_at=None if oldest is None else oldest + window,
             detail=detail,
         )
+
+    def _store(
+        self,
+        marketplace_id: str,
+        skus: Iterable[str],
+        apply: Callable[[Connection, dict[str, SkuListing]], Iterable[SkuListing]],
+    ) -> None:
+        """One short transaction: the SKUs read as they are now, `apply` records Amazon's
+        answer on them (and announces it on the connection), and they are written back.
+        The connection's row lock orders it with a submission for the same SKUs."""
+        with self.job.ports.uow() as uow:
+            connection = uow.connections.get(self.connection.id, for_update=True)
+            if connection is None:
+                return
+            fresh = uow.listings.get_many(connection.id, marketplace_id, skus)
+            uow.listings.put_many(list(apply(connection, fresh)))
+            uow.commit()
 
     def send(self, waiting: Iterable[SkuListing]) -> None:
         by_marketplace: dict[str, list[SkuListing]] = defaultdict(list)
@@ -259,19 +319,13 @@ class _Run:
             plan = plan_batch(
                 changes, patch_limit=self.job.patch_limit, feed_limit=self.job.feed_limit
             )
-            by_sku = {lst.sku: lst for lst in listings}
             if plan.method is SendMethod.PATCH:
-                self._patch(marketplace_id, plan.requests, by_sku)
+                self._patch(marketplace_id, plan.requests)
             else:
-                self._feeds(marketplace_id, plan.requests, by_sku)
+                self._feeds(marketplace_id, plan.requests)
 
-    def _patch(
-        self,
-        marketplace_id: str,
-        requests: Sequence[tuple[ListingChange, ...]],
-        by_sku: dict[str, SkuListing],
-    ) -> None:
-        done: list[SkuListing] = []
+    def _patch(self, marketplace_id: str, requests: Sequence[tuple[ListingChange, ...]]) -> None:
+        done: list[tuple[ListingChange, ListingResult]] = []
         accepted_before = self.tally.accepted
         try:
             for request in requests:
@@ -282,44 +336,53 @@ class _Run:
                 self.tally.patch_requests += len(updates)
                 answers = {r.sku: r for r in results}
                 for change in request:
-                    listing = by_sku[change.sku]
-                    listing.submit(SendMethod.PATCH, "patch", self.now)
                     answer = answers.get(change.sku, ListingResult(change.sku, False, "no answer"))
-                    listing.record_answer(
-                        accepted=answer.accepted, message=answer.message, at=self.now
-                    )
                     self.tally.sent += 1
                     self.tally.count(answer.accepted)
-                    done.append(listing)
+                    done.append((change, answer))
         finally:
             if done:
-                self.uow.listings.put_many(done)
-                listings_rejected(
-                    self.connection,
+                self._store(
                     marketplace_id,
-                    [
-                        (lst.sku, lst.answer.message)
-                        for lst in done
-                        if lst.answer is not None and not lst.answer.accepted
-                    ],
-                    at=self.now,
-                )
-                announce_listing_work(
-                    self.connection,
-                    EventKind.LISTING_BATCH_SENT,
-                    f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
-                    f"PATCH: {self.tally.accepted - accepted_before} accepted",
-                    at=self.now,
-                    data={"marketplace_id": marketplace_id, "count": len(done)},
+                    [c.sku for c, _ in done],
+                    lambda connection, fresh: self._answered(
+                        connection, marketplace_id, fresh, done, accepted_before
+                    ),
                 )
 
-    def _feeds(
+    def _answered(
         self,
+        connection: Connection,
         marketplace_id: str,
-        documents: Sequence[tuple[ListingChange, ...]],
-        by_sku: dict[str, SkuListing],
-    ) -> None:
-        submitted: list[tuple[str, list[SkuListing]]] = []
+        fresh: dict[str, SkuListing],
+        done: Sequence[tuple[ListingChange, ListingResult]],
+        accepted_before: int,
+    ) -> list[SkuListing]:
+        stored: list[SkuListing] = []
+        for change, answer in done:
+            listing = fresh.get(change.sku)
+            if listing is None or not listing.sent(change, SendMethod.PATCH, "patch", self.now):
+                continue
+            listing.record_answer(accepted=answer.accepted, message=answer.message, at=self.now)
+            stored.append(listing)
+        listings_rejected(
+            connection,
+            marketplace_id,
+            [(c.sku, a.message) for c, a in done if not a.accepted],
+            at=self.now,
+        )
+        announce_listing_work(
+            connection,
+            EventKind.LISTING_BATCH_SENT,
+            f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
+            f"PATCH: {self.tally.accepted - accepted_before} accepted",
+            at=self.now,
+            data={"marketplace_id": marketplace_id, "count": len(done)},
+        )
+        return stored
+
+    def _feeds(self, marketplace_id: str, documents: Sequence[tuple[ListingChange, ...]]) -> None:
+        submitted: list[tuple[str, list[str]]] = []
         quota_used: DomainError | None = None
         for document in documents:
             try:
@@ -335,35 +398,73 @@ class _Run:
                 # already due, for a later run.
                 quota_used = throttled
                 break
-            listings = [by_sku[c.sku] for c in document]
-            for listing in listings:
-                listing.submit(SendMethod.FEED, feed_id, self.now)
-            self.uow.listings.put_many(listings)
-            self.tally.sent += len(listings)
-            self.tally.feeds.append(feed_id)
-            announce_listing_work(
-                self.connection,
-                EventKind.LISTING_BATCH_SENT,
-                f"Sent {len(listings)} listing updates for {marketplace_id} as "
-                f"JSON_LISTINGS_FEED {feed_id}",
-                at=self.now,
-                data={"marketplace_id": marketplace_id, "count": len(listings), "feed_id": feed_id},
+            self._store(
+                marketplace_id,
+                [c.sku for c in document],
+                partial(
+                    self._in_feed, marketplace_id=marketplace_id, feed_id=feed_id, document=document
+                ),
             )
-            submitted.append((feed_id, listings))
+            self.tally.sent += len(document)
+            self.tally.feeds.append(feed_id)
+            submitted.append((feed_id, [c.sku for c in document]))
         # A feed that is processed at once (a fast Amazon) is answered in this run.
-        for feed_id, listings in submitted:
-            self.collect(feed_id, listings)
+        for feed_id, skus in submitted:
+            self._collect(feed_id, marketplace_id, skus)
         if quota_used is not None:
             raise quota_used
 
+    def _in_feed(
+        self,
+        connection: Connection,
+        fresh: dict[str, SkuListing],
+        *,
+        marketplace_id: str,
+        feed_id: str,
+        document: Sequence[ListingChange],
+    ) -> list[SkuListing]:
+        listings = [
+            fresh[c.sku]
+            for c in document
+            if c.sku in fresh and fresh[c.sku].sent(c, SendMethod.FEED, feed_id, self.now)
+        ]
+        announce_listing_work(
+            connection,
+            EventKind.LISTING_BATCH_SENT,
+            f"Sent {len(document)} listing updates for {marketplace_id} as "
+            f"JSON_LISTINGS_FEED {feed_id}",
+            at=self.now,
+            data={"marketplace_id": marketplace_id, "count": len(document), "feed_id": feed_id},
+        )
+        return listings
+
     def collect(self, feed_id: str, listings: Sequence[SkuListing]) -> None:
         """Read a feed's processing report back; each SKU gets Amazon's answer."""
+        if listings:  # one feed, one marketplace
+            self._collect(feed_id, listings[0].marketplace_id, [lst.sku for lst in listings])
+
+    def _collect(self, feed_id: str, marketplace_id: str, skus: Sequence[str]) -> None:
         report: FeedReport = self.amazon.listings_feed_report(
             self.connection.region, self.token, feed_id
         )
         if not report.finished:
             return
+        self._store(
+            marketplace_id,
+            skus,
+            lambda connection, fresh: self._processed(connection, marketplace_id, fresh, report),
+        )
+
+    def _processed(
+        self,
+        connection: Connection,
+        marketplace_id: str,
+        fresh: dict[str, SkuListing],
+        report: FeedReport,
+    ) -> list[SkuListing]:
+        feed_id = report.feed_id
         results = {r.sku: r for r in report.results}
+        listings = [lst for lst in fresh.values() if _in_feed(lst, feed_id)]
         # A feed refused as a whole (FATAL) that names the messages to blame: those SKUs are
         # refused and the valid rest, never judged, is sent again (issue 18: one absurd row
         # marked 7,484 good SKUs rejected). Naming none, the document itself was refused:
@@ -379,23 +480,22 @@ class _Run:
                 answer = results.get(listing.sku, ListingResult(listing.sku, True))
             listing.record_answer(accepted=answer.accepted, message=answer.message, at=self.now)
             self.tally.count(answer.accepted)
-        self.uow.listings.put_many(listings)
         accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
-        if listings:  # one feed, one marketplace
-            refused = [
-                (lst.sku, lst.answer.message)
-                for lst in listings
-                if lst.answer is not None and not lst.answer.accepted
-            ]
-            listings_rejected(self.connection, listings[0].marketplace_id, refused, at=self.now)
+        refused = [
+            (lst.sku, lst.answer.message)
+            for lst in listings
+            if lst.answer is not None and not lst.answer.accepted
+        ]
+        listings_rejected(connection, marketplace_id, refused, at=self.now)
         announce_listing_work(
-            self.connection,
+            connection,
             EventKind.LISTING_FEED_PROCESSED,
             f"Amazon processed JSON_LISTINGS_FEED {feed_id} ({report.status}): "
             f"{accepted} accepted, {len(listings) - accepted} refused",
             at=self.now,
             data={"feed_id": feed_id, "count": len(listings)},
         )
+        return listings
 
     @property
     def _seller(self) -> str:

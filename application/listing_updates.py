@@ -19,7 +19,7 @@ from application.context import Actor, Ports, team_connection
 from application.unit_of_work import UnitOfWork
 from domain.errors import MarketplaceNotSelectable, NotFound, ValidationFailed
 from domain.listing import ListingSettings, Money, ProductSnapshot
-from domain.listing_batch import MARKETPLACE_CURRENCIES, SkuListing, batch_due
+from domain.listing_batch import MARKETPLACE_CURRENCIES, SkuListing
 from domain.marketplace import MarketplaceState
 from domain.team import Permission
 
@@ -138,7 +138,9 @@ class SubmitListings:
             )
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            # The row lock orders this submission with a batch being sent (FlushDueListings).
+            # The row lock orders this submission with the short transactions in which a
+            # batch being sent stores Amazon's answers (FlushDueListings); it is never held
+            # across an Amazon call.
             connection = team_connection(
                 uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
@@ -179,7 +181,9 @@ class SubmitListings:
                     listing.receive(product, settings, now)
                 listings.append(listing)
             uow.listings.put_many(listings)
-            pending = uow.listings.list_pending(connection.id)
+            # Only the oldest waiting change is read: the cost is the rows submitted, not
+            # the SKUs already waiting.
+            oldest = uow.listings.oldest_waiting(connection.id)
             uow.commit()
         return SubmitListingsResult(
             connection_id=connection.id,
@@ -187,7 +191,7 @@ class SubmitListings:
             accepted=len(products),
             waiting=sum(1 for lst in listings if lst.waiting),
             errors=tuple(errors),
-            next_batch_at=batch_due(pending, settings.batch_window, now),
+            next_batch_at=None if oldest is None else oldest + settings.batch_window,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
@@ -13,11 +13,12 @@ from application.context import (
     require_team,
     team_connection,
 )
+from application.leases import Leases, setup_lease
 from application.marketplace_views import MarketplaceHistory, MarketplaceView
 from application.queries import check_access
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
-from domain.connection import AccountType, Connection
+from domain.connection import Connection
 from domain.errors import (
     AmazonUnavailable,
     DomainError,
@@ -185,114 +186,161 @@ class AdvanceMarketplaceSetup:
     Idempotent: a marketplace no longer in setup is left alone. Amazon being unavailable
     leaves the step for the next pass; only a real setup failure moves it to Failed.
 
+    Amazon is asked under the marketplace's setup lease with no transaction open (DESIGN
+    §15): a slow Amazon holds up no other writer, and a second worker leaves it alone.
+
     DESIGN §9: a marketplace cannot pass setup without the grants its data comes through
     (Connection.setup_blocker: a seller's SP-API); until then, and after a refusal Amazon
     explains, it stays where it is and says why and what to do, never in silence."""
 
     ports: Ports
     get_token: GetAccessToken
+    _leases: Leases | None = field(default=None, alias="leases")
     refusal_backoff: timedelta = REFUSAL_BACKOFF
 
+    @property
+    def leases(self) -> Leases:
+        """The leases around this job's Amazon calls (made on first use)."""
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow)
+        return self._leases
+
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
+        connection, before = self._read(connection_id, marketplace_id)
+        if before not in IN_SETUP or connection.disconnected_at is not None:
+            return SetupStep(connection_id, marketplace_id, before, before)
+        blocker = connection.setup_blocker(self.ports.clock.now())
+        if blocker is not None:
+            return self._blocked(connection_id, marketplace_id, blocker)
+        with self.leases.held(setup_lease(connection_id, marketplace_id)) as mine:
+            if not mine:
+                return SetupStep(
+                    connection_id, marketplace_id, before, before, "another worker holds it"
+                )
+            # Read again now that the lease is ours: a worker that held it just before may
+            # have moved the marketplace on (its answer was stored before it let go).
+            connection, before = self._read(connection_id, marketplace_id)
+            if before not in IN_SETUP or connection.disconnected_at is not None:
+                return SetupStep(connection_id, marketplace_id, before, before)
+            failure: str | None = None
+            try:
+                if before is MarketplaceState.SETTING_UP:
+                    failure = self._set_up(connection, marketplace_id)
+                else:
+                    # The first sync reads the account's data: without access to Amazon it
+                    # has not happened, so the marketplace waits in Syncing... for the
+                    # reconnect.
+                    for channel in connection.data_channels():
+                        self.get_token(connection_id, channel)
+            except (AmazonUnavailable, RateLimited) as error:
+                return self._waiting(connection_id, marketplace_id, error)
+            except (TokenRevoked, TokenExpired) as error:
+                # The refresh was refused: the grant now reads Revoked (or Expired), recorded
+                # and announced by the token's use case; the marketplace says what to do.
+                connection, _ = self._read(connection_id, marketplace_id)
+                reason = connection.setup_blocker(self.ports.clock.now()) or error
+                return self._blocked(connection_id, marketplace_id, reason)
+            except DIAGNOSED as error:
+                retry_at = self.ports.clock.now() + self.refusal_backoff
+                return self._blocked(connection_id, marketplace_id, error, retry_at=retry_at)
+            return self._store(connection_id, marketplace_id, before, failure)
+
+    def _blocked(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        error: DomainError,
+        *,
+        retry_at: datetime | None = None,
+    ) -> SetupStep:
+        """The marketplace cannot pass setup now: it says why, with the catalogue code and
+        the next step, and (after a refusal a person must fix) when it asks Amazon again."""
+        now = self.ports.clock.now()
+        reason = refusal_reason(error, retry_at) if retry_at else error.detail
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+            if marketplace is None:
+                raise NotFound(f"There is no marketplace {marketplace_id} here.")
+            if marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at):
+                uow.marketplaces.update(marketplace)
+                uow.commit()
+        state = marketplace.state
+        return SetupStep(connection_id, marketplace_id, state, state, reason)
+
+    def _read(self, connection_id: str, marketplace_id: str) -> tuple[Connection, MarketplaceState]:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id)
+            if connection is None:
+                raise NotFound(f"There is no connection {connection_id}.")
+            return connection, connection_marketplace(uow, connection, marketplace_id).state
+
+    def _store(
+        self, connection_id: str, marketplace_id: str, before: MarketplaceState, failure: str | None
+    ) -> SetupStep:
+        """Amazon's answer, in one short transaction, if the marketplace has not moved on
+        meanwhile (deselected, retried by support)."""
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             connection = uow.connections.get(connection_id, for_update=True)
             if connection is None:
                 raise NotFound(f"There is no connection {connection_id}.")
             marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
-            before = marketplace.state
-            if before not in IN_SETUP or connection.disconnected_at is not None:
-                return SetupStep(connection_id, marketplace_id, before, before)
-            blocker = connection.setup_blocker(now)
-            if blocker is not None:
-                return self._blocked(uow, marketplace, blocker, now)
-            try:
-                self._step(uow, connection, marketplace, now)
-            except SetupFailed as error:
-                marketplace.fail(at=now, reason=error.detail)
-            except (AmazonUnavailable, RateLimited) as error:
-                return self._waiting(uow, connection, marketplace, error)
-            except (TokenRevoked, TokenExpired) as error:
-                # The refresh was refused: the grant now reads Revoked (or Expired), recorded
-                # and announced by the token's use case; the marketplace says what to do.
-                return self._blocked(uow, marketplace, connection.setup_blocker(now) or error, now)
-            except DIAGNOSED as error:
-                retry_at = now + self.refusal_backoff
-                return self._blocked(uow, marketplace, error, now, retry_at=retry_at)
+            if marketplace.state is not before or connection.disconnected_at is not None:
+                return SetupStep(
+                    connection_id, marketplace_id, marketplace.state, marketplace.state
+                )
+            if before is MarketplaceState.SETTING_UP:
+                if failure is None:
+                    marketplace.setup_succeeded(at=now)
+                else:
+                    marketplace.fail(at=now, reason=failure)
+            else:
+                cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
+                    connection.id, marketplace_id
+                )
+                cursor.advance(now)
+                uow.sync_cursors.put(cursor)
+                marketplace.first_sync_completed(at=now)
             uow.marketplaces.update(marketplace)
             uow.commit()
             return SetupStep(connection_id, marketplace_id, before, marketplace.state)
 
-    def _step(
-        self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace, now: datetime
-    ) -> None:
-        if marketplace.state is MarketplaceState.SETTING_UP:
-            self._set_up(uow, connection, marketplace)
-            marketplace.setup_succeeded(at=now)
-            return
-        # The first sync reads the account's data: without access to Amazon it has not
-        # happened, so the marketplace waits in Syncing... for the reconnect.
-        for channel in connection.data_channels():
-            self.get_token.within(uow, connection, channel)
-        cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id) or SyncCursor(
-            connection.id, marketplace.marketplace_id
-        )
-        cursor.advance(now)
-        uow.sync_cursors.put(cursor)
-        marketplace.first_sync_completed(at=now)
-
-    def _blocked(
-        self,
-        uow: UnitOfWork,
-        marketplace: Marketplace,
-        error: DomainError,
-        now: datetime,
-        *,
-        retry_at: datetime | None = None,
-    ) -> SetupStep:
-        reason = refusal_reason(error, retry_at) if retry_at else error.detail
-        if marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at):
-            uow.marketplaces.update(marketplace)
-            uow.commit()
-        state = marketplace.state
-        return SetupStep(
-            marketplace.connection_id, marketplace.marketplace_id, state, state, reason
-        )
-
-    def _waiting(
-        self,
-        uow: UnitOfWork,
-        connection: Connection,
-        marketplace: Marketplace,
-        error: DomainError,
-    ) -> SetupStep:
+    def _waiting(self, connection_id: str, marketplace_id: str, error: DomainError) -> SetupStep:
         """Amazon could not be reached (or throttled): no move, but the marketplace says
         so, with the host, instead of waiting in silence."""
         reason = f"{error.code}: {error.detail}"
-        if marketplace.waiting_for_amazon(reason):
-            uow.marketplaces.update(marketplace)
-            uow.commit()
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+            if marketplace is None:
+                raise NotFound(f"There is no marketplace {marketplace_id} here.")
+            if marketplace.waiting_for_amazon(reason):
+                uow.marketplaces.update(marketplace)
+                uow.commit()
         state = marketplace.state
-        return SetupStep(connection.id, marketplace.marketplace_id, state, state, reason)
+        return SetupStep(connection_id, marketplace_id, state, state, reason)
 
-    def _set_up(self, uow: UnitOfWork, connection: Connection, marketplace: Marketplace) -> None:
-        """A seller: ask Amazon for the seller's data in that marketplace. A vendor has
-        nothing to check there: the check is a Seller Central call (searchListingsItems),
-        and a vendor's grant is never used for a seller-only call (issue 18)."""
-        if connection.account_type is not AccountType.SELLER:
-            return
+    def _set_up(self, connection: Connection, marketplace_id: str) -> str | None:
+        """A seller: ask Amazon for the seller's data in that marketplace; the reason it
+        failed, or None. A vendor has nothing to check there: the check is a Seller Central
+        call (searchListingsItems), and a vendor's grant is never used for a seller-only call
+        (issue 18)."""
+        if not connection.is_seller:
+            return None
         partner = connection.selling_partner_id
         if partner is None:
-            raise SetupFailed("The seller id of this connection is unknown.")
-        self.get_token.calling(
-            uow,
-            connection,
-            Channel.SP_API,
-            "searchListingsItems",
-            lambda token: self.ports.amazon.set_up_marketplace(
-                connection.region, token, partner, marketplace.marketplace_id
-            ),
-        )
+            return "The seller id of this connection is unknown."
+        try:
+            self.get_token.calling(
+                connection.id,
+                Channel.SP_API,
+                "searchListingsItems",
+                lambda token: self.ports.amazon.set_up_marketplace(
+                    connection.region, token, partner, marketplace_id
+                ),
+            )
+        except SetupFailed as error:
+            return error.detail
+        return None
 
 
 @define

@@ -29,11 +29,24 @@ from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
 from domain.datasets import datasets_for
-from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
+from domain.errors import (
+    AmazonUnavailable,
+    DomainError,
+    RateLimited,
+    TokenExpired,
+    TokenRevoked,
+)
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset
-from domain.refusals import DIAGNOSED, REFUSAL_BACKOFF, refusal_reason
+from domain.refusals import (
+    DIAGNOSED,
+    REFUSAL_BACKOFF,
+    AccessTokenRejected,
+    refusal_reason,
+    refused_again,
+)
+from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 
 SYNC_INTERVAL = timedelta(hours=1)
@@ -113,61 +126,99 @@ class _Step(StrEnum):
     NOTHING = "nothing"
 
 
+_Plan = tuple[Marketplace | None, SyncCursor | None, tuple[datetime, datetime]]
+_Planner = Callable[[UnitOfWork, Connection], _Plan | None]
+
+
 @define
 class _WindowRunner:
-    """Shared by the cycle and the backfill: one window under the lock, cursor moved in the
-    same transaction."""
+    """Shared by the cycle and the backfill: the access token got before the window's
+    transaction (a refresh never waits on Amazon under the lock), then one window under the
+    lock, the cursor moved in the same transaction."""
 
     ports: Ports
     get_token: GetAccessToken
 
-    def fetch(
+    def run(
         self,
-        uow: UnitOfWork,
-        connection: Connection,
+        connection_id: str,
         marketplace_id: str,
-        window: tuple[datetime, datetime],
-    ) -> SyncWindow:
-        start, end = window
+        plan: _Planner,
+        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
+    ) -> tuple[_Step, int]:
+        with self.ports.uow() as uow:  # reads only: is a window due, which channel
+            connection = uow.connections.get(connection_id)
+            if connection is None or plan(uow, connection) is None:
+                return _Step.NOTHING, 0
+            channel = sync_channel(connection)
+        token = self.get_token(connection_id, channel).token
         try:
-            return self.get_token.calling(
-                uow,
-                connection,
-                sync_channel(connection),
-                "getOrders",
-                lambda token: self.ports.amazon.fetch_sync_window(
+            try:
+                return self._window(connection_id, marketplace_id, token, plan, record)
+            except _TokenRefused:
+                # The cached access token was refused: refresh once (which tells a revoked
+                # refresh token from a stale access token) and try again, once (DESIGN §9).
+                token = self.get_token(connection_id, channel, rejected=token).token
+                return self._window(connection_id, marketplace_id, token, plan, record, retry=False)
+        except DIAGNOSED as error:
+            self._held_back(connection_id, marketplace_id, error)
+            raise
+
+    def _held_back(self, connection_id: str, marketplace_id: str, error: DomainError) -> None:
+        """A refusal a person must fix (DESIGN §9): the marketplace says so, with the fix,
+        and the sync leaves Amazon alone for a while instead of asking on every pass."""
+        now = self.ports.clock.now()
+        retry_at = now + REFUSAL_BACKOFF
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+            if marketplace is None:
+                return
+            reason = refusal_reason(error, retry_at)
+            marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at)
+            uow.marketplaces.update(marketplace)
+            uow.commit()
+
+    def _window(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        token: Secret,
+        plan: _Planner,
+        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
+        *,
+        retry: bool = True,
+    ) -> tuple[_Step, int]:
+        with self.ports.uow() as uow:
+            connection = uow.connections.get(connection_id, for_update=True)
+            planned = None if connection is None else plan(uow, connection)
+            if connection is None or planned is None:
+                return _Step.NOTHING, 0
+            start, end = planned[2]
+            try:
+                fetched = self.ports.amazon.fetch_sync_window(
                     connection.region,
                     token,
                     marketplace_id,
                     start,
                     end,
                     selling_partner_id=connection.selling_partner_id,
-                ),
-            )
-        except (AmazonUnavailable, RateLimited):
-            # Keep an access token refreshed on the way: refreshing it again later would
-            # be a second LWA call for one token.
-            uow.commit()
-            raise
-        except DIAGNOSED as error:
-            # A refusal a person must fix (DESIGN §9): the marketplace says so and the sync
-            # leaves Amazon alone for a while instead of asking on every pass.
-            marketplace = uow.marketplaces.get(connection.id, marketplace_id, for_update=True)
-            if marketplace is not None:
-                now = self.ports.clock.now()
-                retry_at = now + REFUSAL_BACKOFF
-                reason = refusal_reason(error, retry_at)
-                marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at)
+                )
+            except AccessTokenRejected as refused:
+                if not retry:
+                    raise refused_again(refused, "getOrders") from None
+                raise _TokenRefused() from None
+            record(uow, planned, fetched)
+            marketplace = planned[0]
+            if marketplace is not None and (marketplace.waiting_code or marketplace.retry_at):
+                marketplace.stop_waiting()  # a window came through: nothing holds it back
                 uow.marketplaces.update(marketplace)
             uow.commit()
-            raise
+        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
+        return _Step.FETCHED, fetched.records
 
-    def fetched(self, uow: UnitOfWork, connection_id: str, marketplace_id: str) -> None:
-        """A window came through: whatever the marketplace waited for is over."""
-        marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
-        if marketplace is not None and (marketplace.waiting_code or marketplace.retry_at):
-            marketplace.stop_waiting()
-            uow.marketplaces.update(marketplace)
+
+class _TokenRefused(Exception):
+    """Amazon refused the access token: leave the transaction, refresh, try once more."""
 
 
 @define
@@ -191,28 +242,26 @@ class RunSyncCycle:
 
     def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
         now = self.ports.clock.now()
-        with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
-            if connection is None:
-                return _Step.NOTHING, 0
-            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
+
+        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
+            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
             if not can_sync(connection, marketplace, now):
-                return _Step.NOTHING, 0
-            cursor = uow.sync_cursors.get(connection_id, marketplace_id) or SyncCursor(
-                connection_id, marketplace_id
+                return None
+            cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
+                connection.id, marketplace_id
             )
             window = cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
-            if window is None:
-                return _Step.NOTHING, 0
-            fetched = _WindowRunner(self.ports, self.get_token).fetch(
-                uow, connection, marketplace_id, window
-            )
+            return None if window is None else (marketplace, cursor, window)
+
+        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
+            _, cursor, window = planned
+            assert cursor is not None
             cursor.advance(window[1])
             uow.sync_cursors.put(cursor)
-            _WindowRunner(self.ports, self.get_token).fetched(uow, connection_id, marketplace_id)
-            uow.commit()
-        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
-        return _Step.FETCHED, fetched.records
+
+        return _WindowRunner(self.ports, self.get_token).run(
+            connection_id, marketplace_id, plan, record
+        )
 
 
 @define
@@ -230,25 +279,26 @@ class RunBackfill:
 
     def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
         now = self.ports.clock.now()
-        with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
-            if connection is None:
-                return _Step.NOTHING, 0
-            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
-            cursor = uow.sync_cursors.get(connection_id, marketplace_id)
+
+        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
+            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
+            cursor = uow.sync_cursors.get(connection.id, marketplace_id)
             window = backfill_window(cursor, now, max_window=self.max_window)
             if cursor is None or window is None or not can_sync(connection, marketplace, now):
-                return _Step.NOTHING, 0
-            fetched = _WindowRunner(self.ports, self.get_token).fetch(
-                uow, connection, marketplace_id, window
-            )
+                return None
+            return marketplace, cursor, window
+
+        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
+            marketplace, cursor, window = planned
+            assert cursor is not None
+            assert marketplace is not None
             if cursor.backfilled_through(window[1]):
-                assert marketplace is not None
                 marketplace.backfilled(until=window[1], at=now)
             uow.sync_cursors.put(cursor)
-            uow.commit()
-        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
-        return _Step.FETCHED, fetched.records
+
+        return _WindowRunner(self.ports, self.get_token).run(
+            connection_id, marketplace_id, plan, record
+        )
 
 
 def _run(

@@ -161,6 +161,11 @@ class ListingRepository(Protocol):
         """Ids of the connections that have a pending listing: the worker's sweep."""
         ...
 
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        """The `pending_since` of the connection's oldest change waiting for a batch (not
+        in flight), read without loading the others: the batch window runs from it."""
+        ...
+
 
 class EventLog(Protocol):
     """Append-only; also the webhooks' transactional outbox: an event is `unpublished` until
@@ -325,6 +330,25 @@ class DeliveryRepository(Protocol):
         ...
 
 
+class LeaseRepository(Protocol):
+    """Named leases (DESIGN §15): a job about to wait on Amazon for something claims it
+    with a lease it commits, instead of holding a row or database lock across the call.
+    A lease that runs out (its holder was killed) can be claimed by anyone."""
+
+    def claim(self, name: str, claimer: str, *, now: datetime, until: datetime) -> bool:
+        """Lease `name` to `claimer` until `until`, if it is free, ran out by `now`, or is
+        `claimer`'s already. True when `claimer` holds it (once this unit of work commits)."""
+        ...
+
+    def release(self, name: str, claimer: str) -> None:
+        """Drop the lease if `claimer` still holds it."""
+        ...
+
+    def holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds the lease and until when (a lease that ran out may still be shown)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the `with` block without `commit()` rolls everything back,
     so a failed use case leaves nothing half-written."""
@@ -345,6 +369,7 @@ class UnitOfWork(Protocol):
     records: RecordRepository
     webhooks: WebhookEndpointRepository
     deliveries: DeliveryRepository
+    leases: LeaseRepository
 
     def __enter__(self) -> Self: ...
 

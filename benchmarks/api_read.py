@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,10 +52,18 @@ CONCURRENCY = 16
 MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
 
 
-def seed(url: str, *, history: bool) -> None:
+def seed(
+    url: str,
+    *,
+    history: bool,
+    sp_api_refresh_tokens: Sequence[str] = (),
+    keyring: Keyring | None = None,
+) -> None:
     """50 live seller connections as the use cases leave them; with `history`, a year of
-    transitions and events written straight to the tables (what a year of work leaves)."""
-    database = SqlDatabase(url, Keyring.generate("k1"))
+    transitions and events written straight to the tables (what a year of work leaves).
+    `sp_api_refresh_tokens`: real ones (minted by a sandbox), one per connection, so that a
+    worker can refresh and call Amazon (benchmarks/load.py), with the server's `keyring`."""
+    database = SqlDatabase(url, keyring or Keyring.generate("k1"))
     database.upgrade()
     now = datetime.now(UTC)
     start = now - timedelta(days=DAYS)
@@ -71,9 +80,12 @@ def seed(url: str, *, history: bool) -> None:
                 display_name=f"Seller {n}",
             )
             for channel in (Channel.ADS, Channel.SP_API):
+                minted = channel is Channel.SP_API and n < len(sp_api_refresh_tokens)
                 connection.authorize(
                     channel,
-                    refresh_token=Secret(f"Atzr|{channel}-{n}"),
+                    refresh_token=Secret(
+                        sp_api_refresh_tokens[n] if minted else f"Atzr|{channel}-{n}"
+                    ),
                     scopes=(),
                     account_id=f"A{n:05d}SELLER" if channel is Channel.SP_API else None,
                     at=now - timedelta(days=n % 360),
@@ -117,10 +129,11 @@ def seed(url: str, *, history: bool) -> None:
                         "at": start + timedelta(hours=12 * day),
                         "team_id": TEAM,
                         "connection_id": f"con_{n:03d}",
-                        "kind": "sync.completed",
+                        "kind": "records.updated",
                         "actor": "sellerlink",
                         "summary": "Synced a window",
                         "data": {"records": "12"},
+                        "published_at": start + timedelta(hours=12 * day),
                     }
                 )
         with database.engine.begin() as sql:

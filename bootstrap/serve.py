@@ -43,11 +43,16 @@ def build_server_app(
     page when dev authentication is on; /ready also asks the in-process worker, if any."""
     settings: Settings = container.settings()
     checks = {"worker": lambda: _worker_running(worker)} if worker is not None else {}
-    app = create_app(container, readiness=checks)
+    # The links the server hands out (connect session `url`, `authorization_url`) name the
+    # host Amazon sends the browser back to (the redirect URIs use the same base): a link on
+    # another name for this server (localhost for 127.0.0.1) would bind the browser on a host
+    # the callback never sees, and every callback would be refused.
+    app = create_app(container, readiness=checks, public_base_url=settings.base_url)
     if settings.sandbox:
         app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
     if demo_tokens and settings.dev_auth:
-        app.register(demo_page("Demo team", {str(r): t for r, t in demo_tokens.items()}))
+        tokens = {str(r): t for r, t in demo_tokens.items()}
+        app.register(demo_page("Demo team", tokens, settings.base_url))
     if inbox is not None and settings.sandbox and settings.dev_auth:
         for route in demo_webhook_routes(inbox):
             app.register(route)

@@ -30,8 +30,11 @@ def create_app(
     *,
     debug: bool = False,
     readiness: Mapping[str, Callable[[], None]] | None = None,
+    public_base_url: str | None = None,
 ) -> Litestar:
-    """`readiness`: further checks for /ready (the embedded worker, when `serve` runs one)."""
+    """`readiness`: further checks for /ready (the embedded worker, when `serve` runs one).
+    `public_base_url`: the base of the links the API hands out; SELLERLINK_PUBLIC_BASE_URL
+    when None (and without it, each request's own base)."""
     settings: Settings = container.settings()
     application = container.application()
     redact_callback_queries()
@@ -64,7 +67,7 @@ def create_app(
             "app_credentials": app_credentials,
             **(readiness or {}),
         },
-        public_base_url=settings.public_base_url,
+        public_base_url=public_base_url or settings.public_base_url,
         debug=debug,
         metrics_token=settings.metrics_token,
         before_scrape=before_scrape,

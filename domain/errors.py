@@ -221,8 +221,7 @@ _SPECS = (
         "Already have View and Edit? Ask the account owner to remove all the users and add "
         "them back again: this triggers a refresh (Amazon's API can fail to recognize a "
         "valid user).",
-        "Signed in to an account of another region? Start again and choose the region (NA, "
-        "EU or FE) of the Amazon account you sign in with.",
+        "If the account sells in another region, start again and choose that region.",
     ),
     _spec(
         ErrorCode.NO_ACTIVE_CAMPAIGNS,

@@ -263,6 +263,16 @@ class SkuListing:
         self.pending_since = None
         return change
 
+    def sent(self, change: ListingChange, method: SendMethod, reference: str, at: datetime) -> bool:
+        """`change` (decided on an earlier read of this SKU) was handed to Amazon. Newer
+        values the product sent meanwhile wait for the next batch. False when another
+        submission is already in flight for this SKU: that one stands."""
+        if self.in_flight is not None:
+            return False
+        self.in_flight = Submission(change, method, reference, at)
+        self.pending_since = None
+        return True
+
     def record_answer(self, *, accepted: bool, message: str, at: datetime) -> None:
         """Amazon's answer to the submission in flight (a PATCH response, or the feed's
         processing report)."""

@@ -99,13 +99,19 @@ Feature: Connection errors and how to fix them
     And the remediation includes "Enable Amazon Ads for this account."
     And the remediation includes "ask the account owner to give you Admin or View and Edit permission"
     And the remediation includes "Ask the account owner to remove all the users and add them back again"
-    And the remediation includes "Signed in to an account of another region?"
+    And the remediation includes "If the account sells in another region"
     And the team has 0 Amazon connections
 
     Examples:
       | account          |
       | no-ads-seller    |
       | view-only-agency |
+
+  Scenario: The account sells in another region than the one chosen
+    When a team admin authorizes advertising for the "eu-seller" account in the NA region
+    Then they see the error ADVERTISING_NOT_ENABLED
+    And the remediation includes "If the account sells in another region, start again and choose that region."
+    And the team has 0 Amazon connections
 
   Scenario: Callback completed but account missing
     When Amazon sends them back from the Selling Partner API consent without the seller id

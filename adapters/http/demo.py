@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from html import escape
+from typing import Any
 
-from litestar import MediaType, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.handlers import HTTPRouteHandler
+from litestar.response import Redirect
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme Analytics (sellerlink demo)</title>
@@ -29,7 +31,7 @@ button{font:inherit;border-radius:6px;padding:.5rem 1rem;border:2px solid #5b2ca
 button.primary{background:#5b2ca0;color:#fff}
 button:focus-visible,select:focus-visible{outline:3px solid #e8710a;outline-offset:2px}
 table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}
-#msg{padding:.6rem;border-radius:6px;background:#f1ecf8;margin:1rem 0}
+#msg{padding:.6rem;border-radius:6px;background:#f1ecf8;margin:1rem 0} #msg:empty{display:none}
 .ok{color:#176117;font-weight:600} .warn{color:#7a4a00;font-weight:600} .bad{color:#8c1d18;font-weight:600}
 </style></head><body>
 <header><h1>Acme Analytics</h1><span>a demo product that connects Amazon through sellerlink</span></header>
@@ -42,7 +44,7 @@ API reference: <a href="/schema">/schema</a>; every error: <a href="/errors">/er
 webhooks your product would receive: <a href="/demo/webhooks">/demo/webhooks</a>.</p>
 <h2>Connect an Amazon account</h2>
 <p><button class="primary" id="connect" type="button">Connect Amazon</button></p>
-<div id="msg" role="status" aria-live="polite">Ready.</div>
+<div id="msg" role="status" aria-live="polite"></div>
 <h2>Your Amazon accounts</h2><div id="connections">Loading&hellip;</div>
 </main>
 <script>
@@ -73,9 +75,23 @@ async function openFlow(connectionId) {
   const popup = window.open(session.url, 'sellerlink-connect', 'popup,width=760,height=900');
   if (!popup) { window.location = session.url; return; }  // pop-ups blocked: redirect instead
   say('Finish connecting in the sellerlink window.');
+  flowWindow = popup; answered = false;
+  // Closed before the flow said how it ended: tell the person rather than wait forever.
+  const watch = setInterval(() => {
+    if (!popup.closed) return;
+    clearInterval(watch);
+    setTimeout(() => {  // the flow's last message may still be on its way
+      if (flowWindow !== popup || answered) return;
+      say('The sellerlink window was closed before the connection was finished. ' +
+        'Click Connect Amazon (or Manage on an unfinished account) to go on.', 'warn');
+      load();
+    }, 300);
+  }, 500);
 }
+let flowWindow = null, answered = false;
 window.addEventListener('message', event => {
   if (event.origin !== window.location.origin || !event.data) return;
+  if (event.source === flowWindow) answered = true;
   if (event.data.type === 'sellerlink:connected') {
     say('Amazon account connected (connection ' + event.data.connection_id + ').', 'ok'); load();
   } else if (event.data.type === 'sellerlink:error') {
@@ -104,14 +120,21 @@ load();
 </script></body></html>"""
 
 
-def demo_page(team_name: str, tokens: Mapping[str, str]) -> HTTPRouteHandler:
-    """The page, bound to the demo team's dev tokens (dev mode only)."""
+def demo_page(team_name: str, tokens: Mapping[str, str], base_url: str) -> HTTPRouteHandler:
+    """The page, bound to the demo team's dev tokens (dev mode only). Opened on another name
+    for the server (localhost for the banner's 127.0.0.1), it sends the browser to the
+    banner's address first: the flow's pop-up lives there (sellerlink's links and Amazon's
+    callbacks use it) and posts its result only to a page of the same origin."""
     page = _PAGE.replace("__TEAM__", escape(team_name)).replace(
         "__TOKENS__", json.dumps(dict(tokens)).replace("<", "\\u003c")
     )
+    home = base_url.rstrip("/")
 
     @get("/demo", include_in_schema=False, media_type=MediaType.HTML, sync_to_thread=False)
-    def demo() -> Response[str]:
+    def demo(request: Request[Any, Any, Any]) -> Response[str] | Redirect:
+        if str(request.base_url).rstrip("/") != home:
+            query = request.url.query
+            return Redirect(f"{home}/demo" + (f"?{query}" if query else ""), status_code=307)
         return Response(
             page,
             media_type=MediaType.HTML,

@@ -67,6 +67,7 @@ class _State:
     deliveries: dict[str, Delivery] = field(factory=dict)
     delivery_seq: int = 0
     delivery_leases: dict[str, tuple[str, datetime]] = field(factory=dict)
+    leases: dict[str, tuple[str, datetime]] = field(factory=dict)
 
 
 class _RecordStore:
@@ -356,6 +357,14 @@ class _Listings(_Repo):
             if c == connection_id and (v.pending_since is not None or v.in_flight is not None)
         ]
 
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        waiting = [
+            v.pending_since
+            for (c, _, _), v in self._s.listings.items()
+            if c == connection_id and v.waiting and v.pending_since is not None
+        ]
+        return min(waiting) if waiting else None
+
     def connections_with_pending(self) -> list[str]:
         return sorted(
             {
@@ -545,6 +554,23 @@ def _record_key(scope: RecordScope, key: str) -> tuple[str, str, str, str]:
     return (scope.connection_id, scope.marketplace_id, str(scope.dataset), key)
 
 
+class _Leases(_Repo):
+    def claim(self, name: str, claimer: str, *, now: datetime, until: datetime) -> bool:
+        held = self._s.leases.get(name)
+        if held is not None and held[0] != claimer and held[1] > now:
+            return False
+        self._s.leases[name] = (claimer, until)
+        return True
+
+    def release(self, name: str, claimer: str) -> None:
+        held = self._s.leases.get(name)
+        if held is not None and held[0] == claimer:
+            del self._s.leases[name]
+
+    def holder(self, name: str) -> tuple[str, datetime] | None:
+        return self._s.leases.get(name)
+
+
 class InMemoryUnitOfWork:
     teams: _Teams
     memberships: _Memberships
@@ -562,6 +588,7 @@ class InMemoryUnitOfWork:
     records: _Records
     webhooks: MemoryWebhookEndpoints
     deliveries: MemoryDeliveries
+    leases: _Leases
 
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
@@ -591,6 +618,7 @@ class InMemoryUnitOfWork:
         self.records = _Records(state, seen)
         self.webhooks = MemoryWebhookEndpoints(state, seen)
         self.deliveries = MemoryDeliveries(state)
+        self.leases = _Leases(state, seen)
 
     def __exit__(
         self,

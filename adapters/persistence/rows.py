@@ -50,6 +50,8 @@ KEY_ID = String(32)
 # The grants the refresh sweep can act on; the partial index and the sweep's query share it.
 _REFRESHABLE = "refresh_token_ciphertext IS NOT NULL AND revoked_at IS NULL"
 _LISTING_PENDING = "pending_since IS NOT NULL OR in_flight_at IS NOT NULL"
+# Changes waiting for the batch window: a submission reads only the oldest of them.
+_LISTING_WAITING = "pending_since IS NOT NULL AND in_flight_at IS NULL"
 _UNPUBLISHED = "published_at IS NULL"
 
 
@@ -353,6 +355,15 @@ class ListingRow(Row):
             postgresql_where=text(_LISTING_PENDING),
             sqlite_where=text(_LISTING_PENDING),
         ),
+        # When the next batch goes (the oldest waiting change): one index probe, however
+        # many SKUs wait.
+        Index(
+            "ix_listings_waiting",
+            "connection_id",
+            "pending_since",
+            postgresql_where=text(_LISTING_WAITING),
+            sqlite_where=text(_LISTING_WAITING),
+        ),
     )
 
     connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
@@ -458,3 +469,14 @@ class AppCredentialStateRow(Row):
     fingerprint: Mapped[str] = mapped_column(String(64))
     warned: Mapped[str] = mapped_column(String(400))
     version: Mapped[int] = mapped_column(Integer)
+
+
+class LeaseRow(Row):
+    """A named lease around an Amazon call (application/leases.py): who holds it and until
+    when, committed before the call so no transaction stays open across it."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(256), primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(128))
+    claimed_until: Mapped[datetime]

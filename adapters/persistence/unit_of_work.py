@@ -27,6 +27,7 @@ from adapters.persistence.repositories.app_credentials import SqlAppCredentialSt
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connect_sessions import SqlConnectSessionRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
+from adapters.persistence.repositories.leases import SqlLeaseRepository
 from adapters.persistence.repositories.listings import SqlListingRepository
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
 from adapters.persistence.repositories.reads import SqlReadModels
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
     records: SqlRecordRepository
     webhooks: SqlWebhookEndpointRepository
     deliveries: SqlDeliveryRepository
+    leases: SqlLeaseRepository
 
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
@@ -94,6 +96,7 @@ class SqlUnitOfWork:
         self.records = SqlRecordRepository(self)
         self.webhooks = SqlWebhookEndpointRepository(self)
         self.deliveries = SqlDeliveryRepository(self)
+        self.leases = SqlLeaseRepository(self)
         return self
 
     def __exit__(

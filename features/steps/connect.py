@@ -96,6 +96,17 @@ def _authorizes_ads(world: World, who: str, account: str, kind: str) -> None:
 
 @when(
     parsers.parse(
+        'a team {who} authorizes advertising for the "{account}" account in the {region} region'
+    )
+)
+def _authorizes_ads_in_region(world: World, who: str, account: str, region: str) -> None:
+    world.attempt(
+        world.connect, account, Channel.ADS, region=Region(region), actor=world.actor(role(who))
+    )
+
+
+@when(
+    parsers.parse(
         'a team {who} authorizes the Selling Partner API for the "{account}" account '
         "in the {region} region"
     )

@@ -1,8 +1,9 @@
 """Debian's Chromium for the browser tests (STACK.md: Playwright's own browser download does
 not work here), installed by the test setup when missing, like harness/postgres.py installs
 PostgreSQL: `apt-get update && apt-get install -y chromium` as root, bounded in time
-(SELLERLINK_TEST_CHROMIUM_INSTALL_TIMEOUT, default 300 s; SELLERLINK_TEST_CHROMIUM_INSTALL=0
-never installs). SELLERLINK_TEST_CHROMIUM names another binary.
+(SELLERLINK_TEST_CHROMIUM_INSTALL_TIMEOUT, default 240 s so it ends inside pytest's 300 s
+per test; SELLERLINK_TEST_CHROMIUM_INSTALL=0 never installs). SELLERLINK_TEST_CHROMIUM
+names another binary.
 
 The launch flags keep Chromium off the (closed) outside network: without the
 background-networking flags it keeps trying to reach Google's services."""
@@ -52,7 +53,7 @@ def install_chromium() -> None:
             "chromium is missing and cannot be installed here (needs root and apt-get): "
             "install Debian's `chromium` package"
         )
-    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "300"))
+    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "240"))
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
         ["apt-get", "update"],

@@ -5,9 +5,10 @@ is one statement per chunk, not 25,000 round trips."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.mappers import listing_from_row, listing_to_row
@@ -69,6 +70,15 @@ class SqlListingRepository(SqlRepository):
 
     def list_pending(self, connection_id: str) -> list[SkuListing]:
         return self._load(select(L).where(L.connection_id == connection_id, _PENDING))
+
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        return self._session.scalar(
+            select(func.min(L.pending_since)).where(
+                L.connection_id == connection_id,
+                L.pending_since.is_not(None),
+                L.in_flight_at.is_(None),
+            )
+        )
 
     def connections_with_pending(self) -> list[str]:
         return list(

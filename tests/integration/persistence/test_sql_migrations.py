@@ -35,6 +35,7 @@ TABLES = {
     "record_sequences",
     "webhook_endpoints",
     "webhook_deliveries",
+    "leases",
 }
 
 
