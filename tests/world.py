@@ -200,7 +200,7 @@ class World:
 
     def events(self) -> list[AuditEvent]:
         """The connection's timeline, oldest first."""
-        return list(reversed(self.app.support.timeline(self.connection_id)))
+        return list(reversed(self.app.support.timeline(self.connection_id, limit=10_000)))
 
     def upgrade(self, plan: Plan = Plan.PRO) -> Team:
         team = self.app.update_team(UpdateTeamCommand(self.actor(), self._team().id, plan=plan))
