@@ -22,7 +22,7 @@ Feature: What sellerlink shows is true
     And the team has connected the "us-seller" seller account
     And the US marketplace is Ready
     When the seller's user permissions change in Seller Central
-    And sellerlink looks after the connection for 2 hours
+    And sellerlink looks after the connection for 1 hour
     Then the US marketplace explains "Ask the account owner to grant the permission"
     And Amazon was asked for the orders once since the permissions changed
     And the connection is healthy
