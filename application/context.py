@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextvars import ContextVar
+from datetime import timedelta
 
 from attrs import field, frozen
 
+from application.leases import LEASE_FOR
 from application.ports import (
     AmazonGateway,
     Clock,
@@ -89,6 +91,8 @@ class Ports:
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
     webhooks: WebhookSender = field(factory=NoWebhookSender)
+    # How long a lease around an Amazon call outlives a holder that stopped renewing it.
+    lease_for: timedelta = LEASE_FOR
     # The datasets this deployment syncs (DESIGN §12); an account has those of them its
     # type and channels allow (domain/datasets.py).
     datasets: frozenset[Dataset] = frozenset(Dataset)
