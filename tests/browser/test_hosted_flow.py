@@ -86,13 +86,17 @@ def test_a_newcomer_connects_a_seller_from_the_banners_link_to_ready(
         assert connection["id"] in demo.page.locator("#msg").inner_text()  # postMessage
         assert connection["health"] == "connected"
         demo.page.wait_for_selector("td:has-text('Connected')")
-        seconds = flow.seconds
+        # What the person waits for: the test's own axe-core runs and screenshots left out.
+        seconds = flow.seconds - flow.checking - demo.checking
+        checking = flow.checking + demo.checking
         demo.step("connected")
         with capsys.disabled():  # shown in `make test`'s output, not only with -s
             print(
                 f"\n[issue 19] hosted flow from the banner's link, us-seller to Ready: "
                 f"{clicks} clicks, {seconds:.1f} s (scripted; Amazon's consent pages and "
-                "setup included)"
+                f"setup included; the test's axe-core checks and screenshots took "
+                f"{checking:.1f} s more)",
+                flush=True,
             )
         assert seconds < 60
     finally:
@@ -138,7 +142,9 @@ def test_the_keyboard_alone_connects_a_seller(
     }
     assert flow.clicks == 0
     with capsys.disabled():
-        print(f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses")
+        print(
+            f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses", flush=True
+        )
 
 
 def test_the_demo_opened_as_localhost_moves_to_the_banners_address(
