@@ -134,17 +134,22 @@ def retry_marketplace(
     return MarketplaceView.of(marketplace)
 
 
-def reopen_marketplace(
+def answer_escalation(
     ports: Ports,
     uow: UnitOfWork,
     connection: Connection,
     marketplace_id: str,
     actor: str,
     reason: str,
+    *,
+    reopen: bool,
 ) -> MarketplaceView:
+    """Support's two answers to an escalated marketplace: reopen it into setup, or resolve
+    it by deselecting it."""
     now = ports.clock.now()
     marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
-    marketplace.reopen(at=now, actor=actor, reason=reason)
+    answer = marketplace.reopen if reopen else marketplace.resolve
+    answer(at=now, actor=actor, reason=reason)
     uow.marketplaces.update(marketplace)
     uow.commit()
     return MarketplaceView.of(marketplace)

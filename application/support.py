@@ -12,7 +12,7 @@ from attrs import define, frozen
 from application.connections import page_of_connections
 from application.context import Ports
 from application.marketplace_views import MarketplaceHistory, MarketplaceView
-from application.marketplaces import history_of, reopen_marketplace, retry_marketplace
+from application.marketplaces import answer_escalation, history_of, retry_marketplace
 from application.queries import ConnectionFilter
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView
@@ -131,10 +131,42 @@ class SupportQueries:
         """Seed 000 escalates a marketplace "with the exact marketplace and retry history" so
         that support can act on it: once the cause is fixed, support takes it back into setup
         with a fresh retry budget. Only support can; the team's Retry stops at escalation."""
+        return self._answer(connection_id, marketplace_id, operator, reason, team_id, True)
+
+    def resolve_marketplace(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        *,
+        operator: str,
+        reason: str,
+        team_id: str | None = None,
+    ) -> MarketplaceView:
+        """The other answer to an escalation: the case is closed without another setup (the
+        seller no longer sells there); the marketplace is deselected, its history kept."""
+        return self._answer(connection_id, marketplace_id, operator, reason, team_id, False)
+
+    def _answer(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        operator: str,
+        reason: str,
+        team_id: str | None,
+        reopen: bool,
+    ) -> MarketplaceView:
         with self.ports.uow() as uow:
-            connection = self._live(uow, connection_id, team_id, "reopened")
-            return reopen_marketplace(
-                self.ports, uow, connection, marketplace_id, f"support:{operator}", reason
+            connection = self._live(
+                uow, connection_id, team_id, "reopened" if reopen else "resolved"
+            )
+            return answer_escalation(
+                self.ports,
+                uow,
+                connection,
+                marketplace_id,
+                f"support:{operator}",
+                reason,
+                reopen=reopen,
             )
 
     def timeline(

@@ -329,6 +329,11 @@ class DeliveryRepository(Protocol):
         """Enabled endpoints that have a due, unleased pending delivery."""
         ...
 
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending delivery heading its queue (of an enabled endpoint)
+        falls due, leases aside; None when nothing is pending."""
+        ...
+
 
 class LeaseRepository(Protocol):
     """Named leases (DESIGN §15): a job about to wait on Amazon for something claims it

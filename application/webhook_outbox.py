@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -34,6 +36,10 @@ LEASE = timedelta(seconds=60)
 PUBLISH_BATCH = 500
 CLAIM_BATCH = 32
 SENDERS = 8
+# Endpoints one dispatch call sends to at once.
+ENDPOINTS_AT_ONCE = 8
+# How long a caught-up endpoint waits before looking again while a sibling still sends.
+SIBLING_REST_SECONDS = 0.05
 FINISH_GROUP = 16
 
 
@@ -194,6 +200,7 @@ class DeliverWebhooks:
         """Store each attempt's outcome (only where this dispatcher still holds the lease)
         and the endpoint's health, in one transaction."""
         at = self.ports.clock.now()
+        counted: list[tuple[str, float]] = []
         with self.ports.uow() as uow:
             endpoint = uow.webhooks.get(endpoint_id, for_update=True)
             accepted = failed = 0
@@ -213,9 +220,14 @@ class DeliverWebhooks:
                 if uow.deliveries.finish(delivery, self.claimer):
                     accepted += result.accepted
                     failed += not result.accepted
+                    lag = (at - delivery.created_at).total_seconds()
+                    counted.append((_outcome(delivery), max(0.0, lag)))
             if endpoint is not None and (accepted or failed):
                 self._note(uow, endpoint, accepted > 0, at)
             uow.commit()
+        # Counted once stored: an attempt whose outcome was not kept is not an outcome.
+        for outcome, lag in counted:
+            self.ports.metrics.webhook_delivery(outcome, lag)
 
     def _note(
         self, work: UnitOfWork, endpoint: WebhookEndpoint, accepted: bool, at: datetime
@@ -229,6 +241,35 @@ class DeliverWebhooks:
             return
         endpoint.note_failure(at=at)
         work.webhooks.update(endpoint)
+
+
+def _outcome(delivery: Delivery) -> str:
+    """The attempt as an operator alerts on it: delivered, to be retried, or given up."""
+    if delivery.status is DeliveryStatus.DELIVERED:
+        return "delivered"
+    if delivery.status is DeliveryStatus.FAILED:
+        return "failed"
+    return "retrying"
+
+
+class _Siblings:
+    """How many endpoints of one dispatch call are still within their rounds."""
+
+    def __init__(self, count: int) -> None:
+        self._working = count
+        self._lock = threading.Lock()
+        self._resting = threading.Event()
+
+    def any_working(self) -> bool:
+        with self._lock:
+            return self._working > 0
+
+    def finished_rounds(self) -> None:
+        with self._lock:
+            self._working -= 1
+
+    def rest(self) -> None:
+        self._resting.wait(SIBLING_REST_SECONDS)
 
 
 @frozen
@@ -248,22 +289,60 @@ class DispatchWebhooks:
     deliver: DeliverWebhooks
 
     def __call__(self, endpoint_id: str | None = None, *, rounds: int = 20) -> DispatchReport:
+        published = self._publish_all()
+        targets = [endpoint_id] if endpoint_id else self.due_endpoints()
+        if len(targets) <= 1:
+            done = [self._drain(t, rounds, _Siblings(1)) for t in targets]
+        else:
+            # Each endpoint drains on a thread of its own: a receiver that times out holds
+            # up its own deliveries, never another endpoint's.
+            random.shuffle(targets)
+            siblings = _Siblings(len(targets))
+            workers = min(len(targets), ENDPOINTS_AT_ONCE)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done = list(pool.map(lambda t: self._drain(t, rounds, siblings), targets))
+        return DispatchReport(
+            published,
+            sum(r.claimed for r in done),
+            sum(r.delivered for r in done),
+            sum(r.failed_attempts for r in done),
+        )
+
+    def _publish_all(self) -> int:
         published = 0
         while (batch := self.publish()) > 0:
             published += batch
-        claimed = delivered = failed = 0
-        for _ in range(rounds):
-            targets = [endpoint_id] if endpoint_id else self.due_endpoints()
-            # Several dispatchers start at different endpoints, so one slow receiver holds
-            # up one of them, not all.
-            random.shuffle(targets)
-            done = [self.deliver.endpoint(t) for t in targets]
-            claimed += sum(r.claimed for r in done)
-            delivered += sum(r.delivered for r in done)
-            failed += sum(r.failed_attempts for r in done)
-            if not any(r.claimed for r in done):
-                break
-        return DispatchReport(published, claimed, delivered, failed)
+        return published
+
+    def _drain(self, endpoint_id: str, rounds: int, siblings: _Siblings) -> Round:
+        """Up to `rounds` batches. Then, caught up or not, it keeps going (publishing what
+        is new) while another endpoint of this call is still within its own rounds, so one
+        slow receiver never leaves the healthy ones idle behind it; lingering never keeps
+        the others going, so the call ends once every endpoint has had its rounds."""
+        total = Round()
+        working = True
+        try:
+            for n in itertools.count(1):
+                batch = self.deliver.endpoint(endpoint_id)
+                total = Round(
+                    total.claimed + batch.claimed,
+                    total.delivered + batch.delivered,
+                    total.failed_attempts + batch.failed_attempts,
+                )
+                if working and batch.claimed and n < rounds:
+                    continue
+                if working:
+                    working = False
+                    siblings.finished_rounds()
+                if not siblings.any_working():
+                    return total
+                if not batch.claimed:
+                    siblings.rest()
+                    self._publish_all()
+        finally:
+            if working:
+                siblings.finished_rounds()
+        return total  # pragma: no cover - the loop only ends by returning
 
     def due_endpoints(self) -> list[str]:
         with self.ports.uow() as uow:

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.webhooks import HttpWebhookSender, TargetPolicy, offline_resolver
 from adapters.webhooks.receiver import Answer, LoopbackReceiver, Received
+from adapters.worker.inprocess import WEBHOOK_IDLE_SECONDS, WEBHOOK_ROUNDS
 from application.app import Application
 from application.context import Actor, Ports
 from application.teams import CreateTeamCommand
@@ -193,10 +194,11 @@ class ReceiverProcess:
 
 
 def dispatcher(app: Application, stop: threading.Event) -> None:
+    """The in-process worker's webhook thread, as adapters/worker/inprocess.py runs it."""
     while not stop.is_set():
-        report = app.dispatch_webhooks(rounds=1)
+        report = app.dispatch_webhooks(rounds=WEBHOOK_ROUNDS)
         if not (report.published or report.claimed):
-            stop.wait(0.02)
+            stop.wait(WEBHOOK_IDLE_SECONDS)
 
 
 def pending(app: Application, actor: Actor) -> int:
@@ -210,16 +212,8 @@ def pending(app: Application, actor: Actor) -> int:
 def next_due(app: Application) -> datetime | None:
     """When the next retry is due: the earliest among the deliveries that head their
     connection's queue (those behind them wait for them, whatever their own time)."""
-    heads: dict[tuple[str, str], tuple[int, datetime]] = {}
     with app.ports.uow() as uow:
-        for endpoint in uow.webhooks.list_enabled():
-            for d in uow.deliveries.list_for_endpoint(
-                endpoint.id, status=DeliveryStatus.PENDING, limit=10**6
-            ):
-                key = (d.endpoint_id, d.ordering_key)
-                if key not in heads or d.seq < heads[key][0]:
-                    heads[key] = (d.seq, d.next_attempt_at)
-    return min((at for _, at in heads.values()), default=None)
+        return uow.deliveries.next_attempt_at()
 
 
 def cost_ratio(work: Path, changes: int, rounds: int) -> tuple[float, float]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import uvicorn
 from litestar import Litestar
 
-from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router
+from adapters.amazon.sandbox import SANDBOX_PATH, create_sandbox_router, ignore_host_below
 from adapters.http import mint_dev_token
 from adapters.http.demo import demo_page
 from adapters.http.demo_webhooks import PAGE_PATH, RECEIVE_PATH, WebhookInbox, demo_webhook_routes
@@ -50,6 +50,7 @@ def build_server_app(
     app = create_app(container, readiness=checks, public_base_url=settings.base_url)
     if settings.sandbox:
         app.register(create_sandbox_router(container.sandbox(), SANDBOX_PATH))
+        ignore_host_below(app, SANDBOX_PATH)
     if demo_tokens and settings.dev_auth:
         tokens = {str(r): t for r, t in demo_tokens.items()}
         app.register(demo_page("Demo team", tokens, settings.base_url))

@@ -7,7 +7,8 @@ available --select--> setting_up --> syncing --> ready
                           +-------------+--> failed --retry--> setting_up
                                                | retries used up
                                                v
-                                           escalated
+                                           escalated --support reopens--> setting_up
+                                               +------support resolves--> available
 
 A marketplace announces what a person or the worker did to it (domain/events.py); the
 unit of work adds the team of its connection. Discovery's moves are not announced: the
@@ -57,7 +58,7 @@ ALLOWED: dict[MarketplaceState, frozenset[MarketplaceState]] = {
     S.SYNCING: frozenset({S.READY, S.FAILED}),
     S.READY: frozenset(),
     S.FAILED: frozenset({S.SETTING_UP, S.ESCALATED}),
-    S.ESCALATED: frozenset({S.SETTING_UP}),
+    S.ESCALATED: frozenset({S.SETTING_UP, S.AVAILABLE}),
 }
 
 # The words the help pages show beside each state.
@@ -313,17 +314,7 @@ class Marketplace(EventSource):
     def reopen(self, *, at: datetime, actor: str, reason: str) -> None:
         """Support takes an escalated marketplace back into setup with a fresh retry budget,
         saying why in the history (the team sees who reopened it and for what reason)."""
-        reason = " ".join(reason.split())
-        if not 1 <= len(reason) <= 200:
-            raise ValidationFailed(
-                "Say why the marketplace is reopened (1 to 200 characters).",
-                context={"field": "reason"},
-            )
-        if self.state is not S.ESCALATED:
-            raise InvalidTransition(
-                "Only an escalated marketplace can be reopened by support.",
-                context={"marketplace_id": self.marketplace_id, "state": str(self.state)},
-            )
+        reason = self._support_answer(reason, "reopened")
         self.retries_used = 0
         self._move(S.SETTING_UP, at=at, reason=reason, actor=actor)
         self._changed(
@@ -332,6 +323,37 @@ class Marketplace(EventSource):
             actor=actor,
             before=S.ESCALATED,
         )
+
+    def resolve(self, *, at: datetime, actor: str, reason: str) -> None:
+        """Support closes an escalation that will not be set up again (the seller stopped
+        selling there, or chose another account): the marketplace is deselected and shown
+        Available, so nothing claims it is still waiting for support; the history keeps the
+        failures and why the case was closed. Selecting it later starts a fresh setup."""
+        reason = self._support_answer(reason, "resolved")
+        self.retries_used = 0
+        self.last_error = None
+        self.deselect()
+        self._move(S.AVAILABLE, at=at, reason=reason, actor=actor)
+        self._changed(
+            f"escalation resolved by support, deselected ({reason})",
+            at=at,
+            actor=actor,
+            before=S.ESCALATED,
+        )
+
+    def _support_answer(self, reason: str, verb: str) -> str:
+        reason = " ".join(reason.split())
+        if not 1 <= len(reason) <= 200:
+            raise ValidationFailed(
+                f"Say why the marketplace is {verb} (1 to 200 characters).",
+                context={"field": "reason"},
+            )
+        if self.state is not S.ESCALATED:
+            raise InvalidTransition(
+                f"Only an escalated marketplace can be {verb} by support.",
+                context={"marketplace_id": self.marketplace_id, "state": str(self.state)},
+            )
+        return reason
 
     def _changed(
         self,

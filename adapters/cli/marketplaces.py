@@ -1,9 +1,11 @@
-"""`sellerlink marketplaces history|retry|reopen`: seed 000's "Recover Failed Marketplace
+"""`sellerlink marketplaces history|retry|reopen|resolve`: seed 000's "Recover Failed Marketplace
 Setup": Retry moves a failed marketplace back to Setting up; past the limit it is escalated
 "with the exact marketplace and retry history". Support's retry goes through the same use
 case, rule and limit as the team's Retry button; only the actor differs (`support:<name>`).
-Reopen is support's answer to an escalation: once the cause is fixed, the marketplace goes
-back into setup with a fresh retry budget and the reason in its history."""
+Reopen and resolve are support's two answers to an escalation: once the cause is fixed, reopen
+takes the marketplace back into setup with a fresh retry budget; when it will not be set up
+again (the seller stopped selling there), resolve closes the case by deselecting it. Either
+way the reason goes into its history."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from domain.errors import NotFound
 from domain.team import normalize_country
 
 group = typer.Typer(
-    help="A connection's marketplaces: their history, Retry and reopening an escalation.",
+    help="A connection's marketplaces: their history, Retry, and reopening or resolving an "
+    "escalation.",
     no_args_is_help=True,
 )
 
@@ -110,20 +113,21 @@ def retry(
         _report(session, view, "retrying", what, name, as_json)
 
 
+def _reason_option(verb: str) -> object:
+    return typer.Option(
+        "--reason",
+        metavar="TEXT",
+        help=f"Why it is {verb}; shown in the marketplace's history.",
+        show_default=False,
+    )
+
+
 @group.command("reopen")
 def reopen(
     ctx: typer.Context,
     connection_id: ConnectionArg,
     marketplace: MarketplaceArg,
-    reason: Annotated[
-        str,
-        typer.Option(
-            "--reason",
-            metavar="TEXT",
-            help="Why it is reopened (what was fixed); shown in the marketplace's history.",
-            show_default=False,
-        ),
-    ],
+    reason: Annotated[str, _reason_option("reopened (what was fixed)")],
     operator: OperatorOption = None,
     team: TeamOption = None,
     as_json: JsonOption = False,
@@ -140,6 +144,30 @@ def reopen(
         )
         what = f"reopened with {view.retry_limit} retries"
         _report(session, view, "reopened", what, name, as_json)
+
+
+@group.command("resolve")
+def resolve_escalation(
+    ctx: typer.Context,
+    connection_id: ConnectionArg,
+    marketplace: MarketplaceArg,
+    reason: Annotated[str, _reason_option("resolved without another setup")],
+    operator: OperatorOption = None,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Close an escalation without another setup (the seller no longer sells there): the
+    marketplace is deselected and shown Available; its history keeps the failures. Any
+    other state is refused (exit 3)."""
+    session = session_of(ctx)
+    with session.reporting(as_json=as_json):
+        name, team_id, marketplace_id = _support_action(
+            session, connection_id, marketplace, operator, team
+        )
+        view = session.app.support.resolve_marketplace(
+            connection_id, marketplace_id, operator=name, reason=reason, team_id=team_id
+        )
+        _report(session, view, "resolved", "escalation resolved and deselected", name, as_json)
 
 
 def _support_action(

@@ -145,3 +145,12 @@ class MemoryDeliveries:
 
     def endpoints_with_due(self, now: datetime) -> list[str]:
         return sorted({d.endpoint_id for d in self._heads(None, now)})
+
+    def next_attempt_at(self) -> datetime | None:
+        heads: dict[tuple[str, str], Delivery] = {}
+        for d in sorted(self._s.deliveries.values(), key=lambda d: d.seq):
+            if d.status is DeliveryStatus.PENDING:
+                heads.setdefault((d.endpoint_id, d.ordering_key), d)
+        enabled = {e.id for e in self._s.webhooks.values() if e.enabled}
+        due = [d.next_attempt_at for d in heads.values() if d.endpoint_id in enabled]
+        return min(due, default=None)

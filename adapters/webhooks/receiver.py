@@ -40,6 +40,10 @@ def always_ok(_: Received) -> Answer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: a dispatcher sending eight at once would see
+    # connections dropped and retried a second later, as no real endpoint makes it wait.
+    request_queue_size = 128
+
     def handle_error(self, request: object, client_address: object) -> None:
         """A sender that gave up (its timeout) resets the connection: nothing to report."""
 

@@ -21,6 +21,9 @@ from application.reconciler import JobKind, JobResult
 log = logging.getLogger("sellerlink.worker")
 # How long a webhook dispatcher thread rests when there was nothing to send.
 WEBHOOK_IDLE_SECONDS = 0.25
+# Rounds per endpoint a dispatcher runs in one go: a healthy endpoint keeps sending while a
+# slow one waits out its timeout, and a stop is still heard within a few batches.
+WEBHOOK_ROUNDS = 10
 
 
 @frozen
@@ -131,7 +134,7 @@ class InProcessWorker:
     def _dispatch(self) -> None:
         while not self._stop.is_set():
             try:
-                report = self.app.dispatch_webhooks(rounds=1)
+                report = self.app.dispatch_webhooks(rounds=WEBHOOK_ROUNDS)
             except Exception:
                 log.exception("webhook dispatch failed")
                 report = None

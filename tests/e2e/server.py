@@ -50,13 +50,14 @@ def serve(
 
 @contextmanager
 def embedded_product(
-    data_dir: Any, jwt_secret: str, *, clock_scale: float = 1.0
+    data_dir: Any, jwt_secret: str, *, clock_scale: float = 1.0, inbox: Any = None
 ) -> Iterator[tuple[str, Any]]:
     """The product exactly as `make run` wires it (production container: SQLite in
     `data_dir`, the sandbox mounted at /sandbox and called over loopback by the real Amazon
     adapter, the demo page), on a free port; the worker is left to the test, which runs its
     passes. Yields the base URL and the container. `clock_scale`: the sandbox clock's speed
-    (Amazon's rates and sellerlink's budget both count in its seconds)."""
+    (Amazon's rates and sellerlink's budget both count in its seconds). `inbox`: a
+    WebhookInbox to mount as the demo receiver (/demo/webhooks/receive)."""
     from dependency_injector import providers
 
     from bootstrap.container import Container
@@ -78,7 +79,7 @@ def embedded_product(
 
         container.sandbox_clock.override(providers.Object(SandboxClock(scale=clock_scale)))
     container.database().upgrade()
-    app = build_server_app(container, {Role.OWNER: "demo-token"})
+    app = build_server_app(container, {Role.OWNER: "demo-token"}, None, inbox)
     try:
         with serve(app, sock=sock) as url:
             yield url, container

@@ -1,7 +1,8 @@
 """Operations over the embedded product (issue 17): a full walk through the sandbox —
-connect, marketplace setup, Refresh, an hour later a token refresh, one throttled call —
-then `/metrics` shows every series moving, the log has one JSON line per request and per
-job with the fields support searches by, and no secret of the walk is in any line."""
+connect, marketplace setup, Refresh, an hour later a token refresh, one throttled call, the
+team's webhooks delivered to a loopback receiver — then `/metrics` shows every series
+moving, the log has one JSON line per request and per job with the fields support searches
+by, and no secret of the walk is in any line."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from attrs import define, field
 from prometheus_client.parser import text_string_to_metric_families
 
+from adapters.http.demo_webhooks import RECEIVE_PATH, WebhookInbox
 from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
@@ -79,7 +81,7 @@ def test_a_full_walk_moves_every_series_and_leaves_no_secret_in_the_log(
     tmp_path: Path, log_lines: io.StringIO
 ) -> None:
     with (
-        embedded_product(tmp_path, JWT_SECRET) as (base_url, container),
+        embedded_product(tmp_path, JWT_SECRET, inbox=WebhookInbox()) as (base_url, container),
         httpx.Client(base_url=base_url, timeout=30) as client,
     ):
         consent = RecordingConsentPage(SandboxAmazonPage(client))
@@ -110,6 +112,8 @@ def test_a_full_walk_moves_every_series_and_leaves_no_secret_in_the_log(
     assert moved("sellerlink_jobs_total", kind="advance_setup", outcome="done")
     assert moved("sellerlink_job_lag_seconds_count", kind="advance_setup")
     assert moved("sellerlink_records_synced_total", dataset="orders")
+    assert moved("sellerlink_webhook_deliveries_total", outcome="delivered")
+    assert moved("sellerlink_webhook_delivery_lag_seconds_count")
     assert total(after, "sellerlink_connections", health="connected") >= 1
     assert total(after, "sellerlink_marketplaces", state="ready") >= 1
     assert ("sellerlink_jobs_due", ()) not in after  # by kind only, never unlabelled
@@ -139,6 +143,9 @@ def walk(api: Api, container: Container, client: httpx.Client) -> list[str]:
     """Connect, set up a marketplace, Refresh, a token refresh an hour later, one 429."""
     team = api.create_team("Observed", plan="pro")
     owner = team["owner"]
+    receiver = str(client.base_url).rstrip("/") + RECEIVE_PATH
+    endpoint = api.ok("POST", "/api/v1/webhooks", owner, status=201,
+                   json={"url": receiver, "events": ["*"]})  # fmt: skip
     connection = api.connect(owner, "us-seller")["connection"]
     cid = connection["id"]
     us = api.marketplaces(owner, cid)["US"]
@@ -159,7 +166,7 @@ def walk(api: Api, container: Container, client: httpx.Client) -> list[str]:
     # lapse, the worker refreshes them and the next sync cycle is due.
     assert client.post("/sandbox/_admin/clock", json={"advance_seconds": 3820}).status_code == 200
     worker.run_pass()
-    secrets = [owner.token]
+    secrets = [owner.token, endpoint["secret"]]
     with container.application().ports.uow() as uow:
         stored = uow.connections.get(cid)
         assert stored is not None

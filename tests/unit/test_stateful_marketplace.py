@@ -34,6 +34,7 @@ REFUSALS = {
     "worker": {ErrorCode.INVALID_TRANSITION},
     "retry": {ErrorCode.INVALID_TRANSITION},
     "reopen": {ErrorCode.INVALID_TRANSITION},
+    "resolve": {ErrorCode.INVALID_TRANSITION},
 }
 
 
@@ -147,6 +148,16 @@ class MarketplaceMachine(RuleBasedStateMachine):
         ):
             assert self.marketplace.retries_used == 0
             assert self.marketplace.state is S.SETTING_UP
+
+    @rule()
+    def support_resolves(self) -> None:
+        if self.attempt(
+            "resolve",
+            lambda: self.marketplace.resolve(at=self.tick(), actor="support:a", reason="fixed"),
+        ):
+            assert self.marketplace.retries_used == 0
+            assert self.marketplace.state is S.AVAILABLE
+            assert not self.marketplace.selected
 
     @rule(participating=st.booleans(), covered=st.booleans())
     def amazon_or_plan_changes(self, participating: bool, covered: bool) -> None:

@@ -187,3 +187,32 @@ def test_a_disabled_endpoint_has_nothing_to_claim_and_delete_removes_deliveries(
     with stored.unit_of_work() as uow:
         assert uow.deliveries.get("d1") is None
         assert uow.webhooks.get("whk_1") is None
+
+
+def test_the_next_attempt_is_the_earliest_head_of_a_queue_leases_aside(stored: Any) -> None:
+    with stored.unit_of_work() as uow:
+        assert uow.deliveries.next_attempt_at() is None
+        early, late = NOW + timedelta(minutes=1), NOW + timedelta(hours=1)
+        uow.deliveries.add_many(
+            [
+                delivery("d1", at=late),
+                delivery("d2", at=early),  # behind d1 in its queue: waits for it
+                delivery("d3", "connection:con_2", at=late + timedelta(minutes=5)),
+            ]
+        )
+        uow.commit()
+    with stored.unit_of_work() as uow:
+        assert uow.deliveries.next_attempt_at() == late
+        uow.deliveries.claim(
+            now=late, until=late + timedelta(minutes=1), claimer="A", limit=10,
+            endpoint_id="whk_1",
+        )  # fmt: skip
+        uow.commit()
+    with stored.unit_of_work() as uow:
+        assert uow.deliveries.next_attempt_at() == late
+        found = uow.webhooks.get("whk_1")
+        found.change(enabled=False, at=NOW, actor="user:x")
+        uow.webhooks.update(found)
+        uow.commit()
+    with stored.unit_of_work() as uow:
+        assert uow.deliveries.next_attempt_at() is None

@@ -279,3 +279,39 @@ def test_reopen_of_a_marketplace_that_is_not_escalated_is_refused_and_changes_no
     )
     assert blank["error"]["code"] == "VALIDATION_FAILED"
     assert snapshot() == before
+
+
+def test_resolve_closes_an_escalation_by_deselecting_the_marketplace_history_kept(
+    run, run_json, app: Application, bumpy, snapshot
+):
+    _escalate(run, app, bumpy.connection_id, "IT")
+    refused = run(
+        "marketplaces", "resolve", bumpy.connection_id, "UK", "--operator", "li", "--reason", "x"
+    )
+    assert refused.exit_code == 3
+    assert "Only an escalated marketplace can be resolved by support." in (
+        " ".join(refused.stderr.split())
+    )
+
+    result = run(
+        "marketplaces", "resolve", bumpy.connection_id, "IT",
+        "--operator", "li", "--reason", "seller stopped selling in Italy",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Amazon.it: escalation resolved and deselected, back to Available (recorded as "
+        "support:li)." in " ".join(result.stdout.split())
+    )
+    history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
+    assert history["marketplace"]["state"] == "available"
+    assert history["marketplace"]["selected"] is False
+    states = [t["to_state"] for t in history["transitions"]]
+    assert "escalated" in states
+    assert states[-1] == "available"
+    last = history["transitions"][-1]
+    assert (last["actor"], last["reason"]) == ("support:li", "seller stopped selling in Italy")
+    # Nothing claims it is still being worked on: the worker leaves it alone.
+    app.advance_all_setups()
+    after = run_json("marketplaces", "history", bumpy.connection_id, "IT")
+    assert after["marketplace"]["state"] == "available"

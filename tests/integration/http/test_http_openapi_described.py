@@ -11,7 +11,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bootstrap.container import in_memory_container
 from bootstrap.serve import build_server_app
+from bootstrap.settings import Settings
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -80,3 +82,19 @@ def test_the_openapi_ui_needs_no_internet(web_app: Litestar) -> None:
         for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
             assert f"/schema-assets/{asset}" in page.text
             assert client.get(f"/schema-assets/{asset}").status_code == 200
+
+
+def test_the_mounted_sandbox_ignores_a_host_header_sliced_by_a_client() -> None:
+    """python-amazon-sp-api pointed at http://127.0.0.1:8000/sandbox sends the Host
+    `27.0.0.1:8000/sandbox`; Litestar refuses such a Host with 400 before any route runs.
+    Below /sandbox it is ignored (issue 12, divergence 9)."""
+    container = in_memory_container(settings=Settings(sandbox=True, webhook_allow="loopback"))
+    sliced = {"Host": "27.0.0.1:8000/sandbox", "x-amz-access-token": "Atza|not-a-token"}
+    try:
+        with TestClient(build_server_app(container)) as client:
+            answer = client.get("/sandbox/sellers/v1/marketplaceParticipations", headers=sliced)
+    finally:
+        container.shutdown_resources()
+        container.reset_singletons()
+    assert answer.status_code == 403  # Amazon's answer to the token, not to the Host
+    assert answer.json()["errors"][0]["code"] == "Unauthorized"

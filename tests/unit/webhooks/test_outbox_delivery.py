@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from prometheus_client import REGISTRY
+
 from adapters.webhooks.receiver import Answer, Received
 from application.app import Application
 from domain.grant import Channel
@@ -125,3 +127,36 @@ def test_an_endpoint_failing_for_days_is_disabled_with_an_event(
     with app.ports.uow() as uow:
         kinds = [e.kind for e in uow.events.list(team_id=world._team().id)]
     assert "webhook.endpoint_disabled" in kinds
+
+
+def test_each_stored_attempt_is_counted_for_the_operator_with_its_lag(
+    world: World, app: Application, product: Product
+) -> None:
+    def count(outcome: str) -> float:
+        return (
+            REGISTRY.get_sample_value("sellerlink_webhook_deliveries_total", {"outcome": outcome})
+            or 0.0
+        )
+
+    def lag_sum() -> float:
+        return REGISTRY.get_sample_value("sellerlink_webhook_delivery_lag_seconds_sum") or 0.0
+
+    switch = Switch()
+    product.receiver.behaviour = switch
+    world.create_team(plan=Plan.PRO)
+    subscribe(app, world.actor(), product)
+    before = {o: count(o) for o in ("delivered", "retrying")}
+    lag_before = lag_sum()
+    switch.down = True
+    world.connect_fully("us-seller")
+    app.dispatch_webhooks()
+    retrying = count("retrying") - before["retrying"]
+    assert retrying >= 1, "a refused attempt shows as retrying"
+    assert count("delivered") == before["delivered"]
+    switch.down = False
+    world.clock.advance(timedelta(hours=1))
+    drain(world, app, step=timedelta(minutes=5))
+    delivered = count("delivered") - before["delivered"]
+    assert delivered == len(product.verified())
+    # Each delivered message waited out the hour the receiver was down.
+    assert lag_sum() - lag_before >= delivered * 3600
