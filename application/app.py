@@ -32,6 +32,7 @@ from application.marketplaces import (
     AdvanceAllSetups,
     AdvanceMarketplaceSetup,
     GetMarketplaceHistory,
+    GetMarketplaceSync,
     ListMarketplaces,
     RetryMarketplace,
     UpdateMarketplace,
@@ -111,6 +112,7 @@ class Application:
     update_marketplace: UpdateMarketplace = field(init=False)
     retry_marketplace: RetryMarketplace = field(init=False)
     marketplace_history: GetMarketplaceHistory = field(init=False)
+    marketplace_sync: GetMarketplaceSync = field(init=False)
     # background work
     get_access_token: GetAccessToken = field(init=False)
     refresh_due_tokens: RefreshDueTokens = field(init=False)
@@ -186,11 +188,12 @@ class Application:
         self.update_marketplace = UpdateMarketplace(p)
         self.retry_marketplace = RetryMarketplace(p)
         self.marketplace_history = GetMarketplaceHistory(p)
+        self.marketplace_sync = GetMarketplaceSync(p)
         self.refresh_due_tokens = RefreshDueTokens(p, self.get_access_token)
         self.advance_setup = AdvanceMarketplaceSetup(p, self.get_access_token)
-        self.advance_all_setups = AdvanceAllSetups(p, self.advance_setup)
-        self.warn_before_expiry = WarnBeforeExpiry(p)
         self.run_sync_cycle = RunSyncCycle(p, self.get_access_token)
+        self.advance_all_setups = AdvanceAllSetups(p, self.advance_setup, self.run_sync_cycle)
+        self.warn_before_expiry = WarnBeforeExpiry(p)
         self.run_backfill = RunBackfill(p, self.get_access_token)
         self.reconcile = Reconciler(p, self.run_sync_cycle)
         self.flush_listings = FlushDueListings(p, self.get_access_token)

@@ -27,6 +27,7 @@ from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView, NextStep, next_step
 from domain.authorization import AuthorizationRequest
 from domain.connection import Connection
+from domain.datasets import DATASETS
 from domain.errors import (
     AdvertisingNotEnabled,
     AuthorizationDenied,
@@ -42,7 +43,6 @@ from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.profile import Profile
 from domain.rules import OneLiveConnectionPerAccount
-from domain.sync import SyncCursor
 from domain.team import Team
 
 
@@ -328,13 +328,14 @@ class CompleteCallback:
         gap_start: datetime,
         now: datetime,
     ) -> None:
-        """Seed 004: "Any missed data will typically be retrieved through a backfill"."""
-        for marketplace in marketplaces:
-            cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id)
-            if cursor is None:
-                if not marketplace.selected:
-                    continue
-                cursor = SyncCursor(connection.id, marketplace.marketplace_id)
+        """Seed 004: "Any missed data will typically be retrieved through a backfill": every
+        dataset that had data retrieves the gap (one that never synced starts afresh; a
+        snapshot is fetched whole each cycle anyway)."""
+        selected = {m.marketplace_id for m in marketplaces if m.selected}
+        for cursor in uow.sync_cursors.list_for_connection(connection.id):
+            snapshot = DATASETS[cursor.dataset].snapshot
+            if cursor.synced_until is None or cursor.marketplace_id not in selected or snapshot:
+                continue
             cursor.schedule_backfill(gap_start=gap_start, reconnected_at=now)
             uow.sync_cursors.put(cursor)
         connection.backfill_scheduled(gap_start=gap_start, at=now)

@@ -26,6 +26,7 @@ from domain.connection import Connection
 from domain.errors import NotAMember, NoTeam, NotFound, WebhookTargetForbidden
 from domain.events import SYSTEM_ACTOR
 from domain.marketplace import Marketplace
+from domain.records import Dataset
 from domain.secret import Secret
 from domain.team import Membership, Permission, Team
 
@@ -82,6 +83,9 @@ class Ports:
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
     webhooks: WebhookSender = field(factory=NoWebhookSender)
+    # The datasets this deployment syncs (DESIGN §12); an account has those of them its
+    # type and channels allow (domain/datasets.py).
+    datasets: frozenset[Dataset] = frozenset(Dataset)
 
 
 def require_team(actor: Actor) -> str:

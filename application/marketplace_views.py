@@ -1,6 +1,6 @@
-"""Read models of a connection's marketplaces: where each one's setup stands, and (shown only
-when asked for) every transition it went through. Described field by field like the other
-views (`views.py`)."""
+"""Read models of a connection's marketplaces: where each one's setup stands, how far its
+data is in (per dataset, once it syncs), and (shown only when asked for) every transition it
+went through. Described field by field like the other views (`views.py`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,56 @@ from attrs import field, frozen
 
 from application.views import about
 from domain.marketplace import Marketplace, MarketplaceState, Transition
+from domain.records import Dataset
+
+
+@frozen
+class SyncErrorView:
+    """Why the dataset's last window failed."""
+
+    code: str = field(metadata=about("The catalogue code, e.g. AMAZON_UNAVAILABLE."))
+    detail: str | None = field(metadata=about("What happened, in Amazon's words when it said."))
+
+
+@frozen
+class DatasetSyncView:
+    """How far one dataset of a marketplace is in (DESIGN §12)."""
+
+    dataset: Dataset = field(metadata=about("The dataset, as GET /api/v1/datasets names it."))
+    covered_from: datetime | None = field(
+        metadata=about("Data from this instant on is in (history grows it backwards).")
+    )
+    covered_until: datetime | None = field(metadata=about("Data up to this instant is in."))
+    history_from: datetime = field(
+        metadata=about("How far back history goes: now minus the team's history_days.")
+    )
+    progress_percent: int = field(
+        metadata=about("How much of [history_from, covered_until) is in; 100 when complete.")
+    )
+    last_success_at: datetime | None = field(metadata=about("When a window last arrived."))
+    last_error: SyncErrorView | None = field(
+        metadata=about("The last window's failure, until a window arrives again.")
+    )
+
+
+@frozen
+class SyncCoverage:
+    """A marketplace's data, dataset by dataset."""
+
+    datasets: tuple[DatasetSyncView, ...] = field(
+        metadata=about("Each dataset the account has in this marketplace.")
+    )
+
+
+@frozen
+class MarketplaceSyncView:
+    """One marketplace's sync coverage, as support reads it."""
+
+    connection_id: str = field(metadata=about("The connection it belongs to."))
+    marketplace_id: str = field(metadata=about("Amazon's marketplace id."))
+    datasets: tuple[DatasetSyncView, ...] = field(
+        metadata=about("Each dataset the account has in this marketplace.")
+    )
 
 
 @frozen
@@ -29,9 +79,13 @@ class MarketplaceView:
     retry_limit: int = field(metadata=about("Retries allowed before support is involved."))
     last_error: str | None = field(metadata=about("The last setup failure, in plain words."))
     reason: str | None = field(metadata=about("Why it cannot be selected, when it cannot."))
+    sync: SyncCoverage | None = field(
+        default=None,
+        metadata=about("Each dataset's coverage and history progress, once it syncs."),
+    )
 
     @classmethod
-    def of(cls, m: Marketplace) -> MarketplaceView:
+    def of(cls, m: Marketplace, sync: SyncCoverage | None = None) -> MarketplaceView:
         return cls(
             connection_id=m.connection_id,
             marketplace_id=m.marketplace_id,
@@ -46,6 +100,7 @@ class MarketplaceView:
             retry_limit=m.retry_limit,
             last_error=m.last_error,
             reason=m.unselectable_reason(),
+            sync=sync,
         )
 
 

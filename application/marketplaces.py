@@ -12,9 +12,9 @@ from application.context import (
     team_connection,
 )
 from application.leases import Leases, setup_lease
-from application.marketplace_views import MarketplaceHistory, MarketplaceView
+from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.queries import check_access
-from application.sync import sync_channel
+from application.sync import RunSyncCycle, all_delivered, coverage, sync_views, waiting_reason
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
@@ -30,7 +30,7 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
-from domain.sync import SyncCursor
+from domain.records import DEFAULT_HISTORY_DAYS
 from domain.team import Permission
 
 
@@ -40,15 +40,55 @@ class ListMarketplaces:
 
     def __call__(self, actor: Actor, connection_id: str) -> list[MarketplaceView]:
         """Two statements: who asks with the connection's team, then the marketplaces
-        without their history (shown only by GetMarketplaceHistory)."""
+        without their history (shown only by GetMarketplaceHistory); once one syncs, its
+        coverage too (the connection, its cursors and the team's history_days)."""
         team_id = require_team(actor)
+        now = self.ports.clock.now()
         with self.ports.uow() as uow:
             access = uow.reads.access(
                 team_id=team_id, viewer=actor.user_id, connection_id=connection_id
             )
             check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
-            marketplaces = uow.reads.marketplaces(connection_id)
-        return [MarketplaceView.of(m) for m in sorted(marketplaces, key=_order)]
+            marketplaces = sorted(uow.reads.marketplaces(connection_id), key=_order)
+            syncing = (MarketplaceState.SYNCING, MarketplaceState.READY)
+            if not any(m.state in syncing for m in marketplaces):
+                return [MarketplaceView.of(m) for m in marketplaces]
+            connection = uow.connections.get(connection_id)
+            cursors = uow.sync_cursors.list_for_connection(connection_id)
+            team = uow.teams.get(team_id)
+        if connection is None:
+            raise NotFound(f"Connection {connection_id} not found.")
+        days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+        return [
+            MarketplaceView.of(
+                m, coverage(self.ports, connection, m, cursors, history_days=days, now=now)
+            )
+            for m in marketplaces
+        ]
+
+
+@define
+class GetMarketplaceSync:
+    """A marketplace's sync coverage per dataset (the support CLI, the product's progress)."""
+
+    ports: Ports
+
+    def __call__(
+        self, actor: Actor, connection_id: str, marketplace_id: str
+    ) -> MarketplaceSyncView:
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = team_connection(
+                uow, actor, connection_id, Permission.VIEW, include_disconnected=True
+            )
+            connection_marketplace(uow, connection, marketplace_id)
+            cursors = uow.sync_cursors.list_for_connection(connection.id)
+            team = uow.teams.get(connection.team_id)
+        days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+        views = sync_views(
+            self.ports, connection, marketplace_id, cursors, history_days=days, now=now
+        )
+        return MarketplaceSyncView(connection.id, marketplace_id, views)
 
 
 def _order(m: Marketplace) -> tuple[bool, str]:
@@ -221,11 +261,6 @@ class AdvanceMarketplaceSetup:
             try:
                 if before is MarketplaceState.SETTING_UP:
                     failure = self._set_up(connection, marketplace_id)
-                else:
-                    # The first sync reads the seller's data: without access to Amazon it
-                    # has not happened, so the marketplace waits in Syncing... for the
-                    # reconnect.
-                    self.get_token(connection_id, sync_channel(connection))
             except (AmazonUnavailable, RateLimited) as error:
                 return self._waiting(connection_id, marketplace_id, error)
             except (TokenRevoked, TokenExpired):
@@ -260,11 +295,14 @@ class AdvanceMarketplaceSetup:
                 else:
                     marketplace.fail(at=now, reason=failure)
             else:
-                cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
-                    connection.id, marketplace_id
-                )
-                cursor.advance(now)
-                uow.sync_cursors.put(cursor)
+                # Ready once the most recent window of every dataset the account has is
+                # delivered (DESIGN §12); the sync jobs deliver them, history follows.
+                if not all_delivered(self.ports, uow, connection, marketplace_id):
+                    reason = waiting_reason(self.ports, uow, connection, marketplace_id)
+                    if reason is not None and marketplace.waiting_for_amazon(reason):
+                        uow.marketplaces.update(marketplace)
+                        uow.commit()
+                    return SetupStep(connection_id, marketplace_id, before, before, reason)
                 marketplace.first_sync_completed(at=now)
             uow.marketplaces.update(marketplace)
             uow.commit()
@@ -304,12 +342,19 @@ class AdvanceMarketplaceSetup:
 
 @define
 class AdvanceAllSetups:
-    """The reconciler's pass over every marketplace in setup (level-triggered)."""
+    """A pass over every marketplace in setup (level-triggered): a marketplace in Syncing
+    first gets its sync job (the most recent windows), then its setup step."""
 
     ports: Ports
     step: AdvanceMarketplaceSetup
+    first_sync: RunSyncCycle | None = None
 
     def __call__(self) -> list[SetupStep]:
         with self.ports.uow() as uow:
             pending = uow.marketplaces.list_in_states(IN_SETUP)
-        return [self.step(m.connection_id, m.marketplace_id) for m in pending]
+        steps = []
+        for marketplace in pending:
+            if self.first_sync is not None and marketplace.state is MarketplaceState.SYNCING:
+                self.first_sync(marketplace.connection_id, marketplace.marketplace_id)
+            steps.append(self.step(marketplace.connection_id, marketplace.marketplace_id))
+        return steps

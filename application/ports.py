@@ -9,18 +9,19 @@ and in the workers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.profile import Profile
 from domain.rate_budget import BudgetKey
+from domain.records import Dataset, IncomingRecord
 from domain.secret import Secret
 
 # --------------------------------------------------------------------------- time and ids
@@ -172,14 +173,32 @@ class ListingResult:
 
 
 @frozen
-class SyncWindow:
-    """What one sync window retrieved from Amazon: the marketplace's data changed in
-    [start, end). sellerlink keeps the cursor; the records go to the product."""
+class DatasetSource:
+    """One window of one dataset to ask Amazon for, and whom to ask: the selling partner
+    (SP-API, seller or vendor) or the advertising profile (Ads)."""
 
+    dataset: Dataset
+    region: Region
+    account_type: AccountType
     marketplace_id: str
     start: datetime
     end: datetime
-    records: int
+    selling_partner_id: str | None = None
+    profile_id: str | None = None
+    # History or backfill: spends only what the most recent windows leave (DESIGN §11).
+    background: bool = False
+
+
+@define
+class DatasetFetch:
+    """What Amazon answered for one window. `pending`: Amazon is still preparing the report;
+    ask again later with it (nothing to store yet). Otherwise `records` yields Amazon's
+    objects one by one (a large report is read from a downloaded file, never held whole);
+    `close()` releases what the fetch holds, whether or not `records` was read to the end."""
+
+    records: Iterable[IncomingRecord] = ()
+    pending: str | None = None
+    close: Callable[[], None] = field(default=lambda: None)
 
 
 class FeedStatus(StrEnum):
@@ -404,20 +423,14 @@ class AmazonGateway(Protocol):
         `retry_after_seconds`); AmazonUnavailable when Amazon cannot be reached."""
         ...
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        selling_partner_id: str | None = None,
-    ) -> SyncWindow:
-        """`selling_partner_id` names the rate budget's bucket, the one the proxy spends too.
-        One sync cycle's (or backfill step's) data for a marketplace: what changed in
-        [start, end). A refused access token raises TokenRevoked (the caller refreshes and
-        tries once more); 5xx AmazonUnavailable; 429 RateLimited."""
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
+        """One window of a dataset (docs/amazon-datasets.md): orders by LastUpdatedAfter/
+        Before, a report (create, poll, download, parse as a stream), or the inventory
+        snapshot. With `pending`, asks about that report again instead of creating one. A
+        refused access token raises TokenRevoked (the caller refreshes and tries once more);
+        5xx AmazonUnavailable; 429 RateLimited."""
         ...
 
 

@@ -46,6 +46,7 @@ from domain.errors import (
 )
 from domain.grant import EXPIRY_WARNING, Channel
 from domain.marketplace import IN_SETUP, MarketplaceState
+from domain.records import DEFAULT_HISTORY_DAYS
 
 _log = logging.getLogger("sellerlink.jobs")
 
@@ -159,12 +160,21 @@ class Reconciler:
     def _syncs(
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
     ) -> Iterable[Job]:
-        for marketplace in uow.marketplaces.list_in_states([MarketplaceState.READY]):
+        """Every marketplace with a dataset window due, each its own job: the runtime runs
+        them in turn, so one marketplace's backlog never starves another's."""
+        states = [MarketplaceState.SYNCING, MarketplaceState.READY]
+        for marketplace in uow.marketplaces.list_in_states(states):
             connection = connections.get(marketplace.connection_id)
             if connection is None or not can_sync(connection, marketplace, now):
                 continue
-            cursor = uow.sync_cursors.get(connection.id, marketplace.marketplace_id)
-            if self.sync_cycle.due(connection, cursor, now):
+            team = uow.teams.get(connection.team_id)
+            cursors = [
+                c
+                for c in uow.sync_cursors.list_for_connection(connection.id)
+                if c.marketplace_id == marketplace.marketplace_id
+            ]
+            days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+            if self.sync_cycle.due(connection, marketplace.marketplace_id, cursors, now, days):
                 yield Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)
 
     def _listing_batches(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:

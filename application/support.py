@@ -11,15 +11,17 @@ from attrs import define, frozen
 
 from application.connections import page_of_connections
 from application.context import Ports
-from application.marketplace_views import MarketplaceHistory, MarketplaceView
+from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.marketplaces import answer_escalation, history_of, retry_marketplace
 from application.queries import ConnectionFilter
+from application.sync import sync_views
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView
 from domain.connection import Connection, Health
 from domain.errors import InvalidTransition, NotAMember, NotFound
 from domain.events import AuditEvent
 from domain.grant import Channel, TokenStatus
+from domain.records import DEFAULT_HISTORY_DAYS
 
 
 @frozen
@@ -104,6 +106,24 @@ class SupportQueries:
             if marketplace is None:
                 raise NotFound(f"Marketplace {marketplace_id} is not part of {connection_id}.")
         return history_of(marketplace)
+
+    def marketplace_sync(
+        self, connection_id: str, marketplace_id: str, *, team_id: str | None = None
+    ) -> MarketplaceSyncView:
+        """Each dataset's coverage and last error: what support reads when a customer asks
+        where their data is (DESIGN §12)."""
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            connection = self._scoped(uow, connection_id, team_id)
+            if uow.marketplaces.get(connection_id, marketplace_id) is None:
+                raise NotFound(f"Marketplace {marketplace_id} is not part of {connection_id}.")
+            cursors = uow.sync_cursors.list_for_connection(connection_id)
+            team = uow.teams.get(connection.team_id)
+        days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
+        views = sync_views(
+            self.ports, connection, marketplace_id, cursors, history_days=days, now=now
+        )
+        return MarketplaceSyncView(connection_id, marketplace_id, views)
 
     def retry_marketplace(
         self,

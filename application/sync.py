@@ -1,44 +1,78 @@
-"""Sync cycles and backfills per marketplace (DESIGN §3.7; seed 004).
+"""Sync: the seller's data, per (marketplace, dataset), into records (DESIGN §12; seed 004).
 
-Seed 004: after reconnecting, "Data syncing will resume during the next sync cycle" and
-"Any missed data will typically be retrieved through a backfill process". Each ready
-marketplace has a SyncCursor: a regular cycle fetches the window from the cursor to the
-sync horizon (two minutes behind now: Amazon refuses fresher getOrders windows) once a cycle
-interval has passed; a reconnect after a gap sets `backfill_from` (the last
-good cursor) and `backfill_until` (the reconnect), the cycles resume at the reconnect, and
-the backfill walks the gap window by window.
+Each dataset of a marketplace has a SyncCursor (domain/sync.py): the most recent window
+first (the marketplace is Ready once every dataset the account has delivered it), then
+regular cycles toward now, and history backwards to the team's `history_days` in the
+background. A reconnect after a gap sets a backfill that walks exactly the gap.
 
-Every window is fetched and recorded under the connection's row lock, and the cursor moves
-in the same transaction as the window is accounted for: two workers given the same job
-fetch a window once (the second finds the cursor already past it), and a worker killed in
-the middle repeats at most the window it was fetching. Amazon being down or throttling
-leaves the cursor where it was; the next pass picks the work up again.
+Never inside a transaction while waiting on Amazon: a step reads what is due in one short
+unit of work, asks Amazon with none open, then writes the records in short units of work
+(a large report in batches) and moves the cursor in the last one. A worker killed in the
+middle repeats at most that window, and the records it writes again are unchanged (same
+payload hash: no new sequence, no duplicate). Two workers given the same window do the
+same idempotent writes.
+
+One marketplace's backlog never starves another's: a job does a bounded number of windows,
+one per dataset in turn, and the reconciler hands every due marketplace its job each pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import closing
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from attrs import define, frozen
 
 from application.context import Ports
-from application.ports import SyncWindow
+from application.marketplace_views import DatasetSyncView, SyncCoverage, SyncErrorView
+from application.ports import DatasetFetch, DatasetSource
+from application.read_ahead import read_ahead
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
-from domain.errors import AmazonUnavailable, RateLimited, TokenExpired, TokenRevoked
+from domain.datasets import DATASETS, datasets_for
+from domain.errors import (
+    AmazonUnavailable,
+    DomainError,
+    RateLimited,
+    TokenExpired,
+    TokenRevoked,
+)
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
+from domain.records import Dataset, IncomingRecord, RecordScope, WriteCounts
 from domain.secret import Secret
-from domain.sync import SyncCursor, sync_horizon
+from domain.sync import AMAZON_SETTLE_TIME, DAY, DatasetPlan, SyncCursor, Window, WindowKind
 
 SYNC_INTERVAL = timedelta(hours=1)
-# The longest window asked of Amazon in one call; a longer stretch is walked in steps.
-MAX_WINDOW = timedelta(days=1)
 # Windows one job fetches before handing back to the worker (the next pass continues).
 WINDOWS_PER_JOB = 32
+# History windows per dataset in one job: the rate budget is the seller's across all its
+# marketplaces, so one marketplace's history must not spend it before the next marketplace
+# has its most recent windows (and its share of history) in the same pass.
+HISTORY_PER_JOB = 3
+# Records written per short transaction while a report is read.
+BATCH = 2000
+# Amazon Ads restates recent days while attribution settles (docs/amazon-datasets.md).
+ADS_RESTATE = timedelta(days=14)
+
+PLANS: dict[Dataset, DatasetPlan] = {
+    # getOrders: LastUpdatedBefore at least 2 minutes before now (AMAZON.md).
+    Dataset.ORDERS: DatasetPlan(
+        SYNC_INTERVAL, max_window=DAY, lag=AMAZON_SETTLE_TIME, history_window=7 * DAY
+    ),
+    # One report per day: the by-ASIN section aggregates over the report's whole range.
+    Dataset.SALES_TRAFFIC: DatasetPlan(DAY, max_window=DAY, by_day=True),
+    Dataset.INVENTORY: DatasetPlan(SYNC_INTERVAL, max_window=timedelta(0), snapshot=True),
+    # Ads reports span up to 31 days; every daily cycle fetches the restated days again.
+    Dataset.ADS_CAMPAIGNS: DatasetPlan(
+        DAY, max_window=timedelta(days=31), by_day=True, restate=ADS_RESTATE
+    ),
+}
+MAX_WINDOW = PLANS[Dataset.ORDERS].max_window
 
 
 class SyncStatus(StrEnum):
@@ -46,10 +80,6 @@ class SyncStatus(StrEnum):
     NOT_DUE = "not_due"  # nothing to do (already synced, not ready, not connected)
     RETRY_LATER = "retry_later"  # Amazon unavailable or throttling
     RECONNECT_REQUIRED = "reconnect_required"  # the authorization is gone
-
-
-# What a sync window reads today (getOrders); the metric's `dataset` label.
-SYNCED_DATASET = "orders"
 
 
 @frozen
@@ -61,9 +91,13 @@ class SyncOutcome:
     records: int = 0
 
 
+def channel_of(dataset: Dataset) -> Channel:
+    return Channel.ADS if dataset is Dataset.ADS_CAMPAIGNS else Channel.SP_API
+
+
 def sync_channel(connection: Connection) -> Channel:
-    """Seller data comes through SP-API; a vendor connected on Ads only (seed 002) syncs
-    what Ads serves."""
+    """The channel whose access proves the first sync can read the seller's data: SP-API
+    when authorized, else Ads (a vendor on Ads only, seed 002)."""
     if connection.grants[Channel.SP_API].ever_authorized:
         return Channel.SP_API
     return Channel.ADS
@@ -72,214 +106,414 @@ def sync_channel(connection: Connection) -> Channel:
 def can_sync(connection: Connection, marketplace: Marketplace | None, now: datetime) -> bool:
     return (
         marketplace is not None
-        and marketplace.state is MarketplaceState.READY
+        and marketplace.state in (MarketplaceState.SYNCING, MarketplaceState.READY)
         and connection.disconnected_at is None
         and connection.health_at(now) in (Health.CONNECTED, Health.EXPIRING)
     )
 
 
-def cycle_window(
-    cursor: SyncCursor | None, now: datetime, *, interval: timedelta, max_window: timedelta
-) -> tuple[datetime, datetime] | None:
-    """The next regular window, or None when the cycle is not due. Windows end at the sync
-    horizon (two minutes behind now), never at now: Amazon refuses fresher ones."""
-    horizon = sync_horizon(now)
-    start = cursor.resume_from if cursor is not None else None
-    if start is None:
-        start = horizon - interval
-    if horizon - start < interval:
-        return None
-    return start, min(horizon, start + max_window)
+def account_datasets(
+    ports: Ports, connection: Connection, marketplace_id: str
+) -> tuple[Dataset, ...]:
+    """The datasets to sync for this account: what it has, of what this deployment syncs."""
+    return tuple(d for d in datasets_for(connection, marketplace_id) if d in ports.datasets)
 
 
-def backfill_window(
-    cursor: SyncCursor | None, now: datetime, *, max_window: timedelta
-) -> tuple[datetime, datetime] | None:
-    if cursor is None or cursor.backfill_from is None or cursor.backfill_until is None:
-        return None
-    end = min(cursor.backfill_until, cursor.backfill_from + max_window, sync_horizon(now))
-    if end <= cursor.backfill_from:
-        return None
-    return cursor.backfill_from, end
+def history_start(history_days: int, now: datetime) -> datetime:
+    return now - timedelta(days=history_days)
+
+
+@frozen
+class _Due:
+    connection: Connection
+    marketplace: Marketplace
+    cursor: SyncCursor
+    window: Window
+    source: DatasetSource
+    token: Secret
 
 
 class _Step(StrEnum):
-    FETCHED = "fetched"
+    DELIVERED = "delivered"
+    WAITING = "waiting"  # Amazon is preparing a report
     NOTHING = "nothing"
 
 
-_Plan = tuple[Marketplace | None, SyncCursor | None, tuple[datetime, datetime]]
-_Planner = Callable[[UnitOfWork, Connection], _Plan | None]
-
-
 @define
-class _WindowRunner:
-    """Shared by the cycle and the backfill: the access token got before the window's
-    transaction (a refresh never waits on Amazon under the lock), then one window under the
-    lock, the cursor moved in the same transaction."""
+class DatasetSync:
+    """One window of one dataset: find what is due, fetch it, store it, move the cursor."""
 
     ports: Ports
     get_token: GetAccessToken
+    plans: dict[Dataset, DatasetPlan]
 
-    def run(
-        self,
-        connection_id: str,
-        marketplace_id: str,
-        plan: _Planner,
-        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
-    ) -> tuple[_Step, int]:
-        with self.ports.uow() as uow:  # reads only: is a window due, which channel
-            connection = uow.connections.get(connection_id)
-            if connection is None or plan(uow, connection) is None:
-                return _Step.NOTHING, 0
-            channel = sync_channel(connection)
-        token = self.get_token(connection_id, channel).token
+    def step(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
+    ) -> tuple[_Step, int, WindowKind | None]:
+        due = self._due(connection_id, marketplace_id, dataset, backfill=backfill)
+        if due is None:
+            return _Step.NOTHING, 0, None
+        fetched = self._fetch(due)
         try:
-            return self._window(connection_id, marketplace_id, token, plan, record)
-        except _TokenRefused:
-            # The cached access token was refused: refresh once (which tells a revoked
-            # refresh token from a stale access token) and try again.
-            token = self.get_token(connection_id, channel, rejected=token).token
-            return self._window(connection_id, marketplace_id, token, plan, record, retry=False)
+            if fetched.pending is not None:
+                self._wait(due, fetched.pending)
+                return _Step.WAITING, 0, due.window.kind
+            counts = self._store(due, fetched.records)
+        finally:
+            fetched.close()
+        return _Step.DELIVERED, counts.updated, due.window.kind
 
-    def _window(
-        self,
-        connection_id: str,
-        marketplace_id: str,
-        token: Secret,
-        plan: _Planner,
-        record: Callable[[UnitOfWork, _Plan, SyncWindow], None],
-        *,
-        retry: bool = True,
-    ) -> tuple[_Step, int]:
+    def _due(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
+    ) -> _Due | None:
+        now = self.ports.clock.now()
+        plan = self.plans[dataset]
         with self.ports.uow() as uow:
-            connection = uow.connections.get(connection_id, for_update=True)
-            planned = None if connection is None else plan(uow, connection)
-            if connection is None or planned is None:
-                return _Step.NOTHING, 0
-            start, end = planned[2]
+            connection = uow.connections.get(connection_id)
+            if connection is None or dataset not in account_datasets(
+                self.ports, connection, marketplace_id
+            ):
+                return None
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id)
+            if marketplace is None or not can_sync(connection, marketplace, now):
+                return None
+            team = uow.teams.get(connection.team_id)
+            cursor = uow.sync_cursors.get(connection_id, marketplace_id, dataset)
+            cursor = cursor or SyncCursor(connection_id, marketplace_id, dataset)
+            history_from = history_start(team.history_days if team else 90, now)
+            window = cursor.pending_window
+            if window is None and backfill:
+                window = cursor.backfill_window(plan, now=now)
+            elif window is None:
+                window = cursor.next_window(plan, now=now, history_from=history_from)
+            if window is None:
+                return None
+            grant = connection.grants[channel_of(dataset)]
+            token = grant.cached_access_token(now) if grant.status_at(now).usable else None
+            refresh_failing = grant.last_refresh_error is not None
+        if token is None:
+            if refresh_failing:
+                # The refresh jobs retry a failing refresh (once per token per pass); the
+                # window waits for them rather than adding attempts of its own.
+                return None
+            token = self.get_token(connection_id, channel_of(dataset)).token
+        profile = connection.selected_profile_id
+        source = DatasetSource(
+            dataset=dataset,
+            region=connection.region,
+            account_type=connection.account_type,
+            marketplace_id=marketplace_id,
+            start=window.start,
+            end=window.end,
+            selling_partner_id=connection.selling_partner_id,
+            profile_id=profile,
+            background=window.kind in (WindowKind.HISTORY, WindowKind.BACKFILL),
+        )
+        return _Due(connection, marketplace, cursor, window, source, token)
+
+    def _fetch(self, due: _Due) -> DatasetFetch:
+        channel = channel_of(due.source.dataset)
+        connection_id = due.connection.id
+        try:
             try:
-                fetched = self.ports.amazon.fetch_sync_window(
-                    connection.region,
-                    token,
-                    marketplace_id,
-                    start,
-                    end,
-                    selling_partner_id=connection.selling_partner_id,
+                return self.ports.amazon.fetch_dataset(
+                    due.source, due.token, due.cursor.pending_report
                 )
             except TokenRevoked:
-                if not retry:
-                    raise
-                raise _TokenRefused() from None
-            record(uow, planned, fetched)
+                # The cached access token was refused: refresh once (which tells a revoked
+                # refresh token from a stale access token) and try again.
+                token = self.get_token(connection_id, channel, rejected=due.token)
+                return self.ports.amazon.fetch_dataset(
+                    due.source, token.token, due.cursor.pending_report
+                )
+        except (TokenRevoked, TokenExpired):
+            raise
+        except DomainError as error:
+            self._failed(due, error)
+            raise
+
+    def _wait(self, due: _Due, report: str) -> None:
+        with self.ports.uow() as uow:
+            cursor = self._current(uow, due)
+            cursor.wait_for_report(report, due.window)
+            uow.sync_cursors.put(cursor)
             uow.commit()
-        self.ports.metrics.records_synced(SYNCED_DATASET, fetched.records)
-        return _Step.FETCHED, fetched.records
+
+    def _failed(self, due: _Due, error: DomainError) -> None:
+        with self.ports.uow() as uow:
+            cursor = self._current(uow, due)
+            cursor.failed(code=str(error.code), detail=error.detail)
+            if error.code not in (AmazonUnavailable.code, RateLimited.code):
+                cursor.clear_pending()  # a refused report is asked for again, not polled
+            uow.sync_cursors.put(cursor)
+            uow.commit()
+
+    def _store(self, due: _Due, records: Iterable[IncomingRecord]) -> WriteCounts:
+        scope = RecordScope(
+            due.connection.team_id,
+            due.connection.id,
+            due.marketplace.marketplace_id,
+            due.source.dataset,
+        )
+        snapshot = DATASETS[scope.dataset].snapshot
+        seen: set[str] = set()
+        counts = WriteCounts()
+        # The next batch is parsed while this one is written; `closing` stops the reading
+        # thread before the caller closes the document, however this ends.
+        with closing(read_ahead(iter(records), BATCH)) as batches:
+            batch = next(batches, [])
+            while True:
+                following = next(batches, None)
+                now = self.ports.clock.now()
+                with self.ports.uow() as uow:
+                    counts += uow.records.write(scope, batch, at=now)
+                    if snapshot:
+                        seen.update(r.key for r in batch)
+                    if following is None:
+                        if snapshot:
+                            counts += uow.records.delete_missing(scope, seen, at=now)
+                        self._finish(uow, due, counts, now)
+                    uow.commit()
+                if following is None:
+                    self.ports.metrics.records_synced(str(scope.dataset), counts.updated)
+                    return counts
+                batch = following
+
+    def _finish(self, uow: UnitOfWork, due: _Due, counts: WriteCounts, now: datetime) -> None:
+        cursor = self._current(uow, due)
+        plan = self.plans[due.source.dataset]
+        gap_closed = due.window.kind is WindowKind.BACKFILL and due.window.end >= (
+            cursor.backfill_until or due.window.end
+        )
+        cursor.delivered_window(due.window, at=now)
+        uow.sync_cursors.put(cursor)
+        connection, dataset = due.connection, due.source.dataset
+        marketplace = uow.marketplaces.get(connection.id, due.marketplace.marketplace_id)
+        if marketplace is None:
+            return
+        if counts.updated:
+            marketplace.records_updated(
+                dataset=dataset,
+                created=counts.created,
+                changed=counts.changed,
+                deleted=counts.deleted,
+                since=due.window.start,
+                until=due.window.end,
+                at=now,
+            )
+        team = uow.teams.get(connection.team_id)
+        history_from = history_start(team.history_days if team else 90, now)
+        history_done = (
+            due.window.kind is WindowKind.HISTORY
+            and cursor.progress_percent(history_from=history_from, plan=plan) == 100
+        )
+        if gap_closed or history_done:
+            marketplace.backfilled(
+                until=due.window.end,
+                at=now,
+                dataset=dataset,
+                reason="reconnect" if gap_closed else "history",
+                since=cursor.covered_from if history_done else None,
+            )
+        if due.window.kind is WindowKind.FORWARD:
+            uow.records.purge(connection.team_id, before=history_from)
+
+    def _current(self, uow: UnitOfWork, due: _Due) -> SyncCursor:
+        """The cursor as stored now (another worker may have moved it meanwhile)."""
+        stored = uow.sync_cursors.get(
+            due.connection.id, due.marketplace.marketplace_id, due.source.dataset
+        )
+        return stored or SyncCursor(
+            due.connection.id, due.marketplace.marketplace_id, due.source.dataset
+        )
 
 
-class _TokenRefused(Exception):
-    """Amazon refused the access token: leave the transaction, refresh, try once more."""
+@define
+class _Job:
+    """A bounded number of windows for one marketplace, one dataset at a time in turn."""
+
+    sync: DatasetSync
+    windows_per_job: int
+    backfill: bool
+
+    def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
+        with self.sync.ports.uow() as uow:
+            connection = uow.connections.get(connection_id)
+        datasets = (
+            list(account_datasets(self.sync.ports, connection, marketplace_id))
+            if connection
+            else []
+        )
+        windows = records = 0
+        history: Counter[Dataset] = Counter()
+        later = False
+        try:
+            while datasets and windows < self.windows_per_job:
+                for dataset in list(datasets):
+                    try:
+                        step, count, kind = self.sync.step(
+                            connection_id, marketplace_id, dataset, backfill=self.backfill
+                        )
+                    except AmazonUnavailable:
+                        raise  # Amazon is down: no dataset is asked again until next pass
+                    except (TokenRevoked, TokenExpired):
+                        raise
+                    except DomainError:
+                        # Throttled (each operation has its own bucket) or refused for a
+                        # reason of its own, recorded on the cursor as the dataset's last
+                        # error: the other datasets go on, this one is asked next pass.
+                        datasets.remove(dataset)
+                        later = True
+                        continue
+                    if kind is WindowKind.HISTORY:
+                        history[dataset] += 1
+                    if step is not _Step.DELIVERED or history[dataset] >= HISTORY_PER_JOB:
+                        # Nothing more now, Amazon is preparing a report, or this dataset
+                        # had its share of history for this pass.
+                        datasets.remove(dataset)
+                    if step is not _Step.NOTHING:
+                        windows += 1
+                        records += count
+        except AmazonUnavailable:
+            return SyncOutcome(
+                connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records
+            )
+        except (TokenRevoked, TokenExpired):
+            return SyncOutcome(
+                connection_id, marketplace_id, SyncStatus.RECONNECT_REQUIRED, windows, records
+            )
+        if later and not windows:
+            return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER)
+        status = SyncStatus.DONE if windows else SyncStatus.NOT_DUE
+        return SyncOutcome(connection_id, marketplace_id, status, windows, records)
 
 
 @define
 class RunSyncCycle:
-    """The worker's job: bring one ready marketplace's data up to now, window by window."""
+    """The worker's job: bring one marketplace's datasets up to now (the most recent window
+    first), then history backwards."""
 
     ports: Ports
     get_token: GetAccessToken
-    interval: timedelta = SYNC_INTERVAL
-    max_window: timedelta = MAX_WINDOW
     windows_per_job: int = WINDOWS_PER_JOB
+    plans: dict[Dataset, DatasetPlan] = PLANS
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
-        return _run(self._one, connection_id, marketplace_id, self.windows_per_job)
+        sync = DatasetSync(self.ports, self.get_token, self.plans)
+        return _Job(sync, self.windows_per_job, backfill=False)(connection_id, marketplace_id)
 
-    def due(self, connection: Connection, cursor: SyncCursor | None, now: datetime) -> bool:
-        return (
-            cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
-            is not None
-        )
-
-    def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
-        now = self.ports.clock.now()
-
-        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
-            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
-            if not can_sync(connection, marketplace, now):
-                return None
-            cursor = uow.sync_cursors.get(connection.id, marketplace_id) or SyncCursor(
-                connection.id, marketplace_id
-            )
-            window = cycle_window(cursor, now, interval=self.interval, max_window=self.max_window)
-            return None if window is None else (marketplace, cursor, window)
-
-        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
-            _, cursor, window = planned
-            assert cursor is not None
-            cursor.advance(window[1])
-            uow.sync_cursors.put(cursor)
-
-        return _WindowRunner(self.ports, self.get_token).run(
-            connection_id, marketplace_id, plan, record
-        )
+    def due(
+        self,
+        connection: Connection,
+        marketplace_id: str,
+        cursors: Iterable[SyncCursor],
+        now: datetime,
+        history_days: int,
+    ) -> bool:
+        by_dataset = {c.dataset: c for c in cursors if c.marketplace_id == marketplace_id}
+        history_from = history_start(history_days, now)
+        for dataset in account_datasets(self.ports, connection, marketplace_id):
+            cursor = by_dataset.get(dataset) or SyncCursor(connection.id, "", dataset)
+            if cursor.pending_report is not None:
+                return True
+            if cursor.next_window(self.plans[dataset], now=now, history_from=history_from):
+                return True
+        return False
 
 
 @define
 class RunBackfill:
-    """The worker's job after a reconnect: retrieve the missed window, step by step, then
-    say so in the timeline (seed 004: "Any missed data will typically be retrieved")."""
+    """The worker's job after a reconnect: retrieve the missed window of every dataset,
+    step by step, then say so (seed 004: "Any missed data will typically be retrieved")."""
 
     ports: Ports
     get_token: GetAccessToken
-    max_window: timedelta = MAX_WINDOW
     windows_per_job: int = WINDOWS_PER_JOB
+    plans: dict[Dataset, DatasetPlan] = PLANS
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
-        return _run(self._one, connection_id, marketplace_id, self.windows_per_job)
-
-    def _one(self, connection_id: str, marketplace_id: str) -> tuple[_Step, int]:
-        now = self.ports.clock.now()
-
-        def plan(uow: UnitOfWork, connection: Connection) -> _Plan | None:
-            marketplace = uow.marketplaces.get(connection.id, marketplace_id)
-            cursor = uow.sync_cursors.get(connection.id, marketplace_id)
-            window = backfill_window(cursor, now, max_window=self.max_window)
-            if cursor is None or window is None or not can_sync(connection, marketplace, now):
-                return None
-            return marketplace, cursor, window
-
-        def record(uow: UnitOfWork, planned: _Plan, fetched: SyncWindow) -> None:
-            marketplace, cursor, window = planned
-            assert cursor is not None
-            assert marketplace is not None
-            if cursor.backfilled_through(window[1]):
-                marketplace.backfilled(until=window[1], at=now)
-            uow.sync_cursors.put(cursor)
-
-        return _WindowRunner(self.ports, self.get_token).run(
-            connection_id, marketplace_id, plan, record
-        )
+        sync = DatasetSync(self.ports, self.get_token, self.plans)
+        return _Job(sync, self.windows_per_job, backfill=True)(connection_id, marketplace_id)
 
 
-def _run(
-    one: Callable[[str, str], tuple[_Step, int]],
-    connection_id: str,
+def all_delivered(
+    ports: Ports, uow: UnitOfWork, connection: Connection, marketplace_id: str
+) -> bool:
+    """Syncing -> Ready: the most recent window of every dataset the account has is in."""
+    for dataset in account_datasets(ports, connection, marketplace_id):
+        cursor = uow.sync_cursors.get(connection.id, marketplace_id, dataset)
+        if cursor is None or not cursor.delivered:
+            return False
+    return True
+
+
+def waiting_reason(
+    ports: Ports, uow: UnitOfWork, connection: Connection, marketplace_id: str
+) -> str | None:
+    """Why a most recent window is not in yet, when Amazon could not be reached (with the
+    host) or throttled: a marketplace in Syncing... never waits without a reason."""
+    waiting = (str(AmazonUnavailable.code), str(RateLimited.code))
+    for dataset in account_datasets(ports, connection, marketplace_id):
+        cursor = uow.sync_cursors.get(connection.id, marketplace_id, dataset)
+        if cursor is not None and not cursor.delivered and cursor.last_error_code in waiting:
+            return f"{cursor.last_error_code}: {cursor.last_error_detail}"
+    return None
+
+
+def sync_views(
+    ports: Ports,
+    connection: Connection,
     marketplace_id: str,
-    limit: int,
-) -> SyncOutcome:
-    windows = records = 0
-    try:
-        for _ in range(limit):
-            step, count = one(connection_id, marketplace_id)
-            if step is _Step.NOTHING:
-                break
-            windows += 1
-            records += count
-    except (AmazonUnavailable, RateLimited):
-        return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER, windows, records)
-    except (TokenRevoked, TokenExpired):
-        return SyncOutcome(
-            connection_id, marketplace_id, SyncStatus.RECONNECT_REQUIRED, windows, records
+    cursors: Iterable[SyncCursor],
+    *,
+    history_days: int,
+    now: datetime,
+) -> tuple[DatasetSyncView, ...]:
+    by_dataset = {c.dataset: c for c in cursors if c.marketplace_id == marketplace_id}
+    history_from = history_start(history_days, now)
+    views = []
+    for dataset in account_datasets(ports, connection, marketplace_id):
+        cursor = by_dataset.get(dataset) or SyncCursor(connection.id, marketplace_id, dataset)
+        error = (
+            SyncErrorView(cursor.last_error_code, cursor.last_error_detail)
+            if cursor.last_error_code
+            else None
         )
-    status = SyncStatus.DONE if windows else SyncStatus.NOT_DUE
-    return SyncOutcome(connection_id, marketplace_id, status, windows, records)
+        views.append(
+            DatasetSyncView(
+                dataset=dataset,
+                covered_from=cursor.covered_from,
+                covered_until=cursor.synced_until,
+                history_from=history_from,
+                progress_percent=cursor.progress_percent(
+                    history_from=history_from, plan=PLANS[dataset]
+                ),
+                last_success_at=cursor.last_success_at,
+                last_error=error,
+            )
+        )
+    return tuple(views)
+
+
+def coverage(
+    ports: Ports,
+    connection: Connection,
+    marketplace: Marketplace,
+    cursors: Iterable[SyncCursor],
+    *,
+    history_days: int,
+    now: datetime,
+) -> SyncCoverage | None:
+    """The marketplace object's `sync` (API.md): only once the marketplace syncs."""
+    if marketplace.state not in (MarketplaceState.SYNCING, MarketplaceState.READY):
+        return None
+    return SyncCoverage(
+        sync_views(
+            ports,
+            connection,
+            marketplace.marketplace_id,
+            cursors,
+            history_days=history_days,
+            now=now,
+        )
+    )

@@ -24,7 +24,7 @@ from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
-from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
+from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
 from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
@@ -203,7 +203,11 @@ class EventLog(Protocol):
 
 
 class SyncCursorRepository(Protocol):
-    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None: ...
+    """One cursor per (connection, marketplace, dataset)."""
+
+    def get(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset = ...
+    ) -> SyncCursor | None: ...
 
     def put(self, cursor: SyncCursor) -> None: ...
 

@@ -45,12 +45,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SandboxClock
 from adapters.http import mint_dev_token
+from application.ports import DatasetSource
 from bootstrap.container import Container
 from bootstrap.serve import build_server_app
 from bootstrap.settings import Settings
-from domain.connection import Region
+from domain.connection import AccountType, Region
 from domain.errors import DomainError
 from domain.grant import Channel
+from domain.records import Dataset
 
 K = 4
 THREADS = 8
@@ -329,14 +331,18 @@ def main() -> None:
                 time.sleep(SYNC_EVERY)
                 try:
                     token = application.get_access_token(connection["id"], Channel.SP_API).token
-                    amazon.fetch_sync_window(
-                        Region.NA,
+                    amazon.fetch_dataset(
+                        DatasetSource(
+                            Dataset.ORDERS,
+                            Region.NA,
+                            AccountType.SELLER,
+                            US,
+                            datetime(2025, 1, 1, tzinfo=UTC),
+                            datetime(2025, 1, 1, 1, tzinfo=UTC),
+                            selling_partner_id=connection["selling_partner_id"],
+                        ),
                         token,
-                        US,
-                        datetime(2025, 1, 1, tzinfo=UTC),
-                        datetime(2025, 1, 1, 1, tzinfo=UTC),
-                        selling_partner_id=connection["selling_partner_id"],
-                    )
+                    ).close()
                     sync.append("ok")
                 except DomainError as error:
                     sync.append(str(error.code))

@@ -28,7 +28,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.amazon import documents
 from adapters.persistence import Keyring, SqlDatabase
+from application.read_ahead import read_ahead
+from application.sync import BATCH
 from domain.connection import AccountType, Connection, Region
 from domain.records import Dataset, IncomingRecord, RecordQuery, RecordScope
 from domain.team import Team, TeamKind
@@ -45,7 +46,6 @@ AT = datetime(2026, 12, 1, tzinfo=UTC)
 DAY = date(2026, 11, 30)
 TEAM = "team_bench"
 SCOPE = RecordScope(TEAM, "con_bench", "ATVPDKIKX0DER", Dataset.SALES_TRAFFIC)
-BATCH = 2000
 COLUMNS = (
     "connection_id",
     "marketplace_id",
@@ -192,9 +192,8 @@ def _parsed(path: Path) -> Iterator[IncomingRecord]:
 def ingest(db: SqlDatabase, path: Path) -> int:
     """What DatasetSync._store does with a downloaded report: batches of 2,000 records,
     each written in its own short transaction with the team's sequence."""
-    records = _parsed(path)
     total = 0
-    while batch := list(islice(records, BATCH)):
+    for batch in read_ahead(_parsed(path), BATCH):
         with db.unit_of_work() as uow:
             total += uow.records.write(SCOPE, batch, at=AT).created
             uow.commit()

@@ -240,6 +240,7 @@ class Container(containers.DeclarativeContainer):
         tracer=tracer,
         app_credentials=app_credentials,
         webhooks=webhook_sender,
+        datasets=settings.provided.synced_datasets,
     )
     application = providers.Singleton(Application, ports=ports)
 

@@ -11,11 +11,26 @@ from pathlib import Path
 
 from attrs import field, frozen
 
+from domain.records import Dataset
+
 
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _names(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    known = {str(d) for d in Dataset}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(
+            f"SELLERLINK_DATASETS names unknown datasets {unknown}; known: {sorted(known)}"
+        )
+    return names
 
 
 @frozen
@@ -62,6 +77,8 @@ class Settings:
     # (the demo receiver and tests), nothing otherwise.
     webhook_allow: str | None = None
     webhook_timeout_seconds: float = 10.0
+    # Which datasets to sync (SELLERLINK_DATASETS, comma separated; None: every one).
+    datasets: tuple[str, ...] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -104,6 +121,7 @@ class Settings:
             worker_metrics_port=int(get("WORKER_METRICS_PORT") or 0) or None,
             webhook_allow=e.get("SELLERLINK_WEBHOOK_ALLOW"),
             webhook_timeout_seconds=float(get("WEBHOOK_TIMEOUT_SECONDS") or 10.0),
+            datasets=_names(get("DATASETS")),
         )
 
     @property
@@ -118,6 +136,13 @@ class Settings:
                 + ", ".join(sorted(unknown))
             )
         return frozenset(words)
+
+    @property
+    def synced_datasets(self) -> frozenset[Dataset]:
+        """SELLERLINK_DATASETS, else every dataset (the sandbox serves them all)."""
+        if self.datasets is not None:
+            return frozenset(Dataset(name) for name in self.datasets)
+        return frozenset(Dataset)
 
     @property
     def effective_database_url(self) -> str:

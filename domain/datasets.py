@@ -168,10 +168,19 @@ DATASETS: Mapping[Dataset, DatasetInfo] = {
 }
 
 
-def datasets_for(connection: Connection) -> tuple[Dataset, ...]:
-    """The datasets this account has, by its type and the channels it authorized."""
+def datasets_for(connection: Connection, marketplace_id: str) -> tuple[Dataset, ...]:
+    """The datasets this account has in a marketplace, by its type and the channels it
+    authorized; ad campaigns where its selected advertising profile is (a profile belongs
+    to one marketplace)."""
     sp_api = connection.grants[Channel.SP_API].ever_authorized
-    ads = connection.grants[Channel.ADS].ever_authorized and connection.selected_profile_id
+    profile = next(
+        (p for p in connection.profiles if p.profile_id == connection.selected_profile_id), None
+    )
+    ads = (
+        connection.grants[Channel.ADS].ever_authorized
+        and profile is not None
+        and profile.marketplace_id == marketplace_id
+    )
     found: list[Dataset] = []
     if connection.account_type is AccountType.SELLER and sp_api:
         found += [Dataset.ORDERS, Dataset.SALES_TRAFFIC, Dataset.INVENTORY]

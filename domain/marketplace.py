@@ -264,14 +264,55 @@ class Marketplace(EventSource):
         self.last_error = reason
         self._changed(f"{before} -> {self.state} ({reason})", at=at, before=before)
 
-    def backfilled(self, *, until: datetime, at: datetime) -> None:
-        """Seed 004: the data missed while the connection was broken is retrieved."""
+    def backfilled(
+        self,
+        *,
+        until: datetime,
+        at: datetime,
+        dataset: str = "orders",
+        reason: str = "reconnect",
+        since: datetime | None = None,
+    ) -> None:
+        """Seed 004: the data missed while the connection was broken is retrieved
+        (`reason` "reconnect"), or a dataset's history is complete ("history")."""
+        what = "missed data" if reason == "reconnect" else "history"
+        data = {"until": until.isoformat(), "dataset": dataset, "reason": reason}
+        if since is not None:
+            data["from"] = since.isoformat()
         self._announce(
             EventKind.BACKFILL_COMPLETED,
-            summary=f"{self.name}: missed data up to {until.isoformat()} retrieved",
+            summary=f"{self.name}: {dataset} {what} up to {until.isoformat()} retrieved",
             at=at,
             actor=SYSTEM_ACTOR,
-            data={"until": until.isoformat()},
+            data=data,
+        )
+
+    def records_updated(
+        self,
+        *,
+        dataset: str,
+        created: int,
+        changed: int,
+        deleted: int,
+        since: datetime,
+        until: datetime,
+        at: datetime,
+    ) -> None:
+        """Records of this marketplace were created, changed or deleted (DESIGN §13's
+        `records.updated`, counts per dataset)."""
+        self._announce(
+            EventKind.RECORDS_UPDATED,
+            summary=f"{self.name}: {dataset} {created} new, {changed} changed, {deleted} deleted",
+            at=at,
+            actor=SYSTEM_ACTOR,
+            data={
+                "dataset": dataset,
+                "created": str(created),
+                "changed": str(changed),
+                "deleted": str(deleted),
+                "from": since.isoformat(),
+                "until": until.isoformat(),
+            },
         )
 
     def retry(self, *, at: datetime, actor: str) -> RetryOutcome:

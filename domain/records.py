@@ -34,9 +34,11 @@ class Dataset(StrEnum):
     ADS_CAMPAIGNS = "ads_campaigns"
 
 
-def payload_hash(payload: str) -> str:
-    """What "the payload changed" means: a different hash of Amazon's JSON text."""
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+def payload_hash(payload: str | bytes) -> str:
+    """What "the payload changed" means: a different hash of Amazon's JSON text (as text,
+    or as the UTF-8 bytes it was encoded to: the same hash)."""
+    raw = payload.encode() if isinstance(payload, str) else payload
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 @frozen

@@ -20,6 +20,7 @@ from features.steps.listing_settings import *  # noqa: F403
 from features.steps.listing_updates import *  # noqa: F403
 from features.steps.marketplaces import *  # noqa: F403
 from features.steps.profiles import *  # noqa: F403
+from features.steps.records import *  # noqa: F403
 from features.steps.support import *  # noqa: F403
 from features.steps.support_cli import *  # noqa: F403
 from features.steps.tokens import *  # noqa: F403

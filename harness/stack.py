@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import random
 import subprocess
@@ -33,11 +34,12 @@ from application.context import Ports
 from application.ports import (
     AccessToken,
     ConsentRequest,
+    DatasetFetch,
+    DatasetSource,
     ListingResult,
     ListingUpdate,
     Participation,
     ScopeDescription,
-    SyncWindow,
     TokenGrant,
 )
 from bootstrap.system import TokenSecrets, UlidIds
@@ -46,6 +48,7 @@ from domain.errors import AmazonUnavailable
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
+from domain.records import Dataset, IncomingRecord
 from domain.secret import Secret
 from domain.sync import SyncCursor
 from domain.team import Team, TeamKind
@@ -54,6 +57,10 @@ KEYS_VARIABLE = "SELLERLINK_TEST_KEYS"
 US = "ATVPDKIKX0DER"
 ROOT = Path(__file__).resolve().parents[1]
 ACCESS_TOKEN_LIFETIME = 3600
+# `--slow-ingest`: an orders window this large, paused this far in (past two batches of
+# application.sync.BATCH read, so the first is committed and the second is not).
+INGEST_ROWS = 6000
+INGEST_PAUSE_AT = 5000
 
 
 class FileClock:
@@ -117,12 +124,14 @@ class CountingAmazon:
         *,
         slow_refresh: float = 0.0,
         slow_setup: float = 0.0,
+        slow_ingest: float = 0.0,
         down: bool = False,
     ) -> None:
         self.clock = clock
         self.log = log
         self.slow_refresh = slow_refresh
         self.slow_setup = slow_setup
+        self.slow_ingest = slow_ingest
         self.down = down
         self._n = 0
 
@@ -150,22 +159,38 @@ class CountingAmazon:
             raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
         self.log.write("setup", str(os.getpid()), selling_partner_id, marketplace_id)
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        selling_partner_id: str | None = None,
-    ) -> SyncWindow:
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
         if self.down:
             raise AmazonUnavailable("Amazon answered 503 Service Unavailable.")
         self.log.write(
-            "window", str(os.getpid()), marketplace_id, start.isoformat(), end.isoformat()
+            "window",
+            str(os.getpid()),
+            source.marketplace_id,
+            source.start.isoformat(),
+            source.end.isoformat(),
         )
-        return SyncWindow(marketplace_id, start, end, records=1)
+        # One record per window, keyed by where and when it was asked for: a window fetched
+        # twice writes the same record twice (what idempotence is measured by).
+        key = f"{source.dataset}/{source.marketplace_id}/{source.start.isoformat()}"
+        payload = json.dumps({"window": [source.start.isoformat(), source.end.isoformat()]})
+        regular_cycle = source.end - source.start < timedelta(hours=2)
+        if self.slow_ingest and source.dataset is Dataset.ORDERS and regular_cycle:
+            return DatasetFetch(records=self._large_window(key, source))
+        return DatasetFetch(records=[IncomingRecord(key, payload, source.start)])
+
+    def _large_window(self, key: str, source: DatasetSource) -> Iterator[IncomingRecord]:
+        """A regular cycle's window of INGEST_ROWS orders, read as a report is (a stream the
+        sync writes in batches): past INGEST_PAUSE_AT it announces itself and takes
+        `slow_ingest` seconds, when the first batches are committed and the window's cursor
+        has not moved."""
+        for n in range(INGEST_ROWS):
+            if n == INGEST_PAUSE_AT:
+                self.log.write("ingesting", str(os.getpid()), source.marketplace_id, str(n))
+                time.sleep(self.slow_ingest)
+            order = {"AmazonOrderId": f"{n:07d}", "LastUpdateDate": source.start.isoformat()}
+            yield IncomingRecord(f"{key}/{n:07d}", json.dumps(order), source.start)
 
     # Not part of background work.
     def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:
@@ -355,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--work", required=True, type=Path)
     parser.add_argument("--slow-refresh", type=float, default=0.0)
     parser.add_argument("--slow-setup", type=float, default=0.0)
+    parser.add_argument("--slow-ingest", type=float, default=0.0)
     parser.add_argument("--interval", type=float, default=0.02)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--sandbox", help="the HTTP sandbox's base URL (else CountingAmazon)")
@@ -362,7 +388,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     keyring = Keyring.parse(os.environ[KEYS_VARIABLE])
     clock = FileClock(args.clock)
     amazon: Any = CountingAmazon(
-        clock, CallLog(args.log), slow_refresh=args.slow_refresh, slow_setup=args.slow_setup
+        clock,
+        CallLog(args.log),
+        slow_refresh=args.slow_refresh,
+        slow_setup=args.slow_setup,
+        slow_ingest=args.slow_ingest,
     )
     if args.sandbox:
         from adapters.amazon import AmazonHttpGateway, AmazonSettings

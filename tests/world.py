@@ -30,7 +30,7 @@ from domain.grant import Channel
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
 from domain.team import Plan, Role, Team, TeamKind, normalize_country
 
-ACCOUNT_TYPES = {"vendor": AccountType.VENDOR}
+ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VENDOR}
 # The browser binding secret of the person's browser (its cookie, RFC 9700 §4.7).
 BROWSER = "the-persons-browser-0123456789"
 
@@ -200,7 +200,7 @@ class World:
 
     def events(self) -> list[AuditEvent]:
         """The connection's timeline, oldest first."""
-        return list(reversed(self.app.support.timeline(self.connection_id)))
+        return list(reversed(self.app.support.timeline(self.connection_id, limit=10_000)))
 
     def upgrade(self, plan: Plan = Plan.PRO) -> Team:
         team = self.app.update_team(UpdateTeamCommand(self.actor(), self._team().id, plan=plan))

@@ -1,8 +1,8 @@
 """Report documents, read as streams (DESIGN §12: "large report documents are streamed").
 
 A document is first downloaded to a temporary file (fetch, then write: no database work
-waits on the download), then read through gzip and an incremental JSON parser (ijson), so a
-200 MB report is never whole in memory: one object at a time goes to the caller.
+waits on the download), then read through gzip and a chunked JSON reader (json_stream.py),
+so a 200 MB report is never whole in memory: one object at a time goes to the caller.
 
 The parsers turn Amazon's documents into records (docs/amazon-datasets.md):
 - GET_SALES_AND_TRAFFIC_REPORT (sellerSalesAndTrafficReport.json): one record per
@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import IO, Any, cast
 
-import ijson
 import msgspec
 
-from domain.records import IncomingRecord
+from adapters.amazon.json_stream import JsonStream
+from domain.records import IncomingRecord, payload_hash
 
 _SPOOL = 1 << 20  # documents up to 1 MB stay in memory; larger ones go to disk
 
@@ -41,8 +41,13 @@ def open_document(raw: IO[bytes], compression: str | None) -> IO[bytes]:
     return raw
 
 
-def _text(payload: Any) -> str:
-    return msgspec.json.encode(payload).decode()
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _record(key: str, payload: Any, as_of: datetime) -> IncomingRecord:
+    """The row as compact JSON, hashed as the bytes it is (no second encoding)."""
+    raw = _ENCODE(payload)
+    return IncomingRecord(key, raw.decode(), as_of, hash=payload_hash(raw))
 
 
 def _day(value: str | date) -> datetime:
@@ -51,35 +56,35 @@ def _day(value: str | date) -> datetime:
 
 
 def sales_and_traffic(document: IO[bytes], day: date) -> Iterator[IncomingRecord]:
-    when = day.isoformat()
-    for entry in ijson.items(document, "salesAndTrafficByAsin.item", use_float=True):
+    when, at = day.isoformat(), _day(day)
+    for entry in JsonStream(document).section("salesAndTrafficByAsin"):
         asin = entry.get("childAsin") or entry.get("parentAsin") or entry.get("sku")
         if not asin:
             continue
-        yield IncomingRecord(f"{when}/{asin}", _text({"date": when, **entry}), _day(day))
+        yield _record(f"{when}/{asin}", {"date": when, **entry}, at)
 
 
 def vendor_sales_and_traffic(sales: IO[bytes], traffic: IO[bytes]) -> Iterator[IncomingRecord]:
     """The traffic document (one small entry per ASIN and day) is indexed first; the sales
     document is then streamed and joined to it."""
     views: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in ijson.items(traffic, "trafficByAsin.item", use_float=True):
+    for entry in JsonStream(traffic).section("trafficByAsin"):
         views[(str(entry.get("startDate", ""))[:10], str(entry.get("asin", "")))] = entry
-    for entry in ijson.items(sales, "salesByAsin.item", use_float=True):
+    for entry in JsonStream(sales).section("salesByAsin"):
         key = (str(entry.get("startDate", ""))[:10], str(entry.get("asin", "")))
         if not all(key):
             continue
         payload = {"date": key[0], "asin": key[1], "sales": entry, "traffic": views.pop(key, None)}
-        yield IncomingRecord(f"{key[0]}/{key[1]}", _text(payload), _day(key[0]))
+        yield _record(f"{key[0]}/{key[1]}", payload, _day(key[0]))
     for (when, asin), entry in sorted(views.items()):
         if when and asin:
             payload = {"date": when, "asin": asin, "sales": None, "traffic": entry}
-            yield IncomingRecord(f"{when}/{asin}", _text(payload), _day(when))
+            yield _record(f"{when}/{asin}", payload, _day(when))
 
 
 def ads_campaign_rows(document: IO[bytes]) -> Iterator[IncomingRecord]:
-    for row in ijson.items(document, "item", use_float=True):
+    for row in JsonStream(document).items():
         when, campaign = row.get("date"), row.get("campaignId")
         if not when or campaign is None:
             continue
-        yield IncomingRecord(f"{str(when)[:10]}/{campaign}", _text(row), _day(str(when)))
+        yield _record(f"{str(when)[:10]}/{campaign}", row, _day(str(when)))

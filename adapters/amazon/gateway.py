@@ -20,10 +20,12 @@ import httpx
 
 from adapters.amazon import consent
 from adapters.amazon.ads import AdsClient
+from adapters.amazon.ads_reports import AdsReportsClient
 from adapters.amazon.feeds import FeedsClient
 from adapters.amazon.lwa import LwaClient
 from adapters.amazon.passthrough import HttpPassThroughAnswer, PassThroughClient
 from adapters.amazon.rate_limit import RateLimiter
+from adapters.amazon.reports import ReportsClient
 from adapters.amazon.settings import AmazonSettings
 from adapters.amazon.sp_api import SpApiClient
 from adapters.amazon.transport import Transport
@@ -31,6 +33,8 @@ from application.ports import (
     AccessToken,
     ApiAccess,
     ConsentRequest,
+    DatasetFetch,
+    DatasetSource,
     FeedReport,
     ListingResult,
     ListingUpdate,
@@ -39,7 +43,6 @@ from application.ports import (
     PassThroughCall,
     RateBudget,
     ScopeDescription,
-    SyncWindow,
     TokenGrant,
     Tracer,
 )
@@ -47,6 +50,7 @@ from domain.connection import AccountType, Region
 from domain.errors import DomainError
 from domain.grant import Channel
 from domain.profile import Profile
+from domain.records import Dataset
 from domain.secret import Secret
 
 _log = logging.getLogger("sellerlink.amazon")
@@ -93,6 +97,8 @@ class AmazonHttpGateway:
         self._ads = AdsClient(settings, transport)
         self._sp_api = SpApiClient(settings, transport)
         self._feeds = FeedsClient(settings, transport, clock)
+        self._reports = ReportsClient(settings, transport, self._sp_api)
+        self._ads_reports = AdsReportsClient(settings, transport)
         self._pass_through = PassThroughClient(
             settings, self._client, self.limiter, seconds=seconds, sleep=sleep, rng=rng
         )
@@ -207,16 +213,13 @@ class AmazonHttpGateway:
     ) -> FeedReport:
         return self._feeds.listings_feed_report(region, access_token, feed_id)
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        selling_partner_id: str | None = None,
-    ) -> SyncWindow:
-        return self._sp_api.fetch_sync_window(
-            region, access_token, marketplace_id, start, end, selling_partner_id
-        )
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
+        if source.dataset is Dataset.ORDERS:
+            return DatasetFetch(records=self._sp_api.orders(source, access_token))
+        if source.dataset is Dataset.INVENTORY:
+            return DatasetFetch(records=self._sp_api.inventory(source, access_token))
+        if source.dataset is Dataset.SALES_TRAFFIC:
+            return self._reports.sales_and_traffic(source, access_token, pending)
+        return self._ads_reports.campaigns(source, access_token, pending)

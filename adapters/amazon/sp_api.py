@@ -1,4 +1,5 @@
-"""Selling Partner API: marketplace participations, marketplace setup and listing updates.
+"""Selling Partner API: marketplace participations, marketplace setup, listing updates, and
+the `orders` and `inventory` datasets (docs/amazon-datasets.md).
 
 - `GET /sellers/v1/marketplaceParticipations` (AMAZON.md; sellers.json).
 - Marketplace setup (seed 002's "Failed to create geocompany") reads the seller's listings in
@@ -31,7 +32,7 @@ import httpx
 from adapters.amazon import regions
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.transport import Call, Transport
-from application.ports import ListingResult, ListingUpdate, Participation, SyncWindow
+from application.ports import DatasetSource, ListingResult, ListingUpdate, Participation
 from domain.connection import Region
 from domain.errors import (
     AmazonUnavailable,
@@ -42,11 +43,14 @@ from domain.errors import (
     TokenRevoked,
 )
 from domain.rate_budget import BudgetKey
+from domain.records import IncomingRecord
 from domain.secret import Secret
 
 PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
 ORDERS_PATH = "/orders/v0/orders"
 MAX_SYNC_PAGES = 50
+INVENTORY_PATH = "/fba/inventory/v1/summaries"
+MAX_INVENTORY_PAGES = 200
 LISTINGS_PATH = "/listings/2021-08-01/items"
 # A SKU no seller has: getListingsItem on it proves whose token it is without reading data.
 IDENTITY_PROBE_SKU = "sellerlink-identity-check"
@@ -87,7 +91,7 @@ class SpApiClient:
             "Accept": "application/json",
         }
 
-    def _refusal(self, response: httpx.Response, label: str) -> DomainError:
+    def refusal(self, response: httpx.Response, label: str) -> DomainError:
         code, message = first_error(response)
         context: dict[str, object] = {"amazon_status": response.status_code, "amazon_code": code}
         if response.status_code in (401, 403):
@@ -120,7 +124,7 @@ class SpApiClient:
             )
         )
         if not response.is_success:
-            raise self._refusal(response, label)
+            raise self.refusal(response, label)
         try:
             payload = response.json()["payload"]
             if not isinstance(payload, list):
@@ -157,7 +161,7 @@ class SpApiClient:
             if any(word in message.lower() for word in _PLAN_WORDS):
                 raise ProfessionalSellingPlanRequired(message or None)
             return False
-        raise self._refusal(response, "SP-API seller identity check")
+        raise self.refusal(response, "SP-API seller identity check")
 
     def set_up_marketplace(
         self, region: Region, access_token: Secret, selling_partner_id: str, marketplace_id: str
@@ -186,54 +190,116 @@ class SpApiClient:
                     "marketplace_id": marketplace_id,
                 },
             )
-        raise self._refusal(response, label)
+        raise self.refusal(response, label)
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-        selling_partner_id: str | None = None,
-    ) -> SyncWindow:
-        """What changed in [start, end): the marketplace's orders by LastUpdatedAfter/Before
-        (Orders API getOrders, 0.0167 req/s, burst 20), page by page."""
+    def orders(self, source: DatasetSource, access_token: Secret) -> list[IncomingRecord]:
+        """The marketplace's orders updated in [start, end): getOrders by LastUpdatedAfter/
+        Before (0.0167 req/s, burst 20), page by page with NextToken. One record per order,
+        keyed by AmazonOrderId, as Amazon sent it (no restricted data token is asked for, so
+        Amazon sends no buyer PII)."""
         label = "SP-API orders"
-        records = 0
+        found: list[IncomingRecord] = []
         next_token: str | None = None
         for _ in range(MAX_SYNC_PAGES):
-            params = {"MarketplaceIds": marketplace_id}
+            params = {"MarketplaceIds": source.marketplace_id}
             if next_token is None:
-                params |= {"LastUpdatedAfter": _iso(start), "LastUpdatedBefore": _iso(end)}
+                params |= {
+                    "LastUpdatedAfter": _iso(source.start),
+                    "LastUpdatedBefore": _iso(source.end),
+                }
             else:
                 params["NextToken"] = next_token
-            response = self._transport.send(
-                Call(
-                    "GET",
-                    self._settings.base_url(HostFamily.SP_API, region) + ORDERS_PATH,
-                    headers=self._headers(access_token),
-                    params=params,
-                    budget=self._key(
-                        region, rate_key(selling_partner_id, access_token), "getOrders"
-                    ),
-                    label=label,
-                )
+            payload = self._get_payload(
+                ORDERS_PATH, access_token, params, "getOrders", source, label
             )
-            if not response.is_success:
-                raise self._refusal(response, label)
             try:
-                payload = response.json()["payload"]
-                records += len(payload.get("Orders") or [])
+                for order in payload.get("Orders") or []:
+                    found.append(
+                        IncomingRecord(
+                            str(order["AmazonOrderId"]),
+                            _text(order),
+                            _instant(order.get("LastUpdateDate")),
+                        )
+                    )
                 next_token = payload.get("NextToken") or None
-            except (ValueError, KeyError, TypeError, AttributeError):
-                raise AmazonUnavailable(
-                    f"{label}: Amazon answered an unexpected body.",
-                    context={"amazon_status": response.status_code},
-                ) from None
+            except (KeyError, TypeError, AttributeError):
+                raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
             if next_token is None:
-                break
-        return SyncWindow(marketplace_id, start, end, records)
+                return found
+        raise AmazonUnavailable(f"{label}: more than {MAX_SYNC_PAGES} pages in one window.")
+
+    def inventory(self, source: DatasetSource, access_token: Secret) -> list[IncomingRecord]:
+        """The FBA inventory snapshot: getInventorySummaries (2 req/s, burst 2) with
+        granularityType Marketplace and details, every page; keyed by sellerSku."""
+        label = "SP-API FBA inventory"
+        found: list[IncomingRecord] = []
+        next_token: str | None = None
+        for _ in range(MAX_INVENTORY_PAGES):
+            params = {
+                "granularityType": "Marketplace",
+                "granularityId": source.marketplace_id,
+                "marketplaceIds": source.marketplace_id,
+                "details": "true",
+            }
+            if next_token is not None:
+                params["nextToken"] = next_token
+            body = self._get_body(
+                INVENTORY_PATH, access_token, params, "getInventorySummaries", source, label
+            )
+            try:
+                summaries = body["payload"]["inventorySummaries"]
+                for summary in summaries:
+                    if summary.get("sellerSku"):
+                        found.append(IncomingRecord(str(summary["sellerSku"]), _text(summary)))
+                next_token = (body.get("pagination") or {}).get("nextToken") or None
+            except (KeyError, TypeError, AttributeError):
+                raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
+            if next_token is None:
+                return found
+        raise AmazonUnavailable(f"{label}: more than {MAX_INVENTORY_PAGES} pages.")
+
+    def _get_body(
+        self,
+        path: str,
+        access_token: Secret,
+        params: dict[str, str],
+        operation: str,
+        source: DatasetSource,
+        label: str,
+    ) -> Any:
+        response = self._transport.send(
+            Call(
+                "GET",
+                self._settings.base_url(HostFamily.SP_API, source.region) + path,
+                headers=self._headers(access_token),
+                params=params,
+                budget=self._key(
+                    source.region, rate_key(source.selling_partner_id, access_token), operation
+                ),
+                background=source.background,
+                label=label,
+            )
+        )
+        if not response.is_success:
+            raise self.refusal(response, label)
+        try:
+            return response.json()
+        except ValueError:
+            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
+
+    def _get_payload(
+        self,
+        path: str,
+        access_token: Secret,
+        params: dict[str, str],
+        operation: str,
+        source: DatasetSource,
+        label: str,
+    ) -> Any:
+        body = self._get_body(path, access_token, params, operation, source, label)
+        if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
+            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.")
+        return body["payload"]
 
     def send_listing_updates(
         self,
@@ -267,13 +333,24 @@ class SpApiClient:
                 results.append(ListingResult(update.sku, False, message))
                 continue
             if not response.is_success:
-                raise self._refusal(response, label)
+                raise self.refusal(response, label)
             results.append(_listing_result(update.sku, response))
         return results
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(payload: Any) -> str:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def listing_patches(update: ListingUpdate) -> list[dict[str, Any]]:

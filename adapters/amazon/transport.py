@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from attrs import field, frozen
@@ -39,8 +39,12 @@ class Call:
     headers: Mapping[str, str] = field(factory=dict, repr=False)
     params: Mapping[str, str] | None = None
     content: bytes | str | None = field(default=None, repr=False)
-    # The shared rate budget's bucket: SP-API calls only.
+    # The shared rate budget's bucket (SP-API, and the sync's Ads reporting calls).
     budget: BudgetKey | None = None
+    # History and backfill (the sync's background work): never waits for the budget, and
+    # leaves the headroom a product's call leaves, so the most recent windows (what Ready
+    # waits for) always find a token; throttled, it gives up until the next pass.
+    background: bool = False
     # A read timeout may hide a request Amazon did process (a consumed authorization code):
     # such calls are not repeated after a timeout.
     retry_after_timeout: bool = True
@@ -57,10 +61,10 @@ def api_of(call: Call) -> str:
     path = httpx.URL(call.url).path
     if path.endswith("/auth/o2/token"):
         return "lwa"
-    if call.budget is not None:
-        return "sp_api"
     if any(prefix in path for prefix in _ADS_PREFIXES):
         return "ads"
+    if call.budget is not None:
+        return "sp_api"
     if "/feeds/" in path or "/listings/" in path or "/sellers/" in path or "/orders/" in path:
         return "sp_api"
     return "other"
@@ -132,7 +136,10 @@ class Transport:
         while True:
             budget = self._policy.max_total_seconds - (self._seconds() - started)
             if call.budget is not None:
-                wait = self._limiter.reserve(call.budget, max_wait=min(self._max_rate_wait, budget))
+                max_wait = 0.0 if call.background else min(self._max_rate_wait, budget)
+                wait = self._limiter.reserve(
+                    call.budget, max_wait=max_wait, product=call.background
+                )
                 if wait is None:
                     self._metrics.amazon_throttled(api, operation, "budget")
                     raise RateLimited(
@@ -201,8 +208,10 @@ class Transport:
             if throttled and call.budget is not None:
                 delay = max(delay, self._limiter.wait_estimate(call.budget))
             elapsed = self._seconds() - started
-            if attempts >= self._policy.max_attempts or (
-                elapsed + delay > self._policy.max_total_seconds
+            if (
+                (throttled and call.background)
+                or attempts >= self._policy.max_attempts
+                or (elapsed + delay > self._policy.max_total_seconds)
             ):
                 break
             self._sleep(delay)
@@ -218,6 +227,23 @@ class Transport:
             f"{call.label}: Amazon ({host_of(call)}) did not answer successfully ({last_problem}).",
             context=context,
         )
+
+    def download(self, url: str, into: IO[bytes], *, label: str) -> None:
+        """A document at a pre-signed URL (reports, feeds): no SP-API headers, streamed to
+        `into` chunk by chunk so a large document never sits in memory."""
+        try:
+            with self._client.stream("GET", url, timeout=self._timeout) as response:
+                if response.status_code != 200:
+                    raise AmazonUnavailable(
+                        f"{label}: the document download answered {response.status_code}.",
+                        context={"amazon_status": response.status_code},
+                    )
+                for chunk in response.iter_bytes(1 << 16):
+                    into.write(chunk)
+        except httpx.HTTPError as exc:
+            raise AmazonUnavailable(
+                f"{label}: the document download failed ({type(exc).__name__})."
+            ) from None
 
     def _observe_rate(self, call: Call, response: httpx.Response) -> None:
         if call.budget is None:

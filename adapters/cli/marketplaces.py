@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from adapters.cli import render, shapes
+from adapters.cli import render, shapes, sync_coverage
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, TeamOption, session_of
 from adapters.cli.session import Session
@@ -23,8 +23,8 @@ from domain.errors import NotFound
 from domain.team import normalize_country
 
 group = typer.Typer(
-    help="A connection's marketplaces: their history, Retry, and reopening or resolving an "
-    "escalation.",
+    help="A connection's marketplaces: their history, sync coverage, Retry, and reopening or "
+    "resolving an escalation.",
     no_args_is_help=True,
 )
 
@@ -87,6 +87,28 @@ def history(
             session.emit_json(shapes.history(found))
         else:
             session.show(render.history(found))
+
+
+@group.command("sync")
+def sync(
+    ctx: typer.Context,
+    connection_id: ConnectionArg,
+    marketplace: MarketplaceArg,
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each dataset's coverage (from, until, history progress), last success and last
+    error: where the customer's data is."""
+    session = session_of(ctx)
+    with session.reporting(as_json=as_json):
+        check_id(connection_id, "connection")
+        team_id = check_id(team, "team") if team is not None else None
+        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        view = session.app.support.marketplace_sync(connection_id, marketplace_id, team_id=team_id)
+        if as_json:
+            session.emit_json(shapes.data(view))
+        else:
+            session.show(sync_coverage.table(view))
 
 
 @group.command("retry")

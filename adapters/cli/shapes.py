@@ -8,6 +8,7 @@ Top-level shapes, by command:
 - `connections show`  -> `connection` + `"marketplaces": [marketplace]`
 - `marketplaces history` -> `{"connection_id", "marketplace", "items", "transitions":
   [transition], "retry_history": [transition]}`
+- `marketplaces sync` -> `{"connection_id", "marketplace_id", "datasets": [dataset coverage]}`
 - `marketplaces retry` -> `{"outcome": "retrying", "marketplace"}`
 - `timeline` -> `{"connection_id", "since", "until", "count", "items": [event]}`
 - `tokens forecast` -> `{"as_of", "days", "until", "count", "teams": [{"team_id",

@@ -40,7 +40,8 @@ from domain.listing import ListingSettings, Money
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState, Transition
 from domain.profile import AdsAccountType, Profile
-from domain.sync import SyncCursor
+from domain.records import Dataset
+from domain.sync import SyncCursor, WindowKind
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
 # -- teams ---------------------------------------------------------------------------------
@@ -459,9 +460,18 @@ def sync_cursor_to_row(cursor: SyncCursor) -> SyncCursorRow:
     return SyncCursorRow(
         connection_id=cursor.connection_id,
         marketplace_id=cursor.marketplace_id,
+        dataset=str(cursor.dataset),
         synced_until=cursor.synced_until,
+        covered_from=cursor.covered_from,
         backfill_from=cursor.backfill_from,
         backfill_until=cursor.backfill_until,
+        last_success_at=cursor.last_success_at,
+        last_error_code=cursor.last_error_code,
+        last_error_detail=cursor.last_error_detail,
+        pending_report=cursor.pending_report,
+        pending_kind=str(cursor.pending_kind) if cursor.pending_kind is not None else None,
+        pending_start=cursor.pending_start,
+        pending_end=cursor.pending_end,
         version=cursor.version,
     )
 
@@ -470,9 +480,18 @@ def sync_cursor_from_row(row: SyncCursorRow) -> SyncCursor:
     return SyncCursor(
         connection_id=row.connection_id,
         marketplace_id=row.marketplace_id,
+        dataset=Dataset(row.dataset),
         synced_until=row.synced_until,
+        covered_from=row.covered_from,
         backfill_from=row.backfill_from,
         backfill_until=row.backfill_until,
+        last_success_at=row.last_success_at,
+        last_error_code=row.last_error_code,
+        last_error_detail=row.last_error_detail,
+        pending_report=row.pending_report,
+        pending_kind=WindowKind(row.pending_kind) if row.pending_kind is not None else None,
+        pending_start=row.pending_start,
+        pending_end=row.pending_end,
         version=row.version,
     )
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from attrs import define, evolve, field
+from attrs import define, evolve, field, fields
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
 from adapters.persistence.memory_reads import InMemoryReads
@@ -31,7 +31,7 @@ from domain.grant import Channel
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 from domain.marketplace import Marketplace, MarketplaceState
-from domain.records import IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
+from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.rules import OneLiveConnectionPerAccount
 from domain.sync import SyncCursor
 from domain.team import Membership, Team
@@ -56,8 +56,8 @@ class _State:
     authorizations: dict[str, AuthorizationRequest] = field(factory=dict)
     connect_sessions: dict[str, ConnectSession] = field(factory=dict)
     listing_settings: dict[str, ListingSettings] = field(factory=dict)
-    events: list[AuditEvent] = field(factory=list)
-    sync_cursors: dict[tuple[str, str], SyncCursor] = field(factory=dict)
+    events: _AppendOnly = field(factory=lambda: _AppendOnly())
+    sync_cursors: dict[tuple[str, str, str], SyncCursor] = field(factory=dict)
     listings: dict[tuple[str, str, str], SkuListing] = field(factory=dict)
     app_credentials: dict[Channel, AppCredentialState] = field(factory=dict)
     api_keys: dict[str, ApiKey] = field(factory=dict)
@@ -70,19 +70,36 @@ class _State:
     leases: dict[str, tuple[str, datetime]] = field(factory=dict)
 
 
+class _AppendOnly(list[AuditEvent]):
+    """The audit log: events are frozen and never changed once appended."""
+
+    def __copy__(self) -> _AppendOnly:
+        return _AppendOnly(self)
+
+
 class _RecordStore:
-    """Records are frozen and their payload is text, so a unit of work's snapshot copies
-    the two dicts, not every record (a deep copy per unit of work would not scale)."""
+    """Records are frozen and their payload is text: a snapshot copies the two dicts."""
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, str, str], Record] = {}
         self.sequences: dict[str, int] = {}
 
-    def __deepcopy__(self, memo: dict[int, object]) -> _RecordStore:
+    def __copy__(self) -> _RecordStore:
         copied = _RecordStore()
         copied.rows = dict(self.rows)
         copied.sequences = dict(self.sequences)
         return copied
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(_State))
+
+
+def _containers(state: _State) -> _State:
+    """A unit of work's own view of the state: new containers, the same stored values.
+    Sharing the values is safe because every repository copies a value on the way in and on
+    the way out and only ever replaces stored values, never changes one in place (so the
+    cost of a unit of work does not grow with everything stored)."""
+    return _State(**{name: copy.copy(getattr(state, name)) for name in _STATE_FIELDS})
 
 
 def _copy(value: T) -> T:
@@ -121,10 +138,10 @@ class InMemoryDatabase:
         return self._snapshot()
 
     def _snapshot(self) -> _State:
-        return _copy(self._state)
+        return _containers(self._state)
 
     def _commit(self, state: _State) -> None:
-        self._state = _copy(state)
+        self._state = _containers(state)
 
     def _end(self) -> None:
         self._lock.release()
@@ -421,17 +438,22 @@ class _Events(_Repo):
 
 
 class _SyncCursors(_Repo):
-    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None:
-        return _copy(self._s.sync_cursors.get((connection_id, marketplace_id)))
+    def get(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
+    ) -> SyncCursor | None:
+        return _copy(self._s.sync_cursors.get((connection_id, marketplace_id, str(dataset))))
 
     def put(self, cursor: SyncCursor) -> None:
-        self._s.sync_cursors[(cursor.connection_id, cursor.marketplace_id)] = _copy(cursor)
+        key = (cursor.connection_id, cursor.marketplace_id, str(cursor.dataset))
+        self._s.sync_cursors[key] = _copy(cursor)
 
     def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
-        return [_copy(c) for (cid, _), c in self._s.sync_cursors.items() if cid == connection_id]
+        return [_copy(c) for k, c in sorted(self._s.sync_cursors.items()) if k[0] == connection_id]
 
     def list_with_backfill(self) -> list[SyncCursor]:
-        return [_copy(c) for c in self._s.sync_cursors.values() if c.backfill_from is not None]
+        return [
+            _copy(c) for _, c in sorted(self._s.sync_cursors.items()) if c.backfill_from is not None
+        ]
 
 
 class _AppCredentials(_Repo):

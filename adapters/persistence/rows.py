@@ -327,14 +327,25 @@ class AuditEventRow(Row):
 
 
 class SyncCursorRow(Row):
+    """One dataset's coverage in one marketplace (domain/sync.py)."""
+
     __tablename__ = "sync_cursors"
     __table_args__ = (Index("ix_sync_cursors_backfill_from", "backfill_from"),)
 
     connection_id: Mapped[str] = mapped_column(ID, _fk("connections.id"), primary_key=True)
     marketplace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(32), primary_key=True)
     synced_until: Mapped[datetime | None]
+    covered_from: Mapped[datetime | None]
     backfill_from: Mapped[datetime | None]
     backfill_until: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error_detail: Mapped[str | None] = mapped_column(Text)
+    pending_report: Mapped[str | None] = mapped_column(String(400))
+    pending_kind: Mapped[str | None] = mapped_column(String(16))
+    pending_start: Mapped[datetime | None]
+    pending_end: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer)
 
 

@@ -20,10 +20,12 @@ from pytest_bdd import given, then, when
 from application.amazon_access import AccessTokenView, PassThroughCommand
 from application.api_keys import CreateApiKeyCommand
 from application.context import Actor
+from application.ports import DatasetSource
 from bootstrap.container import Container
-from domain.connection import Region
+from domain.connection import AccountType, Region
 from domain.errors import DomainError
 from domain.grant import Channel
+from domain.records import Dataset
 from features.steps.common import succeeded
 from harness.driver import Api, SandboxAmazonPage, User
 from tests.e2e.server import embedded_product
@@ -176,14 +178,18 @@ def _sync(world: World) -> None:
         time.sleep(BURST_SECONDS / 4)
         token = app.get_access_token(connection["id"], Channel.SP_API).token
         try:  # the call RunSyncCycle makes for a window of the seller's orders
-            amazon.fetch_sync_window(
-                Region.NA,
+            amazon.fetch_dataset(
+                DatasetSource(
+                    Dataset.ORDERS,
+                    Region.NA,
+                    AccountType.SELLER,
+                    US,
+                    datetime(2025, 1, 1, tzinfo=UTC),
+                    datetime(2025, 1, 1, 1, tzinfo=UTC),
+                    selling_partner_id=connection["selling_partner_id"],
+                ),
                 token,
-                US,
-                datetime(2025, 1, 1, tzinfo=UTC),
-                datetime(2025, 1, 1, 1, tzinfo=UTC),
-                selling_partner_id=connection["selling_partner_id"],
-            )
+            ).close()
             outcomes.append("ok")
         except DomainError as error:
             outcomes.append(str(error.code))

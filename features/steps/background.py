@@ -109,10 +109,11 @@ def _nothing_after_removal(world: World) -> None:
 
 @then(
     parsers.parse(
-        "every hour since the {country} marketplace became Ready was retrieved exactly once"
+        "every hour of the {country} marketplace's orders up to now was retrieved exactly once"
     )
 )
 def _retrieved_once(world: World, country: str) -> None:
+    """From the history the team keeps, through Ready, to a window's lag behind now."""
     marketplace = world.marketplace(country)
     history = world.app.marketplace_history(
         world.actor(), world.connection_id, marketplace.marketplace_id
@@ -120,7 +121,7 @@ def _retrieved_once(world: World, country: str) -> None:
     ready_at = next(t.at for t in history.items if t.to_state is MarketplaceState.READY)
     windows = sorted((start, end) for *_, start, end in world.amazon.sync_windows)
     assert windows, "nothing was retrieved"
-    assert windows[0][0] == ready_at
+    assert windows[0][0] < ready_at
     for (_, end), (start, _) in itertools.pairwise(windows):
         assert start == end, f"gap or overlap between {end} and {start}"
-    assert world.clock.now() - windows[-1][1] < timedelta(hours=1)
+    assert world.clock.now() - windows[-1][1] < timedelta(hours=1, minutes=2)

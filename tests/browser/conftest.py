@@ -167,6 +167,15 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
         container.database().dispose()
 
 
+@pytest.fixture(autouse=True)
+def amazon_rate_budget_refilled(product: Product) -> None:
+    """Every test connects the same sandbox sellers, whose Amazon rate budget is one per
+    seller: half an hour of Amazon's time between tests refills it (getOrders and the
+    Reports API give one call a minute), so a test's first sync is not throttled by the
+    history the tests before it fetched."""
+    product.advance_clock(1 / 48)
+
+
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     """A browser profile of its own (cookies, storage) for each test."""

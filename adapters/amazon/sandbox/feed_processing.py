@@ -105,7 +105,7 @@ def listing_issue(message: dict[str, Any], listings_issue: dict[str, Any]) -> di
 
 def patches_of(message: dict[str, Any]) -> list[Any]:
     """A message's changes as JSON Patch operations: PARTIAL_UPDATE and UPDATE replace the
-    attributes they carry; DELETE has none."""
+    attributes they carry (UPDATE drops the others: feeds.py); DELETE has none."""
     if message["operationType"] == "PATCH":
         return list(message["patches"])
     attributes = message.get("attributes") or {}

@@ -267,6 +267,7 @@ class SandboxFeeds:
             changes,
             str(message["productType"]),
             len(patches),
+            replace=message["operationType"] == "UPDATE",
             feed_id=feed.feed_id,
         )
         return []

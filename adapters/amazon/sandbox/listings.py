@@ -251,15 +251,20 @@ class ListingsApi(SandboxCore):
         changes: dict[str, Any],
         product_type: str,
         patches: int,
+        *,
+        replace: bool = False,
         **extra: Any,
     ) -> None:
-        """An accepted submission (PATCH or feed message) applied to the listing."""
+        """An accepted submission (PATCH or feed message) applied to the listing; `replace`
+        (a feed's UPDATE) first drops every attribute the submission does not carry."""
         now = self.now()
         with self._lock:
             record = self.listings.setdefault(
                 (seller_id, marketplace_id, sku),
                 listing_items.new_record(seller_id, marketplace_id, sku, now),
             )
+            if replace:
+                record.update(attributes={}, quantity=None, price=None)
             listing_items.apply_changes(record, changes, product_type, patches, now)
             record.update(extra)
 

@@ -19,6 +19,7 @@ from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import AuditEventRow, ListingSettingsRow, SyncCursorRow
 from domain.events import APP_TEAM_ID, AuditEvent
 from domain.listing import ListingSettings
+from domain.records import Dataset
 from domain.sync import SyncCursor
 
 
@@ -122,25 +123,28 @@ class SqlEventLog(SqlRepository):
 
 
 class SqlSyncCursorRepository(SqlRepository):
-    def get(self, connection_id: str, marketplace_id: str) -> SyncCursor | None:
+    def get(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
+    ) -> SyncCursor | None:
         row = self._session.scalars(
             select(SyncCursorRow)
             .where(
                 SyncCursorRow.connection_id == connection_id,
                 SyncCursorRow.marketplace_id == marketplace_id,
+                SyncCursorRow.dataset == str(dataset),
             )
             .execution_options(populate_existing=True)
         ).one_or_none()
         return sync_cursor_from_row(row) if row is not None else None
 
     def put(self, cursor: SyncCursor) -> None:
-        self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id"))
+        self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))
 
     def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
         rows = self._session.scalars(
             select(SyncCursorRow)
             .where(SyncCursorRow.connection_id == connection_id)
-            .order_by(SyncCursorRow.marketplace_id)
+            .order_by(SyncCursorRow.marketplace_id, SyncCursorRow.dataset)
             .execution_options(populate_existing=True)
         )
         return [sync_cursor_from_row(r) for r in rows]
@@ -149,7 +153,9 @@ class SqlSyncCursorRepository(SqlRepository):
         rows = self._session.scalars(
             select(SyncCursorRow)
             .where(SyncCursorRow.backfill_from.is_not(None))
-            .order_by(SyncCursorRow.connection_id, SyncCursorRow.marketplace_id)
+            .order_by(
+                SyncCursorRow.connection_id, SyncCursorRow.marketplace_id, SyncCursorRow.dataset
+            )
             .execution_options(populate_existing=True)
         )
         return [sync_cursor_from_row(r) for r in rows]

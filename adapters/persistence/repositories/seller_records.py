@@ -4,14 +4,15 @@ what changed, and keyset pages by sequence.
 A write takes the team's `record_sequences` row first (a row lock on PostgreSQL, the
 database write lock on SQLite) and keeps it to commit: sequence numbers are then given out
 in commit order, so a reader that has passed sequence N never finds a record committed
-later below N. Then it reads the stored hashes of the batch's keys (one indexed query per
-chunk), and writes only new and changed records with executemany: re-fetching unchanged
-data costs reads only and burns no sequence numbers.
+later below N. Then it reads the stored hashes of the batch's keys (after one probe of the
+key range, which settles a batch of only new keys at once), and writes only new and changed
+records with executemany: re-fetching unchanged data costs reads only and burns no sequence
+numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,9 +33,20 @@ from domain.records import (
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _SEQUENCES: Table = RecordSequenceRow.__table__  # type: ignore[assignment]
 _C = _RECORDS.c
-_INSERT_COLUMNS = tuple(_RECORDS.columns)
-# Columns whose values repeat across a batch (instants, flags): processed once per value.
-_REPEATED = frozenset({"updated_at", "as_of", "deleted", "dataset", "marketplace_id"})
+# The order of _insert_many's tuples.
+_INSERT_ORDER = (
+    "connection_id",
+    "marketplace_id",
+    "dataset",
+    "key",
+    "team_id",
+    "seq",
+    "payload",
+    "payload_hash",
+    "updated_at",
+    "as_of",
+    "deleted",
+)
 _MISSING = object()
 
 _REPLACE = (
@@ -82,41 +94,38 @@ class SqlRecordRepository(SqlRepository):
         if not latest:
             return WriteCounts()
         last = self._lock_sequence(scope.team_id)
-        stored = self._stored(scope, list(latest))
-        new: list[dict[str, Any]] = []
+        stored = self._stored(scope, latest)
+        if not stored:  # every key is new (a day of history, a first sync): no comparison
+            self._insert_many(scope, list(latest.values()), first=last + 1, at=at)
+            self._set_sequence(scope.team_id, last + len(latest))
+            return WriteCounts(created=len(latest))
+        new: list[IncomingRecord] = []
         changed: list[dict[str, Any]] = []
         unchanged = 0
         for key, record in latest.items():
             before = stored.get(key)
-            if before is not None and before == (record.hash, False):
-                unchanged += 1
-                continue
-            last += 1
-            values = {
-                "seq": last,
-                "payload": record.payload,
-                "payload_hash": record.hash,
-                "updated_at": at,
-                "as_of": record.as_of,
-                "deleted": False,
-            }
             if before is None:
-                new.append(
+                new.append(record)
+            elif before == (record.hash, False):
+                unchanged += 1
+            else:
+                last += 1
+                changed.append(
                     {
-                        "connection_id": scope.connection_id,
-                        "marketplace_id": scope.marketplace_id,
-                        "dataset": str(scope.dataset),
-                        "key": key,
-                        "team_id": scope.team_id,
-                        **values,
+                        **_key_params(scope, key),
+                        "seq": last,
+                        "payload": record.payload,
+                        "payload_hash": record.hash,
+                        "updated_at": at,
+                        "as_of": record.as_of,
+                        "deleted": False,
                     }
                 )
-            else:
-                changed.append({**_key_params(scope, key), **values})
-        if new:
-            self._insert_many(new)
         if changed:
             self._session.execute(_REPLACE, changed)
+        if new:
+            self._insert_many(scope, new, first=last + 1, at=at)
+            last += len(new)
         self._set_sequence(scope.team_id, last)
         return WriteCounts(created=len(new), changed=len(changed), unchanged=unchanged)
 
@@ -177,35 +186,57 @@ class SqlRecordRepository(SqlRepository):
         )
         return int(result.rowcount or 0)
 
-    def _insert_many(self, rows: list[dict[str, Any]]) -> None:
-        """New records straight to the driver's executemany: bind values are processed
-        once per distinct value here (a report's rows share their instants), not by the
-        statement compiler row by row, where a 100,000-row report spent most of its time."""
+    def _insert_many(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, first: int, at: datetime
+    ) -> None:
+        """New records straight to the driver's executemany, one tuple per record: what a
+        batch shares (its scope, the write's instant, `deleted`) is bound once, and only
+        the key, sequence, payload, hash and `as_of` vary (a report's rows share their
+        `as_of` too, so its bound value is cached). The statement compiler would otherwise
+        process every value of every row, where a 100,000-row report spent most of its
+        time."""
         connection = self._session.connection()
         dialect = connection.dialect
-        processors = [(c.key, c.type.bind_processor(dialect)) for c in _INSERT_COLUMNS]
-        plain = [key for key, p in processors if p is None]
-        cached: dict[tuple[str, Any], Any] = {}
 
-        def bound(key: str, value: Any, process: Any) -> Any:
-            if value is None or key not in _REPEATED:
-                return process(value)
-            found = cached.get((key, value), _MISSING)
+        def binder(name: str) -> Any:
+            process = _C[name].type.bind_processor(dialect)
+            return process if process is not None else (lambda value: value)
+
+        shared = {
+            "connection_id": scope.connection_id,
+            "marketplace_id": scope.marketplace_id,
+            "dataset": str(scope.dataset),
+            "team_id": scope.team_id,
+            "updated_at": binder("updated_at")(at),
+            "deleted": binder("deleted")(False),
+        }
+        as_of = binder("as_of")
+        bound: dict[datetime | None, Any] = {None: None}
+
+        def when(value: datetime | None) -> Any:
+            found = bound.get(value, _MISSING)
             if found is _MISSING:
-                found = cached[(key, value)] = process(value)
+                found = bound[value] = as_of(value)
             return found
 
-        values = [
-            tuple(
-                row[key] if key in plain else bound(key, row[key], process)
-                for key, process in processors
+        c, m, d, t, u, x = (
+            shared[k]
+            for k in (
+                "connection_id",
+                "marketplace_id",
+                "dataset",
+                "team_id",
+                "updated_at",
+                "deleted",
             )
-            for row in rows
+        )
+        values = [
+            (c, m, d, r.key, t, seq, r.payload, r.hash, u, when(r.as_of), x)
+            for seq, r in enumerate(records, start=first)
         ]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        names = ", ".join(c.name for c in _INSERT_COLUMNS)
-        marks = ", ".join([mark] * len(_INSERT_COLUMNS))
-        statement = f"INSERT INTO records ({names}) VALUES ({marks})"  # noqa: S608 - our columns
+        marks = ", ".join([mark] * len(_INSERT_ORDER))
+        statement = f"INSERT INTO records ({', '.join(_INSERT_ORDER)}) VALUES ({marks})"  # noqa: S608
         connection.exec_driver_sql(statement, values)
 
     # -- the team's sequence -----------------------------------------------------------
@@ -229,11 +260,18 @@ class SqlRecordRepository(SqlRepository):
             update(_SEQUENCES).where(_SEQUENCES.c.team_id == team_id).values(last_seq=last)
         )
 
-    def _stored(self, scope: RecordScope, keys: Sequence[str]) -> dict[str, tuple[str, bool]]:
+    def _stored(
+        self, scope: RecordScope, records: Mapping[str, IncomingRecord]
+    ) -> dict[str, tuple[str, bool]]:
+        """The stored hash and deletion flag of the batch's keys that exist. One probe of
+        the primary key's range first: a batch whose keys all fall where nothing is stored
+        (a new day of a report: its keys start with the day) needs no lookup at all."""
         found: dict[str, tuple[str, bool]] = {}
-        if self._session.execute(select(_C.key).where(_in_scope(scope)).limit(1)).first() is None:
-            return found  # nothing stored in this scope yet: every key is new
-        for part in chunks(keys):
+        low, high = min(records), max(records)
+        probe = select(_C.key).where(_in_scope(scope), _C.key >= low, _C.key <= high).limit(1)
+        if self._session.execute(probe).first() is None:
+            return found
+        for part in chunks(list(records)):
             rows = self._session.execute(
                 select(_C.key, _C.payload_hash, _C.deleted).where(
                     _in_scope(scope), _C.key.in_(part)

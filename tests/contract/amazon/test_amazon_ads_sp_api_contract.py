@@ -3,12 +3,15 @@ the adapter against the sandbox's scenario accounts (API.md "Sandbox conventions
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from adapters.amazon import AmazonHttpGateway
 from adapters.amazon.regions import MARKETPLACES_BY_CODE
-from application.ports import ListingUpdate
-from domain.connection import Region
+from application.ports import DatasetSource, ListingUpdate
+from domain.connection import AccountType, Region
 from domain.errors import (
     AmazonUnavailable,
     ProfessionalSellingPlanRequired,
@@ -17,6 +20,7 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.profile import AdsAccountType
+from domain.records import Dataset
 from domain.secret import Secret
 from tests.contract.amazon.sandbox_helpers import Amazon
 
@@ -329,12 +333,18 @@ def test_a_sync_window_counts_the_orders_updated_in_it(
     # Amazon answers windows that ended at least two minutes ago.
     start = (amazon.sandbox.now() - timedelta(days=6)).replace(minute=0, second=0, microsecond=0)
     assert start.tzinfo is UTC
-    window = gateway.fetch_sync_window(Region.EU, token, DE, start, start + timedelta(hours=6))
-    assert (window.marketplace_id, window.records) == (DE, 6)
-    assert (window.start, window.end) == (start, start + timedelta(hours=6))
+    window = list(
+        gateway.fetch_dataset(_orders(DE, start, start + timedelta(hours=6)), token).records
+    )
+    assert len(window) == 6
+    assert len({r.key for r in window}) == 6  # keyed by AmazonOrderId
+    order = json.loads(window[0].payload)
+    assert window[0].key == order["AmazonOrderId"]
+    assert start <= window[0].as_of < start + timedelta(hours=6)
+    assert not {"BuyerInfo", "ShippingAddress"} & set(order)  # no restricted data asked for
     # A long backfill window is read page by page (100 orders a page).
-    long = gateway.fetch_sync_window(Region.EU, token, DE, start, start + timedelta(days=5))
-    assert long.records == 120
+    long = gateway.fetch_dataset(_orders(DE, start, start + timedelta(days=5)), token)
+    assert len(list(long.records)) == 120
     pages = [r for r in amazon.admin("requests").json()["items"] if "orders" in r["path"]]
     assert len(pages) == 3
     assert "NextToken" in pages[-1]["query"]
@@ -347,9 +357,20 @@ def test_a_sync_window_with_a_refused_token_is_token_revoked(
 
     start = datetime(2026, 1, 5, tzinfo=UTC)
     with pytest.raises(TokenRevoked):
-        gateway.fetch_sync_window(
-            Region.NA, Secret("Atza|stale"), US, start, start + timedelta(hours=1)
+        gateway.fetch_dataset(
+            _orders(US, start, start + timedelta(hours=1), Region.NA), Secret("Atza|stale")
         )
+
+
+def _orders(marketplace_id: str, start: Any, end: Any, region: Region = Region.EU) -> Any:
+    return DatasetSource(
+        dataset=Dataset.ORDERS,
+        region=region,
+        account_type=AccountType.SELLER,
+        marketplace_id=marketplace_id,
+        start=start,
+        end=end,
+    )
 
 
 # ------------------------------------------------------------------------ seller identity

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from adapters.amazon.regions import marketplace_id
-from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
+from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon, ShownListing
 from application.ports import FeedStatus
 from bootstrap.system import SettableClock
 from domain.connection import Region
@@ -274,6 +274,21 @@ def test_every_message_operation_of_the_schema_is_processed(amazon: InProcessAma
     shown = amazon.listing("us-seller", "US", "PARTIAL")
     assert shown is not None
     assert shown.quantity == 8
+    offer = {
+        "purchasable_offer": [
+            {
+                "marketplace_id": US,
+                "currency": "USD",
+                "our_price": [{"schedule": [{"value_with_tax": 5}]}],
+            }
+        ]
+    }
+    submit(amazon, token, _feed({**partial, "messageId": 3, "attributes": offer}))
+    assert amazon.listing("us-seller", "US", "PARTIAL") == ShownListing(8, "5.00", "USD")
+    update = {**partial, "messageId": 4, "operationType": "UPDATE"}
+    submit(amazon, token, _feed(update))
+    # UPDATE carries the full set of attributes: the offer it leaves out is gone.
+    assert amazon.listing("us-seller", "US", "PARTIAL") == ShownListing(8, None, None)
 
 
 def test_the_gateway_reads_a_fatal_feeds_reasons_from_its_report(amazon: InProcessAmazon) -> None:

@@ -13,8 +13,10 @@ import pytest
 
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
+from application.ports import DatasetSource
 from bootstrap.system import SettableClock
-from domain.connection import Region
+from domain.connection import AccountType, Region
+from domain.records import Dataset
 from domain.secret import Secret
 from tests.contract.amazon.amazon_models import definition, operation, problems
 
@@ -149,8 +151,11 @@ def test_sellerlinks_sync_window_is_accepted_and_counted(amazon, clock) -> None:
     clock.advance(timedelta(hours=6))
     token = amazon.sp_api_token("us-seller")
     end = clock.now() - timedelta(minutes=2)
-    window = amazon.fetch_sync_window(Region.NA, Secret(token), US, end - timedelta(hours=4), end)
-    assert window.records == 4
+    source = DatasetSource(
+        Dataset.ORDERS, Region.NA, AccountType.SELLER, US, end - timedelta(hours=4), end
+    )
+    window = list(amazon.fetch_dataset(source, Secret(token)).records)
+    assert len(window) == 4
     sent = amazon.exchanges[-1].request
     assert sent.param("LastUpdatedAfter") == _iso(end - timedelta(hours=4))
     assert sent.param("LastUpdatedBefore") == _iso(end)

@@ -19,10 +19,11 @@ from adapters.amazon.sandbox.serve import SandboxServer
 from adapters.persistence.memory import InMemoryDatabase
 from application.app import Application
 from application.context import Ports
-from application.ports import AccessToken, SyncWindow
+from application.ports import AccessToken, DatasetFetch, DatasetSource
 from bootstrap.system import SequentialIds, TokenSecrets
 from domain.connection import Region
 from domain.grant import Channel
+from domain.records import Dataset
 from domain.secret import Secret
 from harness.driver import SandboxAmazonPage
 from tests.world import World
@@ -63,26 +64,13 @@ class Recording:
         self.refresh_calls += 1
         return self.inner.refresh_access_token(channel, region, refresh_token)
 
-    def fetch_sync_window(
-        self,
-        region: Region,
-        access_token: Secret,
-        marketplace_id: str,
-        start: datetime,
-        end: datetime,
-        *,
-        selling_partner_id: str | None = None,
-    ) -> SyncWindow:
-        window = self.inner.fetch_sync_window(
-            region,
-            access_token,
-            marketplace_id,
-            start,
-            end,
-            selling_partner_id=selling_partner_id,
-        )
-        self.sync_windows.append(("", marketplace_id, start, end))
-        return window
+    def fetch_dataset(
+        self, source: DatasetSource, access_token: Secret, pending: str | None = None
+    ) -> DatasetFetch:
+        fetched = self.inner.fetch_dataset(source, access_token, pending)
+        if source.dataset is Dataset.ORDERS:
+            self.sync_windows.append(("", source.marketplace_id, source.start, source.end))
+        return fetched
 
 
 @define

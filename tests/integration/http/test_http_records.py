@@ -121,3 +121,30 @@ def test_the_owner_sets_how_many_days_of_history_to_keep(api: Api) -> None:
     refused = api.call("PATCH", f"/api/v1/teams/{team.id}", team["owner"], json={"history_days": 0})
     assert refused.status_code in (400, 422)
     assert refused.json()["code"] == "VALIDATION_FAILED"
+
+
+def test_the_marketplace_shows_each_datasets_sync_progress(api: Api, container: Container) -> None:
+    from adapters.worker import run_pass
+
+    team = api.create_team("Acme", plan="pro")
+    connection = api.connect(team["owner"], "us-seller")["connection"]
+    us = "ATVPDKIKX0DER"
+    api.ok(
+        "PUT",
+        f"/api/v1/connections/{connection['id']}/marketplaces/{us}",
+        team["owner"],
+        json={"selected": True},
+    )
+    for _ in range(3):
+        run_pass(container.application())
+    marketplace = api.marketplaces(team["member"], connection["id"])["US"]
+    assert marketplace["state"] == "ready"
+    datasets = {d["dataset"]: d for d in marketplace["sync"]["datasets"]}
+    assert "orders" in datasets
+    orders = datasets["orders"]
+    assert orders["covered_until"] is not None
+    assert orders["history_from"] < orders["covered_until"]
+    assert 0 <= orders["progress_percent"] <= 100
+    assert orders["last_error"] is None
+    records = api.ok("GET", f"/api/v1/records?connection_id={connection['id']}", team["member"])
+    assert records["items"]

@@ -9,7 +9,9 @@ from attrs import define
 
 from adapters.worker import run_pass
 from application.app import Application
+from application.context import Actor
 from application.marketplaces import UpdateMarketplaceCommand
+from application.teams import UpdateTeamCommand
 from bootstrap.system import SettableClock
 from domain.connection import Health
 from domain.events import AuditEvent
@@ -67,9 +69,14 @@ class Background:
         return marketplace.state
 
 
-def ready_seller(world: World) -> Background:
-    """A US seller connected on Ads and SP-API whose US marketplace the worker has set up."""
-    world.create_team("Acme")
+def ready_seller(world: World, *, history_days: int = 1) -> Background:
+    """A US seller connected on Ads and SP-API whose US marketplace the worker has set up
+    and synced (one day of history unless asked: the most recent windows cover it). What
+    Amazon was asked for until Ready is forgotten, so tests count from Ready on."""
+    team = world.create_team("Acme")
+    world.app.update_team(
+        UpdateTeamCommand(Actor("owner@acme"), team.id, history_days=history_days)
+    )
     result = world.connect_fully("us-seller")
     connection_id = result.connection.id
     world.app.update_marketplace(
@@ -79,4 +86,7 @@ def ready_seller(world: World) -> Background:
     for _ in range(3):
         background.pass_()
     assert background.marketplace_state() is MarketplaceState.READY
+    exchanges = getattr(world.amazon, "exchanges", None)  # the in-process sandbox's log
+    if exchanges is not None:
+        exchanges.clear()
     return background

@@ -1,4 +1,5 @@
-"""Sync cycles per marketplace with a cursor; the backfill after a reconnect (seed 004)."""
+"""Sync cycles of the orders dataset with a cursor; the backfill after a reconnect (seed 004).
+getOrders windows end 2 minutes behind now (LAG)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from application.reconciler import Job, JobKind, JobStatus
 from domain.grant import Channel
 
 HOUR = timedelta(hours=1)
+LAG = timedelta(minutes=2)
 
 
 def _windows(amazon):
@@ -26,8 +28,7 @@ def assert_contiguous(windows):
 
 
 def test_a_cycle_runs_once_an_interval_has_passed(seller, amazon):
-    # A window ends two minutes behind now (Amazon refuses fresher getOrders windows).
-    seller.clock.advance(timedelta(minutes=61))
+    seller.clock.advance(HOUR - LAG - timedelta(minutes=1))
     assert JobKind.SYNC_CYCLE not in {j.kind for j in seller.app.reconcile()}
     seller.clock.advance(timedelta(minutes=1))
     assert Job(JobKind.SYNC_CYCLE, seller.connection_id, seller.marketplace_id) in (
@@ -42,7 +43,7 @@ def test_cycles_cover_time_without_gaps_or_overlaps(seller, amazon):
     assert windows[0][0] == start
     assert_contiguous(windows)
     assert _cursor(seller).synced_until == windows[-1][1]
-    assert timedelta(minutes=2) <= seller.clock.now() - windows[-1][1] < HOUR
+    assert seller.clock.now() - windows[-1][1] < HOUR + LAG
 
 
 def test_running_the_same_cycle_twice_fetches_once(seller, amazon):
@@ -74,7 +75,7 @@ def test_throttling_leaves_the_cursor_and_the_next_pass_catches_up(seller, amazo
     amazon.throttled = False
     seller.clock.advance(timedelta(minutes=1))  # Amazon refills getOrders at 0.0167 req/s
     seller.pass_()
-    assert _cursor(seller).synced_until == seller.clock.now() - timedelta(minutes=2)
+    assert _cursor(seller).synced_until == seller.clock.now() - LAG
 
 
 def test_no_cycle_while_reconnect_is_required(seller, amazon):
@@ -104,6 +105,9 @@ def test_a_reconnect_backfills_the_gap_and_cycles_resume(seller, amazon, world):
     windows = sorted(_windows(amazon))
     assert_contiguous(windows)
     assert windows[-1][1] > reconnected
-    completed = seller.events("sync.backfill_completed")
+    completed = [
+        e for e in seller.events("sync.backfill_completed") if e.data["dataset"] == "orders"
+    ]
     assert len(completed) == 1
+    assert completed[0].data["reason"] == "reconnect"
     assert "missed data" in completed[0].summary
