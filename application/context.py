@@ -4,9 +4,11 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from attrs import field, frozen
 
+from application.leases import LEASE_FOR
 from application.ports import (
     AmazonGateway,
     Clock,
@@ -83,6 +85,8 @@ class Ports:
     # The apps' configured LWA credentials, described (never the secrets themselves).
     app_credentials: tuple[AppCredential, ...] = ()
     webhooks: WebhookSender = field(factory=NoWebhookSender)
+    # How long a lease around an Amazon call outlives a holder that stopped renewing it.
+    lease_for: timedelta = LEASE_FOR
     # The datasets this deployment syncs (DESIGN §12); an account has those of them its
     # type and channels allow (domain/datasets.py).
     datasets: frozenset[Dataset] = frozenset(Dataset)

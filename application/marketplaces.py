@@ -240,7 +240,7 @@ class AdvanceMarketplaceSetup:
     def leases(self) -> Leases:
         """The leases around this job's Amazon calls (made on first use)."""
         if self._leases is None:
-            self._leases = Leases(self.ports.uow)
+            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
         return self._leases
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:

@@ -69,7 +69,7 @@ class GetAccessToken:
     def leases(self) -> Leases:
         """The leases around this job's Amazon calls (made on first use)."""
         if self._leases is None:
-            self._leases = Leases(self.ports.uow)
+            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
         return self._leases
 
     def __call__(

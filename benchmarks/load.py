@@ -38,6 +38,7 @@ import os
 import queue
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -77,6 +78,7 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
     import uvicorn
     from dependency_injector import providers
 
+    from adapters.worker import InProcessWorker
     from bootstrap.container import Container
     from bootstrap.settings import Settings
     from bootstrap.web import create_app
@@ -97,7 +99,14 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
             )
         )
     )
-    uvicorn.run(create_app(container), **server_options(port))
+    app = create_app(container)
+    # `sellerlink serve` runs the worker beside the server; create_app alone does not.
+    worker = InProcessWorker(container.application(), interval=1.0, webhook_threads=2)
+    worker.start()
+    try:
+        uvicorn.run(app, **server_options(port))
+    finally:
+        worker.stop(timeout=10)
 
 
 def pinned(core: int) -> list[str]:
@@ -443,7 +452,11 @@ def report(backend: str, phases: dict[str, dict[str, object]], rate: float) -> f
 
 
 def main(options: argparse.Namespace) -> None:
+    # Stopped with SIGTERM, still stop the servers it started (the `finally` blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     logging.disable(logging.INFO)
+    # Calls still sleeping in the sandbox's latency fault when it stops are cancelled: noise.
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
     from adapters.amazon.sandbox.serve import SandboxServer
 
     print(

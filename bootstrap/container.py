@@ -68,6 +68,10 @@ def sql_database(settings: Settings, keyring: Keyring, ids: IdGenerator) -> SqlD
     return SqlDatabase(settings.effective_database_url, keyring, ids=ids)
 
 
+def _lease_for(settings: Settings) -> timedelta:
+    return timedelta(seconds=settings.lease_seconds)
+
+
 def amazon_settings(settings: Settings) -> AmazonSettings:
     base = settings.base_url.rstrip("/")
     callbacks = {
@@ -240,6 +244,7 @@ class Container(containers.DeclarativeContainer):
         tracer=tracer,
         app_credentials=app_credentials,
         webhooks=webhook_sender,
+        lease_for=providers.Callable(_lease_for, settings),
         datasets=settings.provided.synced_datasets,
     )
     application = providers.Singleton(Application, ports=ports)

@@ -63,6 +63,8 @@ class Settings:
     # Background work.
     worker_in_process: bool = True
     worker_interval_seconds: float = 2.0
+    # A lease around an Amazon call (DESIGN §15) runs out this long after its holder died.
+    lease_seconds: float = 20.0
     log_level: str = "INFO"
     # Operations (DESIGN §15): `json` or `console` (default: console on a terminal).
     log_format: str | None = None
@@ -114,6 +116,7 @@ class Settings:
             dev_auth=_flag(get("DEV_AUTH"), not has_idp),
             worker_in_process=_flag(get("WORKER_IN_PROCESS"), True),
             worker_interval_seconds=float(get("WORKER_INTERVAL_SECONDS") or 2.0),
+            lease_seconds=float(get("LEASE_SECONDS") or 20.0),
             log_level=get("LOG_LEVEL") or "INFO",
             log_format=get("LOG_FORMAT"),
             metrics_token=get("METRICS_TOKEN"),

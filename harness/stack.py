@@ -229,6 +229,8 @@ def build_app(database: SqlDatabase, amazon: object, clock: FileClock) -> Applic
         ids=UlidIds(),
         secrets=TokenSecrets(),
         amazon=amazon,  # type: ignore[arg-type]
+        # Fault tests kill a lease's holder and wait for it to run out: a short one.
+        lease_for=timedelta(seconds=float(os.environ.get("SELLERLINK_LEASE_SECONDS", "20"))),
     )
     return Application(ports)
 

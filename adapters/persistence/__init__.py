@@ -23,10 +23,13 @@ Entry points for bootstrap/ (the only place that wires these):
 - `rotate_keys(db, batch_size=500, progress=callback) -> int` (`sellerlink keys rotate`):
   re-seals every ciphertext under the newest key, online, in batches; `count_stale(db)`
   says how many are left. `progress` receives `RotationProgress(done, total, column)`.
-- Single-flight token refresh: inside one unit of work,
-  `uow.connections.get(connection_id, for_update=True)` holds a lock on that connection
-  until the unit of work ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the database
-  write lock, BEGIN IMMEDIATE). Re-read the grant's expiry after taking it.
+- Leases around Amazon calls (DESIGN §15; application/leases.py): `uow.leases.claim(name,
+  claimer, now=, until=)` is one upsert that succeeds only for a free, run-out or own lease,
+  committed before the call; the single-flight token refresh claims `refresh:<connection>:
+  <channel>`, re-reads the grant after claiming, and stores the token and drops the lease
+  in one commit. `uow.connections.get(connection_id, for_update=True)` still takes a row
+  lock (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the database write lock, BEGIN
+  IMMEDIATE), for short transactions that never wait on Amazon.
 
 Pointing sellerlink at PostgreSQL (DESIGN §8 scale-out):
 
@@ -40,10 +43,11 @@ Rotating keys: prepend a new key (`k2:...,k1:...`) everywhere, restart, run
 `sellerlink keys rotate`, then drop `k1` once it reports nothing left under it.
 
 On SQLite (the embedded default) every writing unit of work holds the database's single
-write lock from its first write to its end, so keep units of work short; a unit of work
-that holds `for_update` while it calls Amazon keeps other writers waiting that long (the
-busy timeout, 30 s by default, bounds it). Nested units of work in one thread must not both
-write on SQLite: the inner one would wait for the outer one's lock.
+write lock from its first write to its end, so keep units of work short: never call Amazon
+inside one (a unit of work that did would keep every other writer waiting that long; the
+busy timeout, 30 s by default, bounds it). Take a lease instead. Nested units of work in
+one thread must not both write on SQLite: the inner one would wait for the outer one's
+lock.
 
 Errors: a lost update raises `domain.errors.ConcurrentUpdate`; a ciphertext that does not
 open raises `crypto.DecryptionFailed` (its message names only the key id). Bound values

@@ -30,6 +30,13 @@ from tests.integration.background.conftest import START
 CONNECTIONS = 6
 
 
+@pytest.fixture(autouse=True)
+def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker's lease runs out in seconds, not production's 20 (its children read
+    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
+    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
+
+
 def _worker(database_url, keyring, clock, calls, work_dir, *extra):
     return spawn(
         "worker",

@@ -22,6 +22,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 CONNECTIONS = 6
 
 
+@pytest.fixture(autouse=True)
+def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker's lease runs out in seconds, not production's 20 (its children read
+    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
+    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
+
+
 @pytest.fixture(params=["postgres"])
 def database_url(request, postgres_url):
     from harness.postgres import create_database, drop_database

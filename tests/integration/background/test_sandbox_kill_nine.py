@@ -28,6 +28,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CONNECTIONS = 4
 
 
+@pytest.fixture(autouse=True)
+def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker's lease runs out in seconds, not production's 20 (its children read
+    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
+    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
+
+
 @pytest.fixture
 def sandbox_server() -> Iterator[SandboxServer]:
     with SandboxServer(clock=SandboxClock(START, scale=0)) as server:
