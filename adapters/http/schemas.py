@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
@@ -114,8 +114,13 @@ class TeamOut(_Out):
         )
 
 
+# A person's role: `service` is an API key's, never a member's (domain/team.py refuses it), so
+# the schema does not offer it either.
+PersonRole = Literal["owner", "admin", "manager", "member"]
+
+
 class MemberIn(Struct, kw_only=True):
-    role: Role
+    role: PersonRole
 
 
 class MemberOut(_Out):
