@@ -114,8 +114,8 @@ class TeamOut(_Out):
         )
 
 
-# The roles a person may be given: `service` is an API key's, never a member's (the domain
-# refuses it), so the schema does not offer it either.
+# A person's role: `service` is an API key's, never a member's (domain/team.py refuses it), so
+# the schema does not offer it either.
 PersonRole = Literal["owner", "admin", "manager", "member"]
 
 
