@@ -38,7 +38,9 @@ class RefreshAccountContext:
                     f"Amazon returned no advertising profile with View and Edit "
                     f"permission in the {connection.region} region."
                 )
-        if connection.usable_at(now, Channel.SP_API):
+        # getMarketplaceParticipations is a Seller Central call: never with a vendor's grant
+        # (a vendor's marketplaces are its advertising profiles).
+        if connection.usable_at(now, Channel.SP_API) and connection.is_seller:
             token = self.get_token(connection_id, Channel.SP_API)
             participations = self.ports.amazon.marketplace_participations(
                 connection.region, token.token, connection.selling_partner_id

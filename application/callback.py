@@ -26,7 +26,7 @@ from application.ports import Participation, TokenGrant
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView, NextStep, next_step
 from domain.authorization import AuthorizationRequest
-from domain.connection import Connection
+from domain.connection import AccountType, Connection
 from domain.datasets import DATASETS
 from domain.errors import (
     AdvertisingNotEnabled,
@@ -70,6 +70,20 @@ class CallbackResult:
     reconnected: bool
     created: bool
     warnings: tuple[ErrorCode, ...] = ()
+
+    def outcome(self) -> dict[str, str]:
+        """What the product UI at `return_to` is told on the way back (issue 18: the redirect
+        dropped all but the connection id): the connection, the result, the next step, whether
+        it was a reconnect, and the warnings' codes (comma-separated, only when there are)."""
+        told = {
+            "connection_id": self.connection.id,
+            "result": "connected",
+            "next": str(self.next),
+            "reconnected": "true" if self.reconnected else "false",
+        }
+        if self.warnings:
+            told["warnings"] = ",".join(str(w) for w in self.warnings)
+        return told
 
 
 @frozen
@@ -177,6 +191,12 @@ class CompleteCallback:
                 profiles=tuple(profiles),
                 display_name=profiles[0].account_name,
             )
+        if request.account_type is AccountType.VENDOR:
+            # Vendor Central consent (seed 002: "highly recommended" for Sales & Traffic):
+            # the Sellers and Listings APIs are Seller Central's, so a vendor's grant is
+            # never sent there (issue 18: vendors were refused with "a different region").
+            # The vendor's marketplaces are its advertising profiles.
+            return _AmazonAnswer(tokens=tokens, account_id=cmd.selling_partner_id)
         participations = amazon.marketplace_participations(
             request.region, tokens.access_token, cmd.selling_partner_id
         )

@@ -4,6 +4,7 @@ team-scoped action (seed 000's NO_TEAM; seeds 002 and 003's roles)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import timedelta
 
 from attrs import field, frozen
@@ -31,6 +32,11 @@ from domain.marketplace import Marketplace
 from domain.records import Dataset
 from domain.secret import Secret
 from domain.team import Membership, Permission, Team
+
+# The request a use case is serving, set by the web adapter for the request's context (it
+# follows the use case into its worker thread). Every event recorded meanwhile carries it,
+# so support finds a "Please try again" (seed 002) by the request id the person was shown.
+REQUEST_ID: ContextVar[str | None] = ContextVar("sellerlink_request_id", default=None)
 
 __all__ = [
     "SYSTEM_ACTOR",

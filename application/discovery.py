@@ -24,12 +24,15 @@ def discover_marketplaces(
     profiles: Sequence[Profile],
     now: datetime,
 ) -> list[Marketplace]:
-    """SP-API participations are the truth about where the seller sells. Without SP-API (a
-    vendor on Ads only, seed 002) the advertising profiles stand in for them. Marketplaces
+    """SP-API participations are the truth about where a seller sells. Without them (a
+    seller on Ads only so far; a vendor, whose SP-API is Vendor Central's and has no
+    participations, seed 002) the advertising profiles stand in for them. Marketplaces
     already in setup keep their progress and history."""
     existing = {m.marketplace_id: m for m in uow.marketplaces.list_for_connection(connection.id)}
     offers: list[Participation] = list(participations)
-    if not offers and not connection.grants[Channel.SP_API].ever_authorized:
+    if not offers and (
+        not connection.is_seller or not connection.grants[Channel.SP_API].ever_authorized
+    ):
         offers = [
             Participation(
                 marketplace_id=p.marketplace_id,

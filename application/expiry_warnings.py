@@ -2,10 +2,10 @@
 
 An SP-API authorization ends 365 days after consent (AMAZON.md) and the seller must
 re-authorize; seed 004's sellers only learn it when "the SP-API will automatically
-disconnect". sellerlink warns first: once 30 days remain, then once a day, then on the last
-day, each as a `token.expiring` event a product can show or send. At the end the connection
-is marked Reconnect Required with a `token.expired` event, without waiting for a refresh to
-fail.
+disconnect". sellerlink warns first, once per threshold: 30 days, 7 days, then the last
+day (counted in hours), each as a `token.expiring` event a product can show or send. At
+the end the connection is marked Reconnect Required with a `token.expired` event, without
+waiting for a refresh to fail.
 
 Deduplication reads the event log itself: a warning carries its channel, its stage and the
 authorization it belongs to (`authorized_at`), and a stage already recorded for that

@@ -78,7 +78,22 @@ class MarketplaceView:
     retries_used: int = field(metadata=about("Retries of a failed setup used so far."))
     retry_limit: int = field(metadata=about("Retries allowed before support is involved."))
     last_error: str | None = field(metadata=about("The last setup failure, in plain words."))
-    reason: str | None = field(metadata=about("Why it cannot be selected, when it cannot."))
+    reason: str | None = field(
+        metadata=about(
+            "Why it cannot be selected, or what its setup or sync waits for and the next step."
+        )
+    )
+    reason_code: str | None = field(
+        default=None,
+        metadata=about(
+            "The catalogue code of what it waits for (GET /errors/<code> explains the fix), "
+            "e.g. AUTHORIZATION_REQUIRED, TOKEN_REVOKED, APP_ROLE_MISSING; null when nothing."
+        ),
+    )
+    retry_at: datetime | None = field(
+        default=None,
+        metadata=about("After a refusal a person must fix: when sellerlink asks Amazon again."),
+    )
     sync: SyncCoverage | None = field(
         default=None,
         metadata=about("Each dataset's coverage and history progress, once it syncs."),
@@ -100,6 +115,8 @@ class MarketplaceView:
             retry_limit=m.retry_limit,
             last_error=m.last_error,
             reason=m.unselectable_reason(),
+            reason_code=m.waiting_code,
+            retry_at=m.retry_at,
             sync=sync,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from attrs import define, field, frozen
 
 from application.context import (
@@ -31,6 +33,7 @@ from domain.errors import (
 from domain.grant import Channel
 from domain.marketplace import IN_SETUP, Marketplace, MarketplaceState, RetryOutcome
 from domain.records import DEFAULT_HISTORY_DAYS
+from domain.refusals import DIAGNOSED, REFUSAL_BACKOFF, refusal_reason
 from domain.team import Permission
 
 
@@ -230,11 +233,16 @@ class AdvanceMarketplaceSetup:
     leaves the step for the next pass; only a real setup failure moves it to Failed.
 
     Amazon is asked under the marketplace's setup lease with no transaction open (DESIGN
-    §15): a slow Amazon holds up no other writer, and a second worker leaves it alone."""
+    §15): a slow Amazon holds up no other writer, and a second worker leaves it alone.
+
+    DESIGN §9: a marketplace cannot pass setup without the grants its data comes through
+    (Connection.setup_blocker: a seller's SP-API); until then, and after a refusal Amazon
+    explains, it stays where it is and says why and what to do, never in silence."""
 
     ports: Ports
     get_token: GetAccessToken
     _leases: Leases | None = field(default=None, alias="leases")
+    refusal_backoff: timedelta = REFUSAL_BACKOFF
 
     @property
     def leases(self) -> Leases:
@@ -247,6 +255,9 @@ class AdvanceMarketplaceSetup:
         connection, before = self._read(connection_id, marketplace_id)
         if before not in IN_SETUP or connection.disconnected_at is not None:
             return SetupStep(connection_id, marketplace_id, before, before)
+        blocker = connection.setup_blocker(self.ports.clock.now())
+        if blocker is not None:
+            return self._blocked(connection_id, marketplace_id, blocker)
         with self.leases.held(setup_lease(connection_id, marketplace_id)) as mine:
             if not mine:
                 return SetupStep(
@@ -263,9 +274,38 @@ class AdvanceMarketplaceSetup:
                     failure = self._set_up(connection, marketplace_id)
             except (AmazonUnavailable, RateLimited) as error:
                 return self._waiting(connection_id, marketplace_id, error)
-            except (TokenRevoked, TokenExpired):
-                return SetupStep(connection_id, marketplace_id, before, before)
+            except (TokenRevoked, TokenExpired) as error:
+                # The refresh was refused: the grant now reads Revoked (or Expired), recorded
+                # and announced by the token's use case; the marketplace says what to do.
+                connection, _ = self._read(connection_id, marketplace_id)
+                reason = connection.setup_blocker(self.ports.clock.now()) or error
+                return self._blocked(connection_id, marketplace_id, reason)
+            except DIAGNOSED as error:
+                retry_at = self.ports.clock.now() + self.refusal_backoff
+                return self._blocked(connection_id, marketplace_id, error, retry_at=retry_at)
             return self._store(connection_id, marketplace_id, before, failure)
+
+    def _blocked(
+        self,
+        connection_id: str,
+        marketplace_id: str,
+        error: DomainError,
+        *,
+        retry_at: datetime | None = None,
+    ) -> SetupStep:
+        """The marketplace cannot pass setup now: it says why, with the catalogue code and
+        the next step, and (after a refusal a person must fix) when it asks Amazon again."""
+        now = self.ports.clock.now()
+        reason = refusal_reason(error, retry_at) if retry_at else error.detail
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(connection_id, marketplace_id, for_update=True)
+            if marketplace is None:
+                raise NotFound(f"There is no marketplace {marketplace_id} here.")
+            if marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at):
+                uow.marketplaces.update(marketplace)
+                uow.commit()
+        state = marketplace.state
+        return SetupStep(connection_id, marketplace_id, state, state, reason)
 
     def _read(self, connection_id: str, marketplace_id: str) -> tuple[Connection, MarketplaceState]:
         with self.ports.uow() as uow:
@@ -323,17 +363,23 @@ class AdvanceMarketplaceSetup:
         return SetupStep(connection_id, marketplace_id, state, state, reason)
 
     def _set_up(self, connection: Connection, marketplace_id: str) -> str | None:
-        """With SP-API, ask Amazon for the seller's data in that marketplace; the reason it
-        failed, or None. A vendor on Ads only (seed 002) has nothing to check on the SP-API
-        side."""
-        if not connection.grants[Channel.SP_API].ever_authorized:
+        """A seller: ask Amazon for the seller's data in that marketplace; the reason it
+        failed, or None. A vendor has nothing to check there: the check is a Seller Central
+        call (searchListingsItems), and a vendor's grant is never used for a seller-only call
+        (issue 18)."""
+        if not connection.is_seller:
             return None
-        if connection.selling_partner_id is None:
+        partner = connection.selling_partner_id
+        if partner is None:
             return "The seller id of this connection is unknown."
-        token = self.get_token(connection.id, Channel.SP_API)
         try:
-            self.ports.amazon.set_up_marketplace(
-                connection.region, token.token, connection.selling_partner_id, marketplace_id
+            self.get_token.calling(
+                connection.id,
+                Channel.SP_API,
+                "searchListingsItems",
+                lambda token: self.ports.amazon.set_up_marketplace(
+                    connection.region, token, partner, marketplace_id
+                ),
             )
         except SetupFailed as error:
             return error.detail

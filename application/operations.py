@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime
 
 from attrs import define, field, frozen
 
@@ -51,3 +52,12 @@ class TakeSnapshot:
             app_credentials_rejected=self.app_credentials.rejected(),
             rotate_by_days=self.app_credentials.days_left(),
         )
+
+
+def latest_recorded_instant(ports: Ports) -> datetime | None:
+    """The newest instant the database holds: every change is in the event log, so its
+    newest entry. A simulated clock restarted behind it resumes from here (DESIGN §9: time
+    never runs backwards; issue 18: new history was stamped before older entries)."""
+    with ports.uow() as uow:
+        newest = uow.events.list(limit=1)
+    return newest[0].at if newest else None

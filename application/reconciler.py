@@ -47,6 +47,7 @@ from domain.errors import (
 from domain.grant import EXPIRY_WARNING, Channel
 from domain.marketplace import IN_SETUP, MarketplaceState
 from domain.records import DEFAULT_HISTORY_DAYS
+from domain.refusals import DIAGNOSED
 
 _log = logging.getLogger("sellerlink.jobs")
 
@@ -148,13 +149,11 @@ class Reconciler:
             connection = connections.get(marketplace.connection_id)
             if connection is None or connection.disconnected_at is not None:
                 continue
-            sp_api = connection.grants[Channel.SP_API]
-            if (
-                marketplace.state is MarketplaceState.SETTING_UP
-                and sp_api.ever_authorized
-                and not connection.usable_at(now, Channel.SP_API)
-            ):
-                continue  # waits for the reconnect; nothing a worker can do
+            if not marketplace.due(now):
+                continue  # backing off after a refusal a person must fix
+            blocker = connection.setup_blocker(now)
+            if blocker is not None and marketplace.waits_for(str(blocker.code)):
+                continue  # says what it waits for; the authorization moves it on
             yield Job(JobKind.ADVANCE_SETUP, connection.id, marketplace.marketplace_id)
 
     def _syncs(
@@ -290,6 +289,9 @@ class RunJob:
             return JobResult(job, JobStatus.RETRY_LATER, str(error.code))
         except (TokenRevoked, TokenExpired) as error:
             return JobResult(job, JobStatus.RECONNECT_REQUIRED, str(error.code))
+        except DIAGNOSED as error:
+            # A refusal a person must fix (DESIGN §9): diagnosed, never retried in a loop.
+            return JobResult(job, JobStatus.RETRY_LATER, str(error.code))
         except NotFound:
             return JobResult(job, JobStatus.NOTHING_TO_DO, "gone")
 

@@ -44,6 +44,13 @@ from domain.errors import (
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset, IncomingRecord, RecordScope, WriteCounts
+from domain.refusals import (
+    DIAGNOSED,
+    REFUSAL_BACKOFF,
+    AccessTokenRejected,
+    refusal_reason,
+    refused_again,
+)
 from domain.secret import Secret
 from domain.sync import AMAZON_SETTLE_TIME, DAY, DatasetPlan, SyncCursor, Window, WindowKind
 
@@ -104,9 +111,11 @@ def sync_channel(connection: Connection) -> Channel:
 
 
 def can_sync(connection: Connection, marketplace: Marketplace | None, now: datetime) -> bool:
+    """Not while a refusal a person must fix holds the marketplace back (DESIGN §9)."""
     return (
         marketplace is not None
         and marketplace.state in (MarketplaceState.SYNCING, MarketplaceState.READY)
+        and marketplace.due(now)
         and connection.disconnected_at is None
         and connection.health_at(now) in (Health.CONNECTED, Health.EXPIRING)
     )
@@ -219,18 +228,41 @@ class DatasetSync:
                 return self.ports.amazon.fetch_dataset(
                     due.source, due.token, due.cursor.pending_report
                 )
-            except TokenRevoked:
+            except AccessTokenRejected:
                 # The cached access token was refused: refresh once (which tells a revoked
-                # refresh token from a stale access token) and try again.
+                # refresh token from a stale access token) and try again, once (DESIGN §9).
                 token = self.get_token(connection_id, channel, rejected=due.token)
-                return self.ports.amazon.fetch_dataset(
-                    due.source, token.token, due.cursor.pending_report
-                )
+                try:
+                    return self.ports.amazon.fetch_dataset(
+                        due.source, token.token, due.cursor.pending_report
+                    )
+                except AccessTokenRejected as refused:
+                    raise refused_again(refused, str(due.source.dataset)) from None
         except (TokenRevoked, TokenExpired):
+            raise
+        except DIAGNOSED as error:
+            # A refusal a person must fix: the dataset records it, the marketplace says so
+            # with the fix, and the sync leaves Amazon alone for a while (no refresh loop).
+            self._failed(due, error)
+            self._held_back(due, error)
             raise
         except DomainError as error:
             self._failed(due, error)
             raise
+
+    def _held_back(self, due: _Due, error: DomainError) -> None:
+        now = self.ports.clock.now()
+        retry_at = now + REFUSAL_BACKOFF
+        with self.ports.uow() as uow:
+            marketplace = uow.marketplaces.get(
+                due.connection.id, due.source.marketplace_id, for_update=True
+            )
+            if marketplace is None:
+                return
+            reason = refusal_reason(error, retry_at)
+            marketplace.wait(code=str(error.code), reason=reason, at=now, retry_at=retry_at)
+            uow.marketplaces.update(marketplace)
+            uow.commit()
 
     def _wait(self, due: _Due, report: str) -> None:
         with self.ports.uow() as uow:
@@ -291,6 +323,9 @@ class DatasetSync:
         marketplace = uow.marketplaces.get(connection.id, due.marketplace.marketplace_id)
         if marketplace is None:
             return
+        if marketplace.waiting_code is not None or marketplace.retry_at is not None:
+            marketplace.stop_waiting()  # a window came through: nothing holds it back
+            uow.marketplaces.update(marketplace)
         if counts.updated:
             marketplace.records_updated(
                 dataset=dataset,

@@ -12,9 +12,10 @@ a reconnect); Amazon being down or throttling is not.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from attrs import define, field, frozen
 
@@ -34,7 +35,10 @@ from domain.errors import (
     TokenRevoked,
 )
 from domain.grant import Channel, TokenStatus
+from domain.refusals import AccessTokenRejected, refused_again
 from domain.secret import Secret
+
+T = TypeVar("T")
 
 # The sweep refreshes tokens this long before they lapse, so callers rarely wait on Amazon.
 REFRESH_AHEAD = timedelta(minutes=5)
@@ -93,6 +97,27 @@ class GetAccessToken:
             if found is not None:
                 return self._refresh(connection_id, channel, found)
             time.sleep(WAIT_STEP)  # another process is refreshing it: use its token
+
+    def calling(
+        self, connection_id: str, channel: Channel, operation: str, call: Callable[[Secret], T]
+    ) -> T:
+        """One Amazon call with the connection's access token, refusals classified once
+        (DESIGN §9): a refused access token is refreshed once and the call retried once (the
+        refresh itself tells a stale token from a revoked grant, which it records); refused
+        again with a fresh token is diagnosed (PERMISSION_MISSING), never a refresh loop; a
+        refusal Amazon explains (domain.refusals.DIAGNOSED) goes to the caller unretried.
+        Like the token itself, call it with no unit of work open."""
+        token = self(connection_id, channel)
+        try:
+            return call(token.token)
+        except AccessTokenRejected as refused:
+            if token.refreshed:
+                raise refused_again(refused, operation) from None
+        token = self(connection_id, channel, rejected=token.token)
+        try:
+            return call(token.token)
+        except AccessTokenRejected as refused:
+            raise refused_again(refused, operation) from None
 
     def _usable_or_claim(
         self,

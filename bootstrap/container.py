@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from dependency_injector import containers, providers
@@ -26,6 +26,7 @@ from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, t
 from adapters.webhooks import HttpWebhookSender, TargetPolicy, offline_resolver
 from application.app import Application
 from application.context import Ports
+from application.operations import latest_recorded_instant
 from application.ports import Clock, IdGenerator, RateBudget, Tracer
 from application.telemetry import NullTracer
 from bootstrap.settings import Settings
@@ -162,6 +163,21 @@ def sandbox_url(settings: Settings) -> str:
     """Where the sandbox answers: `SELLERLINK_SANDBOX_BASE_URL`, else mounted at /sandbox
     on the public base URL (`http://HOST:PORT` by default)."""
     return settings.sandbox_base_url or f"{settings.base_url.rstrip('/')}{SANDBOX_PATH}"
+
+
+def resume_sandbox_clock(container: Container) -> datetime | None:
+    """The process that owns the sandbox clock (`serve`) starts it where the product's
+    recorded time left off, not at the wall clock: the simulated clock may have been
+    advanced past now before a restart. Returns the instant it resumed from, if it moved."""
+    settings: Settings = container.settings()
+    if not settings.sandbox:
+        return None
+    clock = container.sandbox_clock()
+    latest = latest_recorded_instant(container.application().ports)
+    if not isinstance(clock, SandboxClock) or latest is None or latest <= clock.now():
+        return None
+    clock.advance((latest - clock.now()).total_seconds())
+    return latest
 
 
 def follow_sandbox_clock(container: Container) -> None:

@@ -21,7 +21,7 @@ from adapters.worker import InProcessWorker
 from application.app import Application
 from application.context import Actor
 from application.teams import CreateTeamCommand, SetMemberRoleCommand
-from bootstrap.container import Container
+from bootstrap.container import Container, resume_sandbox_clock
 from bootstrap.settings import Settings
 from bootstrap.web import create_app, dev_jwt_secret
 from domain.errors import DomainError
@@ -158,6 +158,7 @@ def serve(container: Container, host: str | None = None, port: int | None = None
         raise SystemExit(str(wrong)) from None
     database = container.database()
     database.upgrade()
+    resume_sandbox_clock(container)
     application = container.application()
     team_id = seed_demo_team(application, Path(settings.data_dir))
     secret = dev_jwt_secret(settings)

@@ -51,15 +51,18 @@ STARTED_ELSEWHERE = (
 
 def validate_return_to(return_to: str | None) -> str | None:
     """Only a path on this site: no scheme, no host, no protocol-relative `//`, no backslash
-    (browsers read `/\\evil.com` as a host), no control characters. Prevents open
-    redirects."""
+    (browsers read `/\\evil.com` as a host), and printable ASCII only: anything else must be
+    percent-encoded, as in any URL. A raw `/日本語` cannot go into a Location header (the
+    callback answered 500 after the connection was stored, issue 18), and look-alikes (a
+    path of division slashes U+2215 reading as `//evil.example`, a zero-width space) are
+    how open redirects hide. Prevents open redirects."""
     if return_to is None or return_to == "":
         return None
     bad = (
         not return_to.startswith("/")
         or return_to.startswith("//")
         or "\\" in return_to
-        or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in return_to)
+        or any(not 0x21 <= ord(ch) <= 0x7E for ch in return_to)
         or len(return_to) > 2000
     )
     if bad:

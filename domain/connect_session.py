@@ -41,7 +41,7 @@ def validate_session_return_to(return_to: str | None) -> str | None:
         return None
     if return_to.startswith("/"):
         return validate_return_to(return_to)
-    bad = len(return_to) > 2000 or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in return_to)
+    bad = len(return_to) > 2000 or any(not 0x21 <= ord(ch) <= 0x7E for ch in return_to)
     try:
         parts = urlsplit(return_to)
         host = parts.hostname

@@ -15,8 +15,12 @@ from attrs import define, field
 
 from domain.errors import (
     AdsSpMismatch,
+    AuthorizationRequired,
+    DomainError,
     PlanRequired,
     ProfileNotSelectable,
+    TokenExpired,
+    TokenRevoked,
     WrongAccount,
 )
 from domain.events import SYSTEM_ACTOR, EventKind, EventSource
@@ -162,6 +166,56 @@ class Connection(EventSource):
 
     def missing_channels(self) -> list[Channel]:
         return [c for c in sorted(self.required_channels) if not self.grants[c].ever_authorized]
+
+    @property
+    def is_seller(self) -> bool:
+        return self.account_type is AccountType.SELLER
+
+    def data_channels(self) -> tuple[Channel, ...]:
+        """The channels a marketplace's setup and sync read through (DESIGN §9): a seller's
+        data comes through the Selling Partner API, whatever Ads says; a vendor's through
+        Amazon Ads, plus the Selling Partner API while a Vendor Central consent is held
+        (seed 002: "not necessary", "highly recommended" for Sales & Traffic)."""
+        if self.account_type is AccountType.SELLER:
+            return (Channel.SP_API,)
+        if self.grants[Channel.SP_API].refresh_token is not None:
+            return (Channel.ADS, Channel.SP_API)
+        return (Channel.ADS,)
+
+    def setup_blocker(self, now: datetime) -> DomainError | None:
+        """Why a marketplace of this connection cannot pass setup now, as the catalogue
+        error whose fix is the next step; None when it can. Nothing may wait in Setting up
+        without a reason (issue 18: a seller's marketplace reached Ready on Ads alone)."""
+        for channel in self.data_channels():
+            grant = self.grants[channel]
+            name = CHANNEL_NAMES[channel]
+            status = grant.status_at(now).status
+            if self.disconnected_at is None and status in (
+                TokenStatus.CURRENT,
+                TokenStatus.EXPIRING,
+            ):
+                continue
+            context = {"channel": str(channel)}
+            if status is TokenStatus.REVOKED:
+                return TokenRevoked(
+                    f"Amazon revoked the {name} authorization: Reconnect the {name}; setup "
+                    "continues by itself.",
+                    context=context,
+                )
+            if status is TokenStatus.EXPIRED:
+                return TokenExpired(
+                    f"The {name} authorization expired: Reconnect the {name}; setup "
+                    "continues by itself.",
+                    context=context,
+                )
+            verb = "Reconnect" if grant.ever_authorized else "Authorize"
+            whose = "a seller's" if self.account_type is AccountType.SELLER else "this"
+            return AuthorizationRequired(
+                f"Waiting for the {name}: {whose} marketplaces are set up through it. "
+                f"{verb} the {name}; setup continues by itself.",
+                context=context,
+            )
+        return None
 
     # -- authorizing -------------------------------------------------------------------
 

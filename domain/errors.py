@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     APP_CREDENTIALS_REJECTED = "APP_CREDENTIALS_REJECTED"
     RATE_LIMITED = "RATE_LIMITED"
     SETUP_FAILED = "SETUP_FAILED"
+    AUTHORIZATION_REQUIRED = "AUTHORIZATION_REQUIRED"
     APP_ROLE_MISSING = "APP_ROLE_MISSING"
     RESTRICTED_DATA = "RESTRICTED_DATA"
     PERMISSION_MISSING = "PERMISSION_MISSING"
@@ -199,9 +200,16 @@ _SPECS = (
         ErrorCode.ADS_SP_MISMATCH,
         "Amazon Advertising does not match the Selling Partner account",
         "The advertising account does not match the Selling Partner API account.",
-        "Click Refresh.",
+        "Click Refresh once the advertising account is put right: it reads Amazon's "
+        "profiles again; then authorize the Selling Partner API again (the refused "
+        "authorization was not kept, so it shows No token present until then).",
         "Never run Amazon Ads? Enable advertising in Seller Central.",
-        "Enable advertising permissions (View and Edit) for your user.",
+        "Enable advertising permissions (View and Edit) for your user: the user who connects "
+        "Amazon Ads must have advertising permissions in Seller Central to also connect the "
+        "Selling Partner API.",
+        "Already have View and Edit? Ask the account owner to remove all the users and add "
+        "them back again: this triggers a refresh (Amazon's API can fail to recognize a "
+        "valid user).",
         "Click Connect Different Account and sign in to the account that has advertising.",
     ),
     _spec(
@@ -210,6 +218,9 @@ _SPECS = (
         "Amazon returned no advertising profile you can manage in this region.",
         "Enable Amazon Ads for this account.",
         "Or ask the account owner to give you Admin or View and Edit permission, then reconnect.",
+        "Already have View and Edit? Ask the account owner to remove all the users and add "
+        "them back again: this triggers a refresh (Amazon's API can fail to recognize a "
+        "valid user).",
         "If the account sells in another region, start again and choose that region.",
     ),
     _spec(
@@ -293,6 +304,13 @@ _SPECS = (
         "If it keeps failing, it is escalated to support with its retry history.",
     ),
     _spec(
+        ErrorCode.AUTHORIZATION_REQUIRED,
+        "Waiting for an authorization",
+        "Setup cannot continue until the Amazon authorization it needs is in place.",
+        "Click Authorize (or Reconnect) for the channel named and approve it on Amazon.",
+        "Setup then continues by itself; nothing else to do.",
+    ),
+    _spec(
         ErrorCode.APP_ROLE_MISSING,
         "The app lacks an Amazon role",
         "Amazon refused the call: sellerlink's app does not have the role this operation needs.",
@@ -336,7 +354,8 @@ _SPECS = (
         "Please try again",
         "Something went wrong on our side. Please try again.",
         "Try again.",
-        "If it persists, contact support with the request id; support finds it in the timeline.",
+        "If it persists, contact support with the request id: the timeline records it with "
+        "what was happening.",
     ),
 )
 
@@ -554,6 +573,12 @@ class SetupFailed(DomainError):
     """Marketplace setup failed."""
 
     code = ErrorCode.SETUP_FAILED
+
+
+class AuthorizationRequired(DomainError):
+    """Waiting for an authorization"""
+
+    code = ErrorCode.AUTHORIZATION_REQUIRED
 
 
 class WebhookTargetForbidden(DomainError):

@@ -35,20 +35,25 @@ EXPIRY_WARNING = timedelta(days=30)
 # The channels in the words a seller reads in the timeline and the warnings.
 CHANNEL_NAMES = {Channel.SP_API: "Selling Partner API", Channel.ADS: "Amazon Ads"}
 LAST_DAY = timedelta(days=1)
+LAST_WEEK = timedelta(days=7)
 # Access tokens are reused until this long before they expire.
 ACCESS_TOKEN_MARGIN = timedelta(seconds=60)
 
 
 def expiry_warning_stage(remaining: timedelta) -> str | None:
-    """Which expiry warning is due with `remaining` left of an authorization: `"30d"` once
-    30 days remain, then one a day (`"29d"` ... `"2d"`), then `"last_day"` in the last 24
-    hours (seed 004's "re-authorize every 12 months"). None outside the window.
-    Stage `"Nd"` covers a remaining time in (N-1, N] days, so each stage is reached once."""
+    """Which expiry warning is due with `remaining` left of an authorization: one per
+    threshold (DESIGN §13: 30, 7 and 1 days; issue 18: daily stages wrote "25 days" and
+    "24 days" seconds apart when a pass fell either side of a day's boundary): `"30d"` once
+    30 days remain, `"7d"` once 7 remain, `"last_day"` in the last 24 hours, whose text
+    counts the hours (seed 001: "on the last day ... expires in X hours"). None outside the
+    window. Each stage covers a span, so a warning is given once however the passes fall."""
     if remaining <= timedelta(0) or remaining > EXPIRY_WARNING:
         return None
     if remaining <= LAST_DAY:
         return "last_day"
-    return f"{math.ceil(remaining / LAST_DAY)}d"
+    if remaining <= LAST_WEEK:
+        return "7d"
+    return "30d"
 
 
 # The thresholds a product is notified at (DESIGN §13: "30, 7, 1 days, then hours"): the

@@ -30,6 +30,15 @@ DEFAULT_BATCH_WINDOW = timedelta(minutes=15)
 MIN_BATCH_WINDOW = timedelta(seconds=1)
 MAX_BATCH_WINDOW = timedelta(minutes=30)
 
+# What Amazon takes for one offer (issue 18: one absurd value failed a whole feed). A listing
+# quantity is a 32-bit count (Amazon documents no larger one; the sandbox refuses above it);
+# a price is above zero, in the currency's minor units (ISO 4217), and below a ceiling no
+# real offer reaches (Amazon's models give none; UNCONFIRMED, a guard against 1e999999).
+MAX_QUANTITY = 2**31 - 1
+MAX_PRICE = Decimal("100000000")
+# ISO 4217 minor units of the currencies Amazon's marketplaces price in; others use two.
+MINOR_UNITS = {"JPY": 0, "CLP": 0, "KRW": 0}
+
 
 @frozen
 class Money:
@@ -166,6 +175,28 @@ class ProductSnapshot:
                 f"{self.sku}: available quantity cannot be negative.",
                 context={"field": "available", "sku": self.sku},
             )
+        if self.available > MAX_QUANTITY:
+            raise ValidationFailed(
+                f"{self.sku}: a quantity is at most {MAX_QUANTITY:,} (Amazon's limit).",
+                context={"field": "quantity", "sku": self.sku},
+            )
+        check_offer_price(self.sku, self.price)
+
+
+def check_offer_price(sku: str, price: Money) -> None:
+    """A price Amazon takes for an offer: above zero (`-0` and `1e-999999` are not), at most
+    MAX_PRICE, and no finer than the currency's minor unit (19.999 USD is refused, not
+    rounded: the product meant something else)."""
+    places = MINOR_UNITS.get(price.currency, 2)
+    if price.amount <= 0 or price.amount.is_signed():
+        problem = "a price must be above zero"
+    elif price.amount > MAX_PRICE:
+        problem = f"a price is at most {MAX_PRICE:,}"
+    elif price.amount != price.amount.quantize(Decimal(1).scaleb(-places), rounding="ROUND_DOWN"):
+        problem = f"a {price.currency} price has at most {places} decimal places"
+    else:
+        return
+    raise ValidationFailed(f"{sku}: {problem}.", context={"field": "price", "sku": sku})
 
 
 @frozen

@@ -104,6 +104,10 @@ class Marketplace(EventSource):
     last_error: str | None = None
     history: list[Transition] = field(factory=list)
     version: int = 0
+    # What setup or sync waits for (a catalogue code; its fix is in `last_error`), and when
+    # sellerlink asks Amazon again after a refusal a person must fix (None: when it can).
+    waiting_code: str | None = None
+    retry_at: datetime | None = None
 
     @classmethod
     def discovered(
@@ -148,6 +152,8 @@ class Marketplace(EventSource):
         ]
 
     def unselectable_reason(self) -> str | None:
+        if self.waiting_code is not None and self.last_error:
+            return self.last_error
         if self.state is S.COMING_SOON:
             return "Coming Soon: your plan does not cover this marketplace yet."
         if self.state is S.NOT_PARTICIPATING:
@@ -160,11 +166,48 @@ class Marketplace(EventSource):
             return f"Waiting for Amazon: {self.last_error} sellerlink tries again by itself."
         return None
 
+    def due(self, now: datetime) -> bool:
+        """Whether background work may ask Amazon for this marketplace now."""
+        return self.retry_at is None or now >= self.retry_at
+
+    def waits_for(self, code: str) -> bool:
+        return self.waiting_code == code
+
+    def wait(
+        self, *, code: str, reason: str, at: datetime, retry_at: datetime | None = None
+    ) -> bool:
+        """Setup or sync cannot progress (DESIGN §9): the marketplace says why and what to do,
+        in `reason`, under the catalogue `code`; after a refusal a person must fix it backs
+        off until `retry_at` instead of asking Amazon on every pass. Announced once per new
+        reason (the timeline and a product hear it; a repeat is not news). Returns whether
+        the reason is new."""
+        new = (self.waiting_code, self.last_error) != (code, reason)
+        self.waiting_code = code
+        self.last_error = reason
+        self.retry_at = retry_at
+        if new:
+            self._announce(
+                EventKind.MARKETPLACE_CHANGED,
+                summary=f"{self.name}: waiting ({code}): {reason}",
+                at=at,
+                actor=SYSTEM_ACTOR,
+                data={**self._facts(self.state), "error_code": code, "reason": reason},
+            )
+        return new
+
+    def stop_waiting(self) -> None:
+        if self.waiting_code is not None:
+            self.waiting_code = None
+            self.last_error = None
+        self.retry_at = None
+
     def waiting_for_amazon(self, reason: str) -> bool:
         """Setup could not reach Amazon this time: the marketplace stays where it is and
         says why (nothing may wait without a reason). True when the reason is new."""
         new = self.last_error != reason
         self.last_error = reason
+        self.waiting_code = None
+        self.retry_at = None
         return new
 
     # -- moving ------------------------------------------------------------------------
@@ -177,6 +220,7 @@ class Marketplace(EventSource):
                 f"A marketplace that is {self.label} cannot become {LABELS[to]}.",
                 context={"from": str(self.state), "to": str(to)},
             )
+        self.stop_waiting()
         self.history.append(Transition(at, self.state, to, reason, actor))
         self.state = to
 
@@ -218,6 +262,13 @@ class Marketplace(EventSource):
         active; it need not be active while it is still being set up. Ticking Active on an
         Available marketplace selects it, which starts its setup as Select does (given `at`;
         otherwise it would stay Available, selected, with no setup ever starting)."""
+        if active and self.state is S.COMING_SOON:
+            # One code per situation (issue 18): Coming Soon is the plan's limit, whether the
+            # person clicks Select or ticks Active; greyed out (not participating) is Amazon's.
+            raise PlanRequired(
+                f"{self.name} is Coming Soon on your plan.",
+                context={"marketplace_id": self.marketplace_id},
+            )
         if active and not self.selectable:
             raise MarketplaceNotSelectable(
                 self.unselectable_reason() or f"{self.name} cannot be made active.",

@@ -10,6 +10,7 @@ means the app lacks the role for that operation, or the data is restricted."
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import (
@@ -18,8 +19,17 @@ from domain.errors import (
     PermissionMissing,
     ProfessionalSellingPlanRequired,
     RestrictedData,
+    TokenRevoked,
 )
 from domain.grant import Channel
+
+
+class AccessTokenRejected(TokenRevoked):
+    """Amazon refused the access token of a data call, not the authorization behind it:
+    worth one refresh and one retry. A TokenRevoked so that a caller that cannot refresh
+    still stops; a refresh then tells a stale access token from a revoked grant
+    (`invalid_grant`, final). Kept out of domain/errors.py: it is a signal between the
+    Amazon adapter and the use cases, never a code shown to a person."""
 
 
 class Refusal(StrEnum):
@@ -43,6 +53,8 @@ _PERMISSION_WORDS = (
     "not authorized to access this profile",
     "not authorized to access this advertiser",
     "permission",
+    # Another seller's data asked for with this seller's token.
+    "does not match the selling partner",
 )
 
 
@@ -82,3 +94,59 @@ def refusal_error(refusal: Refusal, operation: str, amazon_message: str) -> Doma
         Refusal.ACCESS_TOKEN_REJECTED: PermissionMissing,
     }
     return classes[refusal](detail, context={"operation": operation})
+
+
+# What a diagnosed refusal raises: a person must change something (the app's roles, the
+# seller's permissions, the selling plan), so background work backs off instead of retrying.
+DIAGNOSED: tuple[type[DomainError], ...] = (
+    AppRoleMissing,
+    RestrictedData,
+    PermissionMissing,
+    ProfessionalSellingPlanRequired,
+)
+
+
+def refused_call(
+    channel: Channel,
+    status: int,
+    code: str,
+    message: str,
+    operation: str,
+    context: dict[str, object] | None = None,
+) -> DomainError | None:
+    """The error for a refused data call (401/403), classified once; None when the answer
+    is not a refusal of access. A 401/403 the words do not explain is treated as a refused
+    access token: one refresh and one retry, after which the caller diagnoses it."""
+    refusal = classify_refusal(channel, status, code, message)
+    if refusal is None and status not in (401, 403):
+        return None
+    if refusal is None or refusal is Refusal.ACCESS_TOKEN_REJECTED:
+        return AccessTokenRejected(
+            f"{operation}: Amazon refused the access token; refresh it and try once more.",
+            context={**(context or {}), "access_token_rejected": True},
+        )
+    error = refusal_error(refusal, operation, message)
+    error.context.update(context or {})
+    return error
+
+
+def refused_again(error: DomainError, operation: str) -> DomainError:
+    """Amazon refused a freshly refreshed access token too: not a stale token, so it is
+    diagnosed (seed 004's "permission changes") instead of refreshed again in a loop."""
+    return PermissionMissing(
+        f"Amazon refused {operation} again with a freshly refreshed access token.",
+        context={**error.context, "operation": operation},
+    )
+
+
+# How long background work leaves Amazon alone after a refusal a person must fix (an app
+# role, restricted data, a seller's permission): asking again sooner only repeats it.
+REFUSAL_BACKOFF = timedelta(minutes=30)
+
+
+def refusal_reason(error: DomainError, retry_at: datetime) -> str:
+    """What a marketplace held back by a diagnosed refusal shows: what Amazon refused, the
+    fix, and when sellerlink asks again."""
+    fix = " ".join(error.remediation)
+    when = retry_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"{error.detail} To fix: {fix} sellerlink asks Amazon again after {when}."

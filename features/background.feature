@@ -1,7 +1,7 @@
 Feature: Connections stay healthy without anyone watching
   sellerlink's background worker keeps every connection healthy: it renews access tokens
   before they lapse, warns before the yearly Selling Partner API re-authorization (seed 002's
-  Developer Access Confirmation: at 30 days, then every day, then on the last day), notices
+  Developer Access Confirmation: at 30 days, at 7 days, then on the last day), notices
   when Amazon refuses a token or the authorization ends, moves marketplace setup along, runs
   the sync cycles, and after a reconnect retrieves the missed data (seed 004: "Data syncing
   will resume during the next sync cycle. Any missed data will typically be retrieved through
@@ -24,10 +24,10 @@ Feature: Connections stay healthy without anyone watching
       | 12 days 20 hours   | The Selling Partner API authorization expires in 12 days   |
       | 4 hours 10 minutes | The Selling Partner API authorization expires in 5 hours   |
 
-  Scenario: Warnings come at 30 days, then daily, then on the last day, each once
+  Scenario: Warnings come at 30 days, at 7 days and on the last day, each once
     When the Selling Partner API authorization has 31 days left
     And sellerlink looks after the connection for 32 days
-    Then the seller was warned 30 times
+    Then the seller was warned 3 times
     And the first warning says "expires in 30 days"
     And the last warning says "expires in"
     And the timeline says "The Selling Partner API authorization expired: reconnect required"

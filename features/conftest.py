@@ -24,6 +24,7 @@ from features.steps.records import *  # noqa: F403
 from features.steps.support import *  # noqa: F403
 from features.steps.support_cli import *  # noqa: F403
 from features.steps.tokens import *  # noqa: F403
+from features.steps.truth import *  # noqa: F403
 from features.steps.webhooks import *  # noqa: F403
 
 # nodeid -> feature file, filled in as scenarios run

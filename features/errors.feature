@@ -10,11 +10,32 @@ Feature: Connection errors and how to fix them
     When a team admin connects the "mismatch-seller" seller account
     Then they see the error ADS_SP_MISMATCH
     And they are told "The advertising account does not match the Selling Partner API account."
-    And the remediation includes "Click Refresh."
+    And the remediation includes "Click Refresh once the advertising account is put right"
     And the remediation includes "Never run Amazon Ads? Enable advertising in Seller Central."
     And the remediation includes "Enable advertising permissions (View and Edit)"
     And the remediation includes "Click Connect Different Account"
     And the Selling Partner API shows "No token present"
+
+  Scenario: The user who connects advertising needs advertising permission to connect the Selling Partner API
+    When a team admin connects the "mismatch-seller" seller account
+    Then they see the error ADS_SP_MISMATCH
+    And the remediation includes "must have advertising permissions in Seller Central to also connect the Selling Partner API"
+    And the remediation includes "Ask the account owner to remove all the users and add them back again: this triggers a refresh"
+
+  Scenario: Refresh after a mismatch reads advertising again and leaves the Selling Partner API to authorize again
+    When a team admin connects the "mismatch-seller" seller account
+    Then they see the error ADS_SP_MISMATCH
+    And the remediation includes "then authorize the Selling Partner API again"
+    When they refresh the account context
+    Then the advertising authorization shows "Current"
+    And the Selling Partner API shows "No token present"
+
+  Scenario: "Please try again" comes with a request id support finds in the timeline
+    When a team admin approves as "us-seller" and sellerlink fails unexpectedly in request "req_support_42"
+    Then they see the error INTERNAL_ERROR
+    And they are told "Please try again."
+    And the remediation includes "contact support with the request id"
+    And the timeline of the team records the failed authorization with request id "req_support_42"
 
   Scenario: This account is already in use
     Given another team "Rival" on the free plan
@@ -77,6 +98,8 @@ Feature: Connection errors and how to fix them
     Then they see the error ADVERTISING_NOT_ENABLED
     And the remediation includes "Enable Amazon Ads for this account."
     And the remediation includes "ask the account owner to give you Admin or View and Edit permission"
+    And the remediation includes "Ask the account owner to remove all the users and add them back again"
+    And the remediation includes "If the account sells in another region"
     And the team has 0 Amazon connections
 
     Examples:

@@ -94,8 +94,21 @@ Feature: Choosing marketplaces and recovering a failed setup
     And the ES marketplace is selected
     And the ES marketplace shows "Setting up..."
 
-  Scenario: A greyed-out marketplace cannot be set Active
-    Given a team on the free plan that has connected the "eu-seller" seller account
-    When they set the DE marketplace Active
+  Scenario: A greyed-out marketplace cannot be used
+    Seed 001: "If you find a setting greyed out, check your seller subscription to ensure
+    you are signed up to sell there."
+    Given a team on the pro plan that has connected the "eu-seller" seller account
+    Then the NL marketplace shows "Not participating"
+    And the NL marketplace cannot be selected
+    When they set the NL marketplace Active
     Then they see the error MARKETPLACE_NOT_SELECTABLE
     And the remediation includes "Check your selling subscription"
+    When they select the NL marketplace
+    Then they see the error MARKETPLACE_NOT_SELECTABLE
+
+  Scenario: A Coming Soon marketplace answers the same whether it is selected or set Active
+    Given a team on the free plan that has connected the "eu-seller" seller account
+    When they set the DE marketplace Active
+    Then they see the error PLAN_REQUIRED
+    When they select the DE marketplace
+    Then they see the error PLAN_REQUIRED

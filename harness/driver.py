@@ -24,7 +24,7 @@ from adapters.http import mint_dev_token
 ROLES = ("owner", "admin", "manager", "member")
 CALLBACK_PATH = {"ads": "/oauth/amazon-ads/callback", "sp_api": "/oauth/sp-api/callback"}
 EU_ACCOUNTS = {"eu-seller", "failing-marketplace-seller"}
-VENDORS = {"vendor"}
+VENDORS = {"vendor", "vendor-central"}
 
 
 class AmazonPage(Protocol):

@@ -24,7 +24,9 @@ from datetime import datetime
 from urllib.parse import quote
 
 import httpx
+import msgspec
 
+from adapters.amazon.feed_schema import message_problems
 from adapters.amazon.listings_feed import (
     CONTENT_TYPE,
     FEED_TYPE,
@@ -37,10 +39,12 @@ from adapters.amazon.listings_feed import (
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import first_error
 from adapters.amazon.transport import Call, Transport
-from application.ports import FeedReport, FeedStatus, ListingUpdate
+from application.ports import FeedReport, FeedStatus, ListingResult, ListingUpdate
 from domain.connection import Region
-from domain.errors import DomainError, InternalError, RateLimited, TokenRevoked
+from domain.errors import DomainError, InternalError, RateLimited
+from domain.grant import Channel
 from domain.listing_batch import FEED_SUBMISSION_WINDOW, FEED_SUBMISSIONS_PER_WINDOW
+from domain.refusals import refused_call
 from domain.secret import Secret
 
 FEEDS_PATH = "/feeds/2021-06-30"
@@ -59,6 +63,8 @@ class FeedsClient:
         self._lock = threading.Lock()
         self._submitted: dict[tuple[str, str], list[datetime]] = {}
         self._skus: dict[str, dict[int, str]] = {}
+        # SKUs whose message broke Amazon's schema: never sent, reported with the feed.
+        self._refused: dict[str, list[ListingResult]] = {}
 
     def submit_listings_feed(
         self,
@@ -68,6 +74,13 @@ class FeedsClient:
         marketplace_id: str,
         updates: Sequence[ListingUpdate],
     ) -> str:
+        updates, refused = _checked(selling_partner_id, updates)
+        if not updates:
+            raise InternalError(
+                "Listings feed not sent: no message passes Amazon's schema ("
+                + "; ".join(f"{r.sku}: {r.message}" for r in refused[:3])
+                + ")."
+            )
         try:
             document = build_document(selling_partner_id, updates)
         except FeedDocumentInvalid as bad:
@@ -114,6 +127,8 @@ class FeedsClient:
         feed_id = str(feed["feedId"])
         with self._lock:
             self._skus[feed_id] = message_skus(updates)
+            if refused:
+                self._refused[feed_id] = refused
         return feed_id
 
     def listings_feed_report(
@@ -132,22 +147,29 @@ class FeedsClient:
         status = FeedStatus.read(str(feed.get("processingStatus", "")))
         result_id = feed.get("resultFeedDocumentId")
         if status not in (FeedStatus.DONE, FeedStatus.FATAL) or not result_id:
-            if status.finished:
-                with self._lock:
-                    self._skus.pop(feed_id, None)
-            return FeedReport(feed_id, status)
+            if not status.finished:
+                return FeedReport(feed_id, status)
+            with self._lock:
+                self._skus.pop(feed_id, None)
+                refused = self._refused.pop(feed_id, [])
+            return FeedReport(feed_id, status, tuple(refused))
         content = self._result_document(base, access_token, str(result_id))
         with self._lock:
             skus = self._skus.pop(feed_id, None)
+            refused = self._refused.pop(feed_id, [])
         if status is FeedStatus.FATAL:
-            # Amazon's report says why the document as a whole was refused.
+            # Amazon's report says why the document as a whole was refused; the messages it
+            # names are refused, the rest were never judged (the use case sends them again).
             reasons = report_problems(content)
-            return FeedReport(feed_id, status, message="; ".join(reasons)[:500])
+            named = [r for r in _named(content, skus or {}) if not r.accepted]
+            return FeedReport(
+                feed_id, status, tuple(named + refused), message="; ".join(reasons)[:500]
+            )
         try:
             results = read_report(content, skus or {})
         except FeedDocumentInvalid as bad:
-            return FeedReport(feed_id, FeedStatus.FATAL, message=str(bad))
-        return FeedReport(feed_id, FeedStatus.DONE, tuple(results))
+            return FeedReport(feed_id, FeedStatus.FATAL, tuple(refused), message=str(bad))
+        return FeedReport(feed_id, FeedStatus.DONE, tuple(results + refused))
 
     def _result_document(self, base: str, access_token: Secret, document_id: str) -> bytes:
         """getFeedDocument, then the document itself from Amazon's (pre-signed) URL."""
@@ -206,16 +228,44 @@ class FeedsClient:
         return body
 
     def _refusal(self, response: httpx.Response, label: str) -> DomainError:
-        code, _ = first_error(response)
+        code, message = first_error(response)
         context: dict[str, object] = {"amazon_status": response.status_code, "amazon_code": code}
-        if response.status_code in (401, 403):
-            return TokenRevoked(
-                f"{label}: Amazon refused the access token; refresh it and try once more.",
-                context={**context, "access_token_rejected": True},
-            )
+        refused = refused_call(Channel.SP_API, response.status_code, code, message, label, context)
+        if refused is not None:
+            return refused
         if response.status_code == 429:
             return RateLimited(f"{label}: Amazon's quota is used up.", context=context)
         return InternalError(
             f"{label}: Amazon refused the request ({code or response.status_code}).",
             context=context,
         )
+
+
+def _named(report: bytes, skus: dict[int, str]) -> list[ListingResult]:
+    """The SKUs a report's ERROR issues name (by messageId, or by sku), refused."""
+    try:
+        return [r for r in read_report(report, skus) if not r.accepted]
+    except FeedDocumentInvalid:
+        return []
+
+
+def _checked(
+    seller_id: str, updates: Sequence[ListingUpdate]
+) -> tuple[list[ListingUpdate], list[ListingResult]]:
+    """Each message checked against Amazon's JSON_LISTINGS_FEED schema before sending
+    (issue 18): one that breaks it is refused on its own SKU, never sent, so it cannot
+    spoil the feed for the others."""
+    try:
+        document = msgspec.json.decode(build_document(seller_id, updates))
+    except FeedDocumentInvalid as bad:
+        raise InternalError(f"Listings feed not built: {bad}") from bad
+    kept: list[ListingUpdate] = []
+    refused: list[ListingResult] = []
+    for update, message in zip(updates, document["messages"], strict=True):
+        problems = message_problems(message)
+        if problems:
+            text = "not sent: Amazon's feed schema refuses it (" + "; ".join(problems) + ")"
+            refused.append(ListingResult(update.sku, False, text[:500]))
+        else:
+            kept.append(update)
+    return kept, refused

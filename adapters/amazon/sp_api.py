@@ -9,12 +9,13 @@ the `orders` and `inventory` datasets (docs/amazon-datasets.md).
   `fulfillment_availability` and `purchasable_offer`). JSON_LISTINGS_FEED bulk feeds are a
   later issue: they would be a second implementation of `send_listing_updates`.
 
-Errors: `{"errors": [{"code", "message", "details"}]}`. A 403 that names the Individual
-selling plan becomes PROFESSIONAL_SELLING_PLAN_REQUIRED (Amazon serves SP-API apps only to
-Professional sellers; its documentation gives no dedicated code, so the sandbox and this
-mapping agree on the wording). Any other 401/403 is a refused access token: TokenRevoked
-with `access_token_rejected` in its context, as the port asks (the caller refreshes and
-tries once more; a revoked authorization then shows as invalid_grant).
+Errors: `{"errors": [{"code", "message", "details"}]}`. A 401/403 is classified once
+(domain/refusals.py, DESIGN §9): a 403 that names the Individual selling plan becomes
+PROFESSIONAL_SELLING_PLAN_REQUIRED (Amazon serves SP-API apps only to Professional sellers;
+its documentation gives no dedicated code, so the sandbox and this mapping agree on the
+wording), a missing app role, restricted data or a missing permission its own code, and
+a refused access token AccessTokenRejected (the caller refreshes and tries once more; a
+revoked authorization then shows as invalid_grant).
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ from domain.errors import (
     InternalError,
     ProfessionalSellingPlanRequired,
     SetupFailed,
-    TokenRevoked,
 )
+from domain.grant import Channel
 from domain.rate_budget import BudgetKey
 from domain.records import IncomingRecord
+from domain.refusals import refused_call
 from domain.secret import Secret
 
 PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
@@ -92,15 +94,14 @@ class SpApiClient:
         }
 
     def refusal(self, response: httpx.Response, label: str) -> DomainError:
+        """A refused call, classified once (domain/refusals.py): a refused access token is
+        AccessTokenRejected (the caller refreshes once and retries once); a 403 Amazon
+        explains (app role, restricted data, permission, selling plan) is its diagnosis."""
         code, message = first_error(response)
         context: dict[str, object] = {"amazon_status": response.status_code, "amazon_code": code}
-        if response.status_code in (401, 403):
-            if any(word in message.lower() for word in _PLAN_WORDS):
-                return ProfessionalSellingPlanRequired(message or None, context=context)
-            return TokenRevoked(
-                f"{label}: Amazon refused the access token; refresh it and try once more.",
-                context={**context, "access_token_rejected": True},
-            )
+        refused = refused_call(Channel.SP_API, response.status_code, code, message, label, context)
+        if refused is not None:
+            return refused
         return InternalError(
             f"{label}: Amazon refused the request ({code or response.status_code}).",
             context=context,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from application.listing_updates import ListingRow
 from domain.errors import ValidationFailed
@@ -16,10 +17,23 @@ CSV_COLUMNS = ("sku", "quantity", "price", "currency")
 
 def parse_listing_csv(text: str) -> list[ListingRow]:
     """An empty file is an empty submission; a header without the four columns is refused
-    as a whole (VALIDATION_FAILED, field `header`)."""
+    as a whole (VALIDATION_FAILED, field `header`), and so is a file the CSV reader cannot
+    read: a field over the reader's 131,072-character limit or a quote never closed
+    (field `body`, with the line; issue 18: these answered 500)."""
     if not text.strip():
         return []
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        return _rows(reader)
+    except csv.Error as error:
+        raise ValidationFailed(
+            f"The CSV cannot be read at line {reader.line_num}: {error}. Check the quotes "
+            f"and that no value is longer than {csv.field_size_limit():,} characters.",
+            context={"field": "body"},
+        ) from None
+
+
+def _rows(reader: Iterator[list[str]]) -> list[ListingRow]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:

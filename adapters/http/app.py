@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import anyio.to_thread
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
 
@@ -24,6 +24,7 @@ from adapters.http.error_docs import explain_error, list_errors
 from adapters.http.glossary import describe
 from adapters.http.health import ReadinessCheck, health, readiness_route
 from adapters.http.hosted import hosted_router
+from adapters.http.json_depth import refuse_deep_json
 from adapters.http.listing_updates import ListingUpdatesController
 from adapters.http.listings import ListingSettingsController
 from adapters.http.marketplaces import MarketplacesController, ProfilesController
@@ -35,10 +36,20 @@ from adapters.http.observability import (
 from adapters.http.openapi import assets_router, openapi_config
 from adapters.http.problems import EXCEPTION_HANDLERS
 from adapters.http.records import RecordsController
-from adapters.http.request_ids import add_request_id_header
+from adapters.http.request_ids import add_request_id_header, request_id_of
 from adapters.http.teams import TeamsController
 from adapters.http.views import DescribedAttrsSchemaPlugin, ViewResponse
 from adapters.http.webhooks import WebhooksController
+from application.context import REQUEST_ID
+
+
+async def _before_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    """Every route: the request id goes with the use case into the events it records (seed
+    002's "Please try again": support finds the request in the timeline), and JSON nested
+    too deep is refused before any parser meets it."""
+    REQUEST_ID.set(request_id_of(request.scope))
+    return await refuse_deep_json(request)
+
 
 # Use cases run in worker threads; a proxied call may wait there for Amazon's quota (up to its
 # X-Sellerlink-Max-Wait), so a burst of waiting calls must not take every thread.
@@ -105,6 +116,7 @@ def build_api(
         exception_handlers=dict(EXCEPTION_HANDLERS),
         on_startup=[_room_for_waiting_calls],
         before_send=[add_request_id_header],
+        before_request=_before_request,
         middleware=middleware,
         # Logging is the composition root's (structlog, one pipeline for every logger):
         # Litestar's default config would replace the root logger's handlers at start-up.

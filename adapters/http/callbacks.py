@@ -3,7 +3,8 @@ never be presented to the wrong token endpoint. The state alone identifies the r
 valid bearer token on the request makes the use case also check it is the same person.
 
 Answers (API.md): 303 to the relative `return_to` with `?connection_id=...&result=connected`
-(errors: `?result=error&code=...`, see problems.py); without one, JSON, or a small HTML page
+plus `next`, `reconnected` and, when there are any, `warnings` (CallbackResult.outcome;
+errors: `?result=error&code=...`, see problems.py); without one, JSON, or a small HTML page
 when the browser asks for text/html. Every answer carries `Referrer-Policy: no-referrer` and
 `Cache-Control: no-store` (browser.py). The browser binding cookie set on the way to Amazon
 (binding.py) must come back with the callback, or it is refused."""
@@ -35,8 +36,10 @@ ScopeParam = Annotated[str | None, QueryParameter(name="scope")]
 _RESPONSES: dict[int, ResponseSpec] = {
     303: ResponseSpec(
         data_container=None,
-        description="Back to the product UI at `return_to`, with `connection_id` and "
-        "`result=connected`, or `result=error&code=<CODE>`.",
+        description="Back to the product UI at `return_to`, with `connection_id`, "
+        "`result=connected`, `next`, `reconnected` (`true`/`false`) and `warnings` (codes, "
+        "comma-separated, e.g. NO_ACTIVE_CAMPAIGNS; only when there are), or "
+        "`result=error&code=<CODE>`.",
     ),
     **problem_responses(400, 403, 404, 409, 410, 422, 429, 500, 503),
 }
@@ -54,11 +57,7 @@ def _respond(
     result = app.complete_callback(command)
     outcome = CallbackOut.of(result)
     if result.return_to:
-        return browser.redirect(
-            browser.with_query(
-                result.return_to, {"connection_id": result.connection.id, "result": "connected"}
-            )
-        )
+        return browser.redirect(browser.with_query(result.return_to, result.outcome()))
     if browser.wants_html(request):
         return browser.html_response(browser.callback_page(outcome), 200, browser.CALLBACK_HEADERS)
     return ViewResponse(outcome, status_code=200, headers=dict(browser.CALLBACK_HEADERS))

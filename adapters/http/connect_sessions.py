@@ -19,10 +19,10 @@ from domain.connection import AccountType, Region
 
 # Exactly what domain.connect_session.validate_session_return_to accepts, so the schema
 # tells the truth: a path here, an https URL, or http on loopback; no userinfo, no spaces,
-# no backslash, no control characters.
-_URL_REST = r"([/?#][^\\\u0000-\u0020\u007f]*)?"
+# no backslash, printable ASCII only.
+_URL_REST = r"([/?#][!-\[\]-~]*)?"
 RETURN_TO_PATTERN = (
-    r"^(/(?![/\\])[^\\\u0000-\u001f\u007f]*"
+    r"^(/(?![/\\])[!-\[\]-~]*"
     r"|https://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
     + _URL_REST
     + r"|http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"

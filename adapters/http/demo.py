@@ -83,7 +83,7 @@ async function openFlow(connectionId) {
     setTimeout(() => {  // the flow's last message may still be on its way
       if (flowWindow !== popup || answered) return;
       say('The sellerlink window was closed before the connection was finished. ' +
-        'Click Connect Amazon (or Manage on an unfinished account) to go on.', 'warn');
+        'Click Connect Amazon, or Continue on an unfinished account, to go on.', 'warn');
       load();
     }, 300);
   }, 500);
@@ -108,7 +108,7 @@ async function load() {
     list.items.map(c => { const [word, cls] = HEALTH[c.health] || [c.health, ''];
       return `<tr><td>${esc(c.display_name || c.id)}</td><td>${esc(c.account_type)}, ${esc(c.region)}</td>` +
         `<td class="${cls}">${esc(word)}</td><td><button type="button" data-id="${esc(c.id)}">` +
-        (c.health === 'reconnect_required' ? 'Reconnect' : 'Manage') + '</button></td></tr>'; }).join('') +
+        ({reconnect_required: 'Reconnect', incomplete: 'Continue'}[c.health] || 'Manage') + '</button></td></tr>'; }).join('') +
     '</tbody></table>';
   box.querySelectorAll('button[data-id]').forEach(b => b.onclick = () => openFlow(b.dataset.id));
 }

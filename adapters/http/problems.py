@@ -58,6 +58,8 @@ STATUS: Mapping[ErrorCode, int] = {
     ErrorCode.WEBHOOK_TARGET_FORBIDDEN: 400,
     ErrorCode.CONCURRENT_UPDATE: 409,
     ErrorCode.INVALID_TRANSITION: 409,
+    # chosen: the state of the connection (an authorization not yet given) stands in the way.
+    ErrorCode.AUTHORIZATION_REQUIRED: 409,
     ErrorCode.CONNECTION_LIMIT: 409,
     ErrorCode.ACCOUNT_IN_USE: 409,
     ErrorCode.WRONG_ACCOUNT: 409,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
@@ -26,10 +26,10 @@ SOME_TEXT = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u0
 Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=PRINTABLE)]
 MarketplaceIdIn = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9]+$")]
 # Mirrors domain.authorization.validate_return_to (the authority): empty, or a path on this
-# site: no scheme or host, no `//` or backslash, no control characters.
-ReturnTo = Annotated[
-    str, Meta(max_length=2000, pattern=r"^(/(?![/\\])[^\\\u0000-\u001f\u007f]*)?$")
-]
+# site: no scheme or host, no `//` or backslash, printable ASCII only (percent-encode the
+# rest: a Location header carries nothing else).
+RETURN_TO_PATH = r"/(?![/\\])[!-\[\]-~]*"
+ReturnTo = Annotated[str, Meta(max_length=2000, pattern=rf"^({RETURN_TO_PATH})?$")]
 Amount = Annotated[str, Meta(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$")]
 Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 # `gt=-1` rather than `ge=0`: Litestar drops a zero minimum from an optional field's schema.
@@ -114,8 +114,13 @@ class TeamOut(_Out):
         )
 
 
+# A person's role: `service` is an API key's, never a member's (domain/team.py refuses it), so
+# the schema does not offer it either.
+PersonRole = Literal["owner", "admin", "manager", "member"]
+
+
 class MemberIn(Struct, kw_only=True):
-    role: Role
+    role: PersonRole
 
 
 class MemberOut(_Out):

@@ -18,6 +18,7 @@ from adapters.http.routing import (
 )
 from adapters.http.schemas import MemberIn, MemberList, MemberOut, TeamIn, TeamOut, TeamPatch
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
+from domain.team import Role
 
 
 class TeamsController(Controller):
@@ -73,7 +74,7 @@ class TeamsController(Controller):
         application: App,
     ) -> MemberOut:
         membership = application.set_member_role(
-            SetMemberRoleCommand(actor, team_id, user_id, data.role)
+            SetMemberRoleCommand(actor, team_id, user_id, Role(data.role))
         )
         return MemberOut.of(membership)
 

@@ -13,6 +13,9 @@ import uuid
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+from attrs import evolve
+
+from application.context import REQUEST_ID
 from domain.connection import Connection
 from domain.events import AuditEvent, DomainEvent, EventSource
 
@@ -71,4 +74,8 @@ class Announcements:
                 team_id = teams[event.connection_id]
             if not team_id:
                 raise RuntimeError(f"event {event.kind} has no team to be logged under")
-            append(event.logged_as(self._ids.new_id("evt"), team_id))
+            logged = event.logged_as(self._ids.new_id("evt"), team_id)
+            request_id = REQUEST_ID.get()
+            if request_id is not None and "request_id" not in logged.data:
+                logged = evolve(logged, data={**logged.data, "request_id": request_id})
+            append(logged)

@@ -248,6 +248,8 @@ def marketplace_to_row(marketplace: Marketplace) -> MarketplaceRow:
         retries_used=marketplace.retries_used,
         last_error=marketplace.last_error,
         version=marketplace.version,
+        waiting_code=marketplace.waiting_code,
+        retry_at=marketplace.retry_at,
     )
 
 
@@ -292,6 +294,8 @@ def marketplace_from_rows(
         last_error=row.last_error,
         history=[transition_from_row(t) for t in sorted(history, key=lambda t: t.seq)],
         version=row.version,
+        waiting_code=row.waiting_code,
+        retry_at=row.retry_at,
     )
 
 

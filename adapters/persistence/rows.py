@@ -200,6 +200,8 @@ class MarketplaceRow(Row):
     retries_used: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
+    waiting_code: Mapped[str | None] = mapped_column(String(64))
+    retry_at: Mapped[datetime | None]
 
 
 class MarketplaceTransitionRow(Row):

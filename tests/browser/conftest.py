@@ -196,6 +196,7 @@ class Flow:
     keys: int = 0
     started: float = field(factory=time.monotonic)
     shots: list[Path] = field(factory=list)
+    checking: float = 0.0  # seconds spent in axe-core and screenshots, not by the person
 
     def click(self, locator: Any) -> None:
         locator.click()
@@ -208,11 +209,13 @@ class Flow:
     def step(self, label: str) -> None:
         """The page shows a step: check it is accessible and keep a picture of it."""
         self.page.wait_for_load_state("load")
+        began = time.monotonic()
         check_accessibility(self.page, f"{self.name}/{label}")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.name}-{len(self.shots) + 1:02d}-{label}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.shots.append(path)
+        self.checking += time.monotonic() - began
 
     def on_amazon(self, account: str, *, approve: bool = True) -> None:
         """Amazon's (the sandbox's) consent page: sign in as `account`, Approve or Deny."""

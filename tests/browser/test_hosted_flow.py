@@ -86,13 +86,17 @@ def test_a_newcomer_connects_a_seller_from_the_banners_link_to_ready(
         assert connection["id"] in demo.page.locator("#msg").inner_text()  # postMessage
         assert connection["health"] == "connected"
         demo.page.wait_for_selector("td:has-text('Connected')")
-        seconds = flow.seconds
+        # What the person waits for: the test's own axe-core runs and screenshots left out.
+        seconds = flow.seconds - flow.checking - demo.checking
+        checking = flow.checking + demo.checking
         demo.step("connected")
         with capsys.disabled():  # shown in `make test`'s output, not only with -s
             print(
                 f"\n[issue 19] hosted flow from the banner's link, us-seller to Ready: "
                 f"{clicks} clicks, {seconds:.1f} s (scripted; Amazon's consent pages and "
-                "setup included)"
+                f"setup included; the test's axe-core checks and screenshots took "
+                f"{checking:.1f} s more)",
+                flush=True,
             )
         assert seconds < 60
     finally:
@@ -138,7 +142,9 @@ def test_the_keyboard_alone_connects_a_seller(
     }
     assert flow.clicks == 0
     with capsys.disabled():
-        print(f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses")
+        print(
+            f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses", flush=True
+        )
 
 
 def test_the_demo_opened_as_localhost_moves_to_the_banners_address(
@@ -156,18 +162,29 @@ def test_the_demo_opened_as_localhost_moves_to_the_banners_address(
     assert created.json()["url"].startswith(product.base_url + "/connect/")
 
 
-def test_the_product_is_told_when_the_person_closes_the_flow_early(
+def test_a_flow_closed_half_way_is_told_to_the_product_and_continues_where_it_stopped(
     product: Product, context: Any
 ) -> None:
     demo = _flow(context, "closed-early")
     demo.page.goto(product.base_url + "/demo")
-    with context.expect_page() as opened:
-        demo.click(_button(demo, "Connect Amazon"))
-    opened.value.wait_for_selector("#heading")
-    opened.value.close()
-    demo.page.wait_for_selector("#msg:has-text('closed before the connection was finished')")
-    demo.step("closed-early")
-    assert product.connections(product.demo.token) == []
+    try:
+        with context.expect_page() as opened:
+            demo.click(_button(demo, "Connect Amazon"))
+        flow = Flow(opened.value, "closed-early-flow")
+        _heading(flow, "Connect your Amazon account")
+        flow.click(_button(flow, "Connect Amazon Ads"))
+        flow.on_amazon("multi-profile-seller")
+        _heading(flow, "Connect the Selling Partner API")
+        flow.page.close()  # the person closes the window before the second step
+        demo.page.wait_for_selector("#msg:has-text('closed before the connection was finished')")
+        demo.page.wait_for_selector("td:has-text('Not finished')")
+        demo.step("closed-early")
+        with context.expect_page() as reopened:
+            demo.click(_button(demo, "Continue"))
+        again = Flow(reopened.value, "closed-early-again")
+        _heading(again, "Connect the Selling Partner API")  # where the person stopped
+    finally:
+        product.release_accounts(product.demo.token)
 
 
 def test_progress_updates_in_place_keep_focus_and_are_announced(

@@ -107,8 +107,10 @@ def test_eu_seller_sets_up_european_marketplaces(api: Api, app: Application) -> 
     owner = team["owner"]
     connection_id = api.connect(owner, "eu-seller")["connection"]["id"]
     marketplaces = api.marketplaces(owner, connection_id)
-    assert set(marketplaces) == {"UK", "DE", "FR", "IT", "ES"}
-    assert {m["state"] for m in marketplaces.values()} == {"available"}
+    assert set(marketplaces) == {"UK", "DE", "FR", "IT", "ES", "NL"}
+    assert {c: m["state"] for c, m in marketplaces.items() if m["state"] != "available"} == {
+        "NL": "not_participating"  # greyed out (seed 001): listed, not registered there
+    }
 
     for country in ("DE", "FR"):
         mid = marketplaces[country]["marketplace_id"]
@@ -126,6 +128,7 @@ def test_eu_seller_sets_up_european_marketplaces(api: Api, app: Application) -> 
         "UK": "available",
         "IT": "available",
         "ES": "available",
+        "NL": "not_participating",
     }
 
 

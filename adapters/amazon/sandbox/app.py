@@ -217,7 +217,7 @@ def _handlers(sandbox: Sandbox, prefix: str) -> list[Any]:
             return {}
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past any parser's depth
             return {}
         return data if isinstance(data, dict) else {}
 

@@ -28,6 +28,12 @@ FORBIDDEN_DETAILS: Mapping[str, str] = {
     "role the operation requires.",
     "restricted_data": "This operation returns restricted data: call it with a Restricted "
     "Data Token from the Tokens API.",
+    # Seed 004's "changes to Seller Central or Vendor Central permissions".
+    "permission_missing": "The user who authorized the application no longer has the "
+    "permission this operation requires.",
+    # An access token Amazon no longer takes although sellerlink believed it good (clock
+    # skew, an early rotation): one refresh and one retry are the cure.
+    "access_token_expired": "The access token you provided has expired.",
 }
 
 

@@ -324,7 +324,12 @@ def complete(sandbox: Sandbox, request: SandboxRequest, prepared: Prepared) -> R
             f"No operation at {request.method.upper()} {request.path.split('?', 1)[0]}.",
         )
     else:
-        reply = prepared.failure or route.handler(sandbox, request, prepared.params)
+        try:
+            reply = prepared.failure or route.handler(sandbox, request, prepared.params)
+        except RecursionError:
+            # JSON nested deeper than any parser follows (issue 18): bad input, as Amazon
+            # answers it, never a 500.
+            reply = sp_error(400, "InvalidInput", "The request body is nested too deeply.")
     headers = dict(reply.headers)
     family = route.family if route is not None else SP_API
     if family != DOCUMENTS:

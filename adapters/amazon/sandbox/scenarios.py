@@ -94,13 +94,16 @@ _SCENARIOS = (
     ),
     _s(
         name="eu-seller",
-        summary="A European seller with profiles and participations in UK, DE, FR, IT, ES.",
+        summary="A European seller with profiles and participations in UK, DE, FR, IT, ES; "
+        "Amazon.nl is listed but the seller is not registered there (greyed out).",
         account_name="Kontor Europa",
         account_type="seller",
         selling_partner_id="A1SBXEUSELLER01",
         ads_account_id="A1SBXEUSELLER01",
         profiles=("UK", "DE", "FR", "IT", "ES"),
         participations=("UK", "DE", "FR", "IT", "ES"),
+        # Seed 001's greyed-out venue: listed by Amazon, the seller not registered there.
+        not_participating=("NL",),
         profile_id_base=3_300_000_000_000_000,
     ),
     _s(

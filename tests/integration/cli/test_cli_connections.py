@@ -111,6 +111,7 @@ def test_show_json_lists_marketplaces_with_state(run_json, bumpy):
     assert set(found["marketplaces"][0]) == {
         "marketplace_id", "country_code", "name", "state", "label", "selectable", "selected",
         "active", "retries_used", "retry_limit", "last_error", "reason", "connection_id", "sync",
+        "reason_code", "retry_at",
     }  # fmt: skip
     assert found["profile"] is None  # three profiles: the team must choose
 

@@ -3,6 +3,7 @@ the headers that keep the code out of referrers and caches (API.md "Authorizing"
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -105,3 +106,36 @@ def test_reconnect_defaults_to_the_channel_that_needs_the_person(api: Api) -> No
     assert started["connection_id"] == connection_id
     assert started["scopes"]
     assert started["expires_at"]
+
+
+def _told(back: Any) -> dict[str, list[str]]:
+    assert back.status_code == 303, back.text
+    return parse_qs(urlsplit(back.headers["location"]).query)
+
+
+def test_the_redirect_back_carries_the_next_step_warnings_and_reconnected(api: Api) -> None:
+    """Issue 18, item 13: a product UI learns from the redirect alone what comes next."""
+    team = api.create_team("Acme")
+    admin = team["admin"]
+    ads = _told(api.authorize(admin, "no-campaigns-seller", "ads", return_to="/back"))
+    assert ads["next"] == ["authorize_sp_api"]
+    assert ads["reconnected"] == ["false"]
+    assert ads["warnings"] == ["NO_ACTIVE_CAMPAIGNS"]
+    connection_id = ads["connection_id"][0]
+
+    sp = _told(
+        api.authorize(
+            admin, "no-campaigns-seller", "sp_api", connection_id=connection_id, return_to="/back"
+        )
+    )
+    assert sp["next"] == ["choose_marketplaces"]
+    assert sp["reconnected"] == ["false"]
+    assert "warnings" not in sp
+
+    again = _told(
+        api.authorize(
+            admin, "no-campaigns-seller", "sp_api", connection_id=connection_id, return_to="/back"
+        )
+    )
+    assert again["reconnected"] == ["true"]
+    assert again["connection_id"] == [connection_id]

@@ -1,0 +1,117 @@
+"""Steps of truth.feature: states that say why they wait, refusals explained, vendors."""
+
+from __future__ import annotations
+
+import attrs
+from pytest_bdd import parsers, then, when
+
+from adapters.amazon.sandbox.faults import Fault
+from application.app import Application
+from application.context import REQUEST_ID
+from domain.errors import InternalError
+from domain.events import EventKind
+from domain.grant import Channel
+from features.steps.common import role
+from tests.world import World
+
+# Seller Central operations: a vendor's grant is never sent to them.
+SELLER_ONLY = frozenset(
+    {
+        "getOrders",
+        "searchListingsItems",
+        "getListingsItem",
+        "patchListingsItem",
+        "getMarketplaceParticipations",
+        "getInventorySummaries",
+    }
+)
+
+
+@when(parsers.parse('a team {who} adds the Selling Partner API as "{account}"'))
+def _adds_sp_api(world: World, who: str, account: str) -> None:
+    world.connect(
+        account, Channel.SP_API, actor=world.actor(role(who)), connection_id=world.connection_id
+    )
+
+
+@when("the seller's user permissions change in Seller Central")
+def _permissions_change(world: World) -> None:
+    world.notes["permissions_changed_at"] = len(world.amazon.exchanges)
+    world.amazon.sandbox.set_faults(  # type: ignore[attr-defined]
+        [
+            Fault(
+                "forbidden",
+                target="sp_api",
+                error="permission_missing",
+                account=str(world.notes["account"]),
+                operation="getOrders",
+            )
+        ]
+    )
+
+
+@then("Amazon was asked for the orders once since the permissions changed")
+def _orders_once(world: World) -> None:
+    since = int(str(world.notes["permissions_changed_at"]))
+    asked = [e for e in world.amazon.exchanges[since:] if e.operation == "getOrders"]
+    assert len(asked) == 1, [e.status for e in asked]
+
+
+@then("the Selling Partner API was never asked for a seller's data")
+def _no_seller_calls(world: World) -> None:
+    asked = [e.operation for e in world.amazon.exchanges if e.operation in SELLER_ONLY]
+    assert not asked, asked
+    assert not [e for e in world.amazon.exchanges if e.status in (401, 403)]
+
+
+@then(parsers.parse('both authorizations show "{text}"'))
+def _both_show(world: World, text: str) -> None:
+    assert [g.status_text for g in world.view().grants] == [text, text]
+
+
+class _BrokenProfiles:
+    """Amazon's gateway with a bug in sellerlink's own reading of one answer."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def list_profiles(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("unexpected")
+
+
+@when(
+    parsers.parse(
+        'a team admin approves as "{account}" and sellerlink fails unexpectedly in request '
+        '"{request_id}"'
+    )
+)
+def _fails_unexpectedly(world: World, account: str, request_id: str) -> None:
+    """The web adapter serves each request with its id (application.context.REQUEST_ID)
+    and answers an unexpected failure with INTERNAL_ERROR and that id."""
+    broken = Application(attrs.evolve(world.app.ports, amazon=_BrokenProfiles(world.amazon)))
+    person = attrs.evolve(world, app=broken)
+    started = person.start(Channel.ADS, actor=world.actor(role("admin")))
+    serving = REQUEST_ID.set(request_id)
+    try:
+        person.approve(started, account)
+    except RuntimeError:
+        world.error = InternalError()
+    finally:
+        REQUEST_ID.reset(serving)
+
+
+@then(
+    parsers.parse(
+        'the timeline of the team records the failed authorization with request id "{request_id}"'
+    )
+)
+def _timeline_has_request(world: World, request_id: str) -> None:
+    assert world.team is not None
+    with world.app.ports.uow() as uow:
+        failed = uow.events.list(team_id=world.team.id, kinds=[str(EventKind.AUTHORIZATION_FAILED)])
+    assert [(e.data.get("code"), e.data.get("request_id")) for e in failed] == [
+        ("INTERNAL_ERROR", request_id)
+    ]

@@ -1,0 +1,84 @@
+"""Issue 18, item 3, over real HTTP: the embedded product (the production container, the real
+Amazon adapter calling the sandbox over loopback) connects a vendor on Ads alone (`vendor`)
+and one with the Selling Partner API through Vendor Central (`vendor-central`), sets its
+marketplace up, and then looks after it for three simulated hours without one Seller Central
+call and without one refused call, which the sandbox would answer as Amazon does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from adapters.worker import InProcessWorker
+from bootstrap.container import Container
+from harness.driver import Api, SandboxAmazonPage
+from tests.e2e.server import embedded_product
+
+pytestmark = pytest.mark.e2e
+
+JWT_SECRET = "vendor-e2e-secret-0123456789-abcdef"
+SELLER_ONLY = {
+    "getOrders",
+    "searchListingsItems",
+    "getListingsItem",
+    "patchListingsItem",
+    "getMarketplaceParticipations",
+    "getInventorySummaries",
+}
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
+    with embedded_product(tmp_path_factory.mktemp("vendor"), JWT_SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def api(product: tuple[str, Container]) -> Iterator[Api]:
+    base_url, _ = product
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
+
+
+@pytest.mark.parametrize("account", ["vendor", "vendor-central"])
+def test_a_vendor_connects_is_set_up_and_is_never_sent_to_seller_central(
+    api: Api, product: tuple[str, Container], account: str
+) -> None:
+    _, container = product
+    worker = InProcessWorker(container.application(), interval=1)
+    team = api.create_team(f"Brand {account}")
+    owner = team["owner"]
+    body = api.connect(owner, account)
+    connection_id = body["connection"]["id"]
+    if account == "vendor-central":
+        sp = api.authorize(owner, account, "sp_api", connection_id=connection_id)
+        assert sp.status_code == 200, sp.text  # not REFRESH_TOKEN_FAILED ("another region")
+        body = sp.json()
+    connection = body["connection"]
+    assert connection["account_type"] == "vendor"
+    assert connection["health"] == "connected"
+    held = 2 if account == "vendor-central" else 1
+    assert [g["status_text"] for g in connection["grants"]].count("Current") == held
+
+    us = api.marketplaces(owner, connection_id)["US"]
+    api.ok(
+        "PUT",
+        f"/api/v1/connections/{connection_id}/marketplaces/{us['marketplace_id']}",
+        owner,
+        json={"selected": True},
+    )
+    for _ in range(4):
+        worker.run_pass()
+    assert api.marketplaces(owner, connection_id)["US"]["state"] == "ready"
+
+    for _ in range(36):  # three hours, a pass every five simulated minutes
+        advanced = api.client.post("/sandbox/_admin/clock", json={"advance_seconds": 300})
+        assert advanced.status_code == 200, advanced.text
+        worker.run_pass()
+    entries = api.client.get("/sandbox/_admin/requests").json()["items"]
+    assert any(e.get("family") == "lwa" for e in entries)  # the log is the real traffic
+    assert not [e["operation"] for e in entries if e.get("operation") in SELLER_ONLY]
+    assert not [e for e in entries if e.get("family") != "lwa" and e.get("status") in (401, 403)]
+    assert api.ok("GET", f"/api/v1/connections/{connection_id}", owner)["health"] == "connected"

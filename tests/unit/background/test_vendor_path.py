@@ -1,0 +1,76 @@
+"""Issue 18, item 3: vendors end to end (seed 002: Ads is required; SP-API through Vendor
+Central "is not necessary" but "highly recommended" for Sales & Traffic reporting). A vendor's
+grant is never used for a Seller Central call, and one channel's token never goes to the
+other channel's API: the sandbox refuses both as Amazon does, so counting its refusals
+proves it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from adapters.worker import run_pass
+from domain.connection import AccountType, Health
+from domain.grant import Channel, TokenStatus
+from domain.marketplace import MarketplaceState
+from tests.world import World
+
+SELLER_ONLY = {
+    "getOrders",
+    "searchListingsItems",
+    "getListingsItem",
+    "patchListingsItem",
+    "getMarketplaceParticipations",
+    "getInventorySummaries",
+}
+
+
+def _live(world: World, duration: timedelta, step: timedelta) -> None:
+    end = world.clock.now() + duration
+    while world.clock.now() < end:
+        world.clock.advance(step)
+        run_pass(world.app)
+
+
+def _connect_vendor(world: World, account: str) -> None:
+    world.create_team()
+    world.connect(account, Channel.ADS)
+    if account == "vendor-central":
+        world.connect(account, Channel.SP_API, connection_id=world.connection_id)
+
+
+@pytest.mark.parametrize("account", ["vendor", "vendor-central"])
+def test_a_vendor_reaches_ready_and_never_hammers_amazon(world: World, account: str) -> None:
+    _connect_vendor(world, account)
+    view = world.view()
+    assert view.account_type is AccountType.VENDOR
+    assert view.health is Health.CONNECTED
+    world.select_marketplace("US")
+    _live(world, timedelta(seconds=10), timedelta(seconds=2))
+    assert world.marketplace("US").state is MarketplaceState.READY
+
+    mark = len(world.amazon.exchanges)
+    _live(world, timedelta(hours=3), timedelta(minutes=1))
+    later = world.amazon.exchanges[mark:]
+    assert not [e.operation for e in world.amazon.exchanges if e.operation in SELLER_ONLY]
+    assert not [e for e in later if e.status in (401, 403)]
+    # Access tokens are refreshed ahead of their hour, once per channel held, not per pass.
+    refreshes = [e for e in later if e.request.form().get("grant_type") == "refresh_token"]
+    assert len(refreshes) <= 3 * len(view.grants)
+    assert world.view().health is Health.CONNECTED
+
+
+def test_a_vendor_authorizes_sp_api_through_vendor_central(world: World) -> None:
+    world.create_team()
+    world.connect("vendor-central", Channel.ADS)
+    started = world.start(
+        Channel.SP_API, account_type=AccountType.VENDOR, connection_id=world.connection_id
+    )
+    assert any("vendor" in scope.description for scope in started.scopes)
+    result = world.approve(started, "vendor-central")
+
+    grants = {g.channel: g.status for g in result.connection.grants}
+    assert grants == {Channel.ADS: TokenStatus.CURRENT, Channel.SP_API: TokenStatus.CURRENT}
+    assert result.connection.selling_partner_id is not None
+    assert [m.country_code for m in world.marketplaces()] == ["US"]

@@ -1,0 +1,115 @@
+"""Issue 18, item 12: one absurd value never fails a whole feed. Values Amazon would refuse
+are refused per row when the product hands them in; each feed message is checked against
+Amazon's JSON_LISTINGS_FEED schema before it is sent; only the SKUs Amazon names (by
+messageId) are rejected, and when a feed is refused as a whole the valid rest goes again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
+from application.ports import FeedReport, FeedStatus, ListingResult, ListingUpdate
+from domain.connection import Region
+from domain.secret import Secret
+from tests.world import World
+
+US = "ATVPDKIKX0DER"
+WINDOW = timedelta(minutes=15)
+
+
+@pytest.fixture
+def connected(world: World) -> World:
+    world.create_team()
+    world.connect_fully("us-seller")
+    return world
+
+
+def _submit(world: World, rows: list[ListingRow]) -> SubmitListingsResult:
+    return world.app.submit_listings(
+        SubmitListingsCommand(world.actor(), world.connection_id, US, rows)
+    )
+
+
+def _good(n: int) -> list[ListingRow]:
+    return [ListingRow(f"SKU-{i:05d}", 5, "10.00", "USD") for i in range(n)]
+
+
+ABSURD = [
+    ListingRow("HUGE-PRICE", 1, "1e999999", "USD"),
+    ListingRow("TINY-PRICE", 1, "1e-999999", "USD"),
+    ListingRow("MINUS-ZERO", 1, "-0", "USD"),
+    ListingRow("THIRD-CENT", 1, "19.999", "USD"),
+    ListingRow("HUGE-QTY", 2**80, "10.00", "USD"),
+    ListingRow("HUGER-QTY", 10**30, "10.00", "USD"),
+]
+
+
+def test_values_amazon_would_refuse_are_refused_per_row_and_the_feed_takes_the_rest(
+    connected: World,
+) -> None:
+    result = _submit(connected, _good(60) + ABSURD)
+
+    assert result.accepted == 60
+    refused = {e.sku: e.field for e in result.errors}
+    assert refused == {
+        "HUGE-PRICE": "price",
+        "TINY-PRICE": "price",
+        "MINUS-ZERO": "price",
+        "THIRD-CENT": "price",
+        "HUGE-QTY": "quantity",
+        "HUGER-QTY": "quantity",
+    }
+    connected.clock.advance(WINDOW)
+    outcome = connected.app.flush_listings.connection(connected.connection_id)
+    assert len(outcome.feeds) == 1
+    assert (outcome.accepted, outcome.rejected) == (60, 0)
+
+
+def test_a_message_amazons_schema_refuses_is_never_sent_and_only_its_sku_is_refused(
+    connected: World,
+) -> None:
+    amazon = connected.amazon
+    token = Secret(amazon.sp_api_token("us-seller"))
+    seller = connected.view().selling_partner_id or ""
+    empty = ListingUpdate("NOTHING-TO-SAY", US, None)  # no patch: the schema wants one
+    updates = [ListingUpdate(f"SKU-{i}", US, 3) for i in range(3)] + [empty]
+
+    feed_id = amazon.submit_listings_feed(Region.NA, token, seller, US, updates)
+    report = amazon.listings_feed_report(Region.NA, token, feed_id)
+
+    assert [u.sku for u in amazon.sent_listings] == ["SKU-0", "SKU-1", "SKU-2"]
+    verdicts = {r.sku: r for r in report.results}
+    assert not verdicts["NOTHING-TO-SAY"].accepted
+    assert "schema" in verdicts["NOTHING-TO-SAY"].message
+    assert all(verdicts[f"SKU-{i}"].accepted for i in range(3))
+
+
+def test_a_feed_refused_as_a_whole_rejects_the_messages_named_and_sends_the_rest_again(
+    connected: World,
+) -> None:
+    amazon: Any = connected.amazon
+    real = amazon.listings_feed_report
+    fatal: list[str] = []
+
+    def first_feed_fatal(region: Region, token: Secret, feed_id: str) -> FeedReport:
+        """Amazon refused the first document as a whole, naming one message."""
+        if fatal:
+            return real(region, token, feed_id)
+        fatal.append(feed_id)
+        blamed = ListingResult("SKU-00007", False, "messageId 8: invalid value")
+        return FeedReport(feed_id, FeedStatus.FATAL, (blamed,), message="refused")
+
+    amazon.listings_feed_report = first_feed_fatal
+    _submit(connected, _good(60))
+    connected.clock.advance(WINDOW)
+    first = connected.app.flush_listings.connection(connected.connection_id)
+    assert (first.accepted, first.rejected) == (0, 1)
+
+    connected.clock.advance(WINDOW)
+    again = connected.app.flush_listings.connection(connected.connection_id)
+    assert (again.accepted, again.rejected) == (59, 0)
+    [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "SKU-00007")
+    assert "invalid value" in explained.status_text
