@@ -32,6 +32,14 @@ Feature: The seller's data reaches the product
     Then every day of orders and of sales and traffic is there, none twice
     And the timeline says "missed data up to"
 
+  Scenario: A vendor with Vendor Central gets its sales and traffic
+    Given a team on the pro plan
+    And the team has connected the "vendor-central" vendor account with Vendor Central
+    And the team keeps 3 days of history
+    And the US marketplace is Ready
+    Then the dashboard shows the vendor's shipped units and glance views
+    And the dashboard shows ad campaigns
+
   Scenario: A vendor on advertising alone gets ad campaigns and nothing of the Selling Partner API
     Given a team on the pro plan
     And the team has connected the "vendor" vendor account

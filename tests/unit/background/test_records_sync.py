@@ -172,6 +172,19 @@ def test_a_vendor_on_ads_alone_gets_ad_campaigns_and_sp_api_is_never_asked(
     assert {"date", "campaignId", "impressions", "clicks", "cost"} <= set(row)
 
 
+def test_a_vendor_with_vendor_central_gets_its_sales_and_traffic(world: World) -> None:
+    connection_id = connected(world, "vendor-central", "US", history_days=2)
+    for _ in range(4):
+        run_pass(world.app)
+    assert state(world, connection_id, US) is MarketplaceState.READY
+    sales = records(world, dataset=Dataset.SALES_TRAFFIC)
+    assert sales
+    first = json.loads(sales[0].payload)
+    assert first["sales"]["shippedUnits"] >= 1
+    assert first["traffic"]["glanceViews"] >= 1
+    assert {r.dataset for r in records(world)} == {Dataset.SALES_TRAFFIC, Dataset.ADS_CAMPAIGNS}
+
+
 def test_one_marketplaces_backlog_never_starves_another(world: World) -> None:
     connection_id = connected(world, "eu-seller", "DE", "FR", history_days=90)
     for _ in range(4):
