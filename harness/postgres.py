@@ -41,6 +41,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from harness.debian import apt_install
+
 URL_VARIABLE = "SELLERLINK_TEST_POSTGRES_URL"
 BIN_DIR_VARIABLE = "SELLERLINK_TEST_POSTGRES_BIN_DIR"
 INSTALL_VARIABLE = "SELLERLINK_TEST_POSTGRES_INSTALL"
@@ -87,33 +89,14 @@ def find_bin_dir() -> Path | None:
 
 
 def install_postgres() -> None:
-    """`apt-get update && apt-get install -y postgresql`, bounded in time."""
-    if os.environ.get(INSTALL_VARIABLE, "1") == "0":
-        raise PostgresUnavailable(f"binaries missing and {INSTALL_VARIABLE}=0")
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise PostgresUnavailable(
-            "PostgreSQL server binaries are missing and cannot be installed here "
-            "(needs root and apt-get): install Debian's `postgresql` package"
-        )
-    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "240"))
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
-    ):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise PostgresUnavailable("installing PostgreSQL ran out of time")
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=remaining, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise PostgresUnavailable(f"`{' '.join(command)}` ran out of time") from None
-        if result.returncode != 0:
-            raise PostgresUnavailable(
-                f"`{' '.join(command)}` failed ({result.returncode}): {result.stderr[-800:]}"
-            )
+    """Debian's `postgresql`, installed when missing (harness/debian.py)."""
+    apt_install(
+        "postgresql",
+        what="PostgreSQL server binaries are",
+        install_variable=INSTALL_VARIABLE,
+        timeout_variable=INSTALL_TIMEOUT_VARIABLE,
+        unavailable=PostgresUnavailable,
+    )
 
 
 # -- running a server ----------------------------------------------------------------------

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
+
+from harness.debian import apt_install
 
 BINARY_VARIABLE = "SELLERLINK_TEST_CHROMIUM"
 INSTALL_VARIABLE = "SELLERLINK_TEST_CHROMIUM_INSTALL"
@@ -46,32 +46,13 @@ def find_chromium() -> Path | None:
 
 
 def install_chromium() -> None:
-    if os.environ.get(INSTALL_VARIABLE, "1") == "0":
-        raise ChromiumUnavailable(f"chromium is missing and {INSTALL_VARIABLE}=0")
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        raise ChromiumUnavailable(
-            "chromium is missing and cannot be installed here (needs root and apt-get): "
-            "install Debian's `chromium` package"
-        )
-    deadline = time.monotonic() + float(os.environ.get(INSTALL_TIMEOUT_VARIABLE, "240"))
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-    ):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise ChromiumUnavailable("installing chromium ran out of time")
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, env=env, timeout=remaining, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise ChromiumUnavailable(f"`{' '.join(command)}` ran out of time") from None
-        if result.returncode != 0:
-            raise ChromiumUnavailable(
-                f"`{' '.join(command)}` failed ({result.returncode}): {result.stderr[-800:]}"
-            )
+    apt_install(
+        "chromium",
+        what="chromium is",
+        install_variable=INSTALL_VARIABLE,
+        timeout_variable=INSTALL_TIMEOUT_VARIABLE,
+        unavailable=ChromiumUnavailable,
+    )
 
 
 def ensure_chromium() -> Path:
