@@ -84,24 +84,14 @@ class SqlWebhookEndpointRepository(SqlRepository):
 
     def update(self, endpoint: WebhookEndpoint) -> None:
         self._uow.watch(endpoint)
-        self._uow.prepare_write()
-        values = values_of(endpoint_to_row(endpoint, self._keyring))
-        values.pop("id")
-        values["version"] = endpoint.version + 1
-        result = self._session.execute(
-            update(WebhookEndpointRow)
-            .where(
-                WebhookEndpointRow.id == endpoint.id,
-                WebhookEndpointRow.version == endpoint.version,
-            )
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(
+        self._update_versioned(
+            endpoint_to_row(endpoint, self._keyring),
+            endpoint.version,
+            ConcurrentUpdate(
                 f"Webhook endpoint {endpoint.id} was changed by someone else since it was read.",
                 context={"webhook_id": endpoint.id},
-            )
+            ),
+        )
         endpoint.version += 1
 
     def delete(self, endpoint: WebhookEndpoint) -> None:
