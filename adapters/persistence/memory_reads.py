@@ -4,11 +4,11 @@ same state the repositories keep, with the same order, filters and access facts 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
 from adapters.persistence import by_name
+from adapters.persistence.memory_state import State
 from application.queries import (
     Access,
     ConnectionFacts,
@@ -20,12 +20,9 @@ from application.queries import (
 from domain.connection import Connection
 from domain.marketplace import Marketplace
 
-if TYPE_CHECKING:
-    from adapters.persistence.memory import _State
-
 
 class InMemoryReads:
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: State) -> None:
         self._s = state
 
     def connections(
