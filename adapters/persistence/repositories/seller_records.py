@@ -49,14 +49,16 @@ _INSERT_ORDER = (
 )
 _MISSING = object()
 
+# A record by its key, bound as k_* (the new values bind under the columns' own names).
+_BY_KEY = (
+    _C.connection_id == bindparam("k_connection_id"),
+    _C.marketplace_id == bindparam("k_marketplace_id"),
+    _C.dataset == bindparam("k_dataset"),
+    _C.key == bindparam("k_key"),
+)
 _REPLACE = (
     update(_RECORDS)
-    .where(
-        _C.connection_id == bindparam("k_connection_id"),
-        _C.marketplace_id == bindparam("k_marketplace_id"),
-        _C.dataset == bindparam("k_dataset"),
-        _C.key == bindparam("k_key"),
-    )
+    .where(*_BY_KEY)
     .values(
         seq=bindparam("seq"),
         payload=bindparam("payload"),
@@ -68,12 +70,7 @@ _REPLACE = (
 )
 _MARK_DELETED = (
     update(_RECORDS)
-    .where(
-        _C.connection_id == bindparam("k_connection_id"),
-        _C.marketplace_id == bindparam("k_marketplace_id"),
-        _C.dataset == bindparam("k_dataset"),
-        _C.key == bindparam("k_key"),
-    )
+    .where(*_BY_KEY)
     .values(seq=bindparam("seq"), updated_at=bindparam("updated_at"), deleted=True)
 )
 
