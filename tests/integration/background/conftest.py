@@ -44,6 +44,13 @@ def database(database_url: str, keyring: Keyring) -> Iterator[SqlDatabase]:
 
 
 @pytest.fixture
+def short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker's lease runs out in seconds, not production's 20 (its children read
+    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
+    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
+
+
+@pytest.fixture
 def work_dir(tmp_path: Path) -> Path:
     path = tmp_path / "work"
     path.mkdir()

@@ -26,14 +26,9 @@ from harness.stack import (
 )
 from tests.integration.background.conftest import START
 
+pytestmark = pytest.mark.usefixtures("short_leases")
+
 CONNECTIONS = 6
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
 
 
 def _kill_nine(process):

@@ -17,16 +17,9 @@ from domain.marketplace import MarketplaceState
 from harness.stack import US, reaped, seed, wait_for
 from tests.integration.background.conftest import START
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]
 
 CONNECTIONS = 6
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
 
 
 @pytest.fixture(params=["postgres"])

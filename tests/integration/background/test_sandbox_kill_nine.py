@@ -23,16 +23,9 @@ from harness.driver import SandboxAmazonPage
 from harness.stack import reaped, seed, wait_for
 from tests.integration.background.conftest import START
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]
 
 CONNECTIONS = 4
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
 
 
 @pytest.fixture
