@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.amazon import documents
 from adapters.persistence import Keyring, SqlDatabase
+from adapters.persistence.repositories.seller_records import INSERT_ORDER as COLUMNS
 from application.read_ahead import read_ahead
 from application.sync import BATCH
 from domain.connection import AccountType, Connection, Region
@@ -46,19 +47,6 @@ AT = datetime(2026, 12, 1, tzinfo=UTC)
 DAY = date(2026, 11, 30)
 TEAM = "team_bench"
 SCOPE = RecordScope(TEAM, "con_bench", "ATVPDKIKX0DER", Dataset.SALES_TRAFFIC)
-COLUMNS = (
-    "connection_id",
-    "marketplace_id",
-    "dataset",
-    "key",
-    "team_id",
-    "seq",
-    "payload",
-    "payload_hash",
-    "updated_at",
-    "as_of",
-    "deleted",
-)
 
 
 # --------------------------------------------------------------------------- databases

@@ -33,8 +33,8 @@ from domain.records import (
 _RECORDS: Table = RecordRow.__table__  # type: ignore[assignment]
 _SEQUENCES: Table = RecordSequenceRow.__table__  # type: ignore[assignment]
 _C = _RECORDS.c
-# The order of _insert_many's tuples.
-_INSERT_ORDER = (
+# The order of _insert_many's tuples (the records benchmark's yardstick writes the same).
+INSERT_ORDER = (
     "connection_id",
     "marketplace_id",
     "dataset",
@@ -218,8 +218,8 @@ class SqlRecordRepository(SqlRepository):
             for seq, r in enumerate(records, start=first)
         ]
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        marks = ", ".join([mark] * len(_INSERT_ORDER))
-        statement = f"INSERT INTO records ({', '.join(_INSERT_ORDER)}) VALUES ({marks})"  # noqa: S608
+        marks = ", ".join([mark] * len(INSERT_ORDER))
+        statement = f"INSERT INTO records ({', '.join(INSERT_ORDER)}) VALUES ({marks})"  # noqa: S608
         connection.exec_driver_sql(statement, values)
 
     # -- the team's sequence -----------------------------------------------------------
