@@ -320,3 +320,17 @@ def default_region(account: str) -> Region:
     ):
         return Region.EU
     return Region.NA
+
+
+def support_sees(app: Application) -> dict[str, object]:
+    """Everything support can read (each connection, its marketplaces' histories and its
+    timeline), compared before and after a refused command to prove it changed nothing."""
+    state: dict[str, object] = {}
+    for view in app.support.connections():
+        _, marketplaces = app.support.connection(view.id)
+        state[view.id] = (
+            view,
+            [app.support.marketplace_history(view.id, m.marketplace_id) for m in marketplaces],
+            app.support.timeline(view.id, limit=10_000),
+        )
+    return state

@@ -21,7 +21,7 @@ from application.app import Application
 from application.marketplaces import UpdateMarketplaceCommand
 from domain.grant import Channel
 from domain.team import Plan, Role
-from tests.world import World
+from tests.world import World, support_sees
 
 
 @define
@@ -54,19 +54,6 @@ class Agent:
 @pytest.fixture
 def agent(app: Application) -> Agent:
     return Agent(build_cli(get_app=lambda: app))
-
-
-def support_sees(app: Application) -> object:
-    """Everything support can read, to prove a refused command changed nothing."""
-    state = {}
-    for view in app.support.connections():
-        _, marketplaces = app.support.connection(view.id)
-        state[view.id] = (
-            view,
-            [app.support.marketplace_history(view.id, m.marketplace_id) for m in marketplaces],
-            app.support.timeline(view.id, limit=10_000),
-        )
-    return state
 
 
 def connect(world: World, team_name: str, account: str) -> str:

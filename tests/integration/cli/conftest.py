@@ -31,7 +31,7 @@ from application.marketplaces import UpdateMarketplaceCommand
 from bootstrap.container import Container, in_memory_container
 from domain.grant import Channel
 from domain.team import Plan
-from tests.world import World
+from tests.world import World, support_sees
 
 KEYRING = Keyring.generate("k1")
 
@@ -185,18 +185,7 @@ def snapshot(app: Application) -> Snapshot:
     """Everything support can see, read by the tests' own application: compared before and
     after a refused command to prove nothing changed."""
 
-    def take() -> dict[str, object]:
-        state: dict[str, object] = {}
-        for view in app.support.connections():
-            _, marketplaces = app.support.connection(view.id)
-            state[view.id] = (
-                view,
-                [app.support.marketplace_history(view.id, m.marketplace_id) for m in marketplaces],
-                app.support.timeline(view.id, limit=10_000),
-            )
-        return state
-
-    return take
+    return lambda: support_sees(app)
 
 
 @pytest.fixture
