@@ -5,8 +5,9 @@ field twice.
 Strict both ways, so a new field fails loudly instead of silently not being stored: a field
 of the attrs class that is neither given nor an attribute of the source raises
 AttributeError, and so does a column of the row that is neither given nor an attribute of
-the domain object. Values are made the field's declared type by cattrs (an enum from its
-stored value, a tuple from a JSON list); going to a row, enums become their values."""
+the domain object. Values are made the field's declared type: an enum from its stored
+value, what cattrs builds for the rest (a tuple from a JSON list), and a string, number or
+time as stored; going to a row, enums become their values."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from types import UnionType
 from typing import Any, TypeVar
 
 import attrs
@@ -28,52 +30,57 @@ T = TypeVar("T")
 R = TypeVar("R", bound=Row)
 
 _converter = cattrs.Converter()
-for _kept in (datetime, timedelta, Decimal):
-    # Columns already hold these (the UTC type, the amount's exact text is given by hand).
-    _converter.register_structure_hook(_kept, lambda value, _: value)
+# What a column already holds as the field's type: copied as it is, no call per value (the
+# mappers run for every row a sweep reads).
+_AS_STORED = frozenset({str, int, float, bool, bytes, datetime, timedelta, Decimal})
 
-_Hook = Callable[[Any, Any], Any]
-
-
-_Plan = tuple[tuple[str, _Hook | None, Any], ...]
+_Convert = Callable[[Any], Any]
+_Plan = tuple[tuple[str, _Convert | None], ...]
 _plans: dict[type[Any], _Plan] = {}
 
 
 def _fields(cls: type[Any]) -> _Plan:
-    """(init name, structure hook, type) per field the class's __init__ takes; the hook is
-    None where cattrs cannot build the type from a column (a nested object: always given)."""
+    """(init name, conversion) per field the class's __init__ takes; None: as stored."""
     plan = _plans.get(cls)
     if plan is None:
-        plan = _plans[cls] = _plan(cls)
+        hints = typing.get_type_hints(cls)
+        plan = _plans[cls] = tuple(
+            (field.alias, _conversion(cls, field.alias, hints[field.name]))
+            for field in attrs.fields(cls)
+            if field.init
+        )
     return plan
 
 
-def _plan(cls: type[Any]) -> _Plan:
-    hints = typing.get_type_hints(cls)
-    found = []
-    for field in attrs.fields(cls):
-        if not field.init:
-            continue
-        declared = hints[field.name]
-        try:
-            hook: _Hook | None = _converter.get_structure_hook(declared)
-        except cattrs.errors.StructureHandlerNotFoundError:
-            hook = None
-        found.append((field.alias, hook, declared))
-    return tuple(found)
+def _conversion(cls: type[Any], name: str, declared: Any) -> _Convert | None:
+    options = set(typing.get_args(declared)) if isinstance(declared, UnionType) else {declared}
+    optional = type(None) in options
+    options.discard(type(None))
+    if options <= _AS_STORED:
+        return None
+    kind = next(iter(options)) if len(options) == 1 else None
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        enum = kind
+        return (lambda v: None if v is None else enum(v)) if optional else enum
+    try:
+        hook = _converter.get_structure_hook(declared)
+    except cattrs.errors.StructureHandlerNotFoundError:
+
+        def refuse(_: Any) -> Any:
+            raise TypeError(f"{cls.__name__}.{name} must be given: it is not a column's value")
+
+        return refuse
+    return lambda value: hook(value, declared)
 
 
 def instance(cls: type[T], source: object, /, **given: Any) -> T:
     """A `cls` from `source`'s attributes of the same names, each made the field's type;
     `given` supplies the fields that are not copied as they are."""
     values = dict(given)
-    for name, hook, declared in _fields(cls):
-        if name in given:
-            continue
-        value = getattr(source, name)
-        if hook is None:
-            raise TypeError(f"{cls.__name__}.{name} must be given: it is not a column's value")
-        values[name] = hook(value, declared)
+    for name, convert in _fields(cls):
+        if name not in given:
+            value = getattr(source, name)
+            values[name] = value if convert is None else convert(value)
     return cls(**values)
 
 
