@@ -17,13 +17,9 @@ from typing import Self
 from attrs import evolve
 
 from adapters.persistence.announcements import Announcements, EventIds, RandomEventIds
+from adapters.persistence.memory_listings import MemoryListings, MemoryListingSettings
 from adapters.persistence.memory_reads import InMemoryReads
-from adapters.persistence.memory_records import (
-    MemoryListings,
-    MemoryListingSettings,
-    MemoryRecords,
-    MemorySyncCursors,
-)
+from adapters.persistence.memory_records import MemoryRecords, MemorySyncCursors
 from adapters.persistence.memory_state import (
     MemoryRepository,
     State,

@@ -27,16 +27,16 @@ from adapters.persistence.repositories.app_credentials import SqlAppCredentialSt
 from adapters.persistence.repositories.authorizations import SqlAuthorizationRequestRepository
 from adapters.persistence.repositories.connect_sessions import SqlConnectSessionRepository
 from adapters.persistence.repositories.connections import SqlConnectionRepository
+from adapters.persistence.repositories.event_log import SqlEventLog
 from adapters.persistence.repositories.leases import SqlLeaseRepository
-from adapters.persistence.repositories.listings import SqlListingRepository
+from adapters.persistence.repositories.listings import (
+    SqlListingRepository,
+    SqlListingSettingsRepository,
+)
 from adapters.persistence.repositories.marketplaces import SqlMarketplaceRepository
 from adapters.persistence.repositories.reads import SqlReadModels
-from adapters.persistence.repositories.records import (
-    SqlEventLog,
-    SqlListingSettingsRepository,
-    SqlSyncCursorRepository,
-)
 from adapters.persistence.repositories.seller_records import SqlRecordRepository
+from adapters.persistence.repositories.sync_cursors import SqlSyncCursorRepository
 from adapters.persistence.repositories.teams import SqlMembershipRepository, SqlTeamRepository
 from adapters.persistence.repositories.webhooks import (
     SqlDeliveryRepository,

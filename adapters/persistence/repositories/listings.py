@@ -1,6 +1,7 @@
 """Listings: per (connection, marketplace, SKU), what waits to be sent to Amazon
-(domain/listing_batch.py). `put_many` is one multi-row upsert, so a batch of 25,000 SKUs
-is one statement per chunk, not 25,000 round trips."""
+(domain/listing_batch.py), and each connection's listing settings. `put_many` is one
+multi-row upsert, so a batch of 25,000 SKUs is one statement per chunk, not 25,000 round
+trips."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.persistence.mappers import listing_from_row, listing_to_row
+from adapters.persistence.mappers import (
+    listing_from_row,
+    listing_settings_from_row,
+    listing_settings_to_row,
+    listing_to_row,
+)
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import ListingRow, values_of
+from adapters.persistence.rows import ListingRow, ListingSettingsRow, values_of
+from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 
 L = ListingRow
@@ -91,3 +98,16 @@ class SqlListingRepository(SqlRepository):
         statement = statement.order_by(L.connection_id, L.marketplace_id, L.sku)
         rows = self._session.scalars(statement.execution_options(populate_existing=True))
         return [listing_from_row(row) for row in rows]
+
+
+class SqlListingSettingsRepository(SqlRepository):
+    def get(self, connection_id: str) -> ListingSettings | None:
+        row = self._session.scalars(
+            select(ListingSettingsRow)
+            .where(ListingSettingsRow.connection_id == connection_id)
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        return listing_settings_from_row(row) if row is not None else None
+
+    def put(self, settings: ListingSettings) -> None:
+        self._upsert(listing_settings_to_row(settings), key=("connection_id",))

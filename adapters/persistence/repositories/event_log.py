@@ -1,4 +1,4 @@
-"""Listing settings (one row per connection), the append-only audit log, and sync cursors."""
+"""The append-only audit log, which is also the webhooks' outbox (DESIGN §2, §13)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, text, update
 
-from adapters.persistence.mappers import (
-    event_from_row,
-    event_to_row,
-    listing_settings_from_row,
-    listing_settings_to_row,
-    sync_cursor_from_row,
-    sync_cursor_to_row,
-)
+from adapters.persistence.mappers import event_from_row, event_to_row
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import AuditEventRow, ListingSettingsRow, SyncCursorRow
+from adapters.persistence.rows import AuditEventRow
 from domain.events import APP_TEAM_ID, AuditEvent
-from domain.listing import ListingSettings
-from domain.records import Dataset
-from domain.sync import SyncCursor
-
-
-class SqlListingSettingsRepository(SqlRepository):
-    def get(self, connection_id: str) -> ListingSettings | None:
-        row = self._session.scalars(
-            select(ListingSettingsRow)
-            .where(ListingSettingsRow.connection_id == connection_id)
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        return listing_settings_from_row(row) if row is not None else None
-
-    def put(self, settings: ListingSettings) -> None:
-        self._upsert(listing_settings_to_row(settings), key=("connection_id",))
-
 
 # Any constant: the key of the PostgreSQL advisory lock that serializes publishing.
 _OUTBOX_LOCK = 0x5E11_0E7B
@@ -120,42 +96,3 @@ class SqlEventLog(SqlRepository):
         )
         rows = self._session.scalars(statement.execution_options(populate_existing=True))
         return [event_from_row(r) for r in rows]
-
-
-class SqlSyncCursorRepository(SqlRepository):
-    def get(
-        self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
-    ) -> SyncCursor | None:
-        row = self._session.scalars(
-            select(SyncCursorRow)
-            .where(
-                SyncCursorRow.connection_id == connection_id,
-                SyncCursorRow.marketplace_id == marketplace_id,
-                SyncCursorRow.dataset == str(dataset),
-            )
-            .execution_options(populate_existing=True)
-        ).one_or_none()
-        return sync_cursor_from_row(row) if row is not None else None
-
-    def put(self, cursor: SyncCursor) -> None:
-        self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))
-
-    def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
-        rows = self._session.scalars(
-            select(SyncCursorRow)
-            .where(SyncCursorRow.connection_id == connection_id)
-            .order_by(SyncCursorRow.marketplace_id, SyncCursorRow.dataset)
-            .execution_options(populate_existing=True)
-        )
-        return [sync_cursor_from_row(r) for r in rows]
-
-    def list_with_backfill(self) -> list[SyncCursor]:
-        rows = self._session.scalars(
-            select(SyncCursorRow)
-            .where(SyncCursorRow.backfill_from.is_not(None))
-            .order_by(
-                SyncCursorRow.connection_id, SyncCursorRow.marketplace_id, SyncCursorRow.dataset
-            )
-            .execution_options(populate_existing=True)
-        )
-        return [sync_cursor_from_row(r) for r in rows]

@@ -1,0 +1,51 @@
+"""Sync cursors: per connection, marketplace and dataset, how far the sync has read
+(domain/sync.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from adapters.persistence.mappers import sync_cursor_from_row, sync_cursor_to_row
+from adapters.persistence.repositories.base import SqlRepository
+from adapters.persistence.rows import SyncCursorRow
+from domain.records import Dataset
+from domain.sync import SyncCursor
+
+
+class SqlSyncCursorRepository(SqlRepository):
+    def get(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
+    ) -> SyncCursor | None:
+        row = self._session.scalars(
+            select(SyncCursorRow)
+            .where(
+                SyncCursorRow.connection_id == connection_id,
+                SyncCursorRow.marketplace_id == marketplace_id,
+                SyncCursorRow.dataset == str(dataset),
+            )
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        return sync_cursor_from_row(row) if row is not None else None
+
+    def put(self, cursor: SyncCursor) -> None:
+        self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))
+
+    def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
+        rows = self._session.scalars(
+            select(SyncCursorRow)
+            .where(SyncCursorRow.connection_id == connection_id)
+            .order_by(SyncCursorRow.marketplace_id, SyncCursorRow.dataset)
+            .execution_options(populate_existing=True)
+        )
+        return [sync_cursor_from_row(r) for r in rows]
+
+    def list_with_backfill(self) -> list[SyncCursor]:
+        rows = self._session.scalars(
+            select(SyncCursorRow)
+            .where(SyncCursorRow.backfill_from.is_not(None))
+            .order_by(
+                SyncCursorRow.connection_id, SyncCursorRow.marketplace_id, SyncCursorRow.dataset
+            )
+            .execution_options(populate_existing=True)
+        )
+        return [sync_cursor_from_row(r) for r in rows]
