@@ -47,6 +47,8 @@ INSERT_ORDER = (
     "as_of",
     "deleted",
 )
+# What writing a record again changes (its key and team stay).
+_REWRITTEN = ("seq", "payload", "payload_hash", "updated_at", "as_of", "deleted")
 _MISSING = object()
 
 # A record by its key, bound as k_* (the new values bind under the columns' own names).
@@ -56,18 +58,7 @@ _BY_KEY = (
     _C.dataset == bindparam("k_dataset"),
     _C.key == bindparam("k_key"),
 )
-_REPLACE = (
-    update(_RECORDS)
-    .where(*_BY_KEY)
-    .values(
-        seq=bindparam("seq"),
-        payload=bindparam("payload"),
-        payload_hash=bindparam("payload_hash"),
-        updated_at=bindparam("updated_at"),
-        as_of=bindparam("as_of"),
-        deleted=bindparam("deleted"),
-    )
-)
+_REPLACE = update(_RECORDS).where(*_BY_KEY).values({c: bindparam(c) for c in _REWRITTEN})
 _MARK_DELETED = (
     update(_RECORDS)
     .where(*_BY_KEY)
