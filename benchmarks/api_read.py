@@ -52,21 +52,32 @@ CONCURRENCY = 16
 MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
 
 
+def seller_id(n: int) -> str:
+    return f"A{n:05d}SELLER"
+
+
+def ads_account_id(n: int) -> str:
+    return f"E{n}"
+
+
 def seed(
     url: str,
     *,
     history: bool,
     sp_api_refresh_tokens: Sequence[str] = (),
+    ads_refresh_tokens: Sequence[str] = (),
     keyring: Keyring | None = None,
 ) -> None:
     """50 live seller connections as the use cases leave them; with `history`, a year of
     transitions and events written straight to the tables (what a year of work leaves).
-    `sp_api_refresh_tokens`: real ones (minted by a sandbox), one per connection, so that a
-    worker can refresh and call Amazon (benchmarks/load.py), with the server's `keyring`."""
+    `sp_api_refresh_tokens`, `ads_refresh_tokens`: real ones (minted by a sandbox for the
+    accounts SELLER_ID(n) and ADS_ACCOUNT_ID(n)), one per connection, so that a worker can
+    refresh and call Amazon (benchmarks/load.py), with the server's `keyring`."""
     database = SqlDatabase(url, keyring or Keyring.generate("k1"))
     database.upgrade()
     now = datetime.now(UTC)
     start = now - timedelta(days=DAYS)
+    recorded: dict[str, int] = {}  # transitions per marketplace before the history
     with database.unit_of_work() as uow:
         uow.teams.add(Team(TEAM, "Bench", TeamKind.AGENCY, created_at=start, plan=Plan.PRO))
         uow.memberships.put(Membership(TEAM, OWNER, Role.OWNER, start))
@@ -79,18 +90,18 @@ def seed(
                 created_at=start + timedelta(minutes=n),
                 display_name=f"Seller {n}",
             )
-            for channel in (Channel.ADS, Channel.SP_API):
-                minted = channel is Channel.SP_API and n < len(sp_api_refresh_tokens)
+            for channel, minted in (
+                (Channel.ADS, ads_refresh_tokens),
+                (Channel.SP_API, sp_api_refresh_tokens),
+            ):
                 connection.authorize(
                     channel,
-                    refresh_token=Secret(
-                        sp_api_refresh_tokens[n] if minted else f"Atzr|{channel}-{n}"
-                    ),
+                    refresh_token=Secret(minted[n] if n < len(minted) else f"Atzr|{channel}-{n}"),
                     scopes=(),
-                    account_id=f"A{n:05d}SELLER" if channel is Channel.SP_API else None,
+                    account_id=seller_id(n) if channel is Channel.SP_API else None,
                     at=now - timedelta(days=n % 360),
                 )
-            connection.ads_account_id = f"E{n}"
+            connection.ads_account_id = ads_account_id(n)
             uow.connections.add(connection)
             for marketplace_id, country, name in MARKETPLACES:
                 marketplace = Marketplace.discovered(
@@ -104,6 +115,7 @@ def seed(
                 )
                 marketplace.select(at=start, actor="owner")
                 uow.marketplaces.add(marketplace)
+                recorded[marketplace_id] = len(marketplace.history)
         uow.commit()
     if history:
         transitions, events = [], []
@@ -114,7 +126,9 @@ def seed(
                         {
                             "connection_id": f"con_{n:03d}",
                             "marketplace_id": marketplace_id,
-                            "seq": 10 + day,
+                            # After the transitions the use cases recorded: a
+                            # marketplace's history is numbered without gaps.
+                            "seq": recorded[marketplace_id] + day,
                             "at": start + timedelta(days=day),
                             "from_state": "setting_up",
                             "to_state": "setting_up",

@@ -9,7 +9,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from adapters.persistence.mappers import marketplace_from_rows
 from adapters.persistence.repositories.base import SqlRepository, chunks
@@ -131,6 +141,37 @@ class SqlReadModels(SqlRepository):
             connection_team_id=row.team_id,
             connection_disconnected=row.disconnected_at is not None,
         )
+
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        connections = select(
+            func.count(C.id).label("connections"),
+            func.coalesce(func.sum(C.version), 0).label("connection_versions"),
+        ).where(C.team_id == team_id)
+        marketplaces = (
+            select(
+                func.count(MK.connection_id).label("marketplaces"),
+                func.coalesce(func.sum(MK.version), 0).label("marketplace_versions"),
+            )
+            .join(C, C.id == MK.connection_id)
+            .where(C.team_id == team_id)
+        )
+        cs, ms = connections.subquery(), marketplaces.subquery()
+        counts = (cs.c.connections, cs.c.connection_versions, ms.c.marketplaces)
+        columns = (*counts, ms.c.marketplace_versions)
+        if viewer is None:
+            row = self._sql.execute(select(*columns).select_from(cs.join(ms, true()))).one()
+            return Access(None), tuple(int(v) for v in row)
+        found = self._sql.execute(
+            select(M.role, M.joined_at, *columns)
+            .select_from(M)
+            .join(cs, true())
+            .join(ms, true())
+            .where(M.team_id == team_id, M.user_id == viewer)
+        ).first()
+        if found is None:
+            return Access(None), ()
+        membership = Membership(team_id, viewer, Role(found.role), found.joined_at)
+        return Access(membership), tuple(int(v) for v in found[2:])
 
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         rows = self._session.scalars(
