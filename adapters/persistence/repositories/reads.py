@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    true,
+    text,
 )
 
 from adapters.persistence.mappers import marketplace_from_rows
@@ -69,6 +69,23 @@ _CONNECTION = (
     P.timezone,
 )
 _PROFILE_OF = and_(P.connection_id == C.id, P.profile_id == C.selected_profile_id)
+
+# The team stamp (ReadModels.team_stamp), asked on every read of a kept page: plain SQL
+# both back ends run as written, built once (no statement to build or cache-key per call).
+_STAMP_COLUMNS = """
+    (SELECT count(*) FROM connections c WHERE c.team_id = :team_id) AS connections,
+    (SELECT coalesce(sum(c.version), 0) FROM connections c WHERE c.team_id = :team_id)
+        AS connection_versions,
+    (SELECT count(*) FROM marketplaces mk JOIN connections c ON c.id = mk.connection_id
+        WHERE c.team_id = :team_id) AS marketplaces,
+    (SELECT coalesce(sum(mk.version), 0) FROM marketplaces mk
+        JOIN connections c ON c.id = mk.connection_id WHERE c.team_id = :team_id)
+        AS marketplace_versions"""
+_MEMBER_STAMP = text(
+    f"SELECT m.role, m.joined_at, {_STAMP_COLUMNS} FROM memberships m "  # noqa: S608 (constants)
+    "WHERE m.team_id = :team_id AND m.user_id = :viewer"
+).columns(role=M.role.type, joined_at=M.joined_at.type)
+_STAMP = text(f"SELECT NULL AS role, NULL AS joined_at, {_STAMP_COLUMNS}")
 
 
 class SqlReadModels(SqlRepository):
@@ -143,31 +160,10 @@ class SqlReadModels(SqlRepository):
         )
 
     def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
-        connections = select(
-            func.count(C.id).label("connections"),
-            func.coalesce(func.sum(C.version), 0).label("connection_versions"),
-        ).where(C.team_id == team_id)
-        marketplaces = (
-            select(
-                func.count(MK.connection_id).label("marketplaces"),
-                func.coalesce(func.sum(MK.version), 0).label("marketplace_versions"),
-            )
-            .join(C, C.id == MK.connection_id)
-            .where(C.team_id == team_id)
-        )
-        cs, ms = connections.subquery(), marketplaces.subquery()
-        counts = (cs.c.connections, cs.c.connection_versions, ms.c.marketplaces)
-        columns = (*counts, ms.c.marketplace_versions)
         if viewer is None:
-            row = self._sql.execute(select(*columns).select_from(cs.join(ms, true()))).one()
-            return Access(None), tuple(int(v) for v in row)
-        found = self._sql.execute(
-            select(M.role, M.joined_at, *columns)
-            .select_from(M)
-            .join(cs, true())
-            .join(ms, true())
-            .where(M.team_id == team_id, M.user_id == viewer)
-        ).first()
+            row = self._sql.execute(_STAMP, {"team_id": team_id}).one()
+            return Access(None), tuple(int(v) for v in row[2:])
+        found = self._sql.execute(_MEMBER_STAMP, {"team_id": team_id, "viewer": viewer}).first()
         if found is None:
             return Access(None), ()
         membership = Membership(team_id, viewer, Role(found.role), found.joined_at)
