@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -191,7 +192,7 @@ def serve_bare(body_file: str, port: int) -> None:
     uvicorn.run(Litestar([connections]), **server_options(port))
 
 
-def server_options(port: int) -> dict[str, object]:
+def server_options(port: int) -> dict[str, Any]:
     return {"host": "127.0.0.1", "port": port, "log_level": "warning", "access_log": False}
 
 

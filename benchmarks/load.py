@@ -74,7 +74,7 @@ from benchmarks.api_read import (  # noqa: E402
 
 US = "ATVPDKIKX0DER"
 SLOW_SECONDS = 15.0
-CYCLE = ("list",) * 7 + ("show",) * 4 + ("marketplaces",) * 3 + ("events",) * 4
+CYCLE: tuple[str, ...] = ("list",) * 7 + ("show",) * 4 + ("marketplaces",) * 3 + ("events",) * 4
 CYCLE += ("settings", "listing")
 WRITES = ("settings", "listing")
 CLIENT_THREADS = 48
