@@ -38,9 +38,11 @@ from sqlalchemy import insert
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
 from domain.connection import AccountType, Connection, Region
+from domain.datasets import datasets_for
 from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.secret import Secret
+from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
 CONNECTIONS = 50
@@ -115,8 +117,23 @@ def seed(
                     at=start,
                 )
                 marketplace.select(at=start, actor="owner")
+                # A year on, setup and the first sync are long done and every dataset's
+                # sync is current (nothing for a worker to catch up on but new work).
+                marketplace.setup_succeeded(at=start)
+                marketplace.first_sync_completed(at=start)
                 uow.marketplaces.add(marketplace)
                 recorded[marketplace_id] = len(marketplace.history)
+                for dataset in datasets_for(connection, marketplace_id):
+                    uow.sync_cursors.put(
+                        SyncCursor(
+                            connection.id,
+                            marketplace_id,
+                            dataset,
+                            synced_until=sync_horizon(now),
+                            covered_from=start,
+                            last_success_at=now,
+                        )
+                    )
         uow.commit()
     if history:
         transitions, events = [], []
