@@ -27,6 +27,7 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from application.context import Ports
+from application.leases import Leases, sync_lease
 from application.marketplace_views import DatasetSyncView, SyncCoverage, SyncErrorView
 from application.ports import DatasetFetch, DatasetSource
 from application.read_ahead import read_ahead
@@ -159,18 +160,28 @@ class DatasetSync:
     def step(
         self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
     ) -> tuple[_Step, int, WindowKind | None]:
-        due = self._due(connection_id, marketplace_id, dataset, backfill=backfill)
-        if due is None:
+        """The window is fetched and stored under the dataset's sync lease (DESIGN §15): a
+        second worker given the same job leaves it alone instead of asking Amazon for the
+        same window; a killed holder's lease runs out and the window is fetched again."""
+        if self._due(connection_id, marketplace_id, dataset, backfill=backfill) is None:
             return _Step.NOTHING, 0, None
-        fetched = self._fetch(due)
-        try:
-            if fetched.pending is not None:
-                self._wait(due, fetched.pending)
-                return _Step.WAITING, 0, due.window.kind
-            counts = self._store(due, fetched.records)
-        finally:
-            fetched.close()
-        return _Step.DELIVERED, counts.updated, due.window.kind
+        leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
+        with leases.held(sync_lease(connection_id, marketplace_id, str(dataset))) as mine:
+            if not mine:
+                return _Step.NOTHING, 0, None
+            # Read again once the lease is ours: its last holder may have moved the cursor.
+            due = self._due(connection_id, marketplace_id, dataset, backfill=backfill)
+            if due is None:
+                return _Step.NOTHING, 0, None
+            fetched = self._fetch(due)
+            try:
+                if fetched.pending is not None:
+                    self._wait(due, fetched.pending)
+                    return _Step.WAITING, 0, due.window.kind
+                counts = self._store(due, fetched.records)
+            finally:
+                fetched.close()
+            return _Step.DELIVERED, counts.updated, due.window.kind
 
     def _due(
         self, connection_id: str, marketplace_id: str, dataset: Dataset, *, backfill: bool
