@@ -53,7 +53,15 @@ from domain.refusals import (
     refused_again,
 )
 from domain.secret import Secret
-from domain.sync import AMAZON_SETTLE_TIME, DAY, DatasetPlan, SyncCursor, Window, WindowKind
+from domain.sync import (
+    AMAZON_SETTLE_TIME,
+    DAY,
+    DatasetPlan,
+    SyncCursor,
+    Window,
+    WindowKind,
+    midnight,
+)
 
 SYNC_INTERVAL = timedelta(hours=1)
 # Windows one job fetches before handing back to the worker (the next pass continues).
@@ -131,6 +139,14 @@ def account_datasets(
 
 def history_start(history_days: int, now: datetime) -> datetime:
     return now - timedelta(days=history_days)
+
+
+def retention_start(history_from: datetime) -> datetime:
+    """Records older than this are deleted. The midnight before `history_from`, not
+    `history_from` itself: a daily report's history reaches back to that midnight
+    (SyncCursor.next_window), and deleting the day it just fetched would leave "100 %"
+    history without its first day and hand that day's sequence numbers out for nothing."""
+    return midnight(history_from)
 
 
 @frozen
@@ -362,7 +378,7 @@ class DatasetSync:
                 since=cursor.covered_from if history_done else None,
             )
         if due.window.kind is WindowKind.FORWARD:
-            uow.records.purge(connection.team_id, before=history_from)
+            uow.records.purge(connection.team_id, before=retention_start(history_from))
 
     def _current(self, uow: UnitOfWork, due: _Due) -> SyncCursor:
         """The cursor as stored now (another worker may have moved it meanwhile)."""
