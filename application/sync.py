@@ -12,8 +12,14 @@ middle repeats at most that window, and the records it writes again are unchange
 payload hash: no new sequence, no duplicate). Two workers given the same window do the
 same idempotent writes.
 
-One marketplace's backlog never starves another's: a job does a bounded number of windows,
-one per dataset in turn, and the reconciler hands every due marketplace its job each pass.
+One marketplace's backlog never starves another's (DESIGN §9). A seller's marketplaces
+share Amazon's rate bucket for each operation (one per selling partner or Ads profile,
+region and operation), so after a stop the first marketplace's job would spend the whole
+burst and every refill after it while the others wait for its backlog to end. Instead a job
+takes at most SHARED_TURN windows of a dataset another marketplace of the connection also
+waits for, and the reconciler hands out the pass's jobs least recently served first: the
+bucket's tokens go round the marketplaces in turn, and the bucket itself is never overspent
+(the adapter's budget refuses rather than waits long).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from attrs import define, frozen
@@ -44,7 +50,13 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
-from domain.records import Dataset, IncomingRecord, RecordScope, WriteCounts
+from domain.records import (
+    DEFAULT_HISTORY_DAYS,
+    Dataset,
+    IncomingRecord,
+    RecordScope,
+    WriteCounts,
+)
 from domain.refusals import (
     DIAGNOSED,
     REFUSAL_BACKOFF,
@@ -70,6 +82,9 @@ WINDOWS_PER_JOB = 32
 # marketplaces, so one marketplace's history must not spend it before the next marketplace
 # has its most recent windows (and its share of history) in the same pass.
 HISTORY_PER_JOB = 3
+# Windows of a dataset one job takes while another marketplace of the same connection waits
+# for the same dataset (and so for the same rate bucket): its turn, before the next one's.
+SHARED_TURN = 3
 # Records written per short transaction while a report is read.
 BATCH = 5000
 # Amazon Ads restates recent days while attribution settles (docs/amazon-datasets.md).
@@ -401,6 +416,7 @@ class _Job:
     def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
         with self.sync.ports.uow() as uow:
             connection = uow.connections.get(connection_id)
+            shared = self._shared(uow, connection, marketplace_id) if connection else set()
         datasets = (
             list(account_datasets(self.sync.ports, connection, marketplace_id))
             if connection
@@ -408,6 +424,7 @@ class _Job:
         )
         windows = records = 0
         history: Counter[Dataset] = Counter()
+        taken: Counter[Dataset] = Counter()
         later = False
         try:
             while datasets and windows < self.windows_per_job:
@@ -429,9 +446,16 @@ class _Job:
                         continue
                     if kind is WindowKind.HISTORY:
                         history[dataset] += 1
-                    if step is not _Step.DELIVERED or history[dataset] >= HISTORY_PER_JOB:
+                    if step is not _Step.NOTHING:
+                        taken[dataset] += 1
+                    if (
+                        step is not _Step.DELIVERED
+                        or history[dataset] >= HISTORY_PER_JOB
+                        or (dataset in shared and taken[dataset] >= SHARED_TURN)
+                    ):
                         # Nothing more now, Amazon is preparing a report, or this dataset
-                        # had its share of history for this pass.
+                        # had its share of history, or its turn of a shared bucket, for
+                        # this pass.
                         datasets.remove(dataset)
                     if step is not _Step.NOTHING:
                         windows += 1
@@ -448,6 +472,31 @@ class _Job:
             return SyncOutcome(connection_id, marketplace_id, SyncStatus.RETRY_LATER)
         status = SyncStatus.DONE if windows else SyncStatus.NOT_DUE
         return SyncOutcome(connection_id, marketplace_id, status, windows, records)
+
+    def _shared(self, uow: UnitOfWork, connection: Connection, marketplace_id: str) -> set[Dataset]:
+        """The datasets another marketplace of the connection has due too: both spend the
+        same rate buckets (selling partner or Ads profile, region, operation)."""
+        ports, now = self.sync.ports, self.sync.ports.clock.now()
+        team = uow.teams.get(connection.team_id)
+        history_from = history_start(team.history_days if team else DEFAULT_HISTORY_DAYS, now)
+        cursors = uow.sync_cursors.list_for_connection(connection.id)
+        shared: set[Dataset] = set()
+        for other in uow.marketplaces.list_for_connection(connection.id):
+            if other.marketplace_id == marketplace_id or not can_sync(connection, other, now):
+                continue
+            shared.update(
+                due_datasets(
+                    ports,
+                    self.sync.plans,
+                    connection,
+                    other.marketplace_id,
+                    cursors,
+                    now,
+                    history_from,
+                    backfill=self.backfill,
+                )
+            )
+        return shared
 
 
 @define
@@ -472,15 +521,26 @@ class RunSyncCycle:
         now: datetime,
         history_days: int,
     ) -> bool:
-        by_dataset = {c.dataset: c for c in cursors if c.marketplace_id == marketplace_id}
+        return (
+            self.waiting_since(connection, marketplace_id, cursors, now, history_days) is not None
+        )
+
+    def waiting_since(
+        self,
+        connection: Connection,
+        marketplace_id: str,
+        cursors: Iterable[SyncCursor],
+        now: datetime,
+        history_days: int,
+    ) -> datetime | None:
+        """Since when the marketplace's longest-waiting due dataset was last served (None:
+        nothing due): the reconciler serves the longest waiting first, so that the tokens
+        of a rate bucket the marketplaces share go to each in turn."""
         history_from = history_start(history_days, now)
-        for dataset in account_datasets(self.ports, connection, marketplace_id):
-            cursor = by_dataset.get(dataset) or SyncCursor(connection.id, "", dataset)
-            if cursor.pending_report is not None:
-                return True
-            if cursor.next_window(self.plans[dataset], now=now, history_from=history_from):
-                return True
-        return False
+        due = due_datasets(
+            self.ports, self.plans, connection, marketplace_id, cursors, now, history_from
+        )
+        return min(due.values(), default=None)
 
 
 @define
@@ -496,6 +556,36 @@ class RunBackfill:
     def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
         sync = DatasetSync(self.ports, self.get_token, self.plans)
         return _Job(sync, self.windows_per_job, backfill=True)(connection_id, marketplace_id)
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def due_datasets(
+    ports: Ports,
+    plans: dict[Dataset, DatasetPlan],
+    connection: Connection,
+    marketplace_id: str,
+    cursors: Iterable[SyncCursor],
+    now: datetime,
+    history_from: datetime,
+    *,
+    backfill: bool = False,
+) -> dict[Dataset, datetime]:
+    """The marketplace's datasets with a window due, each with when it was last served."""
+    by_dataset = {c.dataset: c for c in cursors if c.marketplace_id == marketplace_id}
+    due = {}
+    for dataset in account_datasets(ports, connection, marketplace_id):
+        cursor = by_dataset.get(dataset) or SyncCursor(connection.id, marketplace_id, dataset)
+        plan = plans[dataset]
+        window = (
+            cursor.backfill_window(plan, now=now)
+            if backfill
+            else cursor.next_window(plan, now=now, history_from=history_from)
+        )
+        if cursor.pending_report is not None or window is not None:
+            due[dataset] = cursor.last_success_at or NEVER
+    return due
 
 
 def all_delivered(

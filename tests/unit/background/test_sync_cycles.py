@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from application.leases import sync_lease
 from application.reconciler import Job, JobKind, JobStatus
-from domain.datasets import Dataset
 from domain.grant import Channel
+from domain.records import Dataset
 
 HOUR = timedelta(hours=1)
 LAG = timedelta(minutes=2)
