@@ -28,9 +28,8 @@ from application.listing_settings import (
     UpdateListingSettings,
 )
 from application.listing_updates import SubmitListings
+from application.marketplace_setup import AdvanceAllSetups, AdvanceMarketplaceSetup
 from application.marketplaces import (
-    AdvanceAllSetups,
-    AdvanceMarketplaceSetup,
     GetMarketplaceHistory,
     GetMarketplaceSync,
     ListMarketplaces,

@@ -1,4 +1,5 @@
-"""Sending listing updates (seed 003): the worker's flush loop.
+"""Sending listing updates (seed 003): the worker's flush loop, which decides when and whether
+a connection's changes go (the sending itself is listing_send.py).
 
 Per connection, once the batch window has passed since the oldest waiting change, every
 waiting change goes to Amazon (Listings Items PATCH for a few, `JSON_LISTINGS_FEED` for many)
@@ -9,18 +10,15 @@ sending updates ... Your inventory and pricing settings will be preserved").
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from functools import partial
 
 from attrs import define, field, frozen
 
 from application.context import Ports
 from application.leases import Leases, listings_lease
+from application.listing_send import SendRun, in_feed
 from application.listing_updates import settings_of
-from application.ports import AmazonGateway, FeedReport, FeedStatus, ListingResult, ListingUpdate
 from application.tokens import GetAccessToken
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
@@ -31,21 +29,15 @@ from domain.errors import (
     TokenExpired,
     TokenRevoked,
 )
-from domain.events import EventKind
 from domain.grant import Channel, TokenStatus
 from domain.listing_batch import (
     DEFAULT_PATCH_LIMIT,
     MAX_FEED_MESSAGES,
-    ListingChange,
     SendMethod,
     SkuListing,
-    announce_listing_work,
     batch_due,
-    listings_rejected,
-    plan_batch,
 )
 from domain.refusals import DIAGNOSED
-from domain.secret import Secret
 
 
 class FlushState(StrEnum):
@@ -67,32 +59,6 @@ class FlushOutcome:
     rejected: int = 0
     next_batch_at: datetime | None = None
     detail: str = ""
-
-
-@define
-class _Tally:
-    sent: int = 0
-    patch_requests: int = 0
-    feeds: list[str] = field(factory=list)
-    accepted: int = 0
-    rejected: int = 0
-
-    def count(self, accepted: bool) -> None:
-        if accepted:
-            self.accepted += 1
-        else:
-            self.rejected += 1
-
-
-def to_update(change: ListingChange) -> ListingUpdate:
-    price = change.price
-    return ListingUpdate(
-        sku=change.sku,
-        marketplace_id=change.marketplace_id,
-        quantity=change.quantity,
-        price_amount=None if price is None else str(price.amount),
-        price_currency=None if price is None else price.currency,
-    )
 
 
 @define
@@ -177,10 +143,17 @@ class FlushDueListings:
             return FlushOutcome(
                 connection.id, FlushState.RETRY, next_batch_at=plan.due_at, detail=busy.detail
             )
-        run = _Run(self, connection, token, plan.now)
+        run = SendRun(
+            self.ports,
+            connection,
+            token,
+            plan.now,
+            patch_limit=self.patch_limit,
+            feed_limit=self.feed_limit,
+        )
         try:
             for feed_id in plan.feeds:
-                run.collect(feed_id, [lst for lst in plan.pending if _in_feed(lst, feed_id)])
+                run.collect(feed_id, [lst for lst in plan.pending if in_feed(lst, feed_id)])
             if plan.send_now:
                 run.send([lst for lst in plan.pending if lst.waiting])
         except TokenRevoked as refused:
@@ -192,18 +165,36 @@ class FlushDueListings:
                     fresh.grants[Channel.SP_API].forget_access_token()
                     uow.connections.update(fresh)
                     uow.commit()
-            return run.outcome(FlushState.PAUSED, refused.detail)
+            return self._outcome(run, FlushState.PAUSED, refused.detail)
         except (AmazonUnavailable, RateLimited) as busy:
-            return run.outcome(FlushState.RETRY, busy.detail)
+            return self._outcome(run, FlushState.RETRY, busy.detail)
         except DIAGNOSED as refused:
             # A refusal a person must fix (DESIGN §9): paused with the diagnosis, not
             # retried as if Amazon had hiccuped. What was not sent keeps waiting.
-            return run.outcome(FlushState.PAUSED, f"{refused.code}: {refused.detail}")
+            return self._outcome(run, FlushState.PAUSED, f"{refused.code}: {refused.detail}")
         except DomainError as failed:
             # Amazon answered something unexpected: what was sent is stored (feeds in flight
             # stay known, so nothing is sent twice) and the next pass tries again.
-            return run.outcome(FlushState.RETRY, failed.detail)
-        return run.outcome(FlushState.SENT, "")
+            return self._outcome(run, FlushState.RETRY, failed.detail)
+        return self._outcome(run, FlushState.SENT, "")
+
+    def _outcome(self, run: SendRun, state: FlushState, detail: str) -> FlushOutcome:
+        connection_id = run.connection.id
+        with self.ports.uow() as uow:
+            oldest = uow.listings.oldest_waiting(connection_id)
+            window = settings_of(uow, connection_id).batch_window
+        tally = run.tally
+        return FlushOutcome(
+            connection_id,
+            state,
+            sent=tally.sent,
+            patch_requests=tally.patch_requests,
+            feeds=tuple(tally.feeds),
+            accepted=tally.accepted,
+            rejected=tally.rejected,
+            next_batch_at=None if oldest is None else oldest + window,
+            detail=detail,
+        )
 
 
 @frozen
@@ -235,10 +226,6 @@ def listing_work_due(uow: UnitOfWork, connection_id: str, now: datetime) -> bool
     return due is not None and due <= now
 
 
-def _in_feed(listing: SkuListing, feed_id: str) -> bool:
-    return listing.in_flight is not None and listing.in_flight.reference == feed_id
-
-
 def pause_reason(connection: Connection, now: datetime) -> str:
     if connection.disconnected_at is not None:
         return "The connection was disconnected; the latest values wait for a reconnect."
@@ -259,244 +246,3 @@ _LAPSED = {
     TokenStatus.REVOKED: "was revoked",
     TokenStatus.MISSING: "is missing",
 }
-
-
-@define
-class _Run:
-    """One flush of one connection, under its listings lease. Amazon's answers are stored
-    a request (or a feed) at a time, each in its own short transaction, onto the SKUs as
-    they are then: a value the product sent meanwhile is kept and waits for the next batch."""
-
-    job: FlushDueListings
-    connection: Connection
-    token: Secret
-    now: datetime
-    tally: _Tally = field(factory=_Tally)
-
-    @property
-    def amazon(self) -> AmazonGateway:
-        return self.job.ports.amazon
-
-    def outcome(self, state: FlushState, detail: str) -> FlushOutcome:
-        with self.job.ports.uow() as uow:
-            oldest = uow.listings.oldest_waiting(self.connection.id)
-            window = settings_of(uow, self.connection.id).batch_window
-        return FlushOutcome(
-            self.connection.id,
-            state,
-            sent=self.tally.sent,
-            patch_requests=self.tally.patch_requests,
-            feeds=tuple(self.tally.feeds),
-            accepted=self.tally.accepted,
-            rejected=self.tally.rejected,
-            next_batch_at=None if oldest is None else oldest + window,
-            detail=detail,
-        )
-
-    def _store(
-        self,
-        marketplace_id: str,
-        skus: Iterable[str],
-        apply: Callable[[Connection, dict[str, SkuListing]], Iterable[SkuListing]],
-    ) -> None:
-        """One short transaction: the SKUs read as they are now, `apply` records Amazon's
-        answer on them (and announces it on the connection), and they are written back.
-        The connection's row lock orders it with a submission for the same SKUs."""
-        with self.job.ports.uow() as uow:
-            connection = uow.connections.get(self.connection.id, for_update=True)
-            if connection is None:
-                return
-            fresh = uow.listings.get_many(connection.id, marketplace_id, skus)
-            uow.listings.put_many(list(apply(connection, fresh)))
-            uow.commit()
-
-    def send(self, waiting: Iterable[SkuListing]) -> None:
-        by_marketplace: dict[str, list[SkuListing]] = defaultdict(list)
-        for listing in waiting:
-            by_marketplace[listing.marketplace_id].append(listing)
-        for marketplace_id, listings in sorted(by_marketplace.items()):
-            changes = [c for c in (lst.change() for lst in listings) if c is not None]
-            plan = plan_batch(
-                changes, patch_limit=self.job.patch_limit, feed_limit=self.job.feed_limit
-            )
-            if plan.method is SendMethod.PATCH:
-                self._patch(marketplace_id, plan.requests)
-            else:
-                self._feeds(marketplace_id, plan.requests)
-
-    def _patch(self, marketplace_id: str, requests: Sequence[tuple[ListingChange, ...]]) -> None:
-        done: list[tuple[ListingChange, ListingResult]] = []
-        accepted_before = self.tally.accepted
-        try:
-            for request in requests:
-                updates = [to_update(c) for c in request]
-                results = self.amazon.send_listing_updates(
-                    self.connection.region, self.token, self._seller, updates
-                )
-                self.tally.patch_requests += len(updates)
-                answers = {r.sku: r for r in results}
-                for change in request:
-                    answer = answers.get(change.sku, ListingResult(change.sku, False, "no answer"))
-                    self.tally.sent += 1
-                    self.tally.count(answer.accepted)
-                    done.append((change, answer))
-        finally:
-            if done:
-                self._store(
-                    marketplace_id,
-                    [c.sku for c, _ in done],
-                    lambda connection, fresh: self._answered(
-                        connection, marketplace_id, fresh, done, accepted_before
-                    ),
-                )
-
-    def _answered(
-        self,
-        connection: Connection,
-        marketplace_id: str,
-        fresh: dict[str, SkuListing],
-        done: Sequence[tuple[ListingChange, ListingResult]],
-        accepted_before: int,
-    ) -> list[SkuListing]:
-        stored: list[SkuListing] = []
-        for change, answer in done:
-            listing = fresh.get(change.sku)
-            if listing is None or not listing.sent(change, SendMethod.PATCH, "patch", self.now):
-                continue
-            listing.record_answer(accepted=answer.accepted, message=answer.message, at=self.now)
-            stored.append(listing)
-        listings_rejected(
-            connection,
-            marketplace_id,
-            [(c.sku, a.message) for c, a in done if not a.accepted],
-            at=self.now,
-        )
-        announce_listing_work(
-            connection,
-            EventKind.LISTING_BATCH_SENT,
-            f"Sent {len(done)} listing updates for {marketplace_id} by Listings Items "
-            f"PATCH: {self.tally.accepted - accepted_before} accepted",
-            at=self.now,
-            data={"marketplace_id": marketplace_id, "count": len(done)},
-        )
-        return stored
-
-    def _feeds(self, marketplace_id: str, documents: Sequence[tuple[ListingChange, ...]]) -> None:
-        submitted: list[tuple[str, list[str]]] = []
-        quota_used: DomainError | None = None
-        for document in documents:
-            try:
-                feed_id = self.amazon.submit_listings_feed(
-                    self.connection.region,
-                    self.token,
-                    self._seller,
-                    marketplace_id,
-                    [to_update(c) for c in document],
-                )
-            except RateLimited as throttled:
-                # AMAZON.md: 5 feed submissions per 5 minutes per region. The rest waits,
-                # already due, for a later run.
-                quota_used = throttled
-                break
-            self._store(
-                marketplace_id,
-                [c.sku for c in document],
-                partial(
-                    self._in_feed, marketplace_id=marketplace_id, feed_id=feed_id, document=document
-                ),
-            )
-            self.tally.sent += len(document)
-            self.tally.feeds.append(feed_id)
-            submitted.append((feed_id, [c.sku for c in document]))
-        # A feed that is processed at once (a fast Amazon) is answered in this run.
-        for feed_id, skus in submitted:
-            self._collect(feed_id, marketplace_id, skus)
-        if quota_used is not None:
-            raise quota_used
-
-    def _in_feed(
-        self,
-        connection: Connection,
-        fresh: dict[str, SkuListing],
-        *,
-        marketplace_id: str,
-        feed_id: str,
-        document: Sequence[ListingChange],
-    ) -> list[SkuListing]:
-        listings = [
-            fresh[c.sku]
-            for c in document
-            if c.sku in fresh and fresh[c.sku].sent(c, SendMethod.FEED, feed_id, self.now)
-        ]
-        announce_listing_work(
-            connection,
-            EventKind.LISTING_BATCH_SENT,
-            f"Sent {len(document)} listing updates for {marketplace_id} as "
-            f"JSON_LISTINGS_FEED {feed_id}",
-            at=self.now,
-            data={"marketplace_id": marketplace_id, "count": len(document), "feed_id": feed_id},
-        )
-        return listings
-
-    def collect(self, feed_id: str, listings: Sequence[SkuListing]) -> None:
-        """Read a feed's processing report back; each SKU gets Amazon's answer."""
-        if listings:  # one feed, one marketplace
-            self._collect(feed_id, listings[0].marketplace_id, [lst.sku for lst in listings])
-
-    def _collect(self, feed_id: str, marketplace_id: str, skus: Sequence[str]) -> None:
-        report: FeedReport = self.amazon.listings_feed_report(
-            self.connection.region, self.token, feed_id
-        )
-        if not report.finished:
-            return
-        self._store(
-            marketplace_id,
-            skus,
-            lambda connection, fresh: self._processed(connection, marketplace_id, fresh, report),
-        )
-
-    def _processed(
-        self,
-        connection: Connection,
-        marketplace_id: str,
-        fresh: dict[str, SkuListing],
-        report: FeedReport,
-    ) -> list[SkuListing]:
-        feed_id = report.feed_id
-        results = {r.sku: r for r in report.results}
-        listings = [lst for lst in fresh.values() if _in_feed(lst, feed_id)]
-        # A feed refused as a whole (FATAL) that names the messages to blame: those SKUs are
-        # refused and the valid rest, never judged, is sent again (issue 18: one absurd row
-        # marked 7,484 good SKUs rejected). Naming none, the document itself was refused:
-        # sending the same messages again would fail the same way.
-        resend = report.status is FeedStatus.FATAL and any(not r.accepted for r in results.values())
-        for listing in listings:
-            if report.status is FeedStatus.CANCELLED or (resend and listing.sku not in results):
-                listing.record_not_delivered(self.now)
-                continue
-            if report.status is FeedStatus.FATAL and listing.sku not in results:
-                answer = ListingResult(listing.sku, False, f"the feed failed: {report.message}")
-            else:
-                answer = results.get(listing.sku, ListingResult(listing.sku, True))
-            listing.record_answer(accepted=answer.accepted, message=answer.message, at=self.now)
-            self.tally.count(answer.accepted)
-        accepted = sum(1 for lst in listings if lst.answer and lst.answer.accepted)
-        refused = [
-            (lst.sku, lst.answer.message)
-            for lst in listings
-            if lst.answer is not None and not lst.answer.accepted
-        ]
-        listings_rejected(connection, marketplace_id, refused, at=self.now)
-        announce_listing_work(
-            connection,
-            EventKind.LISTING_FEED_PROCESSED,
-            f"Amazon processed JSON_LISTINGS_FEED {feed_id} ({report.status}): "
-            f"{accepted} accepted, {len(listings) - accepted} refused",
-            at=self.now,
-            data={"feed_id": feed_id, "count": len(listings)},
-        )
-        return listings
-
-    @property
-    def _seller(self) -> str:
-        return self.connection.selling_partner_id or ""

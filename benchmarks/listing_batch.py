@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from adapters.amazon.listings_feed import build_document
-from application.listing_flush import to_update
+from application.listing_send import to_update
 from domain.listing import ListingSettings, Money, ProductSnapshot
 from domain.listing_batch import (
     FEED_SUBMISSION_WINDOW,

@@ -109,7 +109,12 @@ def sellerlink_loop(gateway: AmazonHttpGateway, clock: SandboxClock) -> Callable
             try:
                 gateway.marketplace_participations(Region.NA, token, partner)
             except RateLimited as limited:
-                wait = float(limited.context.get("retry_after_seconds") or 1.0)
+                retry_after = limited.context.get("retry_after_seconds")
+                wait = (
+                    float(retry_after)
+                    if isinstance(retry_after, int | float) and retry_after
+                    else 1.0
+                )
                 remaining = (deadline - time.monotonic()) * clock.scale
                 clock.sleep(min(wait, max(0.0, remaining)))
             except AmazonUnavailable:

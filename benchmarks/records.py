@@ -185,7 +185,7 @@ def write_document(path: Path, *, rows: int | None = None, megabytes: int | None
 
 
 def _parsed(path: Path) -> Iterator[IncomingRecord]:
-    with path.open("rb") as raw, documents.open_document(raw, "GZIP") as stream:  # type: ignore[arg-type]
+    with path.open("rb") as raw, documents.open_document(raw, "GZIP") as stream:
         yield from documents.sales_and_traffic(stream, DAY)
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -52,27 +53,34 @@ KEYRING = Keyring.generate("bench")
 CIPHERTEXT_BYTES = 12 + 40 + 16
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
+def _sqlite_time(value: object) -> object:
+    """A time column as SQLite stores it (naive UTC text); any other value as it is."""
+    if not isinstance(value, datetime):
+        return value
     return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-_GENERATED: dict[int, tuple[list[tuple], list[tuple], list[tuple]]] = {}
+Row = tuple[object, ...]
+Tables = tuple[list[Row], list[Row], list[Row]]  # teams, connections, grants
+
+_GENERATED: dict[int, Tables] = {}
 
 
-def generate(grants: int, seed: int = 5) -> tuple[list[tuple], list[tuple], list[tuple]]:
+def generate(grants: int, seed: int = 5) -> Tables:
     """Teams, connections and grants as tuples in table column order (times aware UTC);
     made once per size and shared by the back ends."""
     if grants in _GENERATED:
         return _GENERATED[grants]
     rng = random.Random(seed)
-    teams = [(f"team_{t}", f"Team {t}", "brand", "pro", None, 3, NOW, 0) for t in range(TEAMS)]
+    teams: list[Row] = [
+        (f"team_{t}", f"Team {t}", "brand", "pro", None, 3, NOW, 0) for t in range(TEAMS)
+    ]
     connection_count = grants // 2
     # The due connections (never disconnected ones): their SP-API grant's access token ends
     # within the hour; both their grants hold real ciphertexts (the sweep decrypts both).
     due = set(rng.sample([c for c in range(connection_count) if c % 97], DUE))
-    connections, grant_rows = [], []
+    connections: list[Row] = []
+    grant_rows: list[Row] = []
     for c in range(connection_count):
         connection_id = f"con_{c:07d}"
         team_id = f"team_{c % TEAMS}"
@@ -140,10 +148,12 @@ GRANT_COLUMNS = (
 TIME_FIELDS = {"teams": (6,), "connections": (4, 11, 12), "grants": (5, 6, 7, 11, 12)}
 
 
-def load_sqlite(db: SqlDatabase, data: tuple[list[tuple], ...]) -> None:
+def load_sqlite(db: SqlDatabase, data: Tables) -> None:
     raw = db.engine.raw_connection()
     try:
-        cursor = raw.cursor()
+        driver = raw.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()  # sqlite3's own: its executemany takes a generator
         cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB for the bulk load
         cursor.execute("BEGIN IMMEDIATE")
         for table, columns, rows in zip(
@@ -167,10 +177,11 @@ def load_sqlite(db: SqlDatabase, data: tuple[list[tuple], ...]) -> None:
         raw.close()
 
 
-def load_postgres(db: SqlDatabase, data: tuple[list[tuple], ...]) -> None:
+def load_postgres(db: SqlDatabase, data: Tables) -> None:
     raw = db.engine.raw_connection()
     try:
         driver = raw.driver_connection
+        assert driver is not None
         with driver.cursor() as cursor:
             for table, columns, rows in zip(
                 ("teams", "connections", "grants"),
@@ -201,7 +212,15 @@ def median_seconds(work: Callable[[], object], runs: int) -> float:
     return statistics.median(timings)
 
 
-def measure(db: SqlDatabase) -> dict[str, object]:
+class Measured(NamedTuple):
+    due: int  # grants the sweep query finds due
+    due_connections: int  # connections the repository call returns
+    query: float  # seconds, median
+    repository: float  # seconds, median
+    plan: str
+
+
+def measure(db: SqlDatabase) -> Measured:
     def id_query() -> int:
         with db.engine.connect() as connection:
             return len(connection.execute(access_tokens_due(HORIZON)).all())
@@ -214,13 +233,13 @@ def measure(db: SqlDatabase) -> dict[str, object]:
     due_connections = repository()
     with db.engine.connect() as connection:
         plan = explain(connection, access_tokens_due(HORIZON), analyze=True)
-    return {
-        "due": due_ids,
-        "due_connections": due_connections,
-        "query": median_seconds(id_query, 21),
-        "repository": median_seconds(repository, 9),
-        "plan": plan,
-    }
+    return Measured(
+        due=due_ids,
+        due_connections=due_connections,
+        query=median_seconds(id_query, 21),
+        repository=median_seconds(repository, 9),
+        plan=plan,
+    )
 
 
 @contextmanager
@@ -246,7 +265,7 @@ def database(backend: str, size: int, postgres_url: str | None) -> Iterator[SqlD
 
 
 def run_backend(backend: str, sizes: list[int], postgres_url: str | None) -> None:
-    results: dict[int, dict[str, object]] = {}
+    results: dict[int, Measured] = {}
     for size in sizes:
         started = time.perf_counter()
         cached = size in _GENERATED
@@ -261,18 +280,18 @@ def run_backend(backend: str, sizes: list[int], postgres_url: str | None) -> Non
         results[size] = result
         print(
             f"[{backend}] {size:>9,} grants: generated {generated}, loaded in "
-            f"{loaded:5.1f} s; due grants {result['due']}, due connections "
-            f"{result['due_connections']}; sweep query {result['query'] * 1000:7.2f} ms, "
-            f"repository call {result['repository'] * 1000:7.2f} ms"
+            f"{loaded:5.1f} s; due grants {result.due}, due connections "
+            f"{result.due_connections}; sweep query {result.query * 1000:7.2f} ms, "
+            f"repository call {result.repository * 1000:7.2f} ms"
         )
         print(f"[{backend}] plan at {size:,}:")
-        for line in str(result["plan"]).splitlines():
+        for line in result.plan.splitlines():
             print(f"    {line}")
         sys.stdout.flush()
     if len(sizes) >= 2:
         small, large = results[min(sizes)], results[max(sizes)]
         for what in ("query", "repository"):
-            ratio = float(large[what]) / float(small[what])  # type: ignore[arg-type]
+            ratio = getattr(large, what) / getattr(small, what)
             verdict = "OK" if ratio < 3 else "ABOVE GOAL"
             print(
                 f"[{backend}] {what}: {max(sizes):,}/{min(sizes):,} time ratio "

@@ -17,8 +17,9 @@ from application.callback import CallbackCommand, CallbackResult
 from application.connect import AuthorizationStarted, OpenConsentCommand, StartAuthorizationCommand
 from application.context import Actor
 from application.listing_settings import UpdateListingSettingsCommand
+from application.marketplace_setup import SetupStep
 from application.marketplace_views import MarketplaceView
-from application.marketplaces import SetupStep, UpdateMarketplaceCommand
+from application.marketplaces import UpdateMarketplaceCommand
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 from application.tokens import RefreshSweepResult
 from application.views import ConnectionView

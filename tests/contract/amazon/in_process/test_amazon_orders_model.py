@@ -5,7 +5,7 @@ NextToken paging, every answer valid against the model."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,13 +14,11 @@ import pytest
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from application.ports import DatasetSource
-from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.records import Dataset
 from domain.secret import Secret
 from tests.contract.amazon.amazon_models import definition, operation, problems
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 RESPONSE = definition("ordersV0.json", "GetOrdersResponse")
 ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 US = marketplace_id("US")
@@ -28,16 +26,6 @@ US = marketplace_id("US")
 
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
 
 
 def _get(amazon: InProcessAmazon, token: str, **params: Any) -> httpx.Response:

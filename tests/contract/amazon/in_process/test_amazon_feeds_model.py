@@ -7,7 +7,7 @@ issue on its messageId, a broken document a FATAL feed with a report saying why.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,22 +23,11 @@ from domain.connection import Region
 from domain.secret import Secret
 from tests.contract.amazon.amazon_models import answer, document, problems
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
 FEEDS = f"{IN_PROCESS_BASE_URL}/feeds/2021-06-30"
 MODEL = "feeds_2021-06-30.json"
 REPORT_SCHEMA = "listings-feed-processing-report-schema-v2.json"
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
 
 
 def _call(

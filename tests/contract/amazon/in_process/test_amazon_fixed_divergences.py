@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -26,21 +26,11 @@ from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from tests.contract.amazon.amazon_models import answer, problems
+from tests.contract.amazon.sandbox_helpers import START
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
 V3 = "application/vnd.spCampaign.v3+json"
 PARTICIPATIONS = f"{IN_PROCESS_BASE_URL}/sellers/v1/marketplaceParticipations"
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
 
 
 def _ads_token(amazon: InProcessAmazon, account: str = "us-seller") -> str:

@@ -14,7 +14,6 @@ import pytest
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.ports import ConsentRequest
-from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.secret import Secret
@@ -24,13 +23,8 @@ MEDIA_TYPE = "application/vnd.createasyncreportrequest.v3+json"
 
 
 @pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
+def start() -> datetime:
+    return START
 
 
 def _ads(amazon: InProcessAmazon, account: str) -> tuple[dict[str, str], str]:

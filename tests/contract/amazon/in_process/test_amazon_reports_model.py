@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,10 +16,8 @@ import pytest
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
-from bootstrap.system import SettableClock
 from tests.contract.amazon.amazon_models import answer, document, problems
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
 REPORTS = f"{IN_PROCESS_BASE_URL}/reports/2021-06-30"
 VENDOR_SALES_OPTIONS = {
@@ -32,16 +30,6 @@ SCHEMAS = {
     "GET_VENDOR_SALES_REPORT": "vendorSalesReport.json",
     "GET_VENDOR_TRAFFIC_REPORT": "vendorTrafficReport.json",
 }
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
 
 
 def _call(

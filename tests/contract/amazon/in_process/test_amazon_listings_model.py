@@ -5,7 +5,7 @@ searchListingsItems honours `pageSize` and pages with `pageToken`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -17,21 +17,10 @@ from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAma
 from bootstrap.system import SettableClock
 from tests.contract.amazon.amazon_models import answer, problems
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
 ITEMS = f"{IN_PROCESS_BASE_URL}/listings/2021-08-01/items/{SELLER}"
 MODEL = "listingsItems_2021-08-01.json"
-
-
-@pytest.fixture
-def clock() -> SettableClock:
-    return SettableClock(START)
-
-
-@pytest.fixture
-def amazon(clock: SettableClock) -> InProcessAmazon:
-    return InProcessAmazon(clock)
 
 
 @pytest.fixture

@@ -8,24 +8,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from application.ports import DatasetSource
-from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
 from domain.records import Dataset
 from domain.secret import Secret
 
-START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 US = marketplace_id("US")
 DAY = datetime(2026, 1, 4, tzinfo=UTC)
-
-
-@pytest.fixture
-def amazon() -> InProcessAmazon:
-    return InProcessAmazon(SettableClock(START))
 
 
 def _sales_traffic(amazon: InProcessAmazon, account: str, kind: AccountType) -> list[dict]:
