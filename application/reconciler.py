@@ -30,7 +30,8 @@ from application.context import Ports
 from application.expiry_warnings import WarnBeforeExpiry, due_warnings
 from application.listing_flush import FlushDueListings, FlushState, listing_work_due
 from application.marketplace_setup import AdvanceMarketplaceSetup
-from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
+from application.sync import RunBackfill, RunSyncCycle, SyncStatus
+from application.sync_plans import can_sync
 from application.tokens import REFRESH_AHEAD, GetAccessToken, due_token_refreshes
 from application.unit_of_work import UnitOfWork
 from application.webhook_outbox import DispatchWebhooks
