@@ -134,11 +134,20 @@ def test_what_a_product_sends_while_a_batch_is_on_its_way_is_kept_for_the_next(
         )
 
     submit(3)
-    _slow_amazon(world)
+    patch = Fault(
+        "latency", target="sp_api", operation="patchListingsItem", latency_seconds=SLOW, count=1
+    )
+    world.amazon.sandbox.set_faults([patch])
     flush = _in_background(
         lambda: world.app.flush_listings.connection(world.connection_id, force=True)
     )
     _wait_for_lease(sql_db, listings_lease(world.connection_id))
+    # The lease is claimed before the batch is read: 5 goes out with it if it comes first.
+    # Wait until the batch is on its way (Amazon is answering the PATCH, slowly).
+    deadline = time.monotonic() + 10
+    while patch.count != 0:
+        assert time.monotonic() < deadline, "the batch never reached Amazon"
+        time.sleep(0.01)
     took = _timed(lambda: submit(5))
     flush.join(30)
     assert took < SLOW / 2
