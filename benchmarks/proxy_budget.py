@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -45,14 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SandboxClock
 from adapters.http import mint_dev_token
-from application.ports import DatasetSource
 from bootstrap.container import Container
 from bootstrap.serve import build_server_app
 from bootstrap.settings import Settings
-from domain.connection import AccountType, Region
-from domain.errors import DomainError
-from domain.grant import Channel
-from domain.records import Dataset
+from harness.own_sync import read_an_hour_of_orders
 
 K = 4
 THREADS = 8
@@ -329,23 +325,7 @@ def main() -> None:
             stop = time.monotonic() + PHASE_SECONDS
             while time.monotonic() + SYNC_EVERY < stop:
                 time.sleep(SYNC_EVERY)
-                try:
-                    token = application.get_access_token(connection["id"], Channel.SP_API).token
-                    amazon.fetch_dataset(
-                        DatasetSource(
-                            Dataset.ORDERS,
-                            Region.NA,
-                            AccountType.SELLER,
-                            US,
-                            datetime(2025, 1, 1, tzinfo=UTC),
-                            datetime(2025, 1, 1, 1, tzinfo=UTC),
-                            selling_partner_id=connection["selling_partner_id"],
-                        ),
-                        token,
-                    ).close()
-                    sync.append("ok")
-                except DomainError as error:
-                    sync.append(str(error.code))
+                sync.append(read_an_hour_of_orders(application, amazon, connection))
 
         syncing = threading.Thread(target=own_sync)
         proxied = run_processes(

@@ -20,7 +20,7 @@ from application.ports import FeedStatus
 from bootstrap.system import SettableClock
 from domain.connection import Region
 from domain.secret import Secret
-from tests.contract.amazon.amazon_models import answer, document, problems
+from tests.contract.amazon.amazon_models import document, modelled_call, problems
 
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
@@ -32,10 +32,7 @@ REPORT_SCHEMA = "listings-feed-processing-report-schema-v2.json"
 def _call(
     amazon: InProcessAmazon, method: str, url: str, token: str, name: str, **kw: Any
 ) -> httpx.Response:
-    response = amazon.http.request(method, url, headers={"x-amz-access-token": token}, **kw)
-    assert response.status_code < 500, response.text
-    assert problems(answer(MODEL, name, response.status_code), response.json()) == []
-    return response
+    return modelled_call(amazon.http, MODEL, method, url, token, name, **kw)
 
 
 def _message(message_id: int, sku: str, quantity: object = 1, **extra: Any) -> dict[str, Any]:
