@@ -4,11 +4,12 @@ the use cases."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 
 import attrs
+import pytest
 from attrs import define, field
 
 from adapters.amazon.sandbox.in_process import InProcessAmazon
@@ -27,7 +28,7 @@ from application.tokens import RefreshSweepResult
 from application.views import ConnectionView
 from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
@@ -373,3 +374,10 @@ class BrokenProfiles:
 
     def list_profiles(self, *args: object, **kwargs: object) -> object:
         raise RuntimeError("unexpected")
+
+
+def refused(action: Callable[..., object], *args: object, **kwargs: object) -> ErrorCode:
+    """The catalogue code a use case refuses with (the test fails if it does not refuse)."""
+    with pytest.raises(DomainError) as error:
+        action(*args, **kwargs)
+    return error.value.code
