@@ -61,14 +61,7 @@ def _feed(*messages: dict[str, Any], seller: str = SELLER) -> bytes:
 def submit(amazon: InProcessAmazon, token: str, content: bytes) -> tuple[dict[str, Any], Any]:
     """createFeedDocument -> upload -> createFeed -> getFeed -> getFeedDocument -> download:
     the feed as getFeed answers it and the processing report, parsed and schema-checked."""
-    created = _call(
-        amazon,
-        "POST",
-        f"{FEEDS}/documents",
-        token,
-        "CreateFeedDocumentResponse",
-        json={"contentType": "application/json; charset=UTF-8"},
-    ).json()
+    created = _new_document(amazon, token)
     upload = amazon.http.put(
         created["url"], content=content, headers={"Content-Type": "application/json; charset=UTF-8"}
     )
