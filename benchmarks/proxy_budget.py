@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -189,12 +190,7 @@ def through_sellerlink(base_url: str, key: str, connection_id: str, ready: Any, 
 
             paced(call, PHASE_SECONDS, results)
 
-    workers = [threading.Thread(target=thread) for _ in range(THREADS)]
-    ready.wait(timeout=300)  # every process starts its load at the same moment
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _load_together(thread, ready)
     out.put(results)
 
 
@@ -242,13 +238,19 @@ def straight_at_the_sandbox(
 
         paced(call, PHASE_SECONDS, results)
 
+    _load_together(thread, ready)
+    out.put(results)
+
+
+def _load_together(thread: Callable[[], None], ready: Any) -> None:
+    """THREADS threads of this process, started when every process is ready, so that all
+    the processes' load begins at the same moment."""
     workers = [threading.Thread(target=thread) for _ in range(THREADS)]
-    ready.wait(timeout=300)  # every process starts its load at the same moment
+    ready.wait(timeout=300)
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    out.put(results)
 
 
 def run_processes(
