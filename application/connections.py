@@ -19,6 +19,7 @@ from application.views import ConnectionPage, ConnectionView
 from domain.api_key import ApiKey
 from domain.connection import Health
 from domain.events import AuditEvent
+from domain.grant import TokenStatus, token_status_fresh_until
 from domain.team import Permission
 
 
@@ -28,6 +29,37 @@ class ConnectionQuery:
     where: ConnectionFilter = field(factory=ConnectionFilter)
     after: Position | None = None  # decoded from a `next_cursor` (Position.of_cursor)
     limit: int = DEFAULT_PAGE
+
+
+@frozen
+class Stamp:
+    """What a team's connections look like from outside, in a few numbers read in one
+    statement (ReadModels.team_stamp): equal stamps, same connections, grants, profiles
+    and marketplace states. `at` is when it was read."""
+
+    value: tuple[int, ...]
+    at: datetime
+
+
+@frozen
+class StampedPage:
+    """A page with what tells a later read whether it would be the same bytes: the stamp
+    read before it (in the same unit of work) and until when its time-dependent words
+    ("expires in 12 days", health) hold. A health filter's page is never reused: time alone
+    can move a connection in or out of it."""
+
+    page: ConnectionPage
+    stamp: Stamp
+    fresh_until: datetime | None  # None: nothing on it changes with time alone
+    reusable: bool
+
+    def same_as_now(self, now: Stamp) -> bool:
+        return (
+            self.reusable
+            and now.value == self.stamp.value
+            and self.stamp.at <= now.at
+            and (self.fresh_until is None or now.at < self.fresh_until)
+        )
 
 
 @define
@@ -58,28 +90,83 @@ class ListConnections:
 
     def page(self, query: ConnectionQuery) -> ConnectionPage:
         team_id = require_team(query.actor)
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            return self._page(uow.reads, query, team_id, now)
+
+    def stamp(self, query: ConnectionQuery) -> Stamp:
+        """The team's stamp now, after the same access check as a page (one statement)."""
+        team_id = require_team(query.actor)
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            access, value = uow.reads.team_stamp(
+                team_id=team_id, viewer=None if query.actor.key else query.actor.user_id
+            )
+        check_access(access, team_id, Permission.VIEW, key=query.actor.key)
+        return Stamp(value, now)
+
+    def stamped_page(self, query: ConnectionQuery) -> StampedPage:
+        """A page and its stamp, read in one unit of work, stamp first: a change committed
+        between the two makes the page newer than its stamp, never older."""
+        team_id = require_team(query.actor)
+        now = self.ports.clock.now()
+        with self.ports.uow() as uow:
+            access, value = uow.reads.team_stamp(
+                team_id=team_id, viewer=None if query.actor.key else query.actor.user_id
+            )
+            check_access(access, team_id, Permission.VIEW, key=query.actor.key)
+            page = self._page(uow.reads, query, team_id, now)
+        return StampedPage(
+            page=page,
+            stamp=Stamp(value, now),
+            fresh_until=min(
+                (t for v in page.items if (t := fresh_until(v, now)) is not None), default=None
+            ),
+            reusable=query.where.health is None,
+        )
+
+    def _page(
+        self, reads: ReadModels, query: ConnectionQuery, team_id: str, now: datetime
+    ) -> ConnectionPage:
         where = query.where
         if where.health is Health.DISCONNECTED:
             where = evolve(where, include_disconnected=True)
-        limit = max(1, min(query.limit, MAX_PAGE))
-        now = self.ports.clock.now()
-        with self.ports.uow() as uow:
-            views, more = page_of_connections(
-                uow.reads,
-                team_id=team_id,
-                viewer=query.actor.user_id,
-                where=where,
-                after=query.after,
-                limit=limit,
-                now=now,
-                key=query.actor.key,
-            )
+        views, more = page_of_connections(
+            reads,
+            team_id=team_id,
+            viewer=query.actor.user_id,
+            where=where,
+            after=query.after,
+            limit=max(1, min(query.limit, MAX_PAGE)),
+            now=now,
+            key=query.actor.key,
+        )
         last = views[-1] if views and more else None
         return ConnectionPage(
             items=tuple(views),
             next_cursor=Position(last.created_at, last.id).cursor() if last else None,
             has_more=more,
         )
+
+
+def fresh_until(view: ConnectionView, now: datetime) -> datetime | None:
+    """Until when the view's grants (and so its health) read as they do at `now`."""
+    return min(
+        (
+            t
+            for g in view.grants
+            if (
+                t := token_status_fresh_until(
+                    now,
+                    revoked_at=None,
+                    has_refresh_token=g.status in (TokenStatus.CURRENT, TokenStatus.EXPIRING),
+                    expires_at=g.expires_at,
+                )
+            )
+            is not None
+        ),
+        default=None,
+    )
 
 
 def page_of_connections(

@@ -144,6 +144,14 @@ class ReadModels(Protocol):
 
     def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access: ...
 
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        """The viewer's membership (as `connections` reads it) and a few numbers that change
+        whenever anything a page of the team's connections shows changes: how many
+        connections and marketplaces the team has and the sums of their versions (every
+        write of a connection, its grants and profiles, or a marketplace bumps a version;
+        none is ever deleted). One statement."""
+        ...
+
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         """The connection's marketplaces without their transition history."""
         ...

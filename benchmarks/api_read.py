@@ -27,6 +27,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -37,9 +38,11 @@ from sqlalchemy import insert
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
 from domain.connection import AccountType, Connection, Region
+from domain.datasets import datasets_for
 from domain.grant import Channel
 from domain.marketplace import Marketplace
 from domain.secret import Secret
+from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
 CONNECTIONS = 50
@@ -52,21 +55,32 @@ CONCURRENCY = 16
 MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
 
 
+def seller_id(n: int) -> str:
+    return f"A{n:05d}SELLER"
+
+
+def ads_account_id(n: int) -> str:
+    return f"E{n}"
+
+
 def seed(
     url: str,
     *,
     history: bool,
     sp_api_refresh_tokens: Sequence[str] = (),
+    ads_refresh_tokens: Sequence[str] = (),
     keyring: Keyring | None = None,
 ) -> None:
     """50 live seller connections as the use cases leave them; with `history`, a year of
     transitions and events written straight to the tables (what a year of work leaves).
-    `sp_api_refresh_tokens`: real ones (minted by a sandbox), one per connection, so that a
-    worker can refresh and call Amazon (benchmarks/load.py), with the server's `keyring`."""
+    `sp_api_refresh_tokens`, `ads_refresh_tokens`: real ones (minted by a sandbox for the
+    accounts SELLER_ID(n) and ADS_ACCOUNT_ID(n)), one per connection, so that a worker can
+    refresh and call Amazon (benchmarks/load.py), with the server's `keyring`."""
     database = SqlDatabase(url, keyring or Keyring.generate("k1"))
     database.upgrade()
     now = datetime.now(UTC)
     start = now - timedelta(days=DAYS)
+    recorded: dict[str, int] = {}  # transitions per marketplace before the history
     with database.unit_of_work() as uow:
         uow.teams.add(Team(TEAM, "Bench", TeamKind.AGENCY, created_at=start, plan=Plan.PRO))
         uow.memberships.put(Membership(TEAM, OWNER, Role.OWNER, start))
@@ -79,18 +93,18 @@ def seed(
                 created_at=start + timedelta(minutes=n),
                 display_name=f"Seller {n}",
             )
-            for channel in (Channel.ADS, Channel.SP_API):
-                minted = channel is Channel.SP_API and n < len(sp_api_refresh_tokens)
+            for channel, minted in (
+                (Channel.ADS, ads_refresh_tokens),
+                (Channel.SP_API, sp_api_refresh_tokens),
+            ):
                 connection.authorize(
                     channel,
-                    refresh_token=Secret(
-                        sp_api_refresh_tokens[n] if minted else f"Atzr|{channel}-{n}"
-                    ),
+                    refresh_token=Secret(minted[n] if n < len(minted) else f"Atzr|{channel}-{n}"),
                     scopes=(),
-                    account_id=f"A{n:05d}SELLER" if channel is Channel.SP_API else None,
+                    account_id=seller_id(n) if channel is Channel.SP_API else None,
                     at=now - timedelta(days=n % 360),
                 )
-            connection.ads_account_id = f"E{n}"
+            connection.ads_account_id = ads_account_id(n)
             uow.connections.add(connection)
             for marketplace_id, country, name in MARKETPLACES:
                 marketplace = Marketplace.discovered(
@@ -103,7 +117,23 @@ def seed(
                     at=start,
                 )
                 marketplace.select(at=start, actor="owner")
+                # A year on, setup and the first sync are long done and every dataset's
+                # sync is current (nothing for a worker to catch up on but new work).
+                marketplace.setup_succeeded(at=start)
+                marketplace.first_sync_completed(at=start)
                 uow.marketplaces.add(marketplace)
+                recorded[marketplace_id] = len(marketplace.history)
+                for dataset in datasets_for(connection, marketplace_id):
+                    uow.sync_cursors.put(
+                        SyncCursor(
+                            connection.id,
+                            marketplace_id,
+                            dataset,
+                            synced_until=sync_horizon(now),
+                            covered_from=start,
+                            last_success_at=now,
+                        )
+                    )
         uow.commit()
     if history:
         transitions, events = [], []
@@ -114,7 +144,9 @@ def seed(
                         {
                             "connection_id": f"con_{n:03d}",
                             "marketplace_id": marketplace_id,
-                            "seq": 10 + day,
+                            # After the transitions the use cases recorded: a
+                            # marketplace's history is numbered without gaps.
+                            "seq": recorded[marketplace_id] + day,
                             "at": start + timedelta(days=day),
                             "from_state": "setting_up",
                             "to_state": "setting_up",
@@ -177,7 +209,7 @@ def serve_bare(body_file: str, port: int) -> None:
     uvicorn.run(Litestar([connections]), **server_options(port))
 
 
-def server_options(port: int) -> dict[str, object]:
+def server_options(port: int) -> dict[str, Any]:
     return {"host": "127.0.0.1", "port": port, "log_level": "warning", "access_log": False}
 
 

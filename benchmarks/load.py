@@ -9,7 +9,7 @@ sandbox minted, so the worker refreshes, sets up marketplaces, syncs and sends l
 batches (batch window 1 s) against it. The client is a Python open-loop generator in its
 own process: request i is due at start + i/rate and its latency counts from then (a late
 send is the server's fault too). The server is pinned to core 0 and the client with the
-sandbox to core 1 (`taskset`) when the machine has two cores.
+sandbox to core 1 (`taskset`, `sched_setaffinity`) when the machine has two cores.
 
 Per request, in a cycle of 20: 7 x GET /connections?limit=50, 4 x GET /connections/{id},
 3 x GET .../marketplaces, 4 x GET .../events?limit=20, 1 x PUT .../listing-settings (a
@@ -18,9 +18,14 @@ the worker then sends to Amazon). After the timed window, every acknowledged wri
 back: a settings value that is not the last one acknowledged, or a SKU that is not there,
 is a lost write.
 
-Phases, on SQLite and on PostgreSQL: Amazon instant, then Amazon answering every call in
-15 s (the sandbox's latency fault on every family); the writes' p99 with Amazon slow over
-their p99 with Amazon instant is the ratio (target <= 2). Then, in process, the median time
+Phases, on SQLite and on PostgreSQL: Amazon instant, Amazon answering every call in 15 s
+(the sandbox's latency fault on every family), then both again, so neither side of the
+ratio is the one that ran first. Before each phase the worker has caught up: the server
+reports its worker's passes (a file in its data dir) and the clock starts only after two
+passes in a row found nothing to do (the start-up backlog of refreshes and setups, or the
+sends a previous phase left, are done). The writes' p99 with Amazon slow over their p99
+with Amazon instant, each over both of its phases, is the ratio (target <= 2). The server's
+load average is printed with each phase: the machine is shared. Then, in process, the median time
 of a one-row submission with 50,000 SKUs of the connection pending over the same with none
 pending (target <= 2), and the process's peak memory growth.
 
@@ -49,6 +54,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,15 +64,17 @@ from benchmarks.api_read import (  # noqa: E402
     OWNER,
     SECRET,
     TEAM,
+    ads_account_id,
     free_port,
     seed,
+    seller_id,
     server_options,
     stop,
 )
 
 US = "ATVPDKIKX0DER"
 SLOW_SECONDS = 15.0
-CYCLE = ("list",) * 7 + ("show",) * 4 + ("marketplaces",) * 3 + ("events",) * 4
+CYCLE: tuple[str, ...] = ("list",) * 7 + ("show",) * 4 + ("marketplaces",) * 3 + ("events",) * 4
 CYCLE += ("settings", "listing")
 WRITES = ("settings", "listing")
 CLIENT_THREADS = 48
@@ -74,11 +82,34 @@ CLIENT_THREADS = 48
 # --------------------------------------------------------------------------- the server
 
 
+WORKER_FILE = "worker.json"  # in the server's data dir: its worker's passes so far
+IDLE_PASSES = 2  # passes in a row that found nothing to do: the worker has caught up
+WARM_UP_LIMIT = 600.0  # seconds; a worker that never catches up fails the run
+
+
 def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> None:
     import uvicorn
     from dependency_injector import providers
 
     from adapters.worker import InProcessWorker
+    from adapters.worker.inprocess import PassReport
+
+    class ReportingWorker(InProcessWorker):
+        """Writes after each pass how many passes in a row found nothing to do, so the
+        benchmark can start its clock once the worker has caught up (measured, not a
+        guess)."""
+
+        idle = 0
+
+        def run_pass(self) -> PassReport:
+            report = super().run_pass()
+            self.idle = self.idle + 1 if report.jobs == 0 else 0
+            status = {"passes": self.passes, "idle": self.idle, "jobs": report.jobs}
+            target = Path(data_dir) / WORKER_FILE
+            target.with_suffix(".tmp").write_text(json.dumps(status))
+            target.with_suffix(".tmp").replace(target)
+            return report
+
     from bootstrap.container import Container
     from bootstrap.settings import Settings
     from bootstrap.web import create_app
@@ -101,7 +132,7 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
     )
     app = create_app(container)
     # `sellerlink serve` runs the worker beside the server; create_app alone does not.
-    worker = InProcessWorker(container.application(), interval=1.0, webhook_threads=2)
+    worker = ReportingWorker(container.application(), interval=1.0, webhook_threads=2)
     worker.start()
     try:
         uvicorn.run(app, **server_options(port))
@@ -114,6 +145,13 @@ def pinned(core: int) -> list[str]:
     if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
         return ["taskset", "-c", str(core)]
     return []
+
+
+SERVER_LOG = "server.log"
+
+
+def server_log(data_dir: str, tail: int = 4000) -> str:
+    return (Path(data_dir) / SERVER_LOG).read_text(errors="replace")[-tail:]
 
 
 def start_server(
@@ -137,7 +175,9 @@ def start_server(
             str(port),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe during the run, and a full one would
+        # stall every thread of the server that logs.
+        stderr=(Path(data_dir) / SERVER_LOG).open("wb"),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -148,8 +188,7 @@ def start_server(
             return process, port
         except OSError:
             if process.poll() is not None:
-                error = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(error) from None
+                raise RuntimeError(server_log(data_dir)) from None
             time.sleep(0.2)
     stop(process)
     raise RuntimeError("sellerlink did not start")
@@ -313,8 +352,45 @@ def percentile(values: list[float], share: float) -> float:
 # --------------------------------------------------------------------------- the phases
 
 
-def mint_refresh_tokens(sandbox_url: str, count: int) -> list[str]:
-    """`count` sellers approve sellerlink on the sandbox's consent page (SP-API)."""
+def load_scenarios(count: int) -> list[Any]:
+    """The sandbox's accounts behind the seeded connections: seller n sells (and advertises)
+    in the US and Canada under the ids the seed gives connection n, so refreshes, setups and
+    listing sends succeed and the worker can catch up."""
+    from adapters.amazon.sandbox.scenarios import Scenario
+
+    return [
+        Scenario(
+            name=f"load-seller-{n:03d}",
+            summary="load benchmark account",
+            account_name=f"Seller {n}",
+            account_type="seller",
+            selling_partner_id=seller_id(n),
+            ads_account_id=ads_account_id(n),
+            profiles=("US", "CA"),
+            participations=("US", "CA"),
+            profile_id_base=4_000_000_000_000_000 + n * 100,
+        )
+        for n in range(count)
+    ]
+
+
+def load_sandbox() -> Any:
+    """The HTTP sandbox with the load accounts (its apps' credentials do not depend on where
+    it listens)."""
+    from adapters.amazon import AmazonSettings
+    from adapters.amazon.sandbox.app import create_sandbox_app
+    from adapters.amazon.sandbox.clock import SandboxClock
+    from adapters.amazon.sandbox.serve import SandboxServer
+    from adapters.amazon.sandbox.state import Sandbox
+
+    settings = AmazonSettings.for_sandbox("http://127.0.0.1/sandbox")
+    sandbox = Sandbox(SandboxClock(), settings, extra_scenarios=load_scenarios(CONNECTIONS))
+    return SandboxServer(create_sandbox_app(sandbox=sandbox))
+
+
+def mint_refresh_tokens(sandbox_url: str, count: int) -> dict[str, list[str]]:
+    """Seller n approves sellerlink on the sandbox's consent page, for SP-API and for Ads:
+    the refresh tokens per channel."""
     import httpx
 
     from adapters.amazon import AmazonHttpGateway, AmazonSettings
@@ -325,14 +401,15 @@ def mint_refresh_tokens(sandbox_url: str, count: int) -> list[str]:
 
     gateway = AmazonHttpGateway(AmazonSettings.for_sandbox(sandbox_url))
     page = SandboxAmazonPage(httpx.Client(timeout=10))
-    tokens = []
-    for i in range(count):
-        url = gateway.consent_url(
-            ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, f"load-{i:04d}" * 4)
-        )
-        query = page.consent(url, "us-seller")
-        grant = gateway.exchange_code(Channel.SP_API, Region.NA, query["spapi_oauth_code"])
-        tokens.append(grant.refresh_token.reveal())
+    tokens: dict[str, list[str]] = {str(Channel.SP_API): [], str(Channel.ADS): []}
+    for n in range(count):
+        for channel, code in ((Channel.SP_API, "spapi_oauth_code"), (Channel.ADS, "code")):
+            url = gateway.consent_url(
+                ConsentRequest(channel, Region.NA, AccountType.SELLER, f"load-{n:04d}" * 4)
+            )
+            query = page.consent(url, f"load-seller-{n:03d}")
+            grant = gateway.exchange_code(channel, Region.NA, query[code])
+            tokens[str(channel)].append(grant.refresh_token.reveal())
     return tokens
 
 
@@ -351,17 +428,44 @@ def databases(skip_postgres: bool) -> Iterator[dict[str, str]]:
             yield urls
 
 
+PHASES = (("instant", 0.0), ("slow", SLOW_SECONDS)) * 2
+
+
+def caught_up(data_dir: Path, limit: float = WARM_UP_LIMIT) -> float:
+    """Waits until the server's worker ran IDLE_PASSES passes in a row with nothing to do;
+    returns the seconds it took."""
+    began = time.monotonic()
+    status_file = data_dir / WORKER_FILE
+    while time.monotonic() - began < limit:
+        try:
+            status = json.loads(status_file.read_text())
+        except (OSError, ValueError):
+            status = {"idle": 0}
+        if status["idle"] >= IDLE_PASSES:
+            return time.monotonic() - began
+        time.sleep(0.2)
+    raise RuntimeError(
+        f"the worker did not catch up within {limit:g} s:\n{server_log(str(data_dir))}"
+    )
+
+
 def traffic(
-    url: str, tokens: list[str], sandbox: object, rate: float, duration: float
-) -> dict[str, dict[str, object]]:
+    url: str, tokens: dict[str, list[str]], sandbox: object, rate: float, duration: float
+) -> list[tuple[str, dict[str, object]]]:
     from adapters.amazon.sandbox.faults import Fault
     from adapters.http import mint_dev_token
     from adapters.persistence import Keyring
 
     keyring = Keyring.generate("k1")
-    seed(url, history=True, sp_api_refresh_tokens=tokens, keyring=keyring)
+    seed(
+        url,
+        history=True,
+        sp_api_refresh_tokens=tokens["sp_api"],
+        ads_refresh_tokens=tokens["ads"],
+        keyring=keyring,
+    )
     token = mint_dev_token(SECRET, OWNER, TEAM, timedelta(hours=2))
-    results: dict[str, dict[str, object]] = {}
+    results: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory(prefix="sellerlink-load-data-") as data_dir:
         process, port = start_server(
             url,
@@ -370,12 +474,16 @@ def traffic(
             keyring.to_setting(),
         )
         try:
-            time.sleep(3)  # the worker's first passes: refreshes, setups
-            for name, latency in (("instant", 0.0), ("slow", SLOW_SECONDS)):
-                faults = [Fault("latency", target="all", latency_seconds=latency)]
-                sandbox.sandbox.set_faults(faults if latency else [])  # type: ignore[attr-defined]
-                time.sleep(2)  # Amazon calls under way before the clock starts
-                results[name] = run_client(port, token, rate, duration)
+            for name, latency in PHASES:
+                sandbox.sandbox.set_faults([])  # type: ignore[attr-defined]
+                waited = caught_up(Path(data_dir))
+                if latency:
+                    faults = [Fault("latency", target="all", latency_seconds=latency)]
+                    sandbox.sandbox.set_faults(faults)  # type: ignore[attr-defined]
+                load = os.getloadavg()[0]
+                found = run_client(port, token, rate, duration)
+                found.update(warm_up=waited, load=load, load_after=os.getloadavg()[0])
+                results.append((name, found))
             sandbox.sandbox.set_faults([])  # type: ignore[attr-defined]
         finally:
             stop(process)
@@ -428,26 +536,37 @@ def pending_submission(url: str, pending: int = 50_000, samples: int = 15) -> di
     }
 
 
-def report(backend: str, phases: dict[str, dict[str, object]], rate: float) -> float:
+def report(backend: str, phases: list[tuple[str, dict[str, object]]], rate: float) -> float:
     print(f"{backend}:")
-    writes_p99: dict[str, float] = {}
-    for name, result in phases.items():
+    writes: dict[str, list[float]] = {}
+    for name, result in phases:
         latencies: dict[str, list[float]] = result["latencies"]  # type: ignore[assignment]
         everything = [v for values in latencies.values() for v in values]
-        writes = [v for kind in WRITES for v in latencies.get(kind, [])]
-        writes_p99[name] = percentile(writes, 0.99)
+        phase_writes = [v for kind in WRITES for v in latencies.get(kind, [])]
+        writes.setdefault(name, []).extend(phase_writes)
         held = len(everything) / float(result["elapsed"])  # type: ignore[arg-type]
         print(
             f"  Amazon {name:<8} {held:6.1f} of {rate:g} req/s   "
-            f"p50 {percentile(everything, 0.5) * 1000:7.1f} ms   "
-            f"p99 {percentile(everything, 0.99) * 1000:7.1f} ms   "
-            f"writes p99 {writes_p99[name] * 1000:7.1f} ms   "
-            f"errors {result['error_count']}   lost writes {result['lost']}"
+            f"p50 {percentile(everything, 0.5) * 1000:6.1f} ms   "
+            f"p99 {percentile(everything, 0.99) * 1000:6.1f} ms   "
+            f"writes p99 {percentile(phase_writes, 0.99) * 1000:6.1f} ms   "
+            f"errors {result['error_count']}   lost writes {result['lost']}   "
+            f"(warm-up {result['warm_up']:.0f} s, load average {result['load']:.1f}"
+            f"->{result['load_after']:.1f})"
         )
+        by_kind = "  ".join(
+            f"{kind} {percentile(values, 0.99) * 1000:.0f}"
+            for kind, values in sorted(latencies.items())
+        )
+        print(f"      p99 by request, ms: {by_kind}")
         for error in result["errors"]:  # type: ignore[attr-defined]
             print(f"    error: {error}")
-    ratio = writes_p99["slow"] / writes_p99["instant"]
-    print(f"  writes p99, Amazon {SLOW_SECONDS:g} s / Amazon instant: {ratio:.2f} (target <= 2)")
+    slow, instant = percentile(writes["slow"], 0.99), percentile(writes["instant"], 0.99)
+    ratio = slow / instant
+    print(
+        f"  writes p99 over both phases, Amazon {SLOW_SECONDS:g} s {slow * 1000:.1f} ms / "
+        f"Amazon instant {instant * 1000:.1f} ms: {ratio:.2f} (target <= 2)"
+    )
     return ratio
 
 
@@ -455,9 +574,8 @@ def main(options: argparse.Namespace) -> None:
     # Stopped with SIGTERM, still stop the servers it started (the `finally` blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     logging.disable(logging.INFO)
-    # Calls still sleeping in the sandbox's latency fault when it stops are cancelled: noise.
-    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
-    from adapters.amazon.sandbox.serve import SandboxServer
+    if pinned(1):  # the sandbox serves from this process: off the server's core too
+        os.sched_setaffinity(0, {1})
 
     print(
         f"Mixed API traffic: {options.rate:g} req/s for {options.duration:g} s a phase, "
@@ -466,7 +584,10 @@ def main(options: argparse.Namespace) -> None:
         f"client {'pinned to core 1' if pinned(1) else 'unpinned'}; "
         f"targets: p99 < 100 ms, 0 errors, 0 lost writes"
     )
-    with SandboxServer() as sandbox, databases(options.skip_postgres) as urls:
+    with load_sandbox() as sandbox, databases(options.skip_postgres) as urls:
+        # Calls still sleeping in the latency fault when the sandbox stops are cancelled:
+        # noise (uvicorn configured its loggers as the sandbox started).
+        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
         tokens = mint_refresh_tokens(sandbox.base_url, CONNECTIONS)
         for backend, url in urls.items():
             report(

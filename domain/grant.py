@@ -118,6 +118,29 @@ def token_status_at(
     return TokenReport(TokenStatus.CURRENT, "Current", remaining)
 
 
+def token_status_fresh_until(
+    now: datetime,
+    *,
+    revoked_at: datetime | None,
+    has_refresh_token: bool,
+    expires_at: datetime | None,
+) -> datetime | None:
+    """Until when (exclusive) `token_status_at` keeps answering what it answers at `now`,
+    with the same facts: a read made at `now` may be shown again before then, never after.
+    None: time alone never changes it (revoked, missing, no expiry, expired)."""
+    if revoked_at is not None or not has_refresh_token or expires_at is None:
+        return None
+    remaining = expires_at - now
+    if remaining <= timedelta(0):
+        return None
+    if remaining >= EXPIRY_WARNING:
+        return expires_at - EXPIRY_WARNING
+    if remaining >= LAST_DAY:
+        return expires_at - timedelta(days=remaining.days)  # the next day is counted off
+    hours = max(1, math.ceil(remaining.total_seconds() / 3600))
+    return expires_at - timedelta(hours=hours - 1)  # the next hour is counted off
+
+
 @define
 class Grant:
     channel: Channel

@@ -35,6 +35,8 @@ from adapters.http.observability import (
 )
 from adapters.http.openapi import assets_router, openapi_config
 from adapters.http.problems import EXCEPTION_HANDLERS
+from adapters.http.read_cache import STATE_KEY as PAGE_CACHE
+from adapters.http.read_cache import PageCache
 from adapters.http.records import RecordsController
 from adapters.http.request_ids import add_request_id_header, request_id_of
 from adapters.http.teams import TeamsController
@@ -123,7 +125,7 @@ def build_api(
         logging_config=litestar_options.pop("logging_config", None),
         openapi_config=openapi_config(),
         response_class=ViewResponse,
-        state=State({"public_base_url": public_base_url}),
+        state=State({"public_base_url": public_base_url, PAGE_CACHE: PageCache()}),
         debug=debug,
         **{**litestar_options, "plugins": [DescribedAttrsSchemaPlugin(), *plugins]},
     )

@@ -13,6 +13,7 @@ or swap an asymmetric key for an HMAC secret.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -48,6 +49,8 @@ ASYMMETRIC_ALGORITHMS = ["RS256", "ES256", "PS256"]
 LEEWAY_SECONDS = 30
 MAX_USER_ID = 200
 DEFAULT_DEV_TTL = timedelta(hours=12)
+VERIFIED_SECONDS = 60.0
+VERIFIED_TOKENS = 4096
 
 
 @frozen
@@ -91,6 +94,7 @@ class Authenticator:
     ) -> None:
         # authlib turns a str key into its UTF-8 bytes itself.
         self._secret = secret or None
+        self._verified = _VerifiedTokens()
         self._jwks = jwks
         self._now = now
         self._hmac = JsonWebToken(HMAC_ALGORITHMS)
@@ -111,9 +115,14 @@ class Authenticator:
 
     def authenticate(self, authorization: str | None) -> Identity:
         token = _bearer(authorization)
+        now = self._now()
+        key = hashlib.sha256(token.encode()).digest()
+        known = self._verified.get(key)
+        if known is not None and known.usable_at(now):
+            return known.identity
         claims = self._decode(token)
         try:
-            claims.validate(now=int(self._now()), leeway=LEEWAY_SECONDS)
+            claims.validate(now=int(now), leeway=LEEWAY_SECONDS)
         except JoseError as error:
             raise Unauthenticated(_why(error)) from None
         user = claims.get("sub")
@@ -122,7 +131,9 @@ class Authenticator:
             raise Unauthenticated("The token does not name a user.")
         if team is not None and (not isinstance(team, str) or not team.strip()):
             raise Unauthenticated("The token's team claim is not a team id.")
-        return Identity(user_id=user, team_id=team or None)
+        identity = Identity(user_id=user, team_id=team or None)
+        self._verified.put(key, _Verified.of(identity, claims, now))
+        return identity
 
     def _decode(self, token: str) -> Any:
         errors: list[JoseError] = []
@@ -143,6 +154,46 @@ class Authenticator:
         if errors:
             raise Unauthenticated(_why(errors[-1])) from None
         raise Unauthenticated("Token verification is not configured on this server.")
+
+
+@frozen
+class _Verified:
+    """A token whose signature and claims were checked: good again, without checking the
+    signature, while its time claims still hold and for at most VERIFIED_SECONDS (a JWKS
+    key the provider withdrew stops being honoured within that)."""
+
+    identity: Identity
+    not_before: float
+    expires: float
+
+    @classmethod
+    def of(cls, identity: Identity, claims: Any, now: float) -> _Verified:
+        nbf = claims.get("nbf")
+        not_before = float(nbf) - LEEWAY_SECONDS if isinstance(nbf, int | float) else now
+        expires = min(float(claims["exp"]) + LEEWAY_SECONDS, now + VERIFIED_SECONDS)
+        return cls(identity, min(not_before, now), expires)
+
+    def usable_at(self, now: float) -> bool:
+        return self.not_before <= now < self.expires
+
+
+class _VerifiedTokens:
+    """Verified tokens by their SHA-256 (the tokens themselves are not kept), at most
+    VERIFIED_TOKENS of them: verifying a signature costs more than the rest of a cached
+    read (issue 20)."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[bytes, _Verified] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> _Verified | None:
+        return self._tokens.get(key)
+
+    def put(self, key: bytes, verified: _Verified) -> None:
+        with self._lock:
+            if len(self._tokens) >= VERIFIED_TOKENS:
+                self._tokens.pop(next(iter(self._tokens)))
+            self._tokens[key] = verified
 
 
 def _bearer(authorization: str | None) -> str:

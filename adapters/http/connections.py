@@ -4,12 +4,14 @@ the timeline."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller
+from litestar import Controller, Request, Response
 from litestar.exceptions import ClientException
 from litestar.params import FromQuery, QueryParameter
 
+from adapters.http.read_cache import STATE_KEY as PAGE_CACHE
+from adapters.http.read_cache import PageCache, RenderedResponse, render
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
 from adapters.http.schemas import PRINTABLE
 from application.connections import ConnectionQuery, EventQuery
@@ -32,6 +34,7 @@ class ConnectionsController(Controller):
     )
     def list_connections(
         self,
+        request: Request[Any, Any, Any],
         actor: CurrentActor,
         application: App,
         health: FromQuery[Health | None] = None,
@@ -60,7 +63,7 @@ class ConnectionsController(Controller):
             ),
         ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    ) -> ConnectionPage:
+    ) -> Response[ConnectionPage]:
         where = ConnectionFilter(
             health=health,
             account_type=account_type,
@@ -73,9 +76,14 @@ class ConnectionsController(Controller):
         except ValidationFailed as unreadable:
             # Bad input (400), like a well-formed but unknown OAuth state.
             raise ClientException(detail=unreadable.detail) from unreadable
-        return application.list_connections.page(
-            ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
-        )
+        query = ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
+        cache: PageCache = request.app.state[PAGE_CACHE]
+        key = (actor.team_id, where, position, limit)
+        cached = cache.get(key)
+        if cached is None or not cached.page.same_as_now(application.list_connections.stamp(query)):
+            stamped = application.list_connections.stamped_page(query)
+            cached = cache.put(key, stamped, render(stamped.page))
+        return RenderedResponse(cached.page.page, cached.body)
 
     @api_get("/{connection_id:str}", scope=Scope.CONNECTIONS_READ, summary="Show a connection")
     def get_connection(

@@ -61,6 +61,21 @@ class InMemoryReads:
             connection_disconnected=bool(connection and connection.disconnected_at),
         )
 
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        access = Access(None)
+        if viewer is not None:
+            access = Access(self._s.memberships.get((team_id, viewer)))
+            if access.membership is None:
+                return access, ()
+        ours = {c.id: c for c in self._s.connections.values() if c.team_id == team_id}
+        marketplaces = [m for (c, _), m in self._s.marketplaces.items() if c in ours]
+        return access, (
+            len(ours),
+            sum(c.version for c in ours.values()),
+            len(marketplaces),
+            sum(m.version for m in marketplaces),
+        )
+
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         return [
             evolve(m, history=[])

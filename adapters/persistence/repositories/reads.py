@@ -9,7 +9,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 
 from adapters.persistence import by_name
 from adapters.persistence.mappers import channels_of, marketplace_from_rows
@@ -58,6 +68,23 @@ _CONNECTION = (
     P.timezone,
 )
 _PROFILE_OF = and_(P.connection_id == C.id, P.profile_id == C.selected_profile_id)
+
+# The team stamp (ReadModels.team_stamp), asked on every read of a kept page: plain SQL
+# both back ends run as written, built once (no statement to build or cache-key per call).
+_STAMP_COLUMNS = """
+    (SELECT count(*) FROM connections c WHERE c.team_id = :team_id) AS connections,
+    (SELECT coalesce(sum(c.version), 0) FROM connections c WHERE c.team_id = :team_id)
+        AS connection_versions,
+    (SELECT count(*) FROM marketplaces mk JOIN connections c ON c.id = mk.connection_id
+        WHERE c.team_id = :team_id) AS marketplaces,
+    (SELECT coalesce(sum(mk.version), 0) FROM marketplaces mk
+        JOIN connections c ON c.id = mk.connection_id WHERE c.team_id = :team_id)
+        AS marketplace_versions"""
+_MEMBER_STAMP = text(
+    f"SELECT m.role, m.joined_at, {_STAMP_COLUMNS} FROM memberships m "  # noqa: S608 (constants)
+    "WHERE m.team_id = :team_id AND m.user_id = :viewer"
+).columns(role=M.role.type, joined_at=M.joined_at.type)
+_STAMP = text(f"SELECT NULL AS role, NULL AS joined_at, {_STAMP_COLUMNS}")
 
 
 class SqlReadModels(SqlRepository):
@@ -130,6 +157,16 @@ class SqlReadModels(SqlRepository):
             connection_team_id=row.team_id,
             connection_disconnected=row.disconnected_at is not None,
         )
+
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        if viewer is None:
+            row = self._sql.execute(_STAMP, {"team_id": team_id}).one()
+            return Access(None), tuple(int(v) for v in row[2:])
+        found = self._sql.execute(_MEMBER_STAMP, {"team_id": team_id, "viewer": viewer}).first()
+        if found is None:
+            return Access(None), ()
+        membership = Membership(team_id, viewer, Role(found.role), found.joined_at)
+        return Access(membership), tuple(int(v) for v in found[2:])
 
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         rows = self._session.scalars(

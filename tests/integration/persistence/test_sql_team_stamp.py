@@ -1,0 +1,53 @@
+"""The team stamp a kept page of connections is checked against (issue 20), in SQL: every
+write a page shows moves it (a connection, its grants and profile, a marketplace), another
+team's writes do not, and a page is reused only under the stamp it was read with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dependency_injector import providers
+
+from adapters.persistence import SqlDatabase
+from application.connections import ConnectionQuery
+from bootstrap.container import in_memory_container
+from domain.grant import Channel
+from domain.team import Plan
+from tests.world import World
+
+
+@pytest.fixture
+def world(sql_db: SqlDatabase) -> Iterator[World]:
+    container = in_memory_container()
+    container.database.override(providers.Object(sql_db))
+    yield World(app=container.application(), clock=container.clock(), amazon=container.amazon())
+    container.shutdown_resources()
+
+
+def test_every_write_a_page_shows_moves_the_stamp(world: World) -> None:
+    shop = world.create_team("Shop", plan=Plan.PRO)
+    other = world.create_team("Other")
+    listing = world.app.list_connections
+    query = ConnectionQuery(world.actor(team=shop))
+
+    def stamp() -> tuple[int, ...]:
+        return listing.stamp(query).value
+
+    seen = [stamp()]
+    world.connect("us-seller", Channel.ADS)  # a connection, its grant and profile
+    seen.append(stamp())
+    world.connect("us-seller", Channel.SP_API, connection_id=world.connection_id)  # a grant
+    seen.append(stamp())
+    world.select_marketplace("US")  # a marketplace
+    seen.append(stamp())
+    world.run_setup()
+    seen.append(stamp())
+    assert len(set(seen)) == len(seen), seen
+
+    page = listing.stamped_page(query)
+    assert page.same_as_now(listing.stamp(query))
+    world.connect("eu-seller", Channel.ADS, actor=world.actor(team=other))
+    assert stamp() == seen[-1], "another team's connection is none of this page's business"
+    world.app.disconnect(world.actor(team=shop), page.page.items[0].id)
+    assert not page.same_as_now(listing.stamp(query))
