@@ -18,16 +18,7 @@ from application.ports import ConsentRequest
 from domain.connection import AccountType, Health, Region
 from domain.grant import Channel, TokenStatus
 from domain.marketplace import MarketplaceState
-from tests.world import World
-
-SELLER_ONLY = {
-    "getOrders",
-    "searchListingsItems",
-    "getListingsItem",
-    "patchListingsItem",
-    "getMarketplaceParticipations",
-    "getInventorySummaries",
-}
+from tests.world import SELLER_CENTRAL_ONLY, World
 
 
 def _live(world: World, duration: timedelta, step: timedelta) -> None:
@@ -57,7 +48,7 @@ def test_a_vendor_reaches_ready_and_never_hammers_amazon(world: World, account: 
     mark = len(world.amazon.exchanges)
     _live(world, timedelta(hours=3), timedelta(minutes=1))
     later = world.amazon.exchanges[mark:]
-    assert not [e.operation for e in world.amazon.exchanges if e.operation in SELLER_ONLY]
+    assert not [e.operation for e in world.amazon.exchanges if e.operation in SELLER_CENTRAL_ONLY]
     assert not [e for e in later if e.status in (401, 403)]
     # Access tokens are refreshed ahead of their hour, once per channel held, not per pass.
     refreshes = [e for e in later if e.request.form().get("grant_type") == "refresh_token"]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from adapters.amazon.sandbox.state import Fault
 from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
 from application.ports import ListingUpdate
@@ -18,13 +16,6 @@ from tests.world import World
 
 US = "ATVPDKIKX0DER"
 WINDOW = timedelta(minutes=15)
-
-
-@pytest.fixture
-def connected(world: World) -> World:
-    world.create_team()
-    world.connect_fully("us-seller")
-    return world
 
 
 def _submit(world: World, rows: list[ListingRow]) -> SubmitListingsResult:

@@ -21,7 +21,7 @@ from application.ports import FeedStatus
 from bootstrap.system import SettableClock
 from domain.connection import Region
 from domain.secret import Secret
-from tests.contract.amazon.amazon_models import answer, document, problems
+from tests.contract.amazon.amazon_models import document, modelled_call, problems
 
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
@@ -33,10 +33,7 @@ REPORT_SCHEMA = "listings-feed-processing-report-schema-v2.json"
 def _call(
     amazon: InProcessAmazon, method: str, url: str, token: str, name: str, **kw: Any
 ) -> httpx.Response:
-    response = amazon.http.request(method, url, headers={"x-amz-access-token": token}, **kw)
-    assert response.status_code < 500, response.text
-    assert problems(answer(MODEL, name, response.status_code), response.json()) == []
-    return response
+    return modelled_call(amazon.http, MODEL, method, url, token, name, **kw)
 
 
 def _message(message_id: int, sku: str, quantity: object = 1, **extra: Any) -> dict[str, Any]:
@@ -65,14 +62,7 @@ def _feed(*messages: dict[str, Any], seller: str = SELLER) -> bytes:
 def submit(amazon: InProcessAmazon, token: str, content: bytes) -> tuple[dict[str, Any], Any]:
     """createFeedDocument -> upload -> createFeed -> getFeed -> getFeedDocument -> download:
     the feed as getFeed answers it and the processing report, parsed and schema-checked."""
-    created = _call(
-        amazon,
-        "POST",
-        f"{FEEDS}/documents",
-        token,
-        "CreateFeedDocumentResponse",
-        json={"contentType": "application/json; charset=UTF-8"},
-    ).json()
+    created = _new_document(amazon, token)
     upload = amazon.http.put(
         created["url"], content=content, headers={"Content-Type": "application/json; charset=UTF-8"}
     )
