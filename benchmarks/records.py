@@ -37,7 +37,7 @@ from adapters.amazon import documents
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.repositories.seller_records import INSERT_ORDER as COLUMNS
 from application.read_ahead import read_ahead
-from application.sync import BATCH
+from application.sync_window import BATCH
 from domain.connection import AccountType, Connection, Region
 from domain.records import Dataset, IncomingRecord, RecordQuery, RecordScope
 from domain.team import Team, TeamKind
