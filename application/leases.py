@@ -18,14 +18,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
-from attrs import define, field
+from attrs import define
 
 from application.unit_of_work import UnitOfWorkFactory
-
-if TYPE_CHECKING:  # context.py imports this module
-    from application.context import Ports
 
 # A live holder renews its lease every third of this while it waits on Amazon (however
 # long Amazon takes); a killed holder's lease runs out within it and the work resumes.
@@ -124,18 +120,3 @@ class Leases:
         finally:
             stop.set()
             thread.join()
-
-
-@define
-class UsesLeases:
-    """A job that calls Amazon under leases. Its Leases are made from its ports on first
-    use (a test may hand it its own with `leases=`)."""
-
-    ports: Ports
-    _leases: Leases | None = field(default=None, alias="leases", kw_only=True)
-
-    @property
-    def leases(self) -> Leases:
-        if self._leases is None:
-            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
-        return self._leases

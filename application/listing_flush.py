@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from attrs import define, frozen
 
-from application.leases import UsesLeases, listings_lease
+from application.context import UsesLeases
+from application.leases import listings_lease
 from application.listing_send import SendRun, in_feed
 from application.listing_updates import settings_of
 from application.tokens import GetAccessToken

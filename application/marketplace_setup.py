@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from attrs import define, frozen
 
-from application.context import Ports, connection_marketplace
-from application.leases import UsesLeases, setup_lease
+from application.context import Ports, UsesLeases, connection_marketplace
+from application.leases import setup_lease
 from application.sync import RunSyncCycle, all_delivered, waiting_reason
 from application.tokens import GetAccessToken
 from domain.connection import Connection

@@ -20,8 +20,8 @@ from typing import TypeVar
 from attrs import define, frozen
 
 from application.app_credentials import AppCredentialGate
-from application.context import Ports
-from application.leases import UsesLeases, new_claimer, refresh_lease
+from application.context import Ports, UsesLeases
+from application.leases import new_claimer, refresh_lease
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
