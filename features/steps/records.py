@@ -6,14 +6,15 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from pytest_bdd import given, parsers, then
+from pytest_bdd import given, parsers, then, when
 
+from adapters.worker import run_pass
 from application.teams import UpdateTeamCommand
 from domain.grant import Channel
 from domain.records import Dataset
-from features.steps.common import connect_as_admin
+from features.steps.common import connect_as_admin, parse_duration
 from tests.world import World
 
 
@@ -81,3 +82,36 @@ def _no_sp_api(world: World) -> None:
     assert any(p.startswith("/reporting/") for p in paths)
     assert not [p for p in paths if p.split("/")[1] in sp_api]
     assert {r.dataset for r in world.all_records()} == {Dataset.ADS_CAMPAIGNS}
+
+
+def _orders_until(world: World, country: str) -> datetime:
+    marketplace_id = world.marketplace(country).marketplace_id
+    sync = world.app.marketplace_sync(world.actor(), world.connection_id, marketplace_id)
+    until = next(d.covered_until for d in sync.datasets if d.dataset is Dataset.ORDERS)
+    assert until is not None
+    return until
+
+
+@when(parsers.parse("sellerlink's background work was stopped for {days:d} days"))
+def _stopped(world: World, days: int) -> None:
+    world.app.advance_all_setups()  # whatever was already due before the stop
+    run_pass(world.app)
+    world.notes["orders_until"] = {c: _orders_until(world, c) for c in ("DE", "FR")}
+    world.clock.advance(timedelta(days=days))
+
+
+@when(parsers.parse("sellerlink's background work runs every {seconds:d} seconds for {duration}"))
+def _every(world: World, seconds: int, duration: str) -> None:
+    end = world.clock.now() + parse_duration(duration)
+    while world.clock.now() < end:
+        run_pass(world.app)
+        world.clock.advance(timedelta(seconds=seconds))
+
+
+@then("the orders of DE and of FR have both moved on, neither more than a few days ahead")
+def _both_moved(world: World) -> None:
+    before = world.notes["orders_until"]
+    assert isinstance(before, dict)
+    moved = {c: _orders_until(world, c) - before[c] for c in ("DE", "FR")}
+    assert all(m >= timedelta(days=5) for m in moved.values()), moved
+    assert abs(moved["DE"] - moved["FR"]) <= timedelta(days=4), moved

@@ -222,3 +222,22 @@ def test_a_reconnect_after_ten_days_fills_the_gap_no_day_missing_no_key_twice(
         "orders",
         "sales_traffic",
     }
+
+
+def test_the_first_day_history_fetched_is_kept_by_retention(world: World) -> None:
+    """A daily report's history reaches back to the midnight before `history_from`: the
+    next regular cycle's retention must not delete that day again (Amazon asked for
+    nothing, the records' sequence numbers handed out for nothing, and "100 %" history
+    missing its first day)."""
+    connection_id = connected(world, "us-seller", "US", history_days=2)
+    for _ in range(4):
+        run_pass(world.app)
+    first_day = (world.clock.now() - 2 * DAY).date().isoformat()
+    days = {json.loads(r.payload)["date"] for r in world.all_records(dataset=Dataset.SALES_TRAFFIC)}
+    assert first_day in days
+    world.clock.advance(timedelta(hours=1))  # the next regular cycle (and its retention)
+    run_pass(world.app)
+    days = {json.loads(r.payload)["date"] for r in world.all_records(dataset=Dataset.SALES_TRAFFIC)}
+    assert first_day in days
+    sync = world.app.marketplace_sync(world.actor(), connection_id, US).datasets
+    assert all(d.progress_percent == 100 for d in sync), sync

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from adapters.amazon.regions import marketplace_id
+from adapters.amazon.sandbox.faults import Fault, validate
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon, ShownListing
 from application.ports import FeedStatus
 from bootstrap.system import SettableClock
@@ -320,3 +321,29 @@ def test_a_report_document_is_no_feed_document(amazon: InProcessAmazon) -> None:
     assert amazon.http.get(created["url"]).status_code == 404  # nothing uploaded yet
     reports = f"{IN_PROCESS_BASE_URL}/reports/2021-06-30/documents/{created['feedDocumentId']}"
     assert amazon.http.get(reports, headers={"x-amz-access-token": token}).status_code == 404
+
+
+def test_a_feed_fatal_fault_refuses_one_feed_as_a_whole_naming_its_first_message(
+    amazon: InProcessAmazon,
+) -> None:
+    """`POST _admin/faults {"kind": "feed_fatal", "account": ...}`: Amazon refuses a whole
+    JSON_LISTINGS_FEED over one message; nothing of it is applied, and the next is judged
+    as usual once the fault is used up."""
+    with pytest.raises(ValueError, match="names an account"):
+        validate(Fault("feed_fatal"))
+    token = amazon.sp_api_token("us-seller")
+    amazon.sandbox.set_faults([Fault("feed_fatal", account="us-seller", count=1)])
+    content = _feed(_message(1, "A"), _message(2, "B"))
+    feed, report = submit(amazon, token, content)
+    assert feed["processingStatus"] == "FATAL"
+    assert [i.get("messageId") for i in report["issues"]] == [1]
+    assert report["summary"]["messagesAccepted"] == 0
+    assert amazon.listing("us-seller", "US", "A") is None
+    assert amazon.listing("us-seller", "US", "B") is None
+    read = amazon.listings_feed_report(Region.NA, Secret(token), feed["feedId"])
+    assert read.status is FeedStatus.FATAL
+    assert "refused as a whole" in read.message
+
+    feed, report = submit(amazon, token, content)
+    assert (feed["processingStatus"], report["issues"]) == ("DONE", [])
+    assert amazon.listing("us-seller", "US", "B") is not None
