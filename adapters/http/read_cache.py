@@ -21,7 +21,7 @@ from application.connections import StampedPage
 
 T = TypeVar("T")
 STATE_KEY = "page_cache"
-ENTRIES = 1024  # pages kept, least recently used dropped first
+ENTRIES = 256  # pages kept (at most MAX_PAGE connections each), least recently used first out
 
 
 @frozen
