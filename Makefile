@@ -25,6 +25,10 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# One worker per core (at most 4), a test module's tests on one worker so its module-wide
+# server or database is set up once. `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= --numprocesses auto --maxprocesses 4 --dist loadscope
+
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

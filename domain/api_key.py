@@ -17,7 +17,7 @@ from enum import StrEnum
 from attrs import define, frozen
 
 from domain.errors import ScopeMissing, ValidationFailed
-from domain.events import EventKind, EventSource
+from domain.events import EventKind, EventScope, EventSource
 from domain.secret import Secret
 
 KEY_PREFIX = "slk_"
@@ -105,19 +105,15 @@ class ApiKey(EventSource):
 
     def revoke(self, *, at: datetime, actor: str) -> None:
         """Deleting a key revokes it: the next request with it is refused."""
-        self._announce(
-            EventKind.API_KEY_DELETED, f"API key {self.name} ({self.id}) deleted", at, actor
+        self.announce_change(
+            EventKind.API_KEY_DELETED,
+            f"API key {self.name} ({self.id}) deleted",
+            at=at,
+            actor=actor,
         )
 
-    def _announce(self, kind: EventKind, summary: str, at: datetime, actor: str) -> None:
-        self.announce(
-            kind,
-            team_id=self.team_id,
-            actor=actor,
-            summary=summary,
-            at=at,
-            data={"key_id": self.id},
-        )
+    def event_scope(self) -> EventScope:
+        return EventScope(self.team_id, data={"key_id": self.id})
 
 
 @frozen
@@ -147,10 +143,10 @@ def issue_key(
         created_at=created_at,
         created_by=created_by,
     )
-    key._announce(
+    key.announce_change(
         EventKind.API_KEY_CREATED,
         f"API key {key.name} ({key.id}) created with scopes " + ", ".join(sorted(key.scopes)),
-        created_at,
-        created_by,
+        at=created_at,
+        actor=created_by,
     )
     return IssuedKey(key, Secret(format_key(key_id, secret)))

@@ -15,7 +15,7 @@ from attrs import define
 
 from domain.connection import AccountType, Region
 from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
-from domain.events import EventKind, EventSource
+from domain.events import EventKind, EventScope, EventSource
 from domain.grant import Channel
 from domain.secret import Secret
 
@@ -129,10 +129,11 @@ class AuthorizationRequest(EventSource):
             connection_id=connection_id,
             code_verifier=code_verifier,
         )
-        request._announce(
+        request.announce_change(
             EventKind.AUTHORIZATION_STARTED,
             f"Authorization of {channel} ({region}, {account_type}) started",
             at=at,
+            actor=f"user:{user_id}",
             data={"channel": channel, "region": region},
         )
         return request
@@ -211,22 +212,13 @@ class AuthorizationRequest(EventSource):
         self.status = AuthorizationStatus.FAILED
         self.error_code = error_code
         self.result_connection_id = self.connection_id
-        self._announce(
+        self.announce_change(
             EventKind.AUTHORIZATION_FAILED,
             f"Authorization of {self.channel} failed: {error_code}",
             at=at,
+            actor=f"user:{self.user_id}",
             data={"code": error_code, "detail": detail},
         )
 
-    def _announce(
-        self, kind: EventKind, summary: str, *, at: datetime, data: dict[str, object]
-    ) -> None:
-        self.announce(
-            kind,
-            team_id=self.team_id,
-            actor=f"user:{self.user_id}",
-            summary=summary,
-            at=at,
-            connection_id=self.connection_id,
-            data=data,
-        )
+    def event_scope(self) -> EventScope:
+        return EventScope(self.team_id, self.connection_id)

@@ -23,7 +23,7 @@ from domain.errors import (
     TokenRevoked,
     WrongAccount,
 )
-from domain.events import SYSTEM_ACTOR, EventKind, EventSource
+from domain.events import SYSTEM_ACTOR, EventKind, EventScope, EventSource
 from domain.grant import CHANNEL_NAMES, Channel, Grant, TokenReport, TokenStatus, describe_remaining
 from domain.profile import Profile, auto_selected_profile
 from domain.secret import Secret
@@ -484,24 +484,8 @@ class Connection(EventSource):
             },
         )
 
-    def announce_change(
-        self,
-        kind: EventKind,
-        *,
-        actor: str,
-        summary: str,
-        at: datetime,
-        data: Mapping[str, object] | None = None,
-    ) -> None:
-        self.announce(
-            kind,
-            team_id=self.team_id,
-            actor=actor,
-            summary=summary,
-            at=at,
-            connection_id=self.id,
-            data=data,
-        )
+    def event_scope(self) -> EventScope:
+        return EventScope(self.team_id, self.id)
 
     # -- profiles ----------------------------------------------------------------------
 

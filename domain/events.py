@@ -122,12 +122,48 @@ class DomainEvent:
         )
 
 
+@frozen
+class EventScope:
+    """Whom an aggregate's events concern: its team (None: the unit of work fills it in from
+    the connection), its connection, and the ids every one of its events carries."""
+
+    team_id: str | None
+    connection_id: str | None = None
+    data: Mapping[str, str] = field(factory=dict)
+
+
 @define
 class EventSource:
     """What an aggregate inherits to announce its changes. The events wait here until the
     unit of work takes them; they are never stored with the aggregate itself."""
 
     events: list[DomainEvent] = field(factory=list, init=False, eq=False, repr=False)
+
+    def event_scope(self) -> EventScope:
+        """Whom this aggregate's changes concern; an aggregate that announces its changes
+        says so by overriding this."""
+        raise NotImplementedError(f"{type(self).__name__} does not announce its changes")
+
+    def announce_change(
+        self,
+        kind: EventKind,
+        summary: str,
+        *,
+        at: datetime,
+        actor: str,
+        data: Mapping[str, object] | None = None,
+    ) -> None:
+        """A change of this aggregate, logged under its `event_scope`."""
+        scope = self.event_scope()
+        self.announce(
+            kind,
+            team_id=scope.team_id,
+            actor=actor,
+            summary=summary,
+            at=at,
+            connection_id=scope.connection_id,
+            data={**scope.data, **(data or {})},
+        )
 
     def announce(
         self,

@@ -28,7 +28,7 @@ from domain.errors import (
     PlanRequired,
     ValidationFailed,
 )
-from domain.events import SYSTEM_ACTOR, EventKind, EventSource
+from domain.events import SYSTEM_ACTOR, EventKind, EventScope, EventSource
 
 
 class MarketplaceState(StrEnum):
@@ -186,7 +186,7 @@ class Marketplace(EventSource):
         self.last_error = reason
         self.retry_at = retry_at
         if new:
-            self._announce(
+            self.announce_change(
                 EventKind.MARKETPLACE_CHANGED,
                 summary=f"{self.name}: waiting ({code}): {reason}",
                 at=at,
@@ -330,7 +330,7 @@ class Marketplace(EventSource):
         data = {"until": until.isoformat(), "dataset": dataset, "reason": reason}
         if since is not None:
             data["from"] = since.isoformat()
-        self._announce(
+        self.announce_change(
             EventKind.BACKFILL_COMPLETED,
             summary=f"{self.name}: {dataset} {what} up to {until.isoformat()} retrieved",
             at=at,
@@ -351,7 +351,7 @@ class Marketplace(EventSource):
     ) -> None:
         """Records of this marketplace were created, changed or deleted (DESIGN §13's
         `records.updated`, counts per dataset)."""
-        self._announce(
+        self.announce_change(
             EventKind.RECORDS_UPDATED,
             summary=f"{self.name}: {dataset} {created} new, {changed} changed, {deleted} deleted",
             at=at,
@@ -385,7 +385,7 @@ class Marketplace(EventSource):
                 f"{t.at.isoformat()} {t.from_state}->{t.to_state} ({t.reason})"
                 for t in self.retry_history
             )
-            self._announce(
+            self.announce_change(
                 EventKind.MARKETPLACE_ESCALATED,
                 summary=f"{self.name} escalated to support after {self.retries_used} retries",
                 at=at,
@@ -455,7 +455,7 @@ class Marketplace(EventSource):
         actor: str = SYSTEM_ACTOR,
         before: MarketplaceState | None = None,
     ) -> None:
-        self._announce(
+        self.announce_change(
             EventKind.MARKETPLACE_CHANGED,
             summary=f"{self.name}: {what}",
             at=at,
@@ -481,25 +481,9 @@ class Marketplace(EventSource):
             facts["error_code"] = code
         return facts
 
-    def _announce(
-        self,
-        kind: EventKind,
-        *,
-        summary: str,
-        at: datetime,
-        actor: str,
-        data: dict[str, str] | None = None,
-    ) -> None:
+    def event_scope(self) -> EventScope:
         # The team is the connection's; the unit of work fills it in (team_id=None).
-        self.announce(
-            kind,
-            team_id=None,
-            actor=actor,
-            summary=summary,
-            at=at,
-            connection_id=self.connection_id,
-            data={"marketplace_id": self.marketplace_id, **(data or {})},
-        )
+        return EventScope(None, self.connection_id, {"marketplace_id": self.marketplace_id})
 
 
 # The catalogue code a product is given with a marketplace in these states.

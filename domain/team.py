@@ -8,7 +8,7 @@ from enum import StrEnum
 from attrs import define, field, frozen
 
 from domain.errors import ConnectionLimit, ForbiddenRole, InvalidTransition, ValidationFailed
-from domain.events import EventKind, EventSource
+from domain.events import EventKind, EventScope, EventSource
 from domain.marketplace import DEFAULT_RETRY_LIMIT
 from domain.records import DEFAULT_HISTORY_DAYS, validate_history_days
 
@@ -139,7 +139,9 @@ class Team(EventSource):
         team = cls(
             id=id, name=name, kind=kind, plan=plan, max_connections=max_connections, created_at=at
         )
-        team._announce(EventKind.TEAM_CREATED, f"Team {team.name} created", at=at, actor=actor)
+        team.announce_change(
+            EventKind.TEAM_CREATED, f"Team {team.name} created", at=at, actor=actor
+        )
         return team
 
     def covers_country(self, country_code: str) -> bool:
@@ -163,7 +165,7 @@ class Team(EventSource):
             self.max_connections = max_connections
         if history_days is not None:
             self.history_days = validate_history_days(history_days)
-        self._announce(
+        self.announce_change(
             EventKind.TEAM_CHANGED,
             f"Plan {before[0]} -> {self.plan}, "
             f"max connections {before[1]} -> {self.max_connections}, "
@@ -187,19 +189,21 @@ class Team(EventSource):
         if current is not None:
             check_role_change(members, current, role)
         membership = Membership(self.id, user_id, role, current.joined_at if current else at)
-        self._announce(EventKind.MEMBER_ROLE_SET, f"{user_id} is now {role}", at=at, actor=actor)
+        self.announce_change(
+            EventKind.MEMBER_ROLE_SET, f"{user_id} is now {role}", at=at, actor=actor
+        )
         return membership
 
     def remove(
         self, members: list[Membership], target: Membership, *, at: datetime, actor: str
     ) -> None:
         check_removal(members, target)
-        self._announce(
+        self.announce_change(
             EventKind.MEMBER_REMOVED, f"{target.user_id} removed from the team", at=at, actor=actor
         )
 
-    def _announce(self, kind: EventKind, summary: str, *, at: datetime, actor: str) -> None:
-        self.announce(kind, team_id=self.id, actor=actor, summary=summary, at=at)
+    def event_scope(self) -> EventScope:
+        return EventScope(self.id)
 
     def check_room_for_connection(self, connected: int) -> None:
         if self.max_connections is not None and connected >= self.max_connections:

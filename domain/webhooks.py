@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from attrs import define, field
 
 from domain.errors import ValidationFailed, WebhookTargetForbidden
-from domain.events import SYSTEM_ACTOR, EventKind, EventSource
+from domain.events import SYSTEM_ACTOR, EventKind, EventScope, EventSource
 from domain.secret import Secret
 
 SECRET_PREFIX = "whsec_"
@@ -207,7 +207,7 @@ class WebhookEndpoint(EventSource):
             created_at=at,
             description=description,
         )
-        endpoint._announce(
+        endpoint.announce_change(
             EventKind.WEBHOOK_ENDPOINT_CREATED,
             f"Webhook endpoint {endpoint.url} added ({', '.join(endpoint.event_types)})",
             at=at,
@@ -233,7 +233,7 @@ class WebhookEndpoint(EventSource):
         self.previous_secret = self.secret
         self.previous_secret_expires_at = at + ROTATION_OVERLAP
         self.secret = new_secret
-        self._announce(
+        self.announce_change(
             EventKind.WEBHOOK_SECRET_ROTATED,
             f"Signing secret of {self.url} rotated; the old one is valid 24 more hours",
             at=at,
@@ -272,7 +272,7 @@ class WebhookEndpoint(EventSource):
             )
             if value is not None
         ]
-        self._announce(
+        self.announce_change(
             EventKind.WEBHOOK_ENDPOINT_CHANGED,
             f"Webhook endpoint {self.url} changed: {', '.join(changed) or 'nothing'}",
             at=at,
@@ -281,7 +281,7 @@ class WebhookEndpoint(EventSource):
         )
 
     def remove(self, *, at: datetime, actor: str) -> None:
-        self._announce(
+        self.announce_change(
             EventKind.WEBHOOK_ENDPOINT_DELETED,
             f"Webhook endpoint {self.url} deleted with its deliveries",
             at=at,
@@ -289,7 +289,7 @@ class WebhookEndpoint(EventSource):
         )
 
     def replay_requested(self, count: int, *, since: datetime, at: datetime, actor: str) -> None:
-        self._announce(
+        self.announce_change(
             EventKind.WEBHOOK_REPLAY_REQUESTED,
             f"{count} message(s) since {since.isoformat()} queued again for {self.url}",
             at=at,
@@ -308,7 +308,7 @@ class WebhookEndpoint(EventSource):
             self.enabled = False
             days = (at - self.failing_since).days
             self.disabled_reason = f"Disabled automatically: no delivery accepted for {days} days."
-            self._announce(
+            self.announce_change(
                 EventKind.WEBHOOK_ENDPOINT_DISABLED,
                 f"Webhook endpoint {self.url} disabled: {self.disabled_reason}",
                 at=at,
@@ -317,23 +317,8 @@ class WebhookEndpoint(EventSource):
             return True
         return False
 
-    def _announce(
-        self,
-        kind: EventKind,
-        summary: str,
-        *,
-        at: datetime,
-        actor: str,
-        data: dict[str, str] | None = None,
-    ) -> None:
-        self.announce(
-            kind,
-            team_id=self.team_id,
-            actor=actor,
-            summary=summary,
-            at=at,
-            data={"webhook_id": self.id, **(data or {})},
-        )
+    def event_scope(self) -> EventScope:
+        return EventScope(self.team_id, data={"webhook_id": self.id})
 
 
 @define

@@ -27,28 +27,36 @@ from features.steps.tokens import *  # noqa: F403
 from features.steps.truth import *  # noqa: F403
 from features.steps.webhooks import *  # noqa: F403
 
-# nodeid -> feature file, filled in as scenarios run
-_SCENARIO_FILES: dict[str, str] = {}
+# A scenario's feature file travels on its test report (user_properties), because with
+# pytest-xdist the scenarios run in worker processes and only their reports reach the
+# process that prints the summary.
+FEATURE_PROPERTY = "feature_file"
 
 
 def pytest_bdd_before_scenario(
     request: pytest.FixtureRequest, feature: Feature, scenario: Scenario
 ) -> None:
-    _SCENARIO_FILES[request.node.nodeid] = Path(feature.filename).name
+    request.node.user_properties.append((FEATURE_PROPERTY, Path(feature.filename).name))
+
+
+def _feature_file(report: pytest.TestReport) -> str | None:
+    return next((value for key, value in report.user_properties if key == FEATURE_PROPERTY), None)
 
 
 def _passed_scenarios(stats: Mapping[str, list[pytest.TestReport]]) -> list[str]:
     return [
-        _SCENARIO_FILES[r.nodeid]
+        name
         for r in stats.get("passed", [])
-        if r.when == "call" and r.nodeid in _SCENARIO_FILES
+        if r.when == "call" and (name := _feature_file(r)) is not None
     ]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     files = _passed_scenarios(terminalreporter.stats)
     failed = {
-        r.nodeid for r in terminalreporter.stats.get("failed", []) if r.nodeid in _SCENARIO_FILES
+        r.nodeid
+        for r in terminalreporter.stats.get("failed", [])
+        if isinstance(r, pytest.TestReport) and _feature_file(r) is not None
     }
     if not files and not failed:
         return

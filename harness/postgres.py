@@ -300,6 +300,7 @@ def drop_database(postgres_url: str, database_url: str) -> None:
 # -- pytest plugin -------------------------------------------------------------------------
 
 _NOT_RUN: list[str] = []
+NOT_RUN_PREFIX = "PostgreSQL tests cannot run:"
 
 
 @pytest.fixture(scope="session")
@@ -309,7 +310,7 @@ def postgres_url() -> Iterator[str]:
         server = running_postgres()
         url = server.__enter__()
     except PostgresUnavailable as error:
-        message = f"PostgreSQL tests cannot run: {error}"
+        message = f"{NOT_RUN_PREFIX} {error}"
         _NOT_RUN.append(message)
         if in_ci():
             pytest.fail(f"{message} (CI=true: this is a failure, not a skip)", pytrace=False)
@@ -330,11 +331,25 @@ def postgres_module_url(postgres_url: str, request: pytest.FixtureRequest) -> It
         drop_database(postgres_url, url)
 
 
+def _not_run_reason(stats: dict[str, list[object]]) -> str | None:
+    """Why the PostgreSQL tests did not run, from this process or from any test report (with
+    pytest-xdist the fixture fails or skips in a worker; only its report reaches here)."""
+    if _NOT_RUN:
+        return _NOT_RUN[0]
+    for outcome in ("failed", "error", "skipped"):
+        for report in stats.get(outcome, []):
+            text = str(getattr(report, "longrepr", "") or "")
+            if NOT_RUN_PREFIX in text:
+                return text[text.index(NOT_RUN_PREFIX) :].splitlines()[0].strip("')\"")
+    return None
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not _NOT_RUN:
+    reason = _not_run_reason(terminalreporter.stats)
+    if reason is None:
         return
     terminalreporter.write_sep("!", "POSTGRESQL TESTS DID NOT RUN", red=True, bold=True)
-    terminalreporter.write_line(_NOT_RUN[0], red=True, bold=True)
+    terminalreporter.write_line(reason, red=True, bold=True)
     terminalreporter.write_line(
         "Every @pytest.mark.postgres test was skipped"
         + (" and failed the run (CI=true)." if in_ci() else "; in CI this fails the run."),

@@ -22,10 +22,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.worker import run_pass
@@ -33,21 +33,15 @@ from application.app import Application
 from application.context import Ports
 from application.ports import (
     AccessToken,
-    ConsentRequest,
+    AmazonGateway,
     DatasetFetch,
     DatasetSource,
-    ListingResult,
-    ListingUpdate,
-    Participation,
-    ScopeDescription,
-    TokenGrant,
 )
 from bootstrap.system import TokenSecrets, UlidIds
 from domain.connection import AccountType, Connection, Region
 from domain.errors import AmazonUnavailable
 from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
-from domain.profile import Profile
 from domain.records import Dataset, IncomingRecord
 from domain.secret import Secret
 from domain.sync import SyncCursor
@@ -113,7 +107,8 @@ class CallLog:
 
 
 class CountingAmazon:
-    """The AmazonGateway calls the background work makes, answered for any seeded token.
+    """The AmazonGateway calls the background work makes (only those), answered for any
+    seeded token.
     `slow_*` makes a call announce itself (a `begin` line) and then take that long, so a
     test can kill the process in the middle of it; `down` makes every call a 503."""
 
@@ -192,43 +187,17 @@ class CountingAmazon:
             order = {"AmazonOrderId": f"{n:07d}", "LastUpdateDate": source.start.isoformat()}
             yield IncomingRecord(f"{key}/{n:07d}", json.dumps(order), source.start)
 
-    # Not part of background work.
-    def scopes(self, channel: Channel, account_type: AccountType) -> list[ScopeDescription]:
-        raise NotImplementedError
 
-    def consent_url(self, request: ConsentRequest) -> str:
-        raise NotImplementedError
-
-    def exchange_code(
-        self, channel: Channel, region: Region, code: str, code_verifier: Secret | None = None
-    ) -> TokenGrant:
-        raise NotImplementedError
-
-    def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
-        raise NotImplementedError
-
-    def marketplace_participations(
-        self, region: Region, access_token: Secret, selling_partner_id: str | None = None
-    ) -> list[Participation]:
-        raise NotImplementedError
-
-    def send_listing_updates(
-        self,
-        region: Region,
-        access_token: Secret,
-        selling_partner_id: str,
-        updates: Sequence[ListingUpdate],
-    ) -> list[ListingResult]:
-        raise NotImplementedError
-
-
-def build_app(database: SqlDatabase, amazon: object, clock: FileClock) -> Application:
+def build_app(
+    database: SqlDatabase, amazon: AmazonGateway | CountingAmazon, clock: FileClock
+) -> Application:
     ports = Ports(
         uow=database.unit_of_work,
         clock=clock,
         ids=UlidIds(),
         secrets=TokenSecrets(),
-        amazon=amazon,  # type: ignore[arg-type]
+        # CountingAmazon answers only the calls background work makes; any other is a bug.
+        amazon=cast(AmazonGateway, amazon),
         # Fault tests kill a lease's holder and wait for it to run out: a short one.
         lease_for=timedelta(seconds=float(os.environ.get("SELLERLINK_LEASE_SECONDS", "20"))),
     )
@@ -365,9 +334,9 @@ def passed_at(work: Path, processes: int, moment: datetime) -> bool:
         return False
 
 
-def wait_for(condition: object, timeout: float, what: str) -> None:
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
@@ -389,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     keyring = Keyring.parse(os.environ[KEYS_VARIABLE])
     clock = FileClock(args.clock)
-    amazon: Any = CountingAmazon(
+    amazon: AmazonGateway | CountingAmazon = CountingAmazon(
         clock,
         CallLog(args.log),
         slow_refresh=args.slow_refresh,

@@ -4,10 +4,11 @@ same state the repositories keep, with the same order, filters and access facts 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from attrs import evolve
 
+from adapters.persistence import by_name
+from adapters.persistence.memory_state import State
 from application.queries import (
     Access,
     ConnectionFacts,
@@ -19,12 +20,9 @@ from application.queries import (
 from domain.connection import Connection
 from domain.marketplace import Marketplace
 
-if TYPE_CHECKING:
-    from adapters.persistence.memory import _State
-
 
 class InMemoryReads:
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: State) -> None:
         self._s = state
 
     def connections(
@@ -116,30 +114,12 @@ class InMemoryReads:
 
     def _facts(self, c: Connection) -> ConnectionFacts:
         states = Counter(m.state for (cid, _), m in self._s.marketplaces.items() if cid == c.id)
-        return ConnectionFacts(
-            id=c.id,
-            team_id=c.team_id,
-            account_type=c.account_type,
-            region=c.region,
-            selling_partner_id=c.selling_partner_id,
-            ads_account_id=c.ads_account_id,
-            display_name=c.display_name,
-            created_at=c.created_at,
-            disconnected_at=c.disconnected_at,
-            required_channels=c.required_channels,
+        return by_name.instance(
+            ConnectionFacts,
+            c,
             profile=c.selected_profile,
-            profile_auto_selected=c.profile_auto_selected,
-            version=c.version,
             grants=tuple(
-                GrantFacts(
-                    channel=g.channel,
-                    has_refresh_token=g.refresh_token is not None,
-                    authorized_at=g.authorized_at,
-                    expires_at=g.expires_at,
-                    revoked_at=g.revoked_at,
-                    last_refresh_at=g.last_refresh_at,
-                    last_refresh_error=g.last_refresh_error,
-                )
+                by_name.instance(GrantFacts, g, has_refresh_token=g.refresh_token is not None)
                 for g in c.grants.values()
             ),
             marketplace_states=dict(states),

@@ -1,56 +1,29 @@
-"""The in-memory webhook repositories and outbox marks (memory.py's unit of work binds
-them); same contract as repositories/webhooks.py."""
+"""The in-memory webhook endpoints and deliveries (memory.py's unit of work binds them);
+same contract as repositories/webhooks.py."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
 
-from domain.errors import ConcurrentUpdate
-from domain.events import EventSource
+from adapters.persistence.memory_state import MemoryRepository, State, check_and_bump, stored_copy
 from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
 
-T = TypeVar("T")
 
-
-class Watcher(Protocol):
-    def watch(self, value: T) -> T: ...
-
-
-def _stored(endpoint: WebhookEndpoint) -> WebhookEndpoint:
-    """What is kept carries no announcements (memory.py's rule)."""
-    copied = copy.deepcopy(endpoint)
-    EventSource.take_events(copied)
-    return copied
-
-
-class MemoryWebhookEndpoints:
-    def __init__(self, state: Any, announcements: Watcher) -> None:
-        self._s = state
-        self._seen = announcements
-
-    def _out(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
-        return self._seen.watch(_stored(endpoint))
-
+class MemoryWebhookEndpoints(MemoryRepository):
     def add(self, endpoint: WebhookEndpoint) -> None:
-        self._s.webhooks[endpoint.id] = _stored(self._seen.watch(endpoint))
+        self._s.webhooks[endpoint.id] = self._in(endpoint)
 
     def get(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None:
-        found: WebhookEndpoint | None = self._s.webhooks.get(endpoint_id)
-        return self._out(found) if found is not None else None
+        return self._out(self._s.webhooks.get(endpoint_id))
 
     def update(self, endpoint: WebhookEndpoint) -> None:
-        self._seen.watch(endpoint)
+        self._announcements.watch(endpoint)
         stored = self._s.webhooks.get(endpoint.id)
-        if stored is None or stored.version != endpoint.version:
-            raise ConcurrentUpdate(f"Webhook endpoint {endpoint.id} was changed by someone else.")
-        endpoint.version += 1
-        self._s.webhooks[endpoint.id] = _stored(endpoint)
+        self._s.webhooks[endpoint.id] = check_and_bump(stored, endpoint, "webhook endpoint")
 
     def delete(self, endpoint: WebhookEndpoint) -> None:
-        self._seen.watch(endpoint)
+        self._announcements.watch(endpoint)
         self._s.webhooks.pop(endpoint.id, None)
         for key in [k for k, d in self._s.deliveries.items() if d.endpoint_id == endpoint.id]:
             del self._s.deliveries[key]
@@ -68,22 +41,22 @@ class MemoryWebhookEndpoints:
 
 
 class MemoryDeliveries:
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: State) -> None:
         self._s = state
 
     def add_many(self, deliveries: Sequence[Delivery]) -> None:
         for delivery in deliveries:
             self._s.delivery_seq += 1
             delivery.seq = self._s.delivery_seq
-            self._s.deliveries[delivery.id] = copy.deepcopy(delivery)
+            self._s.deliveries[delivery.id] = stored_copy(delivery)
 
     def get(self, delivery_id: str) -> Delivery | None:
         found: Delivery | None = self._s.deliveries.get(delivery_id)
-        return copy.deepcopy(found)
+        return stored_copy(found)
 
     def update(self, delivery: Delivery) -> None:
         if delivery.id in self._s.deliveries:
-            self._s.deliveries[delivery.id] = copy.deepcopy(delivery)
+            self._s.deliveries[delivery.id] = stored_copy(delivery)
 
     def list_for_endpoint(
         self, endpoint_id: str, *, status: DeliveryStatus | None = None, limit: int = 100
@@ -94,7 +67,7 @@ class MemoryDeliveries:
             if d.endpoint_id == endpoint_id and (status is None or d.status is status)
         ]
         found.sort(key=lambda d: d.seq, reverse=True)
-        return [copy.deepcopy(d) for d in found[: max(0, limit)]]
+        return [stored_copy(d) for d in found[: max(0, limit)]]
 
     def _heads(self, endpoint_id: str | None, now: datetime) -> list[Delivery]:
         heads: dict[tuple[str, str], Delivery] = {}
@@ -124,7 +97,7 @@ class MemoryDeliveries:
         found = self._heads(endpoint_id, now)[: max(0, limit)]
         for d in found:
             self._s.delivery_leases[d.id] = (claimer, until)
-        return [copy.deepcopy(d) for d in found]
+        return [stored_copy(d) for d in found]
 
     def claim_one(
         self, delivery_id: str, *, now: datetime, until: datetime, claimer: str
@@ -133,14 +106,14 @@ class MemoryDeliveries:
         if d is None or d.status is not DeliveryStatus.PENDING or not self._free(d.id, now):
             return None
         self._s.delivery_leases[d.id] = (claimer, until)
-        return copy.deepcopy(d)
+        return stored_copy(d)
 
     def finish(self, delivery: Delivery, claimer: str) -> bool:
         lease = self._s.delivery_leases.get(delivery.id)
         if lease is None or lease[0] != claimer or delivery.id not in self._s.deliveries:
             return False
         del self._s.delivery_leases[delivery.id]
-        self._s.deliveries[delivery.id] = copy.deepcopy(delivery)
+        self._s.deliveries[delivery.id] = stored_copy(delivery)
         return True
 
     def endpoints_with_due(self, now: datetime) -> list[str]:

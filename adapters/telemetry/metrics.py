@@ -11,6 +11,7 @@ scraped for them. Series are created once per process: tests build many apps in 
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,14 +128,16 @@ class _Series:
 
 
 _lock = threading.Lock()
-_series: dict[int, _Series] = {}
+# Keyed by the registry itself, weakly: keyed by id(), a registry created after another was
+# garbage-collected could get its id and be handed series registered in the dead one.
+_series: weakref.WeakKeyDictionary[CollectorRegistry, _Series] = weakref.WeakKeyDictionary()
 
 
 def series(registry: CollectorRegistry = REGISTRY) -> _Series:
     with _lock:
-        found = _series.get(id(registry))
+        found = _series.get(registry)
         if found is None:
-            found = _series[id(registry)] = _Series(registry)
+            found = _series[registry] = _Series(registry)
         return found
 
 

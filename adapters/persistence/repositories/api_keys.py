@@ -7,34 +7,24 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 
+from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository
 from adapters.persistence.rows import ApiKeyRow
 from domain.api_key import ApiKey, Scope
 
 
 def api_key_to_row(key: ApiKey) -> ApiKeyRow:
-    return ApiKeyRow(
-        id=key.id,
-        team_id=key.team_id,
-        name=key.name,
-        scopes=" ".join(sorted(key.scopes)),
-        secret_sha256=key.secret_hash,
-        created_at=key.created_at,
-        created_by=key.created_by,
-        last_used_at=key.last_used_at,
+    return by_name.row(
+        ApiKeyRow, key, scopes=" ".join(sorted(key.scopes)), secret_sha256=key.secret_hash
     )
 
 
 def api_key_from_row(row: ApiKeyRow) -> ApiKey:
-    return ApiKey(
-        id=row.id,
-        team_id=row.team_id,
-        name=row.name,
+    return by_name.instance(
+        ApiKey,
+        row,
         scopes=frozenset(Scope(s) for s in row.scopes.split()),
         secret_hash=row.secret_sha256,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        last_used_at=row.last_used_at,
     )
 
 

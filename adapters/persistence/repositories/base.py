@@ -1,17 +1,18 @@
 """What every SQL repository shares: the unit of work's session and keyring, upserts that
-work on SQLite and PostgreSQL, and chunked `IN` lists."""
+work on SQLite and PostgreSQL, updates checked against a version, and chunked `IN` lists."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from adapters.persistence.crypto import Keyring
 from adapters.persistence.rows import Row, values_of
+from domain.errors import ConcurrentUpdate
 
 T = TypeVar("T")
 # Far under SQLite's and PostgreSQL's bound-parameter limits.
@@ -77,3 +78,18 @@ class SqlRepository:
         statement = dialect.insert(table).values(values)
         statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
         self._session.execute(statement)
+
+    def _update_versioned(self, row: Row, version: int, changed: ConcurrentUpdate) -> None:
+        """UPDATE the stored row with `row`'s primary key to `row`'s values and version + 1,
+        only if it is still at `version` (optimistic concurrency: an aggregate read, changed
+        and written back); raises `changed` when another writer got there first."""
+        self._uow.prepare_write()
+        table: Table = row.__table__  # type: ignore[assignment]
+        values = values_of(row)
+        key = [table.c[c.key] == values.pop(c.key) for c in table.primary_key.columns]
+        values["version"] = version + 1
+        result = self._session.execute(
+            update(table).where(*key, table.c.version == version).values(values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise changed

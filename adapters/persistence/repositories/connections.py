@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, delete, or_, select, update
+from sqlalchemy import Select, Table, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.persistence.mappers import (
@@ -20,7 +20,7 @@ from adapters.persistence.mappers import (
     connection_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow, values_of
+from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 
@@ -43,24 +43,14 @@ class SqlConnectionRepository(SqlRepository):
 
     def update(self, connection: Connection) -> None:
         self._uow.watch(connection)
-        self._uow.prepare_write()
-        values = values_of(connection_to_row(connection))
-        values.pop("id")
-        values["version"] = connection.version + 1
         with _account_guard():
-            result = self._session.execute(
-                update(ConnectionRow)
-                .where(
-                    ConnectionRow.id == connection.id,
-                    ConnectionRow.version == connection.version,
-                )
-                .values(values)
-                .execution_options(synchronize_session=False)
-            )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(
-                f"Connection {connection.id} was changed by someone else since it was read.",
-                context={"connection_id": connection.id, "version": connection.version},
+            self._update_versioned(
+                connection_to_row(connection),
+                connection.version,
+                ConcurrentUpdate(
+                    f"Connection {connection.id} was changed by someone else since it was read.",
+                    context={"connection_id": connection.id, "version": connection.version},
+                ),
             )
         grants, profiles = connection_child_rows(connection, self._keyring)
         # The version check above serializes writers of this aggregate, so replacing its

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select, tuple_, update
+from sqlalchemy import Select, func, select, tuple_
 
 from adapters.persistence.mappers import (
     marketplace_from_rows,
@@ -16,7 +16,7 @@ from adapters.persistence.mappers import (
     transition_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import MarketplaceRow, MarketplaceTransitionRow, values_of
+from adapters.persistence.rows import MarketplaceRow, MarketplaceTransitionRow
 from domain.errors import ConcurrentUpdate
 from domain.marketplace import Marketplace, MarketplaceState
 
@@ -45,23 +45,10 @@ class SqlMarketplaceRepository(SqlRepository):
 
     def update(self, marketplace: Marketplace) -> None:
         self._uow.watch(marketplace)
-        self._uow.prepare_write()
-        key = (
-            MarketplaceRow.connection_id == marketplace.connection_id,
-            MarketplaceRow.marketplace_id == marketplace.marketplace_id,
-        )
-        values = values_of(marketplace_to_row(marketplace))
-        values.pop("connection_id")
-        values.pop("marketplace_id")
-        values["version"] = marketplace.version + 1
-        result = self._session.execute(
-            update(MarketplaceRow)
-            .where(*key, MarketplaceRow.version == marketplace.version)
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(
+        self._update_versioned(
+            marketplace_to_row(marketplace),
+            marketplace.version,
+            ConcurrentUpdate(
                 f"Marketplace {marketplace.marketplace_id} of connection "
                 f"{marketplace.connection_id} was changed by someone else since it was read.",
                 context={
@@ -69,7 +56,8 @@ class SqlMarketplaceRepository(SqlRepository):
                     "marketplace_id": marketplace.marketplace_id,
                     "version": marketplace.version,
                 },
-            )
+            ),
+        )
         stored = (
             self._session.scalar(
                 select(func.count())

@@ -21,7 +21,8 @@ from sqlalchemy import (
     text,
 )
 
-from adapters.persistence.mappers import marketplace_from_rows
+from adapters.persistence import by_name
+from adapters.persistence.mappers import channels_of, marketplace_from_rows
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import (
     ConnectionRow,
@@ -38,8 +39,6 @@ from application.queries import (
     GrantFacts,
     Position,
 )
-from domain.connection import AccountType, Region
-from domain.grant import Channel
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import AdsAccountType, Profile
 from domain.team import Membership, Role
@@ -185,7 +184,7 @@ class SqlReadModels(SqlRepository):
                 select(
                     G.connection_id,
                     G.channel,
-                    G.refresh_token_ciphertext.is_not(None).label("has_token"),
+                    G.refresh_token_ciphertext.is_not(None).label("has_refresh_token"),
                     G.authorized_at,
                     G.expires_at,
                     G.revoked_at,
@@ -193,17 +192,7 @@ class SqlReadModels(SqlRepository):
                     G.last_refresh_error,
                 ).where(G.connection_id.in_(chunk))
             ):
-                found[g.connection_id].append(
-                    GrantFacts(
-                        channel=Channel(g.channel),
-                        has_refresh_token=bool(g.has_token),
-                        authorized_at=g.authorized_at,
-                        expires_at=g.expires_at,
-                        revoked_at=g.revoked_at,
-                        last_refresh_at=g.last_refresh_at,
-                        last_refresh_error=g.last_refresh_error,
-                    )
-                )
+                found[g.connection_id].append(by_name.instance(GrantFacts, g))
         return found
 
     def _states(self, ids: Sequence[str]) -> dict[str, dict[MarketplaceState, int]]:
@@ -251,30 +240,14 @@ def _facts(
 ) -> ConnectionFacts:
     profile = None
     if row.profile_id is not None:
-        profile = Profile(
-            profile_id=row.profile_id,
-            country_code=row.country_code,
-            currency_code=row.currency_code,
-            marketplace_id=row.marketplace_id,
-            account_type=AdsAccountType(row.profile_account_type),
-            account_name=row.account_name,
-            account_id=row.account_id,
-            timezone=row.timezone,
+        profile = by_name.instance(
+            Profile, row, account_type=AdsAccountType(row.profile_account_type)
         )
-    return ConnectionFacts(
-        id=row.id,
-        team_id=row.team_id,
-        account_type=AccountType(row.account_type),
-        region=Region(row.region),
-        selling_partner_id=row.selling_partner_id,
-        ads_account_id=row.ads_account_id,
-        display_name=row.display_name,
-        created_at=row.created_at,
-        disconnected_at=row.disconnected_at,
-        required_channels=frozenset(Channel(c) for c in row.required_channels.split(",") if c),
+    return by_name.instance(
+        ConnectionFacts,
+        row,
+        required_channels=channels_of(row.required_channels),
         profile=profile,
-        profile_auto_selected=row.profile_auto_selected,
-        version=row.version,
         grants=tuple(grants),
         marketplace_states=states,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from adapters.persistence.mappers import (
     membership_from_row,
@@ -11,7 +11,7 @@ from adapters.persistence.mappers import (
     team_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import MembershipRow, TeamRow, values_of
+from adapters.persistence.rows import MembershipRow, TeamRow
 from domain.errors import ConcurrentUpdate
 from domain.team import Membership, Team
 
@@ -29,21 +29,14 @@ class SqlTeamRepository(SqlRepository):
 
     def update(self, team: Team) -> None:
         self._uow.watch(team)
-        self._uow.prepare_write()
-        values = values_of(team_to_row(team))
-        values.pop("id")
-        values["version"] = team.version + 1
-        result = self._session.execute(
-            update(TeamRow)
-            .where(TeamRow.id == team.id, TeamRow.version == team.version)
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(
+        self._update_versioned(
+            team_to_row(team),
+            team.version,
+            ConcurrentUpdate(
                 f"Team {team.id} was changed by someone else since it was read.",
                 context={"team_id": team.id, "version": team.version},
-            )
+            ),
+        )
         team.version += 1
 
 

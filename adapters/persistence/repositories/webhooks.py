@@ -9,6 +9,7 @@ from typing import cast
 
 from sqlalchemy import Select, Table, bindparam, delete, func, or_, select, update
 
+from adapters.persistence import by_name
 from adapters.persistence.crypto import Keyring, webhook_secret_aad
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import values_of
@@ -27,22 +28,13 @@ def endpoint_to_row(endpoint: WebhookEndpoint, keyring: Keyring) -> WebhookEndpo
     previous = keyring.seal_secret(
         endpoint.previous_secret, webhook_secret_aad(endpoint.team_id, endpoint.id, "previous")
     )
-    return WebhookEndpointRow(
-        id=endpoint.id,
-        team_id=endpoint.team_id,
-        url=endpoint.url,
-        event_types=list(endpoint.event_types),
-        description=endpoint.description,
-        enabled=endpoint.enabled,
+    return by_name.row(
+        WebhookEndpointRow,
+        endpoint,
         secret_ciphertext=current.ciphertext,
         secret_key_id=current.key_id,
         previous_secret_ciphertext=previous.ciphertext if previous else None,
         previous_secret_key_id=previous.key_id if previous else None,
-        previous_secret_expires_at=endpoint.previous_secret_expires_at,
-        created_at=endpoint.created_at,
-        failing_since=endpoint.failing_since,
-        disabled_reason=endpoint.disabled_reason,
-        version=endpoint.version,
     )
 
 
@@ -53,73 +45,27 @@ def endpoint_from_row(row: WebhookEndpointRow, keyring: Keyring) -> WebhookEndpo
         webhook_secret_aad(row.team_id, row.id, "current"),
     )
     assert secret is not None
-    return WebhookEndpoint(
-        id=row.id,
-        team_id=row.team_id,
-        url=row.url,
-        event_types=tuple(row.event_types),
+    return by_name.instance(
+        WebhookEndpoint,
+        row,
         secret=secret,
-        created_at=row.created_at,
-        description=row.description,
-        enabled=row.enabled,
         previous_secret=keyring.open_secret(
             row.previous_secret_key_id,
             row.previous_secret_ciphertext,
             webhook_secret_aad(row.team_id, row.id, "previous"),
         ),
-        previous_secret_expires_at=row.previous_secret_expires_at,
-        failing_since=row.failing_since,
-        disabled_reason=row.disabled_reason,
-        version=row.version,
     )
 
 
 def delivery_to_row(d: Delivery) -> WebhookDeliveryRow:
-    return WebhookDeliveryRow(
-        seq=d.seq or None,
-        id=d.id,
-        endpoint_id=d.endpoint_id,
-        team_id=d.team_id,
-        message_id=d.message_id,
-        event_type=d.event_type,
-        ordering_key=d.ordering_key,
-        payload=d.payload,
-        status=d.status.value,
-        attempts=d.attempts,
-        failures=d.failures,
-        last_status_code=d.last_status_code,
-        last_error=d.last_error,
-        last_response=d.last_response,
-        created_at=d.created_at,
-        next_attempt_at=d.next_attempt_at,
-        last_attempt_at=d.last_attempt_at,
-        delivered_at=d.delivered_at,
-        claimed_by=None,
-        claimed_until=None,
+    # `seq` 0 is a delivery not yet numbered; the lease columns are the dispatcher's.
+    return by_name.row(
+        WebhookDeliveryRow, d, seq=d.seq or None, claimed_by=None, claimed_until=None
     )
 
 
 def delivery_from_row(row: WebhookDeliveryRow) -> Delivery:
-    return Delivery(
-        id=row.id,
-        endpoint_id=row.endpoint_id,
-        team_id=row.team_id,
-        message_id=row.message_id,
-        event_type=row.event_type,
-        ordering_key=row.ordering_key,
-        payload=row.payload,
-        created_at=row.created_at,
-        next_attempt_at=row.next_attempt_at,
-        status=DeliveryStatus(row.status),
-        attempts=row.attempts,
-        failures=row.failures,
-        last_status_code=row.last_status_code,
-        last_error=row.last_error,
-        last_response=row.last_response,
-        last_attempt_at=row.last_attempt_at,
-        delivered_at=row.delivered_at,
-        seq=row.seq,
-    )
+    return by_name.instance(Delivery, row)
 
 
 class SqlWebhookEndpointRepository(SqlRepository):
@@ -138,24 +84,14 @@ class SqlWebhookEndpointRepository(SqlRepository):
 
     def update(self, endpoint: WebhookEndpoint) -> None:
         self._uow.watch(endpoint)
-        self._uow.prepare_write()
-        values = values_of(endpoint_to_row(endpoint, self._keyring))
-        values.pop("id")
-        values["version"] = endpoint.version + 1
-        result = self._session.execute(
-            update(WebhookEndpointRow)
-            .where(
-                WebhookEndpointRow.id == endpoint.id,
-                WebhookEndpointRow.version == endpoint.version,
-            )
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConcurrentUpdate(
+        self._update_versioned(
+            endpoint_to_row(endpoint, self._keyring),
+            endpoint.version,
+            ConcurrentUpdate(
                 f"Webhook endpoint {endpoint.id} was changed by someone else since it was read.",
                 context={"webhook_id": endpoint.id},
-            )
+            ),
+        )
         endpoint.version += 1
 
     def delete(self, endpoint: WebhookEndpoint) -> None:

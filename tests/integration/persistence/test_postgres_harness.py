@@ -22,7 +22,9 @@ def test_needs_the_server(postgres_url):
 """
 
 
-def _run_without_postgres(tmp_path: Path, *, ci: bool) -> subprocess.CompletedProcess[str]:
+def _run_without_postgres(
+    tmp_path: Path, *, ci: bool, workers: int = 0
+) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_needs_postgres.py").write_text(NEEDS_POSTGRES)
     (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers =\n    postgres: needs PostgreSQL\n")
     env = {
@@ -39,9 +41,10 @@ def _run_without_postgres(tmp_path: Path, *, ci: bool) -> subprocess.CompletedPr
     }
     if ci:
         env["CI"] = "true"
+    parallel = ["-p", "xdist.plugin", "--numprocesses", str(workers)] if workers else []
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "harness.postgres", "-p", "no:cacheprovider",
-         "-q", str(tmp_path)],
+         *parallel, "-q", str(tmp_path)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -51,9 +54,15 @@ def _run_without_postgres(tmp_path: Path, *, ci: bool) -> subprocess.CompletedPr
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("ci", [True, False], ids=["in CI", "locally"])
-def test_a_run_without_postgresql_says_so_and_fails_only_in_ci(tmp_path: Path, ci: bool) -> None:
-    result = _run_without_postgres(tmp_path, ci=ci)
+@pytest.mark.parametrize(
+    ("ci", "workers"),
+    [(True, 0), (False, 0), (True, 2)],
+    ids=["in CI", "locally", "in CI on two pytest-xdist workers"],
+)
+def test_a_run_without_postgresql_says_so_and_fails_only_in_ci(
+    tmp_path: Path, ci: bool, workers: int
+) -> None:
+    result = _run_without_postgres(tmp_path, ci=ci, workers=workers)
     assert "POSTGRESQL TESTS DID NOT RUN" in result.stdout, result.stdout
     assert "SELLERLINK_TEST_POSTGRES_INSTALL=0" in result.stdout
     if ci:

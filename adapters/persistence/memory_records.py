@@ -1,0 +1,191 @@
+"""The in-memory listings, listing settings, sync cursors and seller records (memory.py's
+unit of work binds them); same contracts as repositories/listings.py, records.py and
+seller_records.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from attrs import evolve
+
+from adapters.persistence.memory_state import MemoryRepository, stored_copy
+from domain.listing import ListingSettings
+from domain.listing_batch import SkuListing
+from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
+from domain.sync import SyncCursor
+
+
+class MemoryListingSettings(MemoryRepository):
+    def get(self, connection_id: str) -> ListingSettings | None:
+        return stored_copy(self._s.listing_settings.get(connection_id))
+
+    def put(self, settings: ListingSettings) -> None:
+        self._s.listing_settings[settings.connection_id] = stored_copy(settings)
+
+
+class MemoryListings(MemoryRepository):
+    def get(self, connection_id: str, marketplace_id: str, sku: str) -> SkuListing | None:
+        return stored_copy(self._s.listings.get((connection_id, marketplace_id, sku)))
+
+    def get_many(
+        self, connection_id: str, marketplace_id: str, skus: Iterable[str]
+    ) -> dict[str, SkuListing]:
+        found = {}
+        for sku in skus:
+            listing = self._s.listings.get((connection_id, marketplace_id, sku))
+            if listing is not None:
+                found[sku] = stored_copy(listing)
+        return found
+
+    def put_many(self, listings: Iterable[SkuListing]) -> None:
+        for listing in listings:
+            key = (listing.connection_id, listing.marketplace_id, listing.sku)
+            self._s.listings[key] = stored_copy(listing)
+
+    def list_for_connection(self, connection_id: str) -> list[SkuListing]:
+        return [
+            stored_copy(v)
+            for (c, _, _), v in sorted(self._s.listings.items())
+            if c == connection_id
+        ]
+
+    def list_for_sku(self, connection_id: str, sku: str) -> list[SkuListing]:
+        return [
+            stored_copy(v)
+            for (c, _, s), v in sorted(self._s.listings.items())
+            if c == connection_id and s == sku
+        ]
+
+    def list_pending(self, connection_id: str) -> list[SkuListing]:
+        return [
+            stored_copy(v)
+            for (c, _, _), v in sorted(self._s.listings.items())
+            if c == connection_id and (v.pending_since is not None or v.in_flight is not None)
+        ]
+
+    def oldest_waiting(self, connection_id: str) -> datetime | None:
+        waiting = [
+            v.pending_since
+            for (c, _, _), v in self._s.listings.items()
+            if c == connection_id and v.waiting and v.pending_since is not None
+        ]
+        return min(waiting) if waiting else None
+
+    def connections_with_pending(self) -> list[str]:
+        return sorted(
+            {
+                c
+                for (c, _, _), v in self._s.listings.items()
+                if v.pending_since is not None or v.in_flight is not None
+            }
+        )
+
+
+class MemorySyncCursors(MemoryRepository):
+    def get(
+        self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
+    ) -> SyncCursor | None:
+        return stored_copy(self._s.sync_cursors.get((connection_id, marketplace_id, str(dataset))))
+
+    def put(self, cursor: SyncCursor) -> None:
+        key = (cursor.connection_id, cursor.marketplace_id, str(cursor.dataset))
+        self._s.sync_cursors[key] = stored_copy(cursor)
+
+    def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
+        return [
+            stored_copy(c) for k, c in sorted(self._s.sync_cursors.items()) if k[0] == connection_id
+        ]
+
+    def list_with_backfill(self) -> list[SyncCursor]:
+        return [
+            stored_copy(c)
+            for _, c in sorted(self._s.sync_cursors.items())
+            if c.backfill_from is not None
+        ]
+
+
+class MemoryRecords(MemoryRepository):
+    def write(
+        self, scope: RecordScope, records: Sequence[IncomingRecord], *, at: datetime
+    ) -> WriteCounts:
+        store = self._s.records
+        latest = {r.key: r for r in records}
+        last = store.sequences.get(scope.team_id, 0)
+        created = changed = unchanged = 0
+        for key, incoming in latest.items():
+            row_key = _record_key(scope, key)
+            before = store.rows.get(row_key)
+            if before is not None and before.payload_hash == incoming.hash and not before.deleted:
+                unchanged += 1
+                continue
+            last += 1
+            store.rows[row_key] = Record(
+                team_id=scope.team_id,
+                connection_id=scope.connection_id,
+                marketplace_id=scope.marketplace_id,
+                dataset=scope.dataset,
+                key=key,
+                payload=incoming.payload,
+                payload_hash=incoming.hash,
+                updated_at=at,
+                deleted=False,
+                sequence=last,
+                as_of=incoming.as_of,
+            )
+            created += before is None
+            changed += before is not None
+        store.sequences[scope.team_id] = last
+        return WriteCounts(created=created, changed=changed, unchanged=unchanged)
+
+    def delete_missing(
+        self, scope: RecordScope, present: Iterable[str], *, at: datetime
+    ) -> WriteCounts:
+        store = self._s.records
+        keep = set(present)
+        last = store.sequences.get(scope.team_id, 0)
+        gone = sorted(
+            record.key
+            for row_key, record in store.rows.items()
+            if row_key[:3] == _record_key(scope, "")[:3]
+            and not record.deleted
+            and record.key not in keep
+        )
+        for key in gone:
+            last += 1
+            row_key = _record_key(scope, key)
+            store.rows[row_key] = evolve(
+                store.rows[row_key], deleted=True, updated_at=at, sequence=last
+            )
+        store.sequences[scope.team_id] = last
+        return WriteCounts(deleted=len(gone))
+
+    def page(self, query: RecordQuery) -> list[Record]:
+        found = [
+            r
+            for r in self._s.records.rows.values()
+            if r.team_id == query.team_id
+            and r.sequence > query.after
+            and (query.dataset is None or r.dataset == query.dataset)
+            and (query.connection_id is None or r.connection_id == query.connection_id)
+            and (query.marketplace_id is None or r.marketplace_id == query.marketplace_id)
+        ]
+        return sorted(found, key=lambda r: r.sequence)[: query.limit]
+
+    def purge(self, team_id: str, *, before: datetime) -> int:
+        rows = self._s.records.rows
+        gone = [
+            k
+            for k, r in rows.items()
+            if r.team_id == team_id
+            and (
+                (r.as_of is not None and r.as_of < before) or (r.deleted and r.updated_at < before)
+            )
+        ]
+        for k in gone:
+            del rows[k]
+        return len(gone)
+
+
+def _record_key(scope: RecordScope, key: str) -> tuple[str, str, str, str]:
+    return (scope.connection_id, scope.marketplace_id, str(scope.dataset), key)
