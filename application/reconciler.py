@@ -145,7 +145,7 @@ class Reconciler:
     def _setups(
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
     ) -> Iterable[Job]:
-        for marketplace in uow.marketplaces.list_in_states(IN_SETUP):
+        for marketplace in uow.reads.marketplaces_in_states(IN_SETUP):
             connection = connections.get(marketplace.connection_id)
             if connection is None or connection.disconnected_at is not None:
                 continue
@@ -162,7 +162,7 @@ class Reconciler:
         """Every marketplace with a dataset window due, each its own job: the runtime runs
         them in turn, so one marketplace's backlog never starves another's."""
         states = [MarketplaceState.SYNCING, MarketplaceState.READY]
-        for marketplace in uow.marketplaces.list_in_states(states):
+        for marketplace in uow.reads.marketplaces_in_states(states):
             connection = connections.get(marketplace.connection_id)
             if connection is None or not can_sync(connection, marketplace, now):
                 continue
