@@ -100,6 +100,18 @@ class TokenBucket:
     def cancel_reservation(self) -> None:
         self.tokens += 1.0
 
+    def reserve_within(self, now: float, max_wait: float, *, product: bool) -> float | None:
+        """A reservation the caller will wait for: the wait before sending (with the safety
+        margin) or, when it would be longer than `max_wait`, None and nothing reserved.
+        `product`: a product's call, which leaves sellerlink's own work its headroom."""
+        wait = self.reserve(now, product_headroom(self.plan) if product else 0.0)
+        if wait > 0:
+            wait += SAFETY_MARGIN
+        if wait > max_wait:
+            self.cancel_reservation()
+            return None
+        return wait
+
     def settle(self, sent: float, received: float, cap: float) -> None:
         """Amazon's bucket starts refilling when Amazon takes the first token from a full
         bucket, somewhere between our sending and its answer; ours started at the sending.

@@ -4,6 +4,7 @@ migrating per test)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,18 @@ def migrated_sqlite_file(path: Path, keyring: Keyring) -> Path:
     db.upgrade()
     db.dispose()
     return path
+
+
+@contextmanager
+def copied_sqlite(template: Path, directory: Path, keyring: Keyring) -> Iterator[SqlDatabase]:
+    """A database of its own for one test: a copy of the migrated `template` file."""
+    path = directory / "sellerlink.db"
+    shutil.copyfile(template, path)
+    db = SqlDatabase(f"sqlite:///{path}", keyring)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 @contextmanager

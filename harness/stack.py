@@ -286,23 +286,21 @@ def spawn(
     extra: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
     """A child process running `main` in `mode`; its output goes to a file in `work_dir`."""
+    arguments = ["--db", database_url, "--clock", str(clock_file), "--log", str(log_file)]
+    return python_child(
+        "harness.stack", mode, [*arguments, "--work", str(work_dir), *extra], keyring, work_dir
+    )
+
+
+def python_child(
+    module: str, mode: str, arguments: Sequence[str], keyring: Keyring, work_dir: Path
+) -> subprocess.Popen[bytes]:
+    """`python -m module mode arguments...` in a session of its own (so a test can kill it
+    with all it started), the keyring in its environment, its output in a file in
+    `work_dir`."""
     out = open(work_dir / f"{mode}-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "harness.stack",
-            mode,
-            "--db",
-            database_url,
-            "--clock",
-            str(clock_file),
-            "--log",
-            str(log_file),
-            "--work",
-            str(work_dir),
-            *extra,
-        ],
+        [sys.executable, "-m", module, mode, *arguments],
         cwd=ROOT,
         env={**os.environ, KEYS_VARIABLE: keyring.to_setting(), "PYTHONPATH": str(ROOT)},
         stdout=out,

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 
 from adapters.amazon.usage_plans import RATE_PLANS as _PLANS_FROM_MODELS
 from domain.rate_budget import (
-    SAFETY_MARGIN,
     SETTLE_CAP,
     BudgetKey,
     RatePlan,
@@ -63,13 +62,7 @@ class RateLimiter:
             bucket = self._bucket(key, now)
             if bucket is None:
                 return 0.0
-            wait = bucket.reserve(now, product_headroom(bucket.plan) if product else 0.0)
-            if wait > 0:
-                wait += SAFETY_MARGIN
-            if wait > max_wait:
-                bucket.cancel_reservation()
-                return None
-            return wait
+            return bucket.reserve_within(now, max_wait, product=product)
 
     def wait_estimate(self, key: BudgetKey, *, product: bool = False) -> float:
         with self._lock:

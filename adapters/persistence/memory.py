@@ -335,24 +335,6 @@ class _Leases(MemoryRepository):
 
 
 class InMemoryUnitOfWork:
-    teams: _Teams
-    memberships: _Memberships
-    connections: _Connections
-    marketplaces: _Marketplaces
-    authorizations: _Authorizations
-    connect_sessions: _ConnectSessions
-    listing_settings: MemoryListingSettings
-    events: MemoryEventLog
-    sync_cursors: MemorySyncCursors
-    listings: MemoryListings
-    app_credentials: _AppCredentials
-    api_keys: _ApiKeys
-    reads: InMemoryReads
-    records: MemoryRecords
-    webhooks: MemoryWebhookEndpoints
-    deliveries: MemoryDeliveries
-    leases: _Leases
-
     def __init__(self, database: InMemoryDatabase) -> None:
         self._db = database
         self._state: State | None = None

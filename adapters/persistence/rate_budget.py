@@ -16,7 +16,6 @@ from sqlalchemy.dialects.postgresql import insert
 
 from adapters.persistence.rows import RateBucketRow
 from domain.rate_budget import (
-    SAFETY_MARGIN,
     SETTLE_CAP,
     BudgetKey,
     RatePlan,
@@ -91,13 +90,7 @@ class SqlRateBudget:
 
     def reserve(self, key: BudgetKey, max_wait: float, *, product: bool = False) -> float | None:
         def act(bucket: TokenBucket, now: float) -> float | None:
-            wait = bucket.reserve(now, product_headroom(bucket.plan) if product else 0.0)
-            if wait > 0:
-                wait += SAFETY_MARGIN
-            if wait > max_wait:
-                bucket.cancel_reservation()
-                return None
-            return wait
+            return bucket.reserve_within(now, max_wait, product=product)
 
         default: float | None = 0.0  # no documented plan and nothing learnt: no bucket
         return self._with_bucket(key, act, default)

@@ -59,6 +59,17 @@ def _fk(target: str) -> ForeignKey:
     return ForeignKey(target, ondelete="CASCADE", deferrable=True, initially="DEFERRED")
 
 
+def partial_index(name: str, *columns: str, unique: bool = False, where: str) -> Index:
+    """An index of only the rows `where` holds, on PostgreSQL and SQLite alike."""
+    return Index(
+        name, *columns, unique=unique, postgresql_where=text(where), sqlite_where=text(where)
+    )
+
+
+# A log's order: numbered by the database, 64-bit where the back end has both sizes.
+LOG_SEQUENCE = BigInteger().with_variant(Integer(), "sqlite")
+
+
 class Row(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON()}
@@ -102,21 +113,19 @@ class ConnectionRow(Row):
         # the rule cannot see (two teams' callbacks at the same instant). A violation
         # names one of these indexes (PostgreSQL) or its columns (SQLite):
         # repositories/connections.py reads them from here.
-        Index(
+        partial_index(
             "uq_connections_live_selling_partner",
             "region",
             "selling_partner_id",
             unique=True,
-            sqlite_where=text(LIVE),
-            postgresql_where=text(LIVE),
+            where=LIVE,
         ),
-        Index(
+        partial_index(
             "uq_connections_live_ads_account",
             "region",
             "ads_account_id",
             unique=True,
-            sqlite_where=text(LIVE),
-            postgresql_where=text(LIVE),
+            where=LIVE,
         ),
     )
 
@@ -145,11 +154,10 @@ class GrantRow(Row):
     __table_args__ = (
         Index("ix_grants_expires_at", "expires_at"),
         # The refresh sweep: grants that can be refreshed, by access-token expiry.
-        Index(
+        partial_index(
             "ix_grants_access_token_due",
             "access_token_expires_at",
-            postgresql_where=text(_REFRESHABLE),
-            sqlite_where=text(_REFRESHABLE),
+            where=_REFRESHABLE,
         ),
     )
 
@@ -306,17 +314,14 @@ class AuditEventRow(Row):
         Index("ix_audit_events_team_id_at", "team_id", "at"),
         Index("ix_audit_events_connection_id_at", "connection_id", "at"),
         Index("ix_audit_events_at", "at"),
-        Index(
+        partial_index(
             "ix_audit_events_unpublished",
             "seq",
-            postgresql_where=text(_UNPUBLISHED),
-            sqlite_where=text(_UNPUBLISHED),
+            where=_UNPUBLISHED,
         ),
     )
 
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
-    )
+    seq: Mapped[int] = mapped_column(LOG_SEQUENCE, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(ID, unique=True)
     at: Mapped[datetime]
     team_id: Mapped[str] = mapped_column(ID)
@@ -360,20 +365,18 @@ class ListingRow(Row):
     __table_args__ = (
         Index("ix_listings_connection_id_sku", "connection_id", "sku"),
         # The listing worker's sweep: connections with something waiting or in flight.
-        Index(
+        partial_index(
             "ix_listings_pending",
             "connection_id",
-            postgresql_where=text(_LISTING_PENDING),
-            sqlite_where=text(_LISTING_PENDING),
+            where=_LISTING_PENDING,
         ),
         # When the next batch goes (the oldest waiting change): one index probe, however
         # many SKUs wait.
-        Index(
+        partial_index(
             "ix_listings_waiting",
             "connection_id",
             "pending_since",
-            postgresql_where=text(_LISTING_WAITING),
-            sqlite_where=text(_LISTING_WAITING),
+            where=_LISTING_WAITING,
         ),
     )
 

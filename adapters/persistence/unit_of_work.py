@@ -50,24 +50,6 @@ T = TypeVar("T")
 
 
 class SqlUnitOfWork:
-    teams: SqlTeamRepository
-    memberships: SqlMembershipRepository
-    connections: SqlConnectionRepository
-    marketplaces: SqlMarketplaceRepository
-    authorizations: SqlAuthorizationRequestRepository
-    connect_sessions: SqlConnectSessionRepository
-    listing_settings: SqlListingSettingsRepository
-    listings: SqlListingRepository
-    events: SqlEventLog
-    sync_cursors: SqlSyncCursorRepository
-    app_credentials: SqlAppCredentialStateRepository
-    api_keys: SqlApiKeyRepository
-    reads: SqlReadModels
-    records: SqlRecordRepository
-    webhooks: SqlWebhookEndpointRepository
-    deliveries: SqlDeliveryRepository
-    leases: SqlLeaseRepository
-
     def __init__(self, engine: Engine, keyring: Keyring, ids: EventIds | None = None) -> None:
         self._engine = engine
         self.keyring = keyring

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -15,11 +14,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from adapters.persistence.rows import ID, KEY_ID, Row
+from adapters.persistence.rows import ID, KEY_ID, LOG_SEQUENCE, Row, partial_index
 
 _PENDING = "status = 'pending'"
 
@@ -56,25 +54,21 @@ class WebhookDeliveryRow(Row):
     __table_args__ = (
         Index("ix_webhook_deliveries_endpoint_id_seq", "endpoint_id", "seq"),
         # The claim's queries: heads of ordering groups, and what is due.
-        Index(
+        partial_index(
             "ix_webhook_deliveries_pending_group",
             "endpoint_id",
             "ordering_key",
             "seq",
-            postgresql_where=text(_PENDING),
-            sqlite_where=text(_PENDING),
+            where=_PENDING,
         ),
-        Index(
+        partial_index(
             "ix_webhook_deliveries_pending_due",
             "next_attempt_at",
-            postgresql_where=text(_PENDING),
-            sqlite_where=text(_PENDING),
+            where=_PENDING,
         ),
     )
 
-    seq: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
-    )
+    seq: Mapped[int] = mapped_column(LOG_SEQUENCE, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(ID, unique=True)
     endpoint_id: Mapped[str] = mapped_column(
         ID,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository
 from adapters.persistence.rows import AppCredentialStateRow as R
 from domain.app_credentials import AppCredentialState
@@ -21,30 +22,9 @@ class SqlAppCredentialStateRepository(SqlRepository):
         row = self._session.scalars(statement).one_or_none()
         if row is None:
             return None
-        return self._uow.watch(
-            AppCredentialState(
-                channel=Channel(row.channel),
-                rejected_since=row.rejected_since,
-                next_attempt_at=row.next_attempt_at,
-                failures=row.failures,
-                fingerprint=row.fingerprint,
-                warned=row.warned,
-                version=row.version,
-            )
-        )
+        return self._uow.watch(by_name.instance(AppCredentialState, row))
 
     def put(self, state: AppCredentialState) -> None:
         self._uow.watch(state)  # it may have announced (an alarm, a warning)
         state.version += 1
-        self._upsert(
-            R(
-                channel=str(state.channel),
-                rejected_since=state.rejected_since,
-                next_attempt_at=state.next_attempt_at,
-                failures=state.failures,
-                fingerprint=state.fingerprint,
-                warned=state.warned[:400],
-                version=state.version,
-            ),
-            key=("channel",),
-        )
+        self._upsert(by_name.row(R, state, warned=state.warned[:400]), key=("channel",))

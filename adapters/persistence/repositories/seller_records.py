@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy import Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import RecordRow, RecordSequenceRow
 from domain.records import (
-    Dataset,
     IncomingRecord,
     Record,
     RecordQuery,
@@ -49,14 +49,16 @@ _INSERT_ORDER = (
 )
 _MISSING = object()
 
+# A record by its key, bound as k_* (the new values bind under the columns' own names).
+_BY_KEY = (
+    _C.connection_id == bindparam("k_connection_id"),
+    _C.marketplace_id == bindparam("k_marketplace_id"),
+    _C.dataset == bindparam("k_dataset"),
+    _C.key == bindparam("k_key"),
+)
 _REPLACE = (
     update(_RECORDS)
-    .where(
-        _C.connection_id == bindparam("k_connection_id"),
-        _C.marketplace_id == bindparam("k_marketplace_id"),
-        _C.dataset == bindparam("k_dataset"),
-        _C.key == bindparam("k_key"),
-    )
+    .where(*_BY_KEY)
     .values(
         seq=bindparam("seq"),
         payload=bindparam("payload"),
@@ -68,12 +70,7 @@ _REPLACE = (
 )
 _MARK_DELETED = (
     update(_RECORDS)
-    .where(
-        _C.connection_id == bindparam("k_connection_id"),
-        _C.marketplace_id == bindparam("k_marketplace_id"),
-        _C.dataset == bindparam("k_dataset"),
-        _C.key == bindparam("k_key"),
-    )
+    .where(*_BY_KEY)
     .values(seq=bindparam("seq"), updated_at=bindparam("updated_at"), deleted=True)
 )
 
@@ -156,22 +153,7 @@ class SqlRecordRepository(SqlRepository):
         if query.marketplace_id is not None:
             statement = statement.where(_C.marketplace_id == query.marketplace_id)
         rows = self._session.execute(statement.order_by(_C.seq).limit(query.limit))
-        return [
-            Record(
-                team_id=row.team_id,
-                connection_id=row.connection_id,
-                marketplace_id=row.marketplace_id,
-                dataset=Dataset(row.dataset),
-                key=row.key,
-                payload=row.payload,
-                payload_hash=row.payload_hash,
-                updated_at=row.updated_at,
-                deleted=row.deleted,
-                sequence=row.seq,
-                as_of=row.as_of,
-            )
-            for row in rows
-        ]
+        return [by_name.instance(Record, row, sequence=row.seq) for row in rows]
 
     def purge(self, team_id: str, *, before: datetime) -> int:
         self._uow.prepare_write()

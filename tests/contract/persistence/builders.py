@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from domain.authorization import AuthorizationRequest
 from domain.connection import AccountType, Connection, Region
@@ -131,3 +132,13 @@ def authorization(
         code_verifier=Secret(verifier) if verifier else None,
         connection_id=connection_id,
     )
+
+
+def store(database: Any, *connections: Connection, teams: tuple[str, ...] = ("team_1",)) -> None:
+    """`teams` and `connections` committed in one unit of work."""
+    with database.unit_of_work() as uow:
+        for team_id in teams:
+            uow.teams.add(team(team_id))
+        for made in connections:
+            uow.connections.add(made)
+        uow.commit()

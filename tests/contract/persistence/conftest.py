@@ -3,7 +3,6 @@ adapter, SQLite (a file) and PostgreSQL (the session server from harness/postgre
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,12 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.memory import InMemoryDatabase
-from harness.databases import empty_database, migrated_postgres, migrated_sqlite_file
+from harness.databases import (
+    copied_sqlite,
+    empty_database,
+    migrated_postgres,
+    migrated_sqlite_file,
+)
 from tests.contract.persistence.builders import connection, team
 
 KEYRING = Keyring.generate("test")
@@ -38,11 +42,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "memory":
         yield InMemoryDatabase()
     elif request.param == "sqlite":
-        path = tmp_path / "sellerlink.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        db = SqlDatabase(f"sqlite:///{path}", KEYRING)
-        yield db
-        db.dispose()
+        with copied_sqlite(request.getfixturevalue("sqlite_template"), tmp_path, KEYRING) as db:
+            yield db
     else:
         db = request.getfixturevalue("postgres_contract_db")
         empty_database(db)

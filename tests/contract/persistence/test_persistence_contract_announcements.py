@@ -24,12 +24,17 @@ def _store_connection(database: Any) -> None:
         uow.commit()
 
 
+def _disconnect(uow: Any) -> None:
+    """The owner disconnects con_1 (one change, one announcement) in `uow`."""
+    stored = uow.connections.get("con_1", for_update=True)
+    stored.disconnect(NOW, actor="user:owner")
+    uow.connections.update(stored)
+
+
 def test_a_change_and_its_announcement_are_committed_together(database: Any) -> None:
     _store_connection(database)
     with database.unit_of_work() as uow:
-        stored = uow.connections.get("con_1", for_update=True)
-        stored.disconnect(NOW, actor="user:owner")
-        uow.connections.update(stored)
+        _disconnect(uow)
         uow.commit()
 
     with database.unit_of_work() as uow:
@@ -47,15 +52,11 @@ def test_a_change_and_its_announcement_are_committed_together(database: Any) -> 
 def test_a_rolled_back_change_leaves_no_announcement(database: Any) -> None:
     _store_connection(database)
     with database.unit_of_work() as uow:
-        stored = uow.connections.get("con_1", for_update=True)
-        stored.disconnect(NOW, actor="user:owner")
-        uow.connections.update(stored)
+        _disconnect(uow)
         uow.rollback()
         uow.commit()
     with database.unit_of_work() as uow:
-        stored = uow.connections.get("con_1", for_update=True)
-        stored.disconnect(NOW, actor="user:owner")
-        uow.connections.update(stored)
+        _disconnect(uow)
         # leaving without commit: the use case failed
 
     assert _kinds(database) == []
@@ -69,9 +70,7 @@ def test_announcements_are_logged_once_in_the_order_they_were_made(database: Any
         found = uow.marketplaces.get("con_1", "ATVPDKIKX0DER", for_update=True)
         found.choose(selected=True, active=None, at=NOW, actor="user:owner")
         uow.marketplaces.update(found)
-        stored = uow.connections.get("con_1", for_update=True)
-        stored.disconnect(NOW, actor="user:owner")
-        uow.connections.update(stored)
+        _disconnect(uow)
         uow.commit()
         uow.commit()  # nothing new to log
 

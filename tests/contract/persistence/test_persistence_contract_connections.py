@@ -12,21 +12,12 @@ from domain.connection import AccountType, Region
 from domain.errors import ConcurrentUpdate
 from domain.grant import Channel
 from domain.secret import Secret
-from tests.contract.persistence.builders import NOW, connection, profile, team
-
-
-def _store(database: Any, *connections: Any, teams: tuple[str, ...] = ("team_1",)) -> None:
-    with database.unit_of_work() as uow:
-        for team_id in teams:
-            uow.teams.add(team(team_id))
-        for made in connections:
-            uow.connections.add(made)
-        uow.commit()
+from tests.contract.persistence.builders import NOW, connection, profile, store
 
 
 def test_a_connection_comes_back_whole(database: Any) -> None:
     original = connection()
-    _store(database, original)
+    store(database, original)
     with database.unit_of_work() as uow:
         loaded = uow.connections.get("con_1")
     assert loaded == original
@@ -40,7 +31,7 @@ def test_a_vendor_connection_keeps_its_required_channels_and_missing_grant(datab
     original = connection(account_type=AccountType.VENDOR)
     original.grants[Channel.SP_API].forget()
     original.required_channels = frozenset({Channel.ADS})
-    _store(database, original)
+    store(database, original)
     with database.unit_of_work() as uow:
         loaded = uow.connections.get("con_1")
     assert loaded == original
@@ -49,7 +40,7 @@ def test_a_vendor_connection_keeps_its_required_channels_and_missing_grant(datab
 
 def test_times_come_back_as_aware_utc(database: Any) -> None:
     """SQLite stores no time zone; the adapter must still hand back aware UTC values."""
-    _store(database, connection())
+    store(database, connection())
     with database.unit_of_work() as uow:
         loaded = uow.connections.get("con_1")
     assert loaded.created_at == NOW
@@ -65,7 +56,7 @@ def test_an_unknown_connection_is_none(database: Any) -> None:
 
 
 def test_an_update_stores_new_tokens_and_profiles_and_bumps_the_version(database: Any) -> None:
-    _store(database, connection())
+    store(database, connection())
     with database.unit_of_work() as uow:
         loaded = uow.connections.get("con_1", for_update=True)
         loaded.grant(Channel.SP_API).record_refresh(
@@ -85,7 +76,7 @@ def test_an_update_stores_new_tokens_and_profiles_and_bumps_the_version(database
 
 
 def test_a_lost_update_to_a_connection_is_an_error(database: Any) -> None:
-    _store(database, connection())
+    store(database, connection())
     with database.unit_of_work() as uow:
         stale = uow.connections.get("con_1")
     with database.unit_of_work() as uow:
@@ -108,7 +99,7 @@ def test_a_team_lists_its_connected_accounts_and_on_request_the_disconnected(
 ) -> None:
     gone = connection("con_gone", selling_partner_id="A2", ads_account_id="E2")
     gone.disconnect(NOW)
-    _store(
+    store(
         database,
         connection("con_1"),
         gone,
@@ -126,7 +117,7 @@ def test_a_team_lists_its_connected_accounts_and_on_request_the_disconnected(
 def test_an_account_is_found_by_either_id_in_its_region_across_teams(database: Any) -> None:
     gone = connection("con_gone", "team_2", selling_partner_id="A2", ads_account_id="E2")
     gone.disconnect(NOW)
-    _store(
+    store(
         database,
         connection("con_1", selling_partner_id="A1", ads_account_id="E1"),
         gone,
@@ -151,7 +142,7 @@ def test_the_expiry_sweep_finds_connections_whose_authorization_ends_soon(
     new = connection("con_new", selling_partner_id="A2", at=NOW)
     gone = connection("con_gone", selling_partner_id="A3", at=NOW - timedelta(days=350))
     gone.disconnect(NOW)
-    _store(database, old, new, gone)
+    store(database, old, new, gone)
     with database.unit_of_work() as uow:
         due = uow.connections.with_grants_expiring_before(NOW + timedelta(days=30))
         assert [c.id for c in due] == ["con_old"]
@@ -168,13 +159,13 @@ def test_the_refresh_sweep_finds_missing_and_expiring_access_tokens_only(databas
         grant.revoke(at=NOW)
     gone = connection("con_gone", selling_partner_id="A5", access_token=None)
     gone.disconnect(NOW)
-    _store(database, soon, later, missing, revoked, gone)
+    store(database, soon, later, missing, revoked, gone)
     with database.unit_of_work() as uow:
         due = uow.connections.with_access_tokens_expiring_before(NOW + timedelta(minutes=5))
     assert sorted(c.id for c in due) == ["con_missing", "con_soon"]
 
 
 def test_reading_for_update_returns_the_same_connection(database: Any) -> None:
-    _store(database, connection())
+    store(database, connection())
     with database.unit_of_work() as uow:
         assert uow.connections.get("con_1", for_update=True) == connection()

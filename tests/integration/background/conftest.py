@@ -3,7 +3,8 @@ PostgreSQL database on the session's server (harness/postgres.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from harness.postgres import create_database, drop_database
-from harness.stack import CallLog, FileClock
+from harness.stack import CallLog, FileClock, spawn
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -43,6 +44,13 @@ def database(database_url: str, keyring: Keyring) -> Iterator[SqlDatabase]:
 
 
 @pytest.fixture
+def short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed worker's lease runs out in seconds, not production's 20 (its children read
+    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
+    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
+
+
+@pytest.fixture
 def work_dir(tmp_path: Path) -> Path:
     path = tmp_path / "work"
     path.mkdir()
@@ -59,3 +67,27 @@ def clock(work_dir: Path) -> FileClock:
 @pytest.fixture
 def calls(work_dir: Path) -> CallLog:
     return CallLog(work_dir / "calls")
+
+
+Child = Callable[..., subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def child(
+    database_url: str, keyring: Keyring, clock: FileClock, calls: CallLog, work_dir: Path
+) -> Child:
+    """Starts `python -m harness.stack MODE [EXTRA...]` on this test's database, clock, call
+    log and work directory: `child("worker", "--slow-setup", "30")`."""
+
+    def start(mode: str, *extra: str) -> subprocess.Popen[bytes]:
+        return spawn(
+            mode,
+            database_url=database_url,
+            keyring=keyring,
+            clock_file=clock.path,
+            log_file=calls.path,
+            work_dir=work_dir,
+            extra=extra,
+        )
+
+    return start

@@ -22,31 +22,13 @@ from harness.stack import (
     build_app,
     reaped,
     seed,
-    spawn,
     wait_for,
 )
 from tests.integration.background.conftest import START
 
+pytestmark = pytest.mark.usefixtures("short_leases")
+
 CONNECTIONS = 6
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
-
-
-def _worker(database_url, keyring, clock, calls, work_dir, *extra):
-    return spawn(
-        "worker",
-        database_url=database_url,
-        keyring=keyring,
-        clock_file=clock.path,
-        log_file=calls.path,
-        work_dir=work_dir,
-        extra=extra,
-    )
 
 
 def _kill_nine(process):
@@ -67,15 +49,15 @@ def _stop(work_dir, process):
 
 @pytest.mark.slow
 def test_a_worker_killed_in_the_middle_of_setup_loses_and_repeats_nothing(
-    database, database_url, keyring, clock, calls, work_dir
+    database, child, calls, work_dir
 ):
     ids = seed(database, CONNECTIONS, START, marketplace_state=MarketplaceState.SETTING_UP)
-    victim = _worker(database_url, keyring, clock, calls, work_dir, "--slow-setup", "30")
+    victim = child("worker", "--slow-setup", "30")
     with reaped([victim]):
         wait_for(lambda: calls.count("begin-setup") == 1, 60, "the victim to start a setup")
         _kill_nine(victim)
     assert calls.count("setup") == 0  # killed inside Amazon's call, before it answered
-    survivor = _worker(database_url, keyring, clock, calls, work_dir)
+    survivor = child("worker")
     with reaped([survivor]):
         wait_for(
             lambda: all(
@@ -97,14 +79,14 @@ def test_a_worker_killed_in_the_middle_of_setup_loses_and_repeats_nothing(
 
 @pytest.mark.slow
 def test_a_worker_killed_in_the_middle_of_a_refresh_loses_and_repeats_nothing(
-    database, database_url, keyring, clock, calls, work_dir
+    database, child, calls, work_dir
 ):
     ids = seed(database, CONNECTIONS, START, access_token_expires_at=START - timedelta(minutes=1))
-    victim = _worker(database_url, keyring, clock, calls, work_dir, "--slow-refresh", "30")
+    victim = child("worker", "--slow-refresh", "30")
     with reaped([victim]):
         wait_for(lambda: calls.count("begin-refresh") == 1, 60, "the victim to start a refresh")
         _kill_nine(victim)
-    survivor = _worker(database_url, keyring, clock, calls, work_dir)
+    survivor = child("worker")
     with reaped([survivor]):
 
         def all_fresh() -> bool:
@@ -129,7 +111,7 @@ def test_a_worker_killed_in_the_middle_of_a_refresh_loses_and_repeats_nothing(
 
 @pytest.mark.slow
 def test_amazon_down_during_a_run_delays_work_and_corrupts_nothing(
-    database, database_url, keyring, clock, calls, work_dir
+    database, child, clock, calls, work_dir
 ):
     """A 5xx storm: every refresh fails for a while; nothing is marked revoked, and when
     Amazon answers again one refresh per token brings everything back."""
@@ -148,7 +130,7 @@ def test_amazon_down_during_a_run_delays_work_and_corrupts_nothing(
             assert all(
                 g.last_refresh_error == "AMAZON_UNAVAILABLE" for g in connection.grants.values()
             )
-    survivor = _worker(database_url, keyring, clock, calls, work_dir)
+    survivor = child("worker")
     with reaped([survivor]):
         wait_for(lambda: calls.count("refresh") == CONNECTIONS * 2, 60, "the refreshes")
         _stop(work_dir, survivor)

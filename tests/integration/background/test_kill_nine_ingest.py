@@ -13,20 +13,8 @@ import pytest
 from application.sync import BATCH
 from domain.records import Dataset, RecordQuery
 from domain.sync import AMAZON_SETTLE_TIME
-from harness.stack import INGEST_PAUSE_AT, INGEST_ROWS, US, reaped, seed, spawn, wait_for
+from harness.stack import INGEST_PAUSE_AT, INGEST_ROWS, US, reaped, seed, wait_for
 from tests.integration.background.conftest import START
-
-
-def _worker(database_url, keyring, clock, calls, work_dir, *extra):
-    return spawn(
-        "worker",
-        database_url=database_url,
-        keyring=keyring,
-        clock_file=clock.path,
-        log_file=calls.path,
-        work_dir=work_dir,
-        extra=extra,
-    )
 
 
 def _records(database, team_id):
@@ -53,13 +41,13 @@ def _orders_cursor(database, connection_id):
 
 @pytest.mark.slow
 def test_a_worker_killed_while_writing_a_window_loses_and_duplicates_nothing(
-    database, database_url, keyring, clock, calls, work_dir
+    database, child, clock, calls, work_dir
 ):
     assert BATCH < INGEST_PAUSE_AT - BATCH  # the pause comes after one committed batch
     (connection_id,) = seed(database, 1, START)
     clock.advance(timedelta(hours=1))  # the next hour of orders is due
     window_end = START + timedelta(hours=1) - AMAZON_SETTLE_TIME
-    victim = _worker(database_url, keyring, clock, calls, work_dir, "--slow-ingest", "60")
+    victim = child("worker", "--slow-ingest", "60")
     with reaped([victim]):
         wait_for(
             lambda: calls.count("ingesting") == 1 and _window(_records(database, "team_0")),
@@ -73,7 +61,7 @@ def test_a_worker_killed_while_writing_a_window_loses_and_duplicates_nothing(
     assert _orders_cursor(database, connection_id).synced_until == START
     committed = {r.key: r.sequence for r in orders}
 
-    survivor = _worker(database_url, keyring, clock, calls, work_dir, "--slow-ingest", "0.01")
+    survivor = child("worker", "--slow-ingest", "0.01")
     with reaped([survivor]):
         wait_for(
             lambda: _orders_cursor(database, connection_id).synced_until == window_end,

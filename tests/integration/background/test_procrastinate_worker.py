@@ -14,19 +14,12 @@ import pytest
 from adapters.worker.procrastinate_runtime import RUN_JOB, libpq_url
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
-from harness.stack import US, reaped, seed, spawn, wait_for
+from harness.stack import US, reaped, seed, wait_for
 from tests.integration.background.conftest import START
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]
 
 CONNECTIONS = 6
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
 
 
 @pytest.fixture(params=["postgres"])
@@ -38,26 +31,12 @@ def database_url(request, postgres_url):
     drop_database(postgres_url, url)
 
 
-def _procrastinate(database_url, keyring, clock, calls, work_dir, *extra):
-    return spawn(
-        "procrastinate",
-        database_url=database_url,
-        keyring=keyring,
-        clock_file=clock.path,
-        log_file=calls.path,
-        work_dir=work_dir,
-        extra=extra,
-    )
-
-
 def _all_ready(database, ids):
     with database.unit_of_work() as uow:
         return all(uow.marketplaces.get(cid, US).state is MarketplaceState.READY for cid in ids)
 
 
-def test_two_procrastinate_workers_do_every_job_once(
-    database, database_url, keyring, clock, calls, work_dir
-):
+def test_two_procrastinate_workers_do_every_job_once(database, database_url, child, calls):
     ids = seed(
         database,
         CONNECTIONS,
@@ -65,7 +44,7 @@ def test_two_procrastinate_workers_do_every_job_once(
         marketplace_state=MarketplaceState.SETTING_UP,
         access_token_expires_at=START - timedelta(minutes=1),
     )
-    workers = [_procrastinate(database_url, keyring, clock, calls, work_dir) for _ in range(2)]
+    workers = [child("procrastinate") for _ in range(2)]
     with reaped(workers):
         wait_for(lambda: _all_ready(database, ids), 90, "every marketplace to be Ready")
         wait_for(lambda: calls.count("refresh") == CONNECTIONS * 2, 30, "every refresh")
@@ -87,16 +66,14 @@ def test_two_procrastinate_workers_do_every_job_once(
     assert done.get(RUN_JOB, 0) >= CONNECTIONS * 2 + CONNECTIONS  # refreshes + setup steps
 
 
-def test_a_procrastinate_worker_killed_mid_setup_is_covered_by_the_other(
-    database, database_url, keyring, clock, calls, work_dir
-):
+def test_a_procrastinate_worker_killed_mid_setup_is_covered_by_the_other(database, child, calls):
     ids = seed(database, CONNECTIONS, START, marketplace_state=MarketplaceState.SETTING_UP)
-    victim = _procrastinate(database_url, keyring, clock, calls, work_dir, "--slow-setup", "60")
+    victim = child("procrastinate", "--slow-setup", "60")
     with reaped([victim]):
         wait_for(lambda: calls.count("begin-setup") >= 1, 60, "the victim to start a setup")
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
-    survivor = _procrastinate(database_url, keyring, clock, calls, work_dir)
+    survivor = child("procrastinate")
     with reaped([survivor]):
         wait_for(lambda: _all_ready(database, ids), 90, "every marketplace to be Ready")
         survivor.send_signal(signal.SIGTERM)

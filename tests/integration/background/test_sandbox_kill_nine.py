@@ -20,19 +20,12 @@ from application.ports import ConsentRequest
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from harness.driver import SandboxAmazonPage
-from harness.stack import reaped, seed, spawn, wait_for
+from harness.stack import reaped, seed, wait_for
 from tests.integration.background.conftest import START
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]
 
 CONNECTIONS = 4
-
-
-@pytest.fixture(autouse=True)
-def _short_leases(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A killed worker's lease runs out in seconds, not production's 20 (its children read
-    SELLERLINK_LEASE_SECONDS; harness/stack.py)."""
-    monkeypatch.setenv("SELLERLINK_LEASE_SECONDS", "4")
 
 
 @pytest.fixture
@@ -69,7 +62,7 @@ def _refreshes(server: SandboxServer) -> int:
 
 
 def test_a_worker_killed_while_amazon_holds_its_refresh_open(
-    database, database_url, keyring, clock, calls, work_dir, sandbox_server
+    database, child, work_dir, sandbox_server
 ):
     tokens = _mint(sandbox_server, CONNECTIONS)
     ids = seed(
@@ -85,15 +78,7 @@ def test_a_worker_killed_while_amazon_holds_its_refresh_open(
     sandbox_server.sandbox.set_faults([held])
 
     def worker():
-        return spawn(
-            "worker",
-            database_url=database_url,
-            keyring=keyring,
-            clock_file=clock.path,
-            log_file=calls.path,
-            work_dir=work_dir,
-            extra=["--sandbox", sandbox_server.base_url],
-        )
+        return child("worker", "--sandbox", sandbox_server.base_url)
 
     victim = worker()
     with reaped([victim]):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +17,7 @@ from adapters.worker import run_pass
 from application.app import Application
 from application.context import Ports
 from bootstrap.system import TokenSecrets, UlidIds
-from harness.stack import KEYS_VARIABLE, ROOT, FileClock
+from harness.stack import KEYS_VARIABLE, FileClock, python_child
 
 
 class _NoAmazon:
@@ -45,26 +43,9 @@ def build_app(database: SqlDatabase, clock: FileClock) -> Application:
 
 
 def spawn(mode: str, *, database_url: str, keyring: Keyring, clock: FileClock, work: Path):
-    out = open(work / f"{mode}-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.integration.background.webhook_stack",
-            mode,
-            "--db",
-            database_url,
-            "--clock",
-            str(clock.path),
-            "--work",
-            str(work),
-        ],
-        cwd=ROOT,
-        env={**os.environ, KEYS_VARIABLE: keyring.to_setting(), "PYTHONPATH": str(ROOT)},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    arguments = ["--db", database_url, "--clock", str(clock.path), "--work", str(work)]
+    module = "tests.integration.background.webhook_stack"
+    return python_child(module, mode, arguments, keyring, work)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

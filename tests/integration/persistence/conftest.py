@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from adapters.persistence import Keyring, SqlDatabase
 from harness import databases
-from harness.databases import empty_database, migrated_postgres
+from harness.databases import copied_sqlite, empty_database, migrated_postgres
 
 KEYRING = Keyring.generate("k1")
 
@@ -32,11 +31,9 @@ def postgres_sql_db(postgres_url: str) -> Iterator[SqlDatabase]:
 def sql_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlDatabase]:
     """An empty, migrated SQL database with keyring KEYRING."""
     if request.param == "sqlite":
-        path = tmp_path / "sellerlink.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
-        db = SqlDatabase(f"sqlite:///{path}", KEYRING)
-        yield db
-        db.dispose()
+        template = request.getfixturevalue("migrated_sqlite_file")
+        with copied_sqlite(template, tmp_path, KEYRING) as db:
+            yield db
     else:
         db = request.getfixturevalue("postgres_sql_db")
         empty_database(db)

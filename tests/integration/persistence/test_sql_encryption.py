@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -23,17 +22,8 @@ from adapters.persistence import (
 from adapters.persistence.rows import AuthorizationRequestRow, GrantRow
 from domain.grant import Channel
 from domain.secret import Secret
-from tests.contract.persistence.builders import authorization, connection, state, team
+from tests.contract.persistence.builders import authorization, connection, state, store
 from tests.integration.persistence.conftest import same_database
-
-
-def _store(db: Any, *connections: Any, teams: tuple[str, ...] = ("team_1",)) -> None:
-    with db.unit_of_work() as uow:
-        for team_id in teams:
-            uow.teams.add(team(team_id))
-        for made in connections:
-            uow.connections.add(made)
-        uow.commit()
 
 
 def _grant_row(db: SqlDatabase, connection_id: str, channel: str) -> GrantRow:
@@ -97,7 +87,7 @@ def test_a_keyring_never_shows_its_keys() -> None:
 
 
 def test_grant_tokens_are_stored_only_as_ciphertext_with_their_key_id(sql_db: SqlDatabase) -> None:
-    _store(sql_db, connection(refresh_token="Atzr|plain-refresh", access_token="Atza|plain-sp"))
+    store(sql_db, connection(refresh_token="Atzr|plain-refresh", access_token="Atza|plain-sp"))
     row = _grant_row(sql_db, "con_1", "sp_api")
     assert row.refresh_token_key_id == "k1"
     assert row.access_token_key_id == "k1"
@@ -128,7 +118,7 @@ def test_the_pkce_verifier_is_stored_only_as_ciphertext(sql_db: SqlDatabase) -> 
 def test_a_ciphertext_moved_to_another_row_does_not_decrypt(
     sql_db: SqlDatabase, source: tuple[str, str], target: tuple[str, str]
 ) -> None:
-    _store(
+    store(
         sql_db,
         connection("con_1"),
         connection("con_2", selling_partner_id="A2", ads_account_id="E2"),
@@ -171,7 +161,7 @@ def test_a_verifier_moved_to_another_request_does_not_decrypt(sql_db: SqlDatabas
 
 
 def test_a_database_opened_without_the_key_says_which_key_is_missing(sql_db: SqlDatabase) -> None:
-    _store(sql_db, connection())
+    store(sql_db, connection())
     stranger = same_database(sql_db, keyring=Keyring.generate("k9"))
     try:
         with stranger.unit_of_work() as uow, pytest.raises(DecryptionFailed, match="'k1'"):
@@ -189,7 +179,7 @@ def test_rotation_reseals_everything_under_the_newest_key_so_the_old_one_can_go(
     connections = [
         connection(f"con_{n}", selling_partner_id=f"A{n}", ads_account_id=f"E{n}") for n in range(7)
     ]
-    _store(sql_db, *connections)
+    store(sql_db, *connections)
     with sql_db.unit_of_work() as uow:
         uow.authorizations.add(authorization(1))
         uow.authorizations.add(authorization(2, verifier=None))
@@ -223,7 +213,7 @@ def test_rotation_reseals_everything_under_the_newest_key_so_the_old_one_can_go(
 def test_rotation_keeps_a_token_written_while_it_runs(sql_db: SqlDatabase) -> None:
     """Rotation runs beside the service: a token refreshed between two batches is kept
     (each row is rewritten only if its ciphertext is still the one rotation read)."""
-    _store(sql_db, connection())
+    store(sql_db, connection())
     both = same_database(sql_db, keyring=sql_db.keyring.with_new_key("k2"))
     refreshed = False
 
@@ -256,7 +246,7 @@ def test_rotation_runs_online_beside_a_busy_refresher(sql_db: SqlDatabase) -> No
     import threading
 
     ids = [f"con_{n}" for n in range(12)]
-    _store(
+    store(
         sql_db,
         *(connection(i, selling_partner_id=f"A{i}", ads_account_id=f"E{i}") for i in ids),
     )

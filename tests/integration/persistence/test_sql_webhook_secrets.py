@@ -18,10 +18,8 @@ CURRENT = "whsec_Q0FOQVJZLWN1cnJlbnQtd2ViaG9vay1zZWNyZXQ="
 ROTATED = "whsec_Q0FOQVJZLXJvdGF0ZWQtd2ViaG9vay1zZWNyZXQ="
 
 
-def test_webhook_secrets_never_appear_in_the_database_or_the_log(
-    sql_db: SqlDatabase, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.DEBUG)
+def _add_endpoint(sql_db: SqlDatabase, secret: str) -> None:
+    """Team team_1's endpoint whk_1 signing with `secret`, added as the use case adds it."""
     with sql_db.unit_of_work() as uow:
         uow.teams.add(team())
         uow.webhooks.add(
@@ -30,13 +28,20 @@ def test_webhook_secrets_never_appear_in_the_database_or_the_log(
                 team_id="team_1",
                 url="https://example.com/hook",
                 event_types=["*"],
-                secret=Secret(ROTATED),
+                secret=Secret(secret),
                 description="",
                 at=NOW,
                 actor="user:owner",
             )
         )
         uow.commit()
+
+
+def test_webhook_secrets_never_appear_in_the_database_or_the_log(
+    sql_db: SqlDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    _add_endpoint(sql_db, ROTATED)
     with sql_db.unit_of_work() as uow:
         endpoint = uow.webhooks.get("whk_1", for_update=True)
         endpoint.rotate(Secret(CURRENT), at=NOW, actor="user:owner")
@@ -55,21 +60,7 @@ def test_key_rotation_reseals_webhook_secrets(sql_db: SqlDatabase) -> None:
     from adapters.persistence import rotate_keys
     from tests.integration.persistence.conftest import same_database
 
-    with sql_db.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.webhooks.add(
-            WebhookEndpoint.create(
-                id="whk_1",
-                team_id="team_1",
-                url="https://example.com/hook",
-                event_types=["*"],
-                secret=Secret(CURRENT),
-                description="",
-                at=NOW,
-                actor="user:owner",
-            )
-        )
-        uow.commit()
+    _add_endpoint(sql_db, CURRENT)
     rotated = same_database(sql_db, keyring=sql_db.keyring.with_new_key("k2"))
     try:
         rotate_keys(rotated, 10, lambda _: None)
