@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from attrs import define
 
-from application.context import Actor, Ports, team_connection
+from application.context import Actor, Ports, team_connection, team_of
 from application.discovery import discover_marketplaces, offer_profiles
 from application.ports import Participation
 from application.tokens import GetAccessToken
 from application.views import ConnectionView
-from domain.errors import AdvertisingNotEnabled, NotFound
+from domain.errors import AdvertisingNotEnabled
 from domain.grant import Channel
 from domain.profile import Profile
 from domain.team import Permission
@@ -49,9 +49,7 @@ class RefreshAccountContext:
             connection = team_connection(
                 uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
-            team = uow.teams.get(connection.team_id)
-            if team is None:
-                raise NotFound("The team of this connection no longer exists.")
+            team = team_of(uow.teams.get(connection.team_id), connection.team_id)
             if ads:
                 offer_profiles(connection, team, profiles, now)
             marketplaces = discover_marketplaces(

@@ -52,8 +52,8 @@ def listings_lease(connection_id: str) -> str:
     return f"listings:{connection_id}"
 
 
-def sync_lease(connection_id: str, marketplace_id: str) -> str:
-    return f"sync:{connection_id}:{marketplace_id}"
+def sync_lease(connection_id: str, marketplace_id: str, dataset: str) -> str:
+    return f"sync:{connection_id}:{marketplace_id}:{dataset}"
 
 
 @define

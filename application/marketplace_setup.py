@@ -11,7 +11,8 @@ from attrs import define, field, frozen
 
 from application.context import Ports, connection_marketplace
 from application.leases import Leases, setup_lease
-from application.sync import RunSyncCycle, all_delivered, waiting_reason
+from application.sync import RunSyncCycle
+from application.sync_coverage import all_delivered, waiting_reason
 from application.tokens import GetAccessToken
 from domain.connection import Connection
 from domain.errors import (

@@ -14,7 +14,7 @@ from application.context import (
 )
 from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.queries import check_access
-from application.sync import coverage, sync_views
+from application.sync_coverage import coverage, sync_views
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (

@@ -6,10 +6,10 @@ from __future__ import annotations
 from attrs import define, frozen
 
 from application.campaigns import warn_without_active_campaigns
-from application.context import Actor, Ports, team_connection
+from application.context import Actor, Ports, team_connection, team_of
 from application.tokens import GetAccessToken
 from application.views import ConnectionView, ProfileList, ProfileView
-from domain.errors import DomainError, ErrorCode, NotFound
+from domain.errors import DomainError, ErrorCode
 from domain.grant import Channel
 from domain.team import Permission
 
@@ -30,9 +30,7 @@ class ListProfiles:
     def __call__(self, actor: Actor, connection_id: str) -> ProfileList:
         with self.ports.uow() as uow:
             connection = team_connection(uow, actor, connection_id, Permission.VIEW)
-            team = uow.teams.get(connection.team_id)
-            if team is None:
-                raise NotFound("The team of this connection no longer exists.")
+            team = team_of(uow.teams.get(connection.team_id), connection.team_id)
             items = []
             for profile in connection.profiles:
                 covered = team.covers_country(profile.country_code)
@@ -61,9 +59,7 @@ class ChooseProfile:
             connection = team_connection(
                 uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
-            team = uow.teams.get(connection.team_id)
-            if team is None:
-                raise NotFound("The team of this connection no longer exists.")
+            team = team_of(uow.teams.get(connection.team_id), connection.team_id)
             selectable = [p for p in connection.profiles if team.covers_country(p.country_code)]
             profile = connection.choose_profile(profile_id, selectable, at=now, actor=actor.label)
             uow.connections.update(connection)

@@ -30,7 +30,8 @@ from application.context import Ports
 from application.expiry_warnings import WarnBeforeExpiry, due_warnings
 from application.listing_flush import FlushDueListings, FlushState, listing_work_due
 from application.marketplace_setup import AdvanceMarketplaceSetup
-from application.sync import RunBackfill, RunSyncCycle, SyncStatus, can_sync
+from application.sync import RunBackfill, RunSyncCycle, SyncStatus
+from application.sync_plans import can_sync
 from application.tokens import REFRESH_AHEAD, GetAccessToken, due_token_refreshes
 from application.unit_of_work import UnitOfWork
 from application.webhook_outbox import DispatchWebhooks
@@ -114,7 +115,7 @@ class Reconciler:
                 *self._token_refreshes(uow, now),
                 *self._expiry_warnings(uow, now),
                 *self._setups(uow, now, connections),
-                *self._syncs(uow, now, connections),
+                *self._syncs_longest_waiting_first(uow, now, connections),
                 *self._backfills(uow, now, connections),
                 *self._listing_batches(uow, now),
                 *(
@@ -156,11 +157,18 @@ class Reconciler:
                 continue  # says what it waits for; the authorization moves it on
             yield Job(JobKind.ADVANCE_SETUP, connection.id, marketplace.marketplace_id)
 
+    def _syncs_longest_waiting_first(
+        self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
+    ) -> list[Job]:
+        """Every marketplace with a dataset window due, each its own job, the one whose due
+        dataset was served least recently first: marketplaces of one seller share a rate
+        bucket, and a fixed order would hand every refill to the same one (DESIGN §9)."""
+        due = sorted(self._syncs(uow, now, connections), key=lambda found: found[0])
+        return [job for _, job in due]
+
     def _syncs(
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
-    ) -> Iterable[Job]:
-        """Every marketplace with a dataset window due, each its own job: the runtime runs
-        them in turn, so one marketplace's backlog never starves another's."""
+    ) -> Iterable[tuple[datetime, Job]]:
         states = [MarketplaceState.SYNCING, MarketplaceState.READY]
         for marketplace in uow.reads.marketplaces_in_states(states):
             connection = connections.get(marketplace.connection_id)
@@ -173,8 +181,11 @@ class Reconciler:
                 if c.marketplace_id == marketplace.marketplace_id
             ]
             days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
-            if self.sync_cycle.due(connection, marketplace.marketplace_id, cursors, now, days):
-                yield Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)
+            since = self.sync_cycle.waiting_since(
+                connection, marketplace.marketplace_id, cursors, now, days
+            )
+            if since is not None:
+                yield since, Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)
 
     def _listing_batches(self, uow: UnitOfWork, now: datetime) -> Iterable[Job]:
         return _listing_batches_of(uow, now)

@@ -14,7 +14,7 @@ from application.context import Ports
 from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.marketplaces import answer_escalation, history_of, retry_marketplace
 from application.queries import ConnectionFilter
-from application.sync import sync_views
+from application.sync_coverage import sync_views
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView
 from domain.connection import Connection, Health

@@ -19,7 +19,7 @@ from attrs import field, fields, frozen
 from application.queries import ConnectionFacts, GrantFacts
 from domain.connection import AccountType, Connection, Health, Region, health_of
 from domain.events import AuditEvent, EventKind
-from domain.grant import Channel, Grant, TokenStatus, token_status_at
+from domain.grant import Channel, Grant, TokenReport, TokenStatus, token_status_at
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import AdsAccountType, Profile
 
@@ -65,8 +65,8 @@ class GrantView:
     )
 
     @classmethod
-    def of(cls, grant: Grant, *, required: bool, now: datetime) -> GrantView:
-        report = grant.status_at(now)
+    def of(cls, grant: Grant | GrantFacts, report: TokenReport, *, required: bool) -> GrantView:
+        """The grant (or what a read loaded of it) with its token report at this instant."""
         return cls(
             channel=grant.channel,
             status=report.status,
@@ -80,8 +80,8 @@ class GrantView:
 
 
 @frozen
-class SelectedProfile:
-    """The Amazon Ads advertising profile the connection works with."""
+class _ProfileShown:
+    """What every view of an advertising profile shows, as Amazon Ads describes it."""
 
     profile_id: str = field(metadata=about("Amazon Ads profile id."))
     country_code: str = field(metadata=about("The profile's country (ISO 3166, e.g. US)."))
@@ -89,6 +89,16 @@ class SelectedProfile:
     marketplace_id: str = field(metadata=about("The Amazon marketplace id of the profile."))
     account_name: str = field(metadata=about("The advertising account's name on Amazon."))
     account_type: AdsAccountType = field(metadata=about("seller, vendor or agency."))
+
+
+def _shown(profile: Profile) -> dict[str, Any]:
+    return {f.name: getattr(profile, f.name) for f in fields(_ProfileShown)}
+
+
+@frozen
+class SelectedProfile(_ProfileShown):
+    """The Amazon Ads advertising profile the connection works with."""
+
     account_id: str = field(metadata=about("The advertising account's id on Amazon."))
     auto_selected: bool = field(
         metadata=about("Chosen by sellerlink because Amazon returned exactly one profile.")
@@ -96,16 +106,7 @@ class SelectedProfile:
 
     @classmethod
     def of(cls, profile: Profile, *, auto_selected: bool) -> SelectedProfile:
-        return cls(
-            profile_id=profile.profile_id,
-            country_code=profile.country_code,
-            currency_code=profile.currency_code,
-            marketplace_id=profile.marketplace_id,
-            account_name=profile.account_name,
-            account_type=profile.account_type,
-            account_id=profile.account_id,
-            auto_selected=auto_selected,
-        )
+        return cls(**_shown(profile), account_id=profile.account_id, auto_selected=auto_selected)
 
 
 SUMMARY_STATES = (
@@ -185,10 +186,8 @@ class ConnectionView:
             created_at=connection.created_at,
             disconnected_at=connection.disconnected_at,
             grants=tuple(
-                GrantView.of(
-                    connection.grants[c], required=c in connection.required_channels, now=now
-                )
-                for c in sorted(connection.grants)
+                GrantView.of(g, g.status_at(now), required=c in connection.required_channels)
+                for c, g in sorted(connection.grants.items())
             ),
             profile=None
             if selected is None
@@ -232,16 +231,7 @@ class ConnectionView:
             created_at=facts.created_at,
             disconnected_at=facts.disconnected_at,
             grants=tuple(
-                GrantView(
-                    channel=g.channel,
-                    status=reports[g.channel].status,
-                    status_text=reports[g.channel].text,
-                    required=g.channel in facts.required_channels,
-                    authorized_at=g.authorized_at,
-                    expires_at=g.expires_at,
-                    last_refresh_at=g.last_refresh_at,
-                    last_refresh_error=g.last_refresh_error,
-                )
+                GrantView.of(g, reports[g.channel], required=g.channel in facts.required_channels)
                 for g in sorted(by_channel.values(), key=lambda g: g.channel)
             ),
             profile=None
@@ -285,15 +275,9 @@ class ConnectionPage:
 
 
 @frozen
-class ProfileView:
+class ProfileView(_ProfileShown):
     """An advertising profile Amazon returned, and whether it may be chosen."""
 
-    profile_id: str = field(metadata=about("Amazon Ads profile id."))
-    country_code: str = field(metadata=about("The profile's country (ISO 3166, e.g. US)."))
-    currency_code: str = field(metadata=about("The profile's currency (ISO 4217, e.g. USD)."))
-    marketplace_id: str = field(metadata=about("The Amazon marketplace id of the profile."))
-    account_name: str = field(metadata=about("The advertising account's name on Amazon."))
-    account_type: AdsAccountType = field(metadata=about("seller, vendor or agency."))
     selectable: bool = field(metadata=about("Whether the team's plan lets it be chosen."))
     selected: bool = field(metadata=about("Whether it is the connection's profile."))
     reason: str | None = field(metadata=about("Why it cannot be chosen, when it cannot."))
@@ -302,17 +286,7 @@ class ProfileView:
     def of(
         cls, profile: Profile, *, selectable: bool, selected: bool, reason: str | None
     ) -> ProfileView:
-        return cls(
-            profile_id=profile.profile_id,
-            country_code=profile.country_code,
-            currency_code=profile.currency_code,
-            marketplace_id=profile.marketplace_id,
-            account_name=profile.account_name,
-            account_type=profile.account_type,
-            selectable=selectable,
-            selected=selected,
-            reason=reason,
-        )
+        return cls(**_shown(profile), selectable=selectable, selected=selected, reason=reason)
 
 
 @frozen

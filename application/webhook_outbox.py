@@ -65,27 +65,28 @@ def new_delivery(
     )
 
 
+def delivery_of(ports: Ports, event: AuditEvent, endpoint: WebhookEndpoint) -> Delivery | None:
+    """The delivery of one event to one endpoint (signed body, ordering key), or None when
+    the event is no webhook message or the endpoint does not subscribe to its type. The
+    outbox and a replay both queue deliveries through here."""
+    message = webhook_message(event)
+    if message is None or not endpoint.wants(message.type):
+        return None
+    body = webhook_body(
+        message_id=event.id,
+        kind=message.type,
+        created_at=event.at.isoformat(),
+        team_id=endpoint.team_id,
+        data=message.data,
+    )
+    return new_delivery(ports, endpoint, event.id, message.type, message.ordering_key, body)
+
+
 def _deliveries_for(
     ports: Ports, event: AuditEvent, endpoints: Iterable[WebhookEndpoint]
 ) -> list[Delivery]:
-    message = webhook_message(event)
-    if message is None:
-        return []
-    found = []
-    for endpoint in endpoints:
-        if not endpoint.wants(message.type):
-            continue
-        body = webhook_body(
-            message_id=event.id,
-            kind=message.type,
-            created_at=event.at.isoformat(),
-            team_id=endpoint.team_id,
-            data=message.data,
-        )
-        found.append(
-            new_delivery(ports, endpoint, event.id, message.type, message.ordering_key, body)
-        )
-    return found
+    found = (delivery_of(ports, event, endpoint) for endpoint in endpoints)
+    return [delivery for delivery in found if delivery is not None]
 
 
 @define

@@ -14,8 +14,8 @@ from attrs import define, frozen
 
 from application.context import Actor, Ports, require_member
 from application.unit_of_work import UnitOfWork
-from application.webhook_events import webhook_body, webhook_message
-from application.webhook_outbox import DeliverWebhooks, new_delivery
+from application.webhook_events import webhook_body
+from application.webhook_outbox import DeliverWebhooks, delivery_of, new_delivery
 from domain.errors import NotAMember, NotFound
 from domain.secret import Secret
 from domain.team import Permission
@@ -317,21 +317,8 @@ def replay(
     uow: UnitOfWork, ports: Ports, endpoint: WebhookEndpoint, since: datetime, *, actor: str
 ) -> int:
     events = uow.events.published_since(endpoint.team_id, since, MAX_REPLAY)
-    deliveries = []
-    for event in events:
-        message = webhook_message(event)
-        if message is None or not endpoint.wants(message.type):
-            continue
-        body = webhook_body(
-            message_id=event.id,
-            kind=message.type,
-            created_at=event.at.isoformat(),
-            team_id=endpoint.team_id,
-            data=message.data,
-        )
-        deliveries.append(
-            new_delivery(ports, endpoint, event.id, message.type, message.ordering_key, body)
-        )
+    found = (delivery_of(ports, event, endpoint) for event in events)
+    deliveries = [delivery for delivery in found if delivery is not None]
     uow.deliveries.add_many(deliveries)
     endpoint.replay_requested(len(deliveries), since=since, at=ports.clock.now(), actor=actor)
     uow.webhooks.update(endpoint)

@@ -504,7 +504,7 @@ def pending_submission(url: str, pending: int = 50_000, samples: int = 15) -> di
     from application.context import Actor
     from application.listing_updates import ListingRow, SubmitListingsCommand
     from domain.team import Membership, Role
-    from harness.stack import FileClock, build_app
+    from harness.stack import CallLog, CountingAmazon, FileClock, build_app
     from harness.stack import seed as seed_connections
 
     database = SqlDatabase(url, Keyring.generate("k1"))
@@ -517,7 +517,8 @@ def pending_submission(url: str, pending: int = 50_000, samples: int = 15) -> di
     with tempfile.TemporaryDirectory() as tmp:
         clock = FileClock(Path(tmp) / "clock")
         clock.set(now)
-        app = build_app(database, object(), clock)
+        # Submitting asks Amazon nothing: the stand-in answers only background work's calls.
+        app = build_app(database, CountingAmazon(clock, CallLog(Path(tmp) / "calls")), clock)
         actor = Actor("owner@load", "team_0")
 
         def submit(rows: list[ListingRow]) -> float:

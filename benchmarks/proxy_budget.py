@@ -31,7 +31,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -45,14 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SandboxClock
 from adapters.http import mint_dev_token
-from application.ports import DatasetSource
 from bootstrap.container import Container
 from bootstrap.serve import build_server_app
 from bootstrap.settings import Settings
-from domain.connection import AccountType, Region
-from domain.errors import DomainError
-from domain.grant import Channel
-from domain.records import Dataset
+from harness.own_sync import read_an_hour_of_orders
 
 K = 4
 THREADS = 8
@@ -193,12 +190,7 @@ def through_sellerlink(base_url: str, key: str, connection_id: str, ready: Any, 
 
             paced(call, PHASE_SECONDS, results)
 
-    workers = [threading.Thread(target=thread) for _ in range(THREADS)]
-    ready.wait(timeout=300)  # every process starts its load at the same moment
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    _load_together(thread, ready)
     out.put(results)
 
 
@@ -246,13 +238,19 @@ def straight_at_the_sandbox(
 
         paced(call, PHASE_SECONDS, results)
 
+    _load_together(thread, ready)
+    out.put(results)
+
+
+def _load_together(thread: Callable[[], None], ready: Any) -> None:
+    """THREADS threads of this process, started when every process is ready, so that all
+    the processes' load begins at the same moment."""
     workers = [threading.Thread(target=thread) for _ in range(THREADS)]
-    ready.wait(timeout=300)  # every process starts its load at the same moment
+    ready.wait(timeout=300)
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    out.put(results)
 
 
 def run_processes(
@@ -329,23 +327,7 @@ def main() -> None:
             stop = time.monotonic() + PHASE_SECONDS
             while time.monotonic() + SYNC_EVERY < stop:
                 time.sleep(SYNC_EVERY)
-                try:
-                    token = application.get_access_token(connection["id"], Channel.SP_API).token
-                    amazon.fetch_dataset(
-                        DatasetSource(
-                            Dataset.ORDERS,
-                            Region.NA,
-                            AccountType.SELLER,
-                            US,
-                            datetime(2025, 1, 1, tzinfo=UTC),
-                            datetime(2025, 1, 1, 1, tzinfo=UTC),
-                            selling_partner_id=connection["selling_partner_id"],
-                        ),
-                        token,
-                    ).close()
-                    sync.append("ok")
-                except DomainError as error:
-                    sync.append(str(error.code))
+                sync.append(read_an_hour_of_orders(application, amazon, connection))
 
         syncing = threading.Thread(target=own_sync)
         proxied = run_processes(

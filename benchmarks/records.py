@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.amazon import documents
 from adapters.persistence import Keyring, SqlDatabase
 from application.read_ahead import read_ahead
-from application.sync import BATCH
+from application.sync_window import BATCH
 from domain.connection import AccountType, Connection, Region
 from domain.records import Dataset, IncomingRecord, RecordQuery, RecordScope
 from domain.team import Team, TeamKind

@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,7 @@ def one_hour(server: str, amazon: Amazon, processes: int, mode: str) -> float:
                     now += STEP
                     amazon.set_time(now)
                     clock.set(now)
-                    wait_for(lambda at=now: passed_at(work, processes, at), 300, "a pass")
+                    wait_for(partial(passed_at, work, processes, now), 300, "a pass")
                 (work / "stop").touch()
                 for child in children:
                     child.wait(120)

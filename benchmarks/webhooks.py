@@ -29,6 +29,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -201,6 +203,21 @@ def dispatcher(app: Application, stop: threading.Event) -> None:
             stop.wait(WEBHOOK_IDLE_SECONDS)
 
 
+@contextmanager
+def dispatching(app: Application) -> Iterator[None]:
+    """Two dispatcher threads deliver while the block runs, stopped and joined after it."""
+    stop = threading.Event()
+    threads = [threading.Thread(target=dispatcher, args=(app, stop)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+
+
 def pending(app: Application, actor: Actor) -> int:
     with app.ports.uow() as uow:
         return sum(
@@ -225,24 +242,18 @@ def cost_ratio(work: Path, changes: int, rounds: int) -> tuple[float, float]:
     receivers = ReceiverProcess({f"r{i}": Behaviour() for i in range(3)})
     for url in receivers.urls.values():
         hooked.create_webhook(actor, url, ["*"])
-    stop = threading.Event()
-    threads = [threading.Thread(target=dispatcher, args=(hooked, stop)) for _ in range(2)]
-    for t in threads:
-        t.start()
     without: list[float] = []
     with_: list[float] = []
     try:
-        # Side by side: each round makes one change without and one with, in turn, so both
-        # see the same machine at the same moment.
-        for n in range(changes * rounds):
-            for app, ids, out in ((plain, plain_ids, without), (hooked, hooked_ids, with_)):
-                started = time.perf_counter()
-                state_change(app, ids[n % CONNECTIONS], n)
-                out.append(time.perf_counter() - started)
+        with dispatching(hooked):
+            # Side by side: each round makes one change without and one with, in turn, so
+            # both see the same machine at the same moment.
+            for n in range(changes * rounds):
+                for app, ids, out in ((plain, plain_ids, without), (hooked, hooked_ids, with_)):
+                    started = time.perf_counter()
+                    state_change(app, ids[n % CONNECTIONS], n)
+                    out.append(time.perf_counter() - started)
     finally:
-        stop.set()
-        for t in threads:
-            t.join()
         receivers.finish()
     return statistics.median(without), statistics.median(with_)
 
@@ -259,13 +270,9 @@ def delivery_run(work: Path, events: int, max_seconds: float) -> None:
     )
     for url in receivers.urls.values():
         app.create_webhook(actor, url, ["*"])
-    stop = threading.Event()
-    threads = [threading.Thread(target=dispatcher, args=(app, stop)) for _ in range(2)]
-    for t in threads:
-        t.start()
     deadline = time.monotonic() + max_seconds
     started = time.monotonic()
-    try:
+    with dispatching(app):
         for n in range(events):
             state_change(app, ids[n % CONNECTIONS], n)
         written = time.monotonic() - started
@@ -273,10 +280,6 @@ def delivery_run(work: Path, events: int, max_seconds: float) -> None:
         while receivers.unique()["healthy"] < events and time.monotonic() < deadline:
             time.sleep(0.1)
         caught_up = time.monotonic() - started
-    finally:
-        stop.set()
-        for t in threads:
-            t.join()
     # Backoff: jump the clock to each next retry until nothing is pending.
     jumps = 0
     while time.monotonic() < deadline:

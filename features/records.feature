@@ -19,6 +19,20 @@ Feature: The seller's data reaches the product
     When sellerlink's background work runs
     Then the history of every dataset in DE is loaded
 
+  Scenario: Two marketplaces of one seller catch up in turns after a pause
+    Amazon gives a seller one request quota for all its marketplaces: after a pause both
+    marketplaces have days to catch up, and each gets its turn instead of one waiting for
+    the other to finish.
+    Given a team on the pro plan
+    And the team has connected the "eu-seller" seller account
+    And the team keeps 2 days of history
+    When a team admin selects the DE marketplace
+    And a team admin selects the FR marketplace
+    And the background worker runs 2 times
+    And sellerlink's background work was stopped for 20 days
+    And sellerlink's background work runs every 30 seconds for 10 minutes
+    Then the orders of DE and of FR have both moved on, neither more than a few days ahead
+
   Scenario: After a reconnect the missed days are retrieved, none twice
     Given a team on the pro plan
     And the team has connected the "us-seller" seller account

@@ -52,7 +52,7 @@ US = "ATVPDKIKX0DER"
 ROOT = Path(__file__).resolve().parents[1]
 ACCESS_TOKEN_LIFETIME = 3600
 # `--slow-ingest`: an orders window this large, paused this far in (past two batches of
-# application.sync.BATCH read, so the first is committed and the second is not).
+# application.sync_window.BATCH read, so the first is committed and the second is not).
 INGEST_ROWS = 15000
 INGEST_PAUSE_AT = 12000
 

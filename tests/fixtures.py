@@ -4,11 +4,15 @@ in-process behind the gateway."""
 
 from __future__ import annotations
 
+import io
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from adapters.amazon.sandbox.in_process import InProcessAmazon
+from adapters.telemetry import configure_logging
 from application.app import Application
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
@@ -45,3 +49,18 @@ def amazon(container: Container) -> InProcessAmazon:
 @pytest.fixture
 def world(app: Application, clock: SettableClock, amazon: InProcessAmazon) -> World:
     return World(app=app, clock=clock, amazon=amazon)
+
+
+@contextmanager
+def json_logs(level: str) -> Iterator[io.StringIO]:
+    """The process's logs as JSON lines in a string, configured as production configures
+    them; the root logger's handlers and level are put back afterwards."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    configure_logging(level=level, fmt="json", stream=stream)
+    try:
+        yield stream
+    finally:
+        root.handlers = saved[0]
+        root.setLevel(saved[1])

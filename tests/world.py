@@ -4,10 +4,12 @@ the use cases."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 
+import attrs
+import pytest
 from attrs import define, field
 
 from adapters.amazon.sandbox.in_process import InProcessAmazon
@@ -20,18 +22,32 @@ from application.listing_settings import UpdateListingSettingsCommand
 from application.marketplace_setup import SetupStep
 from application.marketplace_views import MarketplaceView
 from application.marketplaces import UpdateMarketplaceCommand
+from application.records import RecordsQuery
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
 from application.tokens import RefreshSweepResult
 from application.views import ConnectionView
 from bootstrap.system import SettableClock
 from domain.connection import AccountType, Region
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
+from domain.records import Dataset, Record
 from domain.team import Plan, Role, Team, TeamKind, normalize_country
 
 ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VENDOR}
+# Seller Central operations (written out here, not taken from the product): a vendor's grant
+# is never sent to them (DESIGN §9).
+SELLER_CENTRAL_ONLY = frozenset(
+    {
+        "getOrders",
+        "searchListingsItems",
+        "getListingsItem",
+        "patchListingsItem",
+        "getMarketplaceParticipations",
+        "getInventorySummaries",
+    }
+)
 # The browser binding secret of the person's browser (its cookie, RFC 9700 §4.7).
 BROWSER = "the-persons-browser-0123456789"
 
@@ -77,6 +93,30 @@ class World:
         self.teams[name] = team
         self.team = self.team or team
         return team
+
+    def all_records(
+        self,
+        *,
+        dataset: Dataset | None = None,
+        connection_id: str | None = None,
+        marketplace_id: str | None = None,
+    ) -> list[Record]:
+        """Every record the team may read that matches, page after page, as a product
+        reading the records API would collect them."""
+        query = RecordsQuery(
+            self.actor(),
+            dataset=dataset,
+            connection_id=connection_id,
+            marketplace_id=marketplace_id,
+            limit=1000,
+        )
+        found: list[Record] = []
+        while True:
+            page = self.app.list_records(query)
+            found += page.items
+            if not page.has_more:
+                return found
+            query = attrs.evolve(query, after=page.next_cursor)
 
     def actor(self, role: Role | str = Role.OWNER, team: Team | None = None) -> Actor:
         team = team or self.team
@@ -320,3 +360,24 @@ def default_region(account: str) -> Region:
     ):
         return Region.EU
     return Region.NA
+
+
+class BrokenProfiles:
+    """Amazon's gateway with a bug in sellerlink's own reading of one answer: listing the
+    advertising profiles raises something outside the error catalogue."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def list_profiles(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("unexpected")
+
+
+def refused(action: Callable[..., object], *args: object, **kwargs: object) -> ErrorCode:
+    """The catalogue code a use case refuses with (the test fails if it does not refuse)."""
+    with pytest.raises(DomainError) as error:
+        action(*args, **kwargs)
+    return error.value.code

@@ -88,14 +88,12 @@ class FeedsClient:
         self._take_submission(selling_partner_id, region)
         base = self._settings.base_url(HostFamily.SP_API, region)
         created = self._json(
-            Call(
-                "POST",
-                f"{base}{FEEDS_PATH}/documents",
-                headers=self._headers(access_token),
-                content=json.dumps({"contentType": CONTENT_TYPE}),
-                label="SP-API createFeedDocument",
-            ),
+            "POST",
+            f"{base}{FEEDS_PATH}/documents",
+            access_token,
+            "createFeedDocument",
             expected=(200, 201),
+            body={"contentType": CONTENT_TYPE},
         )
         upload = self._transport.send(
             Call(
@@ -109,20 +107,16 @@ class FeedsClient:
         if not upload.is_success:
             raise InternalError(f"Feed document upload refused ({upload.status_code}).")
         feed = self._json(
-            Call(
-                "POST",
-                f"{base}{FEEDS_PATH}/feeds",
-                headers=self._headers(access_token),
-                content=json.dumps(
-                    {
-                        "feedType": FEED_TYPE,
-                        "marketplaceIds": [marketplace_id],
-                        "inputFeedDocumentId": created["feedDocumentId"],
-                    }
-                ),
-                label="SP-API createFeed",
-            ),
+            "POST",
+            f"{base}{FEEDS_PATH}/feeds",
+            access_token,
+            "createFeed",
             expected=(202,),
+            body={
+                "feedType": FEED_TYPE,
+                "marketplaceIds": [marketplace_id],
+                "inputFeedDocumentId": created["feedDocumentId"],
+            },
         )
         feed_id = str(feed["feedId"])
         with self._lock:
@@ -136,13 +130,7 @@ class FeedsClient:
     ) -> FeedReport:
         base = self._settings.base_url(HostFamily.SP_API, region)
         feed = self._json(
-            Call(
-                "GET",
-                f"{base}{FEEDS_PATH}/feeds/{quote(feed_id, safe='')}",
-                headers=self._headers(access_token),
-                label="SP-API getFeed",
-            ),
-            expected=(200,),
+            "GET", f"{base}{FEEDS_PATH}/feeds/{quote(feed_id, safe='')}", access_token, "getFeed"
         )
         status = FeedStatus.read(str(feed.get("processingStatus", "")))
         result_id = feed.get("resultFeedDocumentId")
@@ -174,13 +162,10 @@ class FeedsClient:
     def _result_document(self, base: str, access_token: Secret, document_id: str) -> bytes:
         """getFeedDocument, then the document itself from Amazon's (pre-signed) URL."""
         document = self._json(
-            Call(
-                "GET",
-                f"{base}{FEEDS_PATH}/documents/{quote(document_id, safe='')}",
-                headers=self._headers(access_token),
-                label="SP-API getFeedDocument",
-            ),
-            expected=(200,),
+            "GET",
+            f"{base}{FEEDS_PATH}/documents/{quote(document_id, safe='')}",
+            access_token,
+            "getFeedDocument",
         )
         report = self._transport.send(
             Call(
@@ -215,7 +200,24 @@ class FeedsClient:
             "Content-Type": "application/json",
         }
 
-    def _json(self, call: Call, *, expected: tuple[int, ...]) -> dict[str, object]:
+    def _json(
+        self,
+        method: str,
+        url: str,
+        access_token: Secret,
+        operation: str,
+        *,
+        expected: tuple[int, ...] = (200,),
+        body: dict[str, object] | None = None,
+    ) -> dict[str, object]:
+        """A Feeds API call with the access token: Amazon's JSON answer, or its refusal."""
+        call = Call(
+            method,
+            url,
+            headers=self._headers(access_token),
+            content=None if body is None else json.dumps(body),
+            label=f"SP-API {operation}",
+        )
         response = self._transport.send(call)
         if response.status_code not in expected:
             raise self._refusal(response, call.label)

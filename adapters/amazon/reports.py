@@ -91,23 +91,31 @@ class ReportsClient:
             records = documents.sales_and_traffic(files[0], source.start.date())
         return DatasetFetch(records=records, close=stack.close)
 
-    def _call(self, method: str, path: str, token: Secret, operation: str, **extra: Any) -> Any:
+    def _call(
+        self,
+        source: DatasetSource,
+        method: str,
+        path: str,
+        token: Secret,
+        operation: str,
+        **extra: Any,
+    ) -> Any:
+        """A Reports API call for this window, on its seller's rate budget (a history
+        window's calls spend only what the latest windows leave)."""
         label = f"SP-API {operation}"
-        region = extra.pop("region")
-        budget = BudgetKey(
-            self._settings.sp_api_client_id, extra.pop("partner"), str(region), operation
-        )
+        partner = rate_key(source.selling_partner_id, token)
+        budget = BudgetKey(self._settings.sp_api_client_id, partner, str(source.region), operation)
         response = self._transport.send(
             Call(
                 method,
-                self._settings.base_url(HostFamily.SP_API, region) + path,
+                self._settings.base_url(HostFamily.SP_API, source.region) + path,
                 headers={
                     "x-amz-access-token": token.reveal(),
                     "Accept": "application/json",
                     "Content-Type": "application/json",
                 },
                 budget=budget,
-                background=extra.pop("background", False),
+                background=source.background,
                 label=label,
                 **extra,
             )
@@ -131,14 +139,7 @@ class ReportsClient:
             "reportOptions": options,
         }
         answer = self._call(
-            "POST",
-            f"{REPORTS}/reports",
-            token,
-            "createReport",
-            region=source.region,
-            partner=rate_key(source.selling_partner_id, token),
-            background=source.background,
-            content=json.dumps(body),
+            source, "POST", f"{REPORTS}/reports", token, "createReport", content=json.dumps(body)
         )
         report_id = answer.get("reportId") if isinstance(answer, dict) else None
         if not report_id:
@@ -147,13 +148,7 @@ class ReportsClient:
 
     def _report(self, source: DatasetSource, token: Secret, report_id: str) -> dict[str, Any]:
         answer = self._call(
-            "GET",
-            f"{REPORTS}/reports/{quote(report_id, safe='')}",
-            token,
-            "getReport",
-            region=source.region,
-            partner=rate_key(source.selling_partner_id, token),
-            background=source.background,
+            source, "GET", f"{REPORTS}/reports/{quote(report_id, safe='')}", token, "getReport"
         )
         if not isinstance(answer, dict) or "processingStatus" not in answer:
             raise AmazonUnavailable("SP-API getReport: Amazon answered an unexpected body.")
@@ -163,13 +158,11 @@ class ReportsClient:
         self, source: DatasetSource, token: Secret, document_id: str, stack: ExitStack
     ) -> IO[bytes]:
         answer = self._call(
+            source,
             "GET",
             f"{REPORTS}/documents/{quote(document_id, safe='')}",
             token,
             "getReportDocument",
-            region=source.region,
-            partner=rate_key(source.selling_partner_id, token),
-            background=source.background,
         )
         url = answer.get("url") if isinstance(answer, dict) else None
         if not url:

@@ -87,6 +87,12 @@ class SpApiClient:
         """The shared rate budget's bucket (DESIGN §11), the same one the proxy spends."""
         return BudgetKey(self._settings.sp_api_client_id, partner, str(region), operation)
 
+    def _listings_url(self, region: Region, selling_partner_id: str, sku: str = "") -> str:
+        """Listings Items 2021-08-01: the seller's items, or one SKU's (both ids quoted)."""
+        url = self._settings.base_url(HostFamily.SP_API, region)
+        url += f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}"
+        return f"{url}/{quote(sku, safe='')}" if sku else url
+
     def _headers(self, access_token: Secret) -> dict[str, str]:
         return {
             "x-amz-access-token": access_token.reveal(),
@@ -147,8 +153,7 @@ class SpApiClient:
         response = self._transport.send(
             Call(
                 "GET",
-                self._settings.base_url(HostFamily.SP_API, region)
-                + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}/{IDENTITY_PROBE_SKU}",
+                self._listings_url(region, selling_partner_id, IDENTITY_PROBE_SKU),
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "includedData": "summaries"},
                 budget=self._key(region, selling_partner_id, "getListingsItem"),
@@ -171,8 +176,7 @@ class SpApiClient:
         response = self._transport.send(
             Call(
                 "GET",
-                self._settings.base_url(HostFamily.SP_API, region)
-                + f"{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}",
+                self._listings_url(region, selling_partner_id),
                 headers=self._headers(access_token),
                 params={"marketplaceIds": marketplace_id, "pageSize": "1"},
                 budget=self._key(region, selling_partner_id, "searchListingsItems"),
@@ -309,7 +313,6 @@ class SpApiClient:
         selling_partner_id: str,
         updates: Sequence[ListingUpdate],
     ) -> list[ListingResult]:
-        base = self._settings.base_url(HostFamily.SP_API, region)
         results = []
         for update in updates:
             patches = listing_patches(update)
@@ -320,8 +323,7 @@ class SpApiClient:
             response = self._transport.send(
                 Call(
                     "PATCH",
-                    f"{base}{LISTINGS_PATH}/{quote(selling_partner_id, safe='')}/"
-                    f"{quote(update.sku, safe='')}",
+                    self._listings_url(region, selling_partner_id, update.sku),
                     headers={**self._headers(access_token), "Content-Type": "application/json"},
                     params={"marketplaceIds": update.marketplace_id},
                     content=json.dumps({"productType": LISTING_PRODUCT_TYPE, "patches": patches}),

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from adapters.cli import render, shapes, sync_coverage
 from adapters.cli.inputs import check_id, check_marketplace, check_operator
-from adapters.cli.options import JsonOption, TeamOption, session_of
+from adapters.cli.options import JsonOption, OperatorOption, TeamOption, session_of
 from adapters.cli.session import Session
 from application.marketplace_views import MarketplaceView
 from domain.errors import NotFound
@@ -29,16 +29,6 @@ group = typer.Typer(
 )
 
 ConnectionArg = Annotated[str, typer.Argument(metavar="CONNECTION", help="Connection id.")]
-OperatorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--operator",
-        envvar="SELLERLINK_OPERATOR",
-        metavar="NAME",
-        help="Who is acting; recorded in the history as support:NAME.",
-        show_default=False,
-    ),
-]
 MarketplaceArg = Annotated[
     str,
     typer.Argument(

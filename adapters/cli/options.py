@@ -18,6 +18,16 @@ TeamOption = Annotated[
         show_default=False,
     ),
 ]
+OperatorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--operator",
+        envvar="SELLERLINK_OPERATOR",
+        metavar="NAME",
+        help="Who is acting; recorded as support:NAME in the history and the team's timeline.",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[
     bool,
     typer.Option(

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from adapters.cli.inputs import check_id, check_operator, parse_moment
-from adapters.cli.options import JsonOption, session_of
+from adapters.cli.options import JsonOption, OperatorOption, session_of
 from adapters.cli.shapes import iso
 from application.webhooks import DeliveryView, EndpointView
 from domain.errors import ValidationFailed
@@ -21,16 +21,6 @@ group = typer.Typer(
 )
 
 EndpointArg = Annotated[str, typer.Argument(metavar="WEBHOOK", help="Webhook endpoint id.")]
-OperatorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--operator",
-        envvar="SELLERLINK_OPERATOR",
-        metavar="NAME",
-        help="Who is acting; recorded in the team's timeline as support:NAME.",
-        show_default=False,
-    ),
-]
 
 
 def _endpoint(v: EndpointView) -> dict[str, object]:

@@ -43,10 +43,16 @@ _RESPONSES: dict[int, ResponseSpec] = {
     ),
     **problem_responses(400, 403, 404, 409, 410, 422, 429, 500, 503),
 }
-_DESCRIPTION = (
-    "Amazon redirects the person's browser here. Without a `return_to` the answer is JSON, "
-    "or a small text/html page when the browser prefers HTML."
-)
+# What both callbacks are, for the router and the OpenAPI document; each adds its summary.
+_CALLBACK: dict[str, Any] = {
+    "sync_to_thread": True,
+    "responses": _RESPONSES,
+    "tags": ["connecting"],
+    "description": "Amazon redirects the person's browser here. Without a `return_to` the "
+    "answer is JSON, or a small text/html page when the browser prefers HTML.",
+    "security": [{}, {"BearerToken": []}],
+    "operation_class": browser.CallbackOperation,
+}
 
 
 def _respond(
@@ -63,16 +69,7 @@ def _respond(
     return ViewResponse(outcome, status_code=200, headers=dict(browser.CALLBACK_HEADERS))
 
 
-@get(
-    browser.ADS_CALLBACK_PATH,
-    sync_to_thread=True,
-    responses=_RESPONSES,
-    tags=["connecting"],
-    summary="Amazon Ads authorization callback",
-    description=_DESCRIPTION,
-    security=[{}, {"BearerToken": []}],
-    operation_class=browser.CallbackOperation,
-)
+@get(browser.ADS_CALLBACK_PATH, summary="Amazon Ads authorization callback", **_CALLBACK)
 def ads_callback(
     request: Request[Any, Any, Any],
     application: NamedDependency[Application],
@@ -99,14 +96,7 @@ def ads_callback(
 
 
 @get(
-    browser.SP_API_CALLBACK_PATH,
-    sync_to_thread=True,
-    responses=_RESPONSES,
-    tags=["connecting"],
-    summary="Selling Partner API authorization callback",
-    description=_DESCRIPTION,
-    security=[{}, {"BearerToken": []}],
-    operation_class=browser.CallbackOperation,
+    browser.SP_API_CALLBACK_PATH, summary="Selling Partner API authorization callback", **_CALLBACK
 )
 def sp_api_callback(
     request: Request[Any, Any, Any],

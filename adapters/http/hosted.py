@@ -15,7 +15,7 @@ another site arrives without it and is refused.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -25,6 +25,7 @@ import anyio.to_thread
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import Body
 from litestar.response import ServerSentEvent
 from litestar.static_files import create_static_files_router
@@ -41,7 +42,7 @@ from adapters.http.binding import (
 from adapters.http.hosted_pages import live_state, render_flow, render_page
 from adapters.http.routing import PathStr
 from application.app import Application
-from application.hosted import FlowEnd
+from application.hosted import FlowEnd, HostedFlow
 from domain.connection import AccountType, Region
 from domain.errors import ValidationFailed
 from domain.grant import Channel
@@ -134,12 +135,22 @@ def authorize(
     return browser.redirect(f"{BOUNCE_PATH}/{started.state}")
 
 
-@post(f"{SESSION}/skip-vendor-central", **_OPTIONS)
-def skip_vendor_central(
-    request: Request[Any, Any, Any], application: App, session_id: PathStr
-) -> Response[Any]:
-    application.hosted.skip_vendor_central(session_id, binding_secret(request))
-    return _back(session_id)
+def _button(action: str, act: Callable[[HostedFlow, str, str | None], None]) -> HTTPRouteHandler:
+    """A button of the flow page that acts on the session and comes back to the page."""
+
+    @post(f"{SESSION}/{action}", **_OPTIONS)
+    def pressed(
+        request: Request[Any, Any, Any], application: App, session_id: PathStr
+    ) -> Response[Any]:
+        act(application.hosted, session_id, binding_secret(request))
+        return _back(session_id)
+
+    return pressed
+
+
+skip_vendor_central = _button("skip-vendor-central", HostedFlow.skip_vendor_central)
+refresh = _button("refresh", HostedFlow.refresh)
+disconnect = _button("disconnect", HostedFlow.disconnect)
 
 
 @post(f"{SESSION}/profile", **_OPTIONS)
@@ -178,14 +189,6 @@ def retry(
     return _back(session_id)
 
 
-@post(f"{SESSION}/refresh", **_OPTIONS)
-def refresh(
-    request: Request[Any, Any, Any], application: App, session_id: PathStr
-) -> Response[Any]:
-    application.hosted.refresh(session_id, binding_secret(request))
-    return _back(session_id)
-
-
 @get(f"{SESSION}/disconnect", **_OPTIONS)
 def confirm_disconnect(
     request: Request[Any, Any, Any], application: App, session_id: PathStr
@@ -206,14 +209,6 @@ def confirm_disconnect(
             back_label="Cancel",
         )
     )
-
-
-@post(f"{SESSION}/disconnect", **_OPTIONS)
-def disconnect(
-    request: Request[Any, Any, Any], application: App, session_id: PathStr
-) -> Response[Any]:
-    application.hosted.disconnect(session_id, binding_secret(request))
-    return _back(session_id)
 
 
 @post(f"{SESSION}/finish", **_OPTIONS)

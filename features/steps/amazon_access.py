@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,11 @@ from pytest_bdd import given, then, when
 from application.amazon_access import AccessTokenView, PassThroughCommand
 from application.api_keys import CreateApiKeyCommand
 from application.context import Actor
-from application.ports import DatasetSource
 from bootstrap.container import Container
-from domain.connection import AccountType, Region
-from domain.errors import DomainError
 from domain.grant import Channel
-from domain.records import Dataset
 from features.steps.common import succeeded
 from harness.driver import Api, SandboxAmazonPage, User
+from harness.own_sync import read_an_hour_of_orders
 from tests.e2e.server import embedded_product
 from tests.world import World
 
@@ -176,23 +172,7 @@ def _sync(world: World) -> None:
     outcomes: list[str] = []
     for _ in range(3):
         time.sleep(BURST_SECONDS / 4)
-        token = app.get_access_token(connection["id"], Channel.SP_API).token
-        try:  # the call RunSyncCycle makes for a window of the seller's orders
-            amazon.fetch_dataset(
-                DatasetSource(
-                    Dataset.ORDERS,
-                    Region.NA,
-                    AccountType.SELLER,
-                    US,
-                    datetime(2025, 1, 1, tzinfo=UTC),
-                    datetime(2025, 1, 1, 1, tzinfo=UTC),
-                    selling_partner_id=connection["selling_partner_id"],
-                ),
-                token,
-            ).close()
-            outcomes.append("ok")
-        except DomainError as error:
-            outcomes.append(str(error.code))
+        outcomes.append(read_an_hour_of_orders(app, amazon, connection))
     threads = world.notes["product_threads"]
     assert isinstance(threads, list)
     for thread in threads:

@@ -12,19 +12,7 @@ from domain.errors import InternalError
 from domain.events import EventKind
 from domain.grant import Channel
 from features.steps.common import role
-from tests.world import World
-
-# Seller Central operations: a vendor's grant is never sent to them.
-SELLER_ONLY = frozenset(
-    {
-        "getOrders",
-        "searchListingsItems",
-        "getListingsItem",
-        "patchListingsItem",
-        "getMarketplaceParticipations",
-        "getInventorySummaries",
-    }
-)
+from tests.world import SELLER_CENTRAL_ONLY, BrokenProfiles, World
 
 
 @when(parsers.parse('a team {who} adds the Selling Partner API as "{account}"'))
@@ -59,7 +47,7 @@ def _orders_once(world: World) -> None:
 
 @then("the Selling Partner API was never asked for a seller's data")
 def _no_seller_calls(world: World) -> None:
-    asked = [e.operation for e in world.amazon.exchanges if e.operation in SELLER_ONLY]
+    asked = [e.operation for e in world.amazon.exchanges if e.operation in SELLER_CENTRAL_ONLY]
     assert not asked, asked
     assert not [e for e in world.amazon.exchanges if e.status in (401, 403)]
 
@@ -67,19 +55,6 @@ def _no_seller_calls(world: World) -> None:
 @then(parsers.parse('both authorizations show "{text}"'))
 def _both_show(world: World, text: str) -> None:
     assert [g.status_text for g in world.view().grants] == [text, text]
-
-
-class _BrokenProfiles:
-    """Amazon's gateway with a bug in sellerlink's own reading of one answer."""
-
-    def __init__(self, inner: object) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
-
-    def list_profiles(self, *args: object, **kwargs: object) -> object:
-        raise RuntimeError("unexpected")
 
 
 @when(
@@ -91,7 +66,7 @@ class _BrokenProfiles:
 def _fails_unexpectedly(world: World, account: str, request_id: str) -> None:
     """The web adapter serves each request with its id (application.context.REQUEST_ID)
     and answers an unexpected failure with INTERNAL_ERROR and that id."""
-    broken = Application(attrs.evolve(world.app.ports, amazon=_BrokenProfiles(world.amazon)))
+    broken = Application(attrs.evolve(world.app.ports, amazon=BrokenProfiles(world.amazon)))
     person = attrs.evolve(world, app=broken)
     started = person.start(Channel.ADS, actor=world.actor(role("admin")))
     serving = REQUEST_ID.set(request_id)

@@ -13,7 +13,6 @@ Chromium is installed when missing (chromium.py). If it cannot be had, the tests
 from __future__ import annotations
 
 import re
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,14 +21,13 @@ from typing import Any
 import httpx
 import pytest
 from attrs import define, field
-from dependency_injector import providers
 
 from adapters.http import mint_dev_token
 from adapters.worker import InProcessWorker
 from harness.driver import Api, SandboxAmazonPage, User
 from harness.postgres import in_ci
 from tests.browser.chromium import LAUNCH_ARGS, ChromiumUnavailable, ensure_chromium
-from tests.e2e.server import serve
+from tests.e2e.server import loopback_socket, production_container, serve
 
 JWT_SECRET = "browser-tests-secret-0123456789-abcdef"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -131,40 +129,27 @@ class Product:
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    from bootstrap.container import Container
     from bootstrap.serve import DEMO_USERS, build_server_app, seed_demo_team
-    from bootstrap.settings import Settings
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    container = Container()
-    settings = Settings(
-        port=port,
-        data_dir=tmp_path_factory.mktemp("browser"),
-        jwt_secret=JWT_SECRET,
-        sandbox=True,
-        worker_in_process=False,
-    )
-    container.settings.override(providers.Object(settings))
-    container.database().upgrade()
-    worker = InProcessWorker(container.application(), interval=0.2, name="browser-tests-worker")
-    # The demo team and tokens exactly as `sellerlink serve` makes them (the banner's /demo).
-    demo_team = seed_demo_team(container.application(), settings.data_dir)
-    tokens = {
-        role: mint_dev_token(JWT_SECRET, user, demo_team) for role, user in DEMO_USERS.items()
-    }
-    app = build_server_app(container, tokens, worker)
-    owner = next(iter(DEMO_USERS.items()))
-    demo = TeamRef(demo_team, owner[1], tokens[owner[0]])
-    worker.start()
-    try:
-        with serve(app, sock=sock) as url, httpx.Client(base_url=url, timeout=30) as http:
-            yield Product(url, http, container, worker, settings, demo)
-    finally:
-        worker.stop(timeout=10)
-        container.database().dispose()
+    sock = loopback_socket()
+    data_dir = tmp_path_factory.mktemp("browser")
+    with production_container(data_dir, JWT_SECRET, sock.getsockname()[1]) as container:
+        settings = container.settings()
+        worker = InProcessWorker(container.application(), interval=0.2, name="browser-tests-worker")
+        # The demo team and tokens exactly as `sellerlink serve` makes them (the banner's /demo).
+        demo_team = seed_demo_team(container.application(), settings.data_dir)
+        tokens = {
+            role: mint_dev_token(JWT_SECRET, user, demo_team) for role, user in DEMO_USERS.items()
+        }
+        app = build_server_app(container, tokens, worker)
+        owner = next(iter(DEMO_USERS.items()))
+        demo = TeamRef(demo_team, owner[1], tokens[owner[0]])
+        worker.start()
+        try:
+            with serve(app, sock=sock) as url, httpx.Client(base_url=url, timeout=30) as http:
+                yield Product(url, http, container, worker, settings, demo)
+        finally:
+            worker.stop(timeout=10)
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,45 @@ from typing import Any
 
 import uvicorn
 
+# The signing secret of the embedded product's dev tokens in these tests.
+EMBEDDED_JWT_SECRET = "embedded-e2e-secret-0123456789-abcdef"
+
+
+def loopback_socket() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port, held until the server takes it over: an app
+    that must know its own port learns it without another process grabbing the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def production_container(
+    data_dir: Any, jwt_secret: str, port: int, *, clock_scale: float = 1.0
+) -> Iterator[Any]:
+    """The container `make run` builds (SQLite in `data_dir`, the sandbox mounted at
+    /sandbox, the worker left to the test), migrated, and disposed of at the end.
+    `clock_scale`: the sandbox clock's speed."""
+    from dependency_injector import providers
+
+    from adapters.amazon.sandbox import SandboxClock
+    from bootstrap.container import Container
+    from bootstrap.settings import Settings
+
+    container = Container()
+    settings = Settings(
+        port=port, data_dir=data_dir, jwt_secret=jwt_secret, sandbox=True, worker_in_process=False
+    )
+    container.settings.override(providers.Object(settings))
+    if clock_scale != 1.0:
+        container.sandbox_clock.override(providers.Object(SandboxClock(scale=clock_scale)))
+    container.database().upgrade()
+    try:
+        yield container
+    finally:
+        container.database().dispose()
+
 
 @contextmanager
 def serve(
@@ -25,9 +64,7 @@ def serve(
 ) -> Iterator[str]:
     """`sock`: an already bound socket, for an app that must know its own port first."""
     if sock is None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock = loopback_socket()
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level=log_level, access_log=access_log, lifespan="on"
@@ -58,30 +95,12 @@ def embedded_product(
     passes. Yields the base URL and the container. `clock_scale`: the sandbox clock's speed
     (Amazon's rates and sellerlink's budget both count in its seconds). `inbox`: a
     WebhookInbox to mount as the demo receiver (/demo/webhooks/receive)."""
-    from dependency_injector import providers
-
-    from bootstrap.container import Container
     from bootstrap.serve import build_server_app
-    from bootstrap.settings import Settings
     from domain.team import Role
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock = loopback_socket()
     port = sock.getsockname()[1]
-    container = Container()
-    settings = Settings(
-        port=port, data_dir=data_dir, jwt_secret=jwt_secret, sandbox=True, worker_in_process=False
-    )
-    container.settings.override(providers.Object(settings))
-    if clock_scale != 1.0:
-        from adapters.amazon.sandbox import SandboxClock
-
-        container.sandbox_clock.override(providers.Object(SandboxClock(scale=clock_scale)))
-    container.database().upgrade()
-    app = build_server_app(container, {Role.OWNER: "demo-token"}, None, inbox)
-    try:
+    with production_container(data_dir, jwt_secret, port, clock_scale=clock_scale) as container:
+        app = build_server_app(container, {Role.OWNER: "demo-token"}, None, inbox)
         with serve(app, sock=sock) as url:
             yield url, container
-    finally:
-        container.database().dispose()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,12 @@ from attrs import define, field
 from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.http.demo_webhooks import RECEIVE_PATH, WebhookInbox
-from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 from domain.grant import Channel
 from harness.driver import Api, SandboxAmazonPage
 from tests.e2e.server import embedded_product
+from tests.fixtures import json_logs
 
 pytestmark = pytest.mark.e2e
 
@@ -48,15 +47,8 @@ class RecordingConsentPage:
 
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    stream = io.StringIO()
-    configure_logging(level="DEBUG", fmt="json", stream=stream)
-    try:
+    with json_logs("DEBUG") as stream:
         yield stream
-    finally:
-        root.handlers, _ = saved
-        root.setLevel(saved[1])
 
 
 def scrape(client: httpx.Client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

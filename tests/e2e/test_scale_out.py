@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +22,13 @@ from dependency_injector import providers
 from adapters.amazon import AmazonHttpGateway
 from adapters.amazon.sandbox import FollowingClock
 from adapters.persistence import Keyring
-from adapters.telemetry import configure_logging
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container, follow_sandbox_clock
 from bootstrap.settings import Settings
 from bootstrap.worker import preflight
 from harness.driver import Api, SandboxAmazonPage
 from tests.e2e.server import embedded_product
+from tests.fixtures import json_logs
 
 pytestmark = pytest.mark.e2e
 
@@ -38,15 +37,8 @@ JWT_SECRET = "scale-out-e2e-secret-0123456789-abcdef"
 
 @pytest.fixture
 def log_lines() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    stream = io.StringIO()
-    configure_logging(level="INFO", fmt="json", stream=stream)
-    try:
+    with json_logs("INFO") as stream:
         yield stream
-    finally:
-        root.handlers = saved[0]
-        root.setLevel(saved[1])
 
 
 def _free_port() -> int:

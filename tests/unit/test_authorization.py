@@ -18,7 +18,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.team import Role
-from tests.world import World
+from tests.world import BrokenProfiles, World
 
 URL_SAFE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -202,23 +202,10 @@ def test_a_disconnected_account_can_come_back_when_there_is_room(world: World) -
     assert back.reconnected
 
 
-class _BrokenAdsProfiles:
-    """Amazon's gateway with a bug in one call: raises something outside the catalogue."""
-
-    def __init__(self, inner: object) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
-
-    def list_profiles(self, *args: object, **kwargs: object) -> object:
-        raise RuntimeError("unexpected")
-
-
 def test_unexpected_failure_during_the_callback_is_recorded_as_failed(world: World) -> None:
     """Regression: only catalogue errors were recorded; anything else left the consumed
     request 'pending' (a polling UI waited for it to expire) with nothing in the timeline."""
-    app = Application(attrs.evolve(world.app.ports, amazon=_BrokenAdsProfiles(world.amazon)))
+    app = Application(attrs.evolve(world.app.ports, amazon=BrokenProfiles(world.amazon)))
     broken = World(app=app, clock=world.clock, amazon=world.amazon)
     broken.create_team("Acme")
     started = broken.start(Channel.ADS)

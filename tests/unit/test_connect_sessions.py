@@ -16,7 +16,7 @@ from domain.connection import AccountType, Region
 from domain.errors import DomainError, ErrorCode
 from domain.grant import Channel
 from domain.team import Plan, Role
-from tests.world import World
+from tests.world import World, refused
 
 BROWSER = "the-persons-browser-0123456789"
 OTHER = "somebody-elses-browser-0123456789"
@@ -41,10 +41,16 @@ def _open(world: World, **options: object) -> str:
     return world.app.open_connect_session(token, BROWSER).session_id
 
 
-def _code(action: object, *args: object, **kwargs: object) -> ErrorCode:
-    with pytest.raises(DomainError) as refused:
-        action(*args, **kwargs)  # type: ignore[operator]
-    return refused.value.code
+def _authorize_us_seller_ads(world: World, session_id: str) -> AuthorizationStarted | None:
+    """The person picks a North America seller account and goes to authorize Amazon Ads."""
+    return world.app.hosted.authorize(
+        session_id,
+        BROWSER,
+        channel=Channel.ADS,
+        account_type=AccountType.SELLER,
+        region=Region.NA,
+        return_to="/x",
+    )
 
 
 def _to_amazon_and_back(world: World, started: AuthorizationStarted | None, account: str) -> None:
@@ -55,7 +61,7 @@ def _to_amazon_and_back(world: World, started: AuthorizationStarted | None, acco
 
 
 def test_only_a_role_that_may_connect_creates_a_link(acme: World) -> None:
-    assert _code(_create, acme, Role.MEMBER) is ErrorCode.FORBIDDEN_ROLE
+    assert refused(_create, acme, Role.MEMBER) is ErrorCode.FORBIDDEN_ROLE
     session_id, token = _create(acme, Role.MANAGER)
     with acme.app.ports.uow() as uow:
         stored = uow.connect_sessions.get(session_id)
@@ -82,18 +88,18 @@ def test_return_to_is_your_apps_https_url_or_a_path_here(
     if accepted:
         _create(acme, return_to=return_to)
     else:
-        assert _code(_create, acme, return_to=return_to) is ErrorCode.VALIDATION_FAILED
+        assert refused(_create, acme, return_to=return_to) is ErrorCode.VALIDATION_FAILED
 
 
 def test_the_first_browser_to_open_the_link_owns_it_for_30_minutes(acme: World) -> None:
     session_id, token = _create(acme)
     assert acme.app.open_connect_session(token, BROWSER).session_id == session_id
     assert acme.app.open_connect_session(token, BROWSER).session_id == session_id
-    assert _code(acme.app.open_connect_session, token, OTHER) is ErrorCode.OAUTH_STATE_INVALID
-    assert _code(acme.app.hosted.view, session_id, OTHER) is ErrorCode.OAUTH_STATE_INVALID
+    assert refused(acme.app.open_connect_session, token, OTHER) is ErrorCode.OAUTH_STATE_INVALID
+    assert refused(acme.app.hosted.view, session_id, OTHER) is ErrorCode.OAUTH_STATE_INVALID
     assert acme.app.hosted.view(session_id, BROWSER).step is HostedStep.CHOOSE_ACCOUNT
     acme.clock.advance(timedelta(minutes=31))
-    assert _code(acme.app.hosted.view, session_id, BROWSER) is ErrorCode.SESSION_EXPIRED
+    assert refused(acme.app.hosted.view, session_id, BROWSER) is ErrorCode.SESSION_EXPIRED
 
 
 def test_a_seller_is_walked_from_account_type_to_ready(acme: World) -> None:
@@ -136,28 +142,14 @@ def test_a_seller_is_walked_from_account_type_to_ready(acme: World) -> None:
 
 def test_a_region_the_link_does_not_allow_is_refused_inline(acme: World) -> None:
     session_id = _open(acme, regions=("EU",))
-    started = acme.app.hosted.authorize(
-        session_id,
-        BROWSER,
-        channel=Channel.ADS,
-        account_type=AccountType.SELLER,
-        region=Region.NA,
-        return_to="/x",
-    )
+    started = _authorize_us_seller_ads(acme, session_id)
     assert started is None
     assert acme.app.hosted.view(session_id, BROWSER).error is ErrorCode.VALIDATION_FAILED
 
 
 def test_a_denial_on_amazon_is_shown_inline_and_can_be_tried_again(acme: World) -> None:
     session_id = _open(acme)
-    started = acme.app.hosted.authorize(
-        session_id,
-        BROWSER,
-        channel=Channel.ADS,
-        account_type=AccountType.SELLER,
-        region=Region.NA,
-        return_to="/x",
-    )
+    started = _authorize_us_seller_ads(acme, session_id)
     assert started is not None
     consent = acme.open_consent(started, BROWSER)
     acme.browser = BROWSER
@@ -192,4 +184,4 @@ def test_a_link_loses_its_power_when_its_creator_loses_the_role(acme: World) -> 
     acme.app.set_member_role(
         SetMemberRoleCommand(acme.actor(Role.OWNER), team.id, "manager@acme", Role.MEMBER)
     )
-    assert _code(acme.app.hosted.view, session_id, BROWSER) is ErrorCode.FORBIDDEN_ROLE
+    assert refused(acme.app.hosted.view, session_id, BROWSER) is ErrorCode.FORBIDDEN_ROLE

@@ -14,7 +14,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.team import Plan, Role
-from tests.world import World
+from tests.world import World, refused
 
 
 @pytest.fixture
@@ -22,12 +22,6 @@ def connected(world: World) -> World:
     world.create_team("Acme", plan=Plan.PRO)
     world.connect_fully("us-seller", actor=world.actor(Role.ADMIN))
     return world
-
-
-def refused(action: object, *args: object, **kwargs: object) -> ErrorCode:
-    with pytest.raises(DomainError) as error:
-        action(*args, **kwargs)  # type: ignore[operator]
-    return error.value.code
 
 
 def test_connections_can_be_listed_by_health(connected: World) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import ErrorCode
 from domain.marketplace import MarketplaceState
 from domain.team import Plan, Role
-from tests.world import World
+from tests.world import World, refused
 
 S = MarketplaceState
 
@@ -18,12 +18,6 @@ def eu(world: World) -> World:
     world.create_team("Acme", plan=Plan.PRO)
     world.connect_fully("failing-marketplace-seller", actor=world.actor(Role.ADMIN))
     return world
-
-
-def refused(action: object, *args: object, **kwargs: object) -> ErrorCode:
-    with pytest.raises(DomainError) as error:
-        action(*args, **kwargs)  # type: ignore[operator]
-    return error.value.code
 
 
 def test_retrying_a_marketplace_that_did_not_fail_is_refused(eu: World) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import HealthCheck, event, settings
+from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -19,6 +19,7 @@ from domain.connection import AccountType, Connection, Health, Region
 from domain.errors import DomainError, ErrorCode
 from domain.grant import EXPIRY_WARNING, Channel, TokenStatus
 from domain.secret import Secret
+from tests.state_machines import machine_settings
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ACCOUNT = "A1SBXUSSELLER01"
@@ -218,11 +219,5 @@ class ConnectionMachine(RuleBasedStateMachine):
         assert ads.expires_at is None
 
 
-ConnectionMachine.TestCase.settings = settings(
-    max_examples=300,
-    stateful_step_count=30,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+ConnectionMachine.TestCase.settings = machine_settings(300)
 TestConnectionHealthStateMachine = ConnectionMachine.TestCase

@@ -11,7 +11,6 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -24,6 +23,7 @@ from domain.marketplace import (
     MarketplaceState,
     RetryOutcome,
 )
+from tests.state_machines import machine_settings
 
 S = MarketplaceState
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -225,13 +225,7 @@ class MarketplaceMachine(RuleBasedStateMachine):
             assert m.last_error
 
 
-MarketplaceMachine.TestCase.settings = settings(
-    max_examples=300,
-    stateful_step_count=30,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+MarketplaceMachine.TestCase.settings = machine_settings(300)
 TestMarketplaceStateMachine = MarketplaceMachine.TestCase
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -26,6 +26,7 @@ from domain.errors import ErrorCode
 from domain.grant import Channel, TokenStatus
 from domain.marketplace import ALLOWED, DISCOVERY_STATES, Marketplace, MarketplaceState
 from domain.team import Plan, Role
+from tests.state_machines import machine_settings
 from tests.world import World
 
 S = MarketplaceState
@@ -252,11 +253,5 @@ class UseCaseMachine(RuleBasedStateMachine):
             assert m.state not in (S.FAILED, S.ESCALATED)  # UK's setup never fails on Amazon
 
 
-UseCaseMachine.TestCase.settings = settings(
-    max_examples=50,
-    stateful_step_count=30,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+UseCaseMachine.TestCase.settings = machine_settings(50, HealthCheck.filter_too_much)
 TestUseCaseStateMachine = UseCaseMachine.TestCase

@@ -7,11 +7,11 @@ import pytest
 
 from application.context import Actor
 from application.teams import SetMemberRoleCommand, UpdateTeamCommand
-from domain.errors import DomainError, ErrorCode
+from domain.errors import ErrorCode
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.team import Plan, Role
-from tests.world import World
+from tests.world import World, refused
 
 
 @pytest.fixture
@@ -31,12 +31,6 @@ def remove(world: World, by: Role, user: str) -> None:
     team = world.team
     assert team is not None
     world.app.remove_member(world.actor(by), team.id, user)
-
-
-def refused(action: object, *args: object) -> ErrorCode:
-    with pytest.raises(DomainError) as error:
-        action(*args)  # type: ignore[operator]
-    return error.value.code
 
 
 def roles(world: World) -> dict[str, Role]:

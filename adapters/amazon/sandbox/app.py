@@ -157,57 +157,55 @@ def _handlers(sandbox: Sandbox, prefix: str) -> list[Any]:
             "<button type='submit' name='decision' value='deny'>Deny</button></form>"
         )
 
-    @get("/apps/authorize/consent", include_in_schema=False)
-    async def sp_consent_page(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            params = query(request)
-            _uri, error = sandbox.sp_consent_check(params)
-            if error is not None:
-                return error
-            return html_page(
-                200,
-                "Authorize sellerlink (sandbox Seller Central)",
-                "<p>sellerlink asks to access your selling account through the Selling "
-                "Partner API.</p>" + consent_form(params, "Approve"),
-            )
+    def consent(
+        path: str,
+        check: Callable[[Mapping[str, str]], tuple[str | None, Reply | None]],
+        decide: Callable[[Mapping[str, str], str, str], Reply],
+        title: str,
+        asks: str,
+        button: str,
+    ) -> list[Any]:
+        """A consent page (GET: the URL checked as Amazon checks it, then the accounts to
+        sign in as) and the person's decision on it (POST)."""
 
-        return await answer(request, produce)
+        @get(path, include_in_schema=False)
+        async def page(request: Request[Any, Any, Any]) -> Response[Any]:
+            async def produce(_: dict[str, str]) -> Reply:
+                params = query(request)
+                _uri, error = check(params)
+                if error is not None:
+                    return error
+                return html_page(200, title, f"<p>{asks}</p>" + consent_form(params, button))
 
-    @post("/apps/authorize/consent", include_in_schema=False)
-    async def sp_consent_decision(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(form: dict[str, str]) -> Reply:
-            params = {**query(request), **form}
-            return sandbox.sp_consent_decide(
-                params, params.get("account", ""), params.get("decision", "")
-            )
+            return await answer(request, produce)
 
-        return await answer(request, produce)
+        @post(path, include_in_schema=False)
+        async def decision(request: Request[Any, Any, Any]) -> Response[Any]:
+            async def produce(form: dict[str, str]) -> Reply:
+                params = {**query(request), **form}
+                return decide(params, params.get("account", ""), params.get("decision", ""))
 
-    @get("/ap/oa", include_in_schema=False)
-    async def ads_consent_page(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(_: dict[str, str]) -> Reply:
-            params = query(request)
-            _uri, error = sandbox.ads_consent_check(params)
-            if error is not None:
-                return error
-            return html_page(
-                200,
-                "Login with Amazon (sandbox)",
-                "<p>sellerlink would like to manage your Amazon Ads campaigns "
-                "(advertising::campaign_management).</p>" + consent_form(params, "Allow"),
-            )
+            return await answer(request, produce)
 
-        return await answer(request, produce)
+        return [page, decision]
 
-    @post("/ap/oa", include_in_schema=False)
-    async def ads_consent_decision(request: Request[Any, Any, Any]) -> Response[Any]:
-        async def produce(form: dict[str, str]) -> Reply:
-            params = {**query(request), **form}
-            return sandbox.ads_consent_decide(
-                params, params.get("account", ""), params.get("decision", "")
-            )
-
-        return await answer(request, produce)
+    sp_consent = consent(
+        "/apps/authorize/consent",
+        sandbox.sp_consent_check,
+        sandbox.sp_consent_decide,
+        "Authorize sellerlink (sandbox Seller Central)",
+        "sellerlink asks to access your selling account through the Selling Partner API.",
+        "Approve",
+    )
+    ads_consent = consent(
+        "/ap/oa",
+        sandbox.ads_consent_check,
+        sandbox.ads_consent_decide,
+        "Login with Amazon (sandbox)",
+        "sellerlink would like to manage your Amazon Ads campaigns "
+        "(advertising::campaign_management).",
+        "Allow",
+    )
 
     # ---------------------------------------------------------------- admin
 
@@ -336,10 +334,8 @@ def _handlers(sandbox: Sandbox, prefix: str) -> list[Any]:
 
     return [
         landing,
-        sp_consent_page,
-        sp_consent_decision,
-        ads_consent_page,
-        ads_consent_decision,
+        *sp_consent,
+        *ads_consent,
         admin_revoke,
         admin_faults,
         admin_client_secrets,

@@ -1,5 +1,7 @@
 """Injected failures (`POST /sandbox/_admin/faults`): outages, throttling, latency, broken
-bodies, and 403s of Amazon's own kinds for one account and one operation.
+bodies, 403s of Amazon's own kinds for one account and one operation, and a listings feed
+refused as a whole for one account (`feed_fatal`: processing ends FATAL, the report blaming
+the feed's first message, as Amazon refuses a whole JSON_LISTINGS_FEED over one message).
 
 A 403 with a valid token is not a stale token (AMAZON.md, 2026-12): the app may lack the
 role the operation needs, or the data may be restricted and need a Restricted Data Token.
@@ -18,8 +20,20 @@ from adapters.amazon.sandbox.replies import Reply, ads_error, sp_error
 from adapters.amazon.sandbox.scenarios import Scenario
 
 FAULT_KINDS = frozenset(
-    {"server_error", "throttle", "latency", "lwa_error", "no_error_key", "non_json", "forbidden"}
+    {
+        "server_error",
+        "throttle",
+        "latency",
+        "lwa_error",
+        "no_error_key",
+        "non_json",
+        "forbidden",
+        "feed_fatal",
+    }
 )
+# Faults that wait for the account's own request rather than hitting a request on its way in.
+ACCOUNT_FAULTS = frozenset({"forbidden", "feed_fatal"})
+FEED_FATAL_REASON = "The feed was refused as a whole: a message of it is invalid."
 FAULT_TARGETS = frozenset({"all", "lwa", "ads", "sp_api"})
 ACCESS_DENIED = "Access to requested resource is denied."
 # `error` of a `forbidden` fault -> the details Amazon's ErrorList carries.
@@ -40,10 +54,11 @@ FORBIDDEN_DETAILS: Mapping[str, str] = {
 @define
 class Fault:
     """An injected failure. `target`: lwa | ads | sp_api | all; `kind`: server_error,
-    throttle, latency, lwa_error, no_error_key, non_json, forbidden. Applied with probability
-    `rate` to at most `count` matching requests (None: unlimited). `account` (scenario name or
-    selling partner id) and `operation` (e.g. getOrders) narrow it; a `forbidden` fault needs
-    both and an `error` of FORBIDDEN_DETAILS."""
+    throttle, latency, lwa_error, no_error_key, non_json, forbidden, feed_fatal. Applied with
+    probability `rate` to at most `count` matching requests (None: unlimited). `account`
+    (scenario name or selling partner id) and `operation` (e.g. getOrders) narrow it; a
+    `forbidden` fault needs both and an `error` of FORBIDDEN_DETAILS; a `feed_fatal` fault
+    needs the account (its `error`, if any, is the report's reason)."""
 
     kind: str
     target: str = "all"
@@ -68,8 +83,10 @@ def validate(fault: Fault) -> None:
         raise ValueError(f"unknown fault kind or target: {fault.kind}/{fault.target}")
     if not 0.0 <= fault.rate <= 1.0:
         raise ValueError("a fault rate is between 0 and 1")
-    if fault.account is not None and fault.kind != "forbidden":
-        raise ValueError("only a forbidden fault is for one account")
+    if fault.account is not None and fault.kind not in ACCOUNT_FAULTS:
+        raise ValueError("only a forbidden or feed_fatal fault is for one account")
+    if fault.kind == "feed_fatal" and not fault.account:
+        raise ValueError("a feed_fatal fault names an account")
     if fault.kind == "forbidden" and (
         fault.error not in FORBIDDEN_DETAILS or not fault.account or not fault.operation
     ):
@@ -98,7 +115,7 @@ class FaultsApi(SandboxCore):
         hits: list[Fault] = []
         with self._lock:
             for fault in self.faults:
-                if fault.kind == "forbidden" or not fault.matches(family, operation):
+                if fault.kind in ACCOUNT_FAULTS or not fault.matches(family, operation):
                     continue
                 if fault.kind != "latency" and any(h.kind != "latency" for h in hits):
                     continue
@@ -122,6 +139,23 @@ class FaultsApi(SandboxCore):
                     return sp_error(
                         403, "Unauthorized", ACCESS_DENIED, FORBIDDEN_DETAILS[fault.error or ""]
                     )
+        return None
+
+    def feed_fault(self, scenario: Scenario) -> str | None:
+        """A `feed_fatal` fault for this account's feed being processed now: the reason
+        Amazon's report gives (the fault is used up as a request's would be)."""
+        with self._lock:
+            for fault in self.faults:
+                if (
+                    fault.kind == "feed_fatal"
+                    and fault.matches("sp_api")
+                    and fault.account in (scenario.name, scenario.selling_partner_id)
+                ):
+                    if fault.rate < 1.0 and self.rng.random() >= fault.rate:
+                        continue
+                    if fault.count is not None:
+                        fault.count -= 1
+                    return fault.error or FEED_FATAL_REASON
         return None
 
 

@@ -13,10 +13,12 @@ Amazon's flow, kept step for step so the HTTP gateway's feed client is exercised
    of the processing report, read with a plain GET.
 
 Processing (feed_processing.py) judges the document by Amazon's JSON_LISTINGS_FEED schema: a
-broken frame makes the feed FATAL with a report saying why; otherwise each message's patches
-are applied exactly as the Listings Items PATCH handler applies them (`_apply_patch`) to the
-same listing state per (seller, marketplace, SKU), so a value sent either way reads back the
-same from `GET _admin/listings`, and the report keys each refusal by its `messageId`.
+broken frame makes the feed FATAL with a report saying why, and so does a `feed_fatal` fault
+(faults.py) for the seller: Amazon refuses the whole feed, naming its first message.
+Otherwise each message's patches are applied exactly as the Listings Items PATCH handler
+applies them (`_apply_patch`) to the same listing state per (seller, marketplace, SKU), so a
+value sent either way reads back the same from `GET _admin/listings`, and the report keys
+each refusal by its `messageId`.
 Processing takes `processing_time` on the sandbox clock (0 by default: done at the first getFeed).
 
 State is dropped with the sandbox's own (`POST _admin/reset` builds a new `SandboxFeeds`).
@@ -35,8 +37,11 @@ from adapters.amazon import regions
 from adapters.amazon.listings_feed import FEED_TYPE
 from adapters.amazon.sandbox.core import SP_API
 from adapters.amazon.sandbox.documents import Document, DocumentStore
+from adapters.amazon.sandbox.faults import FaultsApi
 from adapters.amazon.sandbox.feed_processing import (
+    FATAL_ISSUE_CODE,
     fatal_report,
+    issue,
     listing_issue,
     patches_of,
     read_frame,
@@ -222,6 +227,12 @@ class SandboxFeeds:
         if frame is None:
             self._finish(feed, now, "FATAL", fatal_report(feed.feed_id, feed.seller_id, fatal))
             return
+        refused = self._refused_as_a_whole(feed)
+        if refused is not None and frame.messages:
+            blamed = issue(frame.messages[0], FATAL_ISSUE_CODE, refused)
+            content = report(feed.feed_id, feed.seller_id, [blamed], len(frame.messages), 0)
+            self._finish(feed, now, "FATAL", content)
+            return
         issues: list[dict[str, Any]] = []
         accepted = 0
         for message in frame.messages:
@@ -230,6 +241,12 @@ class SandboxFeeds:
             accepted += not found
         content = report(feed.feed_id, feed.seller_id, issues, len(frame.messages), accepted)
         self._finish(feed, now, "DONE", content)
+
+    def _refused_as_a_whole(self, feed: _Feed) -> str | None:
+        scenario = self.sandbox.scenario_of(feed.seller_id)
+        if scenario is None or not isinstance(self.sandbox, FaultsApi):
+            return None
+        return self.sandbox.feed_fault(scenario)
 
     def _finish(self, feed: _Feed, now: datetime, status: str, content: bytes) -> None:
         report_id = self._next("amzn1.tortuga.4.na.report.")

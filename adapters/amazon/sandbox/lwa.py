@@ -128,19 +128,10 @@ class LwaApi(SandboxCore):
         redirect_uri, error = self.sp_consent_check(query)
         if error is not None or redirect_uri is None:
             return error or self._consent_error("MD1000", "Invalid request.")
-        scenario = self.scenarios.get(account)
-        if scenario is None or decision not in ("approve", "deny"):
-            return html_page(400, "Unknown account", "<p>Choose one of the sandbox accounts.</p>")
         state = query["state"]
-        if decision == "deny" or scenario.denies:
-            return redirect(
-                redirect_uri,
-                [
-                    ("error", "access_denied"),
-                    ("error_description", "The user denied the authorization request."),
-                    ("state", state),
-                ],
-            )
+        scenario = self._approved_by(redirect_uri, state, account, decision)
+        if isinstance(scenario, Reply):
+            return scenario
         code = self._issue_code(SP_API, self.settings.sp_api_client_id, redirect_uri, scenario)
         return redirect(
             redirect_uri,
@@ -199,19 +190,10 @@ class LwaApi(SandboxCore):
         redirect_uri, error = self.ads_consent_check(query)
         if error is not None or redirect_uri is None:
             return error or html_page(400, "400 Bad Request", "")
-        scenario = self.scenarios.get(account)
-        if scenario is None or decision not in ("approve", "deny"):
-            return html_page(400, "Unknown account", "<p>Choose one of the sandbox accounts.</p>")
         state = query.get("state", "")
-        if decision == "deny" or scenario.denies:
-            return redirect(
-                redirect_uri,
-                [
-                    ("error", "access_denied"),
-                    ("error_description", "The user denied the authorization request."),
-                    ("state", state),
-                ],
-            )
+        scenario = self._approved_by(redirect_uri, state, account, decision)
+        if isinstance(scenario, Reply):
+            return scenario
         challenge = query.get("code_challenge") or None
         code = self._issue_code(
             ADS,
@@ -222,6 +204,25 @@ class LwaApi(SandboxCore):
             (query.get("code_challenge_method") or "plain") if challenge else None,
         )
         return redirect(redirect_uri, [("code", code), ("scope", ADS_SCOPE), ("state", state)])
+
+    def _approved_by(
+        self, redirect_uri: str, state: str, account: str, decision: str
+    ) -> Scenario | Reply:
+        """The person's answer on either consent page: the account that approved, or what
+        Amazon answers otherwise (an unknown account; a denial, sent back as access_denied)."""
+        scenario = self.scenarios.get(account)
+        if scenario is None or decision not in ("approve", "deny"):
+            return html_page(400, "Unknown account", "<p>Choose one of the sandbox accounts.</p>")
+        if decision == "deny" or scenario.denies:
+            return redirect(
+                redirect_uri,
+                [
+                    ("error", "access_denied"),
+                    ("error_description", "The user denied the authorization request."),
+                    ("state", state),
+                ],
+            )
+        return scenario
 
     def _issue_code(
         self,

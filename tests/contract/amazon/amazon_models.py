@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import httpx
 from jsonschema import Draft4Validator, Draft7Validator
 from jsonschema.protocols import Validator
 
@@ -51,3 +52,14 @@ def answer(model_name: str, name: str, status: int) -> Validator:
     if status < 400 or "errors" in (definitions[name].get("properties") or {}):
         return definition(model_name, name)
     return definition(model_name, "ErrorList")
+
+
+def modelled_call(
+    http: httpx.Client, model_name: str, method: str, url: str, token: str, name: str, **kw: Any
+) -> httpx.Response:
+    """An SP-API call with an access token whose answer, whatever was sent, is no 5xx and is
+    what Amazon's model says operation `name` answers with that status."""
+    response = http.request(method, url, headers={"x-amz-access-token": token}, **kw)
+    assert response.status_code < 500, response.text
+    assert problems(answer(model_name, name, response.status_code), response.json()) == []
+    return response

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from adapters.amazon import AmazonHttpGateway
@@ -99,6 +100,18 @@ def test_the_sandbox_itself_refuses_a_sixth_feed(
     clock.advance(6 * 60)
     token = _sp_token(amazon, gateway)
     headers = {"x-amz-access-token": token.reveal()}
+
+    def create_feed(document_id: str) -> httpx.Response:
+        return amazon.http.post(
+            f"{amazon.base}/feeds/2021-06-30/feeds",
+            json={
+                "feedType": "JSON_LISTINGS_FEED",
+                "marketplaceIds": [US],
+                "inputFeedDocumentId": document_id,
+            },
+            headers=headers,
+        )
+
     for _ in range(5):
         created = amazon.http.post(
             f"{amazon.base}/feeds/2021-06-30/documents",
@@ -110,25 +123,9 @@ def test_the_sandbox_itself_refuses_a_sixth_feed(
             content=b"{}",
             headers={"Content-Type": "application/json; charset=UTF-8"},
         )
-        answer = amazon.http.post(
-            f"{amazon.base}/feeds/2021-06-30/feeds",
-            json={
-                "feedType": "JSON_LISTINGS_FEED",
-                "marketplaceIds": [US],
-                "inputFeedDocumentId": created["feedDocumentId"],
-            },
-            headers=headers,
-        )
+        answer = create_feed(created["feedDocumentId"])
     assert answer.status_code == 202
-    again = amazon.http.post(
-        f"{amazon.base}/feeds/2021-06-30/feeds",
-        json={
-            "feedType": "JSON_LISTINGS_FEED",
-            "marketplaceIds": [US],
-            "inputFeedDocumentId": created["feedDocumentId"],
-        },
-        headers=headers,
-    )
+    again = create_feed(created["feedDocumentId"])
     assert again.status_code == 429
     assert again.json()["errors"][0]["code"] == "QuotaExceeded"
 

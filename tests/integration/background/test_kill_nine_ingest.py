@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from application.sync import BATCH
+from application.sync_window import BATCH
 from domain.records import Dataset, RecordQuery
 from domain.sync import AMAZON_SETTLE_TIME
 from harness.stack import INGEST_PAUSE_AT, INGEST_ROWS, US, reaped, seed, wait_for

@@ -16,7 +16,7 @@ from dependency_injector import providers
 from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import SqlDatabase
-from application.leases import listings_lease, setup_lease
+from application.leases import listings_lease, setup_lease, sync_lease
 from application.listing_updates import ListingRow, SubmitListingsCommand
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
@@ -134,11 +134,20 @@ def test_what_a_product_sends_while_a_batch_is_on_its_way_is_kept_for_the_next(
         )
 
     submit(3)
-    _slow_amazon(world)
+    patch = Fault(
+        "latency", target="sp_api", operation="patchListingsItem", latency_seconds=SLOW, count=1
+    )
+    world.amazon.sandbox.set_faults([patch])
     flush = _in_background(
         lambda: world.app.flush_listings.connection(world.connection_id, force=True)
     )
     _wait_for_lease(sql_db, listings_lease(world.connection_id))
+    # The lease is claimed before the batch is read: 5 goes out with it if it comes first.
+    # Wait until the batch is on its way (Amazon is answering the PATCH, slowly).
+    deadline = time.monotonic() + 10
+    while patch.count != 0:
+        assert time.monotonic() < deadline, "the batch never reached Amazon"
+        time.sleep(0.01)
     took = _timed(lambda: submit(5))
     flush.join(30)
     assert took < SLOW / 2
@@ -155,3 +164,28 @@ def test_what_a_product_sends_while_a_batch_is_on_its_way_is_kept_for_the_next(
     sent = world.amazon.listing("us-seller", "US", "W-1")
     assert sent is not None
     assert sent.quantity == 5
+
+
+def test_a_slow_amazon_during_a_sync_window_holds_up_no_other_write(
+    slow_world: World, sql_db: SqlDatabase
+) -> None:
+    """The sync asks Amazon under its lease per (connection, marketplace, dataset) with no
+    transaction open: the same connection's settings change at once meanwhile."""
+    world = slow_world
+    world.create_team("Acme")
+    world.connect_fully("us-seller")
+    world.select_marketplace("US")
+    world.run_setup()
+    assert world.marketplace("US").state == MarketplaceState.SYNCING
+    world.amazon.sandbox.set_faults(
+        [Fault("latency", target="sp_api", operation="getOrders", latency_seconds=1.0, count=1)]
+    )
+    sync = _in_background(world.run_setup)  # the most recent windows, then Ready
+    orders = sync_lease(world.connection_id, US, "orders")
+    _wait_for_lease(sql_db, orders)
+    took = _timed(lambda: world.set_listing_settings(buffer=2))
+    sync.join(30)
+    assert took < 0.5
+    assert world.listing_settings().inventory_buffer == 2
+    assert world.marketplace("US").state == MarketplaceState.READY
+    assert _holder(sql_db, orders) is None

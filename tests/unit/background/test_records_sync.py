@@ -13,29 +13,15 @@ from datetime import date, timedelta
 from adapters.worker import run_pass
 from application.context import Actor
 from application.marketplaces import UpdateMarketplaceCommand
-from application.records import RecordsQuery
 from application.teams import UpdateTeamCommand
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
-from domain.records import Dataset, Record
+from domain.records import Dataset
 from tests.unit.background.support import US, Background
 from tests.world import World
 
 DE, FR = "A1PA6795UKMFR9", "A13V1IB3VIYZZH"
 DAY = timedelta(days=1)
-
-
-def records(world: World, **filters: object) -> list[Record]:
-    found: list[Record] = []
-    after = None
-    while True:
-        page = world.app.list_records(
-            RecordsQuery(world.actor(), after=after, limit=1000, **filters)  # type: ignore[arg-type]
-        )
-        found += page.items
-        if not page.has_more:
-            return found
-        after = page.next_cursor
 
 
 def connected(world: World, account: str, *countries: str, history_days: int = 7) -> str:
@@ -91,13 +77,13 @@ def test_ready_comes_after_the_latest_window_of_every_dataset_then_history_fills
 ) -> None:
     connection_id = connected(world, "eu-seller", "DE", "FR")
     run_pass(world.app)  # setup: Setting up -> Syncing
-    assert records(world) == []
+    assert world.all_records() == []
     assert state(world, connection_id, DE) is MarketplaceState.SYNCING
     run_pass(world.app)  # the most recent windows, then history
     run_pass(world.app)
     assert state(world, connection_id, DE) is MarketplaceState.READY
     for marketplace in (DE, FR):
-        found = Counter(r.dataset for r in records(world, marketplace_id=marketplace))
+        found = Counter(r.dataset for r in world.all_records(marketplace_id=marketplace))
         # Five advertising profiles: none chosen yet, so no ad campaigns.
         assert set(found) == set(Dataset) - {Dataset.ADS_CAMPAIGNS}, found
     for _ in range(6):
@@ -105,7 +91,7 @@ def test_ready_comes_after_the_latest_window_of_every_dataset_then_history_fills
     sync = world.app.marketplace_sync(world.actor(), connection_id, DE).datasets
     assert {d.dataset for d in sync} == set(Dataset) - {Dataset.ADS_CAMPAIGNS}
     assert all(d.progress_percent == 100 for d in sync), sync
-    earliest = min(r.as_of for r in records(world, marketplace_id=DE, dataset=Dataset.ORDERS))
+    earliest = min(r.as_of for r in world.all_records(marketplace_id=DE, dataset=Dataset.ORDERS))
     assert earliest <= world.clock.now() - 7 * DAY + timedelta(hours=1)
     history = [e for e in world.events() if e.kind == "sync.backfill_completed"]
     assert {e.data["reason"] for e in history} == {"history"}
@@ -114,7 +100,7 @@ def test_ready_comes_after_the_latest_window_of_every_dataset_then_history_fills
 def test_retention_keeps_only_the_teams_history_days(world: World) -> None:
     connected(world, "us-seller", "US", history_days=2)
     Background(world, "con_7", US).live(5 * DAY, step=timedelta(hours=6))
-    oldest = min(r.as_of for r in records(world) if r.as_of is not None)
+    oldest = min(r.as_of for r in world.all_records() if r.as_of is not None)
     assert oldest >= world.clock.now() - 3 * DAY
 
 
@@ -122,12 +108,12 @@ def test_fetching_the_same_data_again_changes_nothing(world: World) -> None:
     connection_id = connected(world, "us-seller", "US", history_days=1)
     for _ in range(3):
         run_pass(world.app)
-    before = {(r.dataset, r.key): r for r in records(world)}
+    before = {(r.dataset, r.key): r for r in world.all_records()}
     # An hour on, the inventory snapshot is asked for again and Amazon's answer is the same
     # as before for every SKU whose quantity has not moved since midnight.
     world.clock.advance(timedelta(hours=1))
     run_pass(world.app)
-    after = records(world, connection_id=connection_id)
+    after = world.all_records(connection_id=connection_id)
     same = [
         r for r in after if (k := (r.dataset, r.key)) in before and r.payload == before[k].payload
     ]
@@ -144,12 +130,12 @@ def test_an_fba_sku_amazon_no_longer_lists_is_marked_deleted(world: World) -> No
     connected(world, "us-seller", "US", history_days=1)
     for _ in range(3):
         run_pass(world.app)
-    listed = {r.key for r in records(world, dataset=Dataset.INVENTORY) if not r.deleted}
+    listed = {r.key for r in world.all_records(dataset=Dataset.INVENTORY) if not r.deleted}
     # The sandbox takes every seventh SKU out of the catalogue on odd weeks (as a seller's
     # FBA catalogue changes): a week on, the snapshot has lost or regained them.
     world.clock.advance(7 * DAY)
     run_pass(world.app)
-    inventory = {r.key: r for r in records(world, dataset=Dataset.INVENTORY)}
+    inventory = {r.key: r for r in world.all_records(dataset=Dataset.INVENTORY)}
     gone = {k for k, r in inventory.items() if r.deleted}
     assert gone or set(inventory) - listed
     if gone:
@@ -165,10 +151,10 @@ def test_a_vendor_on_ads_alone_gets_ad_campaigns_and_sp_api_is_never_asked(
     connected(world, "vendor", "US", history_days=3)
     for _ in range(4):
         run_pass(world.app)
-    assert {r.dataset for r in records(world)} == {Dataset.ADS_CAMPAIGNS}
+    assert {r.dataset for r in world.all_records()} == {Dataset.ADS_CAMPAIGNS}
     assert data_calls(world)
     assert sp_api_calls(world) == []  # Ads only: nothing is asked of SP-API
-    row = json.loads(records(world)[0].payload)
+    row = json.loads(world.all_records()[0].payload)
     assert {"date", "campaignId", "impressions", "clicks", "cost"} <= set(row)
 
 
@@ -177,12 +163,15 @@ def test_a_vendor_with_vendor_central_gets_its_sales_and_traffic(world: World) -
     for _ in range(4):
         run_pass(world.app)
     assert state(world, connection_id, US) is MarketplaceState.READY
-    sales = records(world, dataset=Dataset.SALES_TRAFFIC)
+    sales = world.all_records(dataset=Dataset.SALES_TRAFFIC)
     assert sales
     first = json.loads(sales[0].payload)
     assert first["sales"]["shippedUnits"] >= 1
     assert first["traffic"]["glanceViews"] >= 1
-    assert {r.dataset for r in records(world)} == {Dataset.SALES_TRAFFIC, Dataset.ADS_CAMPAIGNS}
+    assert {r.dataset for r in world.all_records()} == {
+        Dataset.SALES_TRAFFIC,
+        Dataset.ADS_CAMPAIGNS,
+    }
 
 
 def test_one_marketplaces_backlog_never_starves_another(world: World) -> None:
@@ -218,12 +207,12 @@ def test_a_reconnect_after_ten_days_fills_the_gap_no_day_missing_no_key_twice(
     world.connect("us-seller", Channel.SP_API, connection_id=connection_id)
     background.live(timedelta(days=2), step=timedelta(hours=2))
 
-    orders = records(world, dataset=Dataset.ORDERS)
+    orders = world.all_records(dataset=Dataset.ORDERS)
     hours = sorted(r.as_of for r in orders)
     assert all(b - a == timedelta(hours=1) for a, b in itertools.pairwise(hours))
     assert len({r.key for r in orders}) == len(orders)
     days = sorted(
-        {json.loads(r.payload)["date"] for r in records(world, dataset=Dataset.SALES_TRAFFIC)}
+        {json.loads(r.payload)["date"] for r in world.all_records(dataset=Dataset.SALES_TRAFFIC)}
     )
     assert len(days) >= 28  # about the 30 days kept, gap included: every day
     first = date.fromisoformat(days[0])
@@ -233,3 +222,22 @@ def test_a_reconnect_after_ten_days_fills_the_gap_no_day_missing_no_key_twice(
         "orders",
         "sales_traffic",
     }
+
+
+def test_the_first_day_history_fetched_is_kept_by_retention(world: World) -> None:
+    """A daily report's history reaches back to the midnight before `history_from`: the
+    next regular cycle's retention must not delete that day again (Amazon asked for
+    nothing, the records' sequence numbers handed out for nothing, and "100 %" history
+    missing its first day)."""
+    connection_id = connected(world, "us-seller", "US", history_days=2)
+    for _ in range(4):
+        run_pass(world.app)
+    first_day = (world.clock.now() - 2 * DAY).date().isoformat()
+    days = {json.loads(r.payload)["date"] for r in world.all_records(dataset=Dataset.SALES_TRAFFIC)}
+    assert first_day in days
+    world.clock.advance(timedelta(hours=1))  # the next regular cycle (and its retention)
+    run_pass(world.app)
+    days = {json.loads(r.payload)["date"] for r in world.all_records(dataset=Dataset.SALES_TRAFFIC)}
+    assert first_day in days
+    sync = world.app.marketplace_sync(world.actor(), connection_id, US).datasets
+    assert all(d.progress_percent == 100 for d in sync), sync

@@ -4,10 +4,12 @@ getOrders windows end 2 minutes behind now (LAG)."""
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from application.leases import sync_lease
 from application.reconciler import Job, JobKind, JobStatus
 from domain.grant import Channel
+from domain.records import Dataset
 
 HOUR = timedelta(hours=1)
 LAG = timedelta(minutes=2)
@@ -111,3 +113,26 @@ def test_a_reconnect_backfills_the_gap_and_cycles_resume(seller, amazon, world):
     assert len(completed) == 1
     assert completed[0].data["reason"] == "reconnect"
     assert "missed data" in completed[0].summary
+
+
+def test_a_window_another_worker_is_fetching_is_left_to_it(seller, amazon):
+    """DESIGN §15: each dataset's window is fetched under a lease. While another worker
+    holds it (waiting on Amazon), this one leaves the window alone; once that lease runs
+    out (its holder was killed), the window is fetched."""
+    seller.clock.advance(2 * HOUR)
+    job = Job(JobKind.SYNC_CYCLE, seller.connection_id, seller.marketplace_id)
+    names = [sync_lease(seller.connection_id, seller.marketplace_id, str(d)) for d in Dataset]
+
+    def held_by_another_until(until: datetime) -> None:
+        with seller.app.ports.uow() as uow:
+            for name in names:
+                uow.leases.claim(name, "another-worker", now=until, until=until)
+            uow.commit()
+
+    now = datetime.now(UTC)
+    held_by_another_until(now + timedelta(minutes=1))
+    assert seller.app.run_job(job).status is JobStatus.NOTHING_TO_DO
+    assert amazon.sync_windows == []
+    held_by_another_until(now - timedelta(seconds=1))  # its holder stopped renewing it
+    assert seller.app.run_job(job).status is JobStatus.DONE
+    assert len(amazon.sync_windows) == 1

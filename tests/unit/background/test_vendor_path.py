@@ -7,23 +7,18 @@ proves it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
+from adapters.amazon.consent import consent_url
+from adapters.amazon.settings import AmazonSettings
 from adapters.worker import run_pass
-from domain.connection import AccountType, Health
+from application.ports import ConsentRequest
+from domain.connection import AccountType, Health, Region
 from domain.grant import Channel, TokenStatus
 from domain.marketplace import MarketplaceState
-from tests.world import World
-
-SELLER_ONLY = {
-    "getOrders",
-    "searchListingsItems",
-    "getListingsItem",
-    "patchListingsItem",
-    "getMarketplaceParticipations",
-    "getInventorySummaries",
-}
+from tests.world import SELLER_CENTRAL_ONLY, World
 
 
 def _live(world: World, duration: timedelta, step: timedelta) -> None:
@@ -53,7 +48,7 @@ def test_a_vendor_reaches_ready_and_never_hammers_amazon(world: World, account: 
     mark = len(world.amazon.exchanges)
     _live(world, timedelta(hours=3), timedelta(minutes=1))
     later = world.amazon.exchanges[mark:]
-    assert not [e.operation for e in world.amazon.exchanges if e.operation in SELLER_ONLY]
+    assert not [e.operation for e in world.amazon.exchanges if e.operation in SELLER_CENTRAL_ONLY]
     assert not [e for e in later if e.status in (401, 403)]
     # Access tokens are refreshed ahead of their hour, once per channel held, not per pass.
     refreshes = [e for e in later if e.request.form().get("grant_type") == "refresh_token"]
@@ -74,3 +69,42 @@ def test_a_vendor_authorizes_sp_api_through_vendor_central(world: World) -> None
     assert grants == {Channel.ADS: TokenStatus.CURRENT, Channel.SP_API: TokenStatus.CURRENT}
     assert result.connection.selling_partner_id is not None
     assert [m.country_code for m in world.marketplaces()] == ["US"]
+
+
+def test_a_vendors_sp_api_consent_goes_to_vendor_central_of_its_region(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seed 002: a vendor authorizes the Selling Partner API in Vendor Central. The
+    connection's account type decides, whatever the product asked for; the host is the one
+    Amazon's consent page lives on (AMAZON.md), read with real (not sandbox) hosts."""
+    asked: list[ConsentRequest] = []
+    gateway = world.app.ports.amazon
+    real = gateway.consent_url
+
+    def spy(request: ConsentRequest) -> str:
+        asked.append(request)
+        return real(request)
+
+    monkeypatch.setattr(gateway, "consent_url", spy)
+    world.create_team()
+    world.connect("vendor", Channel.ADS)  # a vendor on Ads adds SP-API later
+    # A product that never looked at the account type asks as for a seller.
+    started = world.start(
+        Channel.SP_API, account_type=AccountType.SELLER, connection_id=world.connection_id
+    )
+    world.open_consent(started)
+    # A new vendor in Europe who picked Germany.
+    started = world.start(
+        Channel.SP_API,
+        region=Region.EU,
+        account_type=AccountType.VENDOR,
+        marketplace_id="A1PA6795UKMFR9",
+    )
+    world.open_consent(started)
+
+    amazon = AmazonSettings.for_sandbox("http://unused", sandbox_base_url=None)
+    urls = [urlsplit(consent_url(amazon, r)) for r in asked if r.channel is Channel.SP_API]
+    assert [(u.netloc, u.path) for u in urls] == [
+        ("vendorcentral.amazon.com", "/apps/authorize/consent"),
+        ("vendorcentral.amazon.de", "/apps/authorize/consent"),
+    ]

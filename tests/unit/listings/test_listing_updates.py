@@ -28,13 +28,6 @@ US = "ATVPDKIKX0DER"
 WINDOW = timedelta(minutes=15)
 
 
-@pytest.fixture
-def connected(world: World) -> World:
-    world.create_team()
-    world.connect_fully("us-seller")
-    return world
-
-
 def submit(world: World, rows: list[ListingRow], role: Role = Role.ADMIN) -> SubmitListingsResult:
     return world.app.submit_listings(
         SubmitListingsCommand(world.actor(role), world.connection_id, US, rows)

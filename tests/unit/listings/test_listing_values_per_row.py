@@ -6,25 +6,16 @@ messageId) are rejected, and when a feed is refused as a whole the valid rest go
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-import pytest
-
+from adapters.amazon.sandbox.state import Fault
 from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
-from application.ports import FeedReport, FeedStatus, ListingResult, ListingUpdate
+from application.ports import ListingUpdate
 from domain.connection import Region
 from domain.secret import Secret
 from tests.world import World
 
 US = "ATVPDKIKX0DER"
 WINDOW = timedelta(minutes=15)
-
-
-@pytest.fixture
-def connected(world: World) -> World:
-    world.create_team()
-    world.connect_fully("us-seller")
-    return world
 
 
 def _submit(world: World, rows: list[ListingRow]) -> SubmitListingsResult:
@@ -90,26 +81,22 @@ def test_a_message_amazons_schema_refuses_is_never_sent_and_only_its_sku_is_refu
 def test_a_feed_refused_as_a_whole_rejects_the_messages_named_and_sends_the_rest_again(
     connected: World,
 ) -> None:
-    amazon: Any = connected.amazon
-    real = amazon.listings_feed_report
-    fatal: list[str] = []
-
-    def first_feed_fatal(region: Region, token: Secret, feed_id: str) -> FeedReport:
-        """Amazon refused the first document as a whole, naming one message."""
-        if fatal:
-            return real(region, token, feed_id)
-        fatal.append(feed_id)
-        blamed = ListingResult("SKU-00007", False, "messageId 8: invalid value")
-        return FeedReport(feed_id, FeedStatus.FATAL, (blamed,), message="refused")
-
-    amazon.listings_feed_report = first_feed_fatal
+    """Amazon refuses the first feed as a whole over one message (the sandbox's feed_fatal
+    fault): that message's SKU is refused with Amazon's reason, the rest goes again."""
+    connected.amazon.sandbox.set_faults(
+        [Fault("feed_fatal", account="us-seller", count=1, error="messageId 1: invalid value")]
+    )
     _submit(connected, _good(60))
     connected.clock.advance(WINDOW)
     first = connected.app.flush_listings.connection(connected.connection_id)
     assert (first.accepted, first.rejected) == (0, 1)
+    assert connected.amazon.sent_listings == []  # Amazon applied nothing of that feed
 
     connected.clock.advance(WINDOW)
     again = connected.app.flush_listings.connection(connected.connection_id)
     assert (again.accepted, again.rejected) == (59, 0)
-    [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "SKU-00007")
+    assert len(connected.amazon.feeds) == 2
+    sent = {u.sku for u in connected.amazon.sent_listings}
+    assert sent == {f"SKU-{i:05d}" for i in range(1, 60)}
+    [explained] = connected.app.explain_sku(connected.actor(), connected.connection_id, "SKU-00000")
     assert "invalid value" in explained.status_text

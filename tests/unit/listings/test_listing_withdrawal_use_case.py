@@ -24,13 +24,6 @@ US = "ATVPDKIKX0DER"
 WINDOW = timedelta(minutes=15)
 
 
-@pytest.fixture
-def connected(world: World) -> World:
-    world.create_team()
-    world.connect_fully("us-seller")
-    return world
-
-
 def send(world: World, sku: str, available: int, price: str) -> None:
     world.app.submit_listings(
         SubmitListingsCommand(

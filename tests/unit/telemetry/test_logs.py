@@ -14,8 +14,8 @@ import pytest
 import structlog
 
 from adapters.persistence import Keyring, SqlDatabase
-from adapters.telemetry import configure_logging
 from adapters.telemetry.logs import choose_format
+from tests.fixtures import json_logs
 
 CANARIES = {
     "lwa_access": "Atza|IwEBcanaryAccessToken0123456789",
@@ -31,15 +31,8 @@ CANARIES = {
 
 @pytest.fixture
 def captured() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    stream = io.StringIO()
-    configure_logging(level="DEBUG", fmt="json", stream=stream)
-    try:
+    with json_logs("DEBUG") as stream:
         yield stream
-    finally:
-        root.handlers = saved[0]
-        root.setLevel(saved[1])
 
 
 def test_no_canary_gets_through_any_kind_of_log_call(captured: io.StringIO) -> None:

@@ -15,12 +15,13 @@ import httpx
 import pytest
 
 from adapters.amazon.regions import marketplace_id
+from adapters.amazon.sandbox.faults import Fault, validate
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon, ShownListing
 from application.ports import FeedStatus
 from bootstrap.system import SettableClock
 from domain.connection import Region
 from domain.secret import Secret
-from tests.contract.amazon.amazon_models import answer, document, problems
+from tests.contract.amazon.amazon_models import document, modelled_call, problems
 
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
@@ -32,10 +33,7 @@ REPORT_SCHEMA = "listings-feed-processing-report-schema-v2.json"
 def _call(
     amazon: InProcessAmazon, method: str, url: str, token: str, name: str, **kw: Any
 ) -> httpx.Response:
-    response = amazon.http.request(method, url, headers={"x-amz-access-token": token}, **kw)
-    assert response.status_code < 500, response.text
-    assert problems(answer(MODEL, name, response.status_code), response.json()) == []
-    return response
+    return modelled_call(amazon.http, MODEL, method, url, token, name, **kw)
 
 
 def _message(message_id: int, sku: str, quantity: object = 1, **extra: Any) -> dict[str, Any]:
@@ -64,14 +62,7 @@ def _feed(*messages: dict[str, Any], seller: str = SELLER) -> bytes:
 def submit(amazon: InProcessAmazon, token: str, content: bytes) -> tuple[dict[str, Any], Any]:
     """createFeedDocument -> upload -> createFeed -> getFeed -> getFeedDocument -> download:
     the feed as getFeed answers it and the processing report, parsed and schema-checked."""
-    created = _call(
-        amazon,
-        "POST",
-        f"{FEEDS}/documents",
-        token,
-        "CreateFeedDocumentResponse",
-        json={"contentType": "application/json; charset=UTF-8"},
-    ).json()
+    created = _new_document(amazon, token)
     upload = amazon.http.put(
         created["url"], content=content, headers={"Content-Type": "application/json; charset=UTF-8"}
     )
@@ -330,3 +321,29 @@ def test_a_report_document_is_no_feed_document(amazon: InProcessAmazon) -> None:
     assert amazon.http.get(created["url"]).status_code == 404  # nothing uploaded yet
     reports = f"{IN_PROCESS_BASE_URL}/reports/2021-06-30/documents/{created['feedDocumentId']}"
     assert amazon.http.get(reports, headers={"x-amz-access-token": token}).status_code == 404
+
+
+def test_a_feed_fatal_fault_refuses_one_feed_as_a_whole_naming_its_first_message(
+    amazon: InProcessAmazon,
+) -> None:
+    """`POST _admin/faults {"kind": "feed_fatal", "account": ...}`: Amazon refuses a whole
+    JSON_LISTINGS_FEED over one message; nothing of it is applied, and the next is judged
+    as usual once the fault is used up."""
+    with pytest.raises(ValueError, match="names an account"):
+        validate(Fault("feed_fatal"))
+    token = amazon.sp_api_token("us-seller")
+    amazon.sandbox.set_faults([Fault("feed_fatal", account="us-seller", count=1)])
+    content = _feed(_message(1, "A"), _message(2, "B"))
+    feed, report = submit(amazon, token, content)
+    assert feed["processingStatus"] == "FATAL"
+    assert [i.get("messageId") for i in report["issues"]] == [1]
+    assert report["summary"]["messagesAccepted"] == 0
+    assert amazon.listing("us-seller", "US", "A") is None
+    assert amazon.listing("us-seller", "US", "B") is None
+    read = amazon.listings_feed_report(Region.NA, Secret(token), feed["feedId"])
+    assert read.status is FeedStatus.FATAL
+    assert "refused as a whole" in read.message
+
+    feed, report = submit(amazon, token, content)
+    assert (feed["processingStatus"], report["issues"]) == ("DONE", [])
+    assert amazon.listing("us-seller", "US", "B") is not None

@@ -15,7 +15,7 @@ import pytest
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from bootstrap.system import SettableClock
-from tests.contract.amazon.amazon_models import answer, problems
+from tests.contract.amazon.amazon_models import modelled_call
 
 US = marketplace_id("US")
 SELLER = "A1SBXUSSELLER01"
@@ -31,10 +31,7 @@ def token(amazon: InProcessAmazon) -> str:
 def _call(
     amazon: InProcessAmazon, method: str, url: str, token: str, name: str, **kw: Any
 ) -> httpx.Response:
-    response = amazon.http.request(method, url, headers={"x-amz-access-token": token}, **kw)
-    assert response.status_code < 500, response.text
-    assert problems(answer(MODEL, name, response.status_code), response.json()) == []
-    return response
+    return modelled_call(amazon.http, MODEL, method, url, token, name, **kw)
 
 
 def _patch(

@@ -5,34 +5,15 @@ the worker's passes. Only the port and the data dir differ."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage
-from tests.e2e.server import embedded_product
+from harness.driver import Api
 
 pytestmark = pytest.mark.e2e
-
-JWT_SECRET = "embedded-e2e-secret-0123456789-abcdef"
-
-
-@pytest.fixture
-def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
-    with embedded_product(tmp_path, JWT_SECRET) as running:
-        yield running
-
-
-@pytest.fixture
-def api(product: tuple[str, Container]) -> Iterator[Api]:
-    base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
 
 
 def _settle(

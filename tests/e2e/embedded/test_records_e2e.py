@@ -9,38 +9,20 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage, User
-from tests.e2e.server import embedded_product
+from harness.driver import Api, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-JWT_SECRET = "records-e2e-secret-0123456789-abcdef"
 SELLER = "A1SBXEUSELLER01"
 HISTORY_DAYS = 14
 DATA_FAMILIES = ("sp_api", "ads", "documents")
-
-
-@pytest.fixture
-def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
-    with embedded_product(tmp_path, JWT_SECRET) as running:
-        yield running
-
-
-@pytest.fixture
-def api(product: tuple[str, Container]) -> Iterator[Api]:
-    base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
 
 
 class Seller:

@@ -8,38 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage
-from tests.e2e.server import embedded_product
+from harness.driver import Api
+from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
+from tests.world import SELLER_CENTRAL_ONLY
 
 pytestmark = pytest.mark.e2e
-
-JWT_SECRET = "vendor-e2e-secret-0123456789-abcdef"
-SELLER_ONLY = {
-    "getOrders",
-    "searchListingsItems",
-    "getListingsItem",
-    "patchListingsItem",
-    "getMarketplaceParticipations",
-    "getInventorySummaries",
-}
 
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
-    with embedded_product(tmp_path_factory.mktemp("vendor"), JWT_SECRET) as running:
+    with embedded_product(tmp_path_factory.mktemp("vendor"), EMBEDDED_JWT_SECRET) as running:
         yield running
-
-
-@pytest.fixture
-def api(product: tuple[str, Container]) -> Iterator[Api]:
-    base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
 
 
 @pytest.mark.parametrize("account", ["vendor", "vendor-central"])
@@ -79,6 +62,6 @@ def test_a_vendor_connects_is_set_up_and_is_never_sent_to_seller_central(
         worker.run_pass()
     entries = api.client.get("/sandbox/_admin/requests").json()["items"]
     assert any(e.get("family") == "lwa" for e in entries)  # the log is the real traffic
-    assert not [e["operation"] for e in entries if e.get("operation") in SELLER_ONLY]
+    assert not [e["operation"] for e in entries if e.get("operation") in SELLER_CENTRAL_ONLY]
     assert not [e for e in entries if e.get("family") != "lwa" and e.get("status") in (401, 403)]
     assert api.ok("GET", f"/api/v1/connections/{connection_id}", owner)["health"] == "connected"

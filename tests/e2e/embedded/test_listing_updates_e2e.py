@@ -7,37 +7,19 @@ arrive, none lost and none sent twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from application.listing_flush import FlushState
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage, User
-from tests.e2e.server import embedded_product
+from harness.driver import Api, User
 
 pytestmark = pytest.mark.e2e
 
-JWT_SECRET = "listing-e2e-secret-0123456789-abcdef"
 SKUS = 1000
 BUFFER, CEILING = 2, 15
 WINDOW_SECONDS = 15 * 60
-
-
-@pytest.fixture
-def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
-    with embedded_product(tmp_path, JWT_SECRET) as running:
-        yield running
-
-
-@pytest.fixture
-def api(product: tuple[str, Container]) -> Iterator[Api]:
-    base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=60) as client:
-        yield Api(client, SandboxAmazonPage(client), JWT_SECRET)
 
 
 def expected_quantity(available: int) -> int:

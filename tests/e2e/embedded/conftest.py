@@ -1,0 +1,28 @@
+"""The embedded product exactly as `make run` wires it (tests/e2e/server.py
+`embedded_product`), one per test, and a person driving it over HTTP who consents on the
+sandbox's own Amazon pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bootstrap.container import Container
+from harness.driver import Api, SandboxAmazonPage
+from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
+
+
+@pytest.fixture
+def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
+    with embedded_product(tmp_path, EMBEDDED_JWT_SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def api(product: tuple[str, Container]) -> Iterator[Api]:
+    base_url, _ = product
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        yield Api(client, SandboxAmazonPage(client), EMBEDDED_JWT_SECRET)
