@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import timedelta
 
-from attrs import field, frozen
+from attrs import define, field, frozen
 
-from application.leases import LEASE_FOR
+from application.leases import LEASE_FOR, Leases
 from application.ports import (
     AmazonGateway,
     Clock,
@@ -166,3 +166,18 @@ def connection_marketplace(
             context={"marketplace_id": marketplace_id},
         )
     return marketplace
+
+
+@define
+class UsesLeases:
+    """A job that calls Amazon under leases. Its Leases are made from its ports on first
+    use (a test may hand it its own with `leases=`)."""
+
+    ports: Ports
+    _leases: Leases | None = field(default=None, alias="leases", kw_only=True)
+
+    @property
+    def leases(self) -> Leases:
+        if self._leases is None:
+            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
+        return self._leases

@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from attrs import define, field, frozen
+from attrs import define, frozen
 
-from application.context import Ports
-from application.leases import Leases, listings_lease
+from application.context import UsesLeases
+from application.leases import listings_lease
 from application.listing_send import SendRun, in_feed
 from application.listing_updates import settings_of
 from application.tokens import GetAccessToken
@@ -62,22 +62,13 @@ class FlushOutcome:
 
 
 @define
-class FlushDueListings:
+class FlushDueListings(UsesLeases):
     """The worker's job: run it every minute or so; it does nothing until a batch is due.
     `force` sends waiting changes without waiting for the window (support's "send now")."""
 
-    ports: Ports
     get_token: GetAccessToken
     patch_limit: int = DEFAULT_PATCH_LIMIT
     feed_limit: int = MAX_FEED_MESSAGES
-    _leases: Leases | None = field(default=None, alias="leases")
-
-    @property
-    def leases(self) -> Leases:
-        """The leases around this job's Amazon calls (made on first use)."""
-        if self._leases is None:
-            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
-        return self._leases
 
     def __call__(self) -> list[FlushOutcome]:
         with self.ports.uow() as uow:

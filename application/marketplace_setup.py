@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from attrs import define, field, frozen
+from attrs import define, frozen
 
-from application.context import Ports, connection_marketplace
-from application.leases import Leases, setup_lease
+from application.context import Ports, UsesLeases, connection_marketplace
+from application.leases import setup_lease
 from application.sync import RunSyncCycle
 from application.sync_coverage import all_delivered, waiting_reason
 from application.tokens import GetAccessToken
@@ -40,7 +40,7 @@ class SetupStep:
 
 
 @define
-class AdvanceMarketplaceSetup:
+class AdvanceMarketplaceSetup(UsesLeases):
     """One step of setup for one marketplace (the worker's job): Setting up -> Syncing once
     Amazon serves the seller's data there, Syncing -> Ready once the first sync is done.
     Idempotent: a marketplace no longer in setup is left alone. Amazon being unavailable
@@ -53,17 +53,8 @@ class AdvanceMarketplaceSetup:
     (Connection.setup_blocker: a seller's SP-API); until then, and after a refusal Amazon
     explains, it stays where it is and says why and what to do, never in silence."""
 
-    ports: Ports
     get_token: GetAccessToken
-    _leases: Leases | None = field(default=None, alias="leases")
     refusal_backoff: timedelta = REFUSAL_BACKOFF
-
-    @property
-    def leases(self) -> Leases:
-        """The leases around this job's Amazon calls (made on first use)."""
-        if self._leases is None:
-            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
-        return self._leases
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SetupStep:
         connection, before = self._read(connection_id, marketplace_id)

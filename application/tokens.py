@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from attrs import define, field, frozen
+from attrs import define, frozen
 
 from application.app_credentials import AppCredentialGate
-from application.context import Ports
-from application.leases import Leases, new_claimer, refresh_lease
+from application.context import Ports, UsesLeases
+from application.leases import new_claimer, refresh_lease
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection
 from domain.errors import (
@@ -63,18 +63,8 @@ class _Claimed:
 
 
 @define
-class GetAccessToken:
+class GetAccessToken(UsesLeases):
     """Call it with no unit of work open: a refresh waits on Amazon."""
-
-    ports: Ports
-    _leases: Leases | None = field(default=None, alias="leases")
-
-    @property
-    def leases(self) -> Leases:
-        """The leases around this job's Amazon calls (made on first use)."""
-        if self._leases is None:
-            self._leases = Leases(self.ports.uow, lease_for=self.ports.lease_for)
-        return self._leases
 
     def __call__(
         self,

@@ -148,6 +148,13 @@ class Connection(EventSource):
 
     @property
     def account_ids(self) -> frozenset[str]:
+        """The ids that make this connection's Amazon account, for "one live connection per
+        account" (domain/rules.py). A vendor's selling partner id is not one of them: it
+        comes back through the person's browser and Amazon has no call that confirms it
+        for a vendor (the Sellers API is Seller Central's), so counting it would let one
+        vendor claim another's id and lock that vendor out. A vendor is its Ads account."""
+        if self.account_type is AccountType.VENDOR:
+            return frozenset(i for i in (self.ads_account_id,) if i)
         return frozenset(i for i in (self.selling_partner_id, self.ads_account_id) if i)
 
     @property

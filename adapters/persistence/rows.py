@@ -100,6 +100,7 @@ class MembershipRow(Row):
 
 
 LIVE = "disconnected_at IS NULL"
+LIVE_SELLER = "disconnected_at IS NULL AND account_type = 'seller'"
 
 
 class ConnectionRow(Row):
@@ -113,12 +114,14 @@ class ConnectionRow(Row):
         # the rule cannot see (two teams' callbacks at the same instant). A violation
         # names one of these indexes (PostgreSQL) or its columns (SQLite):
         # repositories/connections.py reads them from here.
+        # A vendor's selling partner id is unconfirmed (Connection.account_ids): only a
+        # seller's claims the account.
         partial_index(
             "uq_connections_live_selling_partner",
             "region",
             "selling_partner_id",
             unique=True,
-            where=LIVE,
+            where=LIVE_SELLER,
         ),
         partial_index(
             "uq_connections_live_ads_account",

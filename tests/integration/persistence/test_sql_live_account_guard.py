@@ -7,18 +7,29 @@ from __future__ import annotations
 import pytest
 
 from adapters.persistence import SqlDatabase
+from domain.connection import AccountType
 from domain.errors import AccountInUse
 from tests.contract.persistence import builders
 
 
-def _team_with_connection(db: SqlDatabase, team_id: str, connection_id: str) -> None:
+def _team_with_connection(
+    db: SqlDatabase,
+    team_id: str,
+    connection_id: str,
+    account_type: AccountType = AccountType.SELLER,
+    ads_account_id: str | None = None,
+) -> None:
     with db.unit_of_work() as uow:
         uow.teams.add(builders.team(team_id))
         uow.commit()
     with db.unit_of_work() as uow:
         uow.connections.add(
             builders.connection(
-                connection_id, team_id=team_id, selling_partner_id="A1SAME", ads_account_id=None
+                connection_id,
+                team_id=team_id,
+                selling_partner_id="A1SAME",
+                ads_account_id=ads_account_id,
+                account_type=account_type,
             )
         )
         uow.commit()
@@ -41,5 +52,14 @@ def test_a_disconnected_connection_does_not_hold_its_account(sql_db: SqlDatabase
         uow.connections.update(connection)
         uow.commit()
     _team_with_connection(sql_db, "team_b", "con_b")
+    with sql_db.unit_of_work() as uow:
+        assert uow.connections.get("con_b") is not None
+
+
+def test_a_vendors_unconfirmed_selling_partner_id_claims_nothing(sql_db: SqlDatabase) -> None:
+    """Two vendors whose (unconfirmed) selling partner ids are the same are both stored:
+    only a seller's id, confirmed with Amazon, claims the account (migration 0013)."""
+    _team_with_connection(sql_db, "team_a", "con_a", AccountType.VENDOR, "ENTITY-A")
+    _team_with_connection(sql_db, "team_b", "con_b", AccountType.VENDOR, "ENTITY-B")
     with sql_db.unit_of_work() as uow:
         assert uow.connections.get("con_b") is not None

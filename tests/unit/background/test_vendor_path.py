@@ -108,3 +108,27 @@ def test_a_vendors_sp_api_consent_goes_to_vendor_central_of_its_region(
         ("vendorcentral.amazon.com", "/apps/authorize/consent"),
         ("vendorcentral.amazon.de", "/apps/authorize/consent"),
     ]
+
+
+def test_a_vendors_unconfirmed_selling_partner_id_never_locks_out_the_vendor_it_names(
+    world: World,
+) -> None:
+    """No SP-API call confirms a vendor's `selling_partner_id` (the Sellers API is Seller
+    Central's; Listings Items takes a vendor code; reports take no id), and it comes back
+    through the person's browser. So it never claims the account: a vendor who edits it to
+    another vendor's id does not stop that vendor connecting in its own team."""
+    world.create_team("Bravo")
+    world.connect("vendor", Channel.ADS)
+    started = world.start(
+        Channel.SP_API, account_type=AccountType.VENDOR, connection_id=world.connection_id
+    )
+    query = world.amazon.consent(world.open_consent(started), "vendor")
+    victim = world.amazon.sandbox.scenarios["vendor-central"].selling_partner_id
+    query["selling_partner_id"] = victim
+    world.callback(Channel.SP_API, query)
+
+    world.create_team("Alpha")
+    world.connect("vendor-central", Channel.ADS)
+    result = world.connect("vendor-central", Channel.SP_API, connection_id=world.connection_id)
+    grants = {g.channel: g.status for g in result.connection.grants}
+    assert grants == {Channel.ADS: TokenStatus.CURRENT, Channel.SP_API: TokenStatus.CURRENT}
