@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from attrs import define, evolve, field, frozen
 
@@ -31,6 +32,9 @@ class ConnectionQuery:
     limit: int = DEFAULT_PAGE
 
 
+V = TypeVar("V")
+
+
 @frozen
 class Stamp:
     """What a team's connections look like from outside, in a few numbers read in one
@@ -42,13 +46,13 @@ class Stamp:
 
 
 @frozen
-class StampedPage:
-    """A page with what tells a later read whether it would be the same bytes: the stamp
-    read before it (in the same unit of work) and until when its time-dependent words
-    ("expires in 12 days", health) hold. A health filter's page is never reused: time alone
-    can move a connection in or out of it."""
+class Stamped(Generic[V]):
+    """A page or a connection with what tells a later read whether it would be the same
+    bytes: the stamp read before it (in the same unit of work) and until when its
+    time-dependent words ("expires in 12 days", health) hold. A health filter's page is
+    never reused: time alone can move a connection in or out of it."""
 
-    page: ConnectionPage
+    view: V
     stamp: Stamp
     fresh_until: datetime | None  # None: nothing on it changes with time alone
     reusable: bool
@@ -105,7 +109,7 @@ class ListConnections:
         check_access(access, team_id, Permission.VIEW, key=query.actor.key)
         return Stamp(value, now)
 
-    def stamped_page(self, query: ConnectionQuery) -> StampedPage:
+    def stamped_page(self, query: ConnectionQuery) -> Stamped[ConnectionPage]:
         """A page and its stamp, read in one unit of work, stamp first: a change committed
         between the two makes the page newer than its stamp, never older."""
         team_id = require_team(query.actor)
@@ -116,8 +120,8 @@ class ListConnections:
             )
             check_access(access, team_id, Permission.VIEW, key=query.actor.key)
             page = self._page(uow.reads, query, team_id, now)
-        return StampedPage(
-            page=page,
+        return Stamped(
+            view=page,
             stamp=Stamp(value, now),
             fresh_until=min(
                 (t for v in page.items if (t := fresh_until(v, now)) is not None), default=None
@@ -214,9 +218,15 @@ class GetConnection:
     ports: Ports
 
     def __call__(self, actor: Actor, connection_id: str) -> ConnectionView:
+        return self.stamped(actor, connection_id).view
+
+    def stamped(self, actor: Actor, connection_id: str) -> Stamped[ConnectionView]:
+        """The connection with the team's stamp read before it (see ListConnections)."""
         team_id = require_team(actor)
         now = self.ports.clock.now()
+        viewer = None if actor.key is not None else actor.user_id
         with self.ports.uow() as uow:
+            _, value = uow.reads.team_stamp(team_id=team_id, viewer=viewer)
             rows = uow.reads.connections(
                 team_id=team_id,
                 viewer=None if actor.key is not None else actor.user_id,
@@ -233,7 +243,8 @@ class GetConnection:
         )
         check_access(access, team_id, Permission.VIEW, connection_id, key=actor.key)
         assert found is not None
-        return ConnectionView.of_facts(found, now=now)
+        view = ConnectionView.of_facts(found, now=now)
+        return Stamped(view, Stamp(value, now), fresh_until(view, now), reusable=True)
 
 
 @define

@@ -144,7 +144,15 @@ class SubmitListings:
             connection = team_connection(
                 uow, cmd.actor, cmd.connection_id, Permission.MANAGE_CONNECTIONS, for_update=True
             )
-            marketplace = uow.marketplaces.get(connection.id, cmd.marketplace_id)
+            # Read only (its state and country), so without its history.
+            marketplace = next(
+                (
+                    m
+                    for m in uow.reads.marketplaces(connection.id)
+                    if m.marketplace_id == cmd.marketplace_id
+                ),
+                None,
+            )
             if marketplace is None:
                 raise NotFound(
                     f"Marketplace {cmd.marketplace_id} is not part of this connection.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
@@ -154,6 +154,12 @@ class ReadModels(Protocol):
 
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         """The connection's marketplaces without their transition history."""
+        ...
+
+    def marketplaces_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
+        """Every connection's marketplaces in these states, by (connection, marketplace),
+        without their transition history: what the worker's passes look at every second
+        (a year of history each made that the server's biggest cost, issue 20)."""
         ...
 
 

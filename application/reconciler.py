@@ -146,7 +146,7 @@ class Reconciler:
     def _setups(
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
     ) -> Iterable[Job]:
-        for marketplace in uow.marketplaces.list_in_states(IN_SETUP):
+        for marketplace in uow.reads.marketplaces_in_states(IN_SETUP):
             connection = connections.get(marketplace.connection_id)
             if connection is None or connection.disconnected_at is not None:
                 continue
@@ -170,7 +170,7 @@ class Reconciler:
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
     ) -> Iterable[tuple[datetime, Job]]:
         states = [MarketplaceState.SYNCING, MarketplaceState.READY]
-        for marketplace in uow.marketplaces.list_in_states(states):
+        for marketplace in uow.reads.marketplaces_in_states(states):
             connection = connections.get(marketplace.connection_id)
             if connection is None or not can_sync(connection, marketplace, now):
                 continue

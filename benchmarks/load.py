@@ -436,12 +436,19 @@ def caught_up(data_dir: Path, limit: float = WARM_UP_LIMIT) -> float:
     returns the seconds it took."""
     began = time.monotonic()
     status_file = data_dir / WORKER_FILE
-    while time.monotonic() - began < limit:
+
+    def status() -> dict[str, int]:
         try:
-            status = json.loads(status_file.read_text())
+            found: dict[str, int] = json.loads(status_file.read_text())
+            return found
         except (OSError, ValueError):
-            status = {"idle": 0}
-        if status["idle"] >= IDLE_PASSES:
+            return {"idle": 0, "passes": 0}
+
+    # Passes that ended before now say nothing about the work the last phase left.
+    start = status()["passes"]
+    while time.monotonic() - began < limit:
+        now = status()
+        if now["passes"] >= start + IDLE_PASSES and now["idle"] >= IDLE_PASSES:
             return time.monotonic() - began
         time.sleep(0.2)
     raise RuntimeError(

@@ -82,14 +82,28 @@ class ConnectionsController(Controller):
         cached = cache.get(key)
         if cached is None or not cached.page.same_as_now(application.list_connections.stamp(query)):
             stamped = application.list_connections.stamped_page(query)
-            cached = cache.put(key, stamped, render(stamped.page))
-        return RenderedResponse(cached.page.page, cached.body)
+            cached = cache.put(key, stamped, render(stamped.view))
+        return RenderedResponse(cached.page.view, cached.body)
 
     @api_get("/{connection_id:str}", scope=Scope.CONNECTIONS_READ, summary="Show a connection")
     def get_connection(
-        self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ConnectionView:
-        return application.get_connection(actor, connection_id)
+        self,
+        request: Request[Any, Any, Any],
+        connection_id: PathStr,
+        actor: CurrentActor,
+        application: App,
+    ) -> Response[ConnectionView]:
+        # Kept like a page: served again while the team's stamp (which the connection's
+        # disconnection moves too) and its words hold.
+        cache: PageCache = request.app.state[PAGE_CACHE]
+        key = (actor.team_id, "connection", connection_id)
+        cached = cache.get(key)
+        if cached is None or not cached.page.same_as_now(
+            application.list_connections.stamp(ConnectionQuery(actor=actor))
+        ):
+            stamped = application.get_connection.stamped(actor, connection_id)
+            cached = cache.put(key, stamped, render(stamped.view))
+        return RenderedResponse(cached.page.view, cached.body)
 
     @api_delete(
         "/{connection_id:str}",

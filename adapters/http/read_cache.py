@@ -1,9 +1,10 @@
-"""Pages of connections kept as the bytes they were sent as (issue 20: the list as fast as
-the framework allows). A page is served again only while the team's stamp is the one read
-with it and its time-dependent words still hold (application.connections.StampedPage), so
-a change is visible on the very next read; the stamp is read after the caller's access is
-checked, on every request. One cache per web app (its `state`), keyed by team and query:
-the bytes do not depend on who of the team asks, and another team never shares a key."""
+"""Pages of connections, and single connections, kept as the bytes they were sent as
+(issue 20: reads as fast as the framework allows). One is served again only while the
+team's stamp is the one read with it and its time-dependent words still hold
+(application.connections.Stamped), so a change is visible on the very next read; the stamp
+is read after the caller's access is checked, on every request. One cache per web app (its
+`state`), keyed by team and query: the bytes do not depend on who of the team asks, and
+another team never shares a key."""
 
 from __future__ import annotations
 
@@ -17,16 +18,16 @@ from litestar.serialization import default_serializer
 from litestar.types import Serializer
 
 from adapters.http.views import ViewResponse
-from application.connections import StampedPage
+from application.connections import Stamped
 
 T = TypeVar("T")
 STATE_KEY = "page_cache"
-ENTRIES = 1024  # pages kept, least recently used dropped first
+ENTRIES = 256  # pages kept (at most MAX_PAGE connections each), least recently used first out
 
 
 @frozen
 class CachedPage:
-    page: StampedPage
+    page: Stamped[Any]
     body: bytes
 
 
@@ -43,7 +44,7 @@ class PageCache:
                 self._pages.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, page: StampedPage, body: bytes) -> CachedPage:
+    def put(self, key: Hashable, page: Stamped[Any], body: bytes) -> CachedPage:
         entry = CachedPage(page, body)
         if not page.reusable:
             return entry

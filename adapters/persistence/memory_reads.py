@@ -4,6 +4,7 @@ same state the repositories keep, with the same order, filters and access facts 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from attrs import evolve
 
@@ -18,7 +19,7 @@ from application.queries import (
     Position,
 )
 from domain.connection import Connection
-from domain.marketplace import Marketplace
+from domain.marketplace import Marketplace, MarketplaceState
 
 
 class InMemoryReads:
@@ -81,6 +82,14 @@ class InMemoryReads:
             evolve(m, history=[])
             for (c, _), m in self._s.marketplaces.items()
             if c == connection_id
+        ]
+
+    def marketplaces_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
+        wanted = set(states)
+        return [
+            evolve(m, history=[])
+            for m in self._s.marketplaces.values()  # the order list_in_states gives
+            if m.state in wanted
         ]
 
     def _matches(

@@ -6,7 +6,7 @@ them. Columns are selected, not rows mapped to objects: nothing here is written 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -173,6 +173,16 @@ class SqlReadModels(SqlRepository):
             select(MK)
             .where(MK.connection_id == connection_id)
             .order_by(MK.marketplace_id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return [marketplace_from_rows(r, []) for r in rows]
+
+    def marketplaces_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
+        wanted = sorted({str(s) for s in states})
+        rows = self._session.scalars(
+            select(MK)
+            .where(MK.state.in_(wanted))
+            .order_by(MK.connection_id, MK.marketplace_id)
             .execution_options(populate_existing=True)
         ).all()
         return [marketplace_from_rows(r, []) for r in rows]

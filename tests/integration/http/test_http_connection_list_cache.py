@@ -45,8 +45,12 @@ def test_a_change_shows_on_the_next_read_of_a_kept_page(
     )
     listed = {c["id"]: c for c in api.ok("GET", LIST, owner)["items"]}
     assert listed[eu["id"]]["marketplaces_summary"]["setting_up"] == 1
+    shown = api.call("GET", f"{LIST}/{us['id']}", owner)
+    assert api.call("GET", f"{LIST}/{us['id']}", owner).content == shown.content
     api.ok("DELETE", f"{LIST}/{us['id']}", owner, status=204)
     assert [c["id"] for c in api.ok("GET", LIST, owner)["items"]] == [eu["id"]]
+    gone = api.call("GET", f"{LIST}/{us['id']}", owner)
+    assert (gone.status_code, gone.json()["code"]) == (404, "NOT_FOUND")
 
 
 def test_a_kept_page_counts_down_with_the_clock(api: Api, clock: SettableClock) -> None:
@@ -71,8 +75,10 @@ def test_a_kept_page_is_served_only_to_who_may_read_it(api: Api) -> None:
     assert [c["id"] for c in api.ok("GET", LIST, shop["member"])["items"]] == [connection["id"]]
     # Someone of another team naming this team, and the other team's own list.
     intruder = api.user(other["owner"].user_id, shop.id)
-    refused = api.call("GET", LIST, intruder)
-    assert (refused.status_code, refused.json()["code"]) == (403, "NOT_A_MEMBER")
+    for path in (LIST, f"{LIST}/{connection['id']}"):
+        api.ok("GET", path, shop["member"])  # kept
+        refused = api.call("GET", path, intruder)
+        assert (refused.status_code, refused.json()["code"]) == (403, "NOT_A_MEMBER")
     assert api.ok("GET", LIST, other["owner"])["items"] == []
     # A member removed from the team is refused at once, the page kept or not.
     api.ok(

@@ -49,5 +49,5 @@ def test_every_write_a_page_shows_moves_the_stamp(world: World) -> None:
     assert page.same_as_now(listing.stamp(query))
     world.connect("eu-seller", Channel.ADS, actor=world.actor(team=other))
     assert stamp() == seen[-1], "another team's connection is none of this page's business"
-    world.app.disconnect(world.actor(team=shop), page.page.items[0].id)
+    world.app.disconnect(world.actor(team=shop), page.view.items[0].id)
     assert not page.same_as_now(listing.stamp(query))
