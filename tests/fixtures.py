@@ -13,6 +13,7 @@ import pytest
 
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.telemetry import configure_logging
+from adapters.telemetry.logs import QUIET
 from application.app import Application
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
@@ -54,13 +55,17 @@ def world(app: Application, clock: SettableClock, amazon: InProcessAmazon) -> Wo
 @contextmanager
 def json_logs(level: str) -> Iterator[io.StringIO]:
     """The process's logs as JSON lines in a string, configured as production configures
-    them; the root logger's handlers and level are put back afterwards."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
+    them. Everything configure_logging touches is put back afterwards: the root logger and
+    the loggers it quietens (left at WARNING, httpx's debug lines would never reach a later
+    test that reads them)."""
+    touched = [logging.getLogger(), *(logging.getLogger(name) for name in QUIET)]
+    saved = [(logger, list(logger.handlers), logger.level, logger.propagate) for logger in touched]
     stream = io.StringIO()
     configure_logging(level=level, fmt="json", stream=stream)
     try:
         yield stream
     finally:
-        root.handlers = saved[0]
-        root.setLevel(saved[1])
+        for logger, handlers, level_number, propagate in saved:
+            logger.handlers = handlers
+            logger.setLevel(level_number)
+            logger.propagate = propagate
