@@ -287,7 +287,7 @@ def load(port: int, token: str) -> tuple[float, str]:
         if "Non-2xx" in out:
             raise RuntimeError(out)
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-        p50 = re.search(r"50%\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+        p50 = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)  # type: ignore[union-attr]
         return rps, p50
     return python_load(port, token)
 
