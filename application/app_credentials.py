@@ -1,4 +1,4 @@
-"""The app's own LWA credentials (DESIGN §15; issue 18 item 5): the gate every access-token
+"""The app's own LWA credentials (DESIGN §15): the gate every access-token
 refresh passes, the readiness check, and the rotate-by warnings.
 
 One alarm per incident: the first refresh that finds every client secret refused turns the

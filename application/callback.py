@@ -72,7 +72,7 @@ class CallbackResult:
     warnings: tuple[ErrorCode, ...] = ()
 
     def outcome(self) -> dict[str, str]:
-        """What the product UI at `return_to` is told on the way back (issue 18: the redirect
+        """What the product UI at `return_to` is told on the way back (the redirect once
         dropped all but the connection id): the connection, the result, the next step, whether
         it was a reconnect, and the warnings' codes (comma-separated, only when there are)."""
         told = {
@@ -194,7 +194,7 @@ class CompleteCallback:
         if request.account_type is AccountType.VENDOR:
             # Vendor Central consent (seed 002: "highly recommended" for Sales & Traffic):
             # the Sellers and Listings APIs are Seller Central's, so a vendor's grant is
-            # never sent there (issue 18: vendors were refused with "a different region").
+            # never sent there (vendors were refused with "a different region" when it was).
             # The vendor's marketplaces are its advertising profiles.
             return _AmazonAnswer(tokens=tokens, account_id=cmd.selling_partner_id)
         participations = amazon.marketplace_participations(

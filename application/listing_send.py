@@ -250,7 +250,7 @@ class SendRun:
         results = {r.sku: r for r in report.results}
         listings = [lst for lst in fresh.values() if in_feed(lst, feed_id)]
         # A feed refused as a whole (FATAL) that names the messages to blame: those SKUs are
-        # refused and the valid rest, never judged, is sent again (issue 18: one absurd row
+        # refused and the valid rest, never judged, is sent again (one absurd row once
         # marked 7,484 good SKUs rejected). Naming none, the document itself was refused:
         # sending the same messages again would fail the same way.
         resend = report.status is FeedStatus.FATAL and any(not r.accepted for r in results.values())

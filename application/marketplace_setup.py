@@ -171,7 +171,7 @@ class AdvanceMarketplaceSetup(UsesLeases):
         """A seller: ask Amazon for the seller's data in that marketplace; the reason it
         failed, or None. A vendor has nothing to check there: the check is a Seller Central
         call (searchListingsItems), and a vendor's grant is never used for a seller-only call
-        (issue 18)."""
+        (Amazon refuses it, and each refusal would look like a revoked grant)."""
         if not connection.is_seller:
             return None
         partner = connection.selling_partner_id

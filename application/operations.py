@@ -38,7 +38,7 @@ class TakeSnapshot:
     def __call__(self) -> Snapshot:
         now = self.ports.clock.now()
         # The read side (a few statements), not every aggregate with its history: a scrape
-        # of a year-old installation took seconds of the server's CPU (issue 20).
+        # of a year-old installation took seconds of the server's CPU.
         with self.ports.uow() as uow:
             rows = uow.reads.connections(
                 team_id=None, viewer=None, where=ConnectionFilter(), after=None, limit=None
@@ -61,7 +61,7 @@ class TakeSnapshot:
 def latest_recorded_instant(ports: Ports) -> datetime | None:
     """The newest instant the database holds: every change is in the event log, so its
     newest entry. A simulated clock restarted behind it resumes from here (DESIGN §9: time
-    never runs backwards; issue 18: new history was stamped before older entries)."""
+    never runs backwards: new history was once stamped before older entries)."""
     with ports.uow() as uow:
         newest = uow.events.list(limit=1)
     return newest[0].at if newest else None

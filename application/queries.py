@@ -159,7 +159,7 @@ class ReadModels(Protocol):
     def marketplaces_in_states(self, states: Iterable[MarketplaceState]) -> list[Marketplace]:
         """Every connection's marketplaces in these states, by (connection, marketplace),
         without their transition history: what the worker's passes look at every second
-        (a year of history each made that the server's biggest cost, issue 20)."""
+        (a year of history each made that the server's biggest cost)."""
         ...
 
 

@@ -1,5 +1,5 @@
-"""GET /api/v1/connections against a bare Litestar endpoint serving the same bytes (issue 20's
-read side), measured side by side in one run.
+"""GET /api/v1/connections against a bare Litestar endpoint serving the same bytes,
+measured side by side in one run.
 
 Three servers, one after the other, each in its own process under the same uvicorn settings
 on loopback: a bare Litestar app returning the exact body sellerlink answered, sellerlink on

@@ -1,5 +1,5 @@
 """Mixed API traffic at a fixed rate, with the worker running, while Amazon is instant and
-while it takes 15 s to answer (issue 20's write side), and a one-row listing submission with
+while it takes 15 s to answer, and a one-row listing submission with
 50,000 SKUs pending. Ratios measured side by side in one run.
 
 The server is sellerlink (`create_app`, uvicorn, its in-process worker on) over 50

@@ -1,4 +1,4 @@
-"""What the operations layer costs a request (issue 17): the same route served by the
+"""What the operations layer costs a request: the same route served by the
 same web API with and without the request-log line, the Prometheus middleware and the
 redaction step, side by side in one run.
 

@@ -1,4 +1,4 @@
-"""The shared rate budget under a product's burst, side by side in one run (issue 14).
+"""The shared rate budget under a product's burst, side by side in one run.
 
 One embedded sellerlink (SQLite, the sandbox mounted at /sandbox, the sandbox clock running
 SCALE times faster so Amazon's getOrders plan, 0.0167 requests/s with a burst of 20, becomes

@@ -1,4 +1,4 @@
-"""Webhooks from the outbox (DESIGN §13, issue 15), on the embedded default's SQLite.
+"""Webhooks from the outbox (DESIGN §13), on the embedded default's SQLite.
 
 1. Cost of the outbox on a state change: the same state change (a seller authorizes Amazon
    Ads again: the connection stored and its `connection.reconnected` logged in one

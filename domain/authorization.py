@@ -53,7 +53,7 @@ def validate_return_to(return_to: str | None) -> str | None:
     """Only a path on this site: no scheme, no host, no protocol-relative `//`, no backslash
     (browsers read `/\\evil.com` as a host), and printable ASCII only: anything else must be
     percent-encoded, as in any URL. A raw `/日本語` cannot go into a Location header (the
-    callback answered 500 after the connection was stored, issue 18), and look-alikes (a
+    callback once answered 500 after the connection was stored), and look-alikes (a
     path of division slashes U+2215 reading as `//evil.example`, a zero-width space) are
     how open redirects hide. Prevents open redirects."""
     if return_to is None or return_to == "":

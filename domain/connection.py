@@ -192,7 +192,7 @@ class Connection(EventSource):
     def setup_blocker(self, now: datetime) -> DomainError | None:
         """Why a marketplace of this connection cannot pass setup now, as the catalogue
         error whose fix is the next step; None when it can. Nothing may wait in Setting up
-        without a reason (issue 18: a seller's marketplace reached Ready on Ads alone)."""
+        without a reason (a seller's marketplace once reached Ready on Ads alone)."""
         for channel in self.data_channels():
             grant = self.grants[channel]
             name = CHANNEL_NAMES[channel]

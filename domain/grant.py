@@ -42,7 +42,7 @@ ACCESS_TOKEN_MARGIN = timedelta(seconds=60)
 
 def expiry_warning_stage(remaining: timedelta) -> str | None:
     """Which expiry warning is due with `remaining` left of an authorization: one per
-    threshold (DESIGN §13: 30, 7 and 1 days; issue 18: daily stages wrote "25 days" and
+    threshold (DESIGN §13: 30, 7 and 1 days; daily stages once wrote "25 days" and
     "24 days" seconds apart when a pass fell either side of a day's boundary): `"30d"` once
     30 days remain, `"7d"` once 7 remain, `"last_day"` in the last 24 hours, whose text
     counts the hours (seed 001: "on the last day ... expires in X hours"). None outside the

@@ -30,7 +30,7 @@ DEFAULT_BATCH_WINDOW = timedelta(minutes=15)
 MIN_BATCH_WINDOW = timedelta(seconds=1)
 MAX_BATCH_WINDOW = timedelta(minutes=30)
 
-# What Amazon takes for one offer (issue 18: one absurd value failed a whole feed). A listing
+# What Amazon takes for one offer (one absurd value once failed a whole feed). A listing
 # quantity is a 32-bit count (Amazon documents no larger one; the sandbox refuses above it);
 # a price is above zero, in the currency's minor units (ISO 4217), and below a ceiling no
 # real offer reaches (Amazon's models give none; UNCONFIRMED, a guard against 1e999999).

@@ -263,7 +263,7 @@ class Marketplace(EventSource):
         Available marketplace selects it, which starts its setup as Select does (given `at`;
         otherwise it would stay Available, selected, with no setup ever starting)."""
         if active and self.state is S.COMING_SOON:
-            # One code per situation (issue 18): Coming Soon is the plan's limit, whether the
+            # One code per situation: Coming Soon is the plan's limit, whether the
             # person clicks Select or ticks Active; greyed out (not participating) is Amazon's.
             raise PlanRequired(
                 f"{self.name} is Coming Soon on your plan.",

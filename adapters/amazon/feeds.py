@@ -254,8 +254,8 @@ def _named(report: bytes, skus: dict[int, str]) -> list[ListingResult]:
 def _checked(
     seller_id: str, updates: Sequence[ListingUpdate]
 ) -> tuple[list[ListingUpdate], list[ListingResult]]:
-    """Each message checked against Amazon's JSON_LISTINGS_FEED schema before sending
-    (issue 18): one that breaks it is refused on its own SKU, never sent, so it cannot
+    """Each message checked against Amazon's JSON_LISTINGS_FEED schema before sending:
+    one that breaks it is refused on its own SKU, never sent, so it cannot
     spoil the feed for the others."""
     try:
         document = msgspec.json.decode(build_document(seller_id, updates))

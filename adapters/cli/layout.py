@@ -1,5 +1,5 @@
-"""Tables that fit the terminal they are printed on (issue 17: readable at 80 columns and
-when piped).
+"""Tables that fit the terminal they are printed on (support reads them at 80 columns and
+pipes them).
 
 A `Responsive` renders its table when the table fits the width it is given, and otherwise
 the same rows as vertical records: each row's key on its own line (ids are copied into the

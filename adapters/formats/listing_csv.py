@@ -19,7 +19,7 @@ def parse_listing_csv(text: str) -> list[ListingRow]:
     """An empty file is an empty submission; a header without the four columns is refused
     as a whole (VALIDATION_FAILED, field `header`), and so is a file the CSV reader cannot
     read: a field over the reader's 131,072-character limit or a quote never closed
-    (field `body`, with the line; issue 18: these answered 500)."""
+    (field `body`, with the line; these once answered 500)."""
     if not text.strip():
         return []
     reader = csv.reader(io.StringIO(text), strict=True)

@@ -180,7 +180,7 @@ class _Verified:
 class _VerifiedTokens:
     """Verified tokens by their SHA-256 (the tokens themselves are not kept), at most
     VERIFIED_TOKENS of them: verifying a signature costs more than the rest of a cached
-    read (issue 20)."""
+    read."""
 
     def __init__(self) -> None:
         self._tokens: dict[bytes, _Verified] = {}

@@ -1,4 +1,4 @@
-"""Bad input never answers 500 (issue 18): JSON nested deeper than any request of this API
+"""Bad input never answers 500: JSON nested deeper than any request of this API
 needs is refused at the edge, before a parser meets it. Python's parsers (msgspec, json) raise
 RecursionError somewhere past a thousand levels, and that surfaced as INTERNAL_ERROR.
 

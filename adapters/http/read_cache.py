@@ -1,5 +1,5 @@
 """Pages of connections, and single connections, kept as the bytes they were sent as
-(issue 20: reads as fast as the framework allows). One is served again only while the
+(reads as fast as the framework allows). One is served again only while the
 team's stamp is the one read with it and its time-dependent words still hold
 (application.connections.Stamped), so a change is visible on the very next read; the stamp
 is read after the caller's access is checked, on every request. One cache per web app (its

@@ -1,4 +1,4 @@
-"""The hosted connect flow in Chromium, as a new person meets it (issue 19, DESIGN §14):
+"""The hosted connect flow in Chromium, as a new person meets it (DESIGN §14):
 every step checked with axe-core and photographed (tests/browser/screenshots/)."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _connect_seller(flow: Flow, account: str, label: str = "Connect Amazon Ads")
 def test_a_newcomer_connects_a_seller_from_the_banners_link_to_ready(
     product: Product, context: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The Done-when of issue 19: from the link `make run` prints, through the hosted flow
+    """The hosted flow end to end: from the link `make run` prints, through the hosted flow
     in a pop-up (Ads, SP-API, a marketplace to Ready), back to the product."""
     from bootstrap.serve import banner
     from domain.team import Role
@@ -92,7 +92,7 @@ def test_a_newcomer_connects_a_seller_from_the_banners_link_to_ready(
         demo.step("connected")
         with capsys.disabled():  # shown in `make test`'s output, not only with -s
             print(
-                f"\n[issue 19] hosted flow from the banner's link, us-seller to Ready: "
+                f"\n[hosted flow] from the banner's link, us-seller to Ready: "
                 f"{clicks} clicks, {seconds:.1f} s (scripted; Amazon's consent pages and "
                 f"setup included; the test's axe-core checks and screenshots took "
                 f"{checking:.1f} s more)",
@@ -143,7 +143,8 @@ def test_the_keyboard_alone_connects_a_seller(
     assert flow.clicks == 0
     with capsys.disabled():
         print(
-            f"\n[issue 19] keyboard only, us-seller connected: {flow.keys} key presses", flush=True
+            f"\n[hosted flow] keyboard only, us-seller connected: {flow.keys} key presses",
+            flush=True,
         )
 
 

@@ -1,5 +1,5 @@
 """Amazon access for the product, over real HTTP against the embedded product and its
-sandbox (issue 14 "Done when"): an API key with `amazon:access` gets a token and calls the
+sandbox: an API key with `amazon:access` gets a token and calls the
 sandbox with the returned headers, and makes the same calls through the proxy; a key without
 the scope, another team's key, a deleted key and a revoked seller are refused with their
 codes; path escapes never reach Amazon; no token or key secret shows in logs, events, errors

@@ -1,4 +1,4 @@
-"""`sellerlink doctor [--json]` against the embedded product (issue 17): every check named
+"""`sellerlink doctor [--json]` against the embedded product: every check named
 with its finding and fix; the sandbox's LWA judges the app's client secrets; a rejected
 secret or a mistyped data dir is a problem (exit 4); doctor creates nothing."""
 

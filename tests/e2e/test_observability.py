@@ -1,4 +1,4 @@
-"""Operations over the embedded product (issue 17): a full walk through the sandbox —
+"""Operations over the embedded product: a full walk through the sandbox —
 connect, marketplace setup, Refresh, an hour later a token refresh, one throttled call, the
 team's webhooks delivered to a loopback receiver — then `/metrics` shows every series
 moving, the log has one JSON line per request and per job with the fields support searches

@@ -1,4 +1,4 @@
-"""Scale-out as a newcomer runs it (issue 17): a worker process beside `serve`, sharing the
+"""Scale-out as a newcomer runs it: a worker process beside `serve`, sharing the
 data dir (or database) but started with other settings.
 
 - Without the serve's port, the worker cannot reach the sandbox: the marketplace says

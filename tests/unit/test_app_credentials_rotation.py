@@ -1,4 +1,4 @@
-"""The rotate-by date of the app's newest client secret (issue 17): warnings at 90, 30 and
+"""The rotate-by date of the app's newest client secret: warnings at 90, 30 and
 7 days, each once, as an `app.credentials_expiring` event for every team with connections
 (which the event log carries on to webhooks), and in /ready's warnings; a new secret with a
 new date starts over. Backoff steps grow and cap."""

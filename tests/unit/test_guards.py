@@ -1,6 +1,5 @@
-"""Issue 18, item 14: rules that hold in the code and that only these tests would notice
-breaking. Each was checked by removing its guard and watching the test fail (the closing
-note of issue 18 names the guards)."""
+"""Rules that hold in the code and that only these tests would notice
+breaking. Each was checked by removing its guard and watching the test fail."""
 
 from __future__ import annotations
 

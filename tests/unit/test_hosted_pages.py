@@ -1,5 +1,5 @@
 """The hosted flow's pages keep the promise of the error catalogue: every fix that says
-"Click X" shows a button named X, wherever the error is shown (issue 19; seed 002's
+"Click X" shows a button named X, wherever the error is shown (seed 002's
 "Connect Different Account" and "Refresh")."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """A kept read of a token's status ("expires in 12 days") is good until the instant
-`token_status_fresh_until` names, and not a moment longer (issue 20's read cache)."""
+`token_status_fresh_until` names, and not a moment longer:
+the connection list's kept pages rely on it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A bearer token verified once is not verified again on every request (issue 20), yet an
+"""A bearer token verified once is not verified again on every request, yet an
 expired token is still refused and a token with another signature is never taken for it."""
 
 from __future__ import annotations

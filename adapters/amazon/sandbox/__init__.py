@@ -1,5 +1,5 @@
 """The Amazon sandbox: an honest emulation of Login with Amazon, the Ads API and the Selling
-Partner API (issue 4). See `adapters.amazon` for the entry points."""
+Partner API, refusing what Amazon refuses. See `adapters.amazon` for the entry points."""
 
 from adapters.amazon.sandbox.app import (
     SANDBOX_PATH,

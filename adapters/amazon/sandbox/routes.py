@@ -327,7 +327,7 @@ def complete(sandbox: Sandbox, request: SandboxRequest, prepared: Prepared) -> R
         try:
             reply = prepared.failure or route.handler(sandbox, request, prepared.params)
         except RecursionError:
-            # JSON nested deeper than any parser follows (issue 18): bad input, as Amazon
+            # JSON nested deeper than any parser follows: bad input, as Amazon
             # answers it, never a 500.
             reply = sp_error(400, "InvalidInput", "The request body is nested too deeply.")
     headers = dict(reply.headers)

@@ -1,6 +1,6 @@
 """Every SP-API operation the sandbox serves answers as Amazon's model says, success and
-refusal alike, and a new route cannot slip in unvalidated (issue 12: "the contract suite
-says which operations, and fails on a new route that it does not validate").
+refusal alike, and a new route cannot slip in unvalidated: the suite
+says which operations it checks, and fails on a new route that it does not validate.
 
 One in-process walk calls every SP-API route of `routes.ROUTES` (with the seller's token,
 then with a refused one); each answer is checked against the schema the operation's model

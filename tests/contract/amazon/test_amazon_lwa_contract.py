@@ -140,7 +140,7 @@ def test_a_wrong_client_secret_is_the_apps_credentials_rejected(
     amazon: Amazon, settings: AmazonSettings, clock: SandboxClock
 ) -> None:
     """`invalid_client` on every configured secret is the app's alarm, not a seller's
-    refresh failure (issue 18 item 5)."""
+    refresh failure."""
     wrong = attrs.evolve(settings, sp_api_client_secret=Secret("not-the-secret"))
     gateway = AmazonHttpGateway(wrong, clock=clock.now, sleep=clock.sleep)
     try:

@@ -1,5 +1,5 @@
-"""Two popular independent clients, used unmodified against the sandbox over loopback HTTP
-(issue 12): python-amazon-sp-api and python-amazon-ad-api. Only what a user of the libraries
+"""Two popular independent clients, used unmodified against the sandbox over loopback HTTP:
+python-amazon-sp-api and python-amazon-ad-api. Only what a user of the libraries
 configures is pointed at the sandbox: the LWA token host (the libraries' own
 AccessTokenClient with the sandbox's scheme and host) and the API endpoint (a marketplace
 object with the sandbox's URL). Everything else — requests, headers, paging, uploads,

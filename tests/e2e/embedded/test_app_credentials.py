@@ -1,4 +1,4 @@
-"""The app's own credentials refused (issue 17; issue 18 item 5), over the embedded product:
+"""The app's own credentials refused, over the embedded product:
 the sandbox's LWA rejects every client secret; within one worker tick `/ready` answers 503
 naming APP_CREDENTIALS_REJECTED, the event log has one `app.credentials_rejected` per app,
 and `/metrics` shows it; LWA then sees at most one try per app per backoff step, however

@@ -1,4 +1,4 @@
-"""The seller's data over HTTP against the sandbox (issue 13): the embedded product as
+"""The seller's data over HTTP against the sandbox: the embedded product as
 `make run` wires it, the worker's passes, and the sandbox clock moved by its admin API.
 `eu-seller` with DE and FR: records of every dataset for both (ad campaigns where the chosen
 advertising profile is), Ready only once the latest window of every dataset is in, history

@@ -1,4 +1,4 @@
-"""Issue 18, item 3, over real HTTP: the embedded product (the production container, the real
+"""Vendors end to end over real HTTP: the embedded product (the production container, the real
 Amazon adapter calling the sandbox over loopback) connects a vendor on Ads alone (`vendor`)
 and one with the Selling Partner API through Vendor Central (`vendor-central`), sets its
 marketplace up, and then looks after it for three simulated hours without one Seller Central

@@ -1,4 +1,4 @@
-"""Issue 18, item 10 (DESIGN §9): time never runs backwards. The embedded product's clock is
+"""Time never runs backwards (DESIGN §9). The embedded product's clock is
 the sandbox's simulated clock, which may be advanced far past the wall clock; after a
 restart `serve` resumes it from the latest recorded instant, so what happens next is never
 stamped before what was already recorded."""

@@ -1,4 +1,4 @@
-"""Traces (issue 17), with OpenTelemetry's in-memory exporter: one span per HTTP request
+"""Traces, with OpenTelemetry's in-memory exporter: one span per HTTP request
 (Litestar's plugin, named by route template), per background job and per Amazon call (over
 loopback to the sandbox), nesting job > Amazon call; no token in any attribute."""
 

@@ -1,4 +1,4 @@
-"""With --json, a command line that does not even parse is answered in JSON (issue 17):
+"""With --json, a command line that does not even parse is answered in JSON:
 a script reads `error.code` and `exit_code` whatever went wrong; without --json people
 get click's usage message. Exit 2 either way."""
 

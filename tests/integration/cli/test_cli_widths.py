@@ -1,4 +1,4 @@
-"""The support CLI at 80 and 120 columns (issue 17): with sellerlink's real ids (ULIDs,
+"""The support CLI at 80 and 120 columns: with sellerlink's real ids (ULIDs,
 30 characters), every column a support agent needs is on screen, whole, and no line is
 wider than the terminal. A table that does not fit becomes vertical records; ids are never
 cut or folded, because they are copied into the next command. `COLUMNS` sets the width, as

@@ -1,4 +1,4 @@
-"""Issue 18, item 11: bad input gets a 4xx problem with a named code, never a 500, and
+"""Bad input gets a 4xx problem with a named code, never a 500, and
 nothing half-written: JSON nested far past any parser's depth on every JSON route (read
 from the OpenAPI schema, so a new route is covered the day it is added) and on the sandbox,
 a CSV field longer than the reader's limit or a quote never closed, and a `return_to` with

@@ -114,7 +114,7 @@ def _told(back: Any) -> dict[str, list[str]]:
 
 
 def test_the_redirect_back_carries_the_next_step_warnings_and_reconnected(api: Api) -> None:
-    """Issue 18, item 13: a product UI learns from the redirect alone what comes next."""
+    """A product UI learns from the redirect alone what comes next."""
     team = api.create_team("Acme")
     admin = team["admin"]
     ads = _told(api.authorize(admin, "no-campaigns-seller", "ads", return_to="/back"))

@@ -1,4 +1,4 @@
-"""GET /api/v1/connections serves a page again as the bytes it was sent as (issue 20), and
+"""GET /api/v1/connections serves a page again as the bytes it was sent as, and
 never once it would read differently: a change is visible on the very next read, the words
 that count time down move with the clock, and the caller's access is checked every time."""
 

@@ -1,4 +1,4 @@
-"""The OpenAPI document explains itself (DESIGN §14, issue 19): every operation and every
+"""The OpenAPI document explains itself (DESIGN §14): every operation and every
 property of every schema has a description, and every request body an example. A field or
 route added without one fails here (adapters/http/glossary.py is where meanings live)."""
 
@@ -87,7 +87,7 @@ def test_the_openapi_ui_needs_no_internet(web_app: Litestar) -> None:
 def test_the_mounted_sandbox_ignores_a_host_header_sliced_by_a_client() -> None:
     """python-amazon-sp-api pointed at http://127.0.0.1:8000/sandbox sends the Host
     `27.0.0.1:8000/sandbox`; Litestar refuses such a Host with 400 before any route runs.
-    Below /sandbox it is ignored (issue 12, divergence 9)."""
+    Below /sandbox it is ignored (as Amazon ignores it)."""
     container = in_memory_container(settings=Settings(sandbox=True, webhook_allow="loopback"))
     sliced = {"Host": "27.0.0.1:8000/sandbox", "x-amz-access-token": "Atza|not-a-token"}
     try:

@@ -1,4 +1,4 @@
-"""DESIGN §15, issue 20: Amazon's callback never waits on Amazon inside a database
+"""DESIGN §15: Amazon's callback never waits on Amazon inside a database
 transaction. Amazon here takes its time on every call (the sandbox's latency fault); while
 it does, the callback holds no database connection at all, and an unrelated team's write
 goes through at once (SQLite has one write lock for everybody: a callback holding it across

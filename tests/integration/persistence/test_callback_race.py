@@ -1,4 +1,4 @@
-"""Issue 18, item 14: two callbacks for one state racing through the whole use case (not
+"""Two callbacks for one state racing through the whole use case (not
 only the repository) exchange Amazon's code once. Both read the state before either consumes
 it, so only the atomic consume (CompleteCallback._consume: `uow.authorizations.consume`)
 stands between them and a second exchange; removing it makes this test fail."""

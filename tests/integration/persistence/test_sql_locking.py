@@ -157,7 +157,7 @@ def test_of_concurrent_callbacks_with_one_state_exactly_one_consumes_it(
 
 @pytest.mark.postgres
 def test_two_postgres_connections_racing_for_one_state_one_wins(postgres_sql_db: Any) -> None:
-    """Issue 5: two concurrent callbacks, two connections; the loser waits on the winner's
+    """Two concurrent callbacks, two connections; the loser waits on the winner's
     row lock, then sees the state consumed."""
     from harness.databases import empty_database
 

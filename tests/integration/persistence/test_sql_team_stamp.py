@@ -1,4 +1,4 @@
-"""The team stamp a kept page of connections is checked against (issue 20), in SQL: every
+"""The team stamp a kept page of connections is checked against, in SQL: every
 write a page shows moves it (a connection, its grants and profile, a marketplace), another
 team's writes do not, and a page is reused only under the stamp it was read with."""
 

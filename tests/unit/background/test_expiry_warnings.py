@@ -61,7 +61,7 @@ def test_a_warning_is_recorded_once_however_many_passes_run(seller):
 
 
 def test_passes_either_side_of_a_day_boundary_write_one_warning(seller):
-    """Issue 18: "25 days" and then "24 days" were written seconds apart."""
+    """Once, "25 days" and then "24 days" were written seconds apart."""
     seller.clock.set(seller.expires_at() - timedelta(days=25, seconds=1))
     seller.pass_()
     seller.clock.advance(timedelta(seconds=2))

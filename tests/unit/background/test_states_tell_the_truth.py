@@ -1,4 +1,4 @@
-"""Issue 18, items 1, 2 and 4 (DESIGN §9): a marketplace never passes setup without the
+"""A marketplace never passes setup (DESIGN §9) without the
 grants its data comes through, never waits without a reason and a next step, and a refused
 Amazon call is classified once: a stale access token is refreshed once and the call retried
 once; a refused refresh is Revoked at once; a 403 Amazon explains is diagnosed, with its

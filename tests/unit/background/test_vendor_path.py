@@ -1,4 +1,4 @@
-"""Issue 18, item 3: vendors end to end (seed 002: Ads is required; SP-API through Vendor
+"""Vendors end to end (seed 002: Ads is required; SP-API through Vendor
 Central "is not necessary" but "highly recommended" for Sales & Traffic reporting). A vendor's
 grant is never used for a Seller Central call, and one channel's token never goes to the
 other channel's API: the sandbox refuses both as Amazon does, so counting its refusals

@@ -1,4 +1,4 @@
-"""Issue 18, item 12: one absurd value never fails a whole feed. Values Amazon would refuse
+"""One absurd value never fails a whole feed. Values Amazon would refuse
 are refused per row when the product hands them in; each feed message is checked against
 Amazon's JSON_LISTINGS_FEED schema before it is sent; only the SKUs Amazon names (by
 messageId) are rejected, and when a feed is refused as a whole the valid rest goes again."""

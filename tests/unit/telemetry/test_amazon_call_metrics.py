@@ -1,4 +1,4 @@
-"""The Amazon transport counts what operators alert on (issue 17): every exchange by API,
+"""The Amazon transport counts what operators alert on: every exchange by API,
 operation and status, 429s from Amazon, waits for the rate budget, and calls the budget
 refused to wait for. httpx's MockTransport stands in for Amazon; the counts are read from
 a registry of the test's own."""

@@ -1,4 +1,4 @@
-"""Logs (issue 17): JSON lines off a terminal, console on one, a redaction step that no
+"""Logs: JSON lines off a terminal, console on one, a redaction step that no
 secret gets past (canaries pushed through every way a line is made), and Alembic's chatter
 kept off the screen so `make run`'s banner stays readable."""
 

@@ -151,7 +151,7 @@ def test_the_report_names_messages_by_their_message_id_not_their_position(
 def test_a_malformed_value_is_an_issue_on_its_message_and_the_rest_is_applied(
     amazon: InProcessAmazon, value: dict[str, Any], where: str
 ) -> None:
-    """Issue 12's divergence 5: such a value made every getFeed answer a plain 500."""
+    """Such a value made every getFeed answer a plain 500."""
     token = amazon.sp_api_token("us-seller")
     bad = _message(2, "BAD", quantity=value.get("quantity", 1))
     if "price" in value or "currency" in value:
@@ -294,7 +294,7 @@ def _new_document(amazon: InProcessAmazon, token: str) -> dict[str, Any]:
 def test_feed_document_urls_are_absolute_pre_signed_and_expire(
     amazon: InProcessAmazon, clock: SettableClock
 ) -> None:
-    """Issue 12's divergence 2: the URLs were relative, and python-amazon-sp-api could
+    """The URLs were relative, and python-amazon-sp-api could
     neither upload nor download."""
     token = amazon.sp_api_token("us-seller")
     created = _new_document(amazon, token)

@@ -1,5 +1,5 @@
-"""Issue 12's divergences 6, 7, 9 and 10, each pinned by a test that fails if its fix is
-reverted: the Sponsored Products campaigns list as Amazon Ads serves it (6), Ads scope
+"""Places where the sandbox once answered unlike Amazon, each pinned by a test that fails
+if its fix is reverted: the Sponsored Products campaigns list as Amazon Ads serves it (6), Ads scope
 errors 401 (7), Amazon's 404 body, the Host header ignored and the feed routes treated like
 every other operation (9), an access token refused once its hour is over on the sandbox
 clock, and a refreshed one accepted (10)."""
