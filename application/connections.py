@@ -103,10 +103,7 @@ class ListConnections:
         team_id = require_team(query.actor)
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            access, value = uow.reads.team_stamp(
-                team_id=team_id, viewer=None if query.actor.key else query.actor.user_id
-            )
-        check_access(access, team_id, Permission.VIEW, key=query.actor.key)
+            value = _checked_stamp(uow.reads, query.actor, team_id)
         return Stamp(value, now)
 
     def stamped_page(self, query: ConnectionQuery) -> Stamped[ConnectionPage]:
@@ -115,10 +112,7 @@ class ListConnections:
         team_id = require_team(query.actor)
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
-            access, value = uow.reads.team_stamp(
-                team_id=team_id, viewer=None if query.actor.key else query.actor.user_id
-            )
-            check_access(access, team_id, Permission.VIEW, key=query.actor.key)
+            value = _checked_stamp(uow.reads, query.actor, team_id)
             page = self._page(uow.reads, query, team_id, now)
         return Stamped(
             view=page,
@@ -151,6 +145,18 @@ class ListConnections:
             next_cursor=Position(last.created_at, last.id).cursor() if last else None,
             has_more=more,
         )
+
+
+def _viewer(actor: Actor) -> str | None:
+    """Whose membership a read checks: a person's; an API key acts for its team itself."""
+    return None if actor.key is not None else actor.user_id
+
+
+def _checked_stamp(reads: ReadModels, actor: Actor, team_id: str) -> tuple[int, ...]:
+    """The team's stamp, once the actor may view the team (one statement for both)."""
+    access, value = reads.team_stamp(team_id=team_id, viewer=_viewer(actor))
+    check_access(access, team_id, Permission.VIEW, key=actor.key)
+    return value
 
 
 def fresh_until(view: ConnectionView, now: datetime) -> datetime | None:
@@ -224,12 +230,11 @@ class GetConnection:
         """The connection with the team's stamp read before it (see ListConnections)."""
         team_id = require_team(actor)
         now = self.ports.clock.now()
-        viewer = None if actor.key is not None else actor.user_id
         with self.ports.uow() as uow:
-            _, value = uow.reads.team_stamp(team_id=team_id, viewer=viewer)
+            _, value = uow.reads.team_stamp(team_id=team_id, viewer=_viewer(actor))
             rows = uow.reads.connections(
                 team_id=team_id,
-                viewer=None if actor.key is not None else actor.user_id,
+                viewer=_viewer(actor),
                 where=ConnectionFilter(include_disconnected=True),
                 after=None,
                 limit=1,
