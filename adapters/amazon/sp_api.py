@@ -1,5 +1,5 @@
 """Selling Partner API: marketplace participations, marketplace setup, listing updates, and
-the `orders` and `inventory` datasets (docs/amazon-datasets.md).
+the one call every dataset window makes (`window_call`: orders.py, inventory.py, reports.py).
 
 - `GET /sellers/v1/marketplaceParticipations` (AMAZON.md; sellers.json).
 - Marketplace setup (seed 002's "Failed to create geocompany") reads the seller's listings in
@@ -44,15 +44,10 @@ from domain.errors import (
 )
 from domain.grant import Channel
 from domain.rate_budget import BudgetKey
-from domain.records import IncomingRecord
 from domain.refusals import refused_call
 from domain.secret import Secret
 
 PARTICIPATIONS_PATH = "/sellers/v1/marketplaceParticipations"
-ORDERS_PATH = "/orders/v0/orders"
-MAX_SYNC_PAGES = 50
-INVENTORY_PATH = "/fba/inventory/v1/summaries"
-MAX_INVENTORY_PAGES = 200
 LISTINGS_PATH = "/listings/2021-08-01/items"
 # A SKU no seller has: getListingsItem on it proves whose token it is without reading data.
 IDENTITY_PROBE_SKU = "sellerlink-identity-check"
@@ -114,7 +109,7 @@ class SpApiClient:
         )
 
     def marketplace_participations(
-        self, region: Region, access_token: Secret, selling_partner_id: str | None
+        self, region: Region, access_token: Secret, selling_partner_id: str | None = None
     ) -> list[Participation]:
         label = "SP-API marketplace participations"
         response = self._transport.send(
@@ -197,87 +192,32 @@ class SpApiClient:
             )
         raise self.refusal(response, label)
 
-    def orders(self, source: DatasetSource, access_token: Secret) -> list[IncomingRecord]:
-        """The marketplace's orders updated in [start, end): getOrders by LastUpdatedAfter/
-        Before (0.0167 req/s, burst 20), page by page with NextToken. One record per order,
-        keyed by AmazonOrderId, as Amazon sent it (no restricted data token is asked for, so
-        Amazon sends no buyer PII)."""
-        label = "SP-API orders"
-        found: list[IncomingRecord] = []
-        next_token: str | None = None
-        for _ in range(MAX_SYNC_PAGES):
-            params = {"MarketplaceIds": source.marketplace_id}
-            if next_token is None:
-                params |= {
-                    "LastUpdatedAfter": _iso(source.start),
-                    "LastUpdatedBefore": _iso(source.end),
-                }
-            else:
-                params["NextToken"] = next_token
-            payload = self._get_payload(
-                ORDERS_PATH, access_token, params, "getOrders", source, label
-            )
-            try:
-                for order in payload.get("Orders") or []:
-                    found.append(
-                        IncomingRecord(
-                            str(order["AmazonOrderId"]),
-                            _text(order),
-                            _instant(order.get("LastUpdateDate")),
-                        )
-                    )
-                next_token = payload.get("NextToken") or None
-            except (KeyError, TypeError, AttributeError):
-                raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
-            if next_token is None:
-                return found
-        raise AmazonUnavailable(f"{label}: more than {MAX_SYNC_PAGES} pages in one window.")
-
-    def inventory(self, source: DatasetSource, access_token: Secret) -> list[IncomingRecord]:
-        """The FBA inventory snapshot: getInventorySummaries (2 req/s, burst 2) with
-        granularityType Marketplace and details, every page; keyed by sellerSku."""
-        label = "SP-API FBA inventory"
-        found: list[IncomingRecord] = []
-        next_token: str | None = None
-        for _ in range(MAX_INVENTORY_PAGES):
-            params = {
-                "granularityType": "Marketplace",
-                "granularityId": source.marketplace_id,
-                "marketplaceIds": source.marketplace_id,
-                "details": "true",
-            }
-            if next_token is not None:
-                params["nextToken"] = next_token
-            body = self._get_body(
-                INVENTORY_PATH, access_token, params, "getInventorySummaries", source, label
-            )
-            try:
-                summaries = body["payload"]["inventorySummaries"]
-                for summary in summaries:
-                    if summary.get("sellerSku"):
-                        found.append(IncomingRecord(str(summary["sellerSku"]), _text(summary)))
-                next_token = (body.get("pagination") or {}).get("nextToken") or None
-            except (KeyError, TypeError, AttributeError):
-                raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
-            if next_token is None:
-                return found
-        raise AmazonUnavailable(f"{label}: more than {MAX_INVENTORY_PAGES} pages.")
-
-    def _get_body(
+    def window_call(
         self,
+        source: DatasetSource,
+        method: str,
         path: str,
         access_token: Secret,
-        params: dict[str, str],
         operation: str,
-        source: DatasetSource,
-        label: str,
+        *,
+        params: dict[str, str] | None = None,
+        content: str | None = None,
+        label: str = "",
     ) -> Any:
+        """One call of a dataset window (orders, inventory, reports) on its seller's rate
+        budget (a history window's calls spend only what the latest windows leave); Amazon's
+        JSON answer, or the refusal classified once. `label` names the call in errors."""
+        label = label or f"SP-API {operation}"
+        headers = self._headers(access_token)
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         response = self._transport.send(
             Call(
-                "GET",
+                method,
                 self._settings.base_url(HostFamily.SP_API, source.region) + path,
-                headers=self._headers(access_token),
+                headers=headers,
                 params=params,
+                content=content,
                 budget=self._key(
                     source.region, rate_key(source.selling_partner_id, access_token), operation
                 ),
@@ -291,20 +231,6 @@ class SpApiClient:
             return response.json()
         except ValueError:
             raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
-
-    def _get_payload(
-        self,
-        path: str,
-        access_token: Secret,
-        params: dict[str, str],
-        operation: str,
-        source: DatasetSource,
-        label: str,
-    ) -> Any:
-        body = self._get_body(path, access_token, params, operation, source, label)
-        if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
-            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.")
-        return body["payload"]
 
     def send_listing_updates(
         self,
@@ -341,19 +267,14 @@ class SpApiClient:
         return results
 
 
-def _iso(moment: datetime) -> str:
+def amazon_time(moment: datetime) -> str:
+    """A moment as SP-API's query parameters and report bodies take it (ISO 8601, UTC)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _text(payload: Any) -> str:
+def record_text(payload: Any) -> str:
+    """A record's text as kept: Amazon's JSON, compact."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-
-
-def _instant(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return None
 
 
 def listing_patches(update: ListingUpdate) -> list[dict[str, Any]]:
