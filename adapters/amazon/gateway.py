@@ -22,9 +22,10 @@ from adapters.amazon import consent
 from adapters.amazon.ads import AdsClient
 from adapters.amazon.ads_reports import AdsReportsClient
 from adapters.amazon.feeds import FeedsClient
-from adapters.amazon.inventory import inventory
+from adapters.amazon.inventory import INVENTORY
+from adapters.amazon.listings_items import ListingsItemsClient
 from adapters.amazon.lwa import LwaClient
-from adapters.amazon.orders import orders
+from adapters.amazon.orders import ORDERS
 from adapters.amazon.passthrough import PassThroughClient
 from adapters.amazon.rate_limit import RateLimiter
 from adapters.amazon.reports import ReportsClient
@@ -90,6 +91,7 @@ class AmazonHttpGateway:
         self._lwa = LwaClient(settings, transport)
         self._ads = AdsClient(settings, transport)
         self._sp_api = SpApiClient(settings, transport)
+        self._listings = ListingsItemsClient(settings, transport, self._sp_api)
         self._feeds = FeedsClient(settings, transport, clock)
         self._reports = ReportsClient(transport, self._sp_api)
         self._ads_reports = AdsReportsClient(settings, transport)
@@ -105,9 +107,9 @@ class AmazonHttpGateway:
         self.forward = self._pass_through.forward
         self.list_profiles = self._ads.list_profiles
         self.marketplace_participations = self._sp_api.marketplace_participations
-        self.set_up_marketplace = self._sp_api.set_up_marketplace
-        self.confirm_selling_partner = self._sp_api.confirm_selling_partner
-        self.send_listing_updates = self._sp_api.send_listing_updates
+        self.set_up_marketplace = self._listings.set_up_marketplace
+        self.confirm_selling_partner = self._listings.confirm_selling_partner
+        self.send_listing_updates = self._listings.send_listing_updates
         self.submit_listings_feed = self._feeds.submit_listings_feed
         self.listings_feed_report = self._feeds.listings_feed_report
 
@@ -152,9 +154,9 @@ class AmazonHttpGateway:
         self, source: DatasetSource, access_token: Secret, pending: str | None = None
     ) -> DatasetFetch:
         if source.dataset is Dataset.ORDERS:
-            return DatasetFetch(records=orders(self._sp_api, source, access_token))
+            return DatasetFetch(records=self._sp_api.every_page(ORDERS, source, access_token))
         if source.dataset is Dataset.INVENTORY:
-            return DatasetFetch(records=inventory(self._sp_api, source, access_token))
+            return DatasetFetch(records=self._sp_api.every_page(INVENTORY, source, access_token))
         if source.dataset is Dataset.SALES_TRAFFIC:
             return self._reports.sales_and_traffic(source, access_token, pending)
         return self._ads_reports.campaigns(source, access_token, pending)

@@ -8,53 +8,33 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from adapters.amazon.sp_api import SpApiClient, amazon_time, record_text
+from adapters.amazon.sp_api import PagedDataset, amazon_time, record_text
 from application.ports import DatasetSource
-from domain.errors import AmazonUnavailable
 from domain.records import IncomingRecord
-from domain.secret import Secret
-
-ORDERS_PATH = "/orders/v0/orders"
-MAX_SYNC_PAGES = 50
 
 
-def orders(
-    sp_api: SpApiClient, source: DatasetSource, access_token: Secret
-) -> list[IncomingRecord]:
-    """The marketplace's orders updated in [start, end)."""
-    label = "SP-API orders"
-    found: list[IncomingRecord] = []
-    next_token: str | None = None
-    for _ in range(MAX_SYNC_PAGES):
-        params = {"MarketplaceIds": source.marketplace_id}
-        if next_token is None:
-            params |= {
-                "LastUpdatedAfter": amazon_time(source.start),
-                "LastUpdatedBefore": amazon_time(source.end),
-            }
-        else:
-            params["NextToken"] = next_token
-        body = sp_api.window_call(
-            source, "GET", ORDERS_PATH, access_token, "getOrders", params=params, label=label
+def _params(source: DatasetSource, next_token: str | None) -> dict[str, str]:
+    """The orders updated in [start, end); a next page is asked by its token alone."""
+    if next_token is not None:
+        return {"MarketplaceIds": source.marketplace_id, "NextToken": next_token}
+    return {
+        "MarketplaceIds": source.marketplace_id,
+        "LastUpdatedAfter": amazon_time(source.start),
+        "LastUpdatedBefore": amazon_time(source.end),
+    }
+
+
+def _read(body: Any) -> tuple[list[IncomingRecord], str | None]:
+    payload = body["payload"]
+    if not isinstance(payload, dict):
+        raise TypeError(payload)
+    records = [
+        IncomingRecord(
+            str(order["AmazonOrderId"]), record_text(order), _instant(order.get("LastUpdateDate"))
         )
-        if not isinstance(body, dict) or not isinstance(body.get("payload"), dict):
-            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.")
-        payload = body["payload"]
-        try:
-            for order in payload.get("Orders") or []:
-                found.append(
-                    IncomingRecord(
-                        str(order["AmazonOrderId"]),
-                        record_text(order),
-                        _instant(order.get("LastUpdateDate")),
-                    )
-                )
-            next_token = payload.get("NextToken") or None
-        except (KeyError, TypeError, AttributeError):
-            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
-        if next_token is None:
-            return found
-    raise AmazonUnavailable(f"{label}: more than {MAX_SYNC_PAGES} pages in one window.")
+        for order in payload.get("Orders") or []
+    ]
+    return records, payload.get("NextToken") or None
 
 
 def _instant(value: Any) -> datetime | None:
@@ -62,3 +42,6 @@ def _instant(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
     except ValueError:
         return None
+
+
+ORDERS = PagedDataset("/orders/v0/orders", "getOrders", "SP-API orders", 50, _params, _read)
