@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Self
 
 from attrs import evolve
@@ -361,12 +360,7 @@ class InMemoryUnitOfWork:
         self.deliveries = MemoryDeliveries(state)
         self.leases = _Leases(state, seen)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._state = None
         self._announcements.drop()
         self._db._end()
