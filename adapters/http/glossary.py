@@ -178,16 +178,6 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
         "key_fields": "The fields of Amazon's payload that identify a record.",
         "schema": "The JSON Schema of the dataset's records.",
     },
-    "DeliveryOut": {
-        "webhook_id": "The endpoint the delivery goes to.",
-        "event_id": "The event delivered; the `webhook-id` header, stable across retries.",
-        "event_type": "The event's type, e.g. `connection.connected`.",
-        "attempts": "How many times it was sent so far.",
-        "last_status_code": "The endpoint's HTTP status on the last attempt.",
-        "last_response": "The start of the endpoint's last answer, for debugging.",
-        "next_attempt_at": "When it will be sent again, while pending.",
-        "delivered_at": "When a 2xx answer was received.",
-    },
     "ErrorExplanation": {
         "status": "The HTTP status this error answers with.",
     },
@@ -252,9 +242,6 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
     },
     "TeamPatch": {
         "history_days": "How many days of history sync fills backwards.",
-    },
-    "WebhookCreated": {
-        "secret": "The signing secret (`whsec_`...), shown only here.",
     },
 }
 
