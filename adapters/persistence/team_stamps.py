@@ -46,13 +46,15 @@ class SqlTeamStamps:
         if self._path is None:
             return self._pooled(team_id, viewer)
         sql = self._connection()
+        # fetchall steps each statement to its end, which ends its read transaction: the
+        # next read sees everything committed meanwhile.
         if viewer is None:
-            _, _, version = sql.execute(self._team, (team_id,)).fetchone()
+            ((_, _, version),) = sql.execute(self._team, (team_id,)).fetchall()
             return Access(None), (int(version),)
-        found = sql.execute(self._member, (team_id, viewer)).fetchone()
-        if found is None:
+        found = sql.execute(self._member, (team_id, viewer)).fetchall()
+        if not found:
             return Access(None), ()
-        role, joined_at, version = found
+        ((role, joined_at, version),) = found
         joined = datetime.fromisoformat(joined_at).replace(tzinfo=UTC)
         return Access(Membership(team_id, viewer, Role(role), joined)), (int(version),)
 
