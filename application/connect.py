@@ -19,8 +19,9 @@ from application.context import (
     team_of,
 )
 from application.ports import ConsentRequest, ScopeDescription
+from application.unit_of_work import UnitOfWork
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
-from domain.connection import AccountType, Region
+from domain.connection import AccountType, Connection, Region
 from domain.errors import NotFound, OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
@@ -60,6 +61,14 @@ class AuthorizationStarted:
     connection_id: str | None
 
 
+def _to_reconnect(uow: UnitOfWork, actor: Actor, connection_id: str) -> Connection:
+    """The team's connection a manager reconnects or completes: a disconnected one too, as
+    reconnecting is how it comes back."""
+    return team_connection(
+        uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, include_disconnected=True
+    )
+
+
 @define
 class StartAuthorization:
     """Seed 000: check the team context, show the scopes, send the person to Amazon. With
@@ -75,13 +84,7 @@ class StartAuthorization:
             team = team_of(uow.teams.get(membership.team_id), membership.team_id)
             region, account_type = cmd.region, cmd.account_type
             if cmd.connection_id is not None:
-                connection = team_connection(
-                    uow,
-                    cmd.actor,
-                    cmd.connection_id,
-                    Permission.MANAGE_CONNECTIONS,
-                    include_disconnected=True,
-                )
+                connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
                 region, account_type = connection.region, connection.account_type
             if cmd.connection_id is None or connection.disconnected_at is not None:
                 # A new account, or one being brought back after a disconnect, takes a place.
@@ -179,13 +182,7 @@ class StartReconnect:
 
     def __call__(self, cmd: ReconnectCommand) -> AuthorizationStarted:
         with self.ports.uow() as uow:
-            connection = team_connection(
-                uow,
-                cmd.actor,
-                cmd.connection_id,
-                Permission.MANAGE_CONNECTIONS,
-                include_disconnected=True,
-            )
+            connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
         return self.start(
             StartAuthorizationCommand(
                 actor=cmd.actor,

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from attrs import define, frozen
 
@@ -159,30 +160,25 @@ class _Job:
 
 
 @define
-class RunSyncCycle:
-    """The worker's job: bring one marketplace's datasets up to now (the most recent window
-    first), then history backwards."""
+class _SyncJobRunner:
+    """What the worker's two sync jobs share: the ports, the token, the plans and the
+    windows a job may take; they differ only in which windows they walk."""
 
     ports: Ports
     get_token: GetAccessToken
     windows_per_job: int = WINDOWS_PER_JOB
     plans: dict[Dataset, DatasetPlan] = PLANS
+    backfill: ClassVar[bool] = False
 
     def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
         sync = DatasetSync(self.ports, self.get_token, self.plans)
-        return _Job(sync, self.windows_per_job, backfill=False)(connection_id, marketplace_id)
+        return _Job(sync, self.windows_per_job, self.backfill)(connection_id, marketplace_id)
 
-    def due(
-        self,
-        connection: Connection,
-        marketplace_id: str,
-        cursors: Iterable[SyncCursor],
-        now: datetime,
-        history_days: int,
-    ) -> bool:
-        return (
-            self.waiting_since(connection, marketplace_id, cursors, now, history_days) is not None
-        )
+
+@define
+class RunSyncCycle(_SyncJobRunner):
+    """The worker's job: bring one marketplace's datasets up to now (the most recent window
+    first), then history backwards."""
 
     def waiting_since(
         self,
@@ -203,15 +199,8 @@ class RunSyncCycle:
 
 
 @define
-class RunBackfill:
+class RunBackfill(_SyncJobRunner):
     """The worker's job after a reconnect: retrieve the missed window of every dataset,
     step by step, then say so (seed 004: "Any missed data will typically be retrieved")."""
 
-    ports: Ports
-    get_token: GetAccessToken
-    windows_per_job: int = WINDOWS_PER_JOB
-    plans: dict[Dataset, DatasetPlan] = PLANS
-
-    def __call__(self, connection_id: str, marketplace_id: str) -> SyncOutcome:
-        sync = DatasetSync(self.ports, self.get_token, self.plans)
-        return _Job(sync, self.windows_per_job, backfill=True)(connection_id, marketplace_id)
+    backfill: ClassVar[bool] = True

@@ -8,12 +8,8 @@ from datetime import datetime
 from attrs import define
 
 from application.context import Ports
-from application.webhooks import (
-    DeliveryView,
-    EndpointView,
-    replay,
-    retry_delivery,
-)
+from application.webhook_views import DeliveryView, EndpointView
+from application.webhooks import replay, retry_delivery
 from domain.errors import NotFound
 from domain.webhooks import DeliveryStatus, WebhookEndpoint
 

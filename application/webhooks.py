@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from attrs import define, frozen
+from attrs import define
 
 from application.context import Actor, Ports, require_member
 from application.unit_of_work import UnitOfWork
 from application.webhook_events import webhook_body
 from application.webhook_outbox import DeliverWebhooks, delivery_of, new_delivery
+from application.webhook_views import CreatedEndpoint, DeliveryView, EndpointView
 from domain.errors import NotAMember, NotFound
 from domain.secret import Secret
 from domain.team import Permission
 from domain.webhooks import (
-    Delivery,
     DeliveryStatus,
     WebhookEndpoint,
     WebhookEventType,
@@ -29,71 +29,6 @@ from domain.webhooks import (
 
 WEBHOOKS_SCOPE = "webhooks:manage"
 MAX_REPLAY = 10_000
-
-
-@frozen
-class EndpointView:
-    id: str
-    url: str
-    events: tuple[str, ...]
-    description: str
-    enabled: bool
-    created_at: datetime
-    disabled_reason: str
-    failing_since: datetime | None
-
-    @classmethod
-    def of(cls, endpoint: WebhookEndpoint) -> EndpointView:
-        return cls(
-            endpoint.id,
-            endpoint.url,
-            endpoint.event_types,
-            endpoint.description,
-            endpoint.enabled,
-            endpoint.created_at,
-            endpoint.disabled_reason,
-            endpoint.failing_since,
-        )
-
-
-@frozen
-class CreatedEndpoint:
-    endpoint: EndpointView
-    # Shown once (API.md); never stored in the clear.
-    secret: Secret
-
-
-@frozen
-class DeliveryView:
-    id: str
-    endpoint_id: str
-    event_id: str
-    event_type: str
-    attempts: int
-    status: DeliveryStatus
-    last_status_code: int | None
-    last_error: str
-    last_response: str
-    created_at: datetime
-    next_attempt_at: datetime | None
-    delivered_at: datetime | None
-
-    @classmethod
-    def of(cls, d: Delivery) -> DeliveryView:
-        return cls(
-            d.id,
-            d.endpoint_id,
-            d.message_id,
-            d.event_type,
-            d.attempts,
-            d.status,
-            d.last_status_code,
-            d.last_error,
-            d.last_response,
-            d.created_at,
-            d.next_attempt_at if d.status is DeliveryStatus.PENDING else None,
-            d.delivered_at,
-        )
 
 
 def require_webhook_manager(uow: UnitOfWork, actor: Actor) -> str:

@@ -11,8 +11,7 @@ from rich.table import Table
 
 from adapters.cli.inputs import check_id, check_operator, parse_moment
 from adapters.cli.options import JsonOption, OperatorOption, session_of
-from adapters.cli.shapes import iso
-from application.webhooks import DeliveryView, EndpointView
+from adapters.cli.shapes import data, iso
 from domain.errors import ValidationFailed
 from domain.webhooks import DeliveryStatus
 
@@ -21,34 +20,6 @@ group = typer.Typer(
 )
 
 EndpointArg = Annotated[str, typer.Argument(metavar="WEBHOOK", help="Webhook endpoint id.")]
-
-
-def _endpoint(v: EndpointView) -> dict[str, object]:
-    return {
-        "id": v.id,
-        "url": v.url,
-        "events": list(v.events),
-        "enabled": v.enabled,
-        "description": v.description,
-        "disabled_reason": v.disabled_reason or None,
-        "failing_since": iso(v.failing_since),
-        "created_at": iso(v.created_at),
-    }
-
-
-def _delivery(d: DeliveryView) -> dict[str, object]:
-    return {
-        "id": d.id,
-        "event_id": d.event_id,
-        "event_type": d.event_type,
-        "status": str(d.status),
-        "attempts": d.attempts,
-        "last_status_code": d.last_status_code,
-        "last_error": d.last_error or None,
-        "next_attempt_at": iso(d.next_attempt_at),
-        "delivered_at": iso(d.delivered_at),
-        "created_at": iso(d.created_at),
-    }
 
 
 @group.command("list")
@@ -62,7 +33,7 @@ def list_endpoints(
     with session.reporting(as_json=as_json):
         found = session.app.support_webhooks.endpoints(check_id(team, "team"))
         if as_json:
-            session.emit_json({"team_id": team, "items": [_endpoint(v) for v in found]})
+            session.emit_json({"team_id": team, "items": [data(v) for v in found]})
             return
         table = Table(
             "id", "url", "events", "enabled", "failing since", title=f"Webhooks of {team}"
@@ -91,7 +62,7 @@ def deliveries(
         wanted = _status(status)
         found = session.app.support_webhooks.deliveries(endpoint_id, status=wanted, limit=limit)
         if as_json:
-            session.emit_json({"webhook_id": endpoint_id, "items": [_delivery(d) for d in found]})
+            session.emit_json({"webhook_id": endpoint_id, "items": [data(d) for d in found]})
             return
         table = Table("delivery", "event", "status", "tries", "last answer", "next / done")
         for d in found:

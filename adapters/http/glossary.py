@@ -141,79 +141,108 @@ FIELDS: Mapping[str, str] = {
     "warnings": "Warnings beside the success (for example NO_ACTIVE_CAMPAIGNS), as codes.",
 }
 
-BY_SCHEMA: Mapping[tuple[str, str], str] = {
-    ("AuthorizationOut", "state"): "The authorization's OAuth state (256 bits): its id.",
-    ("AuthorizationStatusOut", "state"): "The authorization's OAuth state: its id.",
-    ("AuthorizationStatusOut", "status"): "`pending`, `completed`, `failed` or `expired`.",
-    ("MarketplaceOut", "state"): "`coming_soon`, `not_participating`, `available`, "
-    "`setting_up`, `syncing`, `ready`, `failed` or `escalated`.",
-    ("GrantOut", "status"): "`missing`, `current`, `expiring`, `expired` or `revoked`.",
-    ("GrantOut", "status_text"): "The token status in AoB's words: `No token present`, "
-    "`Current`, `expires in 12 days`, `expires in 5 hours`, `Expired`, `Revoked`.",
-    ("DatasetOut", "key_fields"): "The fields of Amazon's payload that identify a record.",
-    ("DatasetOut", "schema"): "The JSON Schema of the dataset's records.",
-    ("RecordList", "has_more"): "Whether more records follow `next_cursor`.",
-    ("RecordOut", "dataset"): "The dataset the record belongs to, e.g. `orders`.",
-    ("RecordOut", "key"): "The record's key within its dataset (e.g. the AmazonOrderId).",
-    ("RecordOut", "updated_at"): "When sellerlink last stored a change of the record.",
-    ("RecordOut", "deleted"): "True when Amazon no longer has the record.",
-    ("RecordOut", "cursor"): "Pass as `after` to read the records that follow this one.",
-    ("TeamOut", "history_days"): "How many days of history sync fills backwards (default 90).",
-    ("TeamPatch", "history_days"): "How many days of history sync fills backwards.",
-    ("DeliveryOut", "webhook_id"): "The endpoint the delivery goes to.",
-    ("DeliveryOut", "event_id"): "The event delivered; the `webhook-id` header, stable "
-    "across retries.",
-    ("DeliveryOut", "event_type"): "The event's type, e.g. `connection.connected`.",
-    ("DeliveryOut", "attempts"): "How many times it was sent so far.",
-    ("DeliveryOut", "last_status_code"): "The endpoint's HTTP status on the last attempt.",
-    ("DeliveryOut", "last_response"): "The start of the endpoint's last answer, for debugging.",
-    ("DeliveryOut", "next_attempt_at"): "When it will be sent again, while pending.",
-    ("DeliveryOut", "delivered_at"): "When a 2xx answer was received.",
-    ("ReplayIn", "since"): "Send every event from this time again (RFC 3339).",
-    ("ReplayOut", "queued"): "How many deliveries were queued.",
-    ("SecretOut", "secret"): "The new signing secret (`whsec_`...), shown only here.",
-    ("WebhookCreated", "secret"): "The signing secret (`whsec_`...), shown only here.",
-    ("Readiness", "problems"): "The failing checks that have a catalogue code, with it.",
-    ("ReadinessProblem", "check"): "The readiness check that failed, e.g. `app_credentials`.",
-    ("Readiness", "warnings"): "Warnings that leave the service ready (a rotate-by date).",
-    ("ErrorExplanation", "status"): "The HTTP status this error answers with.",
-    ("Problem", "status"): "The HTTP status.",
-    ("Liveness", "status"): "`ok` while the process serves requests.",
-    ("Readiness", "status"): "`ok` when every check passes, else `failing`.",
-    ("EventOut", "kind"): "What happened, for example `connection.created`.",
-    ("TeamIn", "kind"): "`brand` or `agency`.",
-    ("TeamOut", "kind"): "`brand` or `agency`.",
-    ("TeamIn", "name"): "The team's name.",
-    ("TeamOut", "name"): "The team's name.",
-    ("MarketplaceOut", "name"): "The marketplace's name, for example Amazon.de.",
-    ("ScopeOut", "name"): "The permission's name on Amazon.",
-    ("EventOut", "detail"): "What happened, in plain words.",
-    ("EventOut", "id"): "The event's id.",
-    ("TeamOut", "id"): "The team's id.",
-    ("ConnectionOut", "id"): "The connection's id.",
-    ("ChosenProfileOut", "id"): "The connection's id.",
-    ("TransitionOut", "reason"): "Why the state changed.",
-    ("MarketplaceOut", "reason"): "Why it cannot be selected, when it cannot.",
-    ("ProfileItem", "reason"): "Why it cannot be selected (Coming Soon on your plan).",
-    ("SkuExplanationOut", "quantity"): "The quantity the product last reported.",
-    ("SkuExplanationOut", "price"): "The price the product last reported.",
-    ("ListingItemIn", "quantity"): "Units available in your inventory.",
-    ("ConnectionList", "items"): "The team's connections.",
-    ("EventList", "items"): "Events, newest first.",
-    ("HistoryOut", "items"): "Every transition, oldest first.",
-    ("ListingsIn", "items"): "The products: SKU, quantity, price and currency.",
-    ("MarketplaceList", "items"): "The connection's marketplaces.",
-    ("MemberList", "items"): "The team's members and their roles.",
-    ("RowErrorOut", "field"): "The column that was refused.",
-    ("AccessTokenOut", "access_token"): "Amazon's access token for this connection's "
-    "channel; send it as Amazon expects (see `headers`). Never store it beyond `expires_at`.",
-    ("AccessTokenOut", "token_type"): "`bearer`.",
-    ("ApiKeyOut", "last_used_at"): "When the key last authenticated a request (to the "
-    "minute), or null if it never did.",
-    ("ApiKeyIn", "scopes"): "What the key may do: `connections:read`, `connections:write`, "
-    "`amazon:access`, `records:read`, `webhooks:manage`.",
-    ("ApiKeyOut", "scopes"): "What the key may do.",
-    ("ApiKeyCreated", "scopes"): "What the key may do.",
+# What the team is called and which kind it is, in the body that creates it and the one
+# that shows it.
+_TEAM_NAMING: Mapping[str, str] = {
+    "kind": "`brand` or `agency`.",
+    "name": "The team's name.",
+}
+
+# A name that means different things in different bodies: schema, then field.
+BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
+    "AccessTokenOut": {
+        "access_token": "Amazon's access token for this connection's channel; send it as Amazon "
+        "expects (see `headers`). Never store it beyond `expires_at`.",
+        "token_type": "`bearer`.",
+    },
+    "ApiKeyCreated": {
+        "scopes": "What the key may do.",
+    },
+    "ApiKeyIn": {
+        "scopes": "What the key may do: `connections:read`, `connections:write`, `amazon:access`, "
+        "`records:read`, `webhooks:manage`.",
+    },
+    "ApiKeyOut": {
+        "last_used_at": "When the key last authenticated a request (to the minute), or null if it "
+        "never did.",
+        "scopes": "What the key may do.",
+    },
+    "AuthorizationOut": {
+        "state": "The authorization's OAuth state (256 bits): its id.",
+    },
+    "AuthorizationStatusOut": {
+        "state": "The authorization's OAuth state: its id.",
+        "status": "`pending`, `completed`, `failed` or `expired`.",
+    },
+    "DatasetOut": {
+        "key_fields": "The fields of Amazon's payload that identify a record.",
+        "schema": "The JSON Schema of the dataset's records.",
+    },
+    "ErrorExplanation": {
+        "status": "The HTTP status this error answers with.",
+    },
+    "ListingItemIn": {
+        "quantity": "Units available in your inventory.",
+    },
+    "ListingsIn": {
+        "items": "The products: SKU, quantity, price and currency.",
+    },
+    "Liveness": {
+        "status": "`ok` while the process serves requests.",
+    },
+    "MarketplaceList": {
+        "items": "The connection's marketplaces.",
+    },
+    "MemberList": {
+        "items": "The team's members and their roles.",
+    },
+    "Problem": {
+        "status": "The HTTP status.",
+    },
+    "Readiness": {
+        "problems": "The failing checks that have a catalogue code, with it.",
+        "warnings": "Warnings that leave the service ready (a rotate-by date).",
+        "status": "`ok` when every check passes, else `failing`.",
+    },
+    "ReadinessProblem": {
+        "check": "The readiness check that failed, e.g. `app_credentials`.",
+    },
+    "RecordList": {
+        "has_more": "Whether more records follow `next_cursor`.",
+    },
+    "RecordOut": {
+        "dataset": "The dataset the record belongs to, e.g. `orders`.",
+        "key": "The record's key within its dataset (e.g. the AmazonOrderId).",
+        "updated_at": "When sellerlink last stored a change of the record.",
+        "deleted": "True when Amazon no longer has the record.",
+        "cursor": "Pass as `after` to read the records that follow this one.",
+    },
+    "ReplayIn": {
+        "since": "Send every event from this time again (RFC 3339).",
+    },
+    "ReplayOut": {
+        "queued": "How many deliveries were queued.",
+    },
+    "RowErrorOut": {
+        "field": "The column that was refused.",
+    },
+    "ScopeOut": {
+        "name": "The permission's name on Amazon.",
+    },
+    "SecretOut": {
+        "secret": "The new signing secret (`whsec_`...), shown only here.",
+    },
+    "TeamIn": {
+        **_TEAM_NAMING,
+    },
+    "TeamOut": {
+        **_TEAM_NAMING,
+        "history_days": "How many days of history sync fills backwards (default 90).",
+        "id": "The team's id.",
+    },
+    "TeamPatch": {
+        "history_days": "How many days of history sync fills backwards.",
+    },
 }
 
 # Examples for the request bodies, so the reference shows a body that works.
@@ -372,4 +401,4 @@ def describe(openapi: OpenAPI) -> OpenAPI:
 def _describe_schema(name: str, schema: Schema) -> None:
     for key, prop in (schema.properties or {}).items():
         if not prop.description:  # OpenAPI 3.1 lets a $ref carry its own description
-            prop.description = BY_SCHEMA.get((name, key)) or FIELDS.get(key)
+            prop.description = BY_SCHEMA.get(name, {}).get(key) or FIELDS.get(key)

@@ -16,6 +16,7 @@ another site arrives without it and is refused.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -61,11 +62,11 @@ class AuthorizeForm(Struct, kw_only=True):
     region: str | None = None
 
 
-class ProfileForm(Struct, kw_only=True):
+class ButtonForm(Struct, kw_only=True):
+    """What a button of the flow page posts: the profile or marketplace it is about (Use this
+    profile, Retry); the other buttons post nothing."""
+
     profile_id: str = ""
-
-
-class MarketplaceForm(Struct, kw_only=True):
     marketplace_id: str = ""
 
 
@@ -135,14 +136,23 @@ def authorize(
     return browser.redirect(f"{BOUNCE_PATH}/{started.state}")
 
 
-def _button(action: str, act: Callable[[HostedFlow, str, str | None], None]) -> HTTPRouteHandler:
-    """A button of the flow page that acts on the session and comes back to the page."""
+def _button(
+    action: str,
+    act: Callable[..., None],
+    chosen: Callable[[ButtonForm], str] | None = None,
+) -> HTTPRouteHandler:
+    """A button of the flow page that acts on the session and comes back to the page;
+    `chosen` reads what the button is about from its form, for `act`'s last argument."""
 
     @post(f"{SESSION}/{action}", **_OPTIONS)
     def pressed(
-        request: Request[Any, Any, Any], application: App, session_id: PathStr
+        request: Request[Any, Any, Any],
+        application: App,
+        session_id: PathStr,
+        data: Annotated[ButtonForm, Form],
     ) -> Response[Any]:
-        act(application.hosted, session_id, binding_secret(request))
+        about = () if chosen is None else (chosen(data),)
+        act(application.hosted, session_id, binding_secret(request), *about)
         return _back(session_id)
 
     return pressed
@@ -151,17 +161,8 @@ def _button(action: str, act: Callable[[HostedFlow, str, str | None], None]) -> 
 skip_vendor_central = _button("skip-vendor-central", HostedFlow.skip_vendor_central)
 refresh = _button("refresh", HostedFlow.refresh)
 disconnect = _button("disconnect", HostedFlow.disconnect)
-
-
-@post(f"{SESSION}/profile", **_OPTIONS)
-def choose_profile(
-    request: Request[Any, Any, Any],
-    application: App,
-    session_id: PathStr,
-    data: Annotated[ProfileForm, Form],
-) -> Response[Any]:
-    application.hosted.choose_profile(session_id, binding_secret(request), data.profile_id)
-    return _back(session_id)
+choose_profile = _button("profile", HostedFlow.choose_profile, attrgetter("profile_id"))
+retry = _button("retry", HostedFlow.retry, attrgetter("marketplace_id"))
 
 
 @post(f"{SESSION}/marketplaces", include_in_schema=False)
@@ -175,17 +176,6 @@ async def choose_marketplaces(
     await anyio.to_thread.run_sync(
         application.hosted.select_marketplaces, session_id, binding_secret(request), chosen
     )
-    return _back(session_id)
-
-
-@post(f"{SESSION}/retry", **_OPTIONS)
-def retry(
-    request: Request[Any, Any, Any],
-    application: App,
-    session_id: PathStr,
-    data: Annotated[MarketplaceForm, Form],
-) -> Response[Any]:
-    application.hosted.retry(session_id, binding_secret(request), data.marketplace_id)
     return _back(session_id)
 
 

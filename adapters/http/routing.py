@@ -62,31 +62,23 @@ def _options(
     }
 
 
-def api_get(
-    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
-) -> Route:
-    return get(path, **_options(errors, scope, extra))
+class _ApiRoute:
+    """A route decorator of the API: Litestar's `get`, `post`... with the problem+json
+    responses the route can answer and the scope an API key needs, which every route must
+    name (there is no default: forgetting it would open the route to every key)."""
+
+    def __init__(self, method: type[HTTPRouteHandler]) -> None:
+        self._method = method
+
+    def __call__(
+        self, path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
+    ) -> Route:
+        route: Route = self._method(path, **_options(errors, scope, extra))
+        return route
 
 
-def api_post(
-    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
-) -> Route:
-    return post(path, **_options(errors, scope, extra))
-
-
-def api_put(
-    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
-) -> Route:
-    return put(path, **_options(errors, scope, extra))
-
-
-def api_patch(
-    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
-) -> Route:
-    return patch(path, **_options(errors, scope, extra))
-
-
-def api_delete(
-    path: str, *, scope: Scope | None, errors: tuple[int, ...] = TEAM_SCOPED, **extra: Any
-) -> Route:
-    return delete(path, **_options(errors, scope, extra))
+api_get = _ApiRoute(get)
+api_post = _ApiRoute(post)
+api_put = _ApiRoute(put)
+api_patch = _ApiRoute(patch)
+api_delete = _ApiRoute(delete)

@@ -1,4 +1,6 @@
-"""Bodies of the webhook routes (API.md "Webhooks")."""
+"""Bodies of the webhook routes (API.md "Webhooks"): what comes in, checked at the edge, and
+the answers that are not read models (an endpoint and a delivery are served as their
+views, `application/webhook_views.py`)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
+from attrs import field, fields, frozen
 from msgspec import Meta, Struct
 
-from application.webhooks import CreatedEndpoint, DeliveryView, EndpointView
+from application.views import about
+from application.webhook_views import CreatedEndpoint, EndpointView
 from domain.webhooks import (
     ALL_EVENTS,
     MAX_DESCRIPTION,
     MAX_URL_LENGTH,
     SUBSCRIBABLE,
-    DeliveryStatus,
 )
 
 _PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
@@ -50,43 +53,17 @@ class WebhookPatch(Struct, kw_only=True):
     enabled: bool | None = None
 
 
-class WebhookOut(Struct, kw_only=True):
-    id: str
-    url: str
-    events: list[str]
-    description: str
-    enabled: bool
-    created_at: datetime
-    disabled_reason: str
-    failing_since: datetime | None
+@frozen
+class WebhookCreated(EndpointView):
+    """The endpoint just added, with its signing secret: shown here only. Keep it; it
+    verifies `webhook-signature`."""
 
-    @classmethod
-    def of(cls, v: EndpointView) -> WebhookOut:
-        return cls(
-            id=v.id,
-            url=v.url,
-            events=list(v.events),
-            description=v.description,
-            enabled=v.enabled,
-            created_at=v.created_at,
-            disabled_reason=v.disabled_reason,
-            failing_since=v.failing_since,
-        )
-
-
-class WebhookCreated(WebhookOut, kw_only=True):
-    """`secret` is shown here only: keep it; it verifies `webhook-signature`."""
-
-    secret: str
+    secret: str = field(metadata=about("The signing secret (`whsec_`...), shown only here."))
 
     @classmethod
     def created(cls, c: CreatedEndpoint) -> WebhookCreated:
-        out = WebhookOut.of(c.endpoint)
-        return cls(**{f: getattr(out, f) for f in out.__struct_fields__}, secret=c.secret.reveal())
-
-
-class WebhookList(Struct, kw_only=True):
-    items: list[WebhookOut]
+        shown = {f.name: getattr(c.endpoint, f.name) for f in fields(EndpointView)}
+        return cls(**shown, secret=c.secret.reveal())
 
 
 class SecretOut(Struct, kw_only=True):
@@ -99,39 +76,3 @@ class ReplayIn(Struct, kw_only=True):
 
 class ReplayOut(Struct, kw_only=True):
     queued: int
-
-
-class DeliveryOut(Struct, kw_only=True):
-    id: str
-    webhook_id: str
-    event_id: str
-    event_type: str
-    attempts: int
-    status: DeliveryStatus
-    last_status_code: int | None
-    last_error: str
-    last_response: str
-    created_at: datetime
-    next_attempt_at: datetime | None
-    delivered_at: datetime | None
-
-    @classmethod
-    def of(cls, d: DeliveryView) -> DeliveryOut:
-        return cls(
-            id=d.id,
-            webhook_id=d.endpoint_id,
-            event_id=d.event_id,
-            event_type=d.event_type,
-            attempts=d.attempts,
-            status=d.status,
-            last_status_code=d.last_status_code,
-            last_error=d.last_error,
-            last_response=d.last_response,
-            created_at=d.created_at,
-            next_attempt_at=d.next_attempt_at,
-            delivered_at=d.delivered_at,
-        )
-
-
-class DeliveryList(Struct, kw_only=True):
-    items: list[DeliveryOut]

@@ -18,17 +18,14 @@ from adapters.http.routing import (
     api_post,
 )
 from adapters.http.webhook_schemas import (
-    DeliveryList,
-    DeliveryOut,
     ReplayIn,
     ReplayOut,
     SecretOut,
     WebhookCreated,
     WebhookIn,
-    WebhookList,
-    WebhookOut,
     WebhookPatch,
 )
+from application.webhook_views import DeliveryList, DeliveryView, EndpointView, WebhookList
 from domain.api_key import Scope
 from domain.webhooks import DeliveryStatus
 
@@ -53,13 +50,13 @@ class WebhooksController(Controller):
 
     @api_get("/", scope=Scope.WEBHOOKS_MANAGE, summary="The team's webhook endpoints")
     def list_endpoints(self, actor: CurrentActor, application: App) -> WebhookList:
-        return WebhookList(items=[WebhookOut.of(v) for v in application.list_webhooks(actor)])
+        return WebhookList(items=tuple(application.list_webhooks(actor)))
 
     @api_get("/{webhook_id:str}", scope=Scope.WEBHOOKS_MANAGE, summary="Show an endpoint")
     def get_endpoint(
         self, webhook_id: PathStr, actor: CurrentActor, application: App
-    ) -> WebhookOut:
-        return WebhookOut.of(application.get_webhook(actor, webhook_id))
+    ) -> EndpointView:
+        return application.get_webhook(actor, webhook_id)
 
     @api_patch(
         "/{webhook_id:str}",
@@ -73,8 +70,8 @@ class WebhooksController(Controller):
         data: JSONBody[WebhookPatch],
         actor: CurrentActor,
         application: App,
-    ) -> WebhookOut:
-        view = application.update_webhook(
+    ) -> EndpointView:
+        return application.update_webhook(
             actor,
             webhook_id,
             url=data.url,
@@ -82,7 +79,6 @@ class WebhooksController(Controller):
             description=data.description,
             enabled=data.enabled,
         )
-        return WebhookOut.of(view)
 
     @api_delete(
         "/{webhook_id:str}",
@@ -107,8 +103,8 @@ class WebhooksController(Controller):
         status_code=200,
         summary="Send a signed `webhook.test` message now",
     )
-    def test(self, webhook_id: PathStr, actor: CurrentActor, application: App) -> DeliveryOut:
-        return DeliveryOut.of(application.send_test_webhook(actor, webhook_id))
+    def test(self, webhook_id: PathStr, actor: CurrentActor, application: App) -> DeliveryView:
+        return application.send_test_webhook(actor, webhook_id)
 
     @api_get(
         "/{webhook_id:str}/deliveries",
@@ -124,7 +120,7 @@ class WebhooksController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> DeliveryList:
         found = application.list_deliveries(actor, webhook_id, status, limit)
-        return DeliveryList(items=[DeliveryOut.of(d) for d in found])
+        return DeliveryList(items=tuple(found))
 
     @api_post(
         "/deliveries/{delivery_id:str}/retry",
@@ -132,8 +128,8 @@ class WebhooksController(Controller):
         status_code=200,
         summary="Send a failed (or delivered) delivery again, now",
     )
-    def retry(self, delivery_id: PathStr, actor: CurrentActor, application: App) -> DeliveryOut:
-        return DeliveryOut.of(application.retry_delivery(actor, delivery_id))
+    def retry(self, delivery_id: PathStr, actor: CurrentActor, application: App) -> DeliveryView:
+        return application.retry_delivery(actor, delivery_id)
 
     @api_post(
         "/{webhook_id:str}/replay",
