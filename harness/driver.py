@@ -11,7 +11,8 @@ a change of that one object.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -231,3 +232,23 @@ class Api:
     def marketplaces(self, user: User, connection_id: str) -> dict[str, dict[str, Any]]:
         items = self.ok("GET", f"/api/v1/connections/{connection_id}/marketplaces", user)["items"]
         return {m["country_code"]: m for m in items}
+
+    def choose_profile(self, user: User, connection_id: str, profile_id: str) -> Any:
+        """The person picks the advertising profile; the connection as the API answers."""
+        path = f"/api/v1/connections/{connection_id}/profile"
+        return self.ok("PUT", path, user, json={"profile_id": profile_id})
+
+    def select_marketplace(
+        self, user: User, connection_id: str, marketplace_id: str, *, selected: bool = True
+    ) -> Any:
+        """The person ticks (or clears) a marketplace; the marketplace as the API answers."""
+        path = f"/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}"
+        return self.ok("PUT", path, user, json={"selected": selected})
+
+
+@contextmanager
+def driving(base_url: str, jwt_secret: str, *, timeout: float = 30) -> Iterator[Api]:
+    """A person at a running product over loopback HTTP, consenting on the sandbox's own
+    Amazon pages (the product serves the sandbox, as `make run` does)."""
+    with httpx.Client(base_url=base_url, timeout=timeout) as client:
+        yield Api(client, SandboxAmazonPage(client), jwt_secret)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 import pytest
@@ -51,6 +52,8 @@ SELLER_CENTRAL_ONLY = frozenset(
 # The browser binding secret of the person's browser (its cookie, RFC 9700 §4.7).
 BROWSER = "the-persons-browser-0123456789"
 
+T = TypeVar("T")
+
 
 @define
 class World:
@@ -69,6 +72,12 @@ class World:
     # Whatever else a scenario needs to remember between its steps.
     notes: dict[str, object] = field(factory=dict)
     browser: str = BROWSER
+
+    def note(self, key: str, kind: type[T]) -> T:
+        """What an earlier step noted under `key`, checked to be a `kind`."""
+        value = self.notes[key]
+        assert isinstance(value, kind), (key, value)
+        return value
 
     # ---- teams -------------------------------------------------------------------------
 

@@ -55,8 +55,7 @@ def _key_without_access(world: World) -> None:
 
 @when("the product's back end reads the seller's orders through sellerlink")
 def _read_orders(world: World) -> None:
-    key = world.notes["key"]
-    assert isinstance(key, Actor)
+    key = world.note("key", Actor)
     assert key.key is not None
     if "amazon:access" not in key.key.scopes:
         # The web API checks the route's scope before any use case runs.
@@ -97,8 +96,7 @@ def _ask_token(world: World) -> None:
 @then("it gets the token with the header Amazon expects")
 def _token_headers(world: World) -> None:
     succeeded(world)
-    view = world.notes["token"]
-    assert isinstance(view, AccessTokenView)
+    view = world.note("token", AccessTokenView)
     assert dict(view.headers) == {"x-amz-access-token": view.access_token.reveal()}
     assert view.expires_at is not None
     assert view.expires_at > world.clock.now()
@@ -108,8 +106,7 @@ def _token_headers(world: World) -> None:
 def _timeline(world: World) -> None:
     events = world.events()
     assert any(e.actor == f"key:{world.notes['key_id']}" for e in events), "no event names it"
-    view = world.notes["token"]
-    assert isinstance(view, AccessTokenView)
+    view = world.note("token", AccessTokenView)
     token = view.access_token.reveal()
     assert all(token not in f"{e.summary} {dict(e.data)}" for e in events)
 
@@ -166,15 +163,13 @@ def _burst(world: World) -> None:
 @when("sellerlink's own sync reads the seller's orders meanwhile")
 def _sync(world: World) -> None:
     container: Any = world.notes["container"]
-    connection = world.notes["burst_connection"]
-    assert isinstance(connection, dict)
+    connection = world.note("burst_connection", dict)
     app, amazon = container.application(), container.amazon()
     outcomes: list[str] = []
     for _ in range(3):
         time.sleep(BURST_SECONDS / 4)
         outcomes.append(read_an_hour_of_orders(app, amazon, connection))
-    threads = world.notes["product_threads"]
-    assert isinstance(threads, list)
+    threads = world.note("product_threads", list)
     for thread in threads:
         thread.join(timeout=120)
     world.notes["sync_outcomes"] = outcomes

@@ -88,15 +88,13 @@ def _nth_warning(world: World, which: str, text: str) -> None:
 
 @then(parsers.re(r"Amazon was asked for (?P<count>\d+) new access tokens?"))
 def _refreshes(world: World, count: str) -> None:
-    baseline = world.notes["refresh_calls"]
-    assert isinstance(baseline, int)
+    baseline = world.note("refresh_calls", int)
     assert world.amazon.refresh_calls - baseline == int(count)
 
 
 @then(parsers.parse("all {count:d} requests got the same token"))
 def _same_token(world: World, count: int) -> None:
-    tokens = world.notes["tokens"]
-    assert isinstance(tokens, list)
+    tokens = world.note("tokens", list)
     assert len(tokens) == count
     assert len(set(tokens)) == 1
 

@@ -27,8 +27,7 @@ def _no_team_context(world: World) -> None:
 
 @when("they click Connect")
 def _they_click_connect(world: World) -> None:
-    actor = world.notes["actor"]
-    assert isinstance(actor, Actor)
+    actor = world.note("actor", Actor)
     world.attempt(world.start, Channel.ADS, actor=actor)
 
 

@@ -16,8 +16,7 @@ def ceiling(text: str) -> int | None:
 
 
 def decisions(world: World) -> dict[str, ListingDecision]:
-    found = world.notes["decisions"]
-    assert isinstance(found, list)
+    found = world.note("decisions", list)
     return {d.sku: d for d in found}
 
 
@@ -57,8 +56,7 @@ def _check_table(world: World, datatable: list[list[str]]) -> None:
 
 @when("the same products are checked again")
 def _check_again(world: World) -> None:
-    products = world.notes["products"]
-    assert isinstance(products, list)
+    products = world.note("products", list)
     check(world, products)
 
 

@@ -189,8 +189,7 @@ def out_of_stock_after_the_next_batch(world: World, sku: str) -> None:
 
 @then("Amazon shows it out of stock after the next batch")
 def _it_out_of_stock(world: World) -> None:
-    sku = world.notes["product"]
-    assert isinstance(sku, str)
+    sku = world.note("product", str)
     out_of_stock_after_the_next_batch(world, sku)
 
 
@@ -218,8 +217,7 @@ def _received_in_feeds(world: World, count: str) -> None:
 
 @then(parsers.parse("Amazon shows {quantity:d} units of each of them"))
 def _shows_each(world: World, quantity: int) -> None:
-    skus = world.notes["bulk"]
-    assert isinstance(skus, list)
+    skus = world.note("bulk", list)
     assert [getattr(shown(world, s), "quantity", None) for s in skus] == [quantity] * len(skus)
     assert len(world.amazon.sent_listings) == len(skus)
 
@@ -237,13 +235,11 @@ def _explained(world: World, sku: str, text: str) -> None:
 
 @then(parsers.parse("row {row:d} is refused for its {field}"))
 def _row_refused(world: World, row: int, field: str) -> None:
-    result = world.notes["submitted"]
-    assert isinstance(result, SubmitListingsResult)
+    result = world.note("submitted", SubmitListingsResult)
     assert (row, field) in [(e.row, e.field) for e in result.errors], result.errors
 
 
 @then(parsers.parse("{count:d} rows are kept"))
 def _rows_kept(world: World, count: int) -> None:
-    result = world.notes["submitted"]
-    assert isinstance(result, SubmitListingsResult)
+    result = world.note("submitted", SubmitListingsResult)
     assert result.accepted == count

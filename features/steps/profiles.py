@@ -94,8 +94,7 @@ def _profiles_offered(world: World, countries: str) -> None:
 
 def warnings(world: World) -> tuple[ErrorCode, ...]:
     """What the last connect or choice warned about (kept by the When steps above)."""
-    noted = world.notes["warnings"]
-    assert isinstance(noted, tuple)
+    noted = world.note("warnings", tuple)
     return noted
 
 

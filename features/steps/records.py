@@ -110,8 +110,7 @@ def _every(world: World, seconds: int, duration: str) -> None:
 
 @then("the orders of DE and of FR have both moved on, neither more than a few days ahead")
 def _both_moved(world: World) -> None:
-    before = world.notes["orders_until"]
-    assert isinstance(before, dict)
+    before = world.note("orders_until", dict)
     moved = {c: _orders_until(world, c) - before[c] for c in ("DE", "FR")}
     assert all(m >= timedelta(days=5) for m in moved.values()), moved
     assert abs(moved["DE"] - moved["FR"]) <= timedelta(days=4), moved

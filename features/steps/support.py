@@ -13,8 +13,7 @@ from tests.world import World
 
 
 def history(world: World) -> MarketplaceHistory:
-    found = world.notes["history"]
-    assert isinstance(found, MarketplaceHistory)
+    found = world.note("history", MarketplaceHistory)
     return found
 
 

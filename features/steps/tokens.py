@@ -28,8 +28,7 @@ def _sweep(world: World) -> None:
 
 @then(parsers.parse("the sweep renewed {count:d} access tokens"))
 def _renewed(world: World, count: int) -> None:
-    sweep = world.notes["sweep"]
-    assert isinstance(sweep, RefreshSweepResult)
+    sweep = world.note("sweep", RefreshSweepResult)
     assert sweep.refreshed == count
     assert sweep.revoked == 0
 
@@ -56,8 +55,7 @@ def _revoke(world: World, account: str) -> None:
 
 @when("the seller removes the app in Seller Central")
 def _seller_revokes(world: World) -> None:
-    account = world.notes["account"]
-    assert isinstance(account, str)
+    account = world.note("account", str)
     _revoke(world, account)
 
 
@@ -93,8 +91,7 @@ def _backfill_from(world: World) -> datetime:
 
 @then("a backfill of the missed data is scheduled from when access was lost")
 def _backfill_since_revocation(world: World) -> None:
-    lost_at = world.notes["access_lost_at"]
-    assert isinstance(lost_at, datetime)
+    lost_at = world.note("access_lost_at", datetime)
     assert _backfill_from(world) == lost_at
 
 

@@ -41,8 +41,7 @@ def _worker_pass(world: World) -> None:
 
 
 def _product(world: World) -> Product:
-    product = world.notes["product"]
-    assert isinstance(product, Product)
+    product = world.note("product", Product)
     return product
 
 

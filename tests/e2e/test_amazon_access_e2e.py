@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage, User
+from harness.driver import Api, User, driving
 from tests.e2e.server import embedded_product
 
 pytestmark = pytest.mark.e2e
@@ -47,12 +47,11 @@ def product(data_dir: Path) -> Iterator[tuple[str, Container]]:
 def api(product: tuple[str, Container]) -> Iterator[Api]:
     """Each test's seller is disconnected afterwards, so the next test may connect it."""
     base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        driver = Api(client, SandboxAmazonPage(client), JWT_SECRET)
+    with driving(base_url, JWT_SECRET) as driver:
         yield driver
-        client.post("/sandbox/_admin/faults", json={"faults": []})
+        driver.client.post("/sandbox/_admin/faults", json={"faults": []})
         for owner, connection_id in CONNECTED:
-            client.delete(f"/api/v1/connections/{connection_id}", headers=owner.headers())
+            driver.client.delete(f"/api/v1/connections/{connection_id}", headers=owner.headers())
         CONNECTED.clear()
 
 

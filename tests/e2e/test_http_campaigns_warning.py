@@ -38,12 +38,7 @@ def test_choosing_a_profile_answers_the_connection_with_its_warnings(api: Api) -
     connection_id = api.connect(admin, "multi-profile-seller")["connection"]["id"]
     profiles = api.ok("GET", f"/api/v1/connections/{connection_id}/profiles", admin)
     mexico = next(p for p in profiles["items"] if p["country_code"] == "MX")
-    chosen = api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection_id}/profile",
-        admin,
-        json={"profile_id": mexico["profile_id"]},
-    )
+    chosen = api.choose_profile(admin, connection_id, mexico["profile_id"])
     assert chosen["profile"]["profile_id"] == mexico["profile_id"]
     assert chosen["id"] == connection_id
     assert chosen["warnings"] == []

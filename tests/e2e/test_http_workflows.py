@@ -80,12 +80,7 @@ def test_seller_with_several_profiles_is_asked_to_choose_one(api: Api) -> None:
     assert sorted(p["country_code"] for p in profiles["items"]) == ["CA", "MX", "US"]
     canada = next(p for p in profiles["items"] if p["country_code"] == "CA")
 
-    chosen = api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection_id}/profile",
-        admin,
-        json={"profile_id": canada["profile_id"]},
-    )
+    chosen = api.choose_profile(admin, connection_id, canada["profile_id"])
     assert chosen["profile"]["profile_id"] == canada["profile_id"]
     assert chosen["profile_auto_selected"] is False
 
@@ -114,12 +109,7 @@ def test_eu_seller_sets_up_european_marketplaces(api: Api, app: Application) -> 
 
     for country in ("DE", "FR"):
         mid = marketplaces[country]["marketplace_id"]
-        api.ok(
-            "PUT",
-            f"/api/v1/connections/{connection_id}/marketplaces/{mid}",
-            owner,
-            json={"selected": True},
-        )
+        api.select_marketplace(owner, connection_id, mid)
     run_setup_until_settled(app)
     states = {c: m["state"] for c, m in api.marketplaces(owner, connection_id).items()}
     assert states == {

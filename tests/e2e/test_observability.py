@@ -141,8 +141,7 @@ def walk(api: Api, container: Container, client: httpx.Client) -> list[str]:
     connection = api.connect(owner, "us-seller")["connection"]
     cid = connection["id"]
     us = api.marketplaces(owner, cid)["US"]
-    api.ok("PUT", f"/api/v1/connections/{cid}/marketplaces/{us['marketplace_id']}", owner,
-           json={"selected": True})  # fmt: skip
+    api.select_marketplace(owner, cid, us["marketplace_id"])
     worker = InProcessWorker(container.application(), interval=1)
     for _ in range(6):
         worker.run_pass()

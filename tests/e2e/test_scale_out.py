@@ -26,7 +26,7 @@ from adapters.worker import InProcessWorker
 from bootstrap.container import Container, follow_sandbox_clock
 from bootstrap.settings import Settings
 from bootstrap.worker import preflight
-from harness.driver import Api, SandboxAmazonPage
+from harness.driver import driving
 from tests.e2e.server import embedded_product
 from tests.fixtures import json_logs
 
@@ -63,15 +63,12 @@ def test_a_worker_that_cannot_reach_the_sandbox_names_it(
 ) -> None:
     with (
         embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
-        httpx.Client(base_url=base_url, timeout=30) as client,
+        driving(base_url, JWT_SECRET) as api,
     ):
-        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
         owner = api.create_team("Spread", plan="pro")["owner"]
         cid = api.connect(owner, "us-seller")["connection"]["id"]
         us = api.marketplaces(owner, cid)["US"]["marketplace_id"]
-        api.ok(
-            "PUT", f"/api/v1/connections/{cid}/marketplaces/{us}", owner, json={"selected": True}
-        )
+        api.select_marketplace(owner, cid, us)
 
         wrong = _free_port()  # the newcomer's worker does not know the serve's port
         worker = _worker(tmp_path, port=wrong)
@@ -99,9 +96,8 @@ def test_a_worker_that_cannot_reach_the_sandbox_names_it(
 def test_a_worker_with_other_encryption_keys_names_the_key_it_lacks(tmp_path: Path) -> None:
     with (
         embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
-        httpx.Client(base_url=base_url, timeout=30) as client,
+        driving(base_url, JWT_SECRET) as api,
     ):
-        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
         owner = api.create_team("Keys", plan="pro")["owner"]
         api.connect(owner, "us-seller")
         port = int(base_url.rsplit(":", 1)[1])
@@ -163,12 +159,11 @@ def test_the_support_cli_follows_the_sandbox_clock_like_the_api(tmp_path: Path) 
 
     with (
         embedded_product(tmp_path, JWT_SECRET) as (base_url, _),
-        httpx.Client(base_url=base_url, timeout=30) as client,
+        driving(base_url, JWT_SECRET) as api,
     ):
-        api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
         owner = api.create_team("Later", plan="pro")["owner"]
         cid = api.connect(owner, "us-seller")["connection"]["id"]
-        client.post("/sandbox/_admin/clock", json={"advance_seconds": 86_400 * 350})
+        api.client.post("/sandbox/_admin/clock", json={"advance_seconds": 86_400 * 350})
         shown = api.ok("GET", f"/api/v1/connections/{cid}", owner)
         cli = _worker(tmp_path, port=int(base_url.rsplit(":", 1)[1]))
         result = CliRunner().invoke(build(cli), ["tokens", "forecast", "--days", "30", "--json"])

@@ -34,19 +34,14 @@ class SqlApiKeyRepository(SqlRepository):
         self._insert([api_key_to_row(key)])
 
     def get(self, key_id: str) -> ApiKey | None:
-        row = self._session.scalars(
-            select(ApiKeyRow)
-            .where(ApiKeyRow.id == key_id)
-            .execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(select(ApiKeyRow).where(ApiKeyRow.id == key_id)).one_or_none()
         return self._uow.watch(api_key_from_row(row)) if row is not None else None
 
     def list_for_team(self, team_id: str) -> list[ApiKey]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(ApiKeyRow)
             .where(ApiKeyRow.team_id == team_id)
             .order_by(ApiKeyRow.created_at, ApiKeyRow.id)
-            .execution_options(populate_existing=True)
         )
         return [api_key_from_row(r) for r in rows]
 

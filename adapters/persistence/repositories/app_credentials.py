@@ -14,12 +14,10 @@ from domain.grant import Channel
 
 class SqlAppCredentialStateRepository(SqlRepository):
     def get(self, channel: Channel, *, for_update: bool = False) -> AppCredentialState | None:
-        statement = (
-            select(R).where(R.channel == str(channel)).execution_options(populate_existing=True)
-        )
+        statement = select(R).where(R.channel == str(channel))
         if for_update and self._uow.lock_rows():
             statement = statement.with_for_update()
-        row = self._session.scalars(statement).one_or_none()
+        row = self._current(statement).one_or_none()
         if row is None:
             return None
         return self._uow.watch(by_name.instance(AppCredentialState, row))

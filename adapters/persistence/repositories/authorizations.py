@@ -22,9 +22,7 @@ class SqlAuthorizationRequestRepository(SqlRepository):
         self._insert([authorization_to_row(request, self._keyring)])
 
     def get(self, state: str) -> AuthorizationRequest | None:
-        row = self._session.scalars(
-            select(A).where(A.state == state).execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(select(A).where(A.state == state)).one_or_none()
         if row is None:
             return None
         return self._uow.watch(authorization_from_row(row, self._keyring))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Table, update
+from sqlalchemy import ScalarResult, Select, Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from adapters.persistence.rows import Row, values_of
 from domain.errors import ConcurrentUpdate
 
 T = TypeVar("T")
+R = TypeVar("R")
 # Far under SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500
 
@@ -59,6 +60,12 @@ class SqlRepository:
     @property
     def _keyring(self) -> Keyring:
         return self._uow.keyring
+
+    def _current(self, statement: Select[tuple[R]]) -> ScalarResult[R]:
+        """The rows as the database holds them now. A row this session loaded earlier in the
+        unit of work is refreshed, not handed back as it was (populate_existing): another
+        process may have written it since, and a versioned update must see that."""
+        return self._session.scalars(statement.execution_options(populate_existing=True))
 
     def _insert(self, rows: Sequence[Row]) -> None:
         if not rows:

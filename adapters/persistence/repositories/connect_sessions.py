@@ -3,7 +3,7 @@ token when the link is first opened."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from adapters.persistence.mappers import connect_session_from_row, connect_session_to_row
 from adapters.persistence.repositories.base import SqlRepository
@@ -36,8 +36,6 @@ class SqlConnectSessionRepository(SqlRepository):
             .execution_options(synchronize_session=False)
         )
 
-    def _one(self, query: object) -> ConnectSession | None:
-        row = self._session.scalars(
-            query.execution_options(populate_existing=True)  # type: ignore[attr-defined]
-        ).one_or_none()
+    def _one(self, query: Select[tuple[ConnectSessionRow]]) -> ConnectSession | None:
+        row = self._current(query).one_or_none()
         return self._uow.watch(connect_session_from_row(row)) if row is not None else None

@@ -111,24 +111,16 @@ class SqlConnectionRepository(SqlRepository):
 
     def _load(self, statement: Select[Any]) -> list[Connection]:
         statement = statement.order_by(ConnectionRow.created_at, ConnectionRow.id)
-        rows: Sequence[ConnectionRow] = self._session.scalars(
-            statement.execution_options(populate_existing=True)
-        ).all()
+        rows: Sequence[ConnectionRow] = self._current(statement).all()
         if not rows:
             return []
         grants: dict[str, list[GrantRow]] = defaultdict(list)
         profiles: dict[str, list[ProfileRow]] = defaultdict(list)
         for chunk in chunks([r.id for r in rows]):
-            for grant in self._session.scalars(
-                select(GrantRow)
-                .where(GrantRow.connection_id.in_(chunk))
-                .execution_options(populate_existing=True)
-            ):
+            for grant in self._current(select(GrantRow).where(GrantRow.connection_id.in_(chunk))):
                 grants[grant.connection_id].append(grant)
-            for profile in self._session.scalars(
-                select(ProfileRow)
-                .where(ProfileRow.connection_id.in_(chunk))
-                .execution_options(populate_existing=True)
+            for profile in self._current(
+                select(ProfileRow).where(ProfileRow.connection_id.in_(chunk))
             ):
                 profiles[profile.connection_id].append(profile)
         return [

@@ -37,12 +37,11 @@ class SqlEventLog(SqlRepository):
             self._uow.prepare_write()
 
     def unpublished(self, limit: int) -> list[AuditEvent]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(AuditEventRow)
             .where(AuditEventRow.published_at.is_(None))
             .order_by(AuditEventRow.seq)
             .limit(max(0, limit))
-            .execution_options(populate_existing=True)
         )
         return [event_from_row(r) for r in rows]
 
@@ -57,7 +56,7 @@ class SqlEventLog(SqlRepository):
             )
 
     def published_since(self, team_id: str, since: datetime, limit: int) -> list[AuditEvent]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(AuditEventRow)
             .where(
                 or_(AuditEventRow.team_id == team_id, AuditEventRow.team_id == APP_TEAM_ID),
@@ -66,7 +65,6 @@ class SqlEventLog(SqlRepository):
             )
             .order_by(AuditEventRow.seq)
             .limit(max(0, limit))
-            .execution_options(populate_existing=True)
         )
         return [event_from_row(r) for r in rows]
 
@@ -86,5 +84,5 @@ class SqlEventLog(SqlRepository):
         statement = statement.order_by(AuditEventRow.at.desc(), AuditEventRow.seq.desc()).limit(
             max(0, query.limit)
         )
-        rows = self._session.scalars(statement.execution_options(populate_existing=True))
+        rows = self._current(statement)
         return [event_from_row(r) for r in rows]

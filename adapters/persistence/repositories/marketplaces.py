@@ -92,16 +92,12 @@ class SqlMarketplaceRepository(SqlRepository):
 
     def _load(self, statement: Select[Any]) -> list[Marketplace]:
         statement = statement.order_by(MarketplaceRow.connection_id, MarketplaceRow.marketplace_id)
-        rows: Sequence[MarketplaceRow] = self._session.scalars(
-            statement.execution_options(populate_existing=True)
-        ).all()
+        rows: Sequence[MarketplaceRow] = self._current(statement).all()
         history: dict[tuple[str, str], list[MarketplaceTransitionRow]] = defaultdict(list)
         keys = [(r.connection_id, r.marketplace_id) for r in rows]
         for chunk in chunks(keys, 250):
-            for t in self._session.scalars(
-                select(T)
-                .where(tuple_(T.connection_id, T.marketplace_id).in_(chunk))
-                .execution_options(populate_existing=True)
+            for t in self._current(
+                select(T).where(tuple_(T.connection_id, T.marketplace_id).in_(chunk))
             ):
                 history[(t.connection_id, t.marketplace_id)].append(t)
         return [

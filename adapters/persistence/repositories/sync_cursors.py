@@ -16,14 +16,12 @@ class SqlSyncCursorRepository(SqlRepository):
     def get(
         self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
     ) -> SyncCursor | None:
-        row = self._session.scalars(
-            select(SyncCursorRow)
-            .where(
+        row = self._current(
+            select(SyncCursorRow).where(
                 SyncCursorRow.connection_id == connection_id,
                 SyncCursorRow.marketplace_id == marketplace_id,
                 SyncCursorRow.dataset == str(dataset),
             )
-            .execution_options(populate_existing=True)
         ).one_or_none()
         return sync_cursor_from_row(row) if row is not None else None
 
@@ -31,21 +29,19 @@ class SqlSyncCursorRepository(SqlRepository):
         self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))
 
     def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(SyncCursorRow)
             .where(SyncCursorRow.connection_id == connection_id)
             .order_by(SyncCursorRow.marketplace_id, SyncCursorRow.dataset)
-            .execution_options(populate_existing=True)
         )
         return [sync_cursor_from_row(r) for r in rows]
 
     def list_with_backfill(self) -> list[SyncCursor]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(SyncCursorRow)
             .where(SyncCursorRow.backfill_from.is_not(None))
             .order_by(
                 SyncCursorRow.connection_id, SyncCursorRow.marketplace_id, SyncCursorRow.dataset
             )
-            .execution_options(populate_existing=True)
         )
         return [sync_cursor_from_row(r) for r in rows]

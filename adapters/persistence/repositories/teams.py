@@ -22,9 +22,7 @@ class SqlTeamRepository(SqlRepository):
         self._insert([team_to_row(team)])
 
     def get(self, team_id: str) -> Team | None:
-        row = self._session.scalars(
-            select(TeamRow).where(TeamRow.id == team_id).execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(select(TeamRow).where(TeamRow.id == team_id)).one_or_none()
         return self._uow.watch(team_from_row(row)) if row is not None else None
 
     def update(self, team: Team) -> None:
@@ -42,28 +40,26 @@ class SqlTeamRepository(SqlRepository):
 
 class SqlMembershipRepository(SqlRepository):
     def get(self, team_id: str, user_id: str) -> Membership | None:
-        row = self._session.scalars(
-            select(MembershipRow)
-            .where(MembershipRow.team_id == team_id, MembershipRow.user_id == user_id)
-            .execution_options(populate_existing=True)
+        row = self._current(
+            select(MembershipRow).where(
+                MembershipRow.team_id == team_id, MembershipRow.user_id == user_id
+            )
         ).one_or_none()
         return membership_from_row(row) if row is not None else None
 
     def list_for_team(self, team_id: str) -> list[Membership]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(MembershipRow)
             .where(MembershipRow.team_id == team_id)
             .order_by(MembershipRow.joined_at, MembershipRow.user_id)
-            .execution_options(populate_existing=True)
         )
         return [membership_from_row(r) for r in rows]
 
     def list_for_user(self, user_id: str) -> list[Membership]:
-        rows = self._session.scalars(
+        rows = self._current(
             select(MembershipRow)
             .where(MembershipRow.user_id == user_id)
             .order_by(MembershipRow.joined_at, MembershipRow.team_id)
-            .execution_options(populate_existing=True)
         )
         return [membership_from_row(r) for r in rows]
 

@@ -77,9 +77,7 @@ class SqlWebhookEndpointRepository(SqlRepository):
         statement = select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id)
         if for_update and self._uow.lock_rows():
             statement = statement.with_for_update()
-        row = self._session.scalars(
-            statement.execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(statement).one_or_none()
         return self._uow.watch(endpoint_from_row(row, self._keyring)) if row is not None else None
 
     def update(self, endpoint: WebhookEndpoint) -> None:
@@ -115,10 +113,8 @@ class SqlWebhookEndpointRepository(SqlRepository):
         return found
 
     def _load(self, statement: Select[tuple[WebhookEndpointRow]]) -> list[WebhookEndpoint]:
-        rows = self._session.scalars(
-            statement.order_by(
-                WebhookEndpointRow.created_at, WebhookEndpointRow.id
-            ).execution_options(populate_existing=True)
+        rows = self._current(
+            statement.order_by(WebhookEndpointRow.created_at, WebhookEndpointRow.id)
         )
         return [self._uow.watch(endpoint_from_row(r, self._keyring)) for r in rows]
 
@@ -130,9 +126,7 @@ class SqlDeliveryRepository(SqlRepository):
             self._insert([delivery_to_row(d) for d in part])
 
     def get(self, delivery_id: str) -> Delivery | None:
-        row = self._session.scalars(
-            select(_P).where(_P.id == delivery_id).execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(select(_P).where(_P.id == delivery_id)).one_or_none()
         return delivery_from_row(row) if row is not None else None
 
     def update(self, delivery: Delivery) -> None:
@@ -153,11 +147,7 @@ class SqlDeliveryRepository(SqlRepository):
         statement = select(_P).where(_P.endpoint_id == endpoint_id)
         if status is not None:
             statement = statement.where(_P.status == status.value)
-        rows = self._session.scalars(
-            statement.order_by(_P.seq.desc())
-            .limit(max(0, limit))
-            .execution_options(populate_existing=True)
-        )
+        rows = self._current(statement.order_by(_P.seq.desc()).limit(max(0, limit)))
         return [delivery_from_row(r) for r in rows]
 
     def _heads(self, endpoint_id: str | None, now: datetime) -> Select[tuple[WebhookDeliveryRow]]:
@@ -187,7 +177,7 @@ class SqlDeliveryRepository(SqlRepository):
         statement = self._heads(endpoint_id, now).limit(limit)
         if locks:
             statement = statement.with_for_update(of=_P, skip_locked=True)
-        rows = list(self._session.scalars(statement.execution_options(populate_existing=True)))
+        rows = list(self._current(statement))
         return self._lease([delivery_from_row(r) for r in rows], until, claimer)
 
     def claim_one(
@@ -201,9 +191,7 @@ class SqlDeliveryRepository(SqlRepository):
         )
         if locks:
             statement = statement.with_for_update(skip_locked=True)
-        row = self._session.scalars(
-            statement.execution_options(populate_existing=True)
-        ).one_or_none()
+        row = self._current(statement).one_or_none()
         leased = self._lease([delivery_from_row(row)] if row else [], until, claimer)
         return leased[0] if leased else None
 

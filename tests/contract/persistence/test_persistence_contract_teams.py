@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import ConcurrentUpdate
 from domain.team import Plan, Role
-from tests.contract.persistence.builders import NOW, membership, team
+from tests.contract.persistence.builders import NOW, membership, store, team
 
 
 def test_a_committed_team_can_be_read_back(database: Any) -> None:
@@ -55,9 +55,7 @@ def test_rollback_discards_what_was_written_so_far(database: Any) -> None:
 
 
 def test_updating_a_team_bumps_the_stored_and_the_in_hand_version(database: Any) -> None:
-    with database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.commit()
+    store(database)
     with database.unit_of_work() as uow:
         loaded = uow.teams.get("team_1")
         loaded.change(plan=Plan.PRO, max_connections=5, at=NOW, actor="user:owner")
@@ -70,9 +68,7 @@ def test_updating_a_team_bumps_the_stored_and_the_in_hand_version(database: Any)
 
 
 def test_updating_a_team_read_before_someone_else_changed_it_is_refused(database: Any) -> None:
-    with database.unit_of_work() as uow:
-        uow.teams.add(team())
-        uow.commit()
+    store(database)
     with database.unit_of_work() as uow:
         first = uow.teams.get("team_1")
     with database.unit_of_work() as uow:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bootstrap.container import Container
-from harness.driver import Api, SandboxAmazonPage
+from harness.driver import Api, driving
 from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
 
 
@@ -24,5 +23,5 @@ def product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
 @pytest.fixture
 def api(product: tuple[str, Container]) -> Iterator[Api]:
     base_url, _ = product
-    with httpx.Client(base_url=base_url, timeout=60) as client:
-        yield Api(client, SandboxAmazonPage(client), EMBEDDED_JWT_SECRET)
+    with driving(base_url, EMBEDDED_JWT_SECRET, timeout=60) as api:
+        yield api

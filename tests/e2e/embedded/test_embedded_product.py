@@ -37,12 +37,7 @@ def test_a_seller_connects_through_the_sandbox_and_its_marketplace_becomes_ready
     assert connection["selling_partner_id"], "the seller id is shown after connecting"
     assert [g["status_text"] for g in connection["grants"]] == ["Current", "Current"]
     us = api.marketplaces(owner, connection["id"])["US"]
-    api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection['id']}/marketplaces/{us['marketplace_id']}",
-        owner,
-        json={"selected": True},
-    )
+    api.select_marketplace(owner, connection["id"], us["marketplace_id"])
     assert _settle(container, api, owner, connection["id"])["US"]["state"] == "ready"
     # Amazon (the sandbox) saw the real wire calls, and its request log shows no token.
     log = str(api.client.get("/sandbox/_admin/requests").json())
@@ -60,13 +55,7 @@ def test_a_failing_marketplace_recovers_by_retry_and_another_is_escalated(
     connection = api.connect(owner, "failing-marketplace-seller")["connection"]
     markets = api.marketplaces(owner, connection["id"])
     for country in ("DE", "IT"):
-        api.ok(
-            "PUT",
-            f"/api/v1/connections/{connection['id']}/marketplaces/"
-            f"{markets[country]['marketplace_id']}",
-            owner,
-            json={"selected": True},
-        )
+        api.select_marketplace(owner, connection["id"], markets[country]["marketplace_id"])
     retry_path = f"/api/v1/connections/{connection['id']}/marketplaces/{{}}/retry"
     for _ in range(6):
         markets = _settle(container, api, owner, connection["id"], passes=2)

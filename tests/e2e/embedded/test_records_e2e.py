@@ -77,21 +77,11 @@ def _connected(api: Api, container: Container) -> Seller:
     connection_id = api.connect(owner, "eu-seller")["connection"]["id"]
     profiles = api.ok("GET", f"/api/v1/connections/{connection_id}/profiles", owner)["items"]
     de_profile = next(p["profile_id"] for p in profiles if p["country_code"] == "DE")
-    api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection_id}/profile",
-        owner,
-        json={"profile_id": de_profile},
-    )
+    api.choose_profile(owner, connection_id, de_profile)
     seller = Seller(api, container, owner, connection_id)
     for country in ("DE", "FR"):
         marketplace_id = seller.marketplaces()[country]["marketplace_id"]
-        api.ok(
-            "PUT",
-            f"/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}",
-            owner,
-            json={"selected": True},
-        )
+        api.select_marketplace(owner, connection_id, marketplace_id)
     return seller
 
 

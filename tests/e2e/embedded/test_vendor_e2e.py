@@ -46,12 +46,7 @@ def test_a_vendor_connects_is_set_up_and_is_never_sent_to_seller_central(
     assert [g["status_text"] for g in connection["grants"]].count("Current") == held
 
     us = api.marketplaces(owner, connection_id)["US"]
-    api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection_id}/marketplaces/{us['marketplace_id']}",
-        owner,
-        json={"selected": True},
-    )
+    api.select_marketplace(owner, connection_id, us["marketplace_id"])
     for _ in range(4):
         worker.run_pass()
     assert api.marketplaces(owner, connection_id)["US"]["state"] == "ready"

@@ -125,6 +125,12 @@ def run(cli: typer.Typer) -> Run:
     return invoke
 
 
+def one_line(printed: str) -> str:
+    """What the CLI printed, as one line of words: rich wraps its output at the terminal's
+    width, so a sentence may be split anywhere."""
+    return " ".join(printed.split())
+
+
 # ---- data prepared through the use cases ---------------------------------------------------
 
 

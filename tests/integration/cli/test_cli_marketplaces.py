@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from application.app import Application
 from application.context import Actor
+from tests.integration.cli.conftest import one_line
 
 
 def test_history_lists_every_transition_with_reason_and_actor(run_json, bumpy):
@@ -70,8 +71,9 @@ def test_retry_moves_a_failed_marketplace_back_to_setting_up_as_support(run, run
     result = run("marketplaces", "retry", bumpy.connection_id, "DE", "--operator", "maria")
 
     assert result.exit_code == 0, result.stderr
-    assert "Amazon.de: retry 1 of 3, back to Setting up... (recorded as support:maria)." in (
-        " ".join(result.stdout.split())
+    assert (
+        "Amazon.de: retry 1 of 3, back to Setting up... (recorded as support:maria)."
+        in one_line(result.stdout)
     )
     found = run_json("marketplaces", "history", bumpy.connection_id, "DE")
     assert found["marketplace"]["state"] == "setting_up"
@@ -131,7 +133,7 @@ def test_retry_past_the_limit_escalates_with_the_retry_history(
     result = run("marketplaces", "retry", bumpy.connection_id, "IT", "--operator", "maria")
 
     assert result.exit_code == 3
-    err = " ".join(result.stderr.split())
+    err = one_line(result.stderr)
     assert "RETRY_LIMIT_EXCEEDED" in err
     assert "Amazon.it failed setup 4 times and was escalated to support." in err
     assert "Retry history" in err
@@ -181,8 +183,8 @@ def test_retry_of_a_marketplace_that_is_not_failed_is_refused_and_changes_nothin
 
     assert result.exit_code == 3
     assert "INVALID_TRANSITION" in result.stderr
-    assert "Only a failed marketplace can be retried; Amazon.co.uk is Available." in (
-        " ".join(result.stderr.split())
+    assert "Only a failed marketplace can be retried; Amazon.co.uk is Available." in one_line(
+        result.stderr
     )
     assert snapshot() == before
 
@@ -244,7 +246,7 @@ def test_reopen_takes_an_escalated_marketplace_back_into_setup_with_fresh_retrie
     assert result.exit_code == 0, result.stderr
     assert (
         "Amazon.it: reopened with 3 retries, back to Setting up... (recorded as support:li)."
-        in (" ".join(result.stdout.split()))
+        in one_line(result.stdout)
     )
     history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
     assert history["marketplace"]["state"] == "setting_up"
@@ -274,9 +276,7 @@ def test_reopen_of_a_marketplace_that_is_not_escalated_is_refused_and_changes_no
     )  # fmt: skip
 
     assert failed.exit_code == 3
-    assert "Only an escalated marketplace can be reopened by support." in (
-        " ".join(failed.stderr.split())
-    )
+    assert "Only an escalated marketplace can be reopened by support." in one_line(failed.stderr)
     assert blank["error"]["code"] == "VALIDATION_FAILED"
     assert snapshot() == before
 
@@ -289,9 +289,7 @@ def test_resolve_closes_an_escalation_by_deselecting_the_marketplace_history_kep
         "marketplaces", "resolve", bumpy.connection_id, "UK", "--operator", "li", "--reason", "x"
     )
     assert refused.exit_code == 3
-    assert "Only an escalated marketplace can be resolved by support." in (
-        " ".join(refused.stderr.split())
-    )
+    assert "Only an escalated marketplace can be resolved by support." in one_line(refused.stderr)
 
     result = run(
         "marketplaces", "resolve", bumpy.connection_id, "IT",
@@ -301,7 +299,7 @@ def test_resolve_closes_an_escalation_by_deselecting_the_marketplace_history_kep
     assert result.exit_code == 0, result.stderr
     assert (
         "Amazon.it: escalation resolved and deselected, back to Available (recorded as "
-        "support:li)." in " ".join(result.stdout.split())
+        "support:li)." in one_line(result.stdout)
     )
     history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
     assert history["marketplace"]["state"] == "available"

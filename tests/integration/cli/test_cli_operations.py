@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from adapters.cli import Operations, build_cli
 from adapters.persistence import Keyring, SqlDatabase, count_stale
 from bootstrap.container import Container, in_memory_container
+from tests.integration.cli.conftest import one_line
 
 runner = CliRunner()
 
@@ -184,6 +185,6 @@ def test_a_database_never_migrated_says_how_to_fix_it(tmp_path: Path, wire):
 
     assert result.exit_code == 4
     assert "INTERNAL_ERROR" in result.stderr
-    assert "`sellerlink db upgrade`" in " ".join(result.stderr.split())
+    assert "`sellerlink db upgrade`" in one_line(result.stderr)
     assert "Traceback" not in result.output
     container.database().dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bootstrap.system import SettableClock
+from tests.integration.cli.conftest import one_line
 
 
 def test_timeline_is_newest_first_with_who_did_what(run_json, run, clock: SettableClock, bumpy):
@@ -91,7 +92,7 @@ def test_timeline_bad_times_are_bad_input(run, bumpy):
         result = run("timeline", bumpy.connection_id, *args)
         assert result.exit_code == 2, args
         assert "VALIDATION_FAILED" in result.stderr
-        assert words in " ".join(result.stderr.split()), args
+        assert words in one_line(result.stderr), args
     assert run("timeline", bumpy.connection_id, "--limit", "0").exit_code == 2
 
 

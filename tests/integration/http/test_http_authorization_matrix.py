@@ -283,12 +283,7 @@ def build_world(api: Api, app: Application) -> tuple[dict[str, str], dict[str, U
     connection = api.connect(acme["owner"], "failing-marketplace-seller")["connection"]
     marketplaces = api.marketplaces(acme["owner"], connection["id"])
     de = marketplaces["DE"]["marketplace_id"]
-    api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection['id']}/marketplaces/{de}",
-        acme["owner"],
-        json={"selected": True},
-    )
+    api.select_marketplace(acme["owner"], connection["id"], de)
     app.advance_all_setups()
     assert api.marketplaces(acme["owner"], connection["id"])["DE"]["state"] == "failed"
     profiles = api.ok("GET", f"/api/v1/connections/{connection['id']}/profiles", acme["owner"])

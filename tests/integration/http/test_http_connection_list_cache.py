@@ -37,12 +37,7 @@ def test_a_change_shows_on_the_next_read_of_a_kept_page(
     eu = api.connect(owner, "eu-seller")["connection"]
     assert {c["id"] for c in api.ok("GET", LIST, owner)["items"]} == {us["id"], eu["id"]}
     marketplace = api.ok("GET", f"{LIST}/{eu['id']}/marketplaces", owner)["items"][0]
-    api.ok(
-        "PUT",
-        f"{LIST}/{eu['id']}/marketplaces/{marketplace['marketplace_id']}",
-        owner,
-        json={"selected": True},
-    )
+    api.select_marketplace(owner, eu["id"], marketplace["marketplace_id"])
     listed = {c["id"]: c for c in api.ok("GET", LIST, owner)["items"]}
     assert listed[eu["id"]]["marketplaces_summary"]["setting_up"] == 1
     shown = api.call("GET", f"{LIST}/{us['id']}", owner)

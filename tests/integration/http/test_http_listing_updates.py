@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
+
 from application.app import Application
 from bootstrap.container import Container
 from harness.driver import Api
@@ -17,6 +19,17 @@ def connected(api: Api) -> tuple[Any, str]:
     team = api.create_team("Shop")
     connection = api.connect(team["owner"], "us-seller")["connection"]
     return team, connection["id"]
+
+
+def _upload_csv(api: Api, user: Any, cid: str, csv: bytes) -> httpx.Response:
+    """A spreadsheet of listing changes for the connection's US marketplace, uploaded."""
+    return api.call(
+        "POST",
+        f"/api/v1/connections/{cid}/marketplaces/{US}/listings.csv",
+        user,
+        content=csv,
+        headers={"Content-Type": "text/csv"},
+    )
 
 
 def test_bad_rows_come_back_as_errors_and_good_rows_are_kept(api: Api) -> None:
@@ -49,13 +62,7 @@ def test_bad_rows_come_back_as_errors_and_good_rows_are_kept(api: Api) -> None:
 def test_a_csv_upload_is_checked_row_by_row(api: Api) -> None:
     team, cid = connected(api)
     csv = "sku,quantity,price,currency\nA-1,3,12.00,USD\nB-1,x,12.00,USD\n"
-    response = api.call(
-        "POST",
-        f"/api/v1/connections/{cid}/marketplaces/{US}/listings.csv",
-        team["manager"],
-        content=csv.encode(),
-        headers={"Content-Type": "text/csv"},
-    )
+    response = _upload_csv(api, team["manager"], cid, csv.encode())
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["accepted"] == 1
@@ -64,13 +71,7 @@ def test_a_csv_upload_is_checked_row_by_row(api: Api) -> None:
 
 def test_a_csv_without_the_columns_is_refused(api: Api) -> None:
     team, cid = connected(api)
-    response = api.call(
-        "POST",
-        f"/api/v1/connections/{cid}/marketplaces/{US}/listings.csv",
-        team["owner"],
-        content=b"sku,price\nA,1\n",
-        headers={"Content-Type": "text/csv"},
-    )
+    response = _upload_csv(api, team["owner"], cid, b"sku,price\nA,1\n")
     assert response.status_code == 422
     assert response.json()["code"] == "VALIDATION_FAILED"
 

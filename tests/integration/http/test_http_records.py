@@ -129,12 +129,7 @@ def test_the_marketplace_shows_each_datasets_sync_progress(api: Api, container: 
     team = api.create_team("Acme", plan="pro")
     connection = api.connect(team["owner"], "us-seller")["connection"]
     us = "ATVPDKIKX0DER"
-    api.ok(
-        "PUT",
-        f"/api/v1/connections/{connection['id']}/marketplaces/{us}",
-        team["owner"],
-        json={"selected": True},
-    )
+    api.select_marketplace(team["owner"], connection["id"], us)
     for _ in range(3):
         run_pass(container.application())
     marketplace = api.marketplaces(team["member"], connection["id"])["US"]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 
 from adapters.persistence import Keyring, SqlDatabase
+from bootstrap.container import in_memory_container
+from bootstrap.system import SettableClock
 from harness import databases
 from harness.databases import copied_sqlite, empty_database, migrated_postgres
+from tests.world import World
 
 KEYRING = Keyring.generate("k1")
 
@@ -47,3 +52,25 @@ def same_database(db: SqlDatabase, **options: object) -> SqlDatabase:
         options.pop("keyring", db.keyring),  # type: ignore[arg-type]
         **options,  # type: ignore[arg-type]
     )
+
+
+@contextmanager
+def world_on(
+    database: object, *, clock: SettableClock | None = None, **parts: object
+) -> Iterator[World]:
+    """The use cases as production wires them, on `database` (an SqlDatabase, or one that
+    wraps it), with `parts` of the container (amazon, secrets) put in place of its own."""
+    container = in_memory_container(clock=clock)
+    container.database.override(providers.Object(database))
+    for name, part in parts.items():
+        getattr(container, name).override(providers.Object(part))
+    yield World(app=container.application(), clock=container.clock(), amazon=container.amazon())
+    container.shutdown_resources()
+    container.reset_singletons()
+
+
+@pytest.fixture
+def world(sql_db: SqlDatabase) -> Iterator[World]:
+    """Overrides tests.fixtures' in-memory world: here a person's moves run on `sql_db`."""
+    with world_on(sql_db) as world:
+        yield world

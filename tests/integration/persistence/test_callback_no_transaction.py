@@ -11,18 +11,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from dependency_injector import providers
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import SqlDatabase
-from bootstrap.container import in_memory_container
 from bootstrap.system import SettableClock
 from domain.grant import Channel
 from domain.team import Team, TeamKind
-from tests.integration.persistence.conftest import same_database
+from tests.integration.persistence.conftest import same_database, world_on
 from tests.world import World
 
 # An unrelated write must not wait for the callback: far less than any Amazon wait.
@@ -60,14 +58,11 @@ class SlowAmazon:
 def slow(sql_db: SqlDatabase) -> Iterator[tuple[World, SlowAmazon]]:
     clock = SettableClock()
     amazon = SlowAmazon(sql_db)
-    container = in_memory_container(clock=clock)
-    container.database.override(providers.Object(sql_db))
     sandbox = InProcessAmazon(clock, sleep=amazon)
-    container.amazon.override(providers.Object(sandbox))
     sandbox.sandbox.set_faults([Fault("latency", target="all", latency_seconds=15)])
-    yield World(app=container.application(), clock=clock, amazon=sandbox), amazon
+    with world_on(sql_db, clock=clock, amazon=sandbox) as world:
+        yield world, amazon
     amazon.other.dispose()
-    container.shutdown_resources()
 
 
 def test_the_callback_holds_no_transaction_while_amazon_answers(

@@ -11,13 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 
 from adapters.persistence import SqlDatabase
 from application.callback import CallbackCommand
-from bootstrap.container import in_memory_container
 from domain.errors import DomainError, ErrorCode
 from domain.grant import Channel
+from tests.integration.persistence.conftest import world_on
 from tests.world import World
 
 DEADLINE = 20.0
@@ -73,12 +72,9 @@ class _RacingDatabase:
 
 @pytest.fixture
 def racing(sql_db: SqlDatabase) -> Iterator[tuple[World, _RacingDatabase]]:
-    container = in_memory_container()
     database = _RacingDatabase(sql_db)
-    container.database.override(providers.Object(database))
-    world = World(app=container.application(), clock=container.clock(), amazon=container.amazon())
-    yield world, database
-    container.shutdown_resources()
+    with world_on(database) as world:
+        yield world, database
 
 
 def test_two_callbacks_for_one_state_exchange_amazons_code_once(

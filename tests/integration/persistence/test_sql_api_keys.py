@@ -4,27 +4,15 @@ authenticating writes last_used_at once a minute, not once a request (DESIGN §1
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from dependency_injector import providers
 
 from adapters.persistence import SqlDatabase
 from application.api_keys import CreateApiKeyCommand
-from bootstrap.container import in_memory_container
 from domain.api_key import hash_secret, parse_key
 from tests.integration.persistence.test_sql_canary_scan import _dump, _forms
 from tests.world import World
-
-
-@pytest.fixture
-def world(sql_db: SqlDatabase) -> Iterator[World]:
-    container = in_memory_container()
-    container.database.override(providers.Object(sql_db))
-    yield World(app=container.application(), clock=container.clock(), amazon=container.amazon())
-    container.shutdown_resources()
-    container.reset_singletons()
 
 
 def test_a_key_is_stored_as_a_hash_and_used_marks_are_one_write_a_minute(

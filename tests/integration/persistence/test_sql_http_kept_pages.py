@@ -55,12 +55,7 @@ def test_another_process_s_write_shows_on_the_next_read(two: tuple[Api, Api]) ->
     eu = writer.connect(owner, "eu-seller")["connection"]
     assert [c["id"] for c in reader.ok("GET", LIST, owner)["items"]] == [us["id"], eu["id"]]
     country = next(iter(writer.marketplaces(owner, eu["id"]).values()))
-    writer.ok(
-        "PUT",
-        f"{LIST}/{eu['id']}/marketplaces/{country['marketplace_id']}",
-        owner,
-        json={"selected": True},
-    )
+    writer.select_marketplace(owner, eu["id"], country["marketplace_id"])
     listed = {c["id"]: c for c in reader.ok("GET", LIST, owner)["items"]}
     assert listed[eu["id"]]["marketplaces_summary"]["setting_up"] == 1
     reader.ok("GET", f"{LIST}/{us['id']}", owner)  # kept

@@ -11,17 +11,16 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from dependency_injector import providers
 
 from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import SqlDatabase
 from application.leases import listings_lease, setup_lease, sync_lease
 from application.listing_updates import ListingRow, SubmitListingsCommand
-from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
 from domain.marketplace import MarketplaceState
 from domain.team import Role
+from tests.integration.persistence.conftest import world_on
 from tests.world import World
 
 US = "ATVPDKIKX0DER"
@@ -33,15 +32,9 @@ T0 = datetime(2026, 12, 5, tzinfo=UTC)
 def slow_world(sql_db: SqlDatabase) -> Iterator[World]:
     """The production container on the SQL database, with an Amazon whose latency is real
     time (the sandbox's latency fault is slept, not skipped)."""
-    container: Container = in_memory_container()
-    container.database.override(providers.Object(sql_db))
-    clock = container.clock()
-    assert isinstance(clock, SettableClock)
-    amazon = InProcessAmazon(clock, sleep=time.sleep)
-    container.amazon.override(providers.Object(amazon))
-    yield World(app=container.application(), clock=clock, amazon=amazon)
-    container.shutdown_resources()
-    container.reset_singletons()
+    clock = SettableClock()
+    with world_on(sql_db, clock=clock, amazon=InProcessAmazon(clock, sleep=time.sleep)) as world:
+        yield world
 
 
 def _slow_amazon(world: World) -> None:

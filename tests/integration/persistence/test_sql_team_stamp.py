@@ -4,25 +4,10 @@ team's writes do not, and a page is reused only under the stamp it was read with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from dependency_injector import providers
-
-from adapters.persistence import SqlDatabase
 from application.connections import ConnectionQuery
-from bootstrap.container import in_memory_container
 from domain.grant import Channel
 from domain.team import Plan
 from tests.world import World
-
-
-@pytest.fixture
-def world(sql_db: SqlDatabase) -> Iterator[World]:
-    container = in_memory_container()
-    container.database.override(providers.Object(sql_db))
-    yield World(app=container.application(), clock=container.clock(), amazon=container.amazon())
-    container.shutdown_resources()
 
 
 def test_every_write_a_page_shows_moves_the_stamp(world: World) -> None:

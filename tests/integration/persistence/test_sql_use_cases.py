@@ -9,14 +9,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from dependency_injector import providers
 
-from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.persistence import SqlDatabase
-from bootstrap.container import Container, in_memory_container
-from bootstrap.system import SettableClock, TokenSecrets
+from bootstrap.system import TokenSecrets
 from domain.connection import Health
 from domain.grant import Channel
+from tests.integration.persistence.conftest import world_on
 from tests.integration.persistence.test_sql_canary_scan import _dump
 from tests.world import World
 
@@ -40,15 +38,8 @@ def secrets() -> RecordingSecrets:
 
 @pytest.fixture
 def sql_world(sql_db: SqlDatabase, secrets: RecordingSecrets) -> Iterator[World]:
-    container: Container = in_memory_container()
-    container.database.override(providers.Object(sql_db))
-    container.secrets.override(providers.Object(secrets))
-    clock, amazon = container.clock(), container.amazon()
-    assert isinstance(clock, SettableClock)
-    assert isinstance(amazon, InProcessAmazon)
-    yield World(app=container.application(), clock=clock, amazon=amazon)
-    container.shutdown_resources()
-    container.reset_singletons()
+    with world_on(sql_db, secrets=secrets) as world:
+        yield world
 
 
 def test_a_connection_lives_its_whole_life_on_sql(sql_world: World) -> None:
