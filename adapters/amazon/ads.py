@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+
 from adapters.amazon import regions
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.transport import Call, Transport
@@ -31,6 +33,44 @@ SP_CAMPAIGN_MEDIA_TYPE = "application/vnd.spCampaign.v3+json"
 _ACCOUNT_TYPES = {t.value: t for t in AdsAccountType}
 
 
+def ads_headers(
+    settings: AmazonSettings, access_token: Secret, profile_id: str | None = None
+) -> dict[str, str]:
+    """What every Ads API call carries: the token, the app's client id and, for a call about
+    one profile, that profile as its scope."""
+    headers = {
+        "Authorization": f"Bearer {access_token.reveal()}",
+        "Amazon-Advertising-API-ClientId": settings.ads_client_id,
+        "Accept": "application/json",
+    }
+    if profile_id is not None:
+        headers["Amazon-Advertising-API-Scope"] = profile_id
+    return headers
+
+
+def ads_answer(response: httpx.Response, label: str) -> Any:
+    """Amazon Ads' JSON answer, its refusals read alike for every Ads call: 401/403 is a
+    refused access token (TokenRevoked, as the port says: refresh it and try once more),
+    another failure Amazon's refusal with its code, a body without JSON AmazonUnavailable."""
+    context: dict[str, object] = {"amazon_status": response.status_code}
+    if response.status_code in (401, 403):
+        raise TokenRevoked(
+            f"{label}: Amazon Ads refused the access token; refresh it and try once more.",
+            context={**context, "access_token_rejected": True},
+        )
+    if not response.is_success:
+        raise InternalError(
+            f"{label}: Amazon Ads refused the request (HTTP {response.status_code}).",
+            context={**context, "amazon_code": _ads_code(response)},
+        )
+    try:
+        return response.json()
+    except ValueError:
+        raise AmazonUnavailable(
+            f"{label}: Amazon Ads answered without JSON.", context=context
+        ) from None
+
+
 class AdsClient:
     def __init__(self, settings: AmazonSettings, transport: Transport) -> None:
         self._settings = settings
@@ -38,37 +78,21 @@ class AdsClient:
 
     def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
         base = self._settings.base_url(HostFamily.ADS_API, region)
+        label = "Amazon Ads profiles"
         response = self._transport.send(
             Call(
                 "GET",
                 base + PROFILES_PATH,
-                headers={
-                    "Authorization": f"Bearer {access_token.reveal()}",
-                    "Amazon-Advertising-API-ClientId": self._settings.ads_client_id,
-                    "Accept": "application/json",
-                },
-                label="Amazon Ads profiles",
+                headers=ads_headers(self._settings, access_token),
+                label=label,
             )
         )
-        context: dict[str, object] = {"amazon_status": response.status_code}
-        if response.status_code in (401, 403):
-            # An expired or revoked access token (AMAZON.md: refresh through LWA and retry);
-            # TokenRevoked, as the port says for refused access tokens.
-            raise TokenRevoked(
-                "Amazon Ads refused the access token; refresh it and try once more.",
-                context={**context, "access_token_rejected": True},
-            )
-        if not response.is_success:
-            raise InternalError(
-                f"Amazon Ads refused the profiles request (HTTP {response.status_code}).",
-                context={**context, "amazon_code": _ads_code(response)},
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            raise AmazonUnavailable("Amazon Ads answered without JSON.", context=context) from None
+        body = ads_answer(response, label)
         if not isinstance(body, list):
-            raise AmazonUnavailable("Amazon Ads answered an unexpected body.", context=context)
+            raise AmazonUnavailable(
+                f"{label}: Amazon Ads answered an unexpected body.",
+                context={"amazon_status": response.status_code},
+            )
         in_region = regions.marketplace_ids(region)
         profiles = [p for p in (_profile(item) for item in body) if p is not None]
         return [p for p in profiles if p.marketplace_id in in_region]
@@ -77,39 +101,27 @@ class AdsClient:
         """One page of at most one ENABLED Sponsored Products campaign of the profile. Errors
         are mapped as for the profiles call; the gateway turns them into "cannot say"."""
         base = self._settings.base_url(HostFamily.ADS_API, region)
+        label = "Amazon Ads campaigns"
         response = self._transport.send(
             Call(
                 "POST",
                 base + SP_CAMPAIGNS_LIST_PATH,
                 headers={
-                    "Authorization": f"Bearer {access_token.reveal()}",
-                    "Amazon-Advertising-API-ClientId": self._settings.ads_client_id,
-                    "Amazon-Advertising-API-Scope": profile_id,
+                    **ads_headers(self._settings, access_token, profile_id),
                     "Content-Type": SP_CAMPAIGN_MEDIA_TYPE,
                     "Accept": SP_CAMPAIGN_MEDIA_TYPE,
                 },
                 content=json.dumps({"stateFilter": {"include": ["ENABLED"]}, "maxResults": 1}),
-                label="Amazon Ads campaigns",
+                label=label,
             )
         )
-        context: dict[str, object] = {"amazon_status": response.status_code}
-        if response.status_code in (401, 403):
-            raise TokenRevoked(
-                "Amazon Ads refused the access token for the campaigns request.",
-                context={**context, "access_token_rejected": True},
-            )
-        if not response.is_success:
-            raise InternalError(
-                f"Amazon Ads refused the campaigns request (HTTP {response.status_code}).",
-                context={**context, "amazon_code": _ads_code(response)},
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            raise AmazonUnavailable("Amazon Ads answered without JSON.", context=context) from None
+        body = ads_answer(response, label)
         campaigns = body.get("campaigns") if isinstance(body, dict) else None
         if not isinstance(campaigns, list):
-            raise AmazonUnavailable("Amazon Ads answered an unexpected body.", context=context)
+            raise AmazonUnavailable(
+                f"{label}: Amazon Ads answered an unexpected body.",
+                context={"amazon_status": response.status_code},
+            )
         return len(campaigns) > 0
 
 

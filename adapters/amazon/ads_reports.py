@@ -21,10 +21,11 @@ from urllib.parse import quote
 import httpx
 
 from adapters.amazon import documents
+from adapters.amazon.ads import ads_answer, ads_headers
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.transport import Call, Transport
 from application.ports import DatasetFetch, DatasetSource
-from domain.errors import AmazonUnavailable, InternalError, TokenRevoked
+from domain.errors import AmazonUnavailable, InternalError
 from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 
@@ -82,14 +83,6 @@ class AdsReportsClient:
             self._settings.ads_client_id, source.profile_id, str(source.region), operation
         )
 
-    def _headers(self, token: Secret, profile_id: str) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {token.reveal()}",
-            "Amazon-Advertising-API-ClientId": self._settings.ads_client_id,
-            "Amazon-Advertising-API-Scope": profile_id,
-            "Accept": "application/json",
-        }
-
     def _create(self, source: DatasetSource, token: Secret) -> str:
         assert source.profile_id is not None
         last_day = source.end.date().fromordinal(source.end.date().toordinal() - 1)
@@ -111,7 +104,7 @@ class AdsReportsClient:
                 "POST",
                 self._settings.base_url(HostFamily.ADS_API, source.region) + REPORTS_PATH,
                 headers={
-                    **self._headers(token, source.profile_id),
+                    **ads_headers(self._settings, token, source.profile_id),
                     "Content-Type": CREATE_MEDIA_TYPE,
                 },
                 content=json.dumps(body),
@@ -137,7 +130,7 @@ class AdsReportsClient:
                 "GET",
                 self._settings.base_url(HostFamily.ADS_API, source.region)
                 + f"{REPORTS_PATH}/{quote(report_id, safe='')}",
-                headers=self._headers(token, source.profile_id),
+                headers=ads_headers(self._settings, token, source.profile_id),
                 budget=self._key(source, f"ads GET {REPORTS_PATH}/{{}}"),
                 background=source.background,
                 label="Amazon Ads report status",
@@ -146,20 +139,7 @@ class AdsReportsClient:
         return self._answer(response, "Amazon Ads report status")
 
     def _answer(self, response: httpx.Response, label: str) -> dict[str, Any]:
-        if response.status_code in (401, 403):
-            raise TokenRevoked(
-                f"{label}: Amazon Ads refused the access token; refresh it and try once more.",
-                context={"amazon_status": response.status_code, "access_token_rejected": True},
-            )
-        if not response.is_success:
-            raise InternalError(
-                f"{label}: Amazon Ads refused the request (HTTP {response.status_code}).",
-                context={"amazon_status": response.status_code},
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            raise AmazonUnavailable(f"{label}: Amazon Ads answered without JSON.") from None
+        body = ads_answer(response, label)
         if not isinstance(body, dict):
             raise AmazonUnavailable(f"{label}: Amazon Ads answered an unexpected body.")
         return body
