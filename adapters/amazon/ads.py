@@ -15,7 +15,7 @@ campaigns are Sponsored Brands or Display ones is reported as having none (a war
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -31,6 +31,7 @@ PROFILES_PATH = "/v2/profiles"
 SP_CAMPAIGNS_LIST_PATH = "/sp/campaigns/list"
 SP_CAMPAIGN_MEDIA_TYPE = "application/vnd.spCampaign.v3+json"
 _ACCOUNT_TYPES = {t.value: t for t in AdsAccountType}
+T = TypeVar("T")
 
 
 def ads_headers(
@@ -48,10 +49,11 @@ def ads_headers(
     return headers
 
 
-def ads_answer(response: httpx.Response, label: str) -> Any:
+def ads_answer(response: httpx.Response, label: str, shape: type[T]) -> T:
     """Amazon Ads' JSON answer, its refusals read alike for every Ads call: 401/403 is a
     refused access token (TokenRevoked, as the port says: refresh it and try once more),
-    another failure Amazon's refusal with its code, a body without JSON AmazonUnavailable."""
+    another failure Amazon's refusal with its code, and a body that is not JSON of the
+    expected `shape` AmazonUnavailable."""
     context: dict[str, object] = {"amazon_status": response.status_code}
     if response.status_code in (401, 403):
         raise TokenRevoked(
@@ -64,11 +66,16 @@ def ads_answer(response: httpx.Response, label: str) -> Any:
             context={**context, "amazon_code": _ads_code(response)},
         )
     try:
-        return response.json()
+        body = response.json()
     except ValueError:
         raise AmazonUnavailable(
             f"{label}: Amazon Ads answered without JSON.", context=context
         ) from None
+    if not isinstance(body, shape):
+        raise AmazonUnavailable(
+            f"{label}: Amazon Ads answered an unexpected body.", context=context
+        )
+    return body
 
 
 class AdsClient:
@@ -87,12 +94,7 @@ class AdsClient:
                 label=label,
             )
         )
-        body = ads_answer(response, label)
-        if not isinstance(body, list):
-            raise AmazonUnavailable(
-                f"{label}: Amazon Ads answered an unexpected body.",
-                context={"amazon_status": response.status_code},
-            )
+        body = ads_answer(response, label, list)
         in_region = regions.marketplace_ids(region)
         profiles = [p for p in (_profile(item) for item in body) if p is not None]
         return [p for p in profiles if p.marketplace_id in in_region]
@@ -115,8 +117,7 @@ class AdsClient:
                 label=label,
             )
         )
-        body = ads_answer(response, label)
-        campaigns = body.get("campaigns") if isinstance(body, dict) else None
+        campaigns = ads_answer(response, label, dict).get("campaigns")
         if not isinstance(campaigns, list):
             raise AmazonUnavailable(
                 f"{label}: Amazon Ads answered an unexpected body.",

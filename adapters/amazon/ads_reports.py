@@ -117,7 +117,7 @@ class AdsReportsClient:
             found = _DUPLICATE.search(_detail(response))
             if found:
                 return found.group(1)
-        answer = self._answer(response, "Amazon Ads report request")
+        answer = ads_answer(response, "Amazon Ads report request", dict)
         report_id = answer.get("reportId")
         if not report_id:
             raise AmazonUnavailable("Amazon Ads answered a report request without reportId.")
@@ -136,13 +136,7 @@ class AdsReportsClient:
                 label="Amazon Ads report status",
             )
         )
-        return self._answer(response, "Amazon Ads report status")
-
-    def _answer(self, response: httpx.Response, label: str) -> dict[str, Any]:
-        body = ads_answer(response, label)
-        if not isinstance(body, dict):
-            raise AmazonUnavailable(f"{label}: Amazon Ads answered an unexpected body.")
-        return body
+        return ads_answer(response, "Amazon Ads report status", dict)
 
 
 def _detail(response: httpx.Response) -> str:
