@@ -29,7 +29,7 @@ Entry points for the composition root (bootstrap/ wires them; nothing here knows
   sync_to_thread, the worker threads), as they already do.
 
 Choices worth knowing (each documented where it is made):
-- Error mapping (lwa.py, ads.py, sp_api.py, transport.py): LWA `invalid_grant` is
+- Error mapping (lwa.py, ads.py `ads_answer`, sp_api.py `refusal`, transport.py): LWA `invalid_grant` is
   SESSION_EXPIRED on a code exchange and TOKEN_REVOKED on refresh; other LWA refusals and a
   4xx without `error` are REFRESH_TOKEN_FAILED; 5xx, `server_error`,
   `temporarily_unavailable`, timeouts and non-JSON bodies are AMAZON_UNAVAILABLE after the
@@ -38,8 +38,9 @@ Choices worth knowing (each documented where it is made):
   port asks (refresh and try once more). A 403 naming the Individual selling plan is
   PROFESSIONAL_SELLING_PLAN_REQUIRED. Marketplace setup's 400/404 is SETUP_FAILED with
   Amazon's message as detail.
-- Marketplace setup reads searchListingsItems for that one marketplace; sync windows read
-  Orders getOrders by LastUpdatedAfter/Before.
+- Marketplace setup reads searchListingsItems for that one marketplace (listings_items.py);
+  sync windows read Orders getOrders by LastUpdatedAfter/Before (orders.py), the FBA
+  inventory (inventory.py) and reports (reports.py, ads_reports.py).
 - The sandbox has one base URL for every host family, so it cannot tell regions apart: it
   answers with an account's profiles and participations in every region, and the adapter
   keeps those of the region asked (as Amazon's regional hosts would answer).
