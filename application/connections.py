@@ -17,6 +17,7 @@ from application.queries import (
     ReadModels,
     check_access,
 )
+from application.repositories import EventLogQuery
 from application.views import ConnectionPage, ConnectionView
 from domain.api_key import ApiKey
 from domain.connection import Health
@@ -312,9 +313,11 @@ class ListEvents:
                 key=query.actor.key,
             )
             return uow.events.list(
-                team_id=team_id,
-                connection_id=query.connection_id,
-                since=query.since,
-                until=query.until,
-                limit=max(1, min(query.limit, 1000)),
+                EventLogQuery(
+                    team_id=team_id,
+                    connection_id=query.connection_id,
+                    since=query.since,
+                    until=query.until,
+                    limit=max(1, min(query.limit, 1000)),
+                )
             )
