@@ -29,9 +29,9 @@ Entry points for the composition root (bootstrap/ wires them; nothing here knows
   sync_to_thread, the worker threads), as they already do.
 
 Choices worth knowing (each documented where it is made):
-- Error mapping (lwa.py, ads.py `ads_answer`, sp_api.py `refusal`, transport.py): LWA `invalid_grant` is
-  SESSION_EXPIRED on a code exchange and TOKEN_REVOKED on refresh; other LWA refusals and a
-  4xx without `error` are REFRESH_TOKEN_FAILED; 5xx, `server_error`,
+- Error mapping (lwa.py, ads.py `ads_answer`, sp_api.py `refusal`, transport.py): LWA
+  `invalid_grant` is SESSION_EXPIRED on a code exchange and TOKEN_REVOKED on refresh; other
+  LWA refusals and a 4xx without `error` are REFRESH_TOKEN_FAILED; 5xx, `server_error`,
   `temporarily_unavailable`, timeouts and non-JSON bodies are AMAZON_UNAVAILABLE after the
   bounded retries; persistent 429 is RATE_LIMITED. A refused access token (Ads 401, SP-API
   403 `Unauthorized`) is TOKEN_REVOKED with `access_token_rejected` in its context, as the
