@@ -9,7 +9,7 @@ import base64
 import hashlib
 from datetime import datetime
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
@@ -20,6 +20,7 @@ from application.context import (
 )
 from application.ports import ConsentRequest, ScopeDescription
 from application.unit_of_work import UnitOfWork
+from application.views import about
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
 from domain.connection import AccountType, Connection, Region
 from domain.errors import NotFound, OAuthStateInvalid
@@ -200,12 +201,20 @@ class StartReconnect:
 
 @frozen
 class AuthorizationStatusView:
-    state: str
-    status: AuthorizationStatus
-    channel: Channel
-    expires_at: datetime
-    error_code: str | None
-    connection_id: str | None
+    """Where one authorization stands, for a UI that polls while the person is on Amazon."""
+
+    state: str = field(metadata=about("The authorization's OAuth state: its id."))
+    status: AuthorizationStatus = field(
+        metadata=about("`pending`, `completed`, `failed` or `expired`.")
+    )
+    channel: Channel = field(metadata=about("`ads` or `sp_api`: the channel being authorized."))
+    expires_at: datetime = field(metadata=about("When it stops working (RFC 3339, UTC)."))
+    error_code: str | None = field(
+        metadata=about("The catalogue code of the failure, when the authorization failed.")
+    )
+    connection_id: str | None = field(
+        metadata=about("The connection it created or authorized again, once completed.")
+    )
 
 
 @define

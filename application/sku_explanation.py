@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from attrs import define, field, frozen
+from attrs import define, field, fields, frozen
 
 from application.context import Actor, Ports, team_connection
 from application.listing_flush import pause_reason
@@ -61,6 +61,20 @@ class SettingsApplied:
             pricing_enabled=settings.pricing_enabled,
             batch_window_seconds=int(settings.batch_window.total_seconds()),
         )
+
+
+@frozen
+class ListingSettingsView(SettingsApplied):
+    """A connection's listing settings, as the web API shows and replaces them: the same
+    values a SKU's explanation shows it was decided under."""
+
+    connection_id: str = field(metadata=about("The connection they apply to."))
+
+    @classmethod
+    def of(cls, settings: ListingSettings) -> ListingSettingsView:
+        applied = SettingsApplied.of(settings)
+        shown = {f.name: getattr(applied, f.name) for f in fields(SettingsApplied)}
+        return cls(**shown, connection_id=settings.connection_id)
 
 
 @frozen

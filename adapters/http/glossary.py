@@ -170,10 +170,6 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
     "AuthorizationOut": {
         "state": "The authorization's OAuth state (256 bits): its id.",
     },
-    "AuthorizationStatusOut": {
-        "state": "The authorization's OAuth state: its id.",
-        "status": "`pending`, `completed`, `failed` or `expired`.",
-    },
     "DatasetOut": {
         "key_fields": "The fields of Amazon's payload that identify a record.",
         "schema": "The JSON Schema of the dataset's records.",
