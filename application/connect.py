@@ -14,15 +14,14 @@ from attrs import define, field, frozen
 from application.context import (
     Actor,
     Ports,
+    connection_to_reconnect,
     require_member,
-    team_connection,
     team_of,
 )
 from application.ports import ConsentRequest, ScopeDescription
-from application.unit_of_work import UnitOfWork
 from application.views import about
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
-from domain.connection import AccountType, Connection, Region
+from domain.connection import AccountType, Region
 from domain.errors import NotFound, OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
@@ -62,14 +61,6 @@ class AuthorizationStarted:
     connection_id: str | None
 
 
-def _to_reconnect(uow: UnitOfWork, actor: Actor, connection_id: str) -> Connection:
-    """The team's connection a manager reconnects or completes: a disconnected one too, as
-    reconnecting is how it comes back."""
-    return team_connection(
-        uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, include_disconnected=True
-    )
-
-
 @define
 class StartAuthorization:
     """Seed 000: check the team context, show the scopes, send the person to Amazon. With
@@ -85,7 +76,7 @@ class StartAuthorization:
             team = team_of(uow.teams.get(membership.team_id), membership.team_id)
             region, account_type = cmd.region, cmd.account_type
             if cmd.connection_id is not None:
-                connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
+                connection = connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
                 region, account_type = connection.region, connection.account_type
             if cmd.connection_id is None or connection.disconnected_at is not None:
                 # A new account, or one being brought back after a disconnect, takes a place.
@@ -183,7 +174,7 @@ class StartReconnect:
 
     def __call__(self, cmd: ReconnectCommand) -> AuthorizationStarted:
         with self.ports.uow() as uow:
-            connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
+            connection = connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
         return self.start(
             StartAuthorizationCommand(
                 actor=cmd.actor,
