@@ -29,8 +29,10 @@ load average is printed with each phase: the machine is shared. Then, in process
 of a one-row submission with 50,000 SKUs of the connection pending over the same with none
 pending (target <= 2), and the process's peak memory growth.
 
-Run: `.venv/bin/python benchmarks/load.py [--duration 60] [--rate 200] [--skip-postgres]`.
-The default duration (10 s a phase) keeps `make bench` short; the issue's figure is 60 s.
+Run: `.venv/bin/python benchmarks/load.py [--duration 60] [--rate 200] [--skip-postgres]
+[--only sqlite|postgres] [--part traffic|submission]`. The default duration (10 s a phase)
+keeps `make bench` short; the issue's figure is 60 s. `--only` and `--part` run a piece of
+it while working on one figure.
 """
 
 from __future__ import annotations
@@ -414,11 +416,11 @@ def mint_refresh_tokens(sandbox_url: str, count: int) -> dict[str, list[str]]:
 
 
 @contextmanager
-def databases(skip_postgres: bool) -> Iterator[dict[str, str]]:
-    """An empty database URL per back end (PostgreSQL: a throwaway server)."""
+def databases(backends: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """An empty database URL per back end asked for (PostgreSQL: a throwaway server)."""
     with tempfile.TemporaryDirectory(prefix="sellerlink-load-") as tmp:
-        urls = {"SQLite": f"sqlite:///{tmp}/load.db"}
-        if skip_postgres:
+        urls = {"SQLite": f"sqlite:///{tmp}/load.db"} if "sqlite" in backends else {}
+        if "postgres" not in backends:
             yield urls
             return
         from harness.postgres import create_database, running_postgres
@@ -578,6 +580,12 @@ def report(backend: str, phases: list[tuple[str, dict[str, object]]], rate: floa
     return ratio
 
 
+def backends_asked(options: argparse.Namespace) -> tuple[str, ...]:
+    if options.only:
+        return (options.only,)
+    return ("sqlite",) if options.skip_postgres else ("sqlite", "postgres")
+
+
 def main(options: argparse.Namespace) -> None:
     # Stopped with SIGTERM, still stop the servers it started (the `finally` blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -585,31 +593,36 @@ def main(options: argparse.Namespace) -> None:
     if pinned(1):  # the sandbox serves from this process: off the server's core too
         os.sched_setaffinity(0, {1})
 
-    print(
-        f"Mixed API traffic: {options.rate:g} req/s for {options.duration:g} s a phase, "
-        f"{CONNECTIONS} connections with a year of history, worker running, "
-        f"server {'pinned to core 0' if pinned(0) else 'unpinned'}, "
-        f"client {'pinned to core 1' if pinned(1) else 'unpinned'}; "
-        f"targets: p99 < 100 ms, 0 errors, 0 lost writes"
-    )
-    with load_sandbox() as sandbox, databases(options.skip_postgres) as urls:
-        # Calls still sleeping in the latency fault when the sandbox stops are cancelled:
-        # noise (uvicorn configured its loggers as the sandbox started).
-        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
-        tokens = mint_refresh_tokens(sandbox.base_url, CONNECTIONS)
-        for backend, url in urls.items():
-            report(
-                backend, traffic(url, tokens, sandbox, options.rate, options.duration), options.rate
-            )
+    backends = backends_asked(options)
+    if options.part in (None, "traffic"):
+        print(
+            f"Mixed API traffic: {options.rate:g} req/s for {options.duration:g} s a phase, "
+            f"{CONNECTIONS} connections with a year of history, worker running, "
+            f"server {'pinned to core 0' if pinned(0) else 'unpinned'}, "
+            f"client {'pinned to core 1' if pinned(1) else 'unpinned'}; "
+            f"targets: p99 < 100 ms, 0 errors, 0 lost writes"
+        )
+        with load_sandbox() as sandbox, databases(backends) as urls:
+            # Calls still sleeping in the latency fault when the sandbox stops are cancelled:
+            # noise (uvicorn configured its loggers as the sandbox started).
+            logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
+            tokens = mint_refresh_tokens(sandbox.base_url, CONNECTIONS)
+            for backend, url in urls.items():
+                phases = traffic(url, tokens, sandbox, options.rate, options.duration)
+                report(backend, phases, options.rate)
+    if options.part == "traffic":
+        return
     print("One-row listing submission with 50,000 SKUs of the connection pending:")
-    with databases(options.skip_postgres) as urls:
+    with databases(backends) as urls:
         for backend, url in urls.items():
+            load = os.getloadavg()[0]
             found = pending_submission(url)
             print(
                 f"  {backend:<10} none pending {found['none'] * 1000:6.1f} ms   "
                 f"50,000 pending {found['many'] * 1000:6.1f} ms   "
                 f"ratio {found['many'] / found['none']:.2f} (target <= 2)   "
-                f"memory growth during the one-row submissions {found['one_row_mb']:.0f} MB"
+                f"memory growth during the one-row submissions {found['one_row_mb']:.0f} MB   "
+                f"(load average {load:.1f}->{os.getloadavg()[0]:.1f})"
             )
 
 
@@ -618,6 +631,12 @@ if __name__ == "__main__":
     parser.add_argument("--duration", type=float, default=10.0, help="seconds a phase")
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgres"), help="one back end")
+    parser.add_argument(
+        "--part",
+        choices=("traffic", "submission"),
+        help="only the mixed traffic or only the one-row submission",
+    )
     parser.add_argument("--serve", help="(internal) serve sellerlink on this database URL")
     parser.add_argument("--data-dir")
     parser.add_argument("--sandbox")

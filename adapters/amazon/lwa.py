@@ -53,7 +53,7 @@ class LwaClient:
         self._transport = transport
 
     def exchange_code(
-        self, channel: Channel, region: Region, code: str, code_verifier: Secret | None
+        self, channel: Channel, region: Region, code: str, code_verifier: Secret | None = None
     ) -> TokenGrant:
         def body(secret: Secret) -> str:
             extra: dict[str, str] = {

@@ -19,18 +19,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import IO, Any
 from urllib.parse import quote
 
 from adapters.amazon import documents
-from adapters.amazon.settings import AmazonSettings, HostFamily
-from adapters.amazon.sp_api import SpApiClient, rate_key
-from adapters.amazon.transport import Call, Transport
+from adapters.amazon.sp_api import SpApiClient, amazon_time
+from adapters.amazon.transport import Transport
 from application.ports import DatasetFetch, DatasetSource
 from domain.connection import AccountType
 from domain.errors import AmazonUnavailable
-from domain.rate_budget import BudgetKey
 from domain.records import IncomingRecord
 from domain.secret import Secret
 
@@ -50,8 +48,7 @@ WAITING = ("IN_QUEUE", "IN_PROGRESS")
 
 
 class ReportsClient:
-    def __init__(self, settings: AmazonSettings, transport: Transport, sp_api: SpApiClient) -> None:
-        self._settings = settings
+    def __init__(self, transport: Transport, sp_api: SpApiClient) -> None:
         self._transport = transport
         self._sp_api = sp_api
 
@@ -91,42 +88,6 @@ class ReportsClient:
             records = documents.sales_and_traffic(files[0], source.start.date())
         return DatasetFetch(records=records, close=stack.close)
 
-    def _call(
-        self,
-        source: DatasetSource,
-        method: str,
-        path: str,
-        token: Secret,
-        operation: str,
-        **extra: Any,
-    ) -> Any:
-        """A Reports API call for this window, on its seller's rate budget (a history
-        window's calls spend only what the latest windows leave)."""
-        label = f"SP-API {operation}"
-        partner = rate_key(source.selling_partner_id, token)
-        budget = BudgetKey(self._settings.sp_api_client_id, partner, str(source.region), operation)
-        response = self._transport.send(
-            Call(
-                method,
-                self._settings.base_url(HostFamily.SP_API, source.region) + path,
-                headers={
-                    "x-amz-access-token": token.reveal(),
-                    "Accept": "application/json",
-                    "Content-Type": "application/json",
-                },
-                budget=budget,
-                background=source.background,
-                label=label,
-                **extra,
-            )
-        )
-        if not response.is_success:
-            raise self._sp_api.refusal(response, label)
-        try:
-            return response.json()
-        except ValueError:
-            raise AmazonUnavailable(f"{label}: Amazon answered an unexpected body.") from None
-
     def _create(
         self, source: DatasetSource, token: Secret, report_type: str, options: dict[str, str]
     ) -> str:
@@ -134,11 +95,11 @@ class ReportsClient:
         body = {
             "reportType": report_type,
             "marketplaceIds": [source.marketplace_id],
-            "dataStartTime": _iso(source.start),
-            "dataEndTime": _iso(min(end, source.end)),
+            "dataStartTime": amazon_time(source.start),
+            "dataEndTime": amazon_time(min(end, source.end)),
             "reportOptions": options,
         }
-        answer = self._call(
+        answer = self._sp_api.window_call(
             source, "POST", f"{REPORTS}/reports", token, "createReport", content=json.dumps(body)
         )
         report_id = answer.get("reportId") if isinstance(answer, dict) else None
@@ -147,7 +108,7 @@ class ReportsClient:
         return str(report_id)
 
     def _report(self, source: DatasetSource, token: Secret, report_id: str) -> dict[str, Any]:
-        answer = self._call(
+        answer = self._sp_api.window_call(
             source, "GET", f"{REPORTS}/reports/{quote(report_id, safe='')}", token, "getReport"
         )
         if not isinstance(answer, dict) or "processingStatus" not in answer:
@@ -157,7 +118,7 @@ class ReportsClient:
     def _document(
         self, source: DatasetSource, token: Secret, document_id: str, stack: ExitStack
     ) -> IO[bytes]:
-        answer = self._call(
+        answer = self._sp_api.window_call(
             source,
             "GET",
             f"{REPORTS}/documents/{quote(document_id, safe='')}",
@@ -170,7 +131,3 @@ class ReportsClient:
         raw = stack.enter_context(documents.temporary_document())
         self._transport.download(str(url), raw, label="SP-API report document")
         return stack.enter_context(documents.open_document(raw, answer.get("compressionAlgorithm")))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -56,20 +56,26 @@ class ListingsApi(SandboxCore):
                 if selling_partner_id in (None, seller)
             ]
 
-    def _seller_marketplace(
-        self, scenario: Scenario, seller_id: str, marketplace_ids: str | None, operation: str
-    ) -> tuple[str | None, Reply | None]:
+    def _listings_call(
+        self, access_token: str | None, seller_id: str, query: Query, operation: str
+    ) -> tuple[Scenario, str, dict[str, str]] | Reply:
+        """What every Listings Items operation checks first: the token (`sp_call`), that
+        `sellerId` is the partner who authorized it, and one marketplace the seller is
+        registered in. The scenario, marketplace id and rate header, or the refusal."""
+        scenario, error = self.sp_call(access_token, operation)
+        if error is not None or scenario is None:
+            return error or sp_error(500, "InternalFailure", "")
         headers = self.rate_header(operation)
         if seller_id != scenario.selling_partner_id:
-            return None, sp_error(
+            return sp_error(
                 403,
                 "Unauthorized",
                 "Access to requested resource is denied.",
                 "The sellerId does not match the selling partner who authorized this token.",
             )
-        ids = [m for m in (marketplace_ids or "").split(",") if m]
+        ids = [m for m in (query.get("marketplaceIds") or "").split(",") if m]
         if len(ids) != 1 or ids[0] not in regions.MARKETPLACES:
-            return None, sp_error(
+            return sp_error(
                 400,
                 "InvalidInput",
                 "Invalid input: marketplaceIds must name one marketplace.",
@@ -77,28 +83,22 @@ class ListingsApi(SandboxCore):
             )
         code = regions.MARKETPLACES[ids[0]].code
         if code not in scenario.participations:
-            return None, sp_error(
+            return sp_error(
                 400,
                 "InvalidInput",
                 f"The seller is not registered in marketplace {ids[0]}.",
                 **headers,
             )
-        return ids[0], None
+        return scenario, ids[0], headers
 
     def search_listings(self, access_token: str | None, seller_id: str, query: Query) -> Reply:
         """`GET /listings/2021-08-01/items/{sellerId}` (searchListingsItems): sellerlink's
         marketplace setup reads it. failing-marketplace-seller's setup failures are counted
         per (seller, marketplace) and answered as Amazon answers an unusable marketplace."""
-        operation = "searchListingsItems"
-        scenario, error = self.sp_call(access_token, operation)
-        if error is not None or scenario is None:
-            return error or sp_error(500, "InternalFailure", "")
-        marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, query.get("marketplaceIds"), operation
-        )
-        if error is not None or marketplace_id is None:
-            return error or sp_error(500, "InternalFailure", "")
-        headers = self.rate_header(operation)
+        checked = self._listings_call(access_token, seller_id, query, "searchListingsItems")
+        if isinstance(checked, Reply):
+            return checked
+        scenario, marketplace_id, headers = checked
         code = regions.MARKETPLACES[marketplace_id].code
         with self._lock:
             self.setup_attempts[(seller_id, marketplace_id)] += 1
@@ -148,16 +148,10 @@ class ListingsApi(SandboxCore):
         """`GET /listings/2021-08-01/items/{sellerId}/{sku}` (getListingsItem): Amazon's
         `Item` with the sections `includedData` asks for; 403 for a seller id the token was
         not authorized by, 404 for an unknown SKU."""
-        operation = "getListingsItem"
-        scenario, error = self.sp_call(access_token, operation)
-        if error is not None or scenario is None:
-            return error or sp_error(500, "InternalFailure", "")
-        marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, query.get("marketplaceIds"), operation
-        )
-        if error is not None or marketplace_id is None:
-            return error or sp_error(500, "InternalFailure", "")
-        headers = self.rate_header(operation)
+        checked = self._listings_call(access_token, seller_id, query, "getListingsItem")
+        if isinstance(checked, Reply):
+            return checked
+        scenario, marketplace_id, headers = checked
         try:
             sections = listing_items.included(query.get("includedData"))
         except listing_items.BadQuery as bad:
@@ -184,16 +178,10 @@ class ListingsApi(SandboxCore):
         """`PATCH /listings/2021-08-01/items/{sellerId}/{sku}`: records what it received and
         keeps the resulting listing per (seller, marketplace, sku); `mode=VALIDATION_PREVIEW`
         checks without changing anything (status VALID)."""
-        operation = "patchListingsItem"
-        scenario, error = self.sp_call(access_token, operation)
-        if error is not None or scenario is None:
-            return error or sp_error(500, "InternalFailure", "")
-        marketplace_id, error = self._seller_marketplace(
-            scenario, seller_id, query.get("marketplaceIds"), operation
-        )
-        if error is not None or marketplace_id is None:
-            return error or sp_error(500, "InternalFailure", "")
-        headers = self.rate_header(operation)
+        checked = self._listings_call(access_token, seller_id, query, "patchListingsItem")
+        if isinstance(checked, Reply):
+            return checked
+        _, marketplace_id, headers = checked
         mode = query.get("mode")
         try:
             listing_items.included(query.get("includedData") or "issues", PATCH_INCLUDED)

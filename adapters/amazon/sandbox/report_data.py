@@ -161,64 +161,55 @@ def sales_and_traffic(
     }
 
 
-def vendor_sales(
-    scenario: Scenario,
-    marketplace_ids: list[str],
-    start: date,
-    end: date,
-    options: dict[str, str],
-    updated: date,
+def _vendor_sales(
+    scenario: Scenario, marketplace_id: str, product: str, day: date
 ) -> dict[str, Any]:
-    """GET_VENDOR_SALES_REPORT by DAY: an aggregate row and one row per ASIN a day."""
-    marketplace_id = marketplace_ids[0]
+    """One ASIN's day in GET_VENDOR_SALES_REPORT."""
     currency = regions.MARKETPLACES[marketplace_id].currency
-    aggregate: list[dict[str, Any]] = []
-    by_asin: list[dict[str, Any]] = []
-    for day in days(start, end):
-        rows: list[dict[str, Any]] = []
-        for product in asins(scenario):
-            units = _units(scenario, marketplace_id, product, day)
-            revenue = units * _price(scenario, product)
-            rows.append(
-                {
-                    "startDate": day.isoformat(),
-                    "endDate": day.isoformat(),
-                    "asin": product,
-                    "customerReturns": units // 10,
-                    "orderedRevenue": _money(revenue, currency),
-                    "orderedUnits": units,
-                    "shippedCogs": _money(revenue * 0.6, currency),
-                    "shippedRevenue": _money(revenue, currency),
-                    "shippedUnits": units,
-                }
-            )
-        by_asin += rows
-        aggregate.append(
-            {
-                "startDate": day.isoformat(),
-                "endDate": day.isoformat(),
-                "customerReturns": sum(r["customerReturns"] for r in rows),
-                "orderedRevenue": _money(
-                    sum(r["orderedRevenue"]["amount"] for r in rows), currency
-                ),
-                "orderedUnits": sum(r["orderedUnits"] for r in rows),
-                "shippedCogs": _money(sum(r["shippedCogs"]["amount"] for r in rows), currency),
-                "shippedRevenue": _money(
-                    sum(r["shippedRevenue"]["amount"] for r in rows), currency
-                ),
-                "shippedUnits": sum(r["shippedUnits"] for r in rows),
-            }
-        )
+    units = _units(scenario, marketplace_id, product, day)
+    revenue = units * _price(scenario, product)
     return {
-        "reportSpecification": _vendor_spec(
-            VENDOR_SALES, options, updated, start, end, marketplace_ids
-        ),
-        "salesAggregate": aggregate,
-        "salesByAsin": by_asin,
+        "customerReturns": units // 10,
+        "orderedRevenue": _money(revenue, currency),
+        "orderedUnits": units,
+        "shippedCogs": _money(revenue * 0.6, currency),
+        "shippedRevenue": _money(revenue, currency),
+        "shippedUnits": units,
     }
 
 
-def vendor_traffic(
+def _vendor_traffic(
+    scenario: Scenario, marketplace_id: str, product: str, day: date
+) -> dict[str, Any]:
+    """One ASIN's day in GET_VENDOR_TRAFFIC_REPORT: its glance views."""
+    return {"glanceViews": _views(scenario, marketplace_id, product, day)}
+
+
+# Each vendor report: the prefix of its two tables (`<prefix>Aggregate`, `<prefix>ByAsin`)
+# and the measures of one ASIN's day.
+_VENDOR_REPORTS = {
+    VENDOR_SALES: ("sales", _vendor_sales),
+    VENDOR_TRAFFIC: ("traffic", _vendor_traffic),
+}
+
+
+def _day_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A vendor report's aggregate row for one day: every measure of its ASIN rows added up,
+    money by its amount in the rows' currency."""
+    first = rows[0]
+    total: dict[str, Any] = {"startDate": first["startDate"], "endDate": first["endDate"]}
+    for name, value in first.items():
+        if name in total or name == "asin":
+            continue
+        if isinstance(value, dict):
+            total[name] = _money(sum(r[name]["amount"] for r in rows), value["currencyCode"])
+        else:
+            total[name] = sum(r[name] for r in rows)
+    return total
+
+
+def vendor_report(
+    report_type: str,
     scenario: Scenario,
     marketplace_ids: list[str],
     start: date,
@@ -226,50 +217,28 @@ def vendor_traffic(
     options: dict[str, str],
     updated: date,
 ) -> dict[str, Any]:
-    """GET_VENDOR_TRAFFIC_REPORT by DAY: glance views in aggregate and per ASIN."""
-    marketplace_id = marketplace_ids[0]
+    """GET_VENDOR_SALES_REPORT or GET_VENDOR_TRAFFIC_REPORT by DAY: one row per ASIN a day
+    and an aggregate row a day (vendorSalesReport.json, vendorTrafficReport.json)."""
+    prefix, measures = _VENDOR_REPORTS[report_type]
     aggregate: list[dict[str, Any]] = []
     by_asin: list[dict[str, Any]] = []
     for day in days(start, end):
-        rows: list[dict[str, Any]] = [
-            {
-                "startDate": day.isoformat(),
-                "endDate": day.isoformat(),
-                "asin": product,
-                "glanceViews": _views(scenario, marketplace_id, product, day),
-            }
+        dated = {"startDate": day.isoformat(), "endDate": day.isoformat()}
+        rows = [
+            {**dated, "asin": product, **measures(scenario, marketplace_ids[0], product, day)}
             for product in asins(scenario)
         ]
         by_asin += rows
-        aggregate.append(
-            {
-                "startDate": day.isoformat(),
-                "endDate": day.isoformat(),
-                "glanceViews": sum(r["glanceViews"] for r in rows),
-            }
-        )
+        aggregate.append(_day_total(rows))
     return {
-        "reportSpecification": _vendor_spec(
-            VENDOR_TRAFFIC, options, updated, start, end, marketplace_ids
-        ),
-        "trafficAggregate": aggregate,
-        "trafficByAsin": by_asin,
-    }
-
-
-def _vendor_spec(
-    report_type: str,
-    options: dict[str, str],
-    updated: date,
-    start: date,
-    end: date,
-    marketplace_ids: list[str],
-) -> dict[str, Any]:
-    return {
-        "reportType": report_type,
-        "reportOptions": options,
-        "lastUpdatedDate": updated.isoformat(),
-        "dataStartTime": start.isoformat(),
-        "dataEndTime": end.isoformat(),
-        "marketplaceIds": marketplace_ids,
+        "reportSpecification": {
+            "reportType": report_type,
+            "reportOptions": options,
+            "lastUpdatedDate": updated.isoformat(),
+            "dataStartTime": start.isoformat(),
+            "dataEndTime": end.isoformat(),
+            "marketplaceIds": marketplace_ids,
+        },
+        f"{prefix}Aggregate": aggregate,
+        f"{prefix}ByAsin": by_asin,
     }

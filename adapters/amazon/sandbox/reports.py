@@ -188,13 +188,15 @@ class ReportsApi(SandboxCore):
             content = report_data.sales_and_traffic(
                 scenario, report.marketplace_ids, report.start, report.end
             )
-        elif report.report_type == report_data.VENDOR_SALES:
-            content = report_data.vendor_sales(
-                scenario, report.marketplace_ids, report.start, report.end, report.options, updated
-            )
         else:
-            content = report_data.vendor_traffic(
-                scenario, report.marketplace_ids, report.start, report.end, report.options, updated
+            content = report_data.vendor_report(
+                report.report_type,
+                scenario,
+                report.marketplace_ids,
+                report.start,
+                report.end,
+                report.options,
+                updated,
             )
         document_id = f"amzn1.spdoc.1.4.na.{report.report_id}"
         self.documents.put(
