@@ -1,6 +1,7 @@
 """Why Amazon shows what it shows for one SKU (seed 003): the product's input, the settings,
 the decision, when it was sent and Amazon's answer. A read model: the web API and the support
-CLI show this one shape."""
+CLI show this one shape. The settings part is also how the web API shows a connection's
+listing settings (`ListingSettingsView`), so both read the same fields."""
 
 from __future__ import annotations
 
