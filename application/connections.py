@@ -14,6 +14,7 @@ from application.queries import (
     ConnectionFilter,
     Position,
     ReadModels,
+    TeamStamps,
     check_access,
 )
 from application.views import ConnectionPage, ConnectionView
@@ -98,10 +99,17 @@ class ListConnections:
         with self.ports.uow() as uow:
             return self._page(uow.reads, query, team_id, now)
 
+    @property
+    def quick_stamp(self) -> bool:
+        """`stamp` answers in microseconds, waiting on nothing (TeamStamps.quick)."""
+        return self.ports.stamps is not None and self.ports.stamps.quick
+
     def stamp(self, query: ConnectionQuery) -> Stamp:
         """The team's stamp now, after the same access check as a page (one statement)."""
         team_id = require_team(query.actor)
         now = self.ports.clock.now()
+        if self.ports.stamps is not None:
+            return Stamp(_checked_stamp(self.ports.stamps, query.actor, team_id), now)
         with self.ports.uow() as uow:
             value = _checked_stamp(uow.reads, query.actor, team_id)
         return Stamp(value, now)
@@ -152,7 +160,7 @@ def _viewer(actor: Actor) -> str | None:
     return None if actor.key is not None else actor.user_id
 
 
-def _checked_stamp(reads: ReadModels, actor: Actor, team_id: str) -> tuple[int, ...]:
+def _checked_stamp(reads: ReadModels | TeamStamps, actor: Actor, team_id: str) -> tuple[int, ...]:
     """The team's stamp, once the actor may view the team (one statement for both)."""
     access, value = reads.team_stamp(team_id=team_id, viewer=_viewer(actor))
     check_access(access, team_id, Permission.VIEW, key=actor.key)

@@ -145,11 +145,10 @@ class ReadModels(Protocol):
     def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access: ...
 
     def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
-        """The viewer's membership (as `connections` reads it) and a few numbers that change
-        whenever anything a page of the team's connections shows changes: how many
-        connections and marketplaces the team has and the sums of their versions (every
-        write of a connection, its grants and profiles, or a marketplace bumps a version;
-        none is ever deleted). One statement."""
+        """The viewer's membership (as `connections` reads it) and numbers that change
+        whenever anything a page of the team's connections shows changes (a connection,
+        its grants and profiles, a marketplace's state), in the same transaction as the
+        change. One statement; `()` for a non-member."""
         ...
 
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
@@ -160,6 +159,21 @@ class ReadModels(Protocol):
         """Every connection's marketplaces in these states, by (connection, marketplace),
         without their transition history: what the worker's passes look at every second
         (a year of history each made that the server's biggest cost)."""
+        ...
+
+
+class TeamStamps(Protocol):
+    """ReadModels.team_stamp without a unit of work: what a kept page is checked against on
+    every request, so it costs one indexed single-row read and nothing around it."""
+
+    @property
+    def quick(self) -> bool:
+        """True when an answer never waits on a lock, a pool or the network (microseconds):
+        it may then be asked from an event loop rather than a worker thread."""
+        ...
+
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        """As ReadModels.team_stamp, the same numbers."""
         ...
 
 

@@ -1,12 +1,14 @@
 """GET /api/v1/connections against a bare Litestar endpoint serving the same bytes,
 measured side by side in one run.
 
-Three servers, one after the other, each in its own process under the same uvicorn settings
-on loopback: a bare Litestar app returning the exact body sellerlink answered, sellerlink on
-SQLite with 50 connections that each carry a year of history (three marketplaces with a
-transition a day and two audit events a day), and sellerlink with the same 50 connections
-and no history. The load generator is `wrk` (Debian's package) when installed, otherwise a
-bounded Python client on keep-alive connections.
+Three servers, each in its own process under the same uvicorn settings on loopback: a bare
+Litestar app returning the exact body sellerlink answered, sellerlink on SQLite with 50
+connections that each carry a year of history (three marketplaces with a transition a day
+and two audit events a day), and sellerlink with the same 50 connections and no history.
+They are loaded in turn, round after round (ROUNDS rounds of DURATION/ROUNDS seconds
+each), so that a change in the machine's other load during the run weighs on all three
+alike. The load generator is `wrk` (Debian's package) when installed, otherwise a bounded
+Python client on keep-alive connections.
 
 Prints the throughput ratio sellerlink/bare (target >= 0.30) and the time ratio year of
 history/no history (target <= 1.2). Ratios only: the machine is shared.
@@ -52,6 +54,7 @@ SECRET = "benchmark-secret-0123456789-abcdefghijklmnop"
 PATH = f"/api/v1/connections?limit={CONNECTIONS}"
 DURATION = float(os.environ.get("API_READ_SECONDS", "6"))
 CONCURRENCY = 16
+ROUNDS = 3
 MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
 
 
@@ -266,15 +269,15 @@ def fetch(port: int, token: str) -> bytes:
     return body
 
 
-def load(port: int, token: str) -> tuple[float, str]:
-    """Requests per second over DURATION seconds, and the p50 latency as the tool says it."""
+def load(port: int, token: str, seconds: float) -> tuple[int, float, float]:
+    """Requests answered in `seconds` of load, the seconds, and the p50 latency in ms."""
     if shutil.which("wrk"):
         out = subprocess.run(
             [
                 "wrk",
                 "-t2",
                 f"-c{CONCURRENCY}",
-                f"-d{DURATION:g}s",
+                f"-d{seconds:g}s",
                 "--latency",
                 "-H",
                 f"Authorization: Bearer {token}",
@@ -284,19 +287,23 @@ def load(port: int, token: str) -> tuple[float, str]:
             text=True,
             check=True,
         ).stdout
-        if "Non-2xx" in out:
+        if "Non-2xx" in out or "Socket errors" in out:
             raise RuntimeError(out)
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-        p50 = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)  # type: ignore[union-attr]
-        return rps, p50
-    return python_load(port, token)
+        done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
+        p50 = re.search(r"^\s*50%\s+([\d.]+)(us|ms|s)\b", out, re.MULTILINE)
+        if done is None or p50 is None:
+            raise RuntimeError(out)
+        took = float(done.group(2)) * (0.001 if done.group(3) == "ms" else 1.0)
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
+        return int(done.group(1)), took, float(p50.group(1)) * scale
+    return python_load(port, token, seconds)
 
 
-def python_load(port: int, token: str) -> tuple[float, str]:
+def python_load(port: int, token: str, seconds: float) -> tuple[int, float, float]:
     done = [0]
     latencies: list[float] = []
     lock = threading.Lock()
-    until = time.monotonic() + DURATION
+    until = time.monotonic() + seconds
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -319,13 +326,14 @@ def python_load(port: int, token: str) -> tuple[float, str]:
         t.join()
     latencies.sort()
     p50 = latencies[len(latencies) // 2] * 1000 if latencies else 0.0
-    return done[0] / (time.monotonic() - began), f"{p50:.1f}ms"
+    return done[0], time.monotonic() - began, p50
 
 
 def main() -> None:
     from adapters.http import mint_dev_token
 
     token = mint_dev_token(SECRET, OWNER, TEAM, timedelta(hours=2))
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     with tempfile.TemporaryDirectory(prefix="sellerlink-api-read-") as tmp:
         urls = {
             "history": f"sqlite:///{tmp}/history.db",
@@ -333,37 +341,45 @@ def main() -> None:
         }
         seed(urls["history"], history=True)
         seed(urls["no history"], history=False)
-        results: dict[str, tuple[float, str]] = {}
-        body = b""
-        for name, url in urls.items():
-            port = free_port()
-            server = start(["--serve", "sellerlink", "--db", url, "--data-dir", tmp], port)
-            try:
-                body = fetch(port, token)
-                results[name] = load(port, token)
-            finally:
-                stop(server)
-        body_file = Path(tmp) / "body.json"
-        body_file.write_bytes(body)
-        port = free_port()
-        server = start(["--serve", "bare", "--body", str(body_file)], port)
         try:
+            for name, url in urls.items():
+                port = free_port()
+                args = ["--serve", "sellerlink", "--db", url, "--data-dir", tmp]
+                servers[name] = (start(args, port), port)
+            body = fetch(servers["history"][1], token)
+            fetch(servers["no history"][1], token)
+            body_file = Path(tmp) / "body.json"
+            body_file.write_bytes(body)
+            port = free_port()
+            servers["bare"] = (start(["--serve", "bare", "--body", str(body_file)], port), port)
             if fetch(port, token) != body:
                 raise RuntimeError("the bare endpoint does not serve the same bytes")
-            results["bare"] = load(port, token)
+            load_before = os.getloadavg()[0]
+            totals = {name: [0, 0.0] for name in servers}
+            p50s: dict[str, list[float]] = {name: [] for name in servers}
+            for _ in range(ROUNDS):
+                for name, (_, port) in servers.items():
+                    requests, seconds, p50 = load(port, token, DURATION / ROUNDS)
+                    totals[name][0] += requests
+                    totals[name][1] += seconds
+                    p50s[name].append(p50)
+            load_after = os.getloadavg()[0]
         finally:
-            stop(server)
+            for server, _ in servers.values():
+                stop(server)
+    rps = {name: requests / seconds for name, (requests, seconds) in totals.items()}
     tool = "wrk" if shutil.which("wrk") else "python client"
     print(
         f"GET {PATH}: {CONNECTIONS} connections, {len(body)} bytes, {tool} "
-        f"{CONCURRENCY} connections x {DURATION:g}s, uvicorn on loopback"
+        f"{CONCURRENCY} connections, {ROUNDS} rounds x {DURATION / ROUNDS:g}s per server, "
+        f"uvicorn on loopback; load average {load_before:.2f} -> {load_after:.2f}"
     )
     for name in ("bare", "history", "no history"):
-        rps, p50 = results[name]
         label = "bare Litestar, same bytes" if name == "bare" else f"sellerlink, {name}"
-        print(f"  {label:<32} {rps:9.1f} req/s   p50 {p50}")
-    throughput = results["history"][0] / results["bare"][0]
-    slowdown = results["no history"][0] / results["history"][0]
+        p50 = sorted(p50s[name])[len(p50s[name]) // 2]
+        print(f"  {label:<32} {rps[name]:9.1f} req/s   p50 {p50:.2f} ms")
+    throughput = rps["history"] / rps["bare"]
+    slowdown = rps["no history"] / rps["history"]
     print(f"throughput ratio sellerlink/bare (year of history): {throughput:.2f} (target >= 0.30)")
     print(f"time ratio year of history / no history: {slowdown:.2f} (target <= 1.2)")
 

@@ -14,7 +14,7 @@ from litestar.di import Provide
 
 from adapters.http.amazon_access import AmazonAccessController
 from adapters.http.api_keys import ApiKeysController
-from adapters.http.auth import Authenticator, provide_actor, provide_caller
+from adapters.http.auth import Authenticator, identity_dependencies
 from adapters.http.authorizations import AuthorizationsController
 from adapters.http.binding import bounce_to_amazon
 from adapters.http.callbacks import ads_callback, sp_api_callback
@@ -111,9 +111,7 @@ def build_api(
         ],
         dependencies={
             **dependencies,
-            "authenticator": Provide(lambda: authenticator, sync_to_thread=False, use_cache=True),
-            "actor": Provide(provide_actor),
-            "caller": Provide(provide_caller),
+            **identity_dependencies(authenticator),
         },
         exception_handlers=dict(EXCEPTION_HANDLERS),
         on_startup=[_room_for_waiting_calls],

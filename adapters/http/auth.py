@@ -27,7 +27,7 @@ import httpx
 from attrs import frozen
 from authlib.deprecate import AuthlibDeprecationWarning
 from litestar import Request
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 
 from adapters.http.observability import note_team
 from adapters.http.routing import SCOPE_OPT
@@ -261,10 +261,27 @@ def route_scope_for_key(request: Request[Any, Any, Any], key: ApiKey) -> None:
     key.require(scope)
 
 
-async def provide_actor(
-    request: Request[Any, Any, Any],
-    authenticator: NamedDependency[Authenticator],
-    application: NamedDependency[Application],
+def identity_dependencies(authenticator: Authenticator) -> dict[str, Provide]:
+    """`actor` (every /api/v1 route) and `caller` (the OAuth callbacks), with the
+    authenticator bound here rather than injected: each then depends on `application`
+    alone, so Litestar resolves a route's dependencies one after the other instead of
+    starting a task group per request to resolve two at once."""
+
+    async def provide_actor(
+        request: Request[Any, Any, Any], application: NamedDependency[Application]
+    ) -> Actor:
+        return await actor_of(request, authenticator, application)
+
+    async def provide_caller(
+        request: Request[Any, Any, Any], application: NamedDependency[Application]
+    ) -> Actor | None:
+        return await caller_of(request, authenticator, application)
+
+    return {"actor": Provide(provide_actor), "caller": Provide(provide_caller)}
+
+
+async def actor_of(
+    request: Request[Any, Any, Any], authenticator: Authenticator, application: Application
 ) -> Actor:
     """Who is asking, for every /api/v1 route. 401 UNAUTHENTICATED before any use case runs.
     An HS256 check is pure computation and runs inline; with a JWKS it may fetch keys, so it
@@ -290,10 +307,8 @@ async def provide_actor(
     return actor
 
 
-async def provide_caller(
-    request: Request[Any, Any, Any],
-    authenticator: NamedDependency[Authenticator],
-    application: NamedDependency[Application],
+async def caller_of(
+    request: Request[Any, Any, Any], authenticator: Authenticator, application: Application
 ) -> Actor | None:
     """The signed-in person on an OAuth callback, if the request carries a valid token; the
     state must then belong to them. Amazon's redirect usually carries none, and that is fine:
@@ -302,6 +317,6 @@ async def provide_caller(
     if not header or header.strip().partition(" ")[2].strip().startswith(KEY_PREFIX):
         return None  # an API key is no person: the state alone decides
     try:
-        return await provide_actor(request, authenticator, application)
+        return await actor_of(request, authenticator, application)
     except Unauthenticated:
         return None

@@ -29,6 +29,8 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus.middleware import PrometheusMiddleware
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.http.access_log import redact_path
@@ -66,16 +68,21 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
                 seen["body"] += message.get("body", b"")[:4096]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=rid):
-            try:
-                await app(scope, receive, watching_send)
-            finally:
-                _log_request(scope, rid, seen, time.perf_counter() - started)
+        bound = structlog.contextvars.bind_contextvars(request_id=rid)
+        try:
+            await app(scope, receive, watching_send)
+        finally:
+            structlog.contextvars.reset_contextvars(**bound)
+            _log_request(scope, rid, seen, time.perf_counter() - started)
 
     return middleware
 
 
 def _log_request(scope: Scope, rid: str, seen: dict[str, Any], seconds: float) -> None:
+    status = int(seen["status"])
+    level = logging.ERROR if status >= 500 else logging.INFO
+    if not log.isEnabledFor(level):
+        return  # no handler would see the line: nothing to build
     path = scope.get("path", "")
     query = scope.get("query_string", b"")
     raw = path + ("?" + query.decode("latin-1") if query else "")
@@ -83,7 +90,6 @@ def _log_request(scope: Scope, rid: str, seen: dict[str, Any], seconds: float) -
     connection = next((str(params[p]) for p in _CONNECTION_PARAMS if p in params), "")
     if not connection and path.startswith("/api/v1/connections/") and "id" in params:
         connection = str(params["id"])
-    status = int(seen["status"])
     fields = {
         "request_id": rid,
         "method": scope.get("method", ""),
@@ -95,7 +101,6 @@ def _log_request(scope: Scope, rid: str, seen: dict[str, Any], seconds: float) -
         "connection": connection,
         "outcome": _outcome(seen, status),
     }
-    level = logging.ERROR if status >= 500 else logging.INFO
     log.log(level, "request", extra=fields)
 
 
@@ -113,6 +118,68 @@ def _outcome(seen: dict[str, Any], status: int) -> str:
 # --------------------------------------------------------------------------- /metrics
 
 
+class RouteMetrics(PrometheusMiddleware):
+    """Litestar's Prometheus middleware, the same series (requests, durations, errors and
+    requests in progress by method, route template and status), recorded for less: the
+    plugin's own builds a Request and parses the URL, wraps `send` with functools.wraps and
+    looks each series' labels up on every request; here a route's label children are looked
+    up once and kept (a few dozen routes x statuses)."""
+
+    def __init__(self, app: ASGIApp, config: PrometheusConfig) -> None:
+        super().__init__(app, config)
+        if config.labels or config.exemplars or not config.group_path:
+            raise ValueError("RouteMetrics records the route template and the default labels")
+        self._app_name = config.app_name
+        self._in_progress: dict[tuple[str, str], Any] = {}
+        self._done: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope["method"] if scope["type"] == ScopeType.HTTP else str(scope["type"])
+        path = scope["path_template"]
+        in_progress = self._in_progress.get((method, path))
+        if in_progress is None:
+            labels = self._labels(method, path, 200)
+            in_progress = self.requests_in_progress(labels).labels(*labels.values())
+            self._in_progress[(method, path)] = in_progress
+        started = time.perf_counter()
+        span = [200, 0.0]  # status, duration
+
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                span[0] = message["status"]
+            elif message["type"] == "http.response.body":
+                span[1] = time.perf_counter() - started
+            await send(message)
+
+        in_progress.inc()
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            in_progress.dec()
+            status = int(span[0])
+            count, duration, errors = self._series(method, path, status)
+            if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+                errors.inc()
+            count.inc()
+            duration.observe(span[1])
+
+    def _labels(self, method: str, path: str, status: int) -> dict[str, str | int | float]:
+        return {"method": method, "path": path, "status_code": status, "app_name": self._app_name}
+
+    def _series(self, method: str, path: str, status: int) -> tuple[Any, Any, Any]:
+        found = self._done.get((method, path, status))
+        if found is None:
+            labels = self._labels(method, path, status)
+            values = labels.values()
+            found = (
+                self.request_count(labels).labels(*values),
+                self.request_time(labels).labels(*values),
+                self.requests_error_count(labels).labels(*values),
+            )
+            self._done[(method, path, status)] = found
+        return found
+
+
 def prometheus_config() -> PrometheusConfig:
     return PrometheusConfig(
         app_name="sellerlink",
@@ -120,6 +187,7 @@ def prometheus_config() -> PrometheusConfig:
         group_path=True,
         exclude_unhandled_paths=True,
         exclude=["^/metrics"],
+        middleware_class=RouteMetrics,
     )
 
 

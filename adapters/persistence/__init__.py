@@ -61,6 +61,7 @@ from adapters.persistence.rotation import (
     missing_key_ids,
     rotate_keys,
 )
+from adapters.persistence.team_stamps import SqlTeamStamps
 
 __all__ = [
     "DecryptionFailed",
@@ -68,6 +69,7 @@ __all__ = [
     "KeyringError",
     "RotationProgress",
     "SqlDatabase",
+    "SqlTeamStamps",
     "count_stale",
     "default_sqlite_url",
     "keyring_file",

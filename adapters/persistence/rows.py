@@ -89,6 +89,17 @@ class TeamRow(Row):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class TeamStampRow(Row):
+    """A team's version of what its list of connections shows, kept by triggers on the
+    tables it reads (migration 0014): never written by this code, only read."""
+
+    __tablename__ = "team_stamps"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    moved_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class MembershipRow(Row):
     __tablename__ = "memberships"
     __table_args__ = (Index("ix_memberships_user_id", "user_id"),)

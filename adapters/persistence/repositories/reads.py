@@ -69,22 +69,35 @@ _CONNECTION = (
 )
 _PROFILE_OF = and_(P.connection_id == C.id, P.profile_id == C.selected_profile_id)
 
-# The team stamp (ReadModels.team_stamp), asked on every read of a kept page: plain SQL
-# both back ends run as written, built once (no statement to build or cache-key per call).
-_STAMP_COLUMNS = """
-    (SELECT count(*) FROM connections c WHERE c.team_id = :team_id) AS connections,
-    (SELECT coalesce(sum(c.version), 0) FROM connections c WHERE c.team_id = :team_id)
-        AS connection_versions,
-    (SELECT count(*) FROM marketplaces mk JOIN connections c ON c.id = mk.connection_id
-        WHERE c.team_id = :team_id) AS marketplaces,
-    (SELECT coalesce(sum(mk.version), 0) FROM marketplaces mk
-        JOIN connections c ON c.id = mk.connection_id WHERE c.team_id = :team_id)
-        AS marketplace_versions"""
-_MEMBER_STAMP = text(
-    f"SELECT m.role, m.joined_at, {_STAMP_COLUMNS} FROM memberships m "  # noqa: S608 (constants)
-    "WHERE m.team_id = :team_id AND m.user_id = :viewer"
-).columns(role=M.role.type, joined_at=M.joined_at.type)
-_STAMP = text(f"SELECT NULL AS role, NULL AS joined_at, {_STAMP_COLUMNS}")
+# The team stamp (ReadModels.team_stamp): the team's row of team_stamps, which triggers
+# move on every write a page shows (migration 0014); no row yet reads as 0. Plain SQL every
+# back end runs as written, built once (no statement to build or cache-key per call);
+# team_stamps.py runs the same text through the DBAPI with qmark parameters.
+STAMP_SQL = {
+    "member": "SELECT m.role, m.joined_at, coalesce((SELECT s.version FROM team_stamps s "
+    "WHERE s.team_id = m.team_id), 0) AS version "
+    "FROM memberships m WHERE m.team_id = {team_id} AND m.user_id = {viewer}",
+    "team": "SELECT NULL AS role, NULL AS joined_at, coalesce((SELECT s.version "
+    "FROM team_stamps s WHERE s.team_id = {team_id}), 0) AS version",
+}
+_MEMBER_STAMP = text(STAMP_SQL["member"].format(team_id=":team_id", viewer=":viewer")).columns(
+    role=M.role.type, joined_at=M.joined_at.type
+)
+_STAMP = text(STAMP_SQL["team"].format(team_id=":team_id"))
+
+
+def read_team_stamp(
+    sql: Connection, team_id: str, viewer: str | None
+) -> tuple[Access, tuple[int, ...]]:
+    """ReadModels.team_stamp on a Core connection."""
+    if viewer is None:
+        row = sql.execute(_STAMP, {"team_id": team_id}).one()
+        return Access(None), (int(row.version),)
+    found = sql.execute(_MEMBER_STAMP, {"team_id": team_id, "viewer": viewer}).first()
+    if found is None:
+        return Access(None), ()
+    membership = Membership(team_id, viewer, Role(found.role), found.joined_at)
+    return Access(membership), (int(found.version),)
 
 
 class SqlReadModels(SqlRepository):
@@ -159,14 +172,7 @@ class SqlReadModels(SqlRepository):
         )
 
     def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
-        if viewer is None:
-            row = self._sql.execute(_STAMP, {"team_id": team_id}).one()
-            return Access(None), tuple(int(v) for v in row[2:])
-        found = self._sql.execute(_MEMBER_STAMP, {"team_id": team_id, "viewer": viewer}).first()
-        if found is None:
-            return Access(None), ()
-        membership = Membership(team_id, viewer, Role(found.role), found.joined_at)
-        return Access(membership), tuple(int(v) for v in found[2:])
+        return read_team_stamp(self._sql, team_id, viewer)
 
     def marketplaces(self, connection_id: str) -> list[Marketplace]:
         rows = self._session.scalars(

@@ -36,6 +36,7 @@ TABLES = {
     "webhook_endpoints",
     "webhook_deliveries",
     "leases",
+    "team_stamps",
 }
 
 

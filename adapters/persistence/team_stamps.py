@@ -1,0 +1,76 @@
+"""The team stamp alone (application.queries.TeamStamps), for the reads a kept page is
+checked against on every request: one indexed single-row statement, without a unit of
+work (no ORM session, no transaction object, no pool checkout on SQLite).
+
+On a SQLite file, each thread reads through a connection of its own, opened read-only, in
+autocommit (a single SELECT is its own consistent snapshot). In WAL mode a reader never
+waits for a writer, the statement reads two b-tree pages, and there is no pool to wait
+for: it answers in microseconds, so the web adapter may ask it on its event loop (`quick`).
+Elsewhere (PostgreSQL: a network round trip and a pool; an in-memory SQLite that only
+the engine's own connection sees) it runs the same statement on a pooled Core connection,
+and `quick` is False: callers ask it from a worker thread."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from adapters.persistence.repositories.reads import STAMP_SQL, read_team_stamp
+from application.queries import Access
+from domain.team import Membership, Role
+
+# How long a read waits out SQLite's rare short locks (WAL index recovery, a checkpoint
+# resetting the log) before it fails: far under what would stall the event loop for long.
+_BUSY_MS = 250
+
+
+class SqlTeamStamps:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        url = engine.url
+        database = url.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        self._path = None if url.get_backend_name() != "sqlite" or in_memory else database
+        self._local = threading.local()
+        self._member = STAMP_SQL["member"].format(team_id="?", viewer="?")
+        self._team = STAMP_SQL["team"].format(team_id="?")
+
+    @property
+    def quick(self) -> bool:
+        return self._path is not None
+
+    def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        if self._path is None:
+            return self._pooled(team_id, viewer)
+        sql = self._connection()
+        # fetchall steps each statement to its end, which ends its read transaction: the
+        # next read sees everything committed meanwhile.
+        if viewer is None:
+            ((_, _, version),) = sql.execute(self._team, (team_id,)).fetchall()
+            return Access(None), (int(version),)
+        found = sql.execute(self._member, (team_id, viewer)).fetchall()
+        if not found:
+            return Access(None), ()
+        ((role, joined_at, version),) = found
+        joined = datetime.fromisoformat(joined_at).replace(tzinfo=UTC)
+        return Access(Membership(team_id, viewer, Role(role), joined)), (int(version),)
+
+    def _connection(self) -> sqlite3.Connection:
+        found: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if found is None:
+            found = sqlite3.connect(
+                f"file:{self._path}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=_BUSY_MS / 1000,
+            )
+            self._local.connection = found
+        return found
+
+    def _pooled(self, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
+        with self._engine.connect() as sql:
+            return read_team_stamp(sql, team_id, viewer)
