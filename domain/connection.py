@@ -169,20 +169,9 @@ class Connection(ConnectionState):
         self.grants[channel].revoke(at=at)
         self.mark_unusable(at)
         summary = f"Amazon refused the {channel} refresh token: reconnect required"
-        self._health_changed(before, at=at, reason=summary, error_code="TOKEN_REVOKED")
-        self.announce_change(
-            EventKind.TOKEN_REVOKED,
-            actor=SYSTEM_ACTOR,
-            summary=summary,
-            at=at,
-            data={
-                **self.facts_at(at),
-                "channel": channel,
-                "error_code": "TOKEN_REVOKED",
-                # A second channel refused later changes nothing the product was not told.
-                "health_before": before,
-            },
-        )
+        # A second channel refused later changes nothing the product was not told.
+        told = {"channel": channel, "health_before": before}
+        self._lapsed(EventKind.TOKEN_REVOKED, "TOKEN_REVOKED", before, summary, at=at, data=told)
 
     def notice_expiry(self, channel: Channel, *, at: datetime, data: Mapping[str, str]) -> bool:
         """The authorization's year is over (AMAZON.md): noticed once, at its first lapse,
@@ -198,15 +187,29 @@ class Connection(ConnectionState):
             f"The {CHANNEL_NAMES[channel]} authorization expired: reconnect required "
             "(Amazon asks sellers to re-authorize every 12 months)"
         )
-        self._health_changed(before, at=at, reason=summary, error_code="TOKEN_EXPIRED")
+        self._lapsed(EventKind.TOKEN_EXPIRED, "TOKEN_EXPIRED", before, summary, at=at, data=data)
+        return True
+
+    def _lapsed(
+        self,
+        kind: EventKind,
+        code: str,
+        before: Health,
+        summary: str,
+        *,
+        at: datetime,
+        data: Mapping[str, object],
+    ) -> None:
+        """A grant stopped working: what that did to the health, then the lapse itself, both
+        with the catalogue code a product acts on."""
+        self._health_changed(before, at=at, reason=summary, error_code=code)
         self.announce_change(
-            EventKind.TOKEN_EXPIRED,
+            kind,
             actor=SYSTEM_ACTOR,
             summary=summary,
             at=at,
-            data={**data, **self.facts_at(at), "error_code": "TOKEN_EXPIRED"},
+            data={**data, **self.facts_at(at), "error_code": code},
         )
-        return True
 
     def warn_expiry(
         self,
