@@ -22,6 +22,7 @@ from application.app import Application
 from application.context import Actor
 from application.teams import CreateTeamCommand, SetMemberRoleCommand
 from bootstrap.container import Container, resume_sandbox_clock
+from bootstrap.heap import settle_after_start_up
 from bootstrap.settings import Settings
 from bootstrap.web import create_app, dev_jwt_secret
 from domain.errors import DomainError
@@ -179,6 +180,7 @@ def serve(container: Container, host: str | None = None, port: int | None = None
     running = worker if settings.worker_in_process else None
     app = build_server_app(container, tokens, running, inbox)
     print(banner(settings, team_id, tokens), flush=True)
+    settle_after_start_up()
     try:
         # uvicorn keeps our logging (log_config=None); the request line replaces its
         # access log.

@@ -20,6 +20,7 @@ from bootstrap.container import (
     require_existing_data,
     sandbox_url,
 )
+from bootstrap.heap import settle_after_start_up
 from domain.errors import ValidationFailed
 
 log = logging.getLogger("sellerlink.worker")
@@ -48,6 +49,7 @@ def run_worker(container: Container, *, once: bool = False) -> None:
         report = worker.run_pass()
         print(f"one pass: {report.jobs} job(s) {report.by_status}, {report.errors} error(s)")
         return
+    settle_after_start_up()
     url = settings.effective_database_url
     if url.startswith("postgresql"):
         from adapters.worker.procrastinate_runtime import run_procrastinate_worker

@@ -12,14 +12,25 @@ SQLite needs care to behave like a real transactional database:
   `BEGIN IMMEDIATE`, which takes SQLite's single write lock up front. Without it, a
   transaction that read and then writes fails with "database is locked" when another
   writer committed in between; with it, writers queue, and a stale read shows up as the
-  ConcurrentUpdate the version columns are there to report (see unit_of_work.py)."""
+  ConcurrentUpdate the version columns are there to report (see unit_of_work.py).
+
+PostgreSQL runs READ COMMITTED, where every statement reads its own snapshot whether or not
+a transaction is open. So a unit of work's connection starts in autocommit and opens its
+transaction (BEGIN) just before its first statement that writes or locks
+(`_begin_before_writes`): a read-only unit of work, most API requests, costs its SELECTs
+and nothing else, instead of BEGIN, the SELECTs and ROLLBACK. A connection is pinged only
+when it comes out of the pool after resting (`_ping_if_rested`), not on every checkout: a
+busy server's connections are known to be alive, and a database restart is noticed on the
+first checkout after the rest."""
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -30,6 +41,17 @@ from adapters.persistence.unit_of_work import SQLITE_BEGIN_OPTION, SqlUnitOfWork
 MIGRATIONS = Path(__file__).parent / "migrations"
 # An arbitrary constant: PostgreSQL advisory lock key serializing concurrent upgrades.
 _MIGRATION_LOCK_KEY = 0x5E11E511
+# PostgreSQL connections kept open for the API's threads and the worker's; more are opened
+# under a burst and closed again (each one a backend process started on the server).
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+# A pooled PostgreSQL connection unused this long is pinged before it is handed out.
+PING_AFTER_SECONDS = 10.0
+# A statement that only reads, outside a transaction: a SELECT that locks nothing.
+_READ_ONLY = re.compile(
+    r"\s*SELECT\b(?!.*\bFOR\s+(?:NO\s+KEY\s+)?(?:KEY\s+)?(?:UPDATE|SHARE)\b)(?!.*_xact_lock)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def default_sqlite_url(data_dir: str | Path) -> str:
@@ -58,13 +80,14 @@ class SqlDatabase:
         self.url: URL = make_url(url)
         self.keyring = keyring
         self.engine: Engine = _create_engine(self.url, echo=echo, lock_timeout=lock_timeout)
+        self._uow_engine = _unit_of_work_engine(self.engine)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.keyring, self.ids)
+        return SqlUnitOfWork(self._uow_engine, self.keyring, self.ids)
 
     # -- schema ------------------------------------------------------------------------
 
@@ -127,8 +150,63 @@ def _create_engine(url: URL, *, echo: bool, lock_timeout: float | None) -> Engin
         options = "-c timezone=UTC"
         if lock_timeout is not None:
             options += f" -c lock_timeout={int(lock_timeout * 1000)}"
-        return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **common)
+        engine = create_engine(
+            url,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            connect_args={"options": options},
+            **common,
+        )
+        _ping_if_rested(engine)
+        return engine
     raise ValueError(f"unsupported database back end {backend!r}: use sqlite or postgresql")
+
+
+def _unit_of_work_engine(engine: Engine) -> Engine:
+    """The engine units of work use: on PostgreSQL the same pool, in autocommit until the
+    first statement that writes or locks (see the module docstring)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    event.listen(autocommit, "before_cursor_execute", _begin_before_writes)
+    return autocommit
+
+
+def _begin_before_writes(
+    _conn: Any, cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    from psycopg.pq import TransactionStatus
+
+    connection = cursor.connection
+    if connection.info.transaction_status is TransactionStatus.IDLE and not _READ_ONLY.match(
+        statement
+    ):
+        connection.execute("BEGIN", prepare=False)
+
+
+def _ping_if_rested(engine: Engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, only for connections that rested:
+    raising DisconnectionError makes the pool throw the connection away and hand out
+    another (a restarted database's connections are all stale)."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("returned_at", 0.0) < PING_AFTER_SECONDS:
+            return
+        try:
+            dbapi_connection.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as gone:
+            raise exc.DisconnectionError() from gone
 
 
 def _sqlite_engine(url: URL, common: dict[str, Any], busy_timeout: float) -> Engine:

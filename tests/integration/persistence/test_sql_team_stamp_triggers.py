@@ -1,7 +1,7 @@
 """The team stamp is a database truth (migration 0014's triggers): any write to what a page
 of connections shows moves it, whoever makes the write (a use case, another process, plain
 SQL), once committed and not before; a write nothing on the page shows leaves it. Read
-through SqlTeamStamps, the reader the web API asks on every request of a kept page."""
+through SqlQuickReads, the reader the web API asks on every request of a kept page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Connection, text
 
-from adapters.persistence import SqlDatabase, SqlTeamStamps
+from adapters.persistence import SqlDatabase, SqlQuickReads
+from domain.api_key import Scope, issue_key
 from tests.integration.persistence.conftest import same_database
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
@@ -69,7 +70,7 @@ def _marketplace(sql: Connection, connection_id: str) -> None:
 
 def _version(db: SqlDatabase, team: str = TEAM) -> int:
     """What the web API reads (no membership asked: the team's version alone)."""
-    _, value = SqlTeamStamps(db.engine).team_stamp(team_id=team, viewer=None)
+    _, value = SqlQuickReads(db.engine).team_stamp(team_id=team, viewer=None)
     return value[0]
 
 
@@ -130,7 +131,7 @@ def test_the_version_moves_at_commit_once_per_transaction(db: SqlDatabase) -> No
     with db.engine.begin() as sql:
         _connection(sql, "con_1")
     before = _version(db)
-    reader = SqlTeamStamps(db.engine)
+    reader = SqlQuickReads(db.engine)
     assert reader.team_stamp(team_id=TEAM, viewer=None)[1] == (before,)  # a reader at rest
     with db.engine.begin() as sql:
         for n in range(3):
@@ -159,7 +160,7 @@ def test_a_team_never_written_reads_zero_and_its_first_write_moves_it(db: SqlDat
 
 
 def test_the_reader_checks_membership_on_every_read(db: SqlDatabase) -> None:
-    reader = SqlTeamStamps(db.engine)
+    reader = SqlQuickReads(db.engine)
     access, value = reader.team_stamp(team_id=TEAM, viewer=f"owner@{TEAM}")
     assert access.membership is not None
     assert (access.membership.role.value, access.membership.joined_at) == ("owner", NOW)
@@ -173,11 +174,35 @@ def test_the_reader_checks_membership_on_every_read(db: SqlDatabase) -> None:
 
 
 def test_the_reader_is_quick_only_on_a_sqlite_file(db: SqlDatabase) -> None:
-    assert SqlTeamStamps(db.engine).quick is (db.dialect == "sqlite")
+    assert SqlQuickReads(db.engine).quick is (db.dialect == "sqlite")
     memory = SqlDatabase("sqlite://", db.keyring)
     try:
         memory.upgrade()
-        assert not SqlTeamStamps(memory.engine).quick  # a second connection sees nothing
-        assert SqlTeamStamps(memory.engine).team_stamp(team_id=TEAM, viewer=None)[1] == (0,)
+        assert not SqlQuickReads(memory.engine).quick  # a second connection sees nothing
+        assert SqlQuickReads(memory.engine).team_stamp(team_id=TEAM, viewer=None)[1] == (0,)
     finally:
         memory.dispose()
+
+
+def test_the_reader_reads_an_api_key_as_a_unit_of_work_does(db: SqlDatabase) -> None:
+    issued = issue_key(
+        key_id="key_1",
+        team_id=TEAM,
+        name="back end",
+        scopes=[Scope.CONNECTIONS_READ],
+        secret="s3cret",
+        created_at=NOW,
+        created_by="owner",
+    )
+    with db.unit_of_work() as uow:
+        uow.api_keys.add(issued.key)
+        uow.commit()
+    with db.unit_of_work() as uow:
+        uow.api_keys.mark_used(issued.key.id, NOW, unless_since=NOW)
+        uow.commit()
+        stored = uow.api_keys.get(issued.key.id)
+    read = SqlQuickReads(db.engine).api_key(issued.key.id)
+    assert read == stored
+    assert read is not None
+    assert read.last_used_at == NOW
+    assert SqlQuickReads(db.engine).api_key("key_unknown") is None
