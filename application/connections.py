@@ -39,9 +39,11 @@ V = TypeVar("V")
 
 @frozen
 class Stamp:
-    """What a team's connections look like from outside, in a few numbers read in one
-    statement (ReadModels.team_stamp): equal stamps, same connections, grants, profiles
-    and marketplace states. `at` is when it was read."""
+    """What a team's connections look like from outside, as numbers read in one statement
+    (ReadModels.team_stamp, QuickReads.team_stamp; in SQL the team's version, which every
+    committed write of a connection, grant, profile or marketplace state moves): equal
+    stamps, same connections, grants, profiles and marketplace states. `at` is when it was
+    read."""
 
     value: tuple[int, ...]
     at: datetime

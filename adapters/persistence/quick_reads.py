@@ -64,6 +64,15 @@ class SqlQuickReads:
     def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
         if self._path is None:
             return self._pooled(team_id, viewer)
+        try:
+            return self._quick_stamp(team_id, viewer)
+        except sqlite3.OperationalError:
+            # Still locked after _BUSY_MS: read as every other request does, on the engine
+            # and its own busy timeout, rather than answer with an error this read alone
+            # would give.
+            return self._pooled(team_id, viewer)
+
+    def _quick_stamp(self, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
         sql = self._connection()
         # fetchall steps each statement to its end, which ends its read transaction: the
         # next read sees everything committed meanwhile.
@@ -78,12 +87,17 @@ class SqlQuickReads:
         return Access(Membership(team_id, viewer, Role(role), joined)), (int(version),)
 
     def api_key(self, key_id: str) -> ApiKey | None:
-        if self._path is None:
-            with self._engine.connect() as sql:
-                row: Any = sql.execute(_KEY, {"key_id": key_id}).first()
-        else:
-            found = self._connection().execute(_RAW_KEY, (key_id,)).fetchall()
-            row = _RawKey(*found[0]) if found else None
+        row: Any = None
+        if self._path is not None:
+            try:
+                found = self._connection().execute(_RAW_KEY, (key_id,)).fetchall()
+            except sqlite3.OperationalError:
+                pass  # still locked: read it on the engine, below, as team_stamp does
+            else:
+                row = _RawKey(*found[0]) if found else None
+                return None if row is None else api_key_from_row(row)
+        with self._engine.connect() as sql:
+            row = sql.execute(_KEY, {"key_id": key_id}).first()
         return None if row is None else api_key_from_row(row)
 
     def _connection(self) -> sqlite3.Connection:

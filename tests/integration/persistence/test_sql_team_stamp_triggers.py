@@ -5,15 +5,18 @@ through SqlQuickReads, the reader the web API asks on every request of a kept pa
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
 
 from adapters.persistence import SqlDatabase, SqlQuickReads
 from domain.api_key import Scope, issue_key
-from tests.integration.persistence.conftest import same_database
+from harness.databases import copied_sqlite
+from tests.integration.persistence.conftest import KEYRING, same_database
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
 TEAM, OTHER = "team_a", "team_b"
@@ -21,6 +24,10 @@ TEAM, OTHER = "team_a", "team_b"
 
 @pytest.fixture
 def db(sql_db: SqlDatabase) -> SqlDatabase:
+    return _with_two_teams(sql_db)
+
+
+def _with_two_teams(sql_db: SqlDatabase) -> SqlDatabase:
     with sql_db.engine.begin() as sql:
         for team in (TEAM, OTHER):
             _insert(sql, "teams", id=team, name=team, kind="brand", plan="free",
@@ -206,3 +213,30 @@ def test_the_reader_reads_an_api_key_as_a_unit_of_work_does(db: SqlDatabase) -> 
     assert read is not None
     assert read.last_used_at == NOW
     assert SqlQuickReads(db.engine).api_key("key_unknown") is None
+
+
+def test_a_quick_read_still_locked_after_its_short_wait_reads_on_the_engine(
+    migrated_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's rare short locks (WAL recovery, a checkpoint resetting the log) can outlast
+    the quick read's 250 ms: the request then reads as every other one does, on the engine,
+    instead of failing with an error only this read would give. (SQLite only: PostgreSQL
+    always reads on the engine.)"""
+    holder_file = tmp_path / "locked.db"
+    holder = sqlite3.connect(holder_file, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # rollback journal: every reader is refused meanwhile
+    locked = sqlite3.connect(holder_file, isolation_level=None, timeout=0.05)
+    with copied_sqlite(migrated_sqlite_file, tmp_path, KEYRING) as sqlite_db:
+        _with_two_teams(sqlite_db)
+        reader = SqlQuickReads(sqlite_db.engine)
+        monkeypatch.setattr(reader, "_connection", lambda: locked)
+        try:
+            access, version = reader.team_stamp(team_id=TEAM, viewer=f"owner@{TEAM}")
+            assert access.membership is not None
+            assert version == (_version(sqlite_db),)
+            assert reader.api_key("key_unknown") is None
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+            locked.close()
