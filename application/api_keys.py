@@ -93,12 +93,24 @@ class AuthenticateApiKey:
     ports: Ports
 
     def __call__(self, presented: str, team_context: str | None = None) -> Actor:
+        actor, due = self.check(presented, team_context)
+        if due:
+            self.mark_used(actor)
+        return actor
+
+    @property
+    def quick(self) -> bool:
+        """`check` answers in microseconds, waiting on nothing (QuickReads.quick)."""
+        return self.ports.quick_reads is not None and self.ports.quick_reads.quick
+
+    def check(self, presented: str, team_context: str | None = None) -> tuple[Actor, bool]:
+        """The key's actor, read without writing anything, and whether its last use is due
+        to be recorded (`mark_used`, a write: at most once a minute per key)."""
         parsed = parse_key(presented)
         if parsed is None:
             raise Unauthenticated("This API key is not valid.")
         key_id, secret = parsed
-        with self.ports.uow() as uow:
-            key = uow.api_keys.get(key_id)
+        key = self._read(key_id)
         if key is None:
             secret_matches(secret, _NO_KEY_HASH)  # the same work as for a known id
             raise Unauthenticated("This API key is not valid.")
@@ -109,9 +121,16 @@ class AuthenticateApiKey:
                 "An API key acts for its own team only; drop X-Team-Id or use that team's key.",
                 context={"team_id": team_context},
             )
+        return Actor(key.id, key.team_id, key=key), key.due_for_use_mark(self.ports.clock.now())
+
+    def mark_used(self, actor: Actor) -> None:
         now = self.ports.clock.now()
-        if key.due_for_use_mark(now):
-            with self.ports.uow() as uow:
-                uow.api_keys.mark_used(key.id, now, unless_since=now - LAST_USED_RESOLUTION)
-                uow.commit()
-        return Actor(key.id, key.team_id, key=key)
+        with self.ports.uow() as uow:
+            uow.api_keys.mark_used(actor.user_id, now, unless_since=now - LAST_USED_RESOLUTION)
+            uow.commit()
+
+    def _read(self, key_id: str) -> ApiKey | None:
+        if self.ports.quick_reads is not None:
+            return self.ports.quick_reads.api_key(key_id)
+        with self.ports.uow() as uow:
+            return uow.api_keys.get(key_id)

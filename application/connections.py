@@ -13,10 +13,11 @@ from application.queries import (
     MAX_PAGE,
     ConnectionFilter,
     Position,
+    QuickReads,
     ReadModels,
-    TeamStamps,
     check_access,
 )
+from application.repositories import EventLogQuery
 from application.views import ConnectionPage, ConnectionView
 from domain.api_key import ApiKey
 from domain.connection import Health
@@ -38,9 +39,11 @@ V = TypeVar("V")
 
 @frozen
 class Stamp:
-    """What a team's connections look like from outside, in a few numbers read in one
-    statement (ReadModels.team_stamp): equal stamps, same connections, grants, profiles
-    and marketplace states. `at` is when it was read."""
+    """What a team's connections look like from outside, as numbers read in one statement
+    (ReadModels.team_stamp, QuickReads.team_stamp; in SQL the team's version, which every
+    committed write of a connection, grant, profile or marketplace state moves): equal
+    stamps, same connections, grants, profiles and marketplace states. `at` is when it was
+    read."""
 
     value: tuple[int, ...]
     at: datetime
@@ -101,15 +104,15 @@ class ListConnections:
 
     @property
     def quick_stamp(self) -> bool:
-        """`stamp` answers in microseconds, waiting on nothing (TeamStamps.quick)."""
-        return self.ports.stamps is not None and self.ports.stamps.quick
+        """`stamp` answers in microseconds, waiting on nothing (QuickReads.quick)."""
+        return self.ports.quick_reads is not None and self.ports.quick_reads.quick
 
     def stamp(self, query: ConnectionQuery) -> Stamp:
         """The team's stamp now, after the same access check as a page (one statement)."""
         team_id = require_team(query.actor)
         now = self.ports.clock.now()
-        if self.ports.stamps is not None:
-            return Stamp(_checked_stamp(self.ports.stamps, query.actor, team_id), now)
+        if self.ports.quick_reads is not None:
+            return Stamp(_checked_stamp(self.ports.quick_reads, query.actor, team_id), now)
         with self.ports.uow() as uow:
             value = _checked_stamp(uow.reads, query.actor, team_id)
         return Stamp(value, now)
@@ -160,7 +163,7 @@ def _viewer(actor: Actor) -> str | None:
     return None if actor.key is not None else actor.user_id
 
 
-def _checked_stamp(reads: ReadModels | TeamStamps, actor: Actor, team_id: str) -> tuple[int, ...]:
+def _checked_stamp(reads: ReadModels | QuickReads, actor: Actor, team_id: str) -> tuple[int, ...]:
     """The team's stamp, once the actor may view the team (one statement for both)."""
     access, value = reads.team_stamp(team_id=team_id, viewer=_viewer(actor))
     check_access(access, team_id, Permission.VIEW, key=actor.key)
@@ -310,9 +313,11 @@ class ListEvents:
                 key=query.actor.key,
             )
             return uow.events.list(
-                team_id=team_id,
-                connection_id=query.connection_id,
-                since=query.since,
-                until=query.until,
-                limit=max(1, min(query.limit, 1000)),
+                EventLogQuery(
+                    team_id=team_id,
+                    connection_id=query.connection_id,
+                    since=query.since,
+                    until=query.until,
+                    limit=max(1, min(query.limit, 1000)),
+                )
             )

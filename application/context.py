@@ -20,7 +20,7 @@ from application.ports import (
     Tracer,
     WebhookSender,
 )
-from application.queries import TeamStamps, key_membership
+from application.queries import QuickReads, key_membership
 from application.telemetry import NullMetrics, NullTracer
 from application.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.api_key import ApiKey
@@ -96,8 +96,8 @@ class Ports:
     # The datasets this deployment syncs (DESIGN §12); an account has those of them its
     # type and channels allow (domain/datasets.py).
     datasets: frozenset[Dataset] = frozenset(Dataset)
-    # The team stamp without a unit of work (None: read it in one).
-    stamps: TeamStamps | None = None
+    # Single-row reads without a unit of work (None: read in one).
+    quick_reads: QuickReads | None = None
 
 
 def require_team(actor: Actor) -> str:

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from attrs import define, frozen
 
 from application.context import Ports
+from application.repositories import EventLogQuery
 from application.unit_of_work import UnitOfWork
 from domain.connection import Connection, Health
 from domain.events import AuditEvent, DomainEvent, EventKind
@@ -86,10 +87,12 @@ def _warnings(
 ) -> list[AuditEvent]:
     """The warnings already given for this authorization of this channel."""
     events = uow.events.list(
-        connection_id=connection_id,
-        since=authorized_at,
-        kinds=[str(EventKind.TOKEN_EXPIRING)],
-        limit=1000,
+        EventLogQuery(
+            connection_id=connection_id,
+            since=authorized_at,
+            kinds=[str(EventKind.TOKEN_EXPIRING)],
+            limit=1000,
+        )
     )
     wanted = authorized_at.isoformat()
     return [

@@ -15,6 +15,7 @@ from application.app_credentials import CheckAppCredentials
 from application.context import Ports
 from application.queries import ConnectionFilter
 from application.reconciler import Reconciler
+from application.repositories import EventLogQuery
 from application.views import ConnectionView
 from domain.connection import Health
 from domain.marketplace import MarketplaceState
@@ -63,5 +64,5 @@ def latest_recorded_instant(ports: Ports) -> datetime | None:
     newest entry. A simulated clock restarted behind it resumes from here (DESIGN §9: time
     never runs backwards: new history was once stamped before older entries)."""
     with ports.uow() as uow:
-        newest = uow.events.list(limit=1)
+        newest = uow.events.list(EventLogQuery(limit=1))
     return newest[0].at if newest else None

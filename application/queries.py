@@ -162,9 +162,10 @@ class ReadModels(Protocol):
         ...
 
 
-class TeamStamps(Protocol):
-    """ReadModels.team_stamp without a unit of work: what a kept page is checked against on
-    every request, so it costs one indexed single-row read and nothing around it."""
+class QuickReads(Protocol):
+    """What the web API reads on every request of a kept page, without a unit of work: the
+    caller's API key and the team stamp, each one indexed single-row read and nothing
+    around it."""
 
     @property
     def quick(self) -> bool:
@@ -174,6 +175,10 @@ class TeamStamps(Protocol):
 
     def team_stamp(self, *, team_id: str, viewer: str | None) -> tuple[Access, tuple[int, ...]]:
         """As ReadModels.team_stamp, the same numbers."""
+        ...
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        """As the unit of work's `api_keys.get`."""
         ...
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from attrs import field, frozen
+
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
@@ -166,6 +168,33 @@ class ListingRepository(Protocol):
         ...
 
 
+def _kind_names(kinds: Iterable[str] | None) -> frozenset[str] | None:
+    return None if kinds is None else frozenset(str(k) for k in kinds)
+
+
+@frozen
+class EventLogQuery:
+    """Which events `EventLog.list` reads: each filter left None lets every event through;
+    `since` is inclusive, `until` exclusive. `matches` is the rule the SQL log's WHERE
+    clause mirrors."""
+
+    team_id: str | None = None
+    connection_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    kinds: frozenset[str] | None = field(default=None, converter=_kind_names)
+    limit: int = 100
+
+    def matches(self, event: AuditEvent) -> bool:
+        return (
+            (self.team_id is None or event.team_id == self.team_id)
+            and (self.connection_id is None or event.connection_id == self.connection_id)
+            and (self.since is None or event.at >= self.since)
+            and (self.until is None or event.at < self.until)
+            and (self.kinds is None or str(event.kind) in self.kinds)
+        )
+
+
 class EventLog(Protocol):
     """Append-only; also the webhooks' transactional outbox: an event is `unpublished` until
     the dispatcher has turned it into deliveries (application/webhook_outbox.py)."""
@@ -187,17 +216,8 @@ class EventLog(Protocol):
         """The team's (and app-wide) published events at or after `since`, oldest first."""
         ...
 
-    def list(
-        self,
-        *,
-        team_id: str | None = None,
-        connection_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        kinds: Iterable[str] | None = None,
-        limit: int = 100,
-    ) -> list[AuditEvent]:
-        """Newest first."""
+    def list(self, query: EventLogQuery) -> list[AuditEvent]:
+        """The events `query` matches, newest first, at most `query.limit`."""
         ...
 
 

@@ -14,6 +14,7 @@ from application.context import Ports
 from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.marketplaces import answer_escalation, history_of, retry_marketplace
 from application.queries import ConnectionFilter
+from application.repositories import EventLogQuery
 from application.sync_coverage import sync_views
 from application.unit_of_work import UnitOfWork
 from application.views import ConnectionView
@@ -201,11 +202,13 @@ class SupportQueries:
         with self.ports.uow() as uow:
             connection = self._scoped(uow, connection_id, team_id)
             return uow.events.list(
-                team_id=connection.team_id,
-                connection_id=connection.id,
-                since=since,
-                until=until,
-                limit=limit,
+                EventLogQuery(
+                    team_id=connection.team_id,
+                    connection_id=connection.id,
+                    since=since,
+                    until=until,
+                    limit=limit,
+                )
             )
 
     def token_forecast(

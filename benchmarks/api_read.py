@@ -6,9 +6,10 @@ Litestar app returning the exact body sellerlink answered, sellerlink on SQLite 
 connections that each carry a year of history (three marketplaces with a transition a day
 and two audit events a day), and sellerlink with the same 50 connections and no history.
 They are loaded in turn, round after round (ROUNDS rounds of DURATION/ROUNDS seconds
-each), so that a change in the machine's other load during the run weighs on all three
-alike. The load generator is `wrk` (Debian's package) when installed, otherwise a bounded
-Python client on keep-alive connections.
+each, each round in another order), so that a change in the machine's other load during the
+run weighs on all three alike. The history server is loaded once more with a product back
+end's API key instead of a person's token. The load generator is `wrk` (Debian's package)
+when installed, otherwise a bounded Python client on keep-alive connections.
 
 Prints the throughput ratio sellerlink/bare (target >= 0.30) and the time ratio year of
 history/no history (target <= 1.2). Ratios only: the machine is shared.
@@ -39,6 +40,7 @@ from sqlalchemy import insert
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
+from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for
 from domain.grant import Channel
@@ -51,10 +53,11 @@ CONNECTIONS = 50
 DAYS = 365
 TEAM, OWNER = "team_bench", "owner@bench"
 SECRET = "benchmark-secret-0123456789-abcdefghijklmnop"
+KEY_ID, KEY_SECRET = "key_bench", "0123456789abcdef" * 4  # a product back end's API key
 PATH = f"/api/v1/connections?limit={CONNECTIONS}"
 DURATION = float(os.environ.get("API_READ_SECONDS", "6"))
 CONCURRENCY = 16
-ROUNDS = 3
+ROUNDS = 6
 MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
 
 
@@ -87,6 +90,17 @@ def seed(
     with database.unit_of_work() as uow:
         uow.teams.add(Team(TEAM, "Bench", TeamKind.AGENCY, created_at=start, plan=Plan.PRO))
         uow.memberships.put(Membership(TEAM, OWNER, Role.OWNER, start))
+        uow.api_keys.add(
+            issue_key(
+                key_id=KEY_ID,
+                team_id=TEAM,
+                name="bench back end",
+                scopes=[Scope.CONNECTIONS_READ],
+                secret=KEY_SECRET,
+                created_at=start,
+                created_by=OWNER,
+            ).key
+        )
         for n in range(CONNECTIONS):
             connection = Connection(
                 id=f"con_{n:03d}",
@@ -333,7 +347,7 @@ def main() -> None:
     from adapters.http import mint_dev_token
 
     token = mint_dev_token(SECRET, OWNER, TEAM, timedelta(hours=2))
-    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    servers: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory(prefix="sellerlink-api-read-") as tmp:
         urls = {
             "history": f"sqlite:///{tmp}/history.db",
@@ -342,30 +356,40 @@ def main() -> None:
         seed(urls["history"], history=True)
         seed(urls["no history"], history=False)
         try:
+            ports: dict[str, int] = {}
             for name, url in urls.items():
-                port = free_port()
+                ports[name] = free_port()
                 args = ["--serve", "sellerlink", "--db", url, "--data-dir", tmp]
-                servers[name] = (start(args, port), port)
-            body = fetch(servers["history"][1], token)
-            fetch(servers["no history"][1], token)
+                servers.append(start(args, ports[name]))
+            body = fetch(ports["history"], token)
+            fetch(ports["no history"], token)
             body_file = Path(tmp) / "body.json"
             body_file.write_bytes(body)
-            port = free_port()
-            servers["bare"] = (start(["--serve", "bare", "--body", str(body_file)], port), port)
-            if fetch(port, token) != body:
+            ports["bare"] = free_port()
+            servers.append(start(["--serve", "bare", "--body", str(body_file)], ports["bare"]))
+            if fetch(ports["bare"], token) != body:
                 raise RuntimeError("the bare endpoint does not serve the same bytes")
+            # (what is measured, server, bearer): a person's token, and a product back end's
+            # API key on the same server.
+            targets = [
+                ("bare", ports["bare"], token),
+                ("history", ports["history"], token),
+                ("no history", ports["no history"], token),
+                ("history, API key", ports["history"], format_key(KEY_ID, KEY_SECRET)),
+            ]
             load_before = os.getloadavg()[0]
-            totals = {name: [0, 0.0] for name in servers}
-            p50s: dict[str, list[float]] = {name: [] for name in servers}
-            for _ in range(ROUNDS):
-                for name, (_, port) in servers.items():
-                    requests, seconds, p50 = load(port, token, DURATION / ROUNDS)
+            totals = {name: [0, 0.0] for name, _, _ in targets}
+            p50s: dict[str, list[float]] = {name: [] for name, _, _ in targets}
+            for round_ in range(ROUNDS):
+                # Each round in another order: none is always loaded right after another.
+                for name, port, bearer in targets[round_:] + targets[:round_]:
+                    requests, seconds, p50 = load(port, bearer, DURATION / ROUNDS)
                     totals[name][0] += requests
                     totals[name][1] += seconds
                     p50s[name].append(p50)
             load_after = os.getloadavg()[0]
         finally:
-            for server, _ in servers.values():
+            for server in servers:
                 stop(server)
     rps = {name: requests / seconds for name, (requests, seconds) in totals.items()}
     tool = "wrk" if shutil.which("wrk") else "python client"
@@ -374,13 +398,14 @@ def main() -> None:
         f"{CONCURRENCY} connections, {ROUNDS} rounds x {DURATION / ROUNDS:g}s per server, "
         f"uvicorn on loopback; load average {load_before:.2f} -> {load_after:.2f}"
     )
-    for name in ("bare", "history", "no history"):
+    for name, _, _ in targets:
         label = "bare Litestar, same bytes" if name == "bare" else f"sellerlink, {name}"
         p50 = sorted(p50s[name])[len(p50s[name]) // 2]
         print(f"  {label:<32} {rps[name]:9.1f} req/s   p50 {p50:.2f} ms")
     throughput = rps["history"] / rps["bare"]
     slowdown = rps["no history"] / rps["history"]
     print(f"throughput ratio sellerlink/bare (year of history): {throughput:.2f} (target >= 0.30)")
+    print(f"  the same with an API key: {rps['history, API key'] / rps['bare']:.2f}")
     print(f"time ratio year of history / no history: {slowdown:.2f} (target <= 1.2)")
 
 

@@ -43,6 +43,7 @@ from adapters.webhooks.receiver import Answer, LoopbackReceiver, Received
 from adapters.worker.inprocess import WEBHOOK_IDLE_SECONDS, WEBHOOK_ROUNDS
 from application.app import Application
 from application.context import Actor, Ports
+from application.repositories import EventLogQuery
 from application.teams import CreateTeamCommand
 from bootstrap.system import TokenSecrets, UlidIds
 from domain.connection import AccountType, Connection, Region
@@ -292,7 +293,9 @@ def delivery_run(work: Path, events: int, max_seconds: float) -> None:
             jumps += 1
     arrivals = receivers.finish()
     with app.ports.uow() as uow:
-        changes = uow.events.list(kinds=[str(EventKind.CONNECTION_RECONNECTED)], limit=10**6)
+        changes = uow.events.list(
+            EventLogQuery(kinds=[str(EventKind.CONNECTION_RECONNECTED)], limit=10**6)
+        )
     recorded = {e.id: e.at.timestamp() for e in changes}
     print(
         f"  {events} state changes written in {written:.1f} s; the healthy endpoint had them "

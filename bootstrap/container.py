@@ -19,7 +19,7 @@ from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.rate_limit import RATE_PLANS
 from adapters.amazon.sandbox import SANDBOX_PATH, FollowingClock, Sandbox, SandboxClock
 from adapters.amazon.sandbox.in_process import InProcessAmazon
-from adapters.persistence import Keyring, SqlDatabase, SqlTeamStamps, keyring_file
+from adapters.persistence import Keyring, SqlDatabase, SqlQuickReads, keyring_file
 from adapters.persistence.memory import InMemoryDatabase
 from adapters.persistence.rate_budget import SqlRateBudget
 from adapters.telemetry import OtelTracer, PrometheusMetrics, tracer_provider, tracing_available
@@ -69,9 +69,9 @@ def sql_database(settings: Settings, keyring: Keyring, ids: IdGenerator) -> SqlD
     return SqlDatabase(settings.effective_database_url, keyring, ids=ids)
 
 
-def team_stamps(database: object) -> SqlTeamStamps | None:
+def quick_reads(database: object) -> SqlQuickReads | None:
     """The team stamp without a unit of work, on SQL (in memory a unit of work is as cheap)."""
-    return SqlTeamStamps(database.engine) if isinstance(database, SqlDatabase) else None
+    return SqlQuickReads(database.engine) if isinstance(database, SqlDatabase) else None
 
 
 def _lease_for(settings: Settings) -> timedelta:
@@ -267,7 +267,7 @@ class Container(containers.DeclarativeContainer):
         webhooks=webhook_sender,
         lease_for=providers.Callable(_lease_for, settings),
         datasets=settings.provided.synced_datasets,
-        stamps=providers.Singleton(team_stamps, database),
+        quick_reads=providers.Singleton(quick_reads, database),
     )
     application = providers.Singleton(Application, ports=ports)
 

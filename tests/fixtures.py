@@ -17,6 +17,7 @@ from adapters.telemetry.logs import QUIET
 from application.app import Application
 from bootstrap.container import Container, in_memory_container
 from bootstrap.system import SettableClock
+from domain.team import Plan
 from tests.world import World
 
 
@@ -50,6 +51,13 @@ def amazon(container: Container) -> InProcessAmazon:
 @pytest.fixture
 def world(app: Application, clock: SettableClock, amazon: InProcessAmazon) -> World:
     return World(app=app, clock=clock, amazon=amazon)
+
+
+@pytest.fixture
+def acme(world: World) -> World:
+    """The world with a team, Acme, on the Pro plan: where most of a person's moves start."""
+    world.create_team("Acme", plan=Plan.PRO)
+    return world
 
 
 @contextmanager

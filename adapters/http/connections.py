@@ -32,7 +32,7 @@ V = TypeVar("V")
 
 async def stamp_now(application: Application, query: ConnectionQuery) -> Stamp:
     """The team's stamp after the caller's access check. On a SQLite file it is one indexed
-    row read through a connection of the thread's own that never waits (TeamStamps.quick):
+    row read through a connection of the thread's own that never waits (QuickReads.quick):
     microseconds, less than handing it to a worker thread and back, so the event loop asks
     it; anything that could wait (PostgreSQL's round trip and pool) goes to a worker."""
     if application.list_connections.quick_stamp:

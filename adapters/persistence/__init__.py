@@ -55,13 +55,13 @@ are never shown in SQL logs or exceptions (`hide_parameters`)."""
 
 from adapters.persistence.crypto import DecryptionFailed, Keyring, KeyringError, keyring_file
 from adapters.persistence.database import SqlDatabase, default_sqlite_url
+from adapters.persistence.quick_reads import SqlQuickReads
 from adapters.persistence.rotation import (
     RotationProgress,
     count_stale,
     missing_key_ids,
     rotate_keys,
 )
-from adapters.persistence.team_stamps import SqlTeamStamps
 
 __all__ = [
     "DecryptionFailed",
@@ -69,7 +69,7 @@ __all__ = [
     "KeyringError",
     "RotationProgress",
     "SqlDatabase",
-    "SqlTeamStamps",
+    "SqlQuickReads",
     "count_stale",
     "default_sqlite_url",
     "keyring_file",

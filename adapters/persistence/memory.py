@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Self
 
 from attrs import evolve
@@ -28,6 +27,7 @@ from adapters.persistence.memory_state import (
     stored_copy,
 )
 from adapters.persistence.memory_webhooks import MemoryDeliveries, MemoryWebhookEndpoints
+from application.repositories import EventLogQuery
 from domain.api_key import ApiKey
 from domain.app_credentials import AppCredentialState
 from domain.authorization import AuthorizationRequest
@@ -258,28 +258,10 @@ class MemoryEventLog(MemoryRepository):
             if e.team_id in (team_id, APP_TEAM_ID) and e.at >= since and e.id in self._s.published
         ][: max(0, limit)]
 
-    def list(
-        self,
-        *,
-        team_id: str | None = None,
-        connection_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        kinds: Iterable[str] | None = None,
-        limit: int = 100,
-    ) -> list[AuditEvent]:
-        wanted = set(kinds) if kinds is not None else None
-        found = [
-            e
-            for e in reversed(self._s.events)
-            if (team_id is None or e.team_id == team_id)
-            and (connection_id is None or e.connection_id == connection_id)
-            and (since is None or e.at >= since)
-            and (until is None or e.at < until)
-            and (wanted is None or str(e.kind) in wanted)
-        ]
+    def list(self, query: EventLogQuery) -> list[AuditEvent]:
+        found = [e for e in reversed(self._s.events) if query.matches(e)]
         found.sort(key=lambda e: e.at, reverse=True)
-        return found[:limit]
+        return found[: query.limit]
 
 
 class _AppCredentials(MemoryRepository):
@@ -364,12 +346,7 @@ class InMemoryUnitOfWork:
         self.deliveries = MemoryDeliveries(state)
         self.leases = _Leases(state, seen)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._state = None
         self._announcements.drop()
         self._db._end()

@@ -58,28 +58,52 @@ class _EncryptedColumn:
     join: Any = None
 
 
+def _grant_token(
+    name: str, ciphertext: Any, key_id: Any, aad: Callable[[str, str, str], bytes]
+) -> _EncryptedColumn:
+    """A grant's token (refresh or access): sealed for its connection's team, the
+    connection and the channel."""
+    g = GrantRow
+    return _EncryptedColumn(
+        name,
+        GrantRow.__table__,
+        (g.connection_id, g.channel),
+        ciphertext,
+        key_id,
+        (ConnectionRow.team_id,),
+        lambda r: aad(r.team_id, r.connection_id, r.channel),
+        join=(ConnectionRow, ConnectionRow.id == g.connection_id),
+    )
+
+
+def _webhook_secret(name: str, ciphertext: Any, key_id: Any, which: str) -> _EncryptedColumn:
+    """An endpoint's signing secret, the current or the previous one (during a rotation)."""
+    w = WebhookEndpointRow
+    return _EncryptedColumn(
+        name,
+        WebhookEndpointRow.__table__,
+        (w.id,),
+        ciphertext,
+        key_id,
+        (w.team_id,),
+        lambda r: webhook_secret_aad(r.team_id, r.id, which),
+    )
+
+
 def _columns() -> list[_EncryptedColumn]:
     g, a, w = GrantRow, AuthorizationRequestRow, WebhookEndpointRow
     return [
-        _EncryptedColumn(
+        _grant_token(
             "grants.refresh_token",
-            GrantRow.__table__,
-            (g.connection_id, g.channel),
             g.refresh_token_ciphertext,
             g.refresh_token_key_id,
-            (ConnectionRow.team_id,),
-            lambda r: grant_refresh_token_aad(r.team_id, r.connection_id, r.channel),
-            join=(ConnectionRow, ConnectionRow.id == g.connection_id),
+            grant_refresh_token_aad,
         ),
-        _EncryptedColumn(
+        _grant_token(
             "grants.access_token",
-            GrantRow.__table__,
-            (g.connection_id, g.channel),
             g.access_token_ciphertext,
             g.access_token_key_id,
-            (ConnectionRow.team_id,),
-            lambda r: grant_access_token_aad(r.team_id, r.connection_id, r.channel),
-            join=(ConnectionRow, ConnectionRow.id == g.connection_id),
+            grant_access_token_aad,
         ),
         _EncryptedColumn(
             "authorization_requests.code_verifier",
@@ -90,23 +114,14 @@ def _columns() -> list[_EncryptedColumn]:
             (a.team_id, a.channel),
             lambda r: code_verifier_aad(r.team_id, r.state, r.channel),
         ),
-        _EncryptedColumn(
-            "webhook_endpoints.secret",
-            WebhookEndpointRow.__table__,
-            (w.id,),
-            w.secret_ciphertext,
-            w.secret_key_id,
-            (w.team_id,),
-            lambda r: webhook_secret_aad(r.team_id, r.id, "current"),
+        _webhook_secret(
+            "webhook_endpoints.secret", w.secret_ciphertext, w.secret_key_id, "current"
         ),
-        _EncryptedColumn(
+        _webhook_secret(
             "webhook_endpoints.previous_secret",
-            WebhookEndpointRow.__table__,
-            (w.id,),
             w.previous_secret_ciphertext,
             w.previous_secret_key_id,
-            (w.team_id,),
-            lambda r: webhook_secret_aad(r.team_id, r.id, "previous"),
+            "previous",
         ),
     ]
 

@@ -14,7 +14,6 @@ Locking, per back end:
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Self, TypeVar
 
 from sqlalchemy import Engine
@@ -81,12 +80,7 @@ class SqlUnitOfWork:
         self.leases = SqlLeaseRepository(self)
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         session, self._session = self._session, None
         self._announcements.drop()
         if session is None:

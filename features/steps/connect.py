@@ -94,26 +94,22 @@ def _authorizes_ads(world: World, who: str, account: str, kind: str) -> None:
     world.attempt(world.connect, account, Channel.ADS, actor=world.actor(role(who)))
 
 
-@when(
-    parsers.parse(
-        'a team {who} authorizes advertising for the "{account}" account in the {region} region'
-    )
-)
-def _authorizes_ads_in_region(world: World, who: str, account: str, region: str) -> None:
-    world.attempt(
-        world.connect, account, Channel.ADS, region=Region(region), actor=world.actor(role(who))
-    )
+# What the help pages call each channel when a person authorizes it.
+CHANNEL_WORDS = {"advertising": Channel.ADS, "the Selling Partner API": Channel.SP_API}
 
 
 @when(
     parsers.parse(
-        'a team {who} authorizes the Selling Partner API for the "{account}" account '
-        "in the {region} region"
+        'a team {who} authorizes {channel} for the "{account}" account in the {region} region'
     )
 )
-def _authorizes_sp_api_in_region(world: World, who: str, account: str, region: str) -> None:
+def _authorizes_in_region(world: World, who: str, channel: str, account: str, region: str) -> None:
     world.attempt(
-        world.connect, account, Channel.SP_API, region=Region(region), actor=world.actor(role(who))
+        world.connect,
+        account,
+        CHANNEL_WORDS[channel],
+        region=Region(region),
+        actor=world.actor(role(who)),
     )
 
 

@@ -8,6 +8,7 @@ from pytest_bdd import parsers, then, when
 from adapters.amazon.sandbox.faults import Fault
 from application.app import Application
 from application.context import REQUEST_ID
+from application.repositories import EventLogQuery
 from domain.errors import InternalError
 from domain.events import EventKind
 from domain.grant import Channel
@@ -86,7 +87,9 @@ def _fails_unexpectedly(world: World, account: str, request_id: str) -> None:
 def _timeline_has_request(world: World, request_id: str) -> None:
     assert world.team is not None
     with world.app.ports.uow() as uow:
-        failed = uow.events.list(team_id=world.team.id, kinds=[str(EventKind.AUTHORIZATION_FAILED)])
+        failed = uow.events.list(
+            EventLogQuery(team_id=world.team.id, kinds=[str(EventKind.AUTHORIZATION_FAILED)])
+        )
     assert [(e.data.get("code"), e.data.get("request_id")) for e in failed] == [
         ("INTERNAL_ERROR", request_id)
     ]

@@ -30,6 +30,24 @@ def _flow(context: Any, name: str) -> Flow:
     return Flow(context.new_page(), name)
 
 
+def _open(context: Any, name: str, link: str) -> Flow:
+    """The person opens a connect link in a new tab."""
+    flow = _flow(context, name)
+    flow.page.goto(link)
+    return flow
+
+
+def _connected_through_the_flow(product: Product, team: TeamRef, context: Any, name: str) -> Flow:
+    """us-seller connected through the API, then its flow opened and its marketplaces set
+    up until the flow says it is connected."""
+    connection = product.connect_by_api(team, "us-seller")
+    flow = _open(context, name, product.connect_link(team.token, connection_id=connection["id"]))
+    _heading(flow, "Choose your marketplaces")
+    flow.click(_button(flow, "Set up selected marketplaces"))
+    _heading(flow, "Your Amazon account is connected")
+    return flow
+
+
 def _heading(flow: Flow, text: str, timeout: float = 20_000) -> None:
     flow.page.wait_for_selector(f"#heading:has-text('{text}')", timeout=timeout)
 
@@ -106,9 +124,10 @@ def test_a_newcomer_connects_a_seller_from_the_banners_link_to_ready(
 def test_the_keyboard_alone_connects_a_seller(
     product: Product, team: TeamRef, context: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    flow = _flow(context, "keyboard")
+    flow = _open(
+        context, "keyboard", product.connect_link(team.token, return_to="/health?from=hosted")
+    )
     page = flow.page
-    page.goto(product.connect_link(team.token, return_to="/health?from=hosted"))
 
     def tab_to(name: str) -> None:
         for _ in range(40):
@@ -218,9 +237,8 @@ def test_progress_updates_in_place_keep_focus_and_are_announced(
 def test_a_vendor_connects_ads_and_may_skip_vendor_central(
     product: Product, team: TeamRef, context: Any
 ) -> None:
-    flow = _flow(context, "vendor")
+    flow = _open(context, "vendor", product.connect_link(team.token, account_types=["vendor"]))
     page = flow.page
-    page.goto(product.connect_link(team.token, account_types=["vendor"]))
     _heading(flow, "Connect your Amazon account")
     assert page.get_by_label("Vendor (Vendor Central)").is_checked()
     assert page.get_by_label("Seller (Seller Central)").count() == 0
@@ -239,9 +257,8 @@ def test_a_vendor_connects_ads_and_may_skip_vendor_central(
 def test_several_profiles_are_told_apart_and_one_is_chosen(
     product: Product, team: TeamRef, context: Any
 ) -> None:
-    flow = _flow(context, "profiles")
+    flow = _open(context, "profiles", product.connect_link(team.token))
     page = flow.page
-    page.goto(product.connect_link(team.token))
     _connect_seller(flow, "multi-profile-seller")
     _heading(flow, "Choose your advertising profile")
     flow.step("profiles")
@@ -266,9 +283,8 @@ FAILED_ROWS_OFFER_HELP = """() => [...document.querySelectorAll('tr[data-mp]')]
 def test_a_failing_marketplace_is_retried_and_one_that_keeps_failing_is_escalated(
     product: Product, team: TeamRef, context: Any
 ) -> None:
-    flow = _flow(context, "escalation")
+    flow = _open(context, "escalation", product.connect_link(team.token, regions=["EU"]))
     page = flow.page
-    page.goto(product.connect_link(team.token, regions=["EU"]))
     _connect_seller(flow, "failing-marketplace-seller")
     page.wait_for_selector(  # UK, DE and IT profiles: the person chooses (seed 000)
         "#heading:has-text('advertising profile'), #heading:has-text('Choose your marketplaces')"
@@ -317,9 +333,8 @@ def test_a_failing_marketplace_is_retried_and_one_that_keeps_failing_is_escalate
 def test_a_denial_on_amazon_is_explained_inline_with_its_fix(
     product: Product, team: TeamRef, context: Any
 ) -> None:
-    flow = _flow(context, "denied")
+    flow = _open(context, "denied", product.connect_link(team.token))
     page = flow.page
-    page.goto(product.connect_link(team.token))
     _heading(flow, "Connect your Amazon account")
     flow.click(_button(flow, "Connect Amazon Ads"))
     flow.on_amazon("us-seller", approve=False)
@@ -337,13 +352,8 @@ def test_a_denial_on_amazon_is_explained_inline_with_its_fix(
 def test_reconnecting_with_the_wrong_account_offers_connect_different_account(
     product: Product, team: TeamRef, context: Any
 ) -> None:
-    connection = product.connect_by_api(team, "us-seller")
-    flow = _flow(context, "wrong-account")
+    flow = _connected_through_the_flow(product, team, context, "wrong-account")
     page = flow.page
-    page.goto(product.connect_link(team.token, connection_id=connection["id"]))
-    _heading(flow, "Choose your marketplaces")
-    flow.click(_button(flow, "Set up selected marketplaces"))
-    _heading(flow, "Your Amazon account is connected")
     flow.click(_button(flow, "Reconnect"))
     flow.on_amazon("multi-profile-seller")
     page.wait_for_selector("#error")
@@ -358,13 +368,8 @@ def test_reconnecting_with_the_wrong_account_offers_connect_different_account(
 
 
 def test_disconnect_asks_first(product: Product, team: TeamRef, context: Any) -> None:
-    connection = product.connect_by_api(team, "us-seller")
-    flow = _flow(context, "disconnect")
+    flow = _connected_through_the_flow(product, team, context, "disconnect")
     page = flow.page
-    page.goto(product.connect_link(team.token, connection_id=connection["id"]))
-    _heading(flow, "Choose your marketplaces")
-    flow.click(_button(flow, "Set up selected marketplaces"))
-    _heading(flow, "Your Amazon account is connected")
     page.get_by_role("link", name="Disconnect").click()
     _heading(flow, "Disconnect")
     flow.step("confirm")
@@ -410,9 +415,10 @@ def test_an_expired_connection_is_reconnected_after_a_year(
     """Last: it moves the shared sandbox clock a year on."""
     connection = product.connect_by_api(team, "us-seller")
     product.advance_clock(days=366)
-    flow = _flow(context, "expired")
+    flow = _open(
+        context, "expired", product.connect_link(team.token, connection_id=connection["id"])
+    )
     page = flow.page
-    page.goto(product.connect_link(team.token, connection_id=connection["id"]))
     _heading(flow, "Reconnect Required")
     flow.step("reconnect-required")
     assert "Expired" in page.locator(".card").inner_text()

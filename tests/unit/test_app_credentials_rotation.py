@@ -11,6 +11,7 @@ from dependency_injector import providers
 from litestar.testing import TestClient
 
 from application.reconciler import JobKind
+from application.repositories import EventLogQuery
 from bootstrap.container import Container
 from bootstrap.system import SettableClock
 from bootstrap.web import create_app
@@ -25,7 +26,7 @@ def _credential(rotate_by: date) -> AppCredential:
 
 def _expiring(world: World) -> list[str]:
     with world.app.ports.uow() as uow:
-        events = sorted(uow.events.list(), key=lambda e: e.at)
+        events = sorted(uow.events.list(EventLogQuery()), key=lambda e: e.at)
     return [e.data["threshold_days"] for e in events if e.kind == "app.credentials_expiring"]
 
 

@@ -13,6 +13,7 @@ import pytest
 from application.app import Application
 from application.callback import CallbackCommand
 from application.context import Actor
+from application.repositories import EventLogQuery
 from domain.authorization import AuthorizationStatus
 from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
@@ -155,7 +156,7 @@ def test_failed_callback_creates_nothing_and_is_recorded(team_world: World) -> N
     status = team_world.app.authorization_status(actor, started.state)
     assert (status.status, status.error_code) == (AuthorizationStatus.FAILED, "ACCOUNT_IN_USE")
     with team_world.app.ports.uow() as uow:
-        events = uow.events.list(team_id=actor.team_id)
+        events = uow.events.list(EventLogQuery(team_id=actor.team_id))
         owned = [c for c in uow.connections.list_all() if c.team_id == actor.team_id]
         marketplaces = [m for c in owned for m in uow.marketplaces.list_for_connection(c.id)]
     failures = [e for e in events if e.kind is EventKind.AUTHORIZATION_FAILED]
@@ -216,5 +217,7 @@ def test_unexpected_failure_during_the_callback_is_recorded_as_failed(world: Wor
     assert (status.status, status.error_code) == (AuthorizationStatus.FAILED, "INTERNAL_ERROR")
     assert app.list_connections(actor) == []
     with app.ports.uow() as uow:
-        failures = uow.events.list(team_id=actor.team_id, kinds=[EventKind.AUTHORIZATION_FAILED])
+        failures = uow.events.list(
+            EventLogQuery(team_id=actor.team_id, kinds=[EventKind.AUTHORIZATION_FAILED])
+        )
     assert [e.data["code"] for e in failures] == ["INTERNAL_ERROR"]

@@ -16,12 +16,6 @@ ATTACKER = "attackers-browser-0123456789"
 VICTIM = "victims-browser-0123456789"
 
 
-@pytest.fixture
-def acme(world: World) -> World:
-    world.create_team("Acme", plan=Plan.PRO)
-    return world
-
-
 def _callback(world: World, query: dict[str, str], browser: str | None) -> object:
     return world.app.complete_callback(
         CallbackCommand(

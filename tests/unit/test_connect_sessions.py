@@ -15,18 +15,12 @@ from domain.authorization import browser_digest
 from domain.connection import AccountType, Region
 from domain.errors import DomainError, ErrorCode
 from domain.grant import Channel
-from domain.team import Plan, Role
+from domain.team import Role
 from tests.world import World, refused
 
 BROWSER = "the-persons-browser-0123456789"
 OTHER = "somebody-elses-browser-0123456789"
 RETURN = "https://app.example.com/settings/amazon"
-
-
-@pytest.fixture
-def acme(world: World) -> World:
-    world.create_team("Acme", plan=Plan.PRO)
-    return world
 
 
 def _create(world: World, role: Role = Role.ADMIN, **options: object) -> tuple[str, str]:
@@ -41,15 +35,17 @@ def _open(world: World, **options: object) -> str:
     return world.app.open_connect_session(token, BROWSER).session_id
 
 
-def _authorize_us_seller_ads(world: World, session_id: str) -> AuthorizationStarted | None:
-    """The person picks a North America seller account and goes to authorize Amazon Ads."""
+def _authorize_ads(
+    world: World, session_id: str, kind: AccountType = AccountType.SELLER, return_to: str = "/x"
+) -> AuthorizationStarted | None:
+    """The person picks a North America account of `kind` and goes to authorize Amazon Ads."""
     return world.app.hosted.authorize(
         session_id,
         BROWSER,
         channel=Channel.ADS,
-        account_type=AccountType.SELLER,
+        account_type=kind,
         region=Region.NA,
-        return_to="/x",
+        return_to=return_to,
     )
 
 
@@ -110,14 +106,7 @@ def test_a_seller_is_walked_from_account_type_to_ready(acme: World) -> None:
     assert view.session.regions == (Region.NA,)
     assert view.scopes
 
-    started = flow.authorize(
-        session_id,
-        BROWSER,
-        channel=Channel.ADS,
-        account_type=AccountType.SELLER,
-        region=Region.NA,
-        return_to=f"/connect/s/{session_id}",
-    )
+    started = _authorize_ads(acme, session_id, return_to=f"/connect/s/{session_id}")
     _to_amazon_and_back(acme, started, "us-seller")
     assert flow.view(session_id, BROWSER).step is HostedStep.AUTHORIZE_SP_API
 
@@ -142,14 +131,14 @@ def test_a_seller_is_walked_from_account_type_to_ready(acme: World) -> None:
 
 def test_a_region_the_link_does_not_allow_is_refused_inline(acme: World) -> None:
     session_id = _open(acme, regions=("EU",))
-    started = _authorize_us_seller_ads(acme, session_id)
+    started = _authorize_ads(acme, session_id)
     assert started is None
     assert acme.app.hosted.view(session_id, BROWSER).error is ErrorCode.VALIDATION_FAILED
 
 
 def test_a_denial_on_amazon_is_shown_inline_and_can_be_tried_again(acme: World) -> None:
     session_id = _open(acme)
-    started = _authorize_us_seller_ads(acme, session_id)
+    started = _authorize_ads(acme, session_id)
     assert started is not None
     consent = acme.open_consent(started, BROWSER)
     acme.browser = BROWSER
@@ -163,14 +152,7 @@ def test_a_denial_on_amazon_is_shown_inline_and_can_be_tried_again(acme: World) 
 def test_a_vendor_may_skip_vendor_central(acme: World) -> None:
     session_id = _open(acme, account_types=("vendor",))
     flow = acme.app.hosted
-    started = flow.authorize(
-        session_id,
-        BROWSER,
-        channel=Channel.ADS,
-        account_type=AccountType.VENDOR,
-        region=Region.NA,
-        return_to="/x",
-    )
+    started = _authorize_ads(acme, session_id, AccountType.VENDOR)
     _to_amazon_and_back(acme, started, "vendor")
     assert flow.view(session_id, BROWSER).step is HostedStep.VENDOR_CENTRAL
     flow.skip_vendor_central(session_id, BROWSER)

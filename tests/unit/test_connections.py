@@ -13,15 +13,14 @@ from domain.connection import Health
 from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
 from domain.grant import Channel
-from domain.team import Plan, Role
+from domain.team import Role
 from tests.world import World, refused
 
 
 @pytest.fixture
-def connected(world: World) -> World:
-    world.create_team("Acme", plan=Plan.PRO)
-    world.connect_fully("us-seller", actor=world.actor(Role.ADMIN))
-    return world
+def connected(acme: World) -> World:
+    acme.connect_fully("us-seller", actor=acme.actor(Role.ADMIN))
+    return acme
 
 
 def test_connections_can_be_listed_by_health(connected: World) -> None:

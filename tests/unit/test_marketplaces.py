@@ -14,10 +14,9 @@ S = MarketplaceState
 
 
 @pytest.fixture
-def eu(world: World) -> World:
-    world.create_team("Acme", plan=Plan.PRO)
-    world.connect_fully("failing-marketplace-seller", actor=world.actor(Role.ADMIN))
-    return world
+def eu(acme: World) -> World:
+    acme.connect_fully("failing-marketplace-seller", actor=acme.actor(Role.ADMIN))
+    return acme
 
 
 def test_retrying_a_marketplace_that_did_not_fail_is_refused(eu: World) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from application.context import Actor
+from application.repositories import EventLogQuery
 from application.teams import SetMemberRoleCommand, UpdateTeamCommand
 from domain.errors import ErrorCode
 from domain.events import EventKind
@@ -122,6 +123,6 @@ def test_role_changes_are_in_the_team_timeline(team_world: World) -> None:
     team = team_world.team
     assert team is not None
     with team_world.app.ports.uow() as uow:
-        events = uow.events.list(team_id=team.id, kinds=[EventKind.MEMBER_ROLE_SET])
+        events = uow.events.list(EventLogQuery(team_id=team.id, kinds=[EventKind.MEMBER_ROLE_SET]))
     assert events[0].summary == "new@acme is now manager"
     assert events[0].actor == "user:admin@acme"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select, text, update
@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, text, update
 from adapters.persistence.mappers import event_from_row, event_to_row
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import AuditEventRow
+from application.repositories import EventLogQuery
 from domain.events import APP_TEAM_ID, AuditEvent
 
 # Any constant: the key of the PostgreSQL advisory lock that serializes publishing.
@@ -69,30 +70,21 @@ class SqlEventLog(SqlRepository):
         )
         return [event_from_row(r) for r in rows]
 
-    def list(
-        self,
-        *,
-        team_id: str | None = None,
-        connection_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        kinds: Iterable[str] | None = None,
-        limit: int = 100,
-    ) -> list[AuditEvent]:
-        """Newest first; `since` inclusive, `until` exclusive."""
+    def list(self, query: EventLogQuery) -> list[AuditEvent]:
+        """`EventLogQuery.matches` as a WHERE clause; newest first, `seq` breaking ties."""
         statement = select(AuditEventRow)
-        if team_id is not None:
-            statement = statement.where(AuditEventRow.team_id == team_id)
-        if connection_id is not None:
-            statement = statement.where(AuditEventRow.connection_id == connection_id)
-        if since is not None:
-            statement = statement.where(AuditEventRow.at >= since)
-        if until is not None:
-            statement = statement.where(AuditEventRow.at < until)
-        if kinds is not None:
-            statement = statement.where(AuditEventRow.kind.in_(sorted({str(k) for k in kinds})))
+        if query.team_id is not None:
+            statement = statement.where(AuditEventRow.team_id == query.team_id)
+        if query.connection_id is not None:
+            statement = statement.where(AuditEventRow.connection_id == query.connection_id)
+        if query.since is not None:
+            statement = statement.where(AuditEventRow.at >= query.since)
+        if query.until is not None:
+            statement = statement.where(AuditEventRow.at < query.until)
+        if query.kinds is not None:
+            statement = statement.where(AuditEventRow.kind.in_(sorted(query.kinds)))
         statement = statement.order_by(AuditEventRow.at.desc(), AuditEventRow.seq.desc()).limit(
-            max(0, limit)
+            max(0, query.limit)
         )
         rows = self._session.scalars(statement.execution_options(populate_existing=True))
         return [event_from_row(r) for r in rows]

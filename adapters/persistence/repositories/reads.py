@@ -72,7 +72,7 @@ _PROFILE_OF = and_(P.connection_id == C.id, P.profile_id == C.selected_profile_i
 # The team stamp (ReadModels.team_stamp): the team's row of team_stamps, which triggers
 # move on every write a page shows (migration 0014); no row yet reads as 0. Plain SQL every
 # back end runs as written, built once (no statement to build or cache-key per call);
-# team_stamps.py runs the same text through the DBAPI with qmark parameters.
+# quick_reads.py runs the same text through the DBAPI with qmark parameters.
 STAMP_SQL = {
     "member": "SELECT m.role, m.joined_at, coalesce((SELECT s.version FROM team_stamps s "
     "WHERE s.team_id = m.team_id), 0) AS version "

@@ -4,6 +4,8 @@ headers and body on the wire, and every failure read as "cannot say" (None)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from adapters.amazon import AmazonHttpGateway
@@ -22,6 +24,13 @@ def _profile_id(gateway: AmazonHttpGateway, token: Secret) -> str:
     return profile.profile_id
 
 
+@pytest.fixture
+def us_seller(amazon: Amazon, gateway: AmazonHttpGateway) -> tuple[Secret, str]:
+    """us-seller's Ads access token and the id of its one profile."""
+    token = _ads(amazon, gateway, "us-seller")
+    return token, _profile_id(gateway, token)
+
+
 @pytest.mark.parametrize(("account", "expected"), [("us-seller", True), ("vendor", True)])
 def test_a_profile_with_an_enabled_campaign_has_active_campaigns(
     amazon: Amazon, gateway: AmazonHttpGateway, account: str, expected: bool
@@ -38,10 +47,9 @@ def test_no_campaigns_seller_has_no_active_campaigns(
 
 
 def test_campaigns_request_is_scoped_to_the_profile_with_the_v3_media_type(
-    amazon: Amazon, gateway: AmazonHttpGateway
+    amazon: Amazon, gateway: AmazonHttpGateway, us_seller: tuple[Secret, str]
 ) -> None:
-    token = _ads(amazon, gateway, "us-seller")
-    profile_id = _profile_id(gateway, token)
+    token, profile_id = us_seller
     gateway.has_active_campaigns(Region.NA, token, profile_id)
     last = amazon.admin("requests").json()["items"][-1]
     assert (last["method"], last["path"].rsplit("/sandbox", 1)[-1]) == (
@@ -82,31 +90,32 @@ def test_a_profile_the_token_does_not_manage_cannot_say(
     assert gateway.has_active_campaigns(Region.NA, token, "999") is None
 
 
-def test_a_refused_access_token_cannot_say(amazon: Amazon, gateway: AmazonHttpGateway) -> None:
-    token = _ads(amazon, gateway, "us-seller")
-    profile_id = _profile_id(gateway, token)
-    amazon.admin("clock", {"advance_seconds": 3600})
+# Trouble that lasts past the transport's retries: the check cannot say.
+TROUBLE = {
+    "a-refused-access-token": lambda amazon: amazon.admin("clock", {"advance_seconds": 3600}),
+    "server-errors": lambda amazon: amazon.faults({"kind": "server_error", "target": "ads"}),
+    "throttling": lambda amazon: amazon.faults({"kind": "throttle", "target": "ads"}),
+}
+
+
+@pytest.mark.parametrize("trouble", TROUBLE.values(), ids=TROUBLE.keys())
+def test_lasting_trouble_cannot_say(
+    amazon: Amazon,
+    gateway: AmazonHttpGateway,
+    us_seller: tuple[Secret, str],
+    trouble: Callable[[Amazon], object],
+) -> None:
+    token, profile_id = us_seller
+    trouble(amazon)
     assert gateway.has_active_campaigns(Region.NA, token, profile_id) is None
 
 
-def test_server_errors_are_retried_then_cannot_say(
-    amazon: Amazon, gateway: AmazonHttpGateway
+def test_server_errors_within_the_retries_still_answer(
+    amazon: Amazon, gateway: AmazonHttpGateway, us_seller: tuple[Secret, str]
 ) -> None:
-    token = _ads(amazon, gateway, "us-seller")
-    profile_id = _profile_id(gateway, token)
+    token, profile_id = us_seller
     amazon.faults({"kind": "server_error", "target": "ads", "count": 2})
     assert gateway.has_active_campaigns(Region.NA, token, profile_id) is True
-    amazon.faults({"kind": "server_error", "target": "ads"})
-    assert gateway.has_active_campaigns(Region.NA, token, profile_id) is None
-
-
-def test_throttling_that_outlasts_the_retries_cannot_say(
-    amazon: Amazon, gateway: AmazonHttpGateway
-) -> None:
-    token = _ads(amazon, gateway, "us-seller")
-    profile_id = _profile_id(gateway, token)
-    amazon.faults({"kind": "throttle", "target": "ads"})
-    assert gateway.has_active_campaigns(Region.NA, token, profile_id) is None
 
 
 def test_the_landing_page_documents_the_campaigns_path_and_scenario(amazon: Amazon) -> None:

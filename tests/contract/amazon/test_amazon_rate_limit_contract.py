@@ -4,6 +4,8 @@ with backoff, and honours `x-amzn-RateLimit-Limit` (AMAZON.md "Throttling")."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import attrs
 import pytest
 
@@ -75,43 +77,38 @@ def test_the_adapter_raises_rate_limited_instead_of_collecting_429s(
     assert gateway.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
 
 
-def _patient(settings: AmazonSettings, clock: SandboxClock) -> AmazonHttpGateway:
+@pytest.fixture
+def patient(settings: AmazonSettings, clock: SandboxClock) -> Iterator[AmazonHttpGateway]:
     """A gateway allowed to wait a whole refill (62.5 s) for its bucket."""
-    return AmazonHttpGateway(
+    gateway = AmazonHttpGateway(
         attrs.evolve(settings, max_rate_wait_seconds=120, retry=RetryPolicy(max_total_seconds=300)),
         clock=clock.now,
         sleep=clock.sleep,
     )
+    yield gateway
+    gateway.close()
 
 
 def test_the_adapter_waits_for_its_bucket_when_the_wait_is_short(
-    amazon: Amazon, settings: AmazonSettings, clock: SandboxClock
+    amazon: Amazon, patient: AmazonHttpGateway, clock: SandboxClock
 ) -> None:
-    patient = _patient(settings, clock)
-    try:
-        token = _sp_token(amazon, patient)
-        before = clock.now()
-        for _ in range(17):
-            patient.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
-        waited = (clock.now() - before).total_seconds()
-    finally:
-        patient.close()
+    token = _sp_token(amazon, patient)
+    before = clock.now()
+    for _ in range(17):
+        patient.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
+    waited = (clock.now() - before).total_seconds()
     assert amazon.sandbox_429s(PARTICIPATIONS) == 0
     assert 2 / 0.016 <= waited < 2 / 0.016 + 1
 
 
 def test_a_429_from_amazon_is_retried_after_a_refill(
-    amazon: Amazon, settings: AmazonSettings, clock: SandboxClock
+    amazon: Amazon, patient: AmazonHttpGateway, clock: SandboxClock
 ) -> None:
-    patient = _patient(settings, clock)
-    try:
-        token = _sp_token(amazon, patient)
-        amazon.faults({"kind": "throttle", "target": "sp_api", "count": 1})
-        before = clock.now()
-        assert patient.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
-        waited = (clock.now() - before).total_seconds()
-    finally:
-        patient.close()
+    token = _sp_token(amazon, patient)
+    amazon.faults({"kind": "throttle", "target": "sp_api", "count": 1})
+    before = clock.now()
+    assert patient.marketplace_participations(Region.NA, token, "A1SBXUSSELLER01")
+    waited = (clock.now() - before).total_seconds()
     # After a 429 the adapter trusts Amazon: its bucket is empty, so it waits a refill.
     assert 1 / 0.016 <= waited < 1 / 0.016 + 9
     statuses = [r["status"] for r in amazon.admin("requests").json()["items"][-2:]]

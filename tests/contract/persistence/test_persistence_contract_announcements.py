@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from application.repositories import EventLogQuery
 from domain.events import EventKind
 from domain.marketplace import MarketplaceState
 from tests.contract.persistence.builders import NOW, connection, marketplace, team
@@ -13,7 +14,7 @@ from tests.contract.persistence.builders import NOW, connection, marketplace, te
 
 def _kinds(database: Any) -> list[str]:
     with database.unit_of_work() as uow:
-        return [str(e.kind) for e in reversed(uow.events.list(limit=1000))]
+        return [str(e.kind) for e in reversed(uow.events.list(EventLogQuery(limit=1000)))]
 
 
 def _store_connection(database: Any) -> None:
@@ -39,7 +40,9 @@ def test_a_change_and_its_announcement_are_committed_together(database: Any) -> 
 
     with database.unit_of_work() as uow:
         assert uow.connections.get("con_1").disconnected_at == NOW
-        [event] = uow.events.list(connection_id="con_1", kinds=["connection.disconnected"])
+        [event] = uow.events.list(
+            EventLogQuery(connection_id="con_1", kinds=["connection.disconnected"])
+        )
     assert (event.kind, event.team_id, event.actor, event.at) == (
         EventKind.CONNECTION_DISCONNECTED,
         "team_1",
@@ -80,7 +83,7 @@ def test_announcements_are_logged_once_in_the_order_they_were_made(database: Any
         "connection.disconnected",
     ]
     with database.unit_of_work() as uow:
-        [changed] = uow.events.list(kinds=["marketplace.changed"])
+        [changed] = uow.events.list(EventLogQuery(kinds=["marketplace.changed"]))
         assert uow.marketplaces.get("con_1", "ATVPDKIKX0DER").state is MarketplaceState.SETTING_UP
     # A marketplace does not know its team; the log files it under its connection's team.
     assert (changed.team_id, changed.connection_id) == ("team_1", "con_1")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from application.repositories import EventLogQuery
 from domain.events import AuditEvent, EventKind
 from domain.listing import ListingSettings, Money
 from domain.sync import SyncCursor
@@ -70,10 +71,10 @@ def test_the_audit_log_lists_newest_first_with_filters(stored: Any) -> None:
 
     def ids(**filters: Any) -> list[str]:
         with stored.unit_of_work() as uow:
-            return [e.id for e in uow.events.list(**filters)]
+            return [e.id for e in uow.events.list(EventLogQuery(**filters))]
 
     with stored.unit_of_work() as uow:
-        assert uow.events.list(team_id="team_1", limit=1) == [events[4]]
+        assert uow.events.list(EventLogQuery(team_id="team_1", limit=1)) == [events[4]]
     assert ids() == ["evt_5", "evt_4", "evt_3", "evt_2", "evt_1"]
     assert ids(team_id="team_1") == ["evt_5", "evt_3", "evt_2", "evt_1"]
     assert ids(connection_id="con_1") == ["evt_5", "evt_2", "evt_1"]

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from adapters.worker import InProcessWorker
+from application.repositories import EventLogQuery
 from bootstrap.container import Container
 from harness.driver import Api
 
@@ -27,7 +28,7 @@ def _lwa_tries(client: httpx.Client) -> int:
 
 def _events(container: Container, kind: str) -> list[Any]:
     with container.application().ports.uow() as uow:
-        return [e for e in uow.events.list() if str(e.kind) == kind]
+        return [e for e in uow.events.list(EventLogQuery()) if str(e.kind) == kind]
 
 
 def _rejected_gauge(client: httpx.Client) -> str:

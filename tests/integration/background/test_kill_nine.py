@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from adapters.worker import run_pass
+from application.repositories import EventLogQuery
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
@@ -106,7 +107,7 @@ def test_a_worker_killed_in_the_middle_of_a_refresh_loses_and_repeats_nothing(
             connection = uow.connections.get(cid)
             assert connection.unusable_since is None
             assert all(g.revoked_at is None for g in connection.grants.values())
-        assert uow.events.list(kinds=[str(EventKind.TOKEN_REVOKED)]) == []
+        assert uow.events.list(EventLogQuery(kinds=[str(EventKind.TOKEN_REVOKED)])) == []
 
 
 @pytest.mark.slow

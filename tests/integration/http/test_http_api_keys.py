@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from application.repositories import EventLogQuery
 from bootstrap.container import Container
 from harness.driver import Api, User
 
@@ -104,7 +105,7 @@ def test_no_key_secret_reaches_logs_events_or_errors(
         api.ok("DELETE", f"/api/v1/api-keys/{key.user_id}", acme["owner"], 204)
         gone = api.get("/api/v1/connections", key)
     with container.application().ports.uow() as uow:
-        events = uow.events.list(team_id=acme.id)
+        events = uow.events.list(EventLogQuery(team_id=acme.id))
     assert {str(e.kind) for e in events} >= {"api_key.created", "api_key.deleted"}
     assert secret not in caplog.text
     assert secret not in refused.text

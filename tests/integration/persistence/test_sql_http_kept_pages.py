@@ -1,7 +1,7 @@
 """GET /api/v1/connections over SQL, served by one process while another writes: the page
 one process keeps is never served once another process changed what it shows, and the
 caller's access (member, role, API key) is checked against the database on every request.
-On a SQLite file the check runs on the event loop (TeamStamps.quick), on PostgreSQL in a
+On a SQLite file the check runs on the event loop (QuickReads.quick), on PostgreSQL in a
 worker thread: the answers are the same."""
 
 from __future__ import annotations
@@ -78,6 +78,12 @@ def test_access_is_checked_on_every_request_of_a_kept_page(two: tuple[Api, Api])
     records_only = writer.api_key(team["owner"], ["records:read"], name="records")
     for caller in (team["member"], key):
         assert len(reader.ok("GET", LIST, caller)["items"]) == 1  # kept from here on
+    used = {
+        k["id"]: k["last_used_at"]
+        for k in writer.ok("GET", "/api/v1/api-keys", team["owner"])["items"]
+    }
+    assert used[key.user_id] is not None, "the key's use is recorded"
+    assert used[records_only.user_id] is None
     intruder = reader.user(other["owner"].user_id, team.id)
     for path in (LIST, f"{LIST}/{connection['id']}"):
         refused = reader.call("GET", path, intruder)

@@ -111,6 +111,7 @@ def test_what_a_failed_unit_of_work_wrote_is_gone(postgres_sql_db: SqlDatabase) 
 def test_a_connection_dropped_while_resting_is_replaced_before_it_is_used(
     postgres_sql_db: SqlDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    empty_database(postgres_sql_db)  # no team_1 left by a module run before on this worker
     db = same_database(postgres_sql_db)  # a pool of its own: the others' stay untouched
     try:
         with db.unit_of_work() as uow:

@@ -1,18 +1,22 @@
 """The team stamp is a database truth (migration 0014's triggers): any write to what a page
 of connections shows moves it, whoever makes the write (a use case, another process, plain
 SQL), once committed and not before; a write nothing on the page shows leaves it. Read
-through SqlTeamStamps, the reader the web API asks on every request of a kept page."""
+through SqlQuickReads, the reader the web API asks on every request of a kept page."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, text
 
-from adapters.persistence import SqlDatabase, SqlTeamStamps
-from tests.integration.persistence.conftest import same_database
+from adapters.persistence import SqlDatabase, SqlQuickReads
+from domain.api_key import Scope, issue_key
+from harness.databases import copied_sqlite
+from tests.integration.persistence.conftest import KEYRING, same_database
 
 NOW = datetime(2026, 12, 5, tzinfo=UTC)
 TEAM, OTHER = "team_a", "team_b"
@@ -20,6 +24,10 @@ TEAM, OTHER = "team_a", "team_b"
 
 @pytest.fixture
 def db(sql_db: SqlDatabase) -> SqlDatabase:
+    return _with_two_teams(sql_db)
+
+
+def _with_two_teams(sql_db: SqlDatabase) -> SqlDatabase:
     with sql_db.engine.begin() as sql:
         for team in (TEAM, OTHER):
             _insert(sql, "teams", id=team, name=team, kind="brand", plan="free",
@@ -69,7 +77,7 @@ def _marketplace(sql: Connection, connection_id: str) -> None:
 
 def _version(db: SqlDatabase, team: str = TEAM) -> int:
     """What the web API reads (no membership asked: the team's version alone)."""
-    _, value = SqlTeamStamps(db.engine).team_stamp(team_id=team, viewer=None)
+    _, value = SqlQuickReads(db.engine).team_stamp(team_id=team, viewer=None)
     return value[0]
 
 
@@ -130,7 +138,7 @@ def test_the_version_moves_at_commit_once_per_transaction(db: SqlDatabase) -> No
     with db.engine.begin() as sql:
         _connection(sql, "con_1")
     before = _version(db)
-    reader = SqlTeamStamps(db.engine)
+    reader = SqlQuickReads(db.engine)
     assert reader.team_stamp(team_id=TEAM, viewer=None)[1] == (before,)  # a reader at rest
     with db.engine.begin() as sql:
         for n in range(3):
@@ -159,7 +167,7 @@ def test_a_team_never_written_reads_zero_and_its_first_write_moves_it(db: SqlDat
 
 
 def test_the_reader_checks_membership_on_every_read(db: SqlDatabase) -> None:
-    reader = SqlTeamStamps(db.engine)
+    reader = SqlQuickReads(db.engine)
     access, value = reader.team_stamp(team_id=TEAM, viewer=f"owner@{TEAM}")
     assert access.membership is not None
     assert (access.membership.role.value, access.membership.joined_at) == ("owner", NOW)
@@ -173,11 +181,62 @@ def test_the_reader_checks_membership_on_every_read(db: SqlDatabase) -> None:
 
 
 def test_the_reader_is_quick_only_on_a_sqlite_file(db: SqlDatabase) -> None:
-    assert SqlTeamStamps(db.engine).quick is (db.dialect == "sqlite")
+    assert SqlQuickReads(db.engine).quick is (db.dialect == "sqlite")
     memory = SqlDatabase("sqlite://", db.keyring)
     try:
         memory.upgrade()
-        assert not SqlTeamStamps(memory.engine).quick  # a second connection sees nothing
-        assert SqlTeamStamps(memory.engine).team_stamp(team_id=TEAM, viewer=None)[1] == (0,)
+        assert not SqlQuickReads(memory.engine).quick  # a second connection sees nothing
+        assert SqlQuickReads(memory.engine).team_stamp(team_id=TEAM, viewer=None)[1] == (0,)
     finally:
         memory.dispose()
+
+
+def test_the_reader_reads_an_api_key_as_a_unit_of_work_does(db: SqlDatabase) -> None:
+    issued = issue_key(
+        key_id="key_1",
+        team_id=TEAM,
+        name="back end",
+        scopes=[Scope.CONNECTIONS_READ],
+        secret="s3cret",
+        created_at=NOW,
+        created_by="owner",
+    )
+    with db.unit_of_work() as uow:
+        uow.api_keys.add(issued.key)
+        uow.commit()
+    with db.unit_of_work() as uow:
+        uow.api_keys.mark_used(issued.key.id, NOW, unless_since=NOW)
+        uow.commit()
+        stored = uow.api_keys.get(issued.key.id)
+    read = SqlQuickReads(db.engine).api_key(issued.key.id)
+    assert read == stored
+    assert read is not None
+    assert read.last_used_at == NOW
+    assert SqlQuickReads(db.engine).api_key("key_unknown") is None
+
+
+def test_a_quick_read_still_locked_after_its_short_wait_reads_on_the_engine(
+    migrated_sqlite_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's rare short locks (WAL recovery, a checkpoint resetting the log) can outlast
+    the quick read's 250 ms: the request then reads as every other one does, on the engine,
+    instead of failing with an error only this read would give. (SQLite only: PostgreSQL
+    always reads on the engine.)"""
+    holder_file = tmp_path / "locked.db"
+    holder = sqlite3.connect(holder_file, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # rollback journal: every reader is refused meanwhile
+    locked = sqlite3.connect(holder_file, isolation_level=None, timeout=0.05)
+    with copied_sqlite(migrated_sqlite_file, tmp_path, KEYRING) as sqlite_db:
+        _with_two_teams(sqlite_db)
+        reader = SqlQuickReads(sqlite_db.engine)
+        monkeypatch.setattr(reader, "_connection", lambda: locked)
+        try:
+            access, version = reader.team_stamp(team_id=TEAM, viewer=f"owner@{TEAM}")
+            assert access.membership is not None
+            assert version == (_version(sqlite_db),)
+            assert reader.api_key("key_unknown") is None
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+            locked.close()

@@ -11,6 +11,7 @@ from adapters.worker import run_pass
 from application.app import Application
 from application.context import Actor
 from application.marketplaces import UpdateMarketplaceCommand
+from application.repositories import EventLogQuery
 from application.teams import UpdateTeamCommand
 from bootstrap.system import SettableClock
 from domain.connection import Health
@@ -51,7 +52,9 @@ class Background:
 
     def events(self, kind: str) -> list[AuditEvent]:
         with self.app.ports.uow() as uow:
-            found = uow.events.list(connection_id=self.connection_id, kinds=[kind], limit=10_000)
+            found = uow.events.list(
+                EventLogQuery(connection_id=self.connection_id, kinds=[kind], limit=10_000)
+            )
         return list(reversed(found))
 
     def expires_at(self) -> datetime:

@@ -12,6 +12,7 @@ import pytest
 
 from adapters.amazon.sandbox.faults import Fault
 from adapters.worker import run_pass
+from application.marketplace_views import MarketplaceView
 from domain.connection import Health
 from domain.errors import ErrorCode
 from domain.grant import Channel, TokenStatus
@@ -50,6 +51,17 @@ def _forbid(world: World, error: str, operation: str, account: str = "us-seller"
     )
 
 
+def _shows(
+    world: World, country: str, state: S, code: ErrorCode | str, words: str
+) -> MarketplaceView:
+    """The marketplace's state and the reason shown beside it: its code, and words that
+    name the fix."""
+    marketplace = world.marketplace(country)
+    assert (marketplace.state, marketplace.reason_code) == (state, code)
+    assert words in (marketplace.reason or ""), marketplace.reason
+    return marketplace
+
+
 # -- item 1: a seller's marketplace needs SP-API -------------------------------------------
 
 
@@ -62,11 +74,13 @@ def test_a_seller_marketplace_on_ads_alone_waits_for_sp_api_and_continues_once_i
     world.select_marketplace("US")
     _passes(world, 6)
 
-    us = world.marketplace("US")
-    assert us.state is S.SETTING_UP
-    assert us.reason_code == ErrorCode.AUTHORIZATION_REQUIRED
-    assert us.reason is not None
-    assert "Authorize the Selling Partner API" in us.reason
+    us = _shows(
+        world,
+        "US",
+        S.SETTING_UP,
+        ErrorCode.AUTHORIZATION_REQUIRED,
+        "Authorize the Selling Partner API",
+    )
     waiting = [e for e in world.events() if e.data.get("error_code") == "AUTHORIZATION_REQUIRED"]
     assert len(waiting) == 1  # said once, not on every pass
 
@@ -119,11 +133,7 @@ def test_a_marketplace_selected_after_a_revocation_says_reconnect_and_stops_aski
     sp_api = next(g for g in view.grants if g.channel is Channel.SP_API)
     assert sp_api.status is TokenStatus.REVOKED
     assert len([e for e in world.events() if e.kind == "token.revoked"]) == 1
-    de = world.marketplace("DE")
-    assert de.state is S.SETTING_UP
-    assert de.reason_code == ErrorCode.TOKEN_REVOKED
-    assert de.reason is not None
-    assert "Reconnect the Selling Partner API" in de.reason
+    _shows(world, "DE", S.SETTING_UP, ErrorCode.TOKEN_REVOKED, "Reconnect the Selling Partner API")
     assert _calls(world, "searchListingsItems") == searches  # nothing repeats every 2 s
 
 
@@ -178,11 +188,7 @@ def test_a_sync_refused_with_a_good_token_is_diagnosed_and_backs_off(
     trail = _trail(world, mark)
     assert [t for t in trail if t[0] == "getOrders"] == [("getOrders", 403)]  # once, then left
     assert trail[-1] == ("getOrders", 403)  # no refresh for a 403 with a good token
-    us = world.marketplace("US")
-    assert us.state is S.READY
-    assert us.reason_code == code
-    assert us.reason is not None
-    assert "To fix:" in us.reason
+    _shows(world, "US", S.READY, code, "To fix:")
     assert seller.health() is Health.CONNECTED  # the seller's grant is fine
     diagnosed = [e for e in world.events() if e.data.get("error_code") == str(code)]
     assert len(diagnosed) == 1
@@ -202,11 +208,7 @@ def test_setup_refused_with_a_good_token_is_diagnosed_with_its_fix(world: World)
     world.select_marketplace("US")
     _passes(world, 10)
 
-    us = world.marketplace("US")
-    assert us.state is S.SETTING_UP
-    assert us.reason_code == ErrorCode.APP_ROLE_MISSING
-    assert us.reason is not None
-    assert "Solution Provider Portal" in us.reason
+    us = _shows(world, "US", S.SETTING_UP, ErrorCode.APP_ROLE_MISSING, "Solution Provider Portal")
     assert us.retry_at is not None
     assert _calls(world, "searchListingsItems") == 1
 

@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY
 
 from adapters.webhooks.receiver import Answer, Received
 from application.app import Application
+from application.repositories import EventLogQuery
 from domain.grant import Channel
 from domain.team import Plan
 from domain.webhooks import RETRY_SCHEDULE, DeliveryStatus
@@ -125,7 +126,7 @@ def test_an_endpoint_failing_for_days_is_disabled_with_an_event(
     assert not endpoint.enabled
     assert "no delivery accepted for 5 days" in endpoint.disabled_reason
     with app.ports.uow() as uow:
-        kinds = [e.kind for e in uow.events.list(team_id=world._team().id)]
+        kinds = [e.kind for e in uow.events.list(EventLogQuery(team_id=world._team().id))]
     assert "webhook.endpoint_disabled" in kinds
 
 
