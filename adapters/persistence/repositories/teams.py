@@ -27,6 +27,12 @@ class SqlTeamRepository(SqlRepository):
         ).one_or_none()
         return self._uow.watch(team_from_row(row)) if row is not None else None
 
+    def list_all(self) -> list[Team]:
+        rows = self._session.scalars(
+            select(TeamRow).order_by(TeamRow.id).execution_options(populate_existing=True)
+        )
+        return [self._uow.watch(team_from_row(row)) for row in rows]
+
     def update(self, team: Team) -> None:
         self._uow.watch(team)
         self._update_versioned(
