@@ -9,19 +9,19 @@ import base64
 import hashlib
 from datetime import datetime
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
     Ports,
+    connection_to_reconnect,
     require_member,
-    team_connection,
     team_of,
 )
 from application.ports import ConsentRequest, ScopeDescription
-from application.unit_of_work import UnitOfWork
+from application.views import about
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
-from domain.connection import AccountType, Connection, Region
+from domain.connection import AccountType, Region
 from domain.errors import NotFound, OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
@@ -61,14 +61,6 @@ class AuthorizationStarted:
     connection_id: str | None
 
 
-def _to_reconnect(uow: UnitOfWork, actor: Actor, connection_id: str) -> Connection:
-    """The team's connection a manager reconnects or completes: a disconnected one too, as
-    reconnecting is how it comes back."""
-    return team_connection(
-        uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, include_disconnected=True
-    )
-
-
 @define
 class StartAuthorization:
     """Seed 000: check the team context, show the scopes, send the person to Amazon. With
@@ -84,7 +76,7 @@ class StartAuthorization:
             team = team_of(uow.teams.get(membership.team_id), membership.team_id)
             region, account_type = cmd.region, cmd.account_type
             if cmd.connection_id is not None:
-                connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
+                connection = connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
                 region, account_type = connection.region, connection.account_type
             if cmd.connection_id is None or connection.disconnected_at is not None:
                 # A new account, or one being brought back after a disconnect, takes a place.
@@ -182,7 +174,7 @@ class StartReconnect:
 
     def __call__(self, cmd: ReconnectCommand) -> AuthorizationStarted:
         with self.ports.uow() as uow:
-            connection = _to_reconnect(uow, cmd.actor, cmd.connection_id)
+            connection = connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
         return self.start(
             StartAuthorizationCommand(
                 actor=cmd.actor,
@@ -200,12 +192,20 @@ class StartReconnect:
 
 @frozen
 class AuthorizationStatusView:
-    state: str
-    status: AuthorizationStatus
-    channel: Channel
-    expires_at: datetime
-    error_code: str | None
-    connection_id: str | None
+    """Where one authorization stands, for a UI that polls while the person is on Amazon."""
+
+    state: str = field(metadata=about("The authorization's OAuth state: its id."))
+    status: AuthorizationStatus = field(
+        metadata=about("`pending`, `completed`, `failed` or `expired`.")
+    )
+    channel: Channel = field(metadata=about("`ads` or `sp_api`: the channel being authorized."))
+    expires_at: datetime = field(metadata=about("When it stops working (RFC 3339, UTC)."))
+    error_code: str | None = field(
+        metadata=about("The catalogue code of the failure, when the authorization failed.")
+    )
+    connection_id: str | None = field(
+        metadata=about("The connection it created or authorized again, once completed.")
+    )
 
 
 @define

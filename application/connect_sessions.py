@@ -10,7 +10,12 @@ from datetime import datetime
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, require_member, team_connection
+from application.context import (
+    Actor,
+    Ports,
+    connection_to_reconnect,
+    require_member,
+)
 from application.unit_of_work import UnitOfWork
 from domain.authorization import AuthorizationStatus, browser_digest
 from domain.connect_session import ConnectSession
@@ -46,13 +51,7 @@ class CreateConnectSession:
         with self.ports.uow() as uow:
             membership = require_member(uow, cmd.actor, Permission.MANAGE_CONNECTIONS)
             if cmd.connection_id is not None:
-                team_connection(
-                    uow,
-                    cmd.actor,
-                    cmd.connection_id,
-                    Permission.MANAGE_CONNECTIONS,
-                    include_disconnected=True,
-                )
+                connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
             session = ConnectSession.create(
                 session_id=self.ports.ids.new_id("cs"),
                 token=token,

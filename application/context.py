@@ -152,6 +152,14 @@ def team_connection(
     return connection
 
 
+def connection_to_reconnect(uow: UnitOfWork, actor: Actor, connection_id: str) -> Connection:
+    """The team's connection a manager reconnects or completes: a disconnected one too, as
+    reconnecting is how it comes back."""
+    return team_connection(
+        uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, include_disconnected=True
+    )
+
+
 def team_of(team: Team | None, team_id: str) -> Team:
     if team is None:
         raise NotFound(f"There is no team {team_id}.")

@@ -52,14 +52,11 @@ class SyncCoverage:
 
 
 @frozen
-class MarketplaceSyncView:
-    """One marketplace's sync coverage, as support reads it."""
+class MarketplaceSyncView(SyncCoverage):
+    """One marketplace's sync coverage, as support reads it: which marketplace it is."""
 
     connection_id: str = field(metadata=about("The connection it belongs to."))
     marketplace_id: str = field(metadata=about("Amazon's marketplace id."))
-    datasets: tuple[DatasetSyncView, ...] = field(
-        metadata=about("Each dataset the account has in this marketplace.")
-    )
 
 
 @frozen

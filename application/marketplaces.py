@@ -80,7 +80,9 @@ class GetMarketplaceSync:
         views = sync_views(
             self.ports, connection, marketplace_id, cursors, history_days=days, now=now
         )
-        return MarketplaceSyncView(connection.id, marketplace_id, views)
+        return MarketplaceSyncView(
+            datasets=views, connection_id=connection.id, marketplace_id=marketplace_id
+        )
 
 
 def _order(m: Marketplace) -> tuple[bool, str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -49,6 +50,8 @@ from domain.grant import EXPIRY_WARNING, Channel
 from domain.marketplace import IN_SETUP, MarketplaceState
 from domain.records import DEFAULT_HISTORY_DAYS
 from domain.refusals import DIAGNOSED
+from domain.sync import SyncCursor
+from domain.team import Team
 
 _log = logging.getLogger("sellerlink.jobs")
 
@@ -170,19 +173,27 @@ class Reconciler:
         self, uow: UnitOfWork, now: datetime, connections: _ConnectionCache
     ) -> Iterable[tuple[datetime, Job]]:
         states = [MarketplaceState.SYNCING, MarketplaceState.READY]
+        # Read once a pass, not once a marketplace: a pass runs every few seconds beside
+        # the API, and two reads per marketplace were most of its statements.
+        cursors: dict[tuple[str, str], list[SyncCursor]] | None = None
+        teams: dict[str, Team] = {}
         for marketplace in uow.reads.marketplaces_in_states(states):
             connection = connections.get(marketplace.connection_id)
             if connection is None or not can_sync(connection, marketplace, now):
                 continue
-            team = uow.teams.get(connection.team_id)
-            cursors = [
-                c
-                for c in uow.sync_cursors.list_for_connection(connection.id)
-                if c.marketplace_id == marketplace.marketplace_id
-            ]
+            if cursors is None:
+                cursors = defaultdict(list)
+                for cursor in uow.sync_cursors.list_all():
+                    cursors[cursor.connection_id, cursor.marketplace_id].append(cursor)
+                teams = {team.id: team for team in uow.teams.list_all()}
+            team = teams.get(connection.team_id)
             days = team.history_days if team is not None else DEFAULT_HISTORY_DAYS
             since = self.sync_cycle.waiting_since(
-                connection, marketplace.marketplace_id, cursors, now, days
+                connection,
+                marketplace.marketplace_id,
+                cursors.get((connection.id, marketplace.marketplace_id), []),
+                now,
+                days,
             )
             if since is not None:
                 yield since, Job(JobKind.SYNC_CYCLE, connection.id, marketplace.marketplace_id)

@@ -32,6 +32,10 @@ class TeamRepository(Protocol):
 
     def get(self, team_id: str) -> Team | None: ...
 
+    def list_all(self) -> list[Team]:
+        """Every team, in one read: a reconciler pass needs each one's history window."""
+        ...
+
     def update(self, team: Team) -> None:
         """Raises ConcurrentUpdate if the stored version is not `team.version`; on success
         the stored and the in-hand versions are both incremented."""
@@ -229,6 +233,10 @@ class SyncCursorRepository(Protocol):
     def list_for_connection(self, connection_id: str) -> list[SyncCursor]: ...
 
     def list_with_backfill(self) -> list[SyncCursor]: ...
+
+    def list_all(self) -> list[SyncCursor]:
+        """Every cursor, in one read: a reconciler pass looks at all of them."""
+        ...
 
 
 class AppCredentialStateRepository(Protocol):

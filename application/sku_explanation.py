@@ -1,13 +1,14 @@
 """Why Amazon shows what it shows for one SKU (seed 003): the product's input, the settings,
 the decision, when it was sent and Amazon's answer. A read model: the web API and the support
-CLI show this one shape."""
+CLI show this one shape. The settings part is also how the web API shows a connection's
+listing settings (`ListingSettingsView`), so both read the same fields."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from attrs import define, field, frozen
+from attrs import define, field, fields, frozen
 
 from application.context import Actor, Ports, team_connection
 from application.listing_flush import pause_reason
@@ -61,6 +62,20 @@ class SettingsApplied:
             pricing_enabled=settings.pricing_enabled,
             batch_window_seconds=int(settings.batch_window.total_seconds()),
         )
+
+
+@frozen
+class ListingSettingsView(SettingsApplied):
+    """A connection's listing settings, as the web API shows and replaces them: the same
+    values a SKU's explanation shows it was decided under."""
+
+    connection_id: str = field(metadata=about("The connection they apply to."))
+
+    @classmethod
+    def of(cls, settings: ListingSettings) -> ListingSettingsView:
+        applied = SettingsApplied.of(settings)
+        shown = {f.name: getattr(applied, f.name) for f in fields(SettingsApplied)}
+        return cls(**shown, connection_id=settings.connection_id)
 
 
 @frozen

@@ -124,7 +124,9 @@ class SupportQueries:
         views = sync_views(
             self.ports, connection, marketplace_id, cursors, history_days=days, now=now
         )
-        return MarketplaceSyncView(connection_id, marketplace_id, views)
+        return MarketplaceSyncView(
+            datasets=views, connection_id=connection_id, marketplace_id=marketplace_id
+        )
 
     def retry_marketplace(
         self,

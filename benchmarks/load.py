@@ -470,6 +470,13 @@ def caught_up(data_dir: Path, limit: float = WARM_UP_LIMIT) -> float:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process (all its threads) has used: unlike latency, barely moved by
+    what else the shared machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def traffic(
     url: str, tokens: dict[str, list[str]], sandbox: object, rate: float, duration: float
 ) -> list[tuple[str, dict[str, object]]]:
@@ -501,9 +508,14 @@ def traffic(
                 if latency:
                     faults = [Fault("latency", target="all", latency_seconds=latency)]
                     sandbox.sandbox.set_faults(faults)  # type: ignore[attr-defined]
-                load = os.getloadavg()[0]
+                load, cpu = os.getloadavg()[0], cpu_seconds(process.pid)
                 found = run_client(port, token, rate, duration)
-                found.update(warm_up=waited, load=load, load_after=os.getloadavg()[0])
+                found.update(
+                    warm_up=waited,
+                    load=load,
+                    load_after=os.getloadavg()[0],
+                    server_cpu=cpu_seconds(process.pid) - cpu,
+                )
                 results.append((name, found))
             sandbox.sandbox.set_faults([])  # type: ignore[attr-defined]
         finally:
@@ -576,6 +588,8 @@ def report(backend: str, phases: list[tuple[str, dict[str, object]]], rate: floa
             f"(warm-up {result['warm_up']:.0f} s, load average {result['load']:.1f}"
             f"->{result['load_after']:.1f})"
         )
+        cpu = float(result["server_cpu"]) / max(1, len(everything)) * 1000  # type: ignore[arg-type]
+        print(f"      server CPU {cpu:.2f} ms a request (its worker included)")
         by_kind = "  ".join(
             f"{kind} {percentile(values, 0.99) * 1000:.0f}"
             for kind, values in sorted(latencies.items())

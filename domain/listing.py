@@ -125,13 +125,7 @@ class ListingSettings:
                         ),
                         withdrawn=True,
                     )
-                return ListingDecision(
-                    sku=product.sku,
-                    send=False,
-                    quantity=None,
-                    price=None,
-                    explanation=f"not sent: {under}",
-                )
+                return ListingDecision.not_sent(product.sku, under)
         reasons: list[str] = []
         quantity = product.available
         if quantity < self.inventory_buffer:
@@ -208,6 +202,13 @@ class ListingDecision:
     explanation: str
     # Under the minimum price while Amazon shows it in stock: quantity 0 goes, once.
     withdrawn: bool = False
+
+    @classmethod
+    def not_sent(cls, sku: str, reason: str) -> ListingDecision:
+        """Nothing goes to Amazon for this SKU; `reason` says why in plain words."""
+        return cls(
+            sku=sku, send=False, quantity=None, price=None, explanation=f"not sent: {reason}"
+        )
 
 
 def settings_changed(

@@ -128,13 +128,7 @@ def decide_for(
     try:
         return settings.decide(product, on_amazon)
     except ValidationFailed as refused:
-        return ListingDecision(
-            sku=product.sku,
-            send=False,
-            quantity=None,
-            price=None,
-            explanation=f"not sent: {refused.detail}",
-        )
+        return ListingDecision.not_sent(product.sku, refused.detail)
 
 
 @define

@@ -36,7 +36,7 @@ Commands (all read commands take `--json`; shapes in shapes.py and docs/support.
 
 Exit codes (exits.py): 0 ok, 1 not found, 2 bad input, 3 refused by a rule, 4 failed for a
 reason outside the input (Amazon, internal). Failures print the catalogue's code, message
-and remediation (domain/errors.py), never a traceback unless `--debug`."""
+and remediation (domain/error_catalogue.py), never a traceback unless `--debug`."""
 
 from adapters.cli.exits import ExitCode
 from adapters.cli.main import build_cli

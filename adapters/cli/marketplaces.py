@@ -67,9 +67,7 @@ def history(
     retry history an escalation carries."""
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
-        check_id(connection_id, "connection")
-        team_id = check_id(team, "team") if team is not None else None
-        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        team_id, marketplace_id = _target(session, connection_id, marketplace, team)
         found = session.app.support.marketplace_history(
             connection_id, marketplace_id, team_id=team_id
         )
@@ -91,9 +89,7 @@ def sync(
     error: where the customer's data is."""
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
-        check_id(connection_id, "connection")
-        team_id = check_id(team, "team") if team is not None else None
-        marketplace_id = resolve(session, connection_id, marketplace, team_id)
+        team_id, marketplace_id = _target(session, connection_id, marketplace, team)
         view = session.app.support.marketplace_sync(connection_id, marketplace_id, team_id=team_id)
         if as_json:
             session.emit_json(shapes.data(view))
@@ -185,11 +181,20 @@ def resolve_escalation(
 def _support_action(
     session: Session, connection_id: str, marketplace: str, operator: str | None, team: str | None
 ) -> tuple[str, str | None, str]:
-    """What every support action checks first: the ids, the operator, the marketplace."""
+    """What every support action checks first: the connection id, the operator, then the
+    marketplace."""
     check_id(connection_id, "connection")
     name = check_operator(operator)
+    return name, *_target(session, connection_id, marketplace, team)
+
+
+def _target(
+    session: Session, connection_id: str, marketplace: str, team: str | None
+) -> tuple[str | None, str]:
+    """The team (when named) and the marketplace id a command is about, its ids checked."""
+    check_id(connection_id, "connection")
     team_id = check_id(team, "team") if team is not None else None
-    return name, team_id, resolve(session, connection_id, marketplace, team_id)
+    return team_id, resolve(session, connection_id, marketplace, team_id)
 
 
 def _report(

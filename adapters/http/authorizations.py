@@ -14,10 +14,13 @@ from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_post
 from adapters.http.schemas import (
     AuthorizationIn,
     AuthorizationOut,
-    AuthorizationStatusOut,
     ReconnectIn,
 )
-from application.connect import ReconnectCommand, StartAuthorizationCommand
+from application.connect import (
+    AuthorizationStatusView,
+    ReconnectCommand,
+    StartAuthorizationCommand,
+)
 from domain.api_key import Scope
 
 
@@ -55,10 +58,8 @@ class AuthorizationsController(Controller):
     )
     def status(
         self, authorization_state: PathStr, actor: CurrentActor, application: App
-    ) -> AuthorizationStatusOut:
-        return AuthorizationStatusOut.of(
-            application.authorization_status(actor, authorization_state)
-        )
+    ) -> AuthorizationStatusView:
+        return application.authorization_status(actor, authorization_state)
 
     @api_post(
         "/{connection_id:str}/reconnect",

@@ -3,16 +3,18 @@
 A field's own description (msgspec `Meta(description=...)`, an attrs view's metadata) wins;
 this glossary fills what is left, by field name, so the same name means the same thing in
 every body (API.md's names are a contract). A name that means different things in different
-bodies is described per body in `BY_SCHEMA`. `tests/integration/http/test_http_openapi_
-described.py` fails on any operation or property left undescribed, so a new field arrives
-with its meaning."""
+bodies is described per body in `BY_SCHEMA`. What each operation does and the request
+bodies' examples are in `operations_described.py`; `describe` fills the document from both.
+`tests/integration/http/test_http_openapi_described.py` fails on any operation or property
+left undescribed, so a new field arrives with its meaning."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from litestar.openapi.spec import OpenAPI, Schema
+
+from adapters.http.operations_described import BODY_EXAMPLES, OPERATIONS
 
 FIELDS: Mapping[str, str] = {
     "accepted": "How many items were taken in for the next batch.",
@@ -170,10 +172,6 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
     "AuthorizationOut": {
         "state": "The authorization's OAuth state (256 bits): its id.",
     },
-    "AuthorizationStatusOut": {
-        "state": "The authorization's OAuth state: its id.",
-        "status": "`pending`, `completed`, `failed` or `expired`.",
-    },
     "DatasetOut": {
         "key_fields": "The fields of Amazon's payload that identify a record.",
         "schema": "The JSON Schema of the dataset's records.",
@@ -245,141 +243,6 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-# Examples for the request bodies, so the reference shows a body that works.
-BODY_EXAMPLES: Mapping[str, dict[str, Any]] = {
-    "TeamIn": {"name": "Acme Outdoor", "kind": "brand"},
-    "TeamPatch": {"plan": "pro", "max_connections": 3},
-    "MemberIn": {"role": "manager"},
-    "AuthorizationIn": {
-        "channel": "ads",
-        "region": "NA",
-        "account_type": "seller",
-        "return_to": "/settings/amazon",
-    },
-    "ReconnectIn": {"channel": "sp_api", "return_to": "/settings/amazon"},
-    "ProfileChoice": {"profile_id": "3200000000000002"},
-    "MarketplaceUpdate": {"selected": True},
-    "ListingSettingsIn": {
-        "inventory_buffer": 6,
-        "inventory_ceiling": 4,
-        "minimum_price": {"amount": "5.00", "currency": "USD"},
-        "pricing_enabled": True,
-        "batch_window_seconds": 900,
-    },
-    "ListingsIn": {
-        "marketplace_id": "ATVPDKIKX0DER",
-        "items": [{"sku": "TENT-2P", "quantity": 10, "price": "129.00", "currency": "USD"}],
-    },
-    "WebhookIn": {
-        "url": "https://app.example.com/hooks/sellerlink",
-        "events": ["connection.revoked", "marketplace.state_changed"],
-        "description": "Production",
-    },
-    "WebhookPatch": {"enabled": False},
-    "ReplayIn": {"since": "2026-12-01T00:00:00Z"},
-    "ApiKeyIn": {"name": "Production back end", "scopes": ["connections:write"]},
-    "AccessTokenIn": {"channel": "sp_api"},
-    "ConnectSessionIn": {
-        "end_user": {"id": "user_4821", "email": "maria@example.com"},
-        "regions": ["NA"],
-        "return_to": "https://app.example.com/settings/amazon",
-    },
-}
-
-# Operations the route decorators leave without a description.
-OPERATIONS: Mapping[tuple[str, str], str] = {
-    ("get", "/api/v1/teams"): "The teams the caller belongs to, with their role in each.",
-    ("post", "/api/v1/teams"): "Creates a team; the caller becomes its owner. No team "
-    "context needed.",
-    ("get", "/api/v1/teams/{team_id}"): "The team, its plan and its connection limit.",
-    ("patch", "/api/v1/teams/{team_id}"): "Changes the plan or the connection limit (owner; "
-    "stands in for billing).",
-    ("get", "/api/v1/teams/{team_id}/members"): "Everyone in the team and their role.",
-    ("put", "/api/v1/teams/{team_id}/members/{user_id}"): "Adds a member or changes their "
-    "role (owner, admin). A team always keeps an owner.",
-    ("delete", "/api/v1/teams/{team_id}/members/{user_id}"): "Removes a member (owner, admin).",
-    ("post", "/api/v1/connections/authorizations"): "Starts one Amazon authorization (owner, "
-    "admin, manager) and answers the scopes to review and `authorization_url`, where the "
-    "person's browser goes next. With `connection_id` it reconnects that connection or adds "
-    "its other channel. The authorization expires after 10 minutes.",
-    ("get", "/api/v1/connections/authorizations/{authorization_state}"): "For a UI that "
-    "polls while the person is on Amazon: `pending`, `completed`, `failed` (with its code) "
-    "or `expired`.",
-    ("get", "/api/v1/connections"): "The team's connections with their health and the "
-    "status of each channel's token, in plain words.",
-    ("get", "/api/v1/connections/{connection_id}"): "One connection: health, grants, profile "
-    "and marketplace counts.",
-    ("delete", "/api/v1/connections/{connection_id}"): "Disconnects: tokens are deleted at "
-    "once; the connection's history and settings are kept for a later reconnect.",
-    ("get", "/api/v1/connections/{connection_id}/events"): "The connection's timeline: "
-    "everything that changed, who did it and why, newest first.",
-    ("post", "/api/v1/connections/{connection_id}/refresh"): "Asks Amazon again for profiles "
-    "and marketplaces (the help pages' Refresh); a plan upgrade turns Coming Soon into "
-    "Available this way.",
-    ("put", "/api/v1/connections/{connection_id}/profile"): "Chooses the advertising profile "
-    "(needed when Amazon returned several). Answers the connection and any warnings, such "
-    "as NO_ACTIVE_CAMPAIGNS.",
-    ("get", "/api/v1/connections/{connection_id}/profiles"): "The advertising profiles "
-    "Amazon returned, which can be chosen, and the one in use.",
-    ("get", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/history"): (
-        "Every transition of the marketplace with time, actor and reason, and its retry history."
-    ),
-    ("get", "/api/v1/connections/{connection_id}/marketplaces"): "The connection's "
-    "marketplaces with their state, whether they can be selected, and retries used.",
-    ("post", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/retry"): (
-        "Retries a failed marketplace's setup. Past the retry limit the marketplace is "
-        "escalated to support with its history and the answer is RETRY_LIMIT_EXCEEDED."
-    ),
-    ("put", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}"): "Selects "
-    "a marketplace (which starts its setup) or sets it Active.",
-    ("get", "/api/v1/connections/{connection_id}/listing-settings"): "The inventory buffer "
-    "and ceiling, minimum price, pricing switch and batching window.",
-    ("put", "/api/v1/connections/{connection_id}/listing-settings"): "Changes the listing "
-    "settings; the next batch uses them.",
-    ("get", "/api/v1/connections/{connection_id}/listings/{sku}"): "Why a SKU was (or was "
-    "not) sent to Amazon, and what Amazon answered.",
-    ("put", "/api/v1/connections/{connection_id}/listings"): "Takes the products' quantities "
-    "and prices for one marketplace; they are sent to Amazon in the next batch.",
-    ("post", "/api/v1/connections/{connection_id}/marketplaces/{marketplace_id}/listings.csv"): (
-        "The same as PUT listings, from a CSV upload (sku, quantity, price, currency)."
-    ),
-    ("get", "/errors/{code}"): "One error code: what it means and the steps that fix it. "
-    "JSON for programs, a page for a browser.",
-    ("get", "/api/v1/datasets"): "The datasets sellerlink keeps (orders, sales and traffic, "
-    "inventory, ad campaigns): their source on Amazon, key fields and schema.",
-    ("get", "/api/v1/records"): "The team's records in sequence order, filtered by dataset, "
-    "connection or marketplace; page with `after` (a record's `cursor` or `next_cursor`).",
-    ("get", "/api/v1/webhooks"): "The team's webhook endpoints (never their secrets).",
-    ("post", "/api/v1/webhooks"): "Adds an endpoint for the event types chosen; its signing "
-    "secret is shown once. https only, never a private address unless allowed.",
-    ("get", "/api/v1/webhooks/{webhook_id}"): "One endpoint and its state.",
-    ("delete", "/api/v1/webhooks/{webhook_id}"): "Deletes the endpoint and its deliveries.",
-    ("patch", "/api/v1/webhooks/{webhook_id}"): "Changes the URL, event types or "
-    "description, or enables / disables the endpoint.",
-    ("get", "/api/v1/webhooks/{webhook_id}/deliveries"): "The endpoint's deliveries, newest "
-    "first, filtered by status (pending, delivered, failed).",
-    ("post", "/api/v1/webhooks/{webhook_id}/replay"): "Sends every event since a time again, "
-    "with the same `webhook-id` each was first sent with.",
-    ("post", "/api/v1/webhooks/deliveries/{delivery_id}/retry"): "Sends a delivery again now.",
-    ("post", "/api/v1/webhooks/{webhook_id}/rotate-secret"): "A new signing secret, shown "
-    "once; the old one keeps signing too for 24 hours.",
-    ("post", "/api/v1/webhooks/{webhook_id}/test"): "Sends a signed `webhook.test` message "
-    "now and answers its delivery.",
-    ("get", "/api/v1/api-keys"): "The team's API keys: names, scopes, creation and last "
-    "use; never the keys themselves (owner, admin).",
-    ("post", "/api/v1/api-keys"): "Issues a key for your product's back end with the scopes "
-    "chosen (owner, admin). The key (`slk_…`) is in this answer only; sellerlink keeps its "
-    "hash.",
-    ("delete", "/api/v1/api-keys/{key_id}"): "Deletes the key; a request sending it is "
-    "refused from then on (401).",
-    ("post", "/api/v1/connections/{connection_id}/access-token"): "A fresh Amazon access "
-    "token for the channel, refreshed when needed, with the regional host and the headers "
-    "Amazon expects (`amazon:access`, or an owner's or admin's token). Prefer the proxy "
-    "(`…/amazon/…`): it also spends the shared rate budget.",
-    ("get", "/health"): "Liveness: 200 while the process serves requests.",
-    ("get", "/ready"): "Readiness: the database and the worker; 503 with the failing check.",
-}
-
 
 def describe(openapi: OpenAPI) -> OpenAPI:
     """Fills the blanks of the generated document from the glossary (in place)."""
@@ -394,7 +257,7 @@ def describe(openapi: OpenAPI) -> OpenAPI:
         for method in ("get", "post", "put", "patch", "delete"):
             operation = getattr(item, method, None)
             if operation is not None and not operation.description:
-                operation.description = OPERATIONS.get((method, path))
+                operation.description = OPERATIONS.get(path, {}).get(method)
     return openapi
 
 

@@ -74,7 +74,7 @@ COUNTRIES = {
     "EG": "Egypt", "IN": "India", "JP": "Japan", "AU": "Australia", "SG": "Singapore",
 }  # fmt: skip
 # The label of the button that sends the person to Amazon again, by the error it answers:
-# each is the button the error's fix text names (domain/errors.py).
+# each is the button the error's fix text names (domain/error_catalogue.py).
 AUTHORIZE_LABELS: Mapping[ErrorCode, str] = {
     ErrorCode.OAUTH_STATE_INVALID: "Connect",
     ErrorCode.WRONG_ACCOUNT: "Connect Different Account",

@@ -9,8 +9,9 @@ from litestar import Controller
 from litestar.params import JSONBody
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_get, api_put
-from adapters.http.schemas import ListingSettingsIn, ListingSettingsOut
+from adapters.http.schemas import ListingSettingsIn
 from application.listing_settings import UpdateListingSettingsCommand
+from application.sku_explanation import ListingSettingsView
 from domain.api_key import Scope
 
 
@@ -21,8 +22,8 @@ class ListingSettingsController(Controller):
     @api_get("/", scope=Scope.CONNECTIONS_READ, summary="The connection's listing settings")
     def get_settings(
         self, connection_id: PathStr, actor: CurrentActor, application: App
-    ) -> ListingSettingsOut:
-        return ListingSettingsOut.of(application.get_listing_settings(actor, connection_id))
+    ) -> ListingSettingsView:
+        return ListingSettingsView.of(application.get_listing_settings(actor, connection_id))
 
     @api_put(
         "/", scope=Scope.CONNECTIONS_WRITE, summary="Replace the connection's listing settings"
@@ -33,7 +34,7 @@ class ListingSettingsController(Controller):
         data: JSONBody[ListingSettingsIn],
         actor: CurrentActor,
         application: App,
-    ) -> ListingSettingsOut:
+    ) -> ListingSettingsView:
         settings = application.update_listing_settings(
             UpdateListingSettingsCommand(
                 actor=actor,
@@ -46,4 +47,4 @@ class ListingSettingsController(Controller):
                 batch_window=timedelta(seconds=data.batch_window_seconds),
             )
         )
-        return ListingSettingsOut.of(settings)
+        return ListingSettingsView.of(settings)

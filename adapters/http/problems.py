@@ -1,7 +1,7 @@
 """Every failure as RFC 9457 problem+json, from one place (STYLE.md: "Errors map to
 problem+json in one exception handler, not per route").
 
-The catalogue (domain/errors.py) gives each code its title, message and remediation; this
+The catalogue (domain/error_catalogue.py) gives each code its title, message and remediation; this
 module only decides the HTTP status and the shape. `STATUS` is the one table of code ->
 status; API.md fixes most rows, the rest are chosen here and documented beside them.
 """

@@ -12,12 +12,10 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
-from application.connect import AuthorizationStarted, AuthorizationStatusView
+from application.connect import AuthorizationStarted
 from application.marketplace_views import TransitionView
-from domain.authorization import AuthorizationStatus
 from domain.connection import AccountType, Region
 from domain.grant import Channel
-from domain.listing import ListingSettings
 from domain.team import Membership, Plan, Role, Team, TeamKind
 
 # No control characters in what may reach a database (PostgreSQL refuses NUL in text).
@@ -185,26 +183,6 @@ class AuthorizationOut(_Out):
         )
 
 
-class AuthorizationStatusOut(_Out):
-    state: str
-    status: AuthorizationStatus
-    channel: Channel
-    expires_at: datetime
-    error_code: str | None
-    connection_id: str | None
-
-    @classmethod
-    def of(cls, v: AuthorizationStatusView) -> AuthorizationStatusOut:
-        return cls(
-            state=v.state,
-            status=v.status,
-            channel=v.channel,
-            expires_at=v.expires_at,
-            error_code=v.error_code,
-            connection_id=v.connection_id,
-        )
-
-
 # --------------------------------------------------------------------------- profiles
 
 
@@ -237,31 +215,6 @@ class ListingSettingsIn(Struct, kw_only=True):
 
     def minimum_amount(self) -> Decimal | None:
         return Decimal(self.minimum_price.amount) if self.minimum_price else None
-
-
-class ListingSettingsOut(_Out):
-    connection_id: str
-    inventory_buffer: int
-    inventory_ceiling: int | None
-    minimum_price: MoneyIO | None
-    pricing_enabled: bool
-    batch_window_seconds: int
-
-    @classmethod
-    def of(cls, s: ListingSettings) -> ListingSettingsOut:
-        minimum = (
-            MoneyIO(amount=format(s.minimum_price.amount, "f"), currency=s.minimum_price.currency)
-            if s.minimum_price
-            else None
-        )
-        return cls(
-            connection_id=s.connection_id,
-            inventory_buffer=s.inventory_buffer,
-            inventory_ceiling=s.inventory_ceiling,
-            minimum_price=minimum,
-            pricing_enabled=s.pricing_enabled,
-            batch_window_seconds=int(s.batch_window.total_seconds()),
-        )
 
 
 # --------------------------------------------------------------------------- health

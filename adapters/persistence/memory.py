@@ -72,6 +72,9 @@ class _Teams(MemoryRepository):
     def get(self, team_id: str) -> Team | None:
         return self._out(self._s.teams.get(team_id))
 
+    def list_all(self) -> list[Team]:
+        return [self._out(team) for _, team in sorted(self._s.teams.items())]
+
     def update(self, team: Team) -> None:
         self._announcements.watch(team)
         self._s.teams[team.id] = check_and_bump(self._s.teams.get(team.id), team, "team")

@@ -35,6 +35,9 @@ class MemorySyncCursors(MemoryRepository):
             if c.backfill_from is not None
         ]
 
+    def list_all(self) -> list[SyncCursor]:
+        return [stored_copy(c) for _, c in sorted(self._s.sync_cursors.items())]
+
 
 class MemoryRecords(MemoryRepository):
     def write(

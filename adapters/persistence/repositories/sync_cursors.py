@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from adapters.persistence.mappers import sync_cursor_from_row, sync_cursor_to_row
 from adapters.persistence.repositories.base import SqlRepository
@@ -37,9 +37,15 @@ class SqlSyncCursorRepository(SqlRepository):
         return [sync_cursor_from_row(r) for r in rows]
 
     def list_with_backfill(self) -> list[SyncCursor]:
+        return self._list(SyncCursorRow.backfill_from.is_not(None))
+
+    def list_all(self) -> list[SyncCursor]:
+        return self._list()
+
+    def _list(self, *where: ColumnElement[bool]) -> list[SyncCursor]:
         rows = self._current(
             select(SyncCursorRow)
-            .where(SyncCursorRow.backfill_from.is_not(None))
+            .where(*where)
             .order_by(
                 SyncCursorRow.connection_id, SyncCursorRow.marketplace_id, SyncCursorRow.dataset
             )

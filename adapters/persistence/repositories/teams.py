@@ -25,6 +25,10 @@ class SqlTeamRepository(SqlRepository):
         row = self._current(select(TeamRow).where(TeamRow.id == team_id)).one_or_none()
         return self._uow.watch(team_from_row(row)) if row is not None else None
 
+    def list_all(self) -> list[Team]:
+        rows = self._current(select(TeamRow).order_by(TeamRow.id))
+        return [self._uow.watch(team_from_row(row)) for row in rows]
+
     def update(self, team: Team) -> None:
         self._uow.watch(team)
         self._update_versioned(

@@ -103,6 +103,7 @@ def test_sync_cursors_are_stored_replaced_and_found_by_backfill(stored: Any) -> 
             "ATVPDKIKX0DER",
         ]
         assert uow.sync_cursors.list_with_backfill() == [behind]
+        assert uow.sync_cursors.list_all() == [behind, plain, other]
     behind.advance(NOW)
     behind.backfill_done()
     with stored.unit_of_work() as uow:

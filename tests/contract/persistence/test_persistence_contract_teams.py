@@ -21,6 +21,16 @@ def test_a_committed_team_can_be_read_back(database: Any) -> None:
         assert uow.teams.get("team_unknown") is None
 
 
+def test_every_team_is_listed_in_one_read(database: Any) -> None:
+    with database.unit_of_work() as uow:
+        assert uow.teams.list_all() == []
+        uow.teams.add(team("team_2", history_days=30))
+        uow.teams.add(team("team_1"))
+        uow.commit()
+    with database.unit_of_work() as uow:
+        assert uow.teams.list_all() == [team("team_1"), team("team_2", history_days=30)]
+
+
 def test_leaving_a_unit_of_work_without_commit_keeps_nothing(database: Any) -> None:
     with database.unit_of_work() as uow:
         uow.teams.add(team())
