@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,11 +76,9 @@ def database_url(tmp_path: Path, migrated_template: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def container(database_url: str) -> Iterator[Container]:
-    """Overrides tests.fixtures' in-memory container: `app`, `clock`, `amazon` and `world`
-    now work on the SQLite file."""
-    container = in_memory_container()
+@contextmanager
+def _on_the_file(container: Container, database_url: str) -> Iterator[Container]:
+    """`container` with its database on the SQLite file, let go of afterwards."""
     container.database.override(providers.Singleton(SqlDatabase, database_url, KEYRING))
     yield container
     container.database().engine.dispose()
@@ -88,16 +87,21 @@ def container(database_url: str) -> Iterator[Container]:
 
 
 @pytest.fixture
+def container(database_url: str) -> Iterator[Container]:
+    """Overrides tests.fixtures' in-memory container: `app`, `clock`, `amazon` and `world`
+    now work on the SQLite file."""
+    with _on_the_file(in_memory_container(), database_url) as container:
+        yield container
+
+
+@pytest.fixture
 def cli_container(container: Container, database_url: str) -> Iterator[Container]:
     cli_container = Container()
     cli_container.clock.override(providers.Object(container.clock()))
     cli_container.ids.override(providers.Object(container.ids()))
     cli_container.amazon.override(providers.Object(container.amazon()))
-    cli_container.database.override(providers.Singleton(SqlDatabase, database_url, KEYRING))
-    yield cli_container
-    cli_container.database().engine.dispose()
-    cli_container.shutdown_resources()
-    cli_container.reset_singletons()
+    with _on_the_file(cli_container, database_url) as on_file:
+        yield on_file
 
 
 @pytest.fixture
