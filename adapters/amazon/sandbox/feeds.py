@@ -35,7 +35,6 @@ from attrs import define, field
 
 from adapters.amazon import regions
 from adapters.amazon.listings_feed import FEED_TYPE
-from adapters.amazon.sandbox.core import SP_API
 from adapters.amazon.sandbox.documents import Document, DocumentStore
 from adapters.amazon.sandbox.faults import FaultsApi
 from adapters.amazon.sandbox.feed_processing import (
@@ -94,20 +93,11 @@ class SandboxFeeds:
         return f"{prefix}{self._seq:08d}"
 
     def _caller(self, access_token: str | None, operation: str) -> tuple[str, Reply | None]:
-        """The selling partner behind an SP-API access token, within the operation's plan."""
-        record = self.sandbox._access(access_token, SP_API)
-        if record is None:
-            return "", sp_error(
-                403,
-                "Unauthorized",
-                "Access to requested resource is denied.",
-                "The access token you provided is revoked, malformed or invalid.",
-            )
-        scenario = self.sandbox.scenarios[record.scenario]
-        if not self.sandbox.take_token(scenario.selling_partner_id, operation):
-            return "", sp_error(
-                429, "QuotaExceeded", "You exceeded your quota for the requested resource."
-            )
+        """The selling partner behind an SP-API access token, refused as every SP-API call
+        is (sp_call: the token, the selling plan, an injected 403, the usage plan)."""
+        scenario, refusal = self.sandbox.sp_call(access_token, operation)
+        if scenario is None:
+            return "", refusal
         return scenario.selling_partner_id, None
 
     # ------------------------------------------------------------------ documents

@@ -170,7 +170,7 @@ def test_wrong_region_seller_participates_nowhere_in_the_region_asked(
 
 @pytest.mark.parametrize(
     "call",
-    ["participations", "setup", "listings"],
+    ["participations", "setup", "listings", "feed"],
 )
 def test_individual_plan_seller_needs_the_professional_plan(
     amazon: Amazon, gateway: AmazonHttpGateway, call: str
@@ -182,6 +182,9 @@ def test_individual_plan_seller_needs_the_professional_plan(
         "setup": lambda: gateway.set_up_marketplace(Region.NA, token, seller, US),
         "listings": lambda: gateway.send_listing_updates(
             Region.NA, token, seller, [ListingUpdate("S", US, 1)]
+        ),
+        "feed": lambda: gateway.submit_listings_feed(
+            Region.NA, token, seller, US, [ListingUpdate("S", US, 1)]
         ),
     }
     with pytest.raises(ProfessionalSellingPlanRequired) as caught:
