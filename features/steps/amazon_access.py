@@ -121,9 +121,12 @@ def burst_product(tmp_path: Path) -> Iterator[tuple[str, Container]]:
 
 
 @given("the seller's order quota is shared by the product and sellerlink's sync")
-def _shared_quota(world: World, burst_product: tuple[str, Container]) -> None:
+def _shared_quota(
+    world: World, burst_product: tuple[str, Container], request: pytest.FixtureRequest
+) -> None:
     base_url, container = burst_product
     client = httpx.Client(base_url=base_url, timeout=60)
+    request.addfinalizer(client.close)
     api = Api(client, SandboxAmazonPage(client), JWT_SECRET)
     team = api.create_team("Burst", plan="pro")
     connection = api.connect(team["owner"], "us-seller")["connection"]
