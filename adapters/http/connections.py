@@ -46,6 +46,23 @@ def _kept(cache: PageCache, key: Hashable, read: Callable[[Q], Stamped[V]], quer
     return cache.put(key, stamped, render(stamped.view))
 
 
+async def _served(
+    request: Request[Any, Any, Any],
+    application: Application,
+    key: Hashable,
+    checked: ConnectionQuery,
+    read: Callable[[Q], Stamped[V]],
+    query: Q,
+) -> Response[Any]:
+    """The kept bytes while the team's stamp (read after `checked`'s access check) and their
+    words hold; otherwise read afresh, rendered and kept."""
+    cache: PageCache = request.app.state[PAGE_CACHE]
+    cached = cache.get(key)
+    if cached is None or not cached.page.same_as_now(await stamp_now(application, checked)):
+        cached = await to_thread(_kept, cache, key, read, query)
+    return RenderedResponse(cached.page.view, cached.body)
+
+
 class ConnectionsController(Controller):
     path = "/api/v1/connections"
     tags = ["connections"]
@@ -101,14 +118,10 @@ class ConnectionsController(Controller):
             # Bad input (400), like a well-formed but unknown OAuth state.
             raise ClientException(detail=unreadable.detail) from unreadable
         query = ConnectionQuery(actor=actor, where=where, after=position, limit=limit)
-        cache: PageCache = request.app.state[PAGE_CACHE]
         key = (actor.team_id, where, position, limit)
-        cached = cache.get(key)
-        if cached is None or not cached.page.same_as_now(await stamp_now(application, query)):
-            cached = await to_thread(
-                _kept, cache, key, application.list_connections.stamped_page, query
-            )
-        return RenderedResponse(cached.page.view, cached.body)
+        return await _served(
+            request, application, key, query, application.list_connections.stamped_page, query
+        )
 
     @api_get(
         "/{connection_id:str}",
@@ -125,16 +138,14 @@ class ConnectionsController(Controller):
     ) -> Response[ConnectionView]:
         # Kept like a page: served again while the team's stamp (which the connection's
         # disconnection moves too) and its words hold.
-        cache: PageCache = request.app.state[PAGE_CACHE]
-        key = (actor.team_id, "connection", connection_id)
-        cached = cache.get(key)
-        if cached is None or not cached.page.same_as_now(
-            await stamp_now(application, ConnectionQuery(actor=actor))
-        ):
-            cached = await to_thread(
-                _kept, cache, key, partial(application.get_connection.stamped, actor), connection_id
-            )
-        return RenderedResponse(cached.page.view, cached.body)
+        return await _served(
+            request,
+            application,
+            (actor.team_id, "connection", connection_id),
+            ConnectionQuery(actor=actor),
+            partial(application.get_connection.stamped, actor),
+            connection_id,
+        )
 
     @api_delete(
         "/{connection_id:str}",
