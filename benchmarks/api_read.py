@@ -48,6 +48,7 @@ from domain.marketplace import Marketplace
 from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
+from harness.server import container_on, free_port
 
 CONNECTIONS = 50
 DAYS = 365
@@ -195,22 +196,16 @@ def seed(
 
 
 def serve_sellerlink(url: str, data_dir: str, port: int) -> None:
-    from dependency_injector import providers
-
-    from bootstrap.container import Container
     from bootstrap.settings import Settings
     from bootstrap.web import create_app
 
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                database_url=url,
-                data_dir=Path(data_dir),
-                jwt_secret=SECRET,
-                worker_in_process=False,
-                log_level="WARNING",
-            )
+    container = container_on(
+        Settings(
+            database_url=url,
+            data_dir=Path(data_dir),
+            jwt_secret=SECRET,
+            worker_in_process=False,
+            log_level="WARNING",
         )
     )
     uvicorn.run(create_app(container), **server_options(port))
@@ -260,14 +255,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------- the load

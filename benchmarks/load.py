@@ -68,12 +68,12 @@ from benchmarks.api_read import (  # noqa: E402
     SECRET,
     TEAM,
     ads_account_id,
-    free_port,
     seed,
     seller_id,
     server_options,
     stop,
 )
+from harness.server import container_on, free_port  # noqa: E402
 
 US = "ATVPDKIKX0DER"
 SLOW_SECONDS = 15.0
@@ -92,7 +92,6 @@ WARM_UP_LIMIT = 600.0  # seconds; a worker that never catches up fails the run
 
 def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> None:
     import uvicorn
-    from dependency_injector import providers
 
     from adapters.worker import InProcessWorker
     from adapters.worker.inprocess import PassReport
@@ -113,25 +112,21 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
             target.with_suffix(".tmp").replace(target)
             return report
 
-    from bootstrap.container import Container
     from bootstrap.heap import settle_after_start_up
     from bootstrap.settings import Settings
     from bootstrap.web import create_app
 
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                database_url=url,
-                data_dir=Path(data_dir),
-                encryption_keys=keys,
-                jwt_secret=SECRET,
-                sandbox=True,
-                sandbox_base_url=sandbox_url,
-                worker_in_process=True,
-                worker_interval_seconds=1.0,
-                log_level="WARNING",
-            )
+    container = container_on(
+        Settings(
+            database_url=url,
+            data_dir=Path(data_dir),
+            encryption_keys=keys,
+            jwt_secret=SECRET,
+            sandbox=True,
+            sandbox_base_url=sandbox_url,
+            worker_in_process=True,
+            worker_interval_seconds=1.0,
+            log_level="WARNING",
         )
     )
     app = create_app(container)

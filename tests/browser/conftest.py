@@ -26,8 +26,8 @@ from adapters.http import mint_dev_token
 from adapters.worker import InProcessWorker
 from harness.driver import Api, SandboxAmazonPage, User
 from harness.postgres import in_ci
+from harness.server import loopback_socket, production_container, serve
 from tests.browser.chromium import LAUNCH_ARGS, ChromiumUnavailable, ensure_chromium
-from tests.e2e.server import loopback_socket, production_container, serve
 
 JWT_SECRET = "browser-tests-secret-0123456789-abcdef"
 SCREENSHOTS = Path(__file__).parent / "screenshots"

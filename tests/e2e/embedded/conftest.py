@@ -1,4 +1,4 @@
-"""The embedded product exactly as `make run` wires it (tests/e2e/server.py
+"""The embedded product exactly as `make run` wires it (harness/server.py
 `embedded_product`), one per test, and a person driving it over HTTP who consents on the
 sandbox's own Amazon pages."""
 
@@ -11,7 +11,8 @@ import pytest
 
 from bootstrap.container import Container
 from harness.driver import Api, driving
-from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
+from harness.server import embedded_product
+from tests.e2e.embedded import EMBEDDED_JWT_SECRET
 
 
 @pytest.fixture

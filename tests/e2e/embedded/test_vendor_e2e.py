@@ -13,7 +13,8 @@ import pytest
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 from harness.driver import Api
-from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
+from harness.server import embedded_product
+from tests.e2e.embedded import EMBEDDED_JWT_SECRET
 from tests.world import SELLER_CENTRAL_ONLY
 
 pytestmark = pytest.mark.e2e
