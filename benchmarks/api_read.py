@@ -40,6 +40,7 @@ from sqlalchemy import insert
 
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
+from bootstrap.settings import Settings
 from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for
@@ -195,19 +196,18 @@ def seed(
 # --------------------------------------------------------------------------- the servers
 
 
+def server_settings(url: str, data_dir: str, **more: Any) -> Settings:
+    """A benchmark's sellerlink server: on `url`, its files in `data_dir`, people's tokens
+    signed with SECRET, warnings only in its log; `more` for what the benchmark adds."""
+    return Settings(
+        database_url=url, data_dir=Path(data_dir), jwt_secret=SECRET, log_level="WARNING", **more
+    )
+
+
 def serve_sellerlink(url: str, data_dir: str, port: int) -> None:
-    from bootstrap.settings import Settings
     from bootstrap.web import create_app
 
-    container = container_on(
-        Settings(
-            database_url=url,
-            data_dir=Path(data_dir),
-            jwt_secret=SECRET,
-            worker_in_process=False,
-            log_level="WARNING",
-        )
-    )
+    container = container_on(server_settings(url, data_dir, worker_in_process=False))
     uvicorn.run(create_app(container), **server_options(port))
 
 

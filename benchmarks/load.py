@@ -71,6 +71,7 @@ from benchmarks.api_read import (  # noqa: E402
     seed,
     seller_id,
     server_options,
+    server_settings,
     stop,
 )
 from harness.server import container_on, free_port  # noqa: E402
@@ -113,20 +114,17 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
             return report
 
     from bootstrap.heap import settle_after_start_up
-    from bootstrap.settings import Settings
     from bootstrap.web import create_app
 
     container = container_on(
-        Settings(
-            database_url=url,
-            data_dir=Path(data_dir),
+        server_settings(
+            url,
+            data_dir,
             encryption_keys=keys,
-            jwt_secret=SECRET,
             sandbox=True,
             sandbox_base_url=sandbox_url,
             worker_in_process=True,
             worker_interval_seconds=1.0,
-            log_level="WARNING",
         )
     )
     app = create_app(container)
