@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -231,21 +231,31 @@ def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    wait_until_serving(
+        process, port, 30, lambda: process.stderr.read().decode() if process.stderr else ""
+    )
+    return process
+
+
+def wait_until_serving(
+    process: subprocess.Popen[bytes], port: int, seconds: float, output: Callable[[], str]
+) -> None:
+    """Returns once the server `process` runs answers GET /health on `port`. If the process
+    ends first, raises with what it wrote (`output`); if it does not answer within
+    `seconds`, stops it and raises."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             probe.request("GET", "/health")
             probe.getresponse().read()
-            return process
+            return
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(
-                    process.stderr.read().decode() if process.stderr else ""
-                ) from None
+                raise RuntimeError(output()) from None
             time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    stop(process)
+    raise RuntimeError("the server did not start")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -73,6 +73,7 @@ from benchmarks.api_read import (  # noqa: E402
     server_options,
     server_settings,
     stop,
+    wait_until_serving,
 )
 from harness.server import container_on, free_port  # noqa: E402
 
@@ -177,19 +178,8 @@ def start_server(
         # stall every thread of the server that logs.
         stderr=(Path(data_dir) / SERVER_LOG).open("wb"),
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            probe.request("GET", "/health")
-            probe.getresponse().read()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(server_log(data_dir)) from None
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("sellerlink did not start")
+    wait_until_serving(process, port, 60, lambda: server_log(data_dir))
+    return process, port
 
 
 # --------------------------------------------------------------------------- the client
