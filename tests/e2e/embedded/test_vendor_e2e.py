@@ -28,9 +28,8 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Con
 
 @pytest.mark.parametrize("account", ["vendor", "vendor-central"])
 def test_a_vendor_connects_is_set_up_and_is_never_sent_to_seller_central(
-    api: Api, product: tuple[str, Container], account: str
+    api: Api, container: Container, account: str
 ) -> None:
-    _, container = product
     worker = InProcessWorker(container.application(), interval=1)
     team = api.create_team(f"Brand {account}")
     owner = team["owner"]
