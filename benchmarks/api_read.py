@@ -45,10 +45,10 @@ from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for
 from domain.grant import Channel
-from domain.marketplace import Marketplace
 from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
+from harness.seeds import selected_marketplace
 from harness.server import container_on, free_port
 
 CONNECTIONS = 50
@@ -60,7 +60,7 @@ PATH = f"/api/v1/connections?limit={CONNECTIONS}"
 DURATION = float(os.environ.get("API_READ_SECONDS", "6"))
 CONCURRENCY = 16
 ROUNDS = 6
-MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
+MARKETPLACES = ("ATVPDKIKX0DER", "A2EUQ1WTGCTBG2")  # US, CA
 
 
 def seller_id(n: int) -> str:
@@ -125,21 +125,10 @@ def seed(
                 )
             connection.ads_account_id = ads_account_id(n)
             uow.connections.add(connection)
-            for marketplace_id, country, name in MARKETPLACES:
-                marketplace = Marketplace.discovered(
-                    connection_id=connection.id,
-                    marketplace_id=marketplace_id,
-                    country_code=country,
-                    name=name,
-                    participating=True,
-                    covered_by_plan=True,
-                    at=start,
-                )
-                marketplace.select(at=start, actor="owner")
+            for marketplace_id in MARKETPLACES:
                 # A year on, setup and the first sync are long done and every dataset's
                 # sync is current (nothing for a worker to catch up on but new work).
-                marketplace.setup_succeeded(at=start)
-                marketplace.first_sync_completed(at=start)
+                marketplace = selected_marketplace(connection.id, start, marketplace_id)
                 uow.marketplaces.add(marketplace)
                 recorded[marketplace_id] = len(marketplace.history)
                 for dataset in datasets_for(connection, marketplace_id):
@@ -157,7 +146,7 @@ def seed(
     if history:
         transitions, events = [], []
         for n in range(CONNECTIONS):
-            for marketplace_id, _, _ in MARKETPLACES:
+            for marketplace_id in MARKETPLACES:
                 for day in range(DAYS):
                     transitions.append(
                         {

@@ -513,8 +513,8 @@ def pending_submission(url: str, pending: int = 50_000, samples: int = 15) -> di
     from application.context import Actor
     from application.listing_updates import ListingRow, SubmitListingsCommand
     from domain.team import Membership, Role
+    from harness.seeds import seed as seed_connections
     from harness.stack import CallLog, CountingAmazon, FileClock, build_app
-    from harness.stack import seed as seed_connections
 
     database = SqlDatabase(url, Keyring.generate("k1"))
     database.upgrade()
