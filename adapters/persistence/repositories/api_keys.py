@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 
 from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import ApiKeyRow
+from adapters.persistence.team_rows import ApiKeyRow
 from domain.api_key import ApiKey, Scope
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import AppCredentialStateRow as R
+from adapters.persistence.shared_state_rows import AppCredentialStateRow as R
 from domain.app_credentials import AppCredentialState
 from domain.grant import Channel
 

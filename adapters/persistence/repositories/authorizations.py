@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
+from adapters.persistence.connection_rows import AuthorizationRequestRow
 from adapters.persistence.mappers import authorization_from_row, authorization_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import AuthorizationRequestRow, values_of
+from adapters.persistence.rows import values_of
 from domain.authorization import AuthorizationRequest
 
 A = AuthorizationRequestRow

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select, update
 
+from adapters.persistence.connection_rows import ConnectSessionRow
 from adapters.persistence.mappers import connect_session_from_row, connect_session_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import ConnectSessionRow, values_of
+from adapters.persistence.rows import values_of
 from domain.connect_session import ConnectSession
 
 S = ConnectSessionRow

@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import Select, Table, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from adapters.persistence.connection_rows import ConnectionRow, GrantRow, ProfileRow
 from adapters.persistence.mappers import (
     connection_child_rows,
     connection_from_rows,
     connection_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow
 from domain.connection import Connection, Region
 from domain.errors import AccountInUse, ConcurrentUpdate
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, tuple_
 
+from adapters.persistence.connection_rows import MarketplaceRow, MarketplaceTransitionRow
 from adapters.persistence.mappers import (
     marketplace_from_rows,
     marketplace_to_row,
     transition_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import MarketplaceRow, MarketplaceTransitionRow
 from domain.errors import ConcurrentUpdate
 from domain.marketplace import Marketplace, MarketplaceState
 

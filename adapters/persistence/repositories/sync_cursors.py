@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, select
 
 from adapters.persistence.mappers import sync_cursor_from_row, sync_cursor_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import SyncCursorRow
+from adapters.persistence.seller_data_rows import SyncCursorRow
 from domain.records import Dataset
 from domain.sync import SyncCursor
 

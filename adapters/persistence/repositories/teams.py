@@ -11,7 +11,7 @@ from adapters.persistence.mappers import (
     team_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import MembershipRow, TeamRow
+from adapters.persistence.team_rows import MembershipRow, TeamRow
 from domain.errors import ConcurrentUpdate
 from domain.team import Membership, Team
 
