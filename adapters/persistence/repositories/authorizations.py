@@ -19,14 +19,13 @@ A = AuthorizationRequestRow
 
 class SqlAuthorizationRequestRepository(SqlRepository):
     def add(self, request: AuthorizationRequest) -> None:
-        self._uow.watch(request)
-        self._insert([authorization_to_row(request, self._keyring)])
+        self._add(request, authorization_to_row(request, self._keyring))
 
     def get(self, state: str) -> AuthorizationRequest | None:
-        row = self._current(select(A).where(A.state == state)).one_or_none()
-        if row is None:
-            return None
-        return self._uow.watch(authorization_from_row(row, self._keyring))
+        return self._one(
+            select(A).where(A.state == state),
+            lambda row: authorization_from_row(row, self._keyring),
+        )
 
     def consume(self, state: str, at: datetime) -> bool:
         self._uow.prepare_write()
