@@ -32,7 +32,7 @@ from adapters.http.routing import (
     api_post,
     key_scope,
 )
-from adapters.http.schemas import PRINTABLE
+from adapters.http.schemas import PRINTABLE, Out
 from application.amazon_access import AccessTokenView, PassThroughCommand
 from domain.api_key import Scope
 from domain.connection import Region
@@ -63,7 +63,7 @@ class AccessTokenIn(Struct, kw_only=True):
     channel: Channel
 
 
-class AccessTokenOut(Struct, kw_only=True):
+class AccessTokenOut(Out):
     access_token: str
     token_type: str
     expires_at: datetime | None
@@ -76,15 +76,7 @@ class AccessTokenOut(Struct, kw_only=True):
 
     @classmethod
     def of(cls, view: AccessTokenView) -> AccessTokenOut:
-        return cls(
-            access_token=view.access_token.reveal(),
-            token_type=view.token_type,
-            expires_at=view.expires_at,
-            channel=view.channel,
-            region=view.region,
-            endpoint=view.endpoint,
-            headers=dict(view.headers),
-        )
+        return cls.shown(view, access_token=view.access_token.reveal(), headers=dict(view.headers))
 
 
 @dataclass
