@@ -39,7 +39,7 @@ from domain.errors import (
     RefreshTokenFailed,
     SessionExpired,
 )
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace
 from domain.profile import Profile
 from domain.rules import OneLiveConnectionPerAccount
@@ -243,16 +243,14 @@ class CompleteCallback:
             team = team_of(uow.teams.get(request.team_id), request.team_id)
             connection, created = self._target(uow, request, team, answer, now)
             was_authorized = connection.grants[request.channel].ever_authorized
-            gap_start = connection.authorize(
-                request.channel,
+            consent = Consent(
                 refresh_token=answer.tokens.refresh_token,
                 scopes=answer.tokens.scopes,
                 account_id=answer.account_id,
-                at=now,
                 access_token=answer.tokens.access_token,
                 access_token_expires_at=now + timedelta(seconds=answer.tokens.expires_in),
-                actor=actor,
             )
+            gap_start = connection.authorize(request.channel, consent, at=now, actor=actor)
             if answer.display_name and not connection.display_name:
                 connection.display_name = answer.display_name
             marketplaces = discover_marketplaces(

@@ -149,11 +149,7 @@ class AuthorizationRequest(EventSource):
         attacker's link opened by a victim after the attacker bound it)."""
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
-        if at >= self.expires_at:
-            raise SessionExpired(
-                "Session has expired: the Amazon step took longer than "
-                f"{int(LIFETIME.total_seconds() // 60)} minutes."
-            )
+        self._check_in_time(at)
         digest = browser_digest(secret)
         if self.browser_binding is not None and not hmac.compare_digest(
             self.browser_binding, digest
@@ -193,6 +189,9 @@ class AuthorizationRequest(EventSource):
             user_id is not None and user_id != self.user_id
         ):
             raise OAuthStateInvalid("This authorization was started by someone else.")
+        self._check_in_time(at)
+
+    def _check_in_time(self, at: datetime) -> None:
         if at >= self.expires_at:
             raise SessionExpired(
                 "Session has expired: the Amazon step took longer than "

@@ -40,7 +40,7 @@ from application.ports import (
 from bootstrap.system import TokenSecrets, UlidIds
 from domain.connection import AccountType, Connection, Region
 from domain.errors import AmazonUnavailable
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset, IncomingRecord
 from domain.secret import Secret
@@ -240,15 +240,14 @@ def seed(
                     if refresh_tokens is not None
                     else f"Atzr|{connection.id}|{channel}"
                 )
-                connection.authorize(
-                    channel,
+                consent = Consent(
                     refresh_token=Secret(token),
                     scopes=(),
                     account_id=account,
-                    at=now,
                     access_token=Secret(f"Atza|seed-{connection.id}-{channel}"),
                     access_token_expires_at=expires,
                 )
+                connection.authorize(channel, consent, at=now)
             uow.connections.add(connection)
             marketplace = Marketplace.discovered(
                 connection_id=connection.id,
