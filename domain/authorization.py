@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -41,6 +42,26 @@ def browser_digest(secret: str) -> str:
     """What is stored of a browser binding secret (the cookie's value): its SHA-256, so the
     database never holds anything a browser could present."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def bound_browser(binding: str | None, secret: str, *, refused: str) -> str:
+    """RFC 9700 §4.7: the first browser to go on owns what it opened (its digest is the new
+    `binding`); the same browser may go again, another is refused with `refused`."""
+    digest = browser_digest(secret)
+    if binding is not None and not hmac.compare_digest(binding, digest):
+        raise OAuthStateInvalid(refused)
+    return digest
+
+
+def check_bound_browser(binding: str | None, secret: str | None, *, refused: str) -> None:
+    """Only the bound browser may go on: without its secret (another browser, or a link that
+    never went through sellerlink) it is refused with `refused`."""
+    if (
+        secret is None
+        or binding is None
+        or not hmac.compare_digest(binding, browser_digest(secret))
+    ):
+        raise OAuthStateInvalid(refused)
 
 
 STARTED_ELSEWHERE = (
@@ -129,11 +150,10 @@ class AuthorizationRequest(EventSource):
             connection_id=connection_id,
             code_verifier=code_verifier,
         )
-        request.announce_change(
+        request._announce(
             EventKind.AUTHORIZATION_STARTED,
             f"Authorization of {channel} ({region}, {account_type}) started",
             at=at,
-            actor=f"user:{user_id}",
             data={"channel": channel, "region": region},
         )
         return request
@@ -150,23 +170,15 @@ class AuthorizationRequest(EventSource):
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
         self._check_in_time(at)
-        digest = browser_digest(secret)
-        if self.browser_binding is not None and not hmac.compare_digest(
-            self.browser_binding, digest
-        ):
-            raise OAuthStateInvalid(STARTED_ELSEWHERE)
-        self.browser_binding = digest
+        self.browser_binding = bound_browser(
+            self.browser_binding, secret, refused=STARTED_ELSEWHERE
+        )
 
     def check_browser(self, secret: str | None) -> None:
         """A callback is accepted only from the browser the request was bound to: without
         the cookie (another browser, or a link that never went through sellerlink) it is
         refused, so a code can be neither phished into another team nor injected."""
-        if (
-            secret is None
-            or self.browser_binding is None
-            or not hmac.compare_digest(self.browser_binding, browser_digest(secret))
-        ):
-            raise OAuthStateInvalid(STARTED_ELSEWHERE)
+        check_bound_browser(self.browser_binding, secret, refused=STARTED_ELSEWHERE)
 
     def check_usable(
         self,
@@ -211,13 +223,18 @@ class AuthorizationRequest(EventSource):
         self.status = AuthorizationStatus.FAILED
         self.error_code = error_code
         self.result_connection_id = self.connection_id
-        self.announce_change(
+        self._announce(
             EventKind.AUTHORIZATION_FAILED,
             f"Authorization of {self.channel} failed: {error_code}",
             at=at,
-            actor=f"user:{self.user_id}",
             data={"code": error_code, "detail": detail},
         )
+
+    def _announce(
+        self, kind: EventKind, summary: str, *, at: datetime, data: Mapping[str, object]
+    ) -> None:
+        """What happens to an authorization is told as done by the person who started it."""
+        self.announce_change(kind, summary, at=at, actor=f"user:{self.user_id}", data=data)
 
     def event_scope(self) -> EventScope:
         return EventScope(self.team_id, self.connection_id)
