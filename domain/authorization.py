@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from attrs import define
+from attrs import define, field, frozen
 
 from domain.connection import AccountType, Region
 from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
@@ -94,19 +94,30 @@ def validate_return_to(return_to: str | None) -> str | None:
     return return_to
 
 
+@frozen
+class ConsentAsk:
+    """What one trip to Amazon's consent page asks for, as the person chose it when they
+    started: the channel, the account's region and type, the marketplace they must sell in
+    (if one was named), the path on this site to return to, and the connection it
+    reconnects or adds a channel to. The request keeps it for the callback, and Amazon's
+    consent URL is built from it."""
+
+    channel: Channel
+    region: Region
+    account_type: AccountType
+    marketplace_id: str | None = None
+    return_to: str | None = field(default=None, converter=validate_return_to)
+    connection_id: str | None = None
+
+
 @define
 class AuthorizationRequest(EventSource):
     state: str
     team_id: str
     user_id: str
-    channel: Channel
-    region: Region
-    account_type: AccountType
+    ask: ConsentAsk
     created_at: datetime
     expires_at: datetime
-    marketplace_id: str | None = None
-    return_to: str | None = None
-    connection_id: str | None = None
     code_verifier: Secret | None = None
     consumed_at: datetime | None = None
     status: AuthorizationStatus = AuthorizationStatus.PENDING
@@ -118,7 +129,6 @@ class AuthorizationRequest(EventSource):
 
     def __attrs_post_init__(self) -> None:
         check_state_format(self.state)
-        self.return_to = validate_return_to(self.return_to)
 
     @classmethod
     def start(
@@ -127,34 +137,24 @@ class AuthorizationRequest(EventSource):
         state: str,
         team_id: str,
         user_id: str,
-        channel: Channel,
-        region: Region,
-        account_type: AccountType,
+        ask: ConsentAsk,
         at: datetime,
-        marketplace_id: str | None = None,
-        return_to: str | None = None,
-        connection_id: str | None = None,
         code_verifier: Secret | None = None,
     ) -> AuthorizationRequest:
         request = cls(
             state=state,
             team_id=team_id,
             user_id=user_id,
-            channel=channel,
-            region=region,
-            account_type=account_type,
+            ask=ask,
             created_at=at,
             expires_at=at + LIFETIME,
-            marketplace_id=marketplace_id,
-            return_to=return_to,
-            connection_id=connection_id,
             code_verifier=code_verifier,
         )
         request._announce(
             EventKind.AUTHORIZATION_STARTED,
-            f"Authorization of {channel} ({region}, {account_type}) started",
+            f"Authorization of {ask.channel} ({ask.region}, {ask.account_type}) started",
             at=at,
-            data={"channel": channel, "region": region},
+            data={"channel": ask.channel, "region": ask.region},
         )
         return request
 
@@ -195,7 +195,7 @@ class AuthorizationRequest(EventSource):
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
         self.check_browser(browser)
-        if channel is not self.channel:
+        if channel is not self.ask.channel:
             raise OAuthStateInvalid("This authorization was started for another Amazon service.")
         if (team_id is not None and team_id != self.team_id) or (
             user_id is not None and user_id != self.user_id
@@ -222,10 +222,10 @@ class AuthorizationRequest(EventSource):
         in the timeline."""
         self.status = AuthorizationStatus.FAILED
         self.error_code = error_code
-        self.result_connection_id = self.connection_id
+        self.result_connection_id = self.ask.connection_id
         self._announce(
             EventKind.AUTHORIZATION_FAILED,
-            f"Authorization of {self.channel} failed: {error_code}",
+            f"Authorization of {self.ask.channel} failed: {error_code}",
             at=at,
             data={"code": error_code, "detail": detail},
         )
@@ -237,4 +237,4 @@ class AuthorizationRequest(EventSource):
         self.announce_change(kind, summary, at=at, actor=f"user:{self.user_id}", data=data)
 
     def event_scope(self) -> EventScope:
-        return EventScope(self.team_id, self.connection_id)
+        return EventScope(self.team_id, self.ask.connection_id)

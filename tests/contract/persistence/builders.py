@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.authorization import AuthorizationRequest
+from domain.authorization import AuthorizationRequest, ConsentAsk
 from domain.connection import AccountType, Connection, Region
 from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace
@@ -117,18 +117,21 @@ def authorization(
     at: datetime = NOW,
     connection_id: str | None = None,
 ) -> AuthorizationRequest:
+    ask = ConsentAsk(
+        channel=Channel.ADS,
+        region=Region.NA,
+        account_type=AccountType.SELLER,
+        marketplace_id="ATVPDKIKX0DER",
+        return_to="/settings/amazon",
+        connection_id=connection_id,
+    )
     return AuthorizationRequest.start(
         state=state(n),
         team_id=team_id,
         user_id="user_1",
-        channel=Channel.ADS,
-        region=Region.NA,
-        account_type=AccountType.SELLER,
+        ask=ask,
         at=at,
-        marketplace_id="ATVPDKIKX0DER",
-        return_to="/settings/amazon",
         code_verifier=Secret(verifier) if verifier else None,
-        connection_id=connection_id,
     )
 
 
