@@ -17,11 +17,12 @@ from application.context import (
     connection_to_reconnect,
     require_member,
     team_of,
+    team_owned,
 )
 from application.ports import ConsentRequest, ScopeDescription
 from application.views import about
 from domain.authorization import AuthorizationRequest, AuthorizationStatus, ConsentAsk
-from domain.errors import NotFound, OAuthStateInvalid
+from domain.errors import OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
 from domain.team import Permission
@@ -208,9 +209,9 @@ class GetAuthorizationStatus:
     def __call__(self, actor: Actor, state: str) -> AuthorizationStatusView:
         with self.ports.uow() as uow:
             membership = require_member(uow, actor, Permission.VIEW)
-            request = uow.authorizations.get(state)
-            if request is None or request.team_id != membership.team_id:
-                raise NotFound("There is no such authorization in this team.")
+            request = team_owned(
+                uow.authorizations.get(state), membership.team_id, "such authorization"
+            )
             return AuthorizationStatusView(
                 state=request.state,
                 status=request.status_at(self.ports.clock.now()),
