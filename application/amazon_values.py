@@ -78,6 +78,22 @@ class ListingUpdate:
     price_currency: str | None = None
 
 
+def _updates(updates: Iterable[ListingUpdate]) -> tuple[ListingUpdate, ...]:
+    return tuple(updates)
+
+
+@frozen
+class ListingsBatch:
+    """Listing updates on their way to Amazon with whose they are: the seller's region (its
+    endpoint), access token and selling partner id. One send_listing_updates call (a PATCH
+    per update, each to its own marketplace) or one JSON_LISTINGS_FEED carries one batch."""
+
+    region: Region
+    access_token: Secret
+    selling_partner_id: str
+    updates: tuple[ListingUpdate, ...] = field(converter=_updates)
+
+
 @frozen
 class ListingResult:
     sku: str

@@ -12,6 +12,7 @@ from application.queries import (
     DEFAULT_PAGE,
     MAX_PAGE,
     ConnectionFilter,
+    ConnectionRowsQuery,
     Position,
     QuickReads,
     ReadModels,
@@ -82,15 +83,12 @@ class ListConnections:
         """Every connection of the team (for the features and tests; the API pages)."""
         team_id = require_team(actor)
         with self.ports.uow() as uow:
+            where = ConnectionFilter(
+                health=health, include_disconnected=health is Health.DISCONNECTED
+            )
             views, _ = page_of_connections(
                 uow.reads,
-                team_id=team_id,
-                viewer=actor.user_id,
-                where=ConnectionFilter(
-                    health=health, include_disconnected=health is Health.DISCONNECTED
-                ),
-                after=None,
-                limit=None,
+                ConnectionRowsQuery(team_id=team_id, viewer=_viewer(actor), where=where),
                 now=self.ports.clock.now(),
                 key=actor.key,
             )
@@ -142,11 +140,13 @@ class ListConnections:
             where = evolve(where, include_disconnected=True)
         views, more = page_of_connections(
             reads,
-            team_id=team_id,
-            viewer=query.actor.user_id,
-            where=where,
-            after=query.after,
-            limit=max(1, min(query.limit, MAX_PAGE)),
+            ConnectionRowsQuery(
+                team_id=team_id,
+                viewer=_viewer(query.actor),
+                where=where,
+                after=query.after,
+                limit=max(1, min(query.limit, MAX_PAGE)),
+            ),
             now=now,
             key=query.actor.key,
         )
@@ -191,40 +191,29 @@ def fresh_until(view: ConnectionView, now: datetime) -> datetime | None:
 
 
 def page_of_connections(
-    reads: ReadModels,
-    *,
-    team_id: str | None,
-    viewer: str | None,
-    where: ConnectionFilter,
-    after: Position | None,
-    limit: int | None,
-    now: datetime,
-    key: ApiKey | None = None,
+    reads: ReadModels, query: ConnectionRowsQuery, *, now: datetime, key: ApiKey | None = None
 ) -> tuple[list[ConnectionView], bool]:
     """Health is a matter of time (an expiry passes without a write), so it is decided here
     on each row; the other filters are the database's. With a health filter, pages are read
-    until enough match."""
+    until enough match. A key is no member: its query reads no membership (no viewer), and
+    its team is checked here."""
+    limit, health = query.limit, query.where.health
+    # Whose access is checked: a person's (read with the rows) or a key's; support's is not.
+    checked_team = query.team_id if query.viewer is not None or key is not None else None
     found: list[ConnectionView] = []
     while True:
         chunk = None if limit is None else limit + 1 - len(found)
-        if where.health is not None and chunk is not None:
+        if health is not None and chunk is not None:
             chunk = max(chunk, 100)
-        rows = reads.connections(
-            # A key is no member: no membership to read, its team is checked below.
-            team_id=team_id,
-            viewer=None if key is not None else viewer,
-            where=where,
-            after=after,
-            limit=chunk,
-        )
-        if viewer is not None and team_id is not None:
-            check_access(rows.access, team_id, Permission.VIEW, key=key)
+        rows = reads.connections(evolve(query, limit=chunk))
+        if checked_team is not None:
+            check_access(rows.access, checked_team, Permission.VIEW, key=key)
         views = [ConnectionView.of_facts(f, now=now) for f in rows.rows]
-        found += [v for v in views if where.health is None or v.health is where.health]
+        found += [v for v in views if health is None or v.health is health]
         exhausted = chunk is None or len(rows.rows) < chunk
         if exhausted or (limit is not None and len(found) > limit):
             break
-        after = rows.rows[-1].position
+        query = evolve(query, after=rows.rows[-1].position)
     if limit is None:
         return found, False
     return found[:limit], len(found) > limit
@@ -244,12 +233,7 @@ class GetConnection:
         with self.ports.uow() as uow:
             _, value = uow.reads.team_stamp(team_id=team_id, viewer=_viewer(actor))
             rows = uow.reads.connections(
-                team_id=team_id,
-                viewer=_viewer(actor),
-                where=ConnectionFilter(include_disconnected=True),
-                after=None,
-                limit=1,
-                connection_id=connection_id,
+                ConnectionRowsQuery.one(connection_id, team_id=team_id, viewer=_viewer(actor))
             )
         found = rows.rows[0] if rows.rows else None
         access = evolve(

@@ -14,7 +14,14 @@ from functools import partial
 from attrs import define, field
 
 from application.context import Ports
-from application.ports import AmazonGateway, FeedReport, FeedStatus, ListingResult, ListingUpdate
+from application.ports import (
+    AmazonGateway,
+    FeedReport,
+    FeedStatus,
+    ListingResult,
+    ListingsBatch,
+    ListingUpdate,
+)
 from domain.connection import Connection
 from domain.errors import DomainError, RateLimited
 from domain.events import EventKind
@@ -113,11 +120,9 @@ class SendRun:
         accepted_before = self.tally.accepted
         try:
             for request in requests:
-                updates = [to_update(c) for c in request]
-                results = self.amazon.send_listing_updates(
-                    self.connection.region, self.token, self._seller, updates
-                )
-                self.tally.patch_requests += len(updates)
+                batch = self._batch(to_update(c) for c in request)
+                results = self.amazon.send_listing_updates(batch)
+                self.tally.patch_requests += len(batch.updates)
                 answers = {r.sku: r for r in results}
                 for change in request:
                     answer = answers.get(change.sku, ListingResult(change.sku, False, "no answer"))
@@ -171,11 +176,7 @@ class SendRun:
         for document in documents:
             try:
                 feed_id = self.amazon.submit_listings_feed(
-                    self.connection.region,
-                    self.token,
-                    self._seller,
-                    marketplace_id,
-                    [to_update(c) for c in document],
+                    self._batch(to_update(c) for c in document), marketplace_id
                 )
             except RateLimited as throttled:
                 # AMAZON.md: 5 feed submissions per 5 minutes per region. The rest waits,
@@ -284,3 +285,6 @@ class SendRun:
     @property
     def _seller(self) -> str:
         return self.connection.selling_partner_id or ""
+
+    def _batch(self, updates: Iterable[ListingUpdate]) -> ListingsBatch:
+        return ListingsBatch(self.connection.region, self.token, self._seller, updates)

@@ -13,7 +13,7 @@ from attrs import define, field, frozen
 
 from application.app_credentials import CheckAppCredentials
 from application.context import Ports
-from application.queries import ConnectionFilter
+from application.queries import ConnectionRowsQuery
 from application.reconciler import Reconciler
 from application.repositories import EventLogQuery
 from application.views import ConnectionView
@@ -41,9 +41,7 @@ class TakeSnapshot:
         # The read side (a few statements), not every aggregate with its history: a scrape
         # of a year-old installation took seconds of the server's CPU.
         with self.ports.uow() as uow:
-            rows = uow.reads.connections(
-                team_id=None, viewer=None, where=ConnectionFilter(), after=None, limit=None
-            )
+            rows = uow.reads.connections(ConnectionRowsQuery())
         health = Counter(str(ConnectionView.of_facts(f, now=now).health) for f in rows.rows)
         marketplaces: Counter[str] = Counter()
         for facts in rows.rows:

@@ -26,6 +26,7 @@ from application.amazon_values import (
     FeedReport,
     FeedStatus,
     ListingResult,
+    ListingsBatch,
     ListingUpdate,
     Participation,
     PassThroughCall,
@@ -219,25 +220,12 @@ class AmazonGateway(Protocol):
         that Amazon serves this seller's data there. Raises SetupFailed with Amazon's reason."""
         ...
 
-    def send_listing_updates(
-        self,
-        region: Region,
-        access_token: Secret,
-        selling_partner_id: str,
-        updates: Sequence[ListingUpdate],
-    ) -> list[ListingResult]:
+    def send_listing_updates(self, batch: ListingsBatch) -> list[ListingResult]:
         """Listings Items PATCH, one request per update, within its rate (5/s, burst 5).
         One result per update; a refusal of one SKU is a result, not an exception."""
         ...
 
-    def submit_listings_feed(
-        self,
-        region: Region,
-        access_token: Secret,
-        selling_partner_id: str,
-        marketplace_id: str,
-        updates: Sequence[ListingUpdate],
-    ) -> str:
+    def submit_listings_feed(self, batch: ListingsBatch, marketplace_id: str) -> str:
         """One `JSON_LISTINGS_FEED` for one marketplace (createFeedDocument, upload,
         createFeed) with at most 25,000 updates; returns the feed id. Raises RateLimited when
         the feed type's 5 submissions per 5 minutes per region are used up (AMAZON.md)."""
@@ -329,6 +317,7 @@ __all__ = [
     "IdGenerator",
     "ListingResult",
     "ListingUpdate",
+    "ListingsBatch",
     "Metrics",
     "Participation",
     "PassThroughAnswer",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from attrs import frozen
+from attrs import field, frozen
 
 from domain.api_key import ApiKey
 from domain.connection import AccountType, Health, Region
@@ -125,22 +125,38 @@ class ConnectionRows:
     rows: tuple[ConnectionFacts, ...]
 
 
+@frozen
+class ConnectionRowsQuery:
+    """Which connections `ReadModels.connections` reads, and for whom: in (created_at, id)
+    order after `after`, at most `limit` (None: all). With a `viewer` and a `team_id`, the
+    answer's `access` is the viewer's membership of the team, read in the same statement;
+    without a viewer (support, an API key) no membership is read and no team need be given.
+    With `connection_id`, only that connection, disconnected or not (`where` and `after`
+    narrow a list, not one connection)."""
+
+    team_id: str | None = None
+    viewer: str | None = None
+    where: ConnectionFilter = field(factory=ConnectionFilter)
+    after: Position | None = None
+    limit: int | None = None
+    connection_id: str | None = None
+
+    @classmethod
+    def one(
+        cls, connection_id: str, *, team_id: str | None = None, viewer: str | None = None
+    ) -> ConnectionRowsQuery:
+        return cls(team_id=team_id, viewer=viewer, limit=1, connection_id=connection_id)
+
+    @property
+    def member(self) -> tuple[str, str] | None:
+        """(team, viewer) whose membership is read with the rows; None when none is."""
+        if self.team_id is None or self.viewer is None:
+            return None
+        return self.team_id, self.viewer
+
+
 class ReadModels(Protocol):
-    def connections(
-        self,
-        *,
-        team_id: str | None,
-        viewer: str | None,
-        where: ConnectionFilter,
-        after: Position | None,
-        limit: int | None,
-        connection_id: str | None = None,
-    ) -> ConnectionRows:
-        """Connections in (created_at, id) order after `after`, at most `limit` (None: all).
-        With a `viewer`, `access` is their membership of `team_id`, read in the same
-        statement; without one (support), `access.membership` is None and no team need be
-        given. With `connection_id`, only that connection (disconnected included)."""
-        ...
+    def connections(self, query: ConnectionRowsQuery) -> ConnectionRows: ...
 
     def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access: ...
 

@@ -13,7 +13,7 @@ from application.connections import page_of_connections
 from application.context import Ports
 from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
 from application.marketplaces import answer_escalation, history_of, retry_marketplace
-from application.queries import ConnectionFilter
+from application.queries import ConnectionFilter, ConnectionRowsQuery
 from application.repositories import EventLogQuery
 from application.sync_coverage import sync_views
 from application.unit_of_work import UnitOfWork
@@ -53,16 +53,11 @@ class SupportQueries:
         with self.ports.uow() as uow:
             if team_id:
                 self._team(uow, team_id)
+            where = ConnectionFilter(
+                health=health, selling_partner_id=selling_partner_id, include_disconnected=True
+            )
             views, _ = page_of_connections(
-                uow.reads,
-                team_id=team_id,
-                viewer=None,
-                where=ConnectionFilter(
-                    health=health, selling_partner_id=selling_partner_id, include_disconnected=True
-                ),
-                after=None,
-                limit=None,
-                now=now,
+                uow.reads, ConnectionRowsQuery(team_id=team_id, where=where), now=now
             )
         views.sort(key=lambda v: (v.team_id, v.created_at))
         return views
@@ -74,14 +69,7 @@ class SupportQueries:
         with self.ports.uow() as uow:
             if team_id:
                 self._team(uow, team_id)
-            found = uow.reads.connections(
-                team_id=None,
-                viewer=None,
-                where=ConnectionFilter(include_disconnected=True),
-                after=None,
-                limit=1,
-                connection_id=connection_id,
-            ).rows
+            found = uow.reads.connections(ConnectionRowsQuery.one(connection_id)).rows
             if not found:
                 raise NotFound(
                     f"There is no connection {connection_id}.",

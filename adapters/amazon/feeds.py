@@ -39,7 +39,13 @@ from adapters.amazon.listings_feed import (
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import first_error
 from adapters.amazon.transport import Call, Transport
-from application.ports import FeedReport, FeedStatus, ListingResult, ListingUpdate
+from application.ports import (
+    FeedReport,
+    FeedStatus,
+    ListingResult,
+    ListingsBatch,
+    ListingUpdate,
+)
 from domain.connection import Region
 from domain.errors import DomainError, InternalError, RateLimited
 from domain.grant import Channel
@@ -66,15 +72,10 @@ class FeedsClient:
         # SKUs whose message broke Amazon's schema: never sent, reported with the feed.
         self._refused: dict[str, list[ListingResult]] = {}
 
-    def submit_listings_feed(
-        self,
-        region: Region,
-        access_token: Secret,
-        selling_partner_id: str,
-        marketplace_id: str,
-        updates: Sequence[ListingUpdate],
-    ) -> str:
-        updates, refused = _checked(selling_partner_id, updates)
+    def submit_listings_feed(self, batch: ListingsBatch, marketplace_id: str) -> str:
+        region, access_token = batch.region, batch.access_token
+        selling_partner_id = batch.selling_partner_id
+        updates, refused = _checked(selling_partner_id, batch.updates)
         if not updates:
             raise InternalError(
                 "Listings feed not sent: no message passes Amazon's schema ("

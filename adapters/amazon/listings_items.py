@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +21,7 @@ import httpx
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import SpApiClient, first_error
 from adapters.amazon.transport import Call, Transport
-from application.ports import ListingResult, ListingUpdate
+from application.ports import ListingResult, ListingsBatch, ListingUpdate
 from domain.connection import Region
 from domain.errors import ProfessionalSellingPlanRequired, SetupFailed
 from domain.secret import Secret
@@ -98,15 +97,11 @@ class ListingsItemsClient:
             )
         raise self._sp_api.refusal(response, label)
 
-    def send_listing_updates(
-        self,
-        region: Region,
-        access_token: Secret,
-        selling_partner_id: str,
-        updates: Sequence[ListingUpdate],
-    ) -> list[ListingResult]:
+    def send_listing_updates(self, batch: ListingsBatch) -> list[ListingResult]:
+        region, access_token = batch.region, batch.access_token
+        selling_partner_id = batch.selling_partner_id
         results = []
-        for update in updates:
+        for update in batch.updates:
             patches = listing_patches(update)
             if not patches:
                 results.append(ListingResult(update.sku, True, "nothing to send"))

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from litestar import Controller, HttpMethod, Request, Response, route
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Example, OpenAPIMediaType, OpenAPIResponse, Operation, Schema
 from litestar.params import JSONBody, PathParameter
 from litestar.response import Stream
@@ -31,7 +32,7 @@ from adapters.http.routing import (
     api_post,
     key_scope,
 )
-from adapters.http.schemas import PRINTABLE
+from adapters.http.schemas import PRINTABLE, Out
 from application.amazon_access import AccessTokenView, PassThroughCommand
 from domain.api_key import Scope
 from domain.connection import Region
@@ -62,7 +63,7 @@ class AccessTokenIn(Struct, kw_only=True):
     channel: Channel
 
 
-class AccessTokenOut(Struct, kw_only=True):
+class AccessTokenOut(Out):
     access_token: str
     token_type: str
     expires_at: datetime | None
@@ -75,15 +76,7 @@ class AccessTokenOut(Struct, kw_only=True):
 
     @classmethod
     def of(cls, view: AccessTokenView) -> AccessTokenOut:
-        return cls(
-            access_token=view.access_token.reveal(),
-            token_type=view.token_type,
-            expires_at=view.expires_at,
-            channel=view.channel,
-            region=view.region,
-            endpoint=view.endpoint,
-            headers=dict(view.headers),
-        )
+        return cls.shown(view, access_token=view.access_token.reveal(), headers=dict(view.headers))
 
 
 @dataclass
@@ -125,6 +118,50 @@ _PROXY_OPTIONS: dict[str, Any] = {
 }
 
 
+def _proxy(channel: Channel, prefix: str, summary: str) -> HTTPRouteHandler:
+    """The proxy route of one Amazon API: `prefix` is where Amazon's path starts, on the
+    route and in the raw path read back from the request. The handler is named for the
+    channel, which the OpenAPI operation ids carry (`...AmazonAdsPathGetAds`)."""
+
+    async def pass_through(
+        controller: Controller,
+        connection_id: PathStr,
+        path: AmazonPath,
+        request: Request[Any, Any, Any],
+        actor: CurrentActor,
+        application: App,
+    ) -> Response[Any]:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise ValidationFailed(
+                "The request body is larger than 10 MiB.", context={"field": "body"}
+            )
+        command = PassThroughCommand(
+            actor=actor,
+            connection_id=connection_id,
+            channel=channel,
+            method=request.method,
+            path=_raw_path_after(request, prefix),
+            query=request.scope.get("query_string", b"").decode("latin-1"),
+            headers=dict(request.headers),
+            body=body,
+            max_wait_seconds=_max_wait(request.headers.get(MAX_WAIT_HEADER)),
+        )
+        answer = await anyio.to_thread.run_sync(application.pass_through, command)
+        headers = {
+            **answer.headers,
+            WAIT_HEADER: str(answer.waited_ms),
+            "Cache-Control": "no-store",
+        }
+        return Stream(answer.chunks(), status_code=answer.status, headers=headers)
+
+    pass_through.__name__ = channel.value
+    handler: HTTPRouteHandler = route(f"{prefix}{{path:path}}", summary=summary, **_PROXY_OPTIONS)(
+        pass_through
+    )
+    return handler
+
+
 class AmazonAccessController(Controller):
     path = "/api/v1/connections/{connection_id:str}"
     tags = ["amazon access"]
@@ -145,55 +182,8 @@ class AmazonAccessController(Controller):
         view = application.issue_access_token(actor, connection_id, data.channel)
         return Response(AccessTokenOut.of(view), headers={"Cache-Control": "no-store"})
 
-    @route("/amazon/ads/{path:path}", summary="Call the Amazon Ads API", **_PROXY_OPTIONS)
-    async def ads(
-        self,
-        connection_id: PathStr,
-        path: AmazonPath,
-        request: Request[Any, Any, Any],
-        actor: CurrentActor,
-        application: App,
-    ) -> Response[Any]:
-        return await _pass_through(request, connection_id, Channel.ADS, actor, application)
-
-    @route("/amazon/sp-api/{path:path}", summary="Call the Selling Partner API", **_PROXY_OPTIONS)
-    async def sp_api(
-        self,
-        connection_id: PathStr,
-        path: AmazonPath,
-        request: Request[Any, Any, Any],
-        actor: CurrentActor,
-        application: App,
-    ) -> Response[Any]:
-        return await _pass_through(request, connection_id, Channel.SP_API, actor, application)
-
-
-async def _pass_through(
-    request: Request[Any, Any, Any],
-    connection_id: str,
-    channel: Channel,
-    actor: Any,
-    application: Any,
-) -> Response[Any]:
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise ValidationFailed("The request body is larger than 10 MiB.", context={"field": "body"})
-    command = PassThroughCommand(
-        actor=actor,
-        connection_id=connection_id,
-        channel=channel,
-        method=request.method,
-        path=_raw_path_after(
-            request, "/amazon/ads/" if channel is Channel.ADS else "/amazon/sp-api/"
-        ),
-        query=request.scope.get("query_string", b"").decode("latin-1"),
-        headers=dict(request.headers),
-        body=body,
-        max_wait_seconds=_max_wait(request.headers.get(MAX_WAIT_HEADER)),
-    )
-    answer = await anyio.to_thread.run_sync(application.pass_through, command)
-    headers = {**answer.headers, WAIT_HEADER: str(answer.waited_ms), "Cache-Control": "no-store"}
-    return Stream(answer.chunks(), status_code=answer.status, headers=headers)
+    ads = _proxy(Channel.ADS, "/amazon/ads/", "Call the Amazon Ads API")
+    sp_api = _proxy(Channel.SP_API, "/amazon/sp-api/", "Call the Selling Partner API")
 
 
 def _raw_path_after(request: Request[Any, Any, Any], marker: str) -> str:

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 from msgspec import Meta, Struct
 
 from adapters.http.routing import App, CurrentActor, PathStr, api_delete, api_get, api_post
-from adapters.http.schemas import PRINTABLE
+from adapters.http.schemas import PRINTABLE, Out
 from application.api_keys import CreateApiKeyCommand
 from domain.api_key import ApiKey, IssuedKey, Scope
 
@@ -23,7 +23,7 @@ class ApiKeyIn(Struct, kw_only=True):
     scopes: Annotated[list[Scope], Meta(min_length=1, max_length=len(Scope))]
 
 
-class ApiKeyCreated(Struct, kw_only=True):
+class ApiKeyCreated(Out):
     id: str
     name: str
     scopes: list[Scope]
@@ -36,16 +36,10 @@ class ApiKeyCreated(Struct, kw_only=True):
     @classmethod
     def of(cls, issued: IssuedKey) -> ApiKeyCreated:
         k = issued.key
-        return cls(
-            id=k.id,
-            name=k.name,
-            scopes=sorted(k.scopes),
-            key=issued.plaintext.reveal(),
-            created_at=k.created_at,
-        )
+        return cls.shown(k, scopes=sorted(k.scopes), key=issued.plaintext.reveal())
 
 
-class ApiKeyOut(Struct, kw_only=True):
+class ApiKeyOut(Out):
     id: str
     name: str
     scopes: list[Scope]
@@ -55,13 +49,7 @@ class ApiKeyOut(Struct, kw_only=True):
 
     @classmethod
     def of(cls, k: ApiKey) -> ApiKeyOut:
-        return cls(
-            id=k.id,
-            name=k.name,
-            scopes=sorted(k.scopes),
-            created_at=k.created_at,
-            last_used_at=k.last_used_at,
-        )
+        return cls.shown(k, scopes=sorted(k.scopes))
 
 
 class ApiKeyList(Struct, kw_only=True):

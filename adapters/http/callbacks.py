@@ -11,10 +11,11 @@ when the browser asks for text/html. Every answer carries `Referrer-Policy: no-r
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Request, Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
@@ -43,6 +44,29 @@ _RESPONSES: dict[int, ResponseSpec] = {
     ),
     **problem_responses(400, 403, 404, 409, 410, 422, 429, 500, 503),
 }
+
+
+def _redirect(
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Actor | None],
+    oauth_state: StateParam = None,
+    error: OptionalText = None,
+    error_description: OptionalText = None,
+) -> partial[CallbackCommand]:
+    """What both of Amazon's redirects carry (the state, or Amazon's refusal) and which
+    browser and person came back with them; each callback adds its channel and its code."""
+    if not oauth_state:
+        raise OAuthStateInvalid("Amazon sent you back without a state: start again from the app.")
+    return partial(
+        CallbackCommand,
+        state=oauth_state,
+        error=error,
+        error_description=error_description,
+        caller=caller,
+        browser=binding_secret(request),
+    )
+
+
 # What both callbacks are, for the router and the OpenAPI document; each adds its summary.
 _CALLBACK: dict[str, Any] = {
     "sync_to_thread": True,
@@ -52,14 +76,14 @@ _CALLBACK: dict[str, Any] = {
     "answer is JSON, or a small text/html page when the browser prefers HTML.",
     "security": [{}, {"BearerToken": []}],
     "operation_class": browser.CallbackOperation,
+    "dependencies": {"redirect": Provide(_redirect, sync_to_thread=False)},
 }
+Redirect = NamedDependency[partial[CallbackCommand]]
 
 
 def _respond(
     request: Request[Any, Any, Any], command: CallbackCommand, app: Application
 ) -> Response[Any]:
-    if not command.state:
-        raise OAuthStateInvalid("Amazon sent you back without a state: start again from the app.")
     result = app.complete_callback(command)
     outcome = CallbackOut.of(result)
     if result.return_to:
@@ -73,26 +97,11 @@ def _respond(
 def ads_callback(
     request: Request[Any, Any, Any],
     application: NamedDependency[Application],
-    caller: NamedDependency[Actor | None],
-    oauth_state: StateParam = None,
+    redirect: Redirect,
     code: OptionalText = None,
     granted_scope: ScopeParam = None,
-    error: OptionalText = None,
-    error_description: OptionalText = None,
 ) -> Response[CallbackOut]:
-    return _respond(
-        request,
-        CallbackCommand(
-            channel=Channel.ADS,
-            state=oauth_state or "",
-            code=code,
-            error=error,
-            error_description=error_description,
-            caller=caller,
-            browser=binding_secret(request),
-        ),
-        application,
-    )
+    return _respond(request, redirect(channel=Channel.ADS, code=code), application)
 
 
 @get(
@@ -101,25 +110,12 @@ def ads_callback(
 def sp_api_callback(
     request: Request[Any, Any, Any],
     application: NamedDependency[Application],
-    caller: NamedDependency[Actor | None],
-    oauth_state: StateParam = None,
+    redirect: Redirect,
     spapi_oauth_code: OptionalText = None,
     selling_partner_id: OptionalText = None,
     mws_auth_token: OptionalText = None,  # MWS migration only; ignored
-    error: OptionalText = None,
-    error_description: OptionalText = None,
 ) -> Response[CallbackOut]:
-    return _respond(
-        request,
-        CallbackCommand(
-            channel=Channel.SP_API,
-            state=oauth_state or "",
-            code=spapi_oauth_code,
-            selling_partner_id=selling_partner_id,
-            error=error,
-            error_description=error_description,
-            caller=caller,
-            browser=binding_secret(request),
-        ),
-        application,
+    command = redirect(
+        channel=Channel.SP_API, code=spapi_oauth_code, selling_partner_id=selling_partner_id
     )
+    return _respond(request, command, application)

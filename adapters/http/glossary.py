@@ -221,7 +221,7 @@ BY_SCHEMA: Mapping[str, Mapping[str, str]] = {
     "ReplayOut": {
         "queued": "How many deliveries were queued.",
     },
-    "RowErrorOut": {
+    "RowError": {
         "field": "The column that was refused.",
     },
     "ScopeOut": {

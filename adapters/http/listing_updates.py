@@ -13,7 +13,6 @@ why Amazon shows what it shows.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
@@ -57,36 +56,6 @@ class ListingsIn(Struct, kw_only=True):
     items: Annotated[list[ListingItemIn], Meta(max_length=MAX_ROWS_PER_SUBMISSION)]
 
 
-class RowErrorOut(Struct, kw_only=True):
-    row: int
-    sku: str
-    field: str
-    message: str
-
-
-class ListingsSubmitted(Struct, kw_only=True):
-    connection_id: str
-    marketplace_id: str
-    accepted: int
-    waiting: int
-    next_batch_at: datetime | None
-    errors: list[RowErrorOut]
-
-    @classmethod
-    def of(cls, result: SubmitListingsResult) -> ListingsSubmitted:
-        return cls(
-            connection_id=result.connection_id,
-            marketplace_id=result.marketplace_id,
-            accepted=result.accepted,
-            waiting=result.waiting,
-            next_batch_at=result.next_batch_at,
-            errors=[
-                RowErrorOut(row=e.row, sku=e.sku, field=e.field, message=e.message)
-                for e in result.errors
-            ],
-        )
-
-
 class ListingUpdatesController(Controller):
     path = "/api/v1/connections/{connection_id:str}"
     tags = ["listings"]
@@ -102,12 +71,11 @@ class ListingUpdatesController(Controller):
         data: JSONBody[ListingsIn],
         actor: CurrentActor,
         application: App,
-    ) -> ListingsSubmitted:
+    ) -> SubmitListingsResult:
         rows = [ListingRow(i.sku, i.quantity, i.price, i.currency) for i in data.items]
-        result = application.submit_listings(
+        return application.submit_listings(
             SubmitListingsCommand(actor, connection_id, data.marketplace_id, rows)
         )
-        return ListingsSubmitted.of(result)
 
     @post(
         "/marketplaces/{marketplace_id:str}/listings.csv",
@@ -124,15 +92,14 @@ class ListingUpdatesController(Controller):
         request: Request[Any, Any, Any],
         actor: CurrentActor,
         application: App,
-    ) -> ListingsSubmitted:
+    ) -> SubmitListingsResult:
         """The body is the CSV file itself (any content type), read raw; the use case runs in
         a worker thread like every other route's."""
         text = (await request.body()).decode("utf-8-sig", errors="replace")
         command = SubmitListingsCommand(
             actor, connection_id, marketplace_id, lambda: parse_listing_csv(text)
         )
-        result = await anyio.to_thread.run_sync(application.submit_listings, command)
-        return ListingsSubmitted.of(result)
+        return await anyio.to_thread.run_sync(application.submit_listings, command)
 
     @api_get(
         "/listings/{sku:str}",

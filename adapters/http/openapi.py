@@ -37,31 +37,24 @@ To let a person connect their Amazon account without building the screens, creat
 session (`POST /api/v1/connect-sessions`) and open its `url`: sellerlink's hosted flow.
 """
 
-TAGS = [
-    Tag(name="teams", description="Teams, their plan and their members' roles."),
-    Tag(name="api keys", description="Keys for your product's back end (owner, admin)."),
-    Tag(
-        name="connecting",
-        description="Authorize Amazon Ads and SP-API: authorizations, their bounce through "
-        "sellerlink (browser binding), Amazon's callbacks, and connect sessions for the "
-        "hosted flow.",
-    ),
-    Tag(
-        name="amazon access",
-        description="Call Amazon through a connection: tokens and the proxy.",
-    ),
-    Tag(name="connections", description="The team's Amazon accounts and their health."),
-    Tag(name="profiles", description="Amazon Ads profiles and the one in use."),
-    Tag(name="marketplaces", description="Marketplaces: selection, setup, retry, history."),
-    Tag(name="listings", description="Listing settings and inventory/price updates."),
-    Tag(
-        name="records",
-        description="The seller's data: orders, sales and traffic, inventory, ad campaigns.",
-    ),
-    Tag(name="webhooks", description="Signed notifications of every change."),
-    Tag(name="errors", description="The error catalogue, for people and programs."),
-    Tag(name="operations", description="Liveness and readiness."),
-]
+# Each tag of the document and what its operations are about, in the order the UI lists them.
+_TAG_DESCRIPTIONS = {
+    "teams": "Teams, their plan and their members' roles.",
+    "api keys": "Keys for your product's back end (owner, admin).",
+    "connecting": "Authorize Amazon Ads and SP-API: authorizations, their bounce through "
+    "sellerlink (browser binding), Amazon's callbacks, and connect sessions for the "
+    "hosted flow.",
+    "amazon access": "Call Amazon through a connection: tokens and the proxy.",
+    "connections": "The team's Amazon accounts and their health.",
+    "profiles": "Amazon Ads profiles and the one in use.",
+    "marketplaces": "Marketplaces: selection, setup, retry, history.",
+    "listings": "Listing settings and inventory/price updates.",
+    "records": "The seller's data: orders, sales and traffic, inventory, ad campaigns.",
+    "webhooks": "Signed notifications of every change.",
+    "errors": "The error catalogue, for people and programs.",
+    "operations": "Liveness and readiness.",
+}
+TAGS = [Tag(name=name, description=text) for name, text in _TAG_DESCRIPTIONS.items()]
 
 
 def assets_directory() -> Path:

@@ -13,7 +13,7 @@ from litestar.params import FromQuery, QueryParameter
 from msgspec import Meta, Struct
 
 from adapters.http.routing import App, CurrentActor, api_get
-from adapters.http.schemas import PRINTABLE
+from adapters.http.schemas import PRINTABLE, Out
 from application.records import RecordPage, RecordsQuery
 from domain.api_key import Scope
 from domain.datasets import DatasetInfo
@@ -23,7 +23,7 @@ from domain.records import MAX_PAGE, Dataset, Record, decode_cursor
 _QUERY_ID = Annotated[str | None, QueryParameter(min_length=1, max_length=200, pattern=PRINTABLE)]
 
 
-class DatasetOut(Struct, kw_only=True):
+class DatasetOut(Out):
     name: Dataset
     description: str
     key_fields: list[str]
@@ -32,20 +32,14 @@ class DatasetOut(Struct, kw_only=True):
 
     @classmethod
     def of(cls, info: DatasetInfo) -> DatasetOut:
-        return cls(
-            name=info.name,
-            description=info.description,
-            key_fields=list(info.key_fields),
-            source=info.source,
-            schema=dict(info.schema),
-        )
+        return cls.shown(info, key_fields=list(info.key_fields), schema=dict(info.schema))
 
 
 class DatasetList(Struct, kw_only=True):
     items: list[DatasetOut]
 
 
-class RecordOut(Struct, kw_only=True):
+class RecordOut(Out):
     dataset: Dataset
     connection_id: str
     marketplace_id: str
@@ -57,19 +51,10 @@ class RecordOut(Struct, kw_only=True):
 
     @classmethod
     def of(cls, record: Record) -> RecordOut:
-        return cls(
-            dataset=record.dataset,
-            connection_id=record.connection_id,
-            marketplace_id=record.marketplace_id,
-            key=record.key,
-            data=json.loads(record.payload),
-            updated_at=record.updated_at,
-            deleted=record.deleted,
-            cursor=record.cursor,
-        )
+        return cls.shown(record, data=json.loads(record.payload))
 
 
-class RecordList(Struct, kw_only=True):
+class RecordList(Out):
     items: list[RecordOut]
     next_cursor: Annotated[
         str | None,
@@ -79,11 +64,7 @@ class RecordList(Struct, kw_only=True):
 
     @classmethod
     def of(cls, page: RecordPage) -> RecordList:
-        return cls(
-            items=[RecordOut.of(r) for r in page.items],
-            next_cursor=page.next_cursor,
-            has_more=page.has_more,
-        )
+        return cls.shown(page, items=[RecordOut.of(r) for r in page.items])
 
 
 class RecordsController(Controller):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from msgspec import Meta, Struct
 
@@ -16,7 +16,7 @@ from application.connect import AuthorizationStarted
 from application.marketplace_views import TransitionView
 from domain.connection import AccountType, Region
 from domain.grant import Channel
-from domain.team import Membership, Plan, Role, Team, TeamKind
+from domain.team import Plan, Role, TeamKind
 
 # No control characters in what may reach a database (PostgreSQL refuses NUL in text).
 PRINTABLE = r"^[^\u0000-\u001f\u007f]+$"
@@ -34,8 +34,17 @@ Currency = Annotated[str, Meta(pattern=r"^[A-Z]{3}$")]
 Count = Annotated[int, Meta(gt=-1, le=1_000_000_000)]
 
 
-class _Out(Struct, kw_only=True):
-    pass
+class Out(Struct, kw_only=True):
+    """An answer of the web API's own (not a read model): what it shows of a domain or
+    application object, whose fields of the same names it takes as they are."""
+
+    @classmethod
+    def shown(cls, source: object, /, **given: Any) -> Self:
+        """`source`'s attributes named like this answer's fields; `given` supplies the ones
+        shown differently (a revealed secret, a parsed payload, a link). A field that is
+        neither raises AttributeError, so a new field cannot go out empty."""
+        taken = {name: getattr(source, name) for name in cls.__struct_fields__ if name not in given}
+        return cls(**taken, **given)
 
 
 # --------------------------------------------------------------------------- problems
@@ -67,7 +76,7 @@ class Problem(Struct, kw_only=True, omit_defaults=True):
     connected: int | None = None
 
 
-class ErrorExplanation(_Out):
+class ErrorExplanation(Out):
     code: str
     title: str
     status: int
@@ -90,7 +99,7 @@ class TeamPatch(Struct, kw_only=True):
     history_days: Annotated[int, Meta(ge=1, le=3650)] | None = None
 
 
-class TeamOut(_Out):
+class TeamOut(Out):
     id: str
     name: str
     kind: TeamKind
@@ -98,18 +107,6 @@ class TeamOut(_Out):
     max_connections: int | None
     history_days: int
     created_at: datetime
-
-    @classmethod
-    def of(cls, team: Team) -> TeamOut:
-        return cls(
-            id=team.id,
-            name=team.name,
-            kind=team.kind,
-            plan=team.plan,
-            max_connections=team.max_connections,
-            history_days=team.history_days,
-            created_at=team.created_at,
-        )
 
 
 # A person's role: `service` is an API key's, never a member's (domain/team.py refuses it), so
@@ -121,18 +118,14 @@ class MemberIn(Struct, kw_only=True):
     role: PersonRole
 
 
-class MemberOut(_Out):
+class MemberOut(Out):
     team_id: str
     user_id: str
     role: Role
     joined_at: datetime
 
-    @classmethod
-    def of(cls, m: Membership) -> MemberOut:
-        return cls(team_id=m.team_id, user_id=m.user_id, role=m.role, joined_at=m.joined_at)
 
-
-class MemberList(_Out):
+class MemberList(Out):
     items: list[MemberOut]
 
 
@@ -156,12 +149,12 @@ class ReconnectIn(Struct, kw_only=True):
     return_to: ReturnTo | None = None
 
 
-class ScopeOut(_Out):
+class ScopeOut(Out):
     name: str
     description: str
 
 
-class AuthorizationOut(_Out):
+class AuthorizationOut(Out):
     state: str
     authorization_url: str
     expires_at: datetime
@@ -173,14 +166,8 @@ class AuthorizationOut(_Out):
     def of(cls, a: AuthorizationStarted, authorization_url: str) -> AuthorizationOut:
         """`authorization_url` is sellerlink's bounce for this state (binding.py), never
         Amazon's page directly."""
-        return cls(
-            state=a.state,
-            authorization_url=authorization_url,
-            expires_at=a.expires_at,
-            scopes=[ScopeOut(name=s.name, description=s.description) for s in a.scopes],
-            channel=a.channel,
-            connection_id=a.connection_id,
-        )
+        scopes = [ScopeOut.shown(s) for s in a.scopes]
+        return cls.shown(a, authorization_url=authorization_url, scopes=scopes)
 
 
 # --------------------------------------------------------------------------- profiles
@@ -220,17 +207,17 @@ class ListingSettingsIn(Struct, kw_only=True):
 # --------------------------------------------------------------------------- health
 
 
-class Liveness(_Out):
+class Liveness(Out):
     status: str
 
 
-class ReadinessProblem(_Out):
+class ReadinessProblem(Out):
     check: str
     code: str
     detail: str
 
 
-class Readiness(_Out, omit_defaults=True):
+class Readiness(Out, omit_defaults=True):
     status: str
     checks: dict[str, str]
     # A failing check that names its catalogue code (e.g. APP_CREDENTIALS_REJECTED).

@@ -28,15 +28,15 @@ class TeamsController(Controller):
     @api_post("/", scope=None, summary="Create a team; the caller becomes its owner")
     def create_team(self, data: JSONBody[TeamIn], actor: CurrentActor, application: App) -> TeamOut:
         team = application.create_team(CreateTeamCommand(actor, data.name, data.kind))
-        return TeamOut.of(team)
+        return TeamOut.shown(team)
 
     @api_get("/", scope=None, summary="The caller's teams and roles (no team context needed)")
     def my_teams(self, actor: CurrentActor, application: App) -> MemberList:
-        return MemberList(items=[MemberOut.of(m) for m in application.list_my_teams(actor)])
+        return MemberList(items=[MemberOut.shown(m) for m in application.list_my_teams(actor)])
 
     @api_get("/{team_id:str}", scope=None, summary="Show a team")
     def get_team(self, team_id: PathStr, actor: CurrentActor, application: App) -> TeamOut:
-        return TeamOut.of(application.get_team(actor, team_id))
+        return TeamOut.shown(application.get_team(actor, team_id))
 
     @api_patch(
         "/{team_id:str}",
@@ -55,12 +55,12 @@ class TeamsController(Controller):
                 history_days=data.history_days,
             )
         )
-        return TeamOut.of(team)
+        return TeamOut.shown(team)
 
     @api_get("/{team_id:str}/members", scope=None, summary="List the team's members")
     def list_members(self, team_id: PathStr, actor: CurrentActor, application: App) -> MemberList:
         members = application.list_members(actor, team_id)
-        return MemberList(items=[MemberOut.of(m) for m in members])
+        return MemberList(items=[MemberOut.shown(m) for m in members])
 
     @api_put(
         "/{team_id:str}/members/{user_id:str}", scope=None, summary="Add a member or change a role"
@@ -76,7 +76,7 @@ class TeamsController(Controller):
         membership = application.set_member_role(
             SetMemberRoleCommand(actor, team_id, user_id, Role(data.role))
         )
-        return MemberOut.of(membership)
+        return MemberOut.shown(membership)
 
     @api_delete("/{team_id:str}/members/{user_id:str}", scope=None, summary="Remove a member")
     def remove_member(

@@ -13,10 +13,9 @@ from adapters.persistence.memory_state import State
 from application.queries import (
     Access,
     ConnectionFacts,
-    ConnectionFilter,
     ConnectionRows,
+    ConnectionRowsQuery,
     GrantFacts,
-    Position,
 )
 from domain.connection import Connection
 from domain.marketplace import Marketplace, MarketplaceState
@@ -26,32 +25,23 @@ class InMemoryReads:
     def __init__(self, state: State) -> None:
         self._s = state
 
-    def connections(
-        self,
-        *,
-        team_id: str | None,
-        viewer: str | None,
-        where: ConnectionFilter,
-        after: Position | None,
-        limit: int | None,
-        connection_id: str | None = None,
-    ) -> ConnectionRows:
+    def connections(self, query: ConnectionRowsQuery) -> ConnectionRows:
         access = Access(None)
-        if viewer is not None and team_id is not None:
-            access = Access(self._s.memberships.get((team_id, viewer)))
+        if query.member is not None:
+            access = Access(self._s.memberships.get(query.member))
             if access.membership is None:
                 return ConnectionRows(access, ())
         found = []
         for c in self._s.connections.values():
-            if connection_id is not None:
-                if c.id != connection_id:
+            if query.connection_id is not None:
+                if c.id != query.connection_id:
                     continue
-            elif not self._matches(c, team_id, where, after):
+            elif not self._matches(c, query):
                 continue
             found.append(c)
         found.sort(key=lambda c: (c.created_at, c.id))
-        if limit is not None:
-            found = found[:limit]
+        if query.limit is not None:
+            found = found[: query.limit]
         return ConnectionRows(access, tuple(self._facts(c) for c in found))
 
     def access(self, *, team_id: str, viewer: str, connection_id: str) -> Access:
@@ -92,14 +82,9 @@ class InMemoryReads:
             if m.state in wanted
         ]
 
-    def _matches(
-        self,
-        c: Connection,
-        team_id: str | None,
-        where: ConnectionFilter,
-        after: Position | None,
-    ) -> bool:
-        if team_id is not None and c.team_id != team_id:
+    def _matches(self, c: Connection, query: ConnectionRowsQuery) -> bool:
+        where, after = query.where, query.after
+        if query.team_id is not None and c.team_id != query.team_id:
             return False
         if c.disconnected_at is not None and not where.include_disconnected:
             return False

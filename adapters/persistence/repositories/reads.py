@@ -34,10 +34,9 @@ from adapters.persistence.rows import (
 from application.queries import (
     Access,
     ConnectionFacts,
-    ConnectionFilter,
     ConnectionRows,
+    ConnectionRowsQuery,
     GrantFacts,
-    Position,
 )
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import AdsAccountType, Profile
@@ -106,23 +105,11 @@ class SqlReadModels(SqlRepository):
         """The unit of work's connection: Core statements, no ORM bookkeeping on reads."""
         return self._session.connection()
 
-    def connections(
-        self,
-        *,
-        team_id: str | None,
-        viewer: str | None,
-        where: ConnectionFilter,
-        after: Position | None,
-        limit: int | None,
-        connection_id: str | None = None,
-    ) -> ConnectionRows:
-        conditions = (
-            [C.id == connection_id]
-            if connection_id is not None
-            else _conditions(team_id, where, after)
-        )
+    def connections(self, query: ConnectionRowsQuery) -> ConnectionRows:
+        member, connection_id = query.member, query.connection_id
+        conditions = [C.id == connection_id] if connection_id is not None else _conditions(query)
         statement: Select[Any]
-        if viewer is not None and team_id is not None:
+        if member is not None:
             # The membership is the statement's first table: one row with empty connection
             # columns is a member with nothing to show; no row at all is a non-member.
             if connection_id is None:
@@ -132,22 +119,22 @@ class SqlReadModels(SqlRepository):
                 .select_from(M)
                 .outerjoin(C, and_(*conditions))
                 .outerjoin(P, _PROFILE_OF)
-                .where(M.team_id == team_id, M.user_id == viewer)
+                .where(M.team_id == member[0], M.user_id == member[1])
             )
         else:
             statement = (
                 select(*_CONNECTION).select_from(C).outerjoin(P, _PROFILE_OF).where(*conditions)
             )
         statement = statement.order_by(C.created_at, C.id)
-        if limit is not None:
-            statement = statement.limit(limit)
+        if query.limit is not None:
+            statement = statement.limit(query.limit)
         rows = self._sql.execute(statement).all()
         access = Access(None)
-        if viewer is not None and team_id is not None:
+        if member is not None:
             if not rows:
                 return ConnectionRows(access, ())
             first = rows[0]
-            access = Access(Membership(team_id, viewer, Role(first.role), first.joined_at))
+            access = Access(Membership(*member, Role(first.role), first.joined_at))
         found = [r for r in rows if r.id is not None]
         ids = [r.id for r in found]
         grants = self._grants(ids)
@@ -223,12 +210,11 @@ class SqlReadModels(SqlRepository):
         return found
 
 
-def _conditions(
-    team_id: str | None, where: ConnectionFilter, after: Position | None
-) -> list[ColumnElement[bool]]:
+def _conditions(query: ConnectionRowsQuery) -> list[ColumnElement[bool]]:
+    where, after = query.where, query.after
     conditions: list[ColumnElement[bool]] = []
-    if team_id is not None:
-        conditions.append(C.team_id == team_id)
+    if query.team_id is not None:
+        conditions.append(C.team_id == query.team_id)
     if not where.include_disconnected:
         conditions.append(C.disconnected_at.is_(None))
     if after is not None:

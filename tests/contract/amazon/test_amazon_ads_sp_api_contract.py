@@ -10,7 +10,7 @@ import pytest
 
 from adapters.amazon import AmazonHttpGateway
 from adapters.amazon.regions import MARKETPLACES_BY_CODE
-from application.ports import DatasetSource, ListingUpdate
+from application.ports import DatasetSource, ListingsBatch, ListingUpdate
 from domain.connection import AccountType, Region
 from domain.errors import (
     AmazonUnavailable,
@@ -177,15 +177,12 @@ def test_individual_plan_seller_needs_the_professional_plan(
 ) -> None:
     token = _sp(amazon, gateway, "individual-plan-seller")
     seller = "A1SBXINDIVID001"
+    batch = ListingsBatch(Region.NA, token, seller, [ListingUpdate("S", US, 1)])
     calls = {
         "participations": lambda: gateway.marketplace_participations(Region.NA, token, seller),
         "setup": lambda: gateway.set_up_marketplace(Region.NA, token, seller, US),
-        "listings": lambda: gateway.send_listing_updates(
-            Region.NA, token, seller, [ListingUpdate("S", US, 1)]
-        ),
-        "feed": lambda: gateway.submit_listings_feed(
-            Region.NA, token, seller, US, [ListingUpdate("S", US, 1)]
-        ),
+        "listings": lambda: gateway.send_listing_updates(batch),
+        "feed": lambda: gateway.submit_listings_feed(batch, US),
     }
     with pytest.raises(ProfessionalSellingPlanRequired) as caught:
         calls[call]()
@@ -265,14 +262,16 @@ def test_listing_updates_reach_amazon_as_quantity_and_price_patches(
     token = _sp(amazon, gateway, "eu-seller")
     seller = "A1SBXEUSELLER01"
     results = gateway.send_listing_updates(
-        Region.EU,
-        token,
-        seller,
-        [
-            ListingUpdate("SKU-1", DE, 7, "19.99", "EUR"),
-            ListingUpdate("SKU 2/B", UK, 0),
-            ListingUpdate("SKU-3", DE, None, "5.00", "EUR"),
-        ],
+        ListingsBatch(
+            Region.EU,
+            token,
+            seller,
+            [
+                ListingUpdate("SKU-1", DE, 7, "19.99", "EUR"),
+                ListingUpdate("SKU 2/B", UK, 0),
+                ListingUpdate("SKU-3", DE, None, "5.00", "EUR"),
+            ],
+        )
     )
     assert [(r.sku, r.accepted) for r in results] == [
         ("SKU-1", True),
@@ -296,10 +295,12 @@ def test_an_invalid_listing_update_is_reported_per_sku(
 ) -> None:
     token = _sp(amazon, gateway, "us-seller")
     results = gateway.send_listing_updates(
-        Region.NA,
-        token,
-        "A1SBXUSSELLER01",
-        [ListingUpdate("BAD", US, -1), ListingUpdate("GOOD", US, 3)],
+        ListingsBatch(
+            Region.NA,
+            token,
+            "A1SBXUSSELLER01",
+            [ListingUpdate("BAD", US, -1), ListingUpdate("GOOD", US, 3)],
+        )
     )
     assert [(r.sku, r.accepted) for r in results] == [("BAD", False), ("GOOD", True)]
     assert "quantity" in results[0].message
@@ -311,7 +312,7 @@ def test_listing_updates_for_another_seller_are_refused(
     token = _sp(amazon, gateway, "us-seller")
     with pytest.raises(PermissionMissing):  # diagnosed: no refresh would change it
         gateway.send_listing_updates(
-            Region.NA, token, "A1SBXEUSELLER01", [ListingUpdate("S", US, 1)]
+            ListingsBatch(Region.NA, token, "A1SBXEUSELLER01", [ListingUpdate("S", US, 1)])
         )
 
 
@@ -320,7 +321,9 @@ def test_listing_updates_stay_within_the_5_per_second_plan(
 ) -> None:
     token = _sp(amazon, gateway, "us-seller")
     updates = [ListingUpdate(f"SKU-{i}", US, i) for i in range(25)]
-    results = gateway.send_listing_updates(Region.NA, token, "A1SBXUSSELLER01", updates)
+    results = gateway.send_listing_updates(
+        ListingsBatch(Region.NA, token, "A1SBXUSSELLER01", updates)
+    )
     assert all(r.accepted for r in results)
     assert amazon.sandbox_429s("patchListingsItem") == 0
     assert len(amazon.sandbox.listing_state("A1SBXUSSELLER01")) == 25

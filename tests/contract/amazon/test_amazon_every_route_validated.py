@@ -25,7 +25,7 @@ from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox import routes
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from adapters.amazon.usage_plans import SP_API_OPERATIONS
-from application.ports import ListingUpdate
+from application.ports import ListingsBatch, ListingUpdate
 from bootstrap.system import SettableClock
 from domain.connection import Region
 from domain.secret import Secret
@@ -167,10 +167,9 @@ def test_what_sellerlinks_adapter_sends_follows_amazons_models() -> None:
     amazon = InProcessAmazon(clock)
     token = Secret(amazon.sp_api_token("us-seller"))
     updates = [ListingUpdate("SENT-1", US, 4, "9.50", "USD"), ListingUpdate("SENT-2", US, 0)]
-    amazon.send_listing_updates(Region.NA, token, SELLER, updates)
-    amazon.listings_feed_report(
-        Region.NA, token, amazon.submit_listings_feed(Region.NA, token, SELLER, US, updates)
-    )
+    batch = ListingsBatch(Region.NA, token, SELLER, updates)
+    amazon.send_listing_updates(batch)
+    amazon.listings_feed_report(Region.NA, token, amazon.submit_listings_feed(batch, US))
     bodies = {
         e.operation: json.loads(e.request.body)
         for e in amazon.exchanges

@@ -13,7 +13,7 @@ import pytest
 from adapters.amazon import AmazonHttpGateway
 from adapters.amazon.regions import MARKETPLACES_BY_CODE
 from adapters.amazon.sandbox import SandboxClock
-from application.ports import ListingUpdate
+from application.ports import ListingsBatch, ListingUpdate
 from domain.connection import Region
 from domain.errors import RateLimited, TokenRevoked
 from domain.grant import Channel
@@ -45,7 +45,7 @@ def test_a_feed_is_processed_and_its_report_read_back_per_sku(
         ListingUpdate("FEED 2/B", US, 0),
         ListingUpdate("FEED-3", US, None, "0", "USD"),  # Amazon refuses a zero price
     ]
-    feed_id = gateway.submit_listings_feed(Region.NA, token, SELLER, US, updates)
+    feed_id = gateway.submit_listings_feed(ListingsBatch(Region.NA, token, SELLER, updates), US)
     report = gateway.listings_feed_report(Region.NA, token, feed_id)
     assert report.status == "DONE"
     assert [(r.sku, r.accepted) for r in report.results] == [
@@ -68,7 +68,7 @@ def test_a_feed_in_processing_reports_its_status_until_done(
     try:
         token = _sp_token(amazon, gateway)
         feed_id = gateway.submit_listings_feed(
-            Region.NA, token, SELLER, US, [ListingUpdate("SLOW-1", US, 4)]
+            ListingsBatch(Region.NA, token, SELLER, [ListingUpdate("SLOW-1", US, 4)]), US
         )
         assert gateway.listings_feed_report(Region.NA, token, feed_id).status == "IN_QUEUE"
         assert "SLOW-1" not in _state(amazon)
@@ -86,11 +86,14 @@ def test_a_sixth_feed_within_five_minutes_is_rate_limited(
     clock.advance(6 * 60)  # the module's earlier feeds are out of the window
     token = _sp_token(amazon, gateway)
     for n in range(5):
-        gateway.submit_listings_feed(Region.NA, token, SELLER, US, [ListingUpdate(f"Q{n}", US, 1)])
+        gateway.submit_listings_feed(
+            ListingsBatch(Region.NA, token, SELLER, [ListingUpdate(f"Q{n}", US, 1)]), US
+        )
+    sixth = ListingsBatch(Region.NA, token, SELLER, [ListingUpdate("Q5", US, 1)])
     with pytest.raises(RateLimited):
-        gateway.submit_listings_feed(Region.NA, token, SELLER, US, [ListingUpdate("Q5", US, 1)])
+        gateway.submit_listings_feed(sixth, US)
     clock.advance(5 * 60)
-    gateway.submit_listings_feed(Region.NA, token, SELLER, US, [ListingUpdate("Q5", US, 1)])
+    gateway.submit_listings_feed(sixth, US)
 
 
 def test_the_sandbox_itself_refuses_a_sixth_feed(
@@ -134,9 +137,12 @@ def test_a_feed_and_a_patch_change_the_same_listing(
     amazon: Amazon, gateway: AmazonHttpGateway
 ) -> None:
     token = _sp_token(amazon, gateway)
-    gateway.send_listing_updates(Region.NA, token, SELLER, [ListingUpdate("BOTH", US, 2)])
+    gateway.send_listing_updates(
+        ListingsBatch(Region.NA, token, SELLER, [ListingUpdate("BOTH", US, 2)])
+    )
     feed_id = gateway.submit_listings_feed(
-        Region.NA, token, SELLER, US, [ListingUpdate("BOTH", US, None, "12.00", "USD")]
+        ListingsBatch(Region.NA, token, SELLER, [ListingUpdate("BOTH", US, None, "12.00", "USD")]),
+        US,
     )
     gateway.listings_feed_report(Region.NA, token, feed_id)
     state = _state(amazon)["BOTH"]
@@ -147,4 +153,6 @@ def test_a_feed_with_a_revoked_token_is_refused(amazon: Amazon, gateway: AmazonH
     token = _sp_token(amazon, gateway)
     amazon.admin("revoke", {"selling_partner_id": SELLER})
     with pytest.raises(TokenRevoked):
-        gateway.submit_listings_feed(Region.NA, token, SELLER, US, [ListingUpdate("R", US, 1)])
+        gateway.submit_listings_feed(
+            ListingsBatch(Region.NA, token, SELLER, [ListingUpdate("R", US, 1)]), US
+        )

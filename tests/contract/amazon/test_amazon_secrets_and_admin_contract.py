@@ -12,7 +12,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.sandbox import SandboxClock
-from application.ports import ListingUpdate
+from application.ports import ListingsBatch, ListingUpdate
 from domain.connection import Region
 from domain.errors import DomainError
 from domain.grant import Channel
@@ -57,7 +57,9 @@ def test_no_token_or_secret_reaches_logs_messages_or_reprs(
                 Region.NA, sp.access_token, "A1SBXUSSELLER01", "A1PA6795UKMFR9"
             ),
             lambda: gateway.send_listing_updates(
-                Region.NA, ads.access_token, "A1SBXUSSELLER01", [ListingUpdate("S", "X", 1)]
+                ListingsBatch(
+                    Region.NA, ads.access_token, "A1SBXUSSELLER01", [ListingUpdate("S", "X", 1)]
+                )
             ),
             lambda: gateway.refresh_access_token(Channel.SP_API, Region.NA, Secret("Atzr|bad")),
         ]

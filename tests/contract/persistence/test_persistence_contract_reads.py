@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from application.queries import ConnectionFilter, Position
+from application.queries import ConnectionFilter, ConnectionRowsQuery, Position
 from application.views import ConnectionView
 from domain.connection import AccountType, Region
 from domain.marketplace import MarketplaceState
@@ -34,16 +34,9 @@ def _stored(database: Any) -> None:
 
 
 def _page(database: Any, **kwargs: Any) -> Any:
-    options: dict[str, Any] = {
-        "team_id": "team_1",
-        "viewer": "user_1",
-        "where": ConnectionFilter(),
-        "after": None,
-        "limit": None,
-    }
-    options.update(kwargs)
+    options: dict[str, Any] = {"team_id": "team_1", "viewer": "user_1", **kwargs}
     with database.unit_of_work() as uow:
-        return uow.reads.connections(**options)
+        return uow.reads.connections(ConnectionRowsQuery(**options))
 
 
 def test_the_read_side_shows_what_the_aggregate_shows(database: Any) -> None:
@@ -52,14 +45,7 @@ def test_the_read_side_shows_what_the_aggregate_shows(database: Any) -> None:
     with database.unit_of_work() as uow:
         whole = uow.connections.get("con_3")
         marketplaces = uow.marketplaces.list_for_connection("con_3")
-        [facts] = uow.reads.connections(
-            team_id=None,
-            viewer=None,
-            where=ConnectionFilter(),
-            after=None,
-            limit=None,
-            connection_id="con_3",
-        ).rows
+        [facts] = uow.reads.connections(ConnectionRowsQuery(connection_id="con_3")).rows
     assert ConnectionView.of_facts(facts, now=later) == ConnectionView.of(
         whole, marketplaces, now=later
     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from adapters.amazon.sandbox.state import Fault
 from application.listing_updates import ListingRow, SubmitListingsCommand, SubmitListingsResult
-from application.ports import ListingUpdate
+from application.ports import ListingsBatch, ListingUpdate
 from domain.connection import Region
 from domain.secret import Secret
 from tests.world import World
@@ -68,7 +68,7 @@ def test_a_message_amazons_schema_refuses_is_never_sent_and_only_its_sku_is_refu
     empty = ListingUpdate("NOTHING-TO-SAY", US, None)  # no patch: the schema wants one
     updates = [ListingUpdate(f"SKU-{i}", US, 3) for i in range(3)] + [empty]
 
-    feed_id = amazon.submit_listings_feed(Region.NA, token, seller, US, updates)
+    feed_id = amazon.submit_listings_feed(ListingsBatch(Region.NA, token, seller, updates), US)
     report = amazon.listings_feed_report(Region.NA, token, feed_id)
 
     assert [u.sku for u in amazon.sent_listings] == ["SKU-0", "SKU-1", "SKU-2"]
