@@ -39,7 +39,8 @@ from litestar import Litestar, MediaType, Response, get
 from sqlalchemy import insert
 
 from adapters.persistence import Keyring, SqlDatabase
-from adapters.persistence.rows import AuditEventRow, MarketplaceTransitionRow
+from adapters.persistence.connection_rows import MarketplaceTransitionRow
+from adapters.persistence.event_rows import AuditEventRow
 from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for

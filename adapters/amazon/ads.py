@@ -84,15 +84,9 @@ class AdsClient:
         self._transport = transport
 
     def list_profiles(self, region: Region, access_token: Secret) -> list[Profile]:
-        base = self._settings.base_url(HostFamily.ADS_API, region)
         label = "Amazon Ads profiles"
-        response = self._transport.send(
-            Call(
-                "GET",
-                base + PROFILES_PATH,
-                headers=ads_headers(self._settings, access_token),
-                label=label,
-            )
+        response = self._send(
+            "GET", region, PROFILES_PATH, label, ads_headers(self._settings, access_token)
         )
         body = ads_answer(response, label, list)
         in_region = regions.marketplace_ids(region)
@@ -102,20 +96,18 @@ class AdsClient:
     def has_active_campaigns(self, region: Region, access_token: Secret, profile_id: str) -> bool:
         """One page of at most one ENABLED Sponsored Products campaign of the profile. Errors
         are mapped as for the profiles call; the gateway turns them into "cannot say"."""
-        base = self._settings.base_url(HostFamily.ADS_API, region)
         label = "Amazon Ads campaigns"
-        response = self._transport.send(
-            Call(
-                "POST",
-                base + SP_CAMPAIGNS_LIST_PATH,
-                headers={
-                    **ads_headers(self._settings, access_token, profile_id),
-                    "Content-Type": SP_CAMPAIGN_MEDIA_TYPE,
-                    "Accept": SP_CAMPAIGN_MEDIA_TYPE,
-                },
-                content=json.dumps({"stateFilter": {"include": ["ENABLED"]}, "maxResults": 1}),
-                label=label,
-            )
+        response = self._send(
+            "POST",
+            region,
+            SP_CAMPAIGNS_LIST_PATH,
+            label,
+            {
+                **ads_headers(self._settings, access_token, profile_id),
+                "Content-Type": SP_CAMPAIGN_MEDIA_TYPE,
+                "Accept": SP_CAMPAIGN_MEDIA_TYPE,
+            },
+            content=json.dumps({"stateFilter": {"include": ["ENABLED"]}, "maxResults": 1}),
         )
         campaigns = ads_answer(response, label, dict).get("campaigns")
         if not isinstance(campaigns, list):
@@ -124,6 +116,21 @@ class AdsClient:
                 context={"amazon_status": response.status_code},
             )
         return len(campaigns) > 0
+
+    def _send(
+        self,
+        method: str,
+        region: Region,
+        path: str,
+        label: str,
+        headers: dict[str, str],
+        content: str | None = None,
+    ) -> httpx.Response:
+        """One call to the region's Ads API host."""
+        base = self._settings.base_url(HostFamily.ADS_API, region)
+        return self._transport.send(
+            Call(method, base + path, headers=headers, content=content, label=label)
+        )
 
 
 def _profile(item: Any) -> Profile | None:

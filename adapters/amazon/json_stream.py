@@ -81,6 +81,25 @@ class JsonStream:
             raise _malformed(f"{char!r} expected, {found or 'the end'!r} found")
         self._pos += 1
 
+    def _opened(self, opening: str, closing: str) -> bool:
+        """Past an array's or object's opening bracket; False when it closes at once."""
+        self._expect(opening)
+        if self._peek() != closing:
+            return True
+        self._pos += 1
+        return False
+
+    def _another(self, closing: str) -> bool:
+        """Past the separator after a member: True at a ',' (another member follows), False
+        at the closing bracket."""
+        separator = self._peek()
+        self._pos += 1
+        if separator == closing:
+            return False
+        if separator != ",":
+            raise _malformed(f"',' or {closing!r} expected, {separator or 'the end'!r} found")
+        return True
+
     def value(self) -> Any:
         """The next value, decoded whole (a row, a key, a small section)."""
         if not self._peek():
@@ -114,30 +133,20 @@ class JsonStream:
 
     def items(self) -> Iterator[Any]:
         """The values of the array that comes next (rows of objects many at a time)."""
-        self._expect("[")
-        if self._peek() == "]":
-            self._pos += 1
-            return
-        while True:
+        more = self._opened("[", "]")
+        while more:
             rows = self._rows() if self._peek() == "{" else []
             if rows:
                 yield from rows
             else:
                 yield self.value()
-            separator = self._peek()
-            self._pos += 1
-            if separator == "]":
-                return
-            if separator != ",":
-                raise _malformed(f"',' or ']' expected, {separator or 'the end'!r} found")
+            more = self._another("]")
 
     def section(self, name: str) -> Iterator[Any]:
         """The rows of the top-level array `name` (none when the document has no such
         section); the sections before it are read past, row by row."""
-        self._expect("{")
-        if self._peek() == "}":
-            return
-        while True:
+        more = self._opened("{", "}")
+        while more:
             key = self.value()
             self._expect(":")
             if key == name:
@@ -148,9 +157,4 @@ class JsonStream:
                     pass
             else:
                 self.value()
-            separator = self._peek()
-            self._pos += 1
-            if separator == "}":
-                return
-            if separator != ",":
-                raise _malformed(f"',' or '}}' expected, {separator or 'the end'!r} found")
+            more = self._another("}")

@@ -21,6 +21,7 @@ import httpx
 
 from adapters.amazon.settings import AmazonSettings, HostFamily
 from adapters.amazon.sp_api import first_error
+from adapters.amazon.transport import rate_limit, retry_after_seconds
 from adapters.amazon.usage_plans import operation_for
 from application.ports import ApiAccess, PassThroughCall, RateBudget
 from domain.connection import Region
@@ -29,7 +30,6 @@ from domain.grant import Channel
 from domain.rate_budget import BudgetKey
 from domain.secret import Secret
 
-RATE_LIMIT_HEADER = "x-amzn-ratelimit-limit"
 # What a product may say about its request body and the answer it wants; nothing else of
 # its headers reaches Amazon (its Authorization least of all).
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "accept-language", "if-match")
@@ -191,7 +191,7 @@ class PassThroughClient:
             self._budget.throttled(key)
             attempt += 1
             delay = max(
-                _retry_after(response) or 0.0,
+                retry_after_seconds(response) or 0.0,
                 self._budget.wait_estimate(key),
                 self._rng.uniform(0.0, min(8.0, 0.25 * 2**attempt)),
             )
@@ -201,20 +201,9 @@ class PassThroughClient:
             waited += delay
 
     def _observe(self, key: BudgetKey, response: httpx.Response) -> None:
-        value = response.headers.get(RATE_LIMIT_HEADER)
-        if value is None:
-            return
-        try:
-            self._budget.observe_limit(key, float(value))
-        except ValueError:
-            return
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
-    except ValueError:
-        return None
+        rate = rate_limit(response)
+        if rate is not None:
+            self._budget.observe_limit(key, rate)
 
 
 def _rate_limited(seconds: float, key: BudgetKey) -> RateLimited:

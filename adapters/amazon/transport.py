@@ -81,12 +81,25 @@ def operation_of(call: Call) -> str:
     return call.budget.operation if call.budget is not None else call.label
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """Amazon's `Retry-After`, in seconds (never negative); None when absent or unreadable."""
     value = response.headers.get("retry-after")
     if value is None:
         return None
     try:
         return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def rate_limit(response: httpx.Response) -> float | None:
+    """The operation's rate Amazon reports (`x-amzn-RateLimit-Limit`, requests a second);
+    None when absent or unreadable (AMAZON.md: best effort)."""
+    value = response.headers.get(RATE_LIMIT_HEADER)
+    if value is None:
+        return None
+    try:
+        return float(value)
     except ValueError:
         return None
 
@@ -193,13 +206,13 @@ class Transport:
                 if response.status_code == 429:
                     self._metrics.amazon_throttled(api, operation, "amazon")
                     throttled, last_status, last_problem = True, 429, "throttled"
-                    retry_after = _retry_after(response)
+                    retry_after = retry_after_seconds(response)
                     if call.budget is not None:
                         self._limiter.throttled(call.budget)
                 elif response.status_code >= 500:
                     throttled, last_status = False, response.status_code
                     last_problem = f"HTTP {response.status_code}"
-                    retry_after = _retry_after(response)
+                    retry_after = retry_after_seconds(response)
                 else:
                     return response
             delay = self.backoff(attempts - 1)
@@ -246,13 +259,6 @@ class Transport:
             ) from None
 
     def _observe_rate(self, call: Call, response: httpx.Response) -> None:
-        if call.budget is None:
-            return
-        value = response.headers.get(RATE_LIMIT_HEADER)
-        if value is None:
-            return
-        try:
-            rate = float(value)
-        except ValueError:
-            return
-        self._limiter.observe_limit(call.budget, rate)
+        rate = rate_limit(response)
+        if call.budget is not None and rate is not None:
+            self._limiter.observe_limit(call.budget, rate)

@@ -11,28 +11,25 @@ from datetime import timedelta
 from decimal import Decimal
 
 from adapters.persistence import by_name
+from adapters.persistence.connection_rows import (
+    AuthorizationRequestRow,
+    ConnectionRow,
+    ConnectSessionRow,
+    GrantRow,
+    MarketplaceRow,
+    MarketplaceTransitionRow,
+    ProfileRow,
+)
 from adapters.persistence.crypto import (
     Keyring,
     code_verifier_aad,
     grant_access_token_aad,
     grant_refresh_token_aad,
 )
+from adapters.persistence.event_rows import AuditEventRow
 from adapters.persistence.listing_documents import listing_document, listing_from_document
-from adapters.persistence.rows import (
-    AuditEventRow,
-    AuthorizationRequestRow,
-    ConnectionRow,
-    ConnectSessionRow,
-    GrantRow,
-    ListingRow,
-    ListingSettingsRow,
-    MarketplaceRow,
-    MarketplaceTransitionRow,
-    MembershipRow,
-    ProfileRow,
-    SyncCursorRow,
-    TeamRow,
-)
+from adapters.persistence.seller_data_rows import ListingRow, ListingSettingsRow, SyncCursorRow
+from adapters.persistence.team_rows import MembershipRow, TeamRow
 from domain.authorization import AuthorizationRequest
 from domain.connect_session import ConnectSession
 from domain.connection import AccountType, Connection, Region

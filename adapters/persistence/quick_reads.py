@@ -21,7 +21,7 @@ from sqlalchemy import Engine, bindparam, select
 
 from adapters.persistence.repositories.api_keys import api_key_from_row
 from adapters.persistence.repositories.reads import STAMP_SQL, read_team_stamp
-from adapters.persistence.rows import ApiKeyRow
+from adapters.persistence.team_rows import ApiKeyRow
 from application.queries import Access
 from domain.api_key import ApiKey
 from domain.team import Membership, Role

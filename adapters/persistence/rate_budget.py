@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, Row, Table, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from adapters.persistence.rows import RateBucketRow
+from adapters.persistence.shared_state_rows import RateBucketRow
 from domain.rate_budget import (
     SETTLE_CAP,
     BudgetKey,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 from sqlalchemy import Connection, func, select, tuple_, update
 
+from adapters.persistence.connection_rows import AuthorizationRequestRow, ConnectionRow, GrantRow
 from adapters.persistence.crypto import (
     Keyring,
     Sealed,
@@ -27,7 +28,6 @@ from adapters.persistence.crypto import (
     grant_refresh_token_aad,
     webhook_secret_aad,
 )
-from adapters.persistence.rows import AuthorizationRequestRow, ConnectionRow, GrantRow
 from adapters.persistence.unit_of_work import SQLITE_BEGIN_OPTION
 from adapters.persistence.webhook_rows import WebhookEndpointRow
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-)
+from sqlalchemy import JSON, Boolean, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from adapters.persistence.rows import ID, KEY_ID, LOG_SEQUENCE, Row, partial_index
+from adapters.persistence.rows import ID, KEY_ID, LogEntryRow, Row, owned_by, partial_index
 
 _PENDING = "status = 'pending'"
 
@@ -27,9 +18,7 @@ class WebhookEndpointRow(Row):
     __table_args__ = (Index("ix_webhook_endpoints_team_id", "team_id"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    team_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("teams.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED")
-    )
+    team_id: Mapped[str] = mapped_column(ID, owned_by("teams.id"))
     url: Mapped[str] = mapped_column(Text)
     event_types: Mapped[list[str]] = mapped_column(JSON)
     description: Mapped[str] = mapped_column(Text)
@@ -45,7 +34,7 @@ class WebhookEndpointRow(Row):
     version: Mapped[int] = mapped_column(Integer)
 
 
-class WebhookDeliveryRow(Row):
+class WebhookDeliveryRow(LogEntryRow):
     """`seq` is log order: the publisher adds deliveries one batch at a time under the outbox
     lock, so a later event's delivery always has a higher `seq`. `claimed_by` and
     `claimed_until` are a dispatcher's committed lease."""
@@ -68,14 +57,7 @@ class WebhookDeliveryRow(Row):
         ),
     )
 
-    seq: Mapped[int] = mapped_column(LOG_SEQUENCE, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(ID, unique=True)
-    endpoint_id: Mapped[str] = mapped_column(
-        ID,
-        ForeignKey(
-            "webhook_endpoints.id", ondelete="CASCADE", deferrable=True, initially="DEFERRED"
-        ),
-    )
+    endpoint_id: Mapped[str] = mapped_column(ID, owned_by("webhook_endpoints.id"))
     team_id: Mapped[str] = mapped_column(ID)
     message_id: Mapped[str] = mapped_column(ID)
     event_type: Mapped[str] = mapped_column(String(64))

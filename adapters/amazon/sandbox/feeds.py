@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 from attrs import define, field
 
@@ -55,6 +56,7 @@ FEEDS_PATH = "/feeds/2021-06-30"
 # own usage plans are in adapters.amazon.rate_limit.RATE_PLANS).
 LISTINGS_FEED_SUBMISSIONS = 5
 LISTINGS_FEED_WINDOW = timedelta(minutes=5)
+P = ParamSpec("P")
 
 
 @define
@@ -68,6 +70,33 @@ class _Feed:
     status: str = "IN_QUEUE"
     result_document_id: str | None = None
     processed_at: datetime | None = None
+
+
+def _as_seller(
+    operation: str,
+) -> Callable[
+    [Callable[Concatenate[SandboxFeeds, str, P], Reply]],
+    Callable[Concatenate[SandboxFeeds, str | None, P], Reply],
+]:
+    """What every Feeds operation does first, under the feeds' lock: the access token is
+    refused as every SP-API call is (sp_call: the token, the selling plan, an injected 403,
+    the usage plan); otherwise the operation is answered for the selling partner behind it."""
+
+    def decorate(
+        answer: Callable[Concatenate[SandboxFeeds, str, P], Reply],
+    ) -> Callable[Concatenate[SandboxFeeds, str | None, P], Reply]:
+        def checked(
+            feeds: SandboxFeeds, access_token: str | None, /, *args: P.args, **kwargs: P.kwargs
+        ) -> Reply:
+            with feeds._lock:
+                scenario, refusal = feeds.sandbox.sp_call(access_token, operation)
+                if scenario is None:
+                    return refusal or sp_error(500, "InternalFailure", "")
+                return answer(feeds, scenario.selling_partner_id, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 @define
@@ -92,120 +121,97 @@ class SandboxFeeds:
         self._seq += 1
         return f"{prefix}{self._seq:08d}"
 
-    def _caller(self, access_token: str | None, operation: str) -> tuple[str, Reply | None]:
-        """The selling partner behind an SP-API access token, refused as every SP-API call
-        is (sp_call: the token, the selling plan, an injected 403, the usage plan)."""
-        scenario, refusal = self.sandbox.sp_call(access_token, operation)
-        if scenario is None:
-            return "", refusal
-        return scenario.selling_partner_id, None
-
     # ------------------------------------------------------------------ documents
 
-    def create_document(self, access_token: str | None, raw: bytes) -> Reply:
-        with self._lock:
-            seller, error = self._caller(access_token, "createFeedDocument")
-            if error is not None:
-                return error
-            body = _object(raw)
-            if body is None or not isinstance(body.get("contentType"), str):
-                return sp_error(400, "InvalidInput", "The body needs a contentType.")
-            document_id = self._next("amzn1.tortuga.4.na.doc.")
-            self.documents.put(document_id, Document(seller, body["contentType"], writable=True))
-            self._feed_documents.add(document_id)
-            url = self.documents.url(document_id, self.sandbox.now())
-            return Reply(201, {"feedDocumentId": document_id, "url": url})
+    def _feed_document(self, document_id: str, seller: str) -> Document | None:
+        """One of `seller`'s feed documents; None for an unknown id, a report's document or
+        another seller's, which Amazon answers alike."""
+        document = self.documents.get(document_id)
+        if document is None or document_id not in self._feed_documents:
+            return None
+        return document if document.owner == seller else None
 
-    def get_document(self, access_token: str | None, document_id: str) -> Reply:
-        with self._lock:
-            seller, error = self._caller(access_token, "getFeedDocument")
-            if error is not None:
-                return error
-            document = self.documents.get(document_id)
-            if (
-                document is None
-                or document_id not in self._feed_documents
-                or document.owner != seller
-            ):
-                return sp_error(404, "NotFound", "The feed document was not found.")
-            url = self.documents.url(document_id, self.sandbox.now())
-            return Reply(200, {"feedDocumentId": document_id, "url": url})
+    @_as_seller("createFeedDocument")
+    def create_document(self, seller: str, raw: bytes) -> Reply:
+        body = _object(raw)
+        if body is None or not isinstance(body.get("contentType"), str):
+            return sp_error(400, "InvalidInput", "The body needs a contentType.")
+        document_id = self._next("amzn1.tortuga.4.na.doc.")
+        self.documents.put(document_id, Document(seller, body["contentType"], writable=True))
+        self._feed_documents.add(document_id)
+        url = self.documents.url(document_id, self.sandbox.now())
+        return Reply(201, {"feedDocumentId": document_id, "url": url})
+
+    @_as_seller("getFeedDocument")
+    def get_document(self, seller: str, document_id: str) -> Reply:
+        if self._feed_document(document_id, seller) is None:
+            return sp_error(404, "NotFound", "The feed document was not found.")
+        url = self.documents.url(document_id, self.sandbox.now())
+        return Reply(200, {"feedDocumentId": document_id, "url": url})
 
     # ------------------------------------------------------------------ feeds
 
-    def create_feed(self, access_token: str | None, raw: bytes) -> Reply:
-        with self._lock:
-            seller, error = self._caller(access_token, "createFeed")
-            if error is not None:
-                return error
-            body = _object(raw)
-            if (
-                body is None
-                or body.get("feedType") != FEED_TYPE
-                or not isinstance(body.get("marketplaceIds"), list)
-                or len(body["marketplaceIds"]) != 1
-                or body["marketplaceIds"][0] not in regions.MARKETPLACES
-                or not isinstance(body.get("inputFeedDocumentId"), str)
-            ):
-                return sp_error(
-                    400,
-                    "InvalidInput",
-                    f"The body needs feedType {FEED_TYPE}, one marketplaceId and "
-                    "inputFeedDocumentId.",
-                )
-            document = self.documents.get(body["inputFeedDocumentId"])
-            if (
-                document is None
-                or body["inputFeedDocumentId"] not in self._feed_documents
-                or document.owner != seller
-                or document.content is None
-            ):
-                return sp_error(400, "InvalidInput", "The input feed document was not uploaded.")
-            marketplace_id = body["marketplaceIds"][0]
-            region = str(regions.MARKETPLACES[marketplace_id].region)
-            now = self.sandbox.now()
-            key = (seller, region)
-            recent = [t for t in self._submissions.get(key, []) if now - t < LISTINGS_FEED_WINDOW]
-            if len(recent) >= LISTINGS_FEED_SUBMISSIONS:
-                return sp_error(
-                    429,
-                    "QuotaExceeded",
-                    "You exceeded your quota for the requested resource.",
-                    f"{FEED_TYPE}: {LISTINGS_FEED_SUBMISSIONS} submissions per 5 minutes.",
-                )
-            self._submissions[key] = [*recent, now]
-            feed_id = self._next("")
-            self._feeds[feed_id] = _Feed(
-                feed_id, seller, region, marketplace_id, body["inputFeedDocumentId"], now
+    @_as_seller("createFeed")
+    def create_feed(self, seller: str, raw: bytes) -> Reply:
+        body = _object(raw)
+        if (
+            body is None
+            or body.get("feedType") != FEED_TYPE
+            or not isinstance(body.get("marketplaceIds"), list)
+            or len(body["marketplaceIds"]) != 1
+            or body["marketplaceIds"][0] not in regions.MARKETPLACES
+            or not isinstance(body.get("inputFeedDocumentId"), str)
+        ):
+            return sp_error(
+                400,
+                "InvalidInput",
+                f"The body needs feedType {FEED_TYPE}, one marketplaceId and inputFeedDocumentId.",
             )
-            return Reply(202, {"feedId": feed_id})
+        document = self._feed_document(body["inputFeedDocumentId"], seller)
+        if document is None or document.content is None:
+            return sp_error(400, "InvalidInput", "The input feed document was not uploaded.")
+        marketplace_id = body["marketplaceIds"][0]
+        region = str(regions.MARKETPLACES[marketplace_id].region)
+        now = self.sandbox.now()
+        key = (seller, region)
+        recent = [t for t in self._submissions.get(key, []) if now - t < LISTINGS_FEED_WINDOW]
+        if len(recent) >= LISTINGS_FEED_SUBMISSIONS:
+            return sp_error(
+                429,
+                "QuotaExceeded",
+                "You exceeded your quota for the requested resource.",
+                f"{FEED_TYPE}: {LISTINGS_FEED_SUBMISSIONS} submissions per 5 minutes.",
+            )
+        self._submissions[key] = [*recent, now]
+        feed_id = self._next("")
+        self._feeds[feed_id] = _Feed(
+            feed_id, seller, region, marketplace_id, body["inputFeedDocumentId"], now
+        )
+        return Reply(202, {"feedId": feed_id})
 
-    def get_feed(self, access_token: str | None, feed_id: str) -> Reply:
-        with self._lock:
-            seller, error = self._caller(access_token, "getFeed")
-            if error is not None:
-                return error
-            feed = self._feeds.get(feed_id)
-            if feed is None or feed.seller_id != seller:
-                return sp_error(404, "NotFound", "The feed was not found.")
-            now = self.sandbox.now()
-            waiting = feed.status in ("IN_QUEUE", "IN_PROGRESS")
-            if waiting and now >= feed.created_at + self.processing_time:
-                self._process(feed, now)
-            elif waiting and now > feed.created_at:
-                feed.status = "IN_PROGRESS"
-            body: dict[str, Any] = {
-                "feedId": feed.feed_id,
-                "feedType": FEED_TYPE,
-                "marketplaceIds": [feed.marketplace_id],
-                "createdTime": feed.created_at.isoformat(),
-                "processingStatus": feed.status,
-            }
-            if feed.processed_at is not None:
-                body["processingEndTime"] = feed.processed_at.isoformat()
-            if feed.result_document_id is not None:
-                body["resultFeedDocumentId"] = feed.result_document_id
-            return Reply(200, body)
+    @_as_seller("getFeed")
+    def get_feed(self, seller: str, feed_id: str) -> Reply:
+        feed = self._feeds.get(feed_id)
+        if feed is None or feed.seller_id != seller:
+            return sp_error(404, "NotFound", "The feed was not found.")
+        now = self.sandbox.now()
+        waiting = feed.status in ("IN_QUEUE", "IN_PROGRESS")
+        if waiting and now >= feed.created_at + self.processing_time:
+            self._process(feed, now)
+        elif waiting and now > feed.created_at:
+            feed.status = "IN_PROGRESS"
+        body: dict[str, Any] = {
+            "feedId": feed.feed_id,
+            "feedType": FEED_TYPE,
+            "marketplaceIds": [feed.marketplace_id],
+            "createdTime": feed.created_at.isoformat(),
+            "processingStatus": feed.status,
+        }
+        if feed.processed_at is not None:
+            body["processingEndTime"] = feed.processed_at.isoformat()
+        if feed.result_document_id is not None:
+            body["resultFeedDocumentId"] = feed.result_document_id
+        return Reply(200, body)
 
     def _process(self, feed: _Feed, now: datetime) -> None:
         """Amazon's processing: a document whose frame is wrong is FATAL, with a report

@@ -163,17 +163,19 @@ def _patch_listing(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:
     return s.patch_listing(r.access_token, p["sellerId"], p["sku"], query, r.body)
 
 
+_ORDERS_QUERY = (
+    "MarketplaceIds",
+    "CreatedAfter",
+    "CreatedBefore",
+    "LastUpdatedAfter",
+    "LastUpdatedBefore",
+    "MaxResultsPerPage",
+    "NextToken",
+)
+
+
 def _orders(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
-    names = (
-        "MarketplaceIds",
-        "CreatedAfter",
-        "CreatedBefore",
-        "LastUpdatedAfter",
-        "LastUpdatedBefore",
-        "MaxResultsPerPage",
-        "NextToken",
-    )
-    return s.orders(r.access_token, {name: r.param(name) for name in names})
+    return s.orders(r.access_token, _query(r, *_ORDERS_QUERY))
 
 
 def _create_report(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
@@ -188,17 +190,19 @@ def _get_report_document(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Re
     return s.get_report_document(r.access_token, p["reportDocumentId"])
 
 
+_INVENTORY_QUERY = (
+    "granularityType",
+    "granularityId",
+    "marketplaceIds",
+    "details",
+    "sellerSkus",
+    "startDateTime",
+    "nextToken",
+)
+
+
 def _inventory(s: Sandbox, r: SandboxRequest, _: dict[str, str]) -> Reply:
-    names = (
-        "granularityType",
-        "granularityId",
-        "marketplaceIds",
-        "details",
-        "sellerSkus",
-        "startDateTime",
-        "nextToken",
-    )
-    return s.inventory_summaries(r.access_token, {name: r.param(name) for name in names})
+    return s.inventory_summaries(r.access_token, _query(r, *_INVENTORY_QUERY))
 
 
 def _document_download(s: Sandbox, r: SandboxRequest, p: dict[str, str]) -> Reply:

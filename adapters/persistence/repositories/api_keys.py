@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 
 from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import ApiKeyRow
+from adapters.persistence.team_rows import ApiKeyRow
 from domain.api_key import ApiKey, Scope
 
 
@@ -30,12 +30,10 @@ def api_key_from_row(row: ApiKeyRow) -> ApiKey:
 
 class SqlApiKeyRepository(SqlRepository):
     def add(self, key: ApiKey) -> None:
-        self._uow.watch(key)
-        self._insert([api_key_to_row(key)])
+        self._add(key, api_key_to_row(key))
 
     def get(self, key_id: str) -> ApiKey | None:
-        row = self._current(select(ApiKeyRow).where(ApiKeyRow.id == key_id)).one_or_none()
-        return self._uow.watch(api_key_from_row(row)) if row is not None else None
+        return self._one(select(ApiKeyRow).where(ApiKeyRow.id == key_id), api_key_from_row)
 
     def list_for_team(self, team_id: str) -> list[ApiKey]:
         rows = self._current(

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
+from adapters.persistence.connection_rows import AuthorizationRequestRow
 from adapters.persistence.mappers import authorization_from_row, authorization_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import AuthorizationRequestRow, values_of
+from adapters.persistence.rows import values_of
 from domain.authorization import AuthorizationRequest
 
 A = AuthorizationRequestRow
@@ -18,14 +19,13 @@ A = AuthorizationRequestRow
 
 class SqlAuthorizationRequestRepository(SqlRepository):
     def add(self, request: AuthorizationRequest) -> None:
-        self._uow.watch(request)
-        self._insert([authorization_to_row(request, self._keyring)])
+        self._add(request, authorization_to_row(request, self._keyring))
 
     def get(self, state: str) -> AuthorizationRequest | None:
-        row = self._current(select(A).where(A.state == state)).one_or_none()
-        if row is None:
-            return None
-        return self._uow.watch(authorization_from_row(row, self._keyring))
+        return self._one(
+            select(A).where(A.state == state),
+            lambda row: authorization_from_row(row, self._keyring),
+        )
 
     def consume(self, state: str, at: datetime) -> bool:
         self._uow.prepare_write()

@@ -1,9 +1,10 @@
-"""What every SQL repository shares: the unit of work's session and keyring, upserts that
-work on SQLite and PostgreSQL, updates checked against a version, and chunked `IN` lists."""
+"""What every SQL repository shares: the unit of work's session and keyring, how an aggregate
+is added, found (locked where asked) and written back against its version, upserts that work
+on SQLite and PostgreSQL, and chunked `IN` lists."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ScalarResult, Select, Table, update
@@ -49,6 +50,13 @@ class Transaction(Protocol):
         ...
 
 
+class Versioned(Protocol):
+    version: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
 class SqlRepository:
     def __init__(self, uow: Transaction) -> None:
         self._uow = uow
@@ -66,6 +74,26 @@ class SqlRepository:
         unit of work is refreshed, not handed back as it was (populate_existing): another
         process may have written it since, and a versioned update must see that."""
         return self._session.scalars(statement.execution_options(populate_existing=True))
+
+    def _locked(self, statement: Select[tuple[R]], for_update: bool) -> Select[tuple[R]]:
+        """`statement` holding a row lock until commit, where asked and where the database
+        locks rows (SQLite serializes writers instead)."""
+        if for_update and self._uow.lock_rows():
+            return statement.with_for_update()
+        return statement
+
+    def _one(
+        self, statement: Select[tuple[R]], from_row: Callable[[R], T], *, for_update: bool = False
+    ) -> T | None:
+        """The one object `statement` finds, watched for its announcements; None when none."""
+        row = self._current(self._locked(statement, for_update)).one_or_none()
+        return None if row is None else self._uow.watch(from_row(row))
+
+    def _add(self, aggregate: object, *rows: Row) -> None:
+        """A new aggregate: watched, so what it announced is logged at commit, and its rows
+        inserted."""
+        self._uow.watch(aggregate)
+        self._insert(rows)
 
     def _insert(self, rows: Sequence[Row]) -> None:
         if not rows:
@@ -86,17 +114,22 @@ class SqlRepository:
         statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
         self._session.execute(statement)
 
-    def _update_versioned(self, row: Row, version: int, changed: ConcurrentUpdate) -> None:
-        """UPDATE the stored row with `row`'s primary key to `row`'s values and version + 1,
-        only if it is still at `version` (optimistic concurrency: an aggregate read, changed
-        and written back); raises `changed` when another writer got there first."""
+    def _write_back(self, aggregate: V, row: Row, name: str, context: Mapping[str, object]) -> None:
+        """An aggregate read, changed and written back under optimistic concurrency: the
+        stored row with `row`'s primary key is set to `row`'s values and version + 1 only if
+        it is still at the version the aggregate was read at; ConcurrentUpdate, naming it,
+        when another writer got there first. The aggregate's version then follows the row's."""
+        self._uow.watch(aggregate)
         self._uow.prepare_write()
         table: Table = row.__table__  # type: ignore[assignment]
         values = values_of(row)
         key = [table.c[c.key] == values.pop(c.key) for c in table.primary_key.columns]
-        values["version"] = version + 1
+        values["version"] = aggregate.version + 1
         result = self._session.execute(
-            update(table).where(*key, table.c.version == version).values(values)
+            update(table).where(*key, table.c.version == aggregate.version).values(values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise changed
+            raise ConcurrentUpdate(
+                f"{name} was changed by someone else since it was read.", context=context
+            )
+        aggregate.version += 1

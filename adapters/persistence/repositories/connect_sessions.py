@@ -3,11 +3,12 @@ token when the link is first opened."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 
+from adapters.persistence.connection_rows import ConnectSessionRow
 from adapters.persistence.mappers import connect_session_from_row, connect_session_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import ConnectSessionRow, values_of
+from adapters.persistence.rows import values_of
 from domain.connect_session import ConnectSession
 
 S = ConnectSessionRow
@@ -15,14 +16,13 @@ S = ConnectSessionRow
 
 class SqlConnectSessionRepository(SqlRepository):
     def add(self, session: ConnectSession) -> None:
-        self._uow.watch(session)
-        self._insert([connect_session_to_row(session)])
+        self._add(session, connect_session_to_row(session))
 
     def get(self, session_id: str) -> ConnectSession | None:
-        return self._one(select(S).where(S.id == session_id))
+        return self._one(select(S).where(S.id == session_id), connect_session_from_row)
 
     def find_by_token(self, token_digest: str) -> ConnectSession | None:
-        return self._one(select(S).where(S.token_digest == token_digest))
+        return self._one(select(S).where(S.token_digest == token_digest), connect_session_from_row)
 
     def update(self, session: ConnectSession) -> None:
         self._uow.watch(session)
@@ -35,7 +35,3 @@ class SqlConnectSessionRepository(SqlRepository):
             .values(values)
             .execution_options(synchronize_session=False)
         )
-
-    def _one(self, query: Select[tuple[ConnectSessionRow]]) -> ConnectSession | None:
-        row = self._current(query).one_or_none()
-        return self._uow.watch(connect_session_from_row(row)) if row is not None else None

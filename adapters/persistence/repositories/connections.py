@@ -14,43 +14,35 @@ from typing import Any
 from sqlalchemy import Select, Table, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from adapters.persistence.connection_rows import ConnectionRow, GrantRow, ProfileRow
 from adapters.persistence.mappers import (
     connection_child_rows,
     connection_from_rows,
     connection_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import ConnectionRow, GrantRow, ProfileRow
 from domain.connection import Connection, Region
-from domain.errors import AccountInUse, ConcurrentUpdate
+from domain.errors import AccountInUse
 
 
 class SqlConnectionRepository(SqlRepository):
     def add(self, connection: Connection) -> None:
-        self._uow.watch(connection)
         grants, profiles = connection_child_rows(connection, self._keyring)
         with _account_guard():
-            self._insert([connection_to_row(connection)])
+            self._add(connection, connection_to_row(connection))
         self._insert(grants)
         self._insert(profiles)
 
     def get(self, connection_id: str, *, for_update: bool = False) -> Connection | None:
         statement = select(ConnectionRow).where(ConnectionRow.id == connection_id)
-        if for_update and self._uow.lock_rows():
-            statement = statement.with_for_update()
-        found = self._load(statement)
+        found = self._load(self._locked(statement, for_update))
         return found[0] if found else None
 
     def update(self, connection: Connection) -> None:
-        self._uow.watch(connection)
+        context = {"connection_id": connection.id, "version": connection.version}
         with _account_guard():
-            self._update_versioned(
-                connection_to_row(connection),
-                connection.version,
-                ConcurrentUpdate(
-                    f"Connection {connection.id} was changed by someone else since it was read.",
-                    context={"connection_id": connection.id, "version": connection.version},
-                ),
+            self._write_back(
+                connection, connection_to_row(connection), f"Connection {connection.id}", context
             )
         grants, profiles = connection_child_rows(connection, self._keyring)
         # The version check above serializes writers of this aggregate, so replacing its
@@ -59,7 +51,6 @@ class SqlConnectionRepository(SqlRepository):
         self._session.execute(delete(ProfileRow).where(ProfileRow.connection_id == connection.id))
         self._insert(grants)
         self._insert(profiles)
-        connection.version += 1
 
     def list_for_team(
         self, team_id: str, *, include_disconnected: bool = False

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import or_, select, text, update
 
+from adapters.persistence.event_rows import AuditEventRow
 from adapters.persistence.mappers import event_from_row, event_to_row
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import AuditEventRow
 from application.repositories import EventLogQuery
 from domain.events import APP_TEAM_ID, AuditEvent
 

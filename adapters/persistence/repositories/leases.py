@@ -10,7 +10,7 @@ from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import LeaseRow
+from adapters.persistence.shared_state_rows import LeaseRow
 
 _T: Table = LeaseRow.__table__  # type: ignore[assignment]
 

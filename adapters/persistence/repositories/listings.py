@@ -19,7 +19,8 @@ from adapters.persistence.mappers import (
     listing_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import ListingRow, ListingSettingsRow, values_of
+from adapters.persistence.rows import values_of
+from adapters.persistence.seller_data_rows import ListingRow, ListingSettingsRow
 from domain.listing import ListingSettings
 from domain.listing_batch import SkuListing
 

@@ -10,14 +10,13 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, tuple_
 
+from adapters.persistence.connection_rows import MarketplaceRow, MarketplaceTransitionRow
 from adapters.persistence.mappers import (
     marketplace_from_rows,
     marketplace_to_row,
     transition_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import MarketplaceRow, MarketplaceTransitionRow
-from domain.errors import ConcurrentUpdate
 from domain.marketplace import Marketplace, MarketplaceState
 
 T = MarketplaceTransitionRow
@@ -25,8 +24,7 @@ T = MarketplaceTransitionRow
 
 class SqlMarketplaceRepository(SqlRepository):
     def add(self, marketplace: Marketplace) -> None:
-        self._uow.watch(marketplace)
-        self._insert([marketplace_to_row(marketplace)])
+        self._add(marketplace, marketplace_to_row(marketplace))
         self._insert(
             [transition_to_row(marketplace, seq, t) for seq, t in enumerate(marketplace.history)]
         )
@@ -38,25 +36,19 @@ class SqlMarketplaceRepository(SqlRepository):
             MarketplaceRow.connection_id == connection_id,
             MarketplaceRow.marketplace_id == marketplace_id,
         )
-        if for_update and self._uow.lock_rows():
-            statement = statement.with_for_update()
-        found = self._load(statement)
+        found = self._load(self._locked(statement, for_update))
         return found[0] if found else None
 
     def update(self, marketplace: Marketplace) -> None:
-        self._uow.watch(marketplace)
-        self._update_versioned(
+        self._write_back(
+            marketplace,
             marketplace_to_row(marketplace),
-            marketplace.version,
-            ConcurrentUpdate(
-                f"Marketplace {marketplace.marketplace_id} of connection "
-                f"{marketplace.connection_id} was changed by someone else since it was read.",
-                context={
-                    "connection_id": marketplace.connection_id,
-                    "marketplace_id": marketplace.marketplace_id,
-                    "version": marketplace.version,
-                },
-            ),
+            f"Marketplace {marketplace.marketplace_id} of connection {marketplace.connection_id}",
+            {
+                "connection_id": marketplace.connection_id,
+                "marketplace_id": marketplace.marketplace_id,
+                "version": marketplace.version,
+            },
         )
         stored = (
             self._session.scalar(
@@ -77,7 +69,6 @@ class SqlMarketplaceRepository(SqlRepository):
                 for seq in range(stored, len(marketplace.history))
             ]
         )
-        marketplace.version += 1
 
     def list_for_connection(self, connection_id: str) -> list[Marketplace]:
         return self._load(

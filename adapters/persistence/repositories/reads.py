@@ -22,15 +22,10 @@ from sqlalchemy import (
 )
 
 from adapters.persistence import by_name
+from adapters.persistence.connection_rows import ConnectionRow, GrantRow, MarketplaceRow, ProfileRow
 from adapters.persistence.mappers import channels_of, marketplace_from_rows
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import (
-    ConnectionRow,
-    GrantRow,
-    MarketplaceRow,
-    MembershipRow,
-    ProfileRow,
-)
+from adapters.persistence.team_rows import MembershipRow
 from application.queries import (
     Access,
     ConnectionFacts,

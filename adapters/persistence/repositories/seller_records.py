@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence import by_name
 from adapters.persistence.repositories.base import SqlRepository, chunks
-from adapters.persistence.rows import RecordRow, RecordSequenceRow
+from adapters.persistence.seller_data_rows import RecordRow, RecordSequenceRow
 from domain.records import (
     IncomingRecord,
     Record,

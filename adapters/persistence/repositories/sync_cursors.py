@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, select
 
 from adapters.persistence.mappers import sync_cursor_from_row, sync_cursor_to_row
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import SyncCursorRow
+from adapters.persistence.seller_data_rows import SyncCursorRow
 from domain.records import Dataset
 from domain.sync import SyncCursor
 
@@ -16,14 +16,14 @@ class SqlSyncCursorRepository(SqlRepository):
     def get(
         self, connection_id: str, marketplace_id: str, dataset: Dataset = Dataset.ORDERS
     ) -> SyncCursor | None:
-        row = self._current(
+        return self._one(
             select(SyncCursorRow).where(
                 SyncCursorRow.connection_id == connection_id,
                 SyncCursorRow.marketplace_id == marketplace_id,
                 SyncCursorRow.dataset == str(dataset),
-            )
-        ).one_or_none()
-        return sync_cursor_from_row(row) if row is not None else None
+            ),
+            sync_cursor_from_row,
+        )
 
     def put(self, cursor: SyncCursor) -> None:
         self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))

@@ -11,45 +11,38 @@ from adapters.persistence.mappers import (
     team_to_row,
 )
 from adapters.persistence.repositories.base import SqlRepository
-from adapters.persistence.rows import MembershipRow, TeamRow
-from domain.errors import ConcurrentUpdate
+from adapters.persistence.team_rows import MembershipRow, TeamRow
 from domain.team import Membership, Team
 
 
 class SqlTeamRepository(SqlRepository):
     def add(self, team: Team) -> None:
-        self._uow.watch(team)
-        self._insert([team_to_row(team)])
+        self._add(team, team_to_row(team))
 
     def get(self, team_id: str) -> Team | None:
-        row = self._current(select(TeamRow).where(TeamRow.id == team_id)).one_or_none()
-        return self._uow.watch(team_from_row(row)) if row is not None else None
+        return self._one(select(TeamRow).where(TeamRow.id == team_id), team_from_row)
 
     def list_all(self) -> list[Team]:
         rows = self._current(select(TeamRow).order_by(TeamRow.id))
         return [self._uow.watch(team_from_row(row)) for row in rows]
 
     def update(self, team: Team) -> None:
-        self._uow.watch(team)
-        self._update_versioned(
+        self._write_back(
+            team,
             team_to_row(team),
-            team.version,
-            ConcurrentUpdate(
-                f"Team {team.id} was changed by someone else since it was read.",
-                context={"team_id": team.id, "version": team.version},
-            ),
+            f"Team {team.id}",
+            {"team_id": team.id, "version": team.version},
         )
-        team.version += 1
 
 
 class SqlMembershipRepository(SqlRepository):
     def get(self, team_id: str, user_id: str) -> Membership | None:
-        row = self._current(
+        return self._one(
             select(MembershipRow).where(
                 MembershipRow.team_id == team_id, MembershipRow.user_id == user_id
-            )
-        ).one_or_none()
-        return membership_from_row(row) if row is not None else None
+            ),
+            membership_from_row,
+        )
 
     def list_for_team(self, team_id: str) -> list[Membership]:
         rows = self._current(

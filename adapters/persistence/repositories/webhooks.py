@@ -14,7 +14,6 @@ from adapters.persistence.crypto import Keyring, webhook_secret_aad
 from adapters.persistence.repositories.base import SqlRepository, chunks
 from adapters.persistence.rows import values_of
 from adapters.persistence.webhook_rows import WebhookDeliveryRow, WebhookEndpointRow
-from domain.errors import ConcurrentUpdate
 from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
 
 _P = WebhookDeliveryRow
@@ -70,27 +69,22 @@ def delivery_from_row(row: WebhookDeliveryRow) -> Delivery:
 
 class SqlWebhookEndpointRepository(SqlRepository):
     def add(self, endpoint: WebhookEndpoint) -> None:
-        self._uow.watch(endpoint)
-        self._insert([endpoint_to_row(endpoint, self._keyring)])
+        self._add(endpoint, endpoint_to_row(endpoint, self._keyring))
 
     def get(self, endpoint_id: str, *, for_update: bool = False) -> WebhookEndpoint | None:
-        statement = select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id)
-        if for_update and self._uow.lock_rows():
-            statement = statement.with_for_update()
-        row = self._current(statement).one_or_none()
-        return self._uow.watch(endpoint_from_row(row, self._keyring)) if row is not None else None
+        return self._one(
+            select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id),
+            lambda row: endpoint_from_row(row, self._keyring),
+            for_update=for_update,
+        )
 
     def update(self, endpoint: WebhookEndpoint) -> None:
-        self._uow.watch(endpoint)
-        self._update_versioned(
+        self._write_back(
+            endpoint,
             endpoint_to_row(endpoint, self._keyring),
-            endpoint.version,
-            ConcurrentUpdate(
-                f"Webhook endpoint {endpoint.id} was changed by someone else since it was read.",
-                context={"webhook_id": endpoint.id},
-            ),
+            f"Webhook endpoint {endpoint.id}",
+            {"webhook_id": endpoint.id},
         )
-        endpoint.version += 1
 
     def delete(self, endpoint: WebhookEndpoint) -> None:
         self._uow.watch(endpoint)
@@ -126,8 +120,7 @@ class SqlDeliveryRepository(SqlRepository):
             self._insert([delivery_to_row(d) for d in part])
 
     def get(self, delivery_id: str) -> Delivery | None:
-        row = self._current(select(_P).where(_P.id == delivery_id)).one_or_none()
-        return delivery_from_row(row) if row is not None else None
+        return self._one(select(_P).where(_P.id == delivery_id), delivery_from_row)
 
     def update(self, delivery: Delivery) -> None:
         self._uow.prepare_write()

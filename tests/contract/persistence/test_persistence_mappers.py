@@ -10,7 +10,7 @@ import pytest
 from attrs import define
 
 from adapters.persistence import by_name
-from adapters.persistence.rows import MembershipRow
+from adapters.persistence.team_rows import MembershipRow
 from domain.team import Membership, Role
 from tests.contract.persistence.builders import NOW
 

@@ -19,7 +19,7 @@ from adapters.persistence import (
     keyring_file,
     rotate_keys,
 )
-from adapters.persistence.rows import AuthorizationRequestRow, GrantRow
+from adapters.persistence.connection_rows import AuthorizationRequestRow, GrantRow
 from domain.grant import Channel
 from domain.secret import Secret
 from tests.contract.persistence.builders import authorization, connection, state, store

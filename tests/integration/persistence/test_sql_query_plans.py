@@ -12,12 +12,16 @@ import pytest
 from sqlalchemy import delete, or_, select, text
 
 from adapters.persistence import SqlDatabase
+from adapters.persistence.connection_rows import (
+    AuthorizationRequestRow,
+    ConnectionRow,
+    MarketplaceRow,
+)
 from adapters.persistence.diagnostics import explain
 from adapters.persistence.repositories.connections import (
     access_tokens_due,
     grants_expiring_before,
 )
-from adapters.persistence.rows import AuthorizationRequestRow, ConnectionRow, MarketplaceRow
 from tests.contract.persistence.builders import NOW
 
 QUERIES: dict[str, tuple[Callable[[], Any], list[str]]] = {
