@@ -12,6 +12,7 @@ from domain.marketplace import Marketplace
 from domain.profile import AdsAccountType, Profile
 from domain.secret import Secret
 from domain.team import Membership, Role, Team, TeamKind
+from harness.seeds import listed_marketplace
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
 
@@ -96,15 +97,7 @@ def connection(
 
 
 def marketplace(connection_id: str = "con_1", marketplace_id: str = "ATVPDKIKX0DER") -> Marketplace:
-    return Marketplace.discovered(
-        connection_id=connection_id,
-        marketplace_id=marketplace_id,
-        country_code="US",
-        name="Amazon.com",
-        participating=True,
-        covered_by_plan=True,
-        at=NOW,
-    )
+    return listed_marketplace(connection_id, NOW, marketplace_id)
 
 
 def state(n: int = 1) -> str:
