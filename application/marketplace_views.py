@@ -9,6 +9,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from application.views import about
+from domain.copies import copied
 from domain.marketplace import Marketplace, MarketplaceState, Transition
 from domain.records import Dataset
 
@@ -98,24 +99,7 @@ class MarketplaceView:
 
     @classmethod
     def of(cls, m: Marketplace, sync: SyncCoverage | None = None) -> MarketplaceView:
-        return cls(
-            connection_id=m.connection_id,
-            marketplace_id=m.marketplace_id,
-            country_code=m.country_code,
-            name=m.name,
-            state=m.state,
-            label=m.label,
-            selectable=m.selectable,
-            selected=m.selected,
-            active=m.active,
-            retries_used=m.retries_used,
-            retry_limit=m.retry_limit,
-            last_error=m.last_error,
-            reason=m.unselectable_reason(),
-            reason_code=m.waiting_code,
-            retry_at=m.retry_at,
-            sync=sync,
-        )
+        return copied(cls, m, reason=m.unselectable_reason(), reason_code=m.waiting_code, sync=sync)
 
 
 @frozen

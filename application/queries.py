@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
@@ -18,9 +19,10 @@ from typing import Protocol
 from attrs import field, frozen
 
 from domain.api_key import ApiKey
-from domain.connection import AccountType, Health, Region
+from domain.connection import AccountType, Connection, Health, Region
+from domain.copies import copied
 from domain.errors import NotAMember, NotFound, ValidationFailed
-from domain.grant import Channel
+from domain.grant import Channel, Grant
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.profile import Profile
 from domain.team import Membership, Permission, Role
@@ -82,8 +84,12 @@ class GrantFacts:
     last_refresh_error: str | None
 
     @classmethod
+    def of(cls, grant: Grant) -> GrantFacts:
+        return copied(cls, grant, has_refresh_token=grant.refresh_token is not None)
+
+    @classmethod
     def never_authorized(cls, channel: Channel) -> GrantFacts:
-        return cls(channel, False, None, None, None, None, None)
+        return cls.of(Grant(channel))
 
 
 @frozen
@@ -103,6 +109,18 @@ class ConnectionFacts:
     version: int
     grants: tuple[GrantFacts, ...]
     marketplace_states: Mapping[MarketplaceState, int]
+
+    @classmethod
+    def of(cls, connection: Connection, marketplaces: Iterable[Marketplace]) -> ConnectionFacts:
+        """What the read side loads, taken from the aggregate itself (the in-memory read
+        side, and a use case that holds the connection already)."""
+        return copied(
+            cls,
+            connection,
+            profile=connection.selected_profile,
+            grants=tuple(GrantFacts.of(g) for g in connection.grants.values()),
+            marketplace_states=dict(Counter(m.state for m in marketplaces)),
+        )
 
     @property
     def position(self) -> Position:

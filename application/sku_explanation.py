@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Self
 
-from attrs import define, field, fields, frozen
+from attrs import define, field, frozen
 
 from application.context import Actor, Ports, team_connection
 from application.listing_flush import pause_reason
@@ -16,6 +17,7 @@ from application.listing_updates import settings_of
 from application.unit_of_work import UnitOfWork
 from application.views import about
 from domain.connection import Connection
+from domain.copies import copied
 from domain.errors import NotFound
 from domain.listing import ListingSettings, Money
 from domain.listing_batch import ListingStatus, SendMethod, SkuListing, batch_due
@@ -54,12 +56,11 @@ class SettingsApplied:
     batch_window_seconds: int = field(metadata=about("How long changes are gathered."))
 
     @classmethod
-    def of(cls, settings: ListingSettings) -> SettingsApplied:
-        return cls(
-            inventory_buffer=settings.inventory_buffer,
-            inventory_ceiling=settings.inventory_ceiling,
+    def of(cls, settings: ListingSettings) -> Self:
+        return copied(
+            cls,
+            settings,
             minimum_price=MoneyView.maybe(settings.minimum_price),
-            pricing_enabled=settings.pricing_enabled,
             batch_window_seconds=int(settings.batch_window.total_seconds()),
         )
 
@@ -70,12 +71,6 @@ class ListingSettingsView(SettingsApplied):
     values a SKU's explanation shows it was decided under."""
 
     connection_id: str = field(metadata=about("The connection they apply to."))
-
-    @classmethod
-    def of(cls, settings: ListingSettings) -> ListingSettingsView:
-        applied = SettingsApplied.of(settings)
-        shown = {f.name: getattr(applied, f.name) for f in fields(SettingsApplied)}
-        return cls(**shown, connection_id=settings.connection_id)
 
 
 @frozen

@@ -8,8 +8,7 @@ a field is added here once and appears everywhere.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +17,7 @@ from attrs import field, fields, frozen
 
 from application.queries import ConnectionFacts, GrantFacts
 from domain.connection import AccountType, Connection, Health, Region, health_of
+from domain.copies import copied
 from domain.events import AuditEvent, EventKind
 from domain.grant import Channel, Grant, TokenReport, TokenStatus, token_status_at
 from domain.marketplace import Marketplace, MarketplaceState
@@ -67,16 +67,7 @@ class GrantView:
     @classmethod
     def of(cls, grant: Grant | GrantFacts, report: TokenReport, *, required: bool) -> GrantView:
         """The grant (or what a read loaded of it) with its token report at this instant."""
-        return cls(
-            channel=grant.channel,
-            status=report.status,
-            status_text=report.text,
-            required=required,
-            authorized_at=grant.authorized_at,
-            expires_at=grant.expires_at,
-            last_refresh_at=grant.last_refresh_at,
-            last_refresh_error=grant.last_refresh_error,
-        )
+        return copied(cls, grant, status=report.status, status_text=report.text, required=required)
 
 
 @frozen
@@ -91,10 +82,6 @@ class _ProfileShown:
     account_type: AdsAccountType = field(metadata=about("seller, vendor or agency."))
 
 
-def _shown(profile: Profile) -> dict[str, Any]:
-    return {f.name: getattr(profile, f.name) for f in fields(_ProfileShown)}
-
-
 @frozen
 class SelectedProfile(_ProfileShown):
     """The Amazon Ads advertising profile the connection works with."""
@@ -106,7 +93,7 @@ class SelectedProfile(_ProfileShown):
 
     @classmethod
     def of(cls, profile: Profile, *, auto_selected: bool) -> SelectedProfile:
-        return cls(**_shown(profile), account_id=profile.account_id, auto_selected=auto_selected)
+        return copied(cls, profile, auto_selected=auto_selected)
 
 
 SUMMARY_STATES = (
@@ -129,8 +116,7 @@ class MarketplacesSummary:
     escalated: int = field(metadata=about("Marketplaces escalated to support."))
 
     @classmethod
-    def count(cls, states: Iterable[MarketplaceState]) -> MarketplacesSummary:
-        counts = Counter(states)
+    def of(cls, counts: Mapping[MarketplaceState, int]) -> MarketplacesSummary:
         return cls(*(counts.get(state, 0) for state in SUMMARY_STATES))
 
     def items(self) -> list[tuple[str, int]]:
@@ -171,35 +157,15 @@ class ConnectionView:
 
     @classmethod
     def of(
-        cls, connection: Connection, marketplaces: list[Marketplace], *, now: datetime
+        cls, connection: Connection, marketplaces: Iterable[Marketplace], *, now: datetime
     ) -> ConnectionView:
-        selected = connection.selected_profile
-        return cls(
-            id=connection.id,
-            team_id=connection.team_id,
-            account_type=connection.account_type,
-            region=connection.region,
-            selling_partner_id=connection.selling_partner_id,
-            ads_account_id=connection.ads_account_id,
-            display_name=connection.display_name,
-            health=connection.health_at(now),
-            created_at=connection.created_at,
-            disconnected_at=connection.disconnected_at,
-            grants=tuple(
-                GrantView.of(g, g.status_at(now), required=c in connection.required_channels)
-                for c, g in sorted(connection.grants.items())
-            ),
-            profile=None
-            if selected is None
-            else SelectedProfile.of(selected, auto_selected=connection.profile_auto_selected),
-            profile_auto_selected=connection.profile_auto_selected,
-            marketplaces_summary=MarketplacesSummary.count(m.state for m in marketplaces),
-            version=connection.version,
-        )
+        """The aggregate shown as the read side shows it: from the same facts, so the two
+        never disagree."""
+        return cls.of_facts(ConnectionFacts.of(connection, marketplaces), now=now)
 
     @classmethod
     def of_facts(cls, facts: ConnectionFacts, *, now: datetime) -> ConnectionView:
-        """The same view from what the read side loads (no aggregate, no history)."""
+        """The view from what the read side loads (no aggregate, no history)."""
         by_channel = {g.channel: g for g in facts.grants}
         for channel in Channel:  # as Connection holds one per channel
             by_channel.setdefault(channel, GrantFacts.never_authorized(channel))
@@ -212,36 +178,24 @@ class ConnectionView:
             )
             for c, g in by_channel.items()
         }
-        counts = facts.marketplace_states
-        return cls(
-            id=facts.id,
-            team_id=facts.team_id,
-            account_type=facts.account_type,
-            region=facts.region,
-            selling_partner_id=facts.selling_partner_id,
-            ads_account_id=facts.ads_account_id,
-            display_name=facts.display_name,
+        required = facts.required_channels
+        return copied(
+            cls,
+            facts,
             health=health_of(
                 disconnected=facts.disconnected_at is not None,
                 required_grants=(
-                    (reports[c], by_channel[c].authorized_at is not None)
-                    for c in sorted(facts.required_channels)
+                    (reports[c], by_channel[c].authorized_at is not None) for c in sorted(required)
                 ),
             ),
-            created_at=facts.created_at,
-            disconnected_at=facts.disconnected_at,
             grants=tuple(
-                GrantView.of(g, reports[g.channel], required=g.channel in facts.required_channels)
-                for g in sorted(by_channel.values(), key=lambda g: g.channel)
+                GrantView.of(g, reports[c], required=c in required)
+                for c, g in sorted(by_channel.items())
             ),
             profile=None
             if facts.profile is None
             else SelectedProfile.of(facts.profile, auto_selected=facts.profile_auto_selected),
-            profile_auto_selected=facts.profile_auto_selected,
-            marketplaces_summary=MarketplacesSummary(
-                *(counts.get(state, 0) for state in SUMMARY_STATES)
-            ),
-            version=facts.version,
+            marketplaces_summary=MarketplacesSummary.of(facts.marketplace_states),
         )
 
     def grant(self, channel: Channel) -> GrantView:
@@ -259,8 +213,7 @@ class ConnectionWithWarnings(ConnectionView):
 
     @classmethod
     def with_warnings(cls, view: ConnectionView, warnings: Iterable[str]) -> ConnectionWithWarnings:
-        shown = {f.name: getattr(view, f.name) for f in fields(ConnectionView)}
-        return cls(**shown, warnings=tuple(str(w) for w in warnings))
+        return copied(cls, view, warnings=tuple(str(w) for w in warnings))
 
 
 @frozen
@@ -286,7 +239,7 @@ class ProfileView(_ProfileShown):
     def of(
         cls, profile: Profile, *, selectable: bool, selected: bool, reason: str | None
     ) -> ProfileView:
-        return cls(**_shown(profile), selectable=selectable, selected=selected, reason=reason)
+        return copied(cls, profile, selectable=selectable, selected=selected, reason=reason)
 
 
 @frozen
@@ -313,16 +266,7 @@ class EventView:
 
     @classmethod
     def of(cls, e: AuditEvent) -> EventView:
-        return cls(
-            id=e.id,
-            at=e.at,
-            kind=e.kind,
-            actor=e.actor,
-            detail=e.summary,
-            team_id=e.team_id,
-            connection_id=e.connection_id,
-            data={str(k): str(v) for k, v in e.data.items()},
-        )
+        return copied(cls, e, detail=e.summary, data={str(k): str(v) for k, v in e.data.items()})
 
 
 @frozen

@@ -11,6 +11,7 @@ from datetime import datetime
 from attrs import field, frozen
 
 from application.views import about
+from domain.copies import copied
 from domain.secret import Secret
 from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
 
@@ -36,16 +37,7 @@ class EndpointView:
 
     @classmethod
     def of(cls, endpoint: WebhookEndpoint) -> EndpointView:
-        return cls(
-            endpoint.id,
-            endpoint.url,
-            endpoint.event_types,
-            endpoint.description,
-            endpoint.enabled,
-            endpoint.created_at,
-            endpoint.disabled_reason,
-            endpoint.failing_since,
-        )
+        return copied(cls, endpoint, events=endpoint.event_types)
 
 
 @frozen
@@ -91,19 +83,12 @@ class DeliveryView:
 
     @classmethod
     def of(cls, d: Delivery) -> DeliveryView:
-        return cls(
-            d.id,
-            d.endpoint_id,
-            d.message_id,
-            d.event_type,
-            d.attempts,
-            d.status,
-            d.last_status_code,
-            d.last_error,
-            d.last_response,
-            d.created_at,
-            d.next_attempt_at if d.status is DeliveryStatus.PENDING else None,
-            d.delivered_at,
+        return copied(
+            cls,
+            d,
+            webhook_id=d.endpoint_id,
+            event_id=d.message_id,
+            next_attempt_at=d.next_attempt_at if d.status is DeliveryStatus.PENDING else None,
         )
 
 

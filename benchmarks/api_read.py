@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,14 +41,16 @@ from sqlalchemy import insert
 from adapters.persistence import Keyring, SqlDatabase
 from adapters.persistence.connection_rows import MarketplaceTransitionRow
 from adapters.persistence.event_rows import AuditEventRow
+from bootstrap.settings import Settings
 from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for
-from domain.grant import Channel
-from domain.marketplace import Marketplace
+from domain.grant import Channel, Consent
 from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
+from harness.seeds import selected_marketplace
+from harness.server import container_on, free_port
 
 CONNECTIONS = 50
 DAYS = 365
@@ -59,7 +61,7 @@ PATH = f"/api/v1/connections?limit={CONNECTIONS}"
 DURATION = float(os.environ.get("API_READ_SECONDS", "6"))
 CONCURRENCY = 16
 ROUNDS = 6
-MARKETPLACES = (("ATVPDKIKX0DER", "US", "Amazon.com"), ("A2EUQ1WTGCTBG2", "CA", "Amazon.ca"))
+MARKETPLACES = ("ATVPDKIKX0DER", "A2EUQ1WTGCTBG2")  # US, CA
 
 
 def seller_id(n: int) -> str:
@@ -115,30 +117,18 @@ def seed(
                 (Channel.ADS, ads_refresh_tokens),
                 (Channel.SP_API, sp_api_refresh_tokens),
             ):
-                connection.authorize(
-                    channel,
+                consent = Consent(
                     refresh_token=Secret(minted[n] if n < len(minted) else f"Atzr|{channel}-{n}"),
                     scopes=(),
                     account_id=seller_id(n) if channel is Channel.SP_API else None,
-                    at=now - timedelta(days=n % 360),
                 )
+                connection.authorize(channel, consent, at=now - timedelta(days=n % 360))
             connection.ads_account_id = ads_account_id(n)
             uow.connections.add(connection)
-            for marketplace_id, country, name in MARKETPLACES:
-                marketplace = Marketplace.discovered(
-                    connection_id=connection.id,
-                    marketplace_id=marketplace_id,
-                    country_code=country,
-                    name=name,
-                    participating=True,
-                    covered_by_plan=True,
-                    at=start,
-                )
-                marketplace.select(at=start, actor="owner")
+            for marketplace_id in MARKETPLACES:
                 # A year on, setup and the first sync are long done and every dataset's
                 # sync is current (nothing for a worker to catch up on but new work).
-                marketplace.setup_succeeded(at=start)
-                marketplace.first_sync_completed(at=start)
+                marketplace = selected_marketplace(connection.id, start, marketplace_id)
                 uow.marketplaces.add(marketplace)
                 recorded[marketplace_id] = len(marketplace.history)
                 for dataset in datasets_for(connection, marketplace_id):
@@ -156,7 +146,7 @@ def seed(
     if history:
         transitions, events = [], []
         for n in range(CONNECTIONS):
-            for marketplace_id, _, _ in MARKETPLACES:
+            for marketplace_id in MARKETPLACES:
                 for day in range(DAYS):
                     transitions.append(
                         {
@@ -195,25 +185,18 @@ def seed(
 # --------------------------------------------------------------------------- the servers
 
 
-def serve_sellerlink(url: str, data_dir: str, port: int) -> None:
-    from dependency_injector import providers
+def server_settings(url: str, data_dir: str, **more: Any) -> Settings:
+    """A benchmark's sellerlink server: on `url`, its files in `data_dir`, people's tokens
+    signed with SECRET, warnings only in its log; `more` for what the benchmark adds."""
+    return Settings(
+        database_url=url, data_dir=Path(data_dir), jwt_secret=SECRET, log_level="WARNING", **more
+    )
 
-    from bootstrap.container import Container
-    from bootstrap.settings import Settings
+
+def serve_sellerlink(url: str, data_dir: str, port: int) -> None:
     from bootstrap.web import create_app
 
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                database_url=url,
-                data_dir=Path(data_dir),
-                jwt_secret=SECRET,
-                worker_in_process=False,
-                log_level="WARNING",
-            )
-        )
-    )
+    container = container_on(server_settings(url, data_dir, worker_in_process=False))
     uvicorn.run(create_app(container), **server_options(port))
 
 
@@ -237,21 +220,31 @@ def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    wait_until_serving(
+        process, port, 30, lambda: process.stderr.read().decode() if process.stderr else ""
+    )
+    return process
+
+
+def wait_until_serving(
+    process: subprocess.Popen[bytes], port: int, seconds: float, output: Callable[[], str]
+) -> None:
+    """Returns once the server `process` runs answers GET /health on `port`. If the process
+    ends first, raises with what it wrote (`output`); if it does not answer within
+    `seconds`, stops it and raises."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             probe.request("GET", "/health")
             probe.getresponse().read()
-            return process
+            return
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(
-                    process.stderr.read().decode() if process.stderr else ""
-                ) from None
+                raise RuntimeError(output()) from None
             time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    stop(process)
+    raise RuntimeError("the server did not start")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -261,14 +254,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------- the load

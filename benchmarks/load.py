@@ -68,12 +68,14 @@ from benchmarks.api_read import (  # noqa: E402
     SECRET,
     TEAM,
     ads_account_id,
-    free_port,
     seed,
     seller_id,
     server_options,
+    server_settings,
     stop,
+    wait_until_serving,
 )
+from harness.server import container_on, free_port  # noqa: E402
 
 US = "ATVPDKIKX0DER"
 SLOW_SECONDS = 15.0
@@ -92,7 +94,6 @@ WARM_UP_LIMIT = 600.0  # seconds; a worker that never catches up fails the run
 
 def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> None:
     import uvicorn
-    from dependency_injector import providers
 
     from adapters.worker import InProcessWorker
     from adapters.worker.inprocess import PassReport
@@ -113,25 +114,18 @@ def serve(url: str, data_dir: str, sandbox_url: str, keys: str, port: int) -> No
             target.with_suffix(".tmp").replace(target)
             return report
 
-    from bootstrap.container import Container
     from bootstrap.heap import settle_after_start_up
-    from bootstrap.settings import Settings
     from bootstrap.web import create_app
 
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                database_url=url,
-                data_dir=Path(data_dir),
-                encryption_keys=keys,
-                jwt_secret=SECRET,
-                sandbox=True,
-                sandbox_base_url=sandbox_url,
-                worker_in_process=True,
-                worker_interval_seconds=1.0,
-                log_level="WARNING",
-            )
+    container = container_on(
+        server_settings(
+            url,
+            data_dir,
+            encryption_keys=keys,
+            sandbox=True,
+            sandbox_base_url=sandbox_url,
+            worker_in_process=True,
+            worker_interval_seconds=1.0,
         )
     )
     app = create_app(container)
@@ -184,19 +178,8 @@ def start_server(
         # stall every thread of the server that logs.
         stderr=(Path(data_dir) / SERVER_LOG).open("wb"),
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            probe.request("GET", "/health")
-            probe.getresponse().read()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(server_log(data_dir)) from None
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("sellerlink did not start")
+    wait_until_serving(process, port, 60, lambda: server_log(data_dir))
+    return process, port
 
 
 # --------------------------------------------------------------------------- the client
@@ -530,8 +513,8 @@ def pending_submission(url: str, pending: int = 50_000, samples: int = 15) -> di
     from application.context import Actor
     from application.listing_updates import ListingRow, SubmitListingsCommand
     from domain.team import Membership, Role
+    from harness.seeds import seed as seed_connections
     from harness.stack import CallLog, CountingAmazon, FileClock, build_app
-    from harness.stack import seed as seed_connections
 
     database = SqlDatabase(url, Keyring.generate("k1"))
     database.upgrade()

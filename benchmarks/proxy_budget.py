@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -35,21 +34,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import httpx
-import uvicorn
-from dependency_injector import providers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.amazon.rate_limit import RATE_PLANS
-from adapters.amazon.sandbox import SandboxClock
-from adapters.http import mint_dev_token
-from bootstrap.container import Container
-from bootstrap.serve import build_server_app
-from bootstrap.settings import Settings
+from harness.driver import Api, User, driving
 from harness.own_sync import read_an_hour_of_orders
+from harness.server import embedded_product
 
 K = 4
 THREADS = 8
@@ -70,71 +63,15 @@ INTERVAL = K * THREADS / (3 * WALL_RATE)  # each thread's pace: together 3x the 
 # --------------------------------------------------------------------------- set-up
 
 
-def start_product(data_dir: Path) -> tuple[str, Any, uvicorn.Server]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    container: Any = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(
-                port=port,
-                data_dir=data_dir,
-                jwt_secret=JWT,
-                sandbox=True,
-                worker_in_process=False,
-            )
-        )
-    )
-    container.sandbox_clock.override(providers.Object(SandboxClock(scale=SCALE)))
-    container.database().upgrade()
-    app = build_server_app(container)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
-    server = uvicorn.Server(config)
-    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise SystemExit("sellerlink did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", container, server
-
-
-def consent(client: httpx.Client, authorization_url: str, account: str) -> dict[str, str]:
-    """Sign in on the sandbox's consent page and approve; the query of its redirect."""
-    parts = urlsplit(authorization_url)
-    form = dict(parse_qsl(parts.query)) | {"account": account, "decision": "approve"}
-    answer = client.post(parts._replace(query="").geturl(), data=form, follow_redirects=False)
-    assert answer.status_code == 302, answer.text
-    return dict(parse_qsl(urlsplit(answer.headers["location"]).query))
-
-
-def connect_seller(client: httpx.Client, owner: dict[str, str], account: str) -> dict[str, Any]:
-    connection_id = None
-    body: dict[str, Any] = {}
-    for channel, callback in (("ads", "amazon-ads"), ("sp_api", "sp-api")):
-        start = {"channel": channel, "region": "NA", "account_type": "seller"}
-        if connection_id:
-            start["connection_id"] = connection_id
-        started = client.post("/api/v1/connections/authorizations", headers=owner, json=start)
-        assert started.status_code == 201, started.text
-        query = consent(client, started.json()["authorization_url"], account)
-        answer = client.get(f"/oauth/{callback}/callback", params=query)
-        assert answer.status_code == 200, answer.text
-        body = answer.json()["connection"]
-        connection_id = body["id"]
-    return body
-
-
-def refresh_token_for(client: httpx.Client, owner: dict[str, str], container: Any) -> str:
+def refresh_token_for(api: Api, owner: User, container: Any) -> str:
     """An SP-API refresh token of another seller, obtained the way any app would: consent,
     then the code exchanged at the (sandbox) LWA endpoint with the app's credentials."""
     settings = container.amazon_settings()
-    start = {"channel": "sp_api", "region": "NA", "account_type": "seller"}
-    started = client.post("/api/v1/connections/authorizations", headers=owner, json=start)
-    query = consent(client, started.json()["authorization_url"], "multi-profile-seller")
-    answer = client.post(
+    started = api.start(owner, "sp_api")
+    assert started.status_code == 201, started.text
+    consent_page = api.follow(started.json()["authorization_url"])
+    query = api.amazon.consent(consent_page, "multi-profile-seller")
+    answer = api.client.post(
         "/sandbox/auth/o2/token",
         data={
             "grant_type": "authorization_code",
@@ -300,18 +237,15 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     data_dir = Path(tempfile.mkdtemp(prefix="proxy-budget-"))
-    base_url, container, server = start_product(data_dir)
-    client = httpx.Client(base_url=base_url, timeout=120)
-    try:
-        me = {"Authorization": f"Bearer {mint_dev_token(JWT, 'owner@bench')}"}
-        team = client.post("/api/v1/teams", headers=me, json={"name": "Bench", "kind": "brand"})
-        owner = me | {"X-Team-Id": team.json()["id"]}
-        client.patch(f"/api/v1/teams/{team.json()['id']}", headers=owner, json={"plan": "pro"})
-        connection = connect_seller(client, owner, "us-seller")
-        key = client.post(
-            "/api/v1/api-keys", headers=owner, json={"name": "bench", "scopes": ["amazon:access"]}
-        ).json()["key"]
-        refresh_token = refresh_token_for(client, owner, container)
+    with (
+        embedded_product(data_dir, JWT, clock_scale=SCALE) as (base_url, container),
+        driving(base_url, JWT, timeout=120) as api,
+    ):
+        client = api.client
+        owner = api.create_team("Bench", plan="pro")["owner"]
+        connection = api.connect(owner, "us-seller")["connection"]
+        key = api.api_key(owner, ["amazon:access"], "bench").token
+        refresh_token = refresh_token_for(api, owner, container)
         settings = container.amazon_settings()
         app = {
             "client_id": settings.sp_api_client_id,
@@ -385,10 +319,6 @@ def main() -> None:
         lwa_calls = sum(
             1 for e in sandbox_log(client)[mark:] if e["path"].endswith("/auth/o2/token")
         )
-    finally:
-        client.close()
-        server.should_exit = True
-        container.database().dispose()
 
     report(proxied, proxy_amazon, proxy_allowed, sync, direct, direct_amazon, direct_allowed)
     print(

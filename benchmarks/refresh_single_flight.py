@@ -56,15 +56,8 @@ from domain.connection import AccountType, Region  # noqa: E402
 from domain.grant import Channel  # noqa: E402
 from harness.driver import SandboxAmazonPage  # noqa: E402
 from harness.postgres import create_database, drop_database, running_postgres  # noqa: E402
-from harness.stack import (  # noqa: E402
-    FileClock,
-    build_app,
-    passed_at,
-    reaped,
-    seed,
-    spawn,
-    wait_for,
-)
+from harness.seeds import seed  # noqa: E402
+from harness.stack import FileClock, build_app, passed_at, reaped, spawn, wait_for  # noqa: E402
 
 CONNECTIONS = 200
 HOUR = timedelta(hours=1)

@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
+from domain.copies import copied
+
 # Who acts when nobody asked: the worker, a sweep, an automatic choice.
 SYSTEM_ACTOR = "sellerlink"
 
@@ -110,16 +112,7 @@ class DomainEvent:
     order: int = field(factory=lambda: next(_announced), eq=False, repr=False)
 
     def logged_as(self, event_id: str, team_id: str) -> AuditEvent:
-        return AuditEvent(
-            id=event_id,
-            at=self.at,
-            team_id=team_id,
-            kind=self.kind,
-            actor=self.actor,
-            summary=self.summary,
-            connection_id=self.connection_id,
-            data=self.data,
-        )
+        return copied(AuditEvent, self, id=event_id, team_id=team_id)
 
 
 @frozen

@@ -30,7 +30,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from harness.debian import apt_install
+from harness.server import free_port
 
 URL_VARIABLE = "SELLERLINK_TEST_POSTGRES_URL"
 BIN_DIR_VARIABLE = "SELLERLINK_TEST_POSTGRES_BIN_DIR"
@@ -100,12 +100,6 @@ def install_postgres() -> None:
 
 
 # -- running a server ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _as_postgres(command: list[str]) -> list[str]:

@@ -5,7 +5,8 @@ The pieces every process shares go through the file system or the database, neve
 memory: the simulated clock is a file (`FileClock`), and the stand-in for Amazon
 (`CountingAmazon`) appends one line per call to a file with O_APPEND, so the count of LWA
 refreshes survives a kill -9 and adds up across processes. Refresh tokens are seeded as
-`Atzr|<connection id>|<channel>`, so each call says which connection it was for.
+`Atzr|<connection id>|<channel>` (harness/seeds.py), so each call says which connection it
+was for.
 
 Run as a child process: `python -m harness.stack <mode> ...` (see
 `main`); the database's encryption keys come in SELLERLINK_TEST_KEYS.
@@ -38,19 +39,15 @@ from application.ports import (
     DatasetSource,
 )
 from bootstrap.system import TokenSecrets, UlidIds
-from domain.connection import AccountType, Connection, Region
+from domain.connection import Region
 from domain.errors import AmazonUnavailable
 from domain.grant import Channel
-from domain.marketplace import Marketplace, MarketplaceState
 from domain.records import Dataset, IncomingRecord
 from domain.secret import Secret
-from domain.sync import SyncCursor
-from domain.team import Team, TeamKind
+from harness.seeds import ACCESS_TOKEN_LIFETIME
 
 KEYS_VARIABLE = "SELLERLINK_TEST_KEYS"
-US = "ATVPDKIKX0DER"
 ROOT = Path(__file__).resolve().parents[1]
-ACCESS_TOKEN_LIFETIME = 3600
 # `--slow-ingest`: an orders window this large, paused this far in (past two batches of
 # application.sync_window.BATCH read, so the first is committed and the second is not).
 INGEST_ROWS = 15000
@@ -202,74 +199,6 @@ def build_app(
         lease_for=timedelta(seconds=float(os.environ.get("SELLERLINK_LEASE_SECONDS", "20"))),
     )
     return Application(ports)
-
-
-# --------------------------------------------------------------------------- seeding
-
-
-def seed(
-    database: SqlDatabase,
-    count: int,
-    now: datetime,
-    *,
-    marketplace_state: MarketplaceState = MarketplaceState.READY,
-    access_token_expires_at: datetime | None = None,
-    channels: Sequence[Channel] = (Channel.ADS, Channel.SP_API),
-    refresh_tokens: Sequence[str] | None = None,
-) -> list[str]:
-    """`count` seller connections authorized at `now` on `channels`, each with one US
-    marketplace in `marketplace_state` (READY: synced up to `now`). `refresh_tokens`: real
-    ones (e.g. minted by the sandbox), one per connection, for a single channel."""
-    expires = access_token_expires_at or now + timedelta(seconds=ACCESS_TOKEN_LIFETIME)
-    ids = []
-    with database.unit_of_work() as uow:
-        for i in range(count):
-            team = Team(id=f"team_{i}", name=f"Team {i}", kind=TeamKind.BRAND, created_at=now)
-            uow.teams.add(team)
-            connection = Connection(
-                id=f"con_{i:04d}",
-                team_id=team.id,
-                account_type=AccountType.SELLER,
-                region=Region.NA,
-                created_at=now,
-            )
-            account = f"A{i:013d}"
-            for channel in channels:
-                token = (
-                    refresh_tokens[i]
-                    if refresh_tokens is not None
-                    else f"Atzr|{connection.id}|{channel}"
-                )
-                connection.authorize(
-                    channel,
-                    refresh_token=Secret(token),
-                    scopes=(),
-                    account_id=account,
-                    at=now,
-                    access_token=Secret(f"Atza|seed-{connection.id}-{channel}"),
-                    access_token_expires_at=expires,
-                )
-            uow.connections.add(connection)
-            marketplace = Marketplace.discovered(
-                connection_id=connection.id,
-                marketplace_id=US,
-                country_code="US",
-                name="Amazon.com",
-                participating=True,
-                covered_by_plan=True,
-                at=now,
-            )
-            marketplace.select(at=now, actor="seed")
-            if marketplace_state in (MarketplaceState.SYNCING, MarketplaceState.READY):
-                marketplace.setup_succeeded(at=now)
-            if marketplace_state is MarketplaceState.READY:
-                marketplace.first_sync_completed(at=now)
-            uow.marketplaces.add(marketplace)
-            if marketplace_state is MarketplaceState.READY:
-                uow.sync_cursors.put(SyncCursor(connection.id, US, synced_until=now))
-            ids.append(connection.id)
-        uow.commit()
-    return ids
 
 
 # --------------------------------------------------------------------------- processes

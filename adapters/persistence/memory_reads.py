@@ -3,19 +3,16 @@ same state the repositories keep, with the same order, filters and access facts 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 
 from attrs import evolve
 
-from adapters.persistence import by_name
 from adapters.persistence.memory_state import State
 from application.queries import (
     Access,
     ConnectionFacts,
     ConnectionRows,
     ConnectionRowsQuery,
-    GrantFacts,
 )
 from domain.connection import Connection
 from domain.marketplace import Marketplace, MarketplaceState
@@ -107,14 +104,5 @@ class InMemoryReads:
         return True
 
     def _facts(self, c: Connection) -> ConnectionFacts:
-        states = Counter(m.state for (cid, _), m in self._s.marketplaces.items() if cid == c.id)
-        return by_name.instance(
-            ConnectionFacts,
-            c,
-            profile=c.selected_profile,
-            grants=tuple(
-                by_name.instance(GrantFacts, g, has_refresh_token=g.refresh_token is not None)
-                for g in c.grants.values()
-            ),
-            marketplace_states=dict(states),
-        )
+        ours = [m for (cid, _), m in self._s.marketplaces.items() if cid == c.id]
+        return ConnectionFacts.of(c, ours)

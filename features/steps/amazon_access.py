@@ -24,7 +24,7 @@ from domain.grant import Channel
 from features.steps.common import succeeded
 from harness.driver import Api, SandboxAmazonPage, User
 from harness.own_sync import read_an_hour_of_orders
-from tests.e2e.server import embedded_product
+from harness.server import embedded_product
 from tests.world import World
 
 US = "ATVPDKIKX0DER"

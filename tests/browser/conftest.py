@@ -2,7 +2,7 @@
 product exactly as `make run` wires it (SQLite, the sandbox mounted at /sandbox and reached
 over loopback, the in-process worker moving marketplaces along by itself).
 
-Kept fast for CI: ONE server and ONE browser for the module (both gone, worker stopped,
+Kept fast for CI: ONE server and ONE browser for each module (both gone, worker stopped,
 before the rest of the suite runs), a fresh browser context
 (cookies and all) per test, and a team per test. Each test disconnects its team's
 connections when it ends, so the sandbox's accounts are free for the next one.
@@ -26,8 +26,8 @@ from adapters.http import mint_dev_token
 from adapters.worker import InProcessWorker
 from harness.driver import Api, SandboxAmazonPage, User
 from harness.postgres import in_ci
+from harness.server import loopback_socket, production_container, serve
 from tests.browser.chromium import LAUNCH_ARGS, ChromiumUnavailable, ensure_chromium
-from tests.e2e.server import loopback_socket, production_container, serve
 
 JWT_SECRET = "browser-tests-secret-0123456789-abcdef"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -152,6 +152,13 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
             worker.stop(timeout=10)
 
 
+@pytest.fixture
+def team(product: Product) -> Iterator[TeamRef]:
+    created = product.team("Acme")
+    yield created
+    product.release_accounts(created.token)
+
+
 @pytest.fixture(autouse=True)
 def amazon_rate_budget_refilled(product: Product) -> None:
     """Every test connects the same sandbox sellers, whose Amazon rate budget is one per
@@ -210,9 +217,48 @@ class Flow:
         button = APPROVE if approve else re.compile("^Deny$")
         self.click(self.page.get_by_role("button", name=button))
 
+    def heading(self, text: str, timeout: float = 20_000) -> None:
+        """Wait until the flow's step is the one headed `text`."""
+        self.page.wait_for_selector(f"#heading:has-text('{text}')", timeout=timeout)
+
+    def button(self, name: str | re.Pattern[str]) -> Any:
+        return self.page.get_by_role("button", name=name)
+
+    def connect_seller(self, account: str, label: str = "Connect Amazon Ads") -> None:
+        """From the first step through Amazon Ads and the Selling Partner API."""
+        self.heading("Connect your Amazon account")
+        self.step("account")
+        self.click(self.button(label))
+        self.on_amazon(account)
+        self.heading("Connect the Selling Partner API")
+        self.step("sp-api")
+        self.click(self.button("Connect Selling Partner API"))
+        self.on_amazon(account)
+
     @property
     def seconds(self) -> float:
         return time.monotonic() - self.started
+
+
+def open_flow(context: Any, name: str, link: str | None = None) -> Flow:
+    """The person opens a new tab (on a connect `link`, if given)."""
+    flow = Flow(context.new_page(), name)
+    if link is not None:
+        flow.page.goto(link)
+    return flow
+
+
+def connected_through_the_flow(product: Product, team: TeamRef, context: Any, name: str) -> Flow:
+    """us-seller connected through the API, then its flow opened and its marketplaces set
+    up until the flow says it is connected."""
+    connection = product.connect_by_api(team, "us-seller")
+    flow = open_flow(
+        context, name, product.connect_link(team.token, connection_id=connection["id"])
+    )
+    flow.heading("Choose your marketplaces")
+    flow.click(flow.button("Set up selected marketplaces"))
+    flow.heading("Your Amazon account is connected")
+    return flow
 
 
 def check_accessibility(page: Any, where: str) -> None:

@@ -16,7 +16,7 @@ from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
 from harness.driver import Api, InProcessAmazonPage
-from tests.e2e.server import serve
+from harness.server import serve
 
 JWT_SECRET = "e2e-secret-0123456789-0123456789-abcdef"
 

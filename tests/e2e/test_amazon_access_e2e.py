@@ -19,7 +19,7 @@ import pytest
 
 from bootstrap.container import Container
 from harness.driver import Api, User, driving
-from tests.e2e.server import embedded_product
+from harness.server import embedded_product
 
 pytestmark = pytest.mark.e2e
 

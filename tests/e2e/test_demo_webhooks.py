@@ -4,14 +4,11 @@ message sent over real HTTP appears there with its signature checked."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import httpx
-from dependency_injector import providers
 
 from application.context import Actor
-from bootstrap.container import Container
 from bootstrap.serve import (
     DEMO_USERS,
     banner,
@@ -21,18 +18,16 @@ from bootstrap.serve import (
 )
 from bootstrap.settings import Settings
 from domain.team import Role
-from tests.e2e.server import serve
+from harness.server import container_on, loopback_socket, serve
 
 
 def test_a_newcomer_sees_the_webhooks_of_the_demo_team(tmp_path: Path) -> None:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    sock = loopback_socket()
     port = sock.getsockname()[1]
-    container = Container()
     settings = Settings(
         port=port, data_dir=tmp_path, jwt_secret="e2e-secret-" + "x" * 24, worker_in_process=False
     )
-    container.settings.override(providers.Object(settings))
+    container = container_on(settings)
     container.database().upgrade()
     app = container.application()
     team_id = seed_demo_team(app, tmp_path)

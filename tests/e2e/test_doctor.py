@@ -10,13 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from dependency_injector import providers
 from typer.testing import CliRunner
 
 from bootstrap.cli import build
-from bootstrap.container import Container
 from bootstrap.settings import Settings
-from tests.e2e.server import embedded_product
+from harness.server import container_on, embedded_product
 
 pytestmark = pytest.mark.e2e
 
@@ -24,10 +22,7 @@ JWT_SECRET = "doctor-e2e-secret-0123456789-abcdef"
 
 
 def _doctor(data_dir: Path, port: int, *args: str) -> tuple[int, Any]:
-    container = Container()
-    container.settings.override(
-        providers.Object(Settings(data_dir=data_dir, port=port, jwt_secret=JWT_SECRET))
-    )
+    container = container_on(Settings(data_dir=data_dir, port=port, jwt_secret=JWT_SECRET))
     result = CliRunner().invoke(build(container), ["doctor", *args])
     return result.exit_code, (json.loads(result.stdout) if "--json" in args else result.stdout)
 
@@ -69,8 +64,7 @@ def test_support_commands_refuse_a_mistyped_data_dir_instead_of_creating_one(
     tmp_path: Path,
 ) -> None:
     typo = tmp_path / "sellerlnik"
-    container = Container()
-    container.settings.override(providers.Object(Settings(data_dir=typo, jwt_secret=JWT_SECRET)))
+    container = container_on(Settings(data_dir=typo, jwt_secret=JWT_SECRET))
     result = CliRunner().invoke(build(container), ["connections", "list", "--json"])
     assert result.exit_code == 2
     error = json.loads(result.stdout)

@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 from bootstrap.container import Container
 from bootstrap.settings import Settings
 from bootstrap.web import create_app
-from tests.e2e.server import serve
+from harness.server import serve
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)

@@ -22,7 +22,7 @@ from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 from domain.grant import Channel
 from harness.driver import Api, SandboxAmazonPage
-from tests.e2e.server import embedded_product
+from harness.server import embedded_product
 from tests.fixtures import json_logs
 
 pytestmark = pytest.mark.e2e

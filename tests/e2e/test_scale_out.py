@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from bootstrap.container import Container, follow_sandbox_clock
 from bootstrap.settings import Settings
 from bootstrap.worker import preflight
 from harness.driver import driving
-from tests.e2e.server import embedded_product
+from harness.server import container_on, embedded_product, free_port
 from tests.fixtures import json_logs
 
 pytestmark = pytest.mark.e2e
@@ -41,21 +40,11 @@ def log_lines() -> Iterator[io.StringIO]:
         yield stream
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _worker(data_dir: Path, **settings: object) -> Container:
     """A second process's container: same data dir, its own settings."""
-    container = Container()
-    container.settings.override(
-        providers.Object(
-            Settings(data_dir=data_dir, jwt_secret=JWT_SECRET, sandbox=True, **settings)  # type: ignore[arg-type]
-        )
+    return container_on(
+        Settings(data_dir=data_dir, jwt_secret=JWT_SECRET, sandbox=True, **settings)  # type: ignore[arg-type]
     )
-    return container
 
 
 def test_a_worker_that_cannot_reach_the_sandbox_names_it(
@@ -70,7 +59,7 @@ def test_a_worker_that_cannot_reach_the_sandbox_names_it(
         us = api.marketplaces(owner, cid)["US"]["marketplace_id"]
         api.select_marketplace(owner, cid, us)
 
-        wrong = _free_port()  # the newcomer's worker does not know the serve's port
+        wrong = free_port()  # the newcomer's worker does not know the serve's port
         worker = _worker(tmp_path, port=wrong)
         worker.amazon.override(
             providers.Singleton(

@@ -36,6 +36,8 @@ REFUSALS = {
     "reopen": {ErrorCode.INVALID_TRANSITION},
     "resolve": {ErrorCode.INVALID_TRANSITION},
 }
+# Where support's answer to an escalation leaves the marketplace.
+SUPPORT_LEAVES = {"reopen": S.SETTING_UP, "resolve": S.AVAILABLE}
 
 
 class MarketplaceMachine(RuleBasedStateMachine):
@@ -140,24 +142,16 @@ class MarketplaceMachine(RuleBasedStateMachine):
         else:
             assert was is not S.FAILED
 
-    @rule()
-    def support_reopens(self) -> None:
-        if self.attempt(
-            "reopen",
-            lambda: self.marketplace.reopen(at=self.tick(), actor="support:a", reason="fixed"),
-        ):
+    @rule(action=st.sampled_from(sorted(SUPPORT_LEAVES)))
+    def support_answers(self, action: str) -> None:
+        """Support reopens an escalation (back into setup) or resolves it (deselected):
+        either way with a fresh retry budget."""
+        answer = getattr(self.marketplace, action)
+        if self.attempt(action, lambda: answer(at=self.tick(), actor="support:a", reason="fixed")):
             assert self.marketplace.retries_used == 0
-            assert self.marketplace.state is S.SETTING_UP
-
-    @rule()
-    def support_resolves(self) -> None:
-        if self.attempt(
-            "resolve",
-            lambda: self.marketplace.resolve(at=self.tick(), actor="support:a", reason="fixed"),
-        ):
-            assert self.marketplace.retries_used == 0
-            assert self.marketplace.state is S.AVAILABLE
-            assert not self.marketplace.selected
+            assert self.marketplace.state is SUPPORT_LEAVES[action]
+            # A resolved case is closed: nothing is left selected to be set up again.
+            assert action == "reopen" or not self.marketplace.selected
 
     @rule(participating=st.booleans(), covered=st.booleans())
     def amazon_or_plan_changes(self, participating: bool, covered: bool) -> None:

@@ -4,6 +4,7 @@ calls, and the shared constants."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -84,6 +85,24 @@ class Amazon:
 def redirect_query(response: httpx.Response) -> dict[str, str]:
     assert response.status_code == 302, response.text
     return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).query).items()}
+
+
+def sp_campaigns_report(start: str, end: str, unit: str = "DAILY") -> dict[str, Any]:
+    """The Ads reporting v3 request for Sponsored Products campaigns by day (ADS_FACTS.md),
+    the report sellerlink's advertising dataset reads, from `start` to `end` (ISO dates)."""
+    return {
+        "name": "SP campaigns",
+        "startDate": start,
+        "endDate": end,
+        "configuration": {
+            "adProduct": "SPONSORED_PRODUCTS",
+            "groupBy": ["campaign"],
+            "columns": ["date", "campaignId", "impressions", "clicks", "cost", "sales7d"],
+            "reportTypeId": "spCampaigns",
+            "timeUnit": unit,
+            "format": "GZIP_JSON",
+        },
+    }
 
 
 def channel_code(amazon: Amazon, channel: Channel, account: str) -> str:

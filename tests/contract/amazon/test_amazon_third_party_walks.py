@@ -25,7 +25,7 @@ import pytest
 from adapters.amazon.regions import marketplace_id
 from adapters.amazon.sandbox import SandboxClock
 from tests.contract.amazon.amazon_models import document, problems
-from tests.contract.amazon.sandbox_helpers import START, Amazon
+from tests.contract.amazon.sandbox_helpers import START, Amazon, sp_campaigns_report
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -257,18 +257,7 @@ def test_python_amazon_ad_api_walks_profiles_campaigns_and_reporting(amazon: Ama
 
     reports = Reports(credentials=scoped, **ads)
     end = (START - timedelta(days=2)).date().isoformat()
-    body = {
-        "startDate": (START - timedelta(days=8)).date().isoformat(),
-        "endDate": end,
-        "configuration": {
-            "adProduct": "SPONSORED_PRODUCTS",
-            "groupBy": ["campaign"],
-            "columns": ["date", "campaignId", "impressions", "clicks", "cost", "sales7d"],
-            "reportTypeId": "spCampaigns",
-            "timeUnit": "DAILY",
-            "format": "GZIP_JSON",
-        },
-    }
+    body = sp_campaigns_report((START - timedelta(days=8)).date().isoformat(), end)
     report_id = reports.post_report(body=json.dumps(body)).payload["reportId"]
     status = reports.get_report(report_id).payload
     assert status["status"] == "COMPLETED"

@@ -15,7 +15,7 @@ import pytest
 from adapters.worker import InProcessWorker
 from application.repositories import EventLogQuery
 from bootstrap.container import Container
-from harness.driver import Api
+from harness.driver import Api, Team
 
 pytestmark = pytest.mark.e2e
 
@@ -40,11 +40,9 @@ def _rejected_gauge(client: httpx.Client) -> str:
 
 
 def test_rejected_app_secrets_raise_one_alarm_and_back_off(
-    api: Api, product: tuple[str, Container]
+    api: Api, container: Container, team: Team
 ) -> None:
-    _, container = product
     client = api.client
-    team = api.create_team("Rotated", plan="pro")
     owner = team["owner"]
     connection = api.connect(owner, "us-seller")["connection"]
     worker = InProcessWorker(container.application(), interval=1)

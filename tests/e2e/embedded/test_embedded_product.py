@@ -11,7 +11,7 @@ import pytest
 
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
-from harness.driver import Api
+from harness.driver import Api, Team
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +26,8 @@ def _settle(
 
 
 def test_a_seller_connects_through_the_sandbox_and_its_marketplace_becomes_ready(
-    api: Api, product: tuple[str, Container]
+    api: Api, container: Container, team: Team
 ) -> None:
-    _, container = product
-    team = api.create_team("Embedded", plan="pro")
     owner = team["owner"]
     body = api.connect(owner, "us-seller")
     connection = body["connection"]
@@ -47,10 +45,8 @@ def test_a_seller_connects_through_the_sandbox_and_its_marketplace_becomes_ready
 
 
 def test_a_failing_marketplace_recovers_by_retry_and_another_is_escalated(
-    api: Api, product: tuple[str, Container]
+    api: Api, container: Container, team: Team
 ) -> None:
-    _, container = product
-    team = api.create_team("Bumpy", plan="pro")
     owner = team["owner"]
     connection = api.connect(owner, "failing-marketplace-seller")["connection"]
     markets = api.marketplaces(owner, connection["id"])
@@ -84,14 +80,13 @@ def test_the_demo_page_and_the_sandbox_landing_page_are_served(api: Api) -> None
     assert "us-seller" in landing.text
 
 
-def test_ready_reports_the_in_process_worker(product: tuple[str, Container]) -> None:
+def test_ready_reports_the_in_process_worker(container: Container) -> None:
     """DESIGN §8: /ready answers for the database and the worker."""
     from litestar.testing import TestClient
 
     from adapters.worker import InProcessWorker
     from bootstrap.serve import build_server_app
 
-    _, container = product
     worker = InProcessWorker(container.application(), interval=60)
     with TestClient(build_server_app(container, worker=worker)) as client:
         stopped = client.get("/ready")

@@ -13,7 +13,7 @@ import pytest
 
 from application.listing_flush import FlushState
 from bootstrap.container import Container
-from harness.driver import Api, User
+from harness.driver import Api, Team, User
 
 pytestmark = pytest.mark.e2e
 
@@ -73,11 +73,9 @@ def createfeed_calls(api: Api) -> int:
 
 
 def test_a_thousand_skus_reach_the_sandbox_and_survive_a_revocation(
-    api: Api, product: tuple[str, Container]
+    api: Api, container: Container, team: Team
 ) -> None:
-    _, container = product
     app = container.application()
-    team = api.create_team("Listings", plan="pro")
     owner = team["owner"]
     connection = api.connect(owner, "us-seller")["connection"]
     cid, seller = connection["id"], connection["selling_partner_id"]

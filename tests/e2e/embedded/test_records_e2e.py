@@ -95,9 +95,8 @@ def _contiguous(days: list[str]) -> bool:
 
 
 def test_an_eu_seller_gets_every_dataset_in_de_and_fr_and_the_gap_after_a_reconnect(
-    api: Api, product: tuple[str, Container]
+    api: Api, container: Container
 ) -> None:
-    _, container = product
     seller = _connected(api, container)
     seller.passes(1)
     assert {m["state"] for c, m in seller.marketplaces().items() if c in ("DE", "FR")} <= {

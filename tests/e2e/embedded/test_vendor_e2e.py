@@ -13,7 +13,8 @@ import pytest
 from adapters.worker import InProcessWorker
 from bootstrap.container import Container
 from harness.driver import Api
-from tests.e2e.server import EMBEDDED_JWT_SECRET, embedded_product
+from harness.server import embedded_product
+from tests.e2e.embedded import EMBEDDED_JWT_SECRET
 from tests.world import SELLER_CENTRAL_ONLY
 
 pytestmark = pytest.mark.e2e
@@ -27,9 +28,8 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Con
 
 @pytest.mark.parametrize("account", ["vendor", "vendor-central"])
 def test_a_vendor_connects_is_set_up_and_is_never_sent_to_seller_central(
-    api: Api, product: tuple[str, Container], account: str
+    api: Api, container: Container, account: str
 ) -> None:
-    _, container = product
     worker = InProcessWorker(container.application(), interval=1)
     team = api.create_team(f"Brand {account}")
     owner = team["owner"]

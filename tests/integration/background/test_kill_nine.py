@@ -17,14 +17,8 @@ from application.repositories import EventLogQuery
 from domain.events import EventKind
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
-from harness.stack import (
-    US,
-    CountingAmazon,
-    build_app,
-    reaped,
-    seed,
-    wait_for,
-)
+from harness.seeds import US, seed
+from harness.stack import CountingAmazon, build_app, reaped, wait_for
 from tests.integration.background.conftest import START
 
 pytestmark = pytest.mark.usefixtures("short_leases")

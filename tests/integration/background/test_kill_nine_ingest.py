@@ -13,7 +13,8 @@ import pytest
 from application.sync_window import BATCH
 from domain.records import Dataset, RecordQuery
 from domain.sync import AMAZON_SETTLE_TIME
-from harness.stack import INGEST_PAUSE_AT, INGEST_ROWS, US, reaped, seed, wait_for
+from harness.seeds import US, seed
+from harness.stack import INGEST_PAUSE_AT, INGEST_ROWS, reaped, wait_for
 from tests.integration.background.conftest import START
 
 

@@ -14,7 +14,8 @@ import pytest
 from adapters.worker.procrastinate_runtime import RUN_JOB, libpq_url
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
-from harness.stack import US, reaped, seed, wait_for
+from harness.seeds import US, seed
+from harness.stack import reaped, wait_for
 from tests.integration.background.conftest import START
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]

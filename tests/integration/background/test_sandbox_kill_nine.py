@@ -20,7 +20,8 @@ from application.ports import ConsentRequest
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from harness.driver import SandboxAmazonPage
-from harness.stack import reaped, seed, wait_for
+from harness.seeds import seed
+from harness.stack import reaped, wait_for
 from tests.integration.background.conftest import START
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.usefixtures("short_leases")]

@@ -11,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from domain.grant import Channel
-from harness.stack import reaped, seed, spawn, wait_for
+from harness.seeds import seed
+from harness.stack import reaped, spawn, wait_for
 from tests.integration.background.conftest import START
 
 PROCESSES = 4

@@ -233,30 +233,33 @@ def _escalate(run, app: Application, connection_id: str, country: str) -> None:
         app.advance_all_setups()
 
 
+def _by_support(run, run_json, action: str, connection_id: str, reason: str, said: str) -> dict:
+    """Support (operator li) takes `action` on the Italian marketplace, which says `said`
+    and is recorded with li's reason; the marketplace's history afterwards."""
+    result = run(
+        "marketplaces", action, connection_id, "IT", "--operator", "li", "--reason", reason
+    )
+    assert result.exit_code == 0, result.stderr
+    assert said in one_line(result.stdout)
+    history = run_json("marketplaces", "history", connection_id, "IT")
+    last = history["transitions"][-1]
+    assert (last["actor"], last["reason"]) == ("support:li", reason)
+    return history
+
+
 def test_reopen_takes_an_escalated_marketplace_back_into_setup_with_fresh_retries(
     run, run_json, app: Application, bumpy
 ):
     _escalate(run, app, bumpy.connection_id, "IT")
 
-    result = run(
-        "marketplaces", "reopen", bumpy.connection_id, "IT",
-        "--operator", "li", "--reason", "geocompany fixed by Amazon",
+    history = _by_support(
+        run, run_json, "reopen", bumpy.connection_id, "geocompany fixed by Amazon",
+        said="Amazon.it: reopened with 3 retries, back to Setting up... (recorded as support:li).",
     )  # fmt: skip
 
-    assert result.exit_code == 0, result.stderr
-    assert (
-        "Amazon.it: reopened with 3 retries, back to Setting up... (recorded as support:li)."
-        in one_line(result.stdout)
-    )
-    history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
     assert history["marketplace"]["state"] == "setting_up"
     assert history["marketplace"]["retries_used"] == 0
-    last = history["transitions"][-1]
-    assert (last["from_state"], last["actor"], last["reason"]) == (
-        "escalated",
-        "support:li",
-        "geocompany fixed by Amazon",
-    )
+    assert history["transitions"][-1]["from_state"] == "escalated"
     newest = run_json("timeline", bumpy.connection_id)["items"][0]
     assert newest["kind"] == "marketplace.changed"
     assert "reopened by support" in newest["summary"]
@@ -291,24 +294,17 @@ def test_resolve_closes_an_escalation_by_deselecting_the_marketplace_history_kep
     assert refused.exit_code == 3
     assert "Only an escalated marketplace can be resolved by support." in one_line(refused.stderr)
 
-    result = run(
-        "marketplaces", "resolve", bumpy.connection_id, "IT",
-        "--operator", "li", "--reason", "seller stopped selling in Italy",
+    history = _by_support(
+        run, run_json, "resolve", bumpy.connection_id, "seller stopped selling in Italy",
+        said="Amazon.it: escalation resolved and deselected, back to Available (recorded as "
+        "support:li).",
     )  # fmt: skip
 
-    assert result.exit_code == 0, result.stderr
-    assert (
-        "Amazon.it: escalation resolved and deselected, back to Available (recorded as "
-        "support:li)." in one_line(result.stdout)
-    )
-    history = run_json("marketplaces", "history", bumpy.connection_id, "IT")
     assert history["marketplace"]["state"] == "available"
     assert history["marketplace"]["selected"] is False
     states = [t["to_state"] for t in history["transitions"]]
     assert "escalated" in states
     assert states[-1] == "available"
-    last = history["transitions"][-1]
-    assert (last["actor"], last["reason"]) == ("support:li", "seller stopped selling in Italy")
     # Nothing claims it is still being worked on: the worker leaves it alone.
     app.advance_all_setups()
     after = run_json("marketplaces", "history", bumpy.connection_id, "IT")

@@ -4,6 +4,8 @@ lets only one of them through, and the other gets ACCOUNT_IN_USE, not a crash.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from adapters.persistence import SqlDatabase
@@ -13,26 +15,14 @@ from tests.contract.persistence import builders
 
 
 def _team_with_connection(
-    db: SqlDatabase,
-    team_id: str,
-    connection_id: str,
-    account_type: AccountType = AccountType.SELLER,
-    ads_account_id: str | None = None,
+    db: SqlDatabase, team_id: str, connection_id: str, **changes: Any
 ) -> None:
-    with db.unit_of_work() as uow:
-        uow.teams.add(builders.team(team_id))
-        uow.commit()
-    with db.unit_of_work() as uow:
-        uow.connections.add(
-            builders.connection(
-                connection_id,
-                team_id=team_id,
-                selling_partner_id="A1SAME",
-                ads_account_id=ads_account_id,
-                account_type=account_type,
-            )
-        )
-        uow.commit()
+    """A team whose connection is to the account A1SAME (`changes`: to builders.connection)."""
+    changes.setdefault("ads_account_id", None)
+    connection = builders.connection(
+        connection_id, team_id=team_id, selling_partner_id="A1SAME", **changes
+    )
+    builders.store(db, connection, teams=(team_id,))
 
 
 def test_a_second_live_connection_of_one_account_is_account_in_use(sql_db: SqlDatabase) -> None:
@@ -59,7 +49,8 @@ def test_a_disconnected_connection_does_not_hold_its_account(sql_db: SqlDatabase
 def test_a_vendors_unconfirmed_selling_partner_id_claims_nothing(sql_db: SqlDatabase) -> None:
     """Two vendors whose (unconfirmed) selling partner ids are the same are both stored:
     only a seller's id, confirmed with Amazon, claims the account (migration 0013)."""
-    _team_with_connection(sql_db, "team_a", "con_a", AccountType.VENDOR, "ENTITY-A")
-    _team_with_connection(sql_db, "team_b", "con_b", AccountType.VENDOR, "ENTITY-B")
+    vendor = AccountType.VENDOR
+    _team_with_connection(sql_db, "team_a", "con_a", account_type=vendor, ads_account_id="ENTITY-A")
+    _team_with_connection(sql_db, "team_b", "con_b", account_type=vendor, ads_account_id="ENTITY-B")
     with sql_db.unit_of_work() as uow:
         assert uow.connections.get("con_b") is not None

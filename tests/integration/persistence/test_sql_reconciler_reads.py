@@ -14,7 +14,8 @@ from sqlalchemy import event
 from adapters.persistence import SqlDatabase
 from application.reconciler import JobKind
 from harness.databases import empty_database
-from harness.stack import CallLog, CountingAmazon, FileClock, build_app, seed
+from harness.seeds import seed
+from harness.stack import CallLog, CountingAmazon, FileClock, build_app
 
 NOW = datetime(2026, 12, 5, 9, tzinfo=UTC)
 

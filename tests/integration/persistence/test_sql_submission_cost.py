@@ -24,7 +24,8 @@ from application.app import Application
 from application.context import Actor
 from application.listing_updates import ListingRow, SubmitListingsCommand
 from domain.team import Membership, Role
-from harness.stack import CallLog, CountingAmazon, FileClock, build_app, seed
+from harness.seeds import seed
+from harness.stack import CallLog, CountingAmazon, FileClock, build_app
 
 US = "ATVPDKIKX0DER"
 WAITING = 2_000

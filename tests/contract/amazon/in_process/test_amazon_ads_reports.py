@@ -17,6 +17,7 @@ from application.ports import ConsentRequest
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.secret import Secret
+from tests.contract.amazon.sandbox_helpers import sp_campaigns_report
 
 START = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
 MEDIA_TYPE = "application/vnd.createasyncreportrequest.v3+json"
@@ -40,22 +41,6 @@ def _ads(amazon: InProcessAmazon, account: str) -> tuple[dict[str, str], str]:
     return headers, profile.profile_id
 
 
-def _body(start: str, end: str, unit: str = "DAILY") -> dict[str, Any]:
-    return {
-        "name": "SP campaigns",
-        "startDate": start,
-        "endDate": end,
-        "configuration": {
-            "adProduct": "SPONSORED_PRODUCTS",
-            "groupBy": ["campaign"],
-            "columns": ["date", "campaignId", "impressions", "clicks", "cost", "sales7d"],
-            "reportTypeId": "spCampaigns",
-            "timeUnit": unit,
-            "format": "GZIP_JSON",
-        },
-    }
-
-
 def _rows(amazon: InProcessAmazon, headers: dict[str, str], body: dict[str, Any]) -> list[Any]:
     created = amazon.http.post(
         f"{IN_PROCESS_BASE_URL}/reporting/reports",
@@ -76,7 +61,7 @@ def _rows(amazon: InProcessAmazon, headers: dict[str, str], body: dict[str, Any]
 
 def test_campaigns_by_day_and_the_attribution_window_is_restated(amazon, clock) -> None:
     headers, _ = _ads(amazon, "us-seller")
-    body = _body("2026-01-17", "2026-01-19")
+    body = sp_campaigns_report("2026-01-17", "2026-01-19")
     rows = _rows(amazon, headers, body)
     assert [r["date"] for r in rows] == ["2026-01-17", "2026-01-18", "2026-01-19"]
     assert set(rows[0]) == set(body["configuration"]["columns"])
@@ -98,7 +83,7 @@ def test_campaigns_by_day_and_the_attribution_window_is_restated(amazon, clock) 
 )
 def test_ranges_amazon_refuses(amazon, change: dict[str, str]) -> None:
     headers, _ = _ads(amazon, "us-seller")
-    body = {**_body("2026-01-17", "2026-01-19"), **change}
+    body = {**sp_campaigns_report("2026-01-17", "2026-01-19"), **change}
     refused = amazon.http.post(
         f"{IN_PROCESS_BASE_URL}/reporting/reports", headers=headers, content=json.dumps(body)
     )
@@ -113,6 +98,6 @@ def test_a_report_needs_a_profile_scope_the_user_may_access(amazon) -> None:
     refused = amazon.http.post(
         f"{IN_PROCESS_BASE_URL}/reporting/reports",
         headers=foreign,
-        content=json.dumps(_body("2026-01-17", "2026-01-19")),
+        content=json.dumps(sp_campaigns_report("2026-01-17", "2026-01-19")),
     )
     assert refused.status_code == 401

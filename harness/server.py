@@ -1,6 +1,10 @@
-"""Serves an ASGI app with uvicorn in a thread on a free 127.0.0.1 port, for tests that need
-real HTTP over loopback. The server stops when the context exits (no sleeps: readiness and
-shutdown are polled against a deadline)."""
+"""sellerlink served over loopback HTTP, for the e2e and browser tests and the benchmarks:
+a free 127.0.0.1 port, the production container on settings given here instead of read
+from the environment, uvicorn in a thread, and the embedded product `make run` serves.
+
+Readiness and shutdown are polled against a deadline (no sleeps); a server started here
+stops when its context exits. bootstrap is imported where it is used, so that the
+PostgreSQL plugin, which only needs `free_port`, does not load the whole product."""
 
 from __future__ import annotations
 
@@ -9,12 +13,20 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-# The signing secret of the embedded product's dev tokens in these tests.
-EMBEDDED_JWT_SECRET = "embedded-e2e-secret-0123456789-abcdef"
+if TYPE_CHECKING:
+    from bootstrap.container import Container
+    from bootstrap.settings import Settings
+
+
+def free_port() -> int:
+    """A 127.0.0.1 port nobody listens on now (for a child process to take)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def loopback_socket() -> socket.socket:
@@ -26,24 +38,39 @@ def loopback_socket() -> socket.socket:
     return sock
 
 
+def container_on(settings: Settings) -> Container:
+    """The production container with `settings` instead of the SELLERLINK_* environment:
+    every other provider is the one `sellerlink serve` uses."""
+    from dependency_injector import providers
+
+    from bootstrap.container import Container
+
+    container = Container()
+    container.settings.override(providers.Object(settings))
+    return container
+
+
 @contextmanager
 def production_container(
     data_dir: Any, jwt_secret: str, port: int, *, clock_scale: float = 1.0
-) -> Iterator[Any]:
+) -> Iterator[Container]:
     """The container `make run` builds (SQLite in `data_dir`, the sandbox mounted at
-    /sandbox, the worker left to the test), migrated, and disposed of at the end.
+    /sandbox, the worker left to the caller), migrated, and disposed of at the end.
     `clock_scale`: the sandbox clock's speed."""
     from dependency_injector import providers
 
     from adapters.amazon.sandbox import SandboxClock
-    from bootstrap.container import Container
     from bootstrap.settings import Settings
 
-    container = Container()
-    settings = Settings(
-        port=port, data_dir=data_dir, jwt_secret=jwt_secret, sandbox=True, worker_in_process=False
+    container = container_on(
+        Settings(
+            port=port,
+            data_dir=data_dir,
+            jwt_secret=jwt_secret,
+            sandbox=True,
+            worker_in_process=False,
+        )
     )
-    container.settings.override(providers.Object(settings))
     if clock_scale != 1.0:
         container.sandbox_clock.override(providers.Object(SandboxClock(scale=clock_scale)))
     container.database().upgrade()
@@ -75,7 +102,7 @@ def serve(
     deadline = time.monotonic() + deadline_seconds
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
+            raise RuntimeError("the server did not start")
         time.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"
@@ -88,12 +115,12 @@ def serve(
 @contextmanager
 def embedded_product(
     data_dir: Any, jwt_secret: str, *, clock_scale: float = 1.0, inbox: Any = None
-) -> Iterator[tuple[str, Any]]:
+) -> Iterator[tuple[str, Container]]:
     """The product exactly as `make run` wires it (production container: SQLite in
     `data_dir`, the sandbox mounted at /sandbox and called over loopback by the real Amazon
-    adapter, the demo page), on a free port; the worker is left to the test, which runs its
-    passes. Yields the base URL and the container. `clock_scale`: the sandbox clock's speed
-    (Amazon's rates and sellerlink's budget both count in its seconds). `inbox`: a
+    adapter, the demo page), on a free port; the worker is left to the caller, which runs
+    its passes. Yields the base URL and the container. `clock_scale`: the sandbox clock's
+    speed (Amazon's rates and sellerlink's budget both count in its seconds). `inbox`: a
     WebhookInbox to mount as the demo receiver (/demo/webhooks/receive)."""
     from bootstrap.serve import build_server_app
     from domain.team import Role
