@@ -142,23 +142,13 @@ class World:
         region: Region = Region.NA,
         account_type: AccountType = AccountType.SELLER,
         actor: Actor | None = None,
-        connection_id: str | None = None,
-        return_to: str | None = None,
-        marketplace_id: str | None = None,
+        **ask: str | None,
     ) -> AuthorizationStarted:
-        self.started = self.app.start_authorization(
-            StartAuthorizationCommand(
-                actor=actor or self.actor(),
-                ask=ConsentAsk(
-                    channel=channel,
-                    region=region,
-                    account_type=account_type,
-                    connection_id=connection_id,
-                    return_to=return_to,
-                    marketplace_id=marketplace_id,
-                ),
-            )
-        )
+        """`actor` clicks Connect for `channel`; `ask`: the rest of what they ask Amazon for
+        (ConsentAsk's connection_id, return_to, marketplace_id)."""
+        consent = ConsentAsk(channel, region, account_type, **ask)
+        command = StartAuthorizationCommand(actor=actor or self.actor(), ask=consent)
+        self.started = self.app.start_authorization(command)
         return self.started
 
     def open_consent(self, started: AuthorizationStarted, browser: str | None = None) -> str:
