@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from attrs import define, frozen
 
-from application.context import Actor, Ports, require_member
+from application.context import Actor, Ports, require_member, team_owned
 from domain.api_key import (
     LAST_USED_RESOLUTION,
     ApiKey,
@@ -21,7 +21,7 @@ from domain.api_key import (
     parse_key,
     secret_matches,
 )
-from domain.errors import NotAMember, NotFound, Unauthenticated
+from domain.errors import NotAMember, Unauthenticated
 from domain.team import Permission
 
 # Compared against when the key id is unknown, so an unknown id and a wrong secret take the
@@ -75,11 +75,9 @@ class DeleteApiKey:
     def __call__(self, actor: Actor, key_id: str) -> None:
         with self.ports.uow() as uow:
             membership = require_member(uow, actor, Permission.MANAGE_API_KEYS)
-            key = uow.api_keys.get(key_id)
-            if key is None or key.team_id != membership.team_id:
-                raise NotFound(
-                    f"There is no API key {key_id} in this team.", context={"key_id": key_id}
-                )
+            key = team_owned(
+                uow.api_keys.get(key_id), membership.team_id, f"API key {key_id}", key_id=key_id
+            )
             key.revoke(at=self.ports.clock.now(), actor=actor.label)
             uow.api_keys.delete(membership.team_id, key_id)
             uow.commit()

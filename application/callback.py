@@ -39,7 +39,7 @@ from domain.errors import (
     RefreshTokenFailed,
     SessionExpired,
 )
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace
 from domain.profile import Profile
 from domain.rules import OneLiveConnectionPerAccount
@@ -121,7 +121,7 @@ class CompleteCallback:
             self.ports,
             team_id=request.team_id,
             connection_id=result.connection.id,
-            region=request.region,
+            region=request.ask.region,
             access_token=answer.tokens.access_token,
             profile_id=auto_selected,
         )
@@ -169,21 +169,21 @@ class CompleteCallback:
             )
         if not cmd.code:
             raise RefreshTokenFailed("Amazon sent no authorization code.")
-        if request.channel is Channel.SP_API and not cmd.selling_partner_id:
+        if request.ask.channel is Channel.SP_API and not cmd.selling_partner_id:
             raise CallbackAccountMissing(
                 "Amazon sent you back without saying which seller account was authorized."
             )
         amazon = self.ports.amazon
         tokens = amazon.exchange_code(
-            request.channel, request.region, cmd.code, request.code_verifier
+            request.ask.channel, request.ask.region, cmd.code, request.code_verifier
         )
-        if request.channel is Channel.ADS:
-            profiles = amazon.list_profiles(request.region, tokens.access_token)
+        if request.ask.channel is Channel.ADS:
+            profiles = amazon.list_profiles(request.ask.region, tokens.access_token)
             if not profiles:
                 raise AdvertisingNotEnabled(
                     f"Amazon returned no advertising profile with View and Edit permission "
-                    f"in the {request.region} region.",
-                    context={"region": str(request.region)},
+                    f"in the {request.ask.region} region.",
+                    context={"region": str(request.ask.region)},
                 )
             return _AmazonAnswer(
                 tokens=tokens,
@@ -191,24 +191,24 @@ class CompleteCallback:
                 profiles=tuple(profiles),
                 display_name=profiles[0].account_name,
             )
-        if request.account_type is AccountType.VENDOR:
+        if request.ask.account_type is AccountType.VENDOR:
             # Vendor Central consent (seed 002: "highly recommended" for Sales & Traffic):
             # the Sellers and Listings APIs are Seller Central's, so a vendor's grant is
             # never sent there (vendors were refused with "a different region" when it was).
             # The vendor's marketplaces are its advertising profiles.
             return _AmazonAnswer(tokens=tokens, account_id=cmd.selling_partner_id)
         participations = amazon.marketplace_participations(
-            request.region, tokens.access_token, cmd.selling_partner_id
+            request.ask.region, tokens.access_token, cmd.selling_partner_id
         )
         participating = [p for p in participations if p.participating]
         if not participating:
             raise RefreshTokenFailed(
-                f"This Amazon account does not sell in any {request.region} marketplace: "
+                f"This Amazon account does not sell in any {request.ask.region} marketplace: "
                 "a different region was probably selected than the one you signed in to.",
-                context={"region": str(request.region)},
+                context={"region": str(request.ask.region)},
             )
         if not amazon.confirm_selling_partner(
-            request.region,
+            request.ask.region,
             tokens.access_token,
             cmd.selling_partner_id or "",
             participating[0].marketplace_id,
@@ -217,12 +217,12 @@ class CompleteCallback:
                 "Amazon did not confirm the seller account named on the way back; start the "
                 "connection again from the app.",
             )
-        if request.marketplace_id and request.marketplace_id not in {
+        if request.ask.marketplace_id and request.ask.marketplace_id not in {
             p.marketplace_id for p in participating
         }:
             raise RefreshTokenFailed(
-                f"You are not participating in marketplace {request.marketplace_id}.",
-                context={"marketplace_id": request.marketplace_id},
+                f"You are not participating in marketplace {request.ask.marketplace_id}.",
+                context={"marketplace_id": request.ask.marketplace_id},
             )
         return _AmazonAnswer(
             tokens=tokens,
@@ -242,17 +242,15 @@ class CompleteCallback:
         with self.ports.uow() as uow:
             team = team_of(uow.teams.get(request.team_id), request.team_id)
             connection, created = self._target(uow, request, team, answer, now)
-            was_authorized = connection.grants[request.channel].ever_authorized
-            gap_start = connection.authorize(
-                request.channel,
+            was_authorized = connection.grants[request.ask.channel].ever_authorized
+            consent = Consent(
                 refresh_token=answer.tokens.refresh_token,
                 scopes=answer.tokens.scopes,
                 account_id=answer.account_id,
-                at=now,
                 access_token=answer.tokens.access_token,
                 access_token_expires_at=now + timedelta(seconds=answer.tokens.expires_in),
-                actor=actor,
             )
+            gap_start = connection.authorize(request.ask.channel, consent, at=now, actor=actor)
             if answer.display_name and not connection.display_name:
                 connection.display_name = answer.display_name
             marketplaces = discover_marketplaces(
@@ -275,7 +273,7 @@ class CompleteCallback:
             result = CallbackResult(
                 connection=view,
                 next=next_step(connection, marketplaces),
-                return_to=request.return_to,
+                return_to=request.ask.return_to,
                 reconnected=reconnected,
                 created=created,
             )
@@ -292,13 +290,13 @@ class CompleteCallback:
         """The connection this consent belongs to: the one named at start, else the team's
         existing connection for the account (connecting again is a reconnect, never a
         duplicate), else a new one. Another team's live connection is ACCOUNT_IN_USE."""
-        if request.connection_id is not None:
-            connection = uow.connections.get(request.connection_id, for_update=True)
+        if request.ask.connection_id is not None:
+            connection = uow.connections.get(request.ask.connection_id, for_update=True)
             if connection is None or connection.team_id != team.id:
                 raise CallbackAccountMissing(
                     "The connection this authorization was for no longer exists."
                 )
-            connection.check_identity(request.channel, answer.account_id)
+            connection.check_identity(request.ask.channel, answer.account_id)
             if answer.account_id is not None:
                 self._refuse_account_in_use(uow, request, answer.account_id, connection.id)
             if connection.disconnected_at is not None:
@@ -306,16 +304,16 @@ class CompleteCallback:
             return connection, False
         if answer.account_id is None:
             raise CallbackAccountMissing("Amazon did not say which account was authorized.")
-        existing = uow.connections.find_by_account(request.region, [answer.account_id])
+        existing = uow.connections.find_by_account(request.ask.region, [answer.account_id])
         # The team's own connection for the account is reused below, never a conflict.
-        OneLiveConnectionPerAccount(request.region, frozenset({answer.account_id})).check(
+        OneLiveConnectionPerAccount(request.ask.region, frozenset({answer.account_id})).check(
             [c for c in existing if c.team_id != team.id], team_id=team.id
         )
         ours = [c for c in existing if c.team_id == team.id]
         if ours:
             ours.sort(key=lambda c: (c.disconnected_at is not None, c.created_at))
             connection = ours[0]
-            connection.check_identity(request.channel, answer.account_id)
+            connection.check_identity(request.ask.channel, answer.account_id)
             if connection.disconnected_at is not None:
                 team.check_room_for_connection(len(uow.connections.list_for_team(team.id)))
             return connection, False
@@ -323,8 +321,8 @@ class CompleteCallback:
         connection = Connection(
             id=self.ports.ids.new_id("con"),
             team_id=team.id,
-            account_type=request.account_type,
-            region=request.region,
+            account_type=request.ask.account_type,
+            region=request.ask.region,
             created_at=now,
         )
         return connection, True
@@ -335,9 +333,10 @@ class CompleteCallback:
         """Adding a channel to (or reconnecting) a named connection must not take an account
         that another live connection already holds, in any team: the account-matching path
         below is not taken when the connection is named."""
-        rule = OneLiveConnectionPerAccount(request.region, frozenset({account_id}), target)
+        rule = OneLiveConnectionPerAccount(request.ask.region, frozenset({account_id}), target)
         rule.check(
-            uow.connections.find_by_account(request.region, [account_id]), team_id=request.team_id
+            uow.connections.find_by_account(request.ask.region, [account_id]),
+            team_id=request.team_id,
         )
 
     def _schedule_backfill(
@@ -376,8 +375,8 @@ class CompleteCallback:
 def _note_return_to(error: DomainError, request: AuthorizationRequest) -> None:
     """A failure of a genuine request still sends the person back to where they started
     (API.md: `?result=error&code=...`); adapters read it from the error's context."""
-    if request.return_to:
-        error.context.setdefault("return_to", request.return_to)
+    if request.ask.return_to:
+        error.context.setdefault("return_to", request.ask.return_to)
 
 
 def _ads_account_id(profiles: Sequence[Profile]) -> str | None:

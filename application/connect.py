@@ -9,7 +9,7 @@ import base64
 import hashlib
 from datetime import datetime
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from application.context import (
     Actor,
@@ -17,12 +17,12 @@ from application.context import (
     connection_to_reconnect,
     require_member,
     team_of,
+    team_owned,
 )
 from application.ports import ConsentRequest, ScopeDescription
 from application.views import about
-from domain.authorization import AuthorizationRequest, AuthorizationStatus, validate_return_to
-from domain.connection import AccountType, Region
-from domain.errors import NotFound, OAuthStateInvalid
+from domain.authorization import AuthorizationRequest, AuthorizationStatus, ConsentAsk
+from domain.errors import OAuthStateInvalid
 from domain.grant import Channel
 from domain.secret import Secret
 from domain.team import Permission
@@ -40,12 +40,7 @@ def pkce_challenge(verifier: str) -> str:
 @frozen
 class StartAuthorizationCommand:
     actor: Actor
-    channel: Channel
-    region: Region
-    account_type: AccountType
-    marketplace_id: str | None = None
-    connection_id: str | None = None
-    return_to: str | None = None
+    ask: ConsentAsk
 
 
 @frozen
@@ -69,31 +64,26 @@ class StartAuthorization:
     ports: Ports
 
     def __call__(self, cmd: StartAuthorizationCommand) -> AuthorizationStarted:
-        return_to = validate_return_to(cmd.return_to)
+        ask = cmd.ask
         now = self.ports.clock.now()
         with self.ports.uow() as uow:
             membership = require_member(uow, cmd.actor, Permission.MANAGE_CONNECTIONS)
             team = team_of(uow.teams.get(membership.team_id), membership.team_id)
-            region, account_type = cmd.region, cmd.account_type
-            if cmd.connection_id is not None:
-                connection = connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
-                region, account_type = connection.region, connection.account_type
-            if cmd.connection_id is None or connection.disconnected_at is not None:
+            if ask.connection_id is not None:
+                connection = connection_to_reconnect(uow, cmd.actor, ask.connection_id)
+                # The account is the connection's, whatever the request said.
+                ask = evolve(ask, region=connection.region, account_type=connection.account_type)
+            if ask.connection_id is None or connection.disconnected_at is not None:
                 # A new account, or one being brought back after a disconnect, takes a place.
                 connected = uow.connections.list_for_team(team.id)
                 team.check_room_for_connection(len(connected))
-            verifier = self.ports.secrets.pkce_verifier() if cmd.channel is Channel.ADS else None
+            verifier = self.ports.secrets.pkce_verifier() if ask.channel is Channel.ADS else None
             request = AuthorizationRequest.start(
                 state=self.ports.secrets.oauth_state(),
                 team_id=team.id,
                 user_id=cmd.actor.user_id,
-                channel=cmd.channel,
-                region=region,
-                account_type=account_type,
+                ask=ask,
                 at=now,
-                marketplace_id=cmd.marketplace_id,
-                return_to=return_to,
-                connection_id=cmd.connection_id,
                 code_verifier=Secret(verifier) if verifier else None,
             )
             uow.authorizations.add(request)
@@ -101,9 +91,9 @@ class StartAuthorization:
         return AuthorizationStarted(
             state=request.state,
             expires_at=request.expires_at,
-            scopes=tuple(self.ports.amazon.scopes(cmd.channel, account_type)),
-            channel=cmd.channel,
-            connection_id=cmd.connection_id,
+            scopes=tuple(self.ports.amazon.scopes(ask.channel, ask.account_type)),
+            channel=ask.channel,
+            connection_id=ask.connection_id,
         )
 
 
@@ -143,11 +133,11 @@ class OpenConsent:
             verifier = request.code_verifier.reveal() if request.code_verifier else None
             url = self.ports.amazon.consent_url(
                 ConsentRequest(
-                    channel=request.channel,
-                    region=request.region,
-                    account_type=request.account_type,
+                    channel=request.ask.channel,
+                    region=request.ask.region,
+                    account_type=request.ask.account_type,
                     state=request.state,
-                    marketplace_id=request.marketplace_id,
+                    marketplace_id=request.ask.marketplace_id,
                     code_challenge=pkce_challenge(verifier) if verifier else None,
                 )
             )
@@ -178,11 +168,13 @@ class StartReconnect:
         return self.start(
             StartAuthorizationCommand(
                 actor=cmd.actor,
-                channel=cmd.channel or connection.channel_to_reconnect(self.ports.clock.now()),
-                region=connection.region,
-                account_type=connection.account_type,
-                connection_id=connection.id,
-                return_to=cmd.return_to,
+                ask=ConsentAsk(
+                    channel=cmd.channel or connection.channel_to_reconnect(self.ports.clock.now()),
+                    region=connection.region,
+                    account_type=connection.account_type,
+                    connection_id=connection.id,
+                    return_to=cmd.return_to,
+                ),
             )
         )
 
@@ -217,13 +209,13 @@ class GetAuthorizationStatus:
     def __call__(self, actor: Actor, state: str) -> AuthorizationStatusView:
         with self.ports.uow() as uow:
             membership = require_member(uow, actor, Permission.VIEW)
-            request = uow.authorizations.get(state)
-            if request is None or request.team_id != membership.team_id:
-                raise NotFound("There is no such authorization in this team.")
+            request = team_owned(
+                uow.authorizations.get(state), membership.team_id, "such authorization"
+            )
             return AuthorizationStatusView(
                 state=request.state,
                 status=request.status_at(self.ports.clock.now()),
-                channel=request.channel,
+                channel=request.ask.channel,
                 expires_at=request.expires_at,
                 error_code=request.error_code,
                 connection_id=request.result_connection_id,

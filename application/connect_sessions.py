@@ -127,8 +127,8 @@ def settle_pending(uow: UnitOfWork, session: ConnectSession, now: datetime) -> b
         session.last_error = None
     elif status is AuthorizationStatus.FAILED and request is not None:
         session.last_error = request.error_code or str(ErrorCode.INTERNAL_ERROR)
-        if request.connection_id:
-            session.connection_id = session.connection_id or request.connection_id
+        if request.ask.connection_id:
+            session.connection_id = session.connection_id or request.ask.connection_id
     else:
         session.last_error = str(ErrorCode.SESSION_EXPIRED)
     session.pending_state = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextvars import ContextVar
 from datetime import timedelta
+from typing import Protocol, TypeVar
 
 from attrs import define, field, frozen
 
@@ -48,6 +49,7 @@ __all__ = [
     "require_team",
     "team_connection",
     "team_of",
+    "team_owned",
 ]
 
 
@@ -158,6 +160,22 @@ def connection_to_reconnect(uow: UnitOfWork, actor: Actor, connection_id: str) -
     return team_connection(
         uow, actor, connection_id, Permission.MANAGE_CONNECTIONS, include_disconnected=True
     )
+
+
+class _OfATeam(Protocol):
+    @property
+    def team_id(self) -> str: ...
+
+
+Owned = TypeVar("Owned", bound=_OfATeam)
+
+
+def team_owned(found: Owned | None, team_id: str | None, what: str, **context: str) -> Owned:
+    """`found` if it is the team's (`team_id` None: support, who sees every team). Another
+    team's is as unknown as a missing one, so ids cannot be probed across teams."""
+    if found is None or (team_id is not None and found.team_id != team_id):
+        raise NotFound(f"There is no {what} in this team.", context=context)
+    return found
 
 
 def team_of(team: Team | None, team_id: str) -> Team:

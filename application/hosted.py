@@ -32,6 +32,7 @@ from application.ports import ScopeDescription
 from application.profiles import ChooseProfile, ListProfiles
 from application.tokens import GetAccessToken
 from application.views import ConnectionView, NextStep, ProfileList, next_step
+from domain.authorization import ConsentAsk
 from domain.connect_session import ConnectSession
 from domain.connection import AccountType, Health, Region
 from domain.errors import DomainError, ErrorCode, ValidationFailed
@@ -231,11 +232,13 @@ class HostedFlow:
             started = self.start_authorization(
                 StartAuthorizationCommand(
                     actor=actor,
-                    channel=channel,
-                    region=region or Region.NA,
-                    account_type=account_type or AccountType.SELLER,
-                    connection_id=session.connection_id,
-                    return_to=return_to,
+                    ask=ConsentAsk(
+                        channel=channel,
+                        region=region or Region.NA,
+                        account_type=account_type or AccountType.SELLER,
+                        connection_id=session.connection_id,
+                        return_to=return_to,
+                    ),
                 )
             )
             session.pending_state = started.state

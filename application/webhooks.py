@@ -12,7 +12,7 @@ from datetime import datetime
 
 from attrs import define
 
-from application.context import Actor, Ports, require_member
+from application.context import Actor, Ports, require_member, team_owned
 from application.unit_of_work import UnitOfWork
 from application.webhook_events import webhook_body
 from application.webhook_outbox import DeliverWebhooks, delivery_of, new_delivery
@@ -222,12 +222,12 @@ def retry_delivery(
     uow: UnitOfWork, ports: Ports, delivery_id: str, *, team_id: str | None
 ) -> DeliveryView:
     """The team's Retry and support's: `team_id` None is support, who sees every team."""
-    delivery = uow.deliveries.get(delivery_id)
-    if delivery is None or (team_id is not None and delivery.team_id != team_id):
-        raise NotFound(
-            f"There is no webhook delivery {delivery_id} in this team.",
-            context={"delivery_id": delivery_id},
-        )
+    delivery = team_owned(
+        uow.deliveries.get(delivery_id),
+        team_id,
+        f"webhook delivery {delivery_id}",
+        delivery_id=delivery_id,
+    )
     delivery.retry(at=ports.clock.now())
     uow.deliveries.update(delivery)
     return DeliveryView.of(delivery)

@@ -45,7 +45,7 @@ from bootstrap.settings import Settings
 from domain.api_key import Scope, format_key, issue_key
 from domain.connection import AccountType, Connection, Region
 from domain.datasets import datasets_for
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
@@ -117,13 +117,12 @@ def seed(
                 (Channel.ADS, ads_refresh_tokens),
                 (Channel.SP_API, sp_api_refresh_tokens),
             ):
-                connection.authorize(
-                    channel,
+                consent = Consent(
                     refresh_token=Secret(minted[n] if n < len(minted) else f"Atzr|{channel}-{n}"),
                     scopes=(),
                     account_id=seller_id(n) if channel is Channel.SP_API else None,
-                    at=now - timedelta(days=n % 360),
                 )
+                connection.authorize(channel, consent, at=now - timedelta(days=n % 360))
             connection.ads_account_id = ads_account_id(n)
             uow.connections.add(connection)
             for marketplace_id in MARKETPLACES:

@@ -48,7 +48,7 @@ from application.teams import CreateTeamCommand
 from bootstrap.system import TokenSecrets, UlidIds
 from domain.connection import AccountType, Connection, Region
 from domain.events import EventKind
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.secret import Secret
 from domain.team import TeamKind
 from domain.webhooks import DeliveryStatus
@@ -99,13 +99,8 @@ def seed(app: Application) -> tuple[Actor, list[str]]:
                 region=Region.NA,
                 created_at=now,
             )
-            connection.authorize(
-                Channel.ADS,
-                refresh_token=Secret(f"Atzr|bench-{cid}"),
-                scopes=(),
-                account_id=f"ENTITY-{cid}",
-                at=now,
-            )
+            consent = Consent(Secret(f"Atzr|bench-{cid}"), scopes=(), account_id=f"ENTITY-{cid}")
+            connection.authorize(Channel.ADS, consent, at=now)
             uow.connections.add(connection)
         uow.commit()
     return Actor(owner.user_id, team.id), ids
@@ -117,13 +112,12 @@ def state_change(app: Application, connection_id: str, n: int) -> None:
     with app.ports.uow() as uow:
         connection = uow.connections.get(connection_id, for_update=True)
         assert connection is not None
-        connection.authorize(
-            Channel.ADS,
-            refresh_token=Secret(f"Atzr|bench-{connection_id}-{n}"),
+        consent = Consent(
+            Secret(f"Atzr|bench-{connection_id}-{n}"),
             scopes=(),
             account_id=f"ENTITY-{connection_id}",
-            at=app.ports.clock.now(),
         )
+        connection.authorize(Channel.ADS, consent, at=app.ports.clock.now())
         uow.connections.update(connection)
         uow.commit()
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from attrs import define
+from attrs import define, field, frozen
 
 from domain.connection import AccountType, Region
 from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
@@ -41,6 +42,26 @@ def browser_digest(secret: str) -> str:
     """What is stored of a browser binding secret (the cookie's value): its SHA-256, so the
     database never holds anything a browser could present."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def bound_browser(binding: str | None, secret: str, *, refused: str) -> str:
+    """RFC 9700 §4.7: the first browser to go on owns what it opened (its digest is the new
+    `binding`); the same browser may go again, another is refused with `refused`."""
+    digest = browser_digest(secret)
+    if binding is not None and not hmac.compare_digest(binding, digest):
+        raise OAuthStateInvalid(refused)
+    return digest
+
+
+def check_bound_browser(binding: str | None, secret: str | None, *, refused: str) -> None:
+    """Only the bound browser may go on: without its secret (another browser, or a link that
+    never went through sellerlink) it is refused with `refused`."""
+    if (
+        secret is None
+        or binding is None
+        or not hmac.compare_digest(binding, browser_digest(secret))
+    ):
+        raise OAuthStateInvalid(refused)
 
 
 STARTED_ELSEWHERE = (
@@ -73,19 +94,30 @@ def validate_return_to(return_to: str | None) -> str | None:
     return return_to
 
 
+@frozen
+class ConsentAsk:
+    """What one trip to Amazon's consent page asks for, as the person chose it when they
+    started: the channel, the account's region and type, the marketplace they must sell in
+    (if one was named), the path on this site to return to, and the connection it
+    reconnects or adds a channel to. The request keeps it for the callback, and Amazon's
+    consent URL is built from it."""
+
+    channel: Channel
+    region: Region
+    account_type: AccountType
+    marketplace_id: str | None = None
+    return_to: str | None = field(default=None, converter=validate_return_to)
+    connection_id: str | None = None
+
+
 @define
 class AuthorizationRequest(EventSource):
     state: str
     team_id: str
     user_id: str
-    channel: Channel
-    region: Region
-    account_type: AccountType
+    ask: ConsentAsk
     created_at: datetime
     expires_at: datetime
-    marketplace_id: str | None = None
-    return_to: str | None = None
-    connection_id: str | None = None
     code_verifier: Secret | None = None
     consumed_at: datetime | None = None
     status: AuthorizationStatus = AuthorizationStatus.PENDING
@@ -97,7 +129,6 @@ class AuthorizationRequest(EventSource):
 
     def __attrs_post_init__(self) -> None:
         check_state_format(self.state)
-        self.return_to = validate_return_to(self.return_to)
 
     @classmethod
     def start(
@@ -106,35 +137,24 @@ class AuthorizationRequest(EventSource):
         state: str,
         team_id: str,
         user_id: str,
-        channel: Channel,
-        region: Region,
-        account_type: AccountType,
+        ask: ConsentAsk,
         at: datetime,
-        marketplace_id: str | None = None,
-        return_to: str | None = None,
-        connection_id: str | None = None,
         code_verifier: Secret | None = None,
     ) -> AuthorizationRequest:
         request = cls(
             state=state,
             team_id=team_id,
             user_id=user_id,
-            channel=channel,
-            region=region,
-            account_type=account_type,
+            ask=ask,
             created_at=at,
             expires_at=at + LIFETIME,
-            marketplace_id=marketplace_id,
-            return_to=return_to,
-            connection_id=connection_id,
             code_verifier=code_verifier,
         )
-        request.announce_change(
+        request._announce(
             EventKind.AUTHORIZATION_STARTED,
-            f"Authorization of {channel} ({region}, {account_type}) started",
+            f"Authorization of {ask.channel} ({ask.region}, {ask.account_type}) started",
             at=at,
-            actor=f"user:{user_id}",
-            data={"channel": channel, "region": region},
+            data={"channel": ask.channel, "region": ask.region},
         )
         return request
 
@@ -149,28 +169,16 @@ class AuthorizationRequest(EventSource):
         attacker's link opened by a victim after the attacker bound it)."""
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
-        if at >= self.expires_at:
-            raise SessionExpired(
-                "Session has expired: the Amazon step took longer than "
-                f"{int(LIFETIME.total_seconds() // 60)} minutes."
-            )
-        digest = browser_digest(secret)
-        if self.browser_binding is not None and not hmac.compare_digest(
-            self.browser_binding, digest
-        ):
-            raise OAuthStateInvalid(STARTED_ELSEWHERE)
-        self.browser_binding = digest
+        self._check_in_time(at)
+        self.browser_binding = bound_browser(
+            self.browser_binding, secret, refused=STARTED_ELSEWHERE
+        )
 
     def check_browser(self, secret: str | None) -> None:
         """A callback is accepted only from the browser the request was bound to: without
         the cookie (another browser, or a link that never went through sellerlink) it is
         refused, so a code can be neither phished into another team nor injected."""
-        if (
-            secret is None
-            or self.browser_binding is None
-            or not hmac.compare_digest(self.browser_binding, browser_digest(secret))
-        ):
-            raise OAuthStateInvalid(STARTED_ELSEWHERE)
+        check_bound_browser(self.browser_binding, secret, refused=STARTED_ELSEWHERE)
 
     def check_usable(
         self,
@@ -187,12 +195,15 @@ class AuthorizationRequest(EventSource):
         if self.consumed_at is not None:
             raise OAuthStateInvalid("This authorization was already used.")
         self.check_browser(browser)
-        if channel is not self.channel:
+        if channel is not self.ask.channel:
             raise OAuthStateInvalid("This authorization was started for another Amazon service.")
         if (team_id is not None and team_id != self.team_id) or (
             user_id is not None and user_id != self.user_id
         ):
             raise OAuthStateInvalid("This authorization was started by someone else.")
+        self._check_in_time(at)
+
+    def _check_in_time(self, at: datetime) -> None:
         if at >= self.expires_at:
             raise SessionExpired(
                 "Session has expired: the Amazon step took longer than "
@@ -211,14 +222,19 @@ class AuthorizationRequest(EventSource):
         in the timeline."""
         self.status = AuthorizationStatus.FAILED
         self.error_code = error_code
-        self.result_connection_id = self.connection_id
-        self.announce_change(
+        self.result_connection_id = self.ask.connection_id
+        self._announce(
             EventKind.AUTHORIZATION_FAILED,
-            f"Authorization of {self.channel} failed: {error_code}",
+            f"Authorization of {self.ask.channel} failed: {error_code}",
             at=at,
-            actor=f"user:{self.user_id}",
             data={"code": error_code, "detail": detail},
         )
 
+    def _announce(
+        self, kind: EventKind, summary: str, *, at: datetime, data: Mapping[str, object]
+    ) -> None:
+        """What happens to an authorization is told as done by the person who started it."""
+        self.announce_change(kind, summary, at=at, actor=f"user:{self.user_id}", data=data)
+
     def event_scope(self) -> EventScope:
-        return EventScope(self.team_id, self.connection_id)
+        return EventScope(self.team_id, self.ask.connection_id)

@@ -10,16 +10,20 @@ hosted page can be rebuilt from the server at any moment (reload, back button, p
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from attrs import define
 
-from domain.authorization import browser_digest, validate_return_to
+from domain.authorization import (
+    bound_browser,
+    browser_digest,
+    check_bound_browser,
+    validate_return_to,
+)
 from domain.connection import AccountType, Region
-from domain.errors import OAuthStateInvalid, SessionExpired, ValidationFailed
+from domain.errors import SessionExpired, ValidationFailed
 from domain.events import EventKind, EventSource
 
 LIFETIME = timedelta(minutes=30)
@@ -169,20 +173,12 @@ class ConnectSession(EventSource):
         """The first browser to open the link owns the session; the same browser may open
         it again."""
         self.check_live(at)
-        digest = browser_digest(secret)
-        if self.browser_binding is not None and not hmac.compare_digest(
-            self.browser_binding, digest
-        ):
-            raise OAuthStateInvalid(CLAIMED_ELSEWHERE)
-        self.browser_binding = digest
+        self.browser_binding = bound_browser(
+            self.browser_binding, secret, refused=CLAIMED_ELSEWHERE
+        )
 
     def check_browser(self, secret: str | None, *, at: datetime) -> None:
-        if (
-            secret is None
-            or self.browser_binding is None
-            or not hmac.compare_digest(self.browser_binding, browser_digest(secret))
-        ):
-            raise OAuthStateInvalid(CLAIMED_ELSEWHERE)
+        check_bound_browser(self.browser_binding, secret, refused=CLAIMED_ELSEWHERE)
         self.check_live(at)
 
     def allows(self, account_type: AccountType, region: Region) -> None:

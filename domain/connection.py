@@ -28,9 +28,8 @@ from domain.errors import (
     WrongAccount,
 )
 from domain.events import SYSTEM_ACTOR, EventKind
-from domain.grant import CHANNEL_NAMES, Channel, describe_remaining
+from domain.grant import CHANNEL_NAMES, Channel, Consent, describe_remaining
 from domain.profile import Profile, auto_selected_profile
-from domain.secret import Secret
 
 __all__ = [
     "DEFAULT_REQUIRED_CHANNELS",
@@ -77,16 +76,7 @@ class Connection(ConnectionState):
             )
 
     def authorize(
-        self,
-        channel: Channel,
-        *,
-        refresh_token: Secret,
-        scopes: tuple[str, ...],
-        account_id: str | None,
-        at: datetime,
-        access_token: Secret | None = None,
-        access_token_expires_at: datetime | None = None,
-        actor: str = SYSTEM_ACTOR,
+        self, channel: Channel, consent: Consent, *, at: datetime, actor: str = SYSTEM_ACTOR
     ) -> datetime | None:
         """Store a fresh consent. Returns when the connection had stopped being usable, if
         this consent brings it back (the start of the gap to backfill), else None.
@@ -94,6 +84,7 @@ class Connection(ConnectionState):
         A connection is stored only once a consent succeeded, so one with no grant ever
         authorized is being created by this consent; one whose channel was authorized before,
         or that had stopped being usable, is reconnected; else a channel is added."""
+        account_id = consent.account_id
         self.check_identity(channel, account_id)
         created = not any(g.ever_authorized for g in self.grants.values())
         health_before = None if created else self.health_at(at)
@@ -103,14 +94,7 @@ class Connection(ConnectionState):
             self.selling_partner_id = account_id
         if channel is Channel.ADS and account_id:
             self.ads_account_id = account_id
-        self.grants[channel].authorize(
-            refresh_token=refresh_token,
-            scopes=scopes,
-            account_id=account_id,
-            at=at,
-            access_token=access_token,
-            access_token_expires_at=access_token_expires_at,
-        )
+        self.grants[channel].authorize(consent, at=at)
         self.disconnected_at = None
         gap_start = self.unusable_since
         if self.health_at(at) in (Health.CONNECTED, Health.EXPIRING):

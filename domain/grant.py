@@ -141,6 +141,20 @@ def token_status_fresh_until(
     return expires_at - timedelta(hours=hours - 1)  # the next hour is counted off
 
 
+@frozen
+class Consent:
+    """What Amazon hands over when a seller approves one channel: the refresh token and its
+    scopes, the account it belongs to (the selling partner id for SP-API, the advertiser
+    account for Ads; None when Amazon did not say), and the access token the code was
+    exchanged for, if it was. The connection checks the account; the grant keeps the rest."""
+
+    refresh_token: Secret
+    scopes: tuple[str, ...]
+    account_id: str | None
+    access_token: Secret | None = None
+    access_token_expires_at: datetime | None = None
+
+
 @define
 class Grant:
     channel: Channel
@@ -169,27 +183,18 @@ class Grant:
     def ever_authorized(self) -> bool:
         return self.authorized_at is not None
 
-    def authorize(
-        self,
-        *,
-        refresh_token: Secret,
-        scopes: tuple[str, ...],
-        account_id: str | None,
-        at: datetime,
-        access_token: Secret | None = None,
-        access_token_expires_at: datetime | None = None,
-    ) -> None:
+    def authorize(self, consent: Consent, *, at: datetime) -> None:
         """A fresh consent: starts a new authorization year and clears any revocation."""
         lifetime = AUTHORIZATION_LIFETIME[self.channel]
-        self.refresh_token = refresh_token
-        self.scopes = scopes
-        self.account_id = account_id or self.account_id
+        self.refresh_token = consent.refresh_token
+        self.scopes = consent.scopes
+        self.account_id = consent.account_id or self.account_id
         self.authorized_at = at
         self.expires_at = at + lifetime if lifetime is not None else None
         self.revoked_at = None
-        self.access_token = access_token
-        self.access_token_expires_at = access_token_expires_at
-        self.last_refresh_at = at if access_token is not None else None
+        self.access_token = consent.access_token
+        self.access_token_expires_at = consent.access_token_expires_at
+        self.last_refresh_at = at if consent.access_token is not None else None
         self.last_refresh_error = None
 
     def cached_access_token(self, now: datetime) -> Secret | None:

@@ -242,13 +242,8 @@ class Marketplace(MarketplaceStanding):
         """Support takes an escalated marketplace back into setup with a fresh retry budget,
         saying why in the history (the team sees who reopened it and for what reason)."""
         reason = self._support_answer(reason, "reopened")
-        self.retries_used = 0
-        self._move(S.SETTING_UP, at=at, reason=reason, actor=actor)
-        self._changed(
-            f"reopened by support, back to Setting up ({reason})",
-            at=at,
-            actor=actor,
-            before=S.ESCALATED,
+        self._leave_escalation(
+            S.SETTING_UP, f"reopened by support, back to Setting up ({reason})", reason, at, actor
         )
 
     def resolve(self, *, at: datetime, actor: str, reason: str) -> None:
@@ -257,16 +252,18 @@ class Marketplace(MarketplaceStanding):
         Available, so nothing claims it is still waiting for support; the history keeps the
         failures and why the case was closed. Selecting it later starts a fresh setup."""
         reason = self._support_answer(reason, "resolved")
-        self.retries_used = 0
         self.last_error = None
         self.deselect()
-        self._move(S.AVAILABLE, at=at, reason=reason, actor=actor)
-        self._changed(
-            f"escalation resolved by support, deselected ({reason})",
-            at=at,
-            actor=actor,
-            before=S.ESCALATED,
+        self._leave_escalation(
+            S.AVAILABLE, f"escalation resolved by support, deselected ({reason})", reason, at, actor
         )
+
+    def _leave_escalation(self, to: S, summary: str, reason: str, at: datetime, actor: str) -> None:
+        """Support's answer ends the escalation: whatever comes next starts with a fresh
+        retry budget, and the team is told who answered and why."""
+        self.retries_used = 0
+        self._move(to, at=at, reason=reason, actor=actor)
+        self._changed(summary, at=at, actor=actor, before=S.ESCALATED)
 
     def _support_answer(self, reason: str, verb: str) -> str:
         reason = " ".join(reason.split())

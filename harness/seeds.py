@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from adapters.amazon.regions import MARKETPLACES
 from adapters.persistence import SqlDatabase
 from domain.connection import AccountType, Connection, Region
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace, MarketplaceState
 from domain.secret import Secret
 from domain.sync import SyncCursor
@@ -88,15 +88,14 @@ def seed(
                     if refresh_tokens is not None
                     else f"Atzr|{connection.id}|{channel}"
                 )
-                connection.authorize(
-                    channel,
+                consent = Consent(
                     refresh_token=Secret(token),
                     scopes=(),
                     account_id=account,
-                    at=now,
                     access_token=Secret(f"Atza|seed-{connection.id}-{channel}"),
                     access_token_expires_at=expires,
                 )
+                connection.authorize(channel, consent, at=now)
             uow.connections.add(connection)
             uow.marketplaces.add(
                 selected_marketplace(connection.id, now, until=marketplace_state, actor="seed")

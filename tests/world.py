@@ -28,6 +28,7 @@ from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTea
 from application.tokens import RefreshSweepResult
 from application.views import ConnectionView
 from bootstrap.system import SettableClock
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.errors import DomainError, ErrorCode
 from domain.events import AuditEvent
@@ -148,12 +149,14 @@ class World:
         self.started = self.app.start_authorization(
             StartAuthorizationCommand(
                 actor=actor or self.actor(),
-                channel=channel,
-                region=region,
-                account_type=account_type,
-                connection_id=connection_id,
-                return_to=return_to,
-                marketplace_id=marketplace_id,
+                ask=ConsentAsk(
+                    channel=channel,
+                    region=region,
+                    account_type=account_type,
+                    connection_id=connection_id,
+                    return_to=return_to,
+                    marketplace_id=marketplace_id,
+                ),
             )
         )
         return self.started

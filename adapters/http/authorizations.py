@@ -22,6 +22,7 @@ from application.connect import (
     StartAuthorizationCommand,
 )
 from domain.api_key import Scope
+from domain.authorization import ConsentAsk
 
 
 class AuthorizationsController(Controller):
@@ -41,12 +42,14 @@ class AuthorizationsController(Controller):
         started = application.start_authorization(
             StartAuthorizationCommand(
                 actor=actor,
-                channel=data.channel,
-                region=data.region,
-                account_type=data.account_type,
-                marketplace_id=data.marketplace_id,
-                connection_id=data.connection_id,
-                return_to=data.return_to,
+                ask=ConsentAsk(
+                    channel=data.channel,
+                    region=data.region,
+                    account_type=data.account_type,
+                    marketplace_id=data.marketplace_id,
+                    connection_id=data.connection_id,
+                    return_to=data.return_to,
+                ),
             )
         )
         return AuthorizationOut.of(started, authorization_url(request, started.state))

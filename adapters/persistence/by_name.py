@@ -97,8 +97,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def row(row_class: type[R], source: object, /, **given: Any) -> R:
+def row(row_class: type[R], source: object, /, *parts: attrs.AttrsInstance, **given: Any) -> R:
     """A `row_class` row from `source`'s attributes named as its columns (enums as their
-    values, tuples as lists); `given` supplies the columns the domain does not name."""
-    values = {key: _plain(getattr(source, key)) for key in _columns(row_class) if key not in given}
+    values, tuples as lists); `parts` are value objects `source` carries whose fields are
+    columns of the same row (an authorization's ConsentAsk); `given` supplies the columns
+    the domain does not name."""
+    carried = {f.name: getattr(part, f.name) for part in parts for f in attrs.fields(type(part))}
+    values = {
+        key: _plain(carried[key] if key in carried else getattr(source, key))
+        for key in _columns(row_class)
+        if key not in given
+    }
     return row_class(**values, **given)

@@ -30,7 +30,7 @@ from adapters.persistence.event_rows import AuditEventRow
 from adapters.persistence.listing_documents import listing_document, listing_from_document
 from adapters.persistence.seller_data_rows import ListingRow, ListingSettingsRow, SyncCursorRow
 from adapters.persistence.team_rows import MembershipRow, TeamRow
-from domain.authorization import AuthorizationRequest
+from domain.authorization import AuthorizationRequest, ConsentAsk
 from domain.connect_session import ConnectSession
 from domain.connection import AccountType, Connection, Region
 from domain.events import AuditEvent
@@ -191,11 +191,12 @@ def authorization_to_row(
 ) -> AuthorizationRequestRow:
     verifier = keyring.seal_secret(
         request.code_verifier,
-        code_verifier_aad(request.team_id, request.state, str(request.channel)),
+        code_verifier_aad(request.team_id, request.state, str(request.ask.channel)),
     )
     return by_name.row(
         AuthorizationRequestRow,
         request,
+        request.ask,
         code_verifier_ciphertext=verifier.ciphertext if verifier else None,
         code_verifier_key_id=verifier.key_id if verifier else None,
     )
@@ -205,6 +206,7 @@ def authorization_from_row(row: AuthorizationRequestRow, keyring: Keyring) -> Au
     return by_name.instance(
         AuthorizationRequest,
         row,
+        ask=by_name.instance(ConsentAsk, row),
         code_verifier=keyring.open_secret(
             row.code_verifier_key_id,
             row.code_verifier_ciphertext,

@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from domain.connection import AccountType, Connection, Health, Region
 from domain.errors import DomainError, ErrorCode
-from domain.grant import EXPIRY_WARNING, Channel, TokenStatus
+from domain.grant import EXPIRY_WARNING, Channel, Consent, TokenStatus
 from domain.secret import Secret
 from tests.state_machines import machine_settings
 
@@ -102,15 +102,14 @@ class ConnectionMachine(RuleBasedStateMachine):
         )
         before = self.connection.health_at(self.now)
         try:
-            gap = self.connection.authorize(
-                channel,
+            consent = Consent(
                 refresh_token=self.token(),
                 scopes=("scope",),
                 account_id=account,
-                at=self.now,
                 access_token=Secret("Atza|x"),
                 access_token_expires_at=self.now + timedelta(hours=1),
             )
+            gap = self.connection.authorize(channel, consent, at=self.now)
         except DomainError as error:
             refused = error
         else:

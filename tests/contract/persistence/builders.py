@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from domain.authorization import AuthorizationRequest
+from domain.authorization import AuthorizationRequest, ConsentAsk
 from domain.connection import AccountType, Connection, Region
-from domain.grant import Channel
+from domain.grant import Channel, Consent
 from domain.marketplace import Marketplace
 from domain.profile import AdsAccountType, Profile
 from domain.secret import Secret
@@ -68,24 +68,22 @@ def connection(
         created_at=at,
         display_name="Acme US",
     )
-    made.authorize(
-        Channel.SP_API,
+    sp_api = Consent(
         refresh_token=Secret(refresh_token),
         scopes=("sellingpartnerapi::notifications",),
         account_id=selling_partner_id,
-        at=at,
         access_token=Secret(access_token) if access_token else None,
         access_token_expires_at=at + access_expires_in if access_token else None,
     )
-    made.authorize(
-        Channel.ADS,
+    made.authorize(Channel.SP_API, sp_api, at=at)
+    ads = Consent(
         refresh_token=Secret(refresh_token.replace("sp", "ads")),
         scopes=("advertising::campaign_management",),
         account_id=None,
-        at=at,
         access_token=Secret(access_token.replace("sp", "ads")) if access_token else None,
         access_token_expires_at=at + access_expires_in if access_token else None,
     )
+    made.authorize(Channel.ADS, ads, at=at)
     # The Ads entity id and the selling partner id differ in form (AMAZON.md: compared only
     # when both are present); the repository stores whatever the use case recorded.
     made.ads_account_id = ads_account_id
@@ -112,18 +110,21 @@ def authorization(
     at: datetime = NOW,
     connection_id: str | None = None,
 ) -> AuthorizationRequest:
+    ask = ConsentAsk(
+        channel=Channel.ADS,
+        region=Region.NA,
+        account_type=AccountType.SELLER,
+        marketplace_id="ATVPDKIKX0DER",
+        return_to="/settings/amazon",
+        connection_id=connection_id,
+    )
     return AuthorizationRequest.start(
         state=state(n),
         team_id=team_id,
         user_id="user_1",
-        channel=Channel.ADS,
-        region=Region.NA,
-        account_type=AccountType.SELLER,
+        ask=ask,
         at=at,
-        marketplace_id="ATVPDKIKX0DER",
-        return_to="/settings/amazon",
         code_verifier=Secret(verifier) if verifier else None,
-        connection_id=connection_id,
     )
 
 
