@@ -1,6 +1,6 @@
 """Fixtures shared by the unit tests and the features: the application built by the same
 container production uses, with memory, a settable clock and the Amazon sandbox driven
-in-process behind the gateway."""
+in-process behind the gateway; and what a test arranges on that sandbox (`amazon_refuses`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import InProcessAmazon
 from adapters.telemetry import configure_logging
 from adapters.telemetry.logs import QUIET
@@ -77,3 +78,20 @@ def json_logs(level: str) -> Iterator[io.StringIO]:
             logger.handlers = handlers
             logger.setLevel(level_number)
             logger.propagate = propagate
+
+
+def amazon_refuses(
+    amazon: InProcessAmazon,
+    error: str,
+    *,
+    account: str = "us-seller",
+    operation: str = "getOrders",
+    count: int | None = None,
+) -> None:
+    """Amazon answers `account`'s SP-API `operation` with 403 `error` (missing_role,
+    restricted_data, permission_missing, access_token_expired...: the sandbox's
+    FORBIDDEN_DETAILS), `count` times or until the faults are set again."""
+    forbidden = Fault(
+        "forbidden", target="sp_api", error=error, account=account, operation=operation, count=count
+    )
+    amazon.sandbox.set_faults([forbidden])

@@ -4,7 +4,8 @@ operator commands the composition root supplies."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -58,27 +59,28 @@ class _InOrder(TyperGroup):
         return super().main(argv, *rest, **options)
 
     def make_context(self, *args: Any, **options: Any) -> Any:
-        try:
+        with self._usage_errors():
             return super().make_context(*args, **options)
-        except UsageError as error:
-            self._json_usage_error(error)
-            raise
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with self._usage_errors():
             return super().invoke(ctx)
-        except UsageError as error:
-            self._json_usage_error(error)
-            raise
 
-    def _json_usage_error(self, error: UsageError) -> None:
-        if not self._json_errors:
-            return
-        failure = ValidationFailed(
-            error.format_message(), context={"usage": error.ctx.command_path if error.ctx else ""}
-        )
-        Session.emit_json(shapes.error(failure, int(ExitCode.BAD_INPUT)))
-        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    @contextmanager
+    def _usage_errors(self) -> Iterator[None]:
+        """A command line that does not parse (while making the context or, for a
+        subcommand, while invoking it), answered in JSON when --json was given."""
+        try:
+            yield
+        except UsageError as error:
+            if not self._json_errors:
+                raise
+            failure = ValidationFailed(
+                error.format_message(),
+                context={"usage": error.ctx.command_path if error.ctx else ""},
+            )
+            Session.emit_json(shapes.error(failure, int(ExitCode.BAD_INPUT)))
+            raise typer.Exit(int(ExitCode.BAD_INPUT)) from None
 
 
 def build_cli(

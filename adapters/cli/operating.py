@@ -63,69 +63,76 @@ def add_operations(cli: typer.Typer, ops: Operations) -> None:
                 sandbox_with(host, port)
 
     if ops.db_upgrade is not None:
-        upgrade_with = ops.db_upgrade
-        db = typer.Typer(help="The database schema.", no_args_is_help=True)
-
-        @db.command("upgrade")
-        def upgrade(
-            ctx: typer.Context,
-            revision: Annotated[
-                str, typer.Option("--revision", help="Migrate up to this revision.")
-            ] = "head",
-        ) -> None:
-            """Apply the database migrations (SQLite by default, or SELLERLINK_DATABASE_URL)."""
-            session = session_of(ctx)
-            with session.reporting():
-                session.show(upgrade_with(revision))
-
-        cli.add_typer(db, name="db", rich_help_panel="Operations")
-
+        _add_db(cli, ops.db_upgrade)
     if ops.keys_rotate is not None:
-        rotate_with = ops.keys_rotate
-        keys = typer.Typer(help="The keys that encrypt stored Amazon tokens.", no_args_is_help=True)
-
-        @keys.command("rotate")
-        def rotate(
-            ctx: typer.Context,
-            batch_size: Annotated[
-                int,
-                typer.Option(
-                    "--batch-size", min=1, max=100_000, help="Rows re-sealed per transaction."
-                ),
-            ] = 500,
-        ) -> None:
-            """Re-encrypt every stored token under the newest key, online, in batches. Put
-            the new key first in the keyring setting before running it."""
-            session = session_of(ctx)
-            with session.reporting():
-                done = _rotate_with_progress(session, rotate_with, batch_size)
-                session.show(f"Re-sealed {done} secret(s) under the newest key.")
-
-        cli.add_typer(keys, name="keys", rich_help_panel="Operations")
-
+        _add_keys(cli, ops.keys_rotate)
     if ops.doctor is not None:
         _add_doctor(cli, ops.doctor)
-
     if ops.dev_token is not None:
-        token_with = ops.dev_token
-        dev = typer.Typer(help="Development helpers.", no_args_is_help=True)
+        _add_dev(cli, ops.dev_token)
 
-        @dev.command("token")
-        def token(
-            ctx: typer.Context,
-            user: Annotated[str, typer.Option("--user", help="The JWT's subject.")],
-            team: Annotated[
-                str | None, typer.Option("--team", metavar="TEAM_ID", help="The team claim.")
-            ] = None,
-        ) -> None:
-            """Print a signed development JWT for USER (only where dev auth is on)."""
-            with session_of(ctx).reporting():
-                check_id(user, "user")
-                if team is not None:
-                    check_id(team, "team")
-                typer.echo(token_with(user, team))
 
-        cli.add_typer(dev, name="dev", rich_help_panel="Operations")
+def _group(cli: typer.Typer, name: str, about: str) -> typer.Typer:
+    """A group of operator commands (`db`, `keys`, `dev`), listed under Operations."""
+    group = typer.Typer(help=about, no_args_is_help=True)
+    cli.add_typer(group, name=name, rich_help_panel="Operations")
+    return group
+
+
+def _add_db(cli: typer.Typer, upgrade_with: Callable[[str], str]) -> None:
+    db = _group(cli, "db", "The database schema.")
+
+    @db.command("upgrade")
+    def upgrade(
+        ctx: typer.Context,
+        revision: Annotated[
+            str, typer.Option("--revision", help="Migrate up to this revision.")
+        ] = "head",
+    ) -> None:
+        """Apply the database migrations (SQLite by default, or SELLERLINK_DATABASE_URL)."""
+        session = session_of(ctx)
+        with session.reporting():
+            session.show(upgrade_with(revision))
+
+
+def _add_keys(cli: typer.Typer, rotate_with: Callable[[int, ProgressCallback], int]) -> None:
+    keys = _group(cli, "keys", "The keys that encrypt stored Amazon tokens.")
+
+    @keys.command("rotate")
+    def rotate(
+        ctx: typer.Context,
+        batch_size: Annotated[
+            int,
+            typer.Option(
+                "--batch-size", min=1, max=100_000, help="Rows re-sealed per transaction."
+            ),
+        ] = 500,
+    ) -> None:
+        """Re-encrypt every stored token under the newest key, online, in batches. Put
+        the new key first in the keyring setting before running it."""
+        session = session_of(ctx)
+        with session.reporting():
+            done = _rotate_with_progress(session, rotate_with, batch_size)
+            session.show(f"Re-sealed {done} secret(s) under the newest key.")
+
+
+def _add_dev(cli: typer.Typer, token_with: Callable[[str, str | None], str]) -> None:
+    dev = _group(cli, "dev", "Development helpers.")
+
+    @dev.command("token")
+    def token(
+        ctx: typer.Context,
+        user: Annotated[str, typer.Option("--user", help="The JWT's subject.")],
+        team: Annotated[
+            str | None, typer.Option("--team", metavar="TEAM_ID", help="The team claim.")
+        ] = None,
+    ) -> None:
+        """Print a signed development JWT for USER (only where dev auth is on)."""
+        with session_of(ctx).reporting():
+            check_id(user, "user")
+            if team is not None:
+                check_id(team, "team")
+            typer.echo(token_with(user, team))
 
 
 _MARK = {"ok": "ok  ", "warning": "WARN", "problem": "FAIL"}

@@ -23,6 +23,7 @@ from application.connect import (
 )
 from domain.api_key import Scope
 from domain.authorization import ConsentAsk
+from domain.copies import copied
 
 
 class AuthorizationsController(Controller):
@@ -42,14 +43,8 @@ class AuthorizationsController(Controller):
         started = application.start_authorization(
             StartAuthorizationCommand(
                 actor=actor,
-                ask=ConsentAsk(
-                    channel=data.channel,
-                    region=data.region,
-                    account_type=data.account_type,
-                    marketplace_id=data.marketplace_id,
-                    connection_id=data.connection_id,
-                    return_to=data.return_to,
-                ),
+                # The body is the ask as the API receives it, field for field.
+                ask=copied(ConsentAsk, data),
             )
         )
         return AuthorizationOut.of(started, authorization_url(request, started.state))

@@ -36,7 +36,8 @@ Count = Annotated[int, Meta(gt=-1, le=1_000_000_000)]
 
 class Out(Struct, kw_only=True):
     """An answer of the web API's own (not a read model): what it shows of a domain or
-    application object, whose fields of the same names it takes as they are."""
+    application object, whose fields of the same names it takes as they are (the rule
+    `domain/copies.copied` keeps for attrs views, here for msgspec answers)."""
 
     @classmethod
     def shown(cls, source: object, /, **given: Any) -> Self:

@@ -19,6 +19,7 @@ from litestar.typing import FieldDefinition
 from adapters.formats.views import to_data
 from application.callback import CallbackResult
 from application.views import ConnectionView, NextStep, about
+from domain.copies import copied
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -80,11 +81,4 @@ class CallbackOut:
 
     @classmethod
     def of(cls, r: CallbackResult) -> CallbackOut:
-        return cls(
-            result="connected",
-            connection=r.connection,
-            next=r.next,
-            created=r.created,
-            reconnected=r.reconnected,
-            warnings=tuple(str(w) for w in r.warnings),
-        )
+        return copied(cls, r, result="connected", warnings=tuple(str(w) for w in r.warnings))

@@ -283,12 +283,9 @@ def sync_cursor_from_row(row: SyncCursorRow) -> SyncCursor:
 
 
 def listing_to_row(listing: SkuListing) -> ListingRow:
-    return ListingRow(
-        connection_id=listing.connection_id,
-        marketplace_id=listing.marketplace_id,
-        sku=listing.sku,
-        received_at=listing.received_at,
-        pending_since=listing.pending_since,
+    return by_name.row(
+        ListingRow,
+        listing,
         in_flight_at=listing.in_flight.at if listing.in_flight is not None else None,
         document=listing_document(listing),
     )

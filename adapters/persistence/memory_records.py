@@ -8,6 +8,7 @@ from datetime import datetime
 
 from attrs import evolve
 
+from adapters.persistence import by_name
 from adapters.persistence.memory_state import MemoryRepository, stored_copy
 from domain.records import Dataset, IncomingRecord, Record, RecordQuery, RecordScope, WriteCounts
 from domain.sync import SyncCursor
@@ -54,11 +55,9 @@ class MemoryRecords(MemoryRepository):
                 unchanged += 1
                 continue
             last += 1
-            store.rows[row_key] = Record(
-                team_id=scope.team_id,
-                connection_id=scope.connection_id,
-                marketplace_id=scope.marketplace_id,
-                dataset=scope.dataset,
+            store.rows[row_key] = by_name.instance(
+                Record,
+                scope,
                 key=key,
                 payload=incoming.payload,
                 payload_hash=incoming.hash,

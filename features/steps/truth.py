@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 from pytest_bdd import parsers, then, when
 
-from adapters.amazon.sandbox.faults import Fault
 from application.app import Application
 from application.context import REQUEST_ID
 from application.repositories import EventLogQuery
@@ -13,6 +12,7 @@ from domain.errors import InternalError
 from domain.events import EventKind
 from domain.grant import Channel
 from features.steps.common import role
+from tests.fixtures import amazon_refuses
 from tests.world import SELLER_CENTRAL_ONLY, BrokenProfiles, World
 
 
@@ -26,17 +26,7 @@ def _adds_sp_api(world: World, who: str, account: str) -> None:
 @when("the seller's user permissions change in Seller Central")
 def _permissions_change(world: World) -> None:
     world.notes["permissions_changed_at"] = len(world.amazon.exchanges)
-    world.amazon.sandbox.set_faults(  # type: ignore[attr-defined]
-        [
-            Fault(
-                "forbidden",
-                target="sp_api",
-                error="permission_missing",
-                account=str(world.notes["account"]),
-                operation="getOrders",
-            )
-        ]
-    )
+    amazon_refuses(world.amazon, "permission_missing", account=str(world.notes["account"]))
 
 
 @then("Amazon was asked for the orders once since the permissions changed")

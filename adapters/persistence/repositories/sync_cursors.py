@@ -29,12 +29,7 @@ class SqlSyncCursorRepository(SqlRepository):
         self._upsert(sync_cursor_to_row(cursor), key=("connection_id", "marketplace_id", "dataset"))
 
     def list_for_connection(self, connection_id: str) -> list[SyncCursor]:
-        rows = self._current(
-            select(SyncCursorRow)
-            .where(SyncCursorRow.connection_id == connection_id)
-            .order_by(SyncCursorRow.marketplace_id, SyncCursorRow.dataset)
-        )
-        return [sync_cursor_from_row(r) for r in rows]
+        return self._list(SyncCursorRow.connection_id == connection_id)
 
     def list_with_backfill(self) -> list[SyncCursor]:
         return self._list(SyncCursorRow.backfill_from.is_not(None))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from adapters.persistence.mappers import (
     membership_from_row,
@@ -45,20 +46,10 @@ class SqlMembershipRepository(SqlRepository):
         )
 
     def list_for_team(self, team_id: str) -> list[Membership]:
-        rows = self._current(
-            select(MembershipRow)
-            .where(MembershipRow.team_id == team_id)
-            .order_by(MembershipRow.joined_at, MembershipRow.user_id)
-        )
-        return [membership_from_row(r) for r in rows]
+        return self._by_joining(MembershipRow.team_id == team_id, MembershipRow.user_id)
 
     def list_for_user(self, user_id: str) -> list[Membership]:
-        rows = self._current(
-            select(MembershipRow)
-            .where(MembershipRow.user_id == user_id)
-            .order_by(MembershipRow.joined_at, MembershipRow.team_id)
-        )
-        return [membership_from_row(r) for r in rows]
+        return self._by_joining(MembershipRow.user_id == user_id, MembershipRow.team_id)
 
     def put(self, membership: Membership) -> None:
         self._upsert(membership_to_row(membership), key=("team_id", "user_id"))
@@ -70,3 +61,13 @@ class SqlMembershipRepository(SqlRepository):
                 MembershipRow.team_id == team_id, MembershipRow.user_id == user_id
             )
         )
+
+    def _by_joining(
+        self, where: ColumnElement[bool], then: InstrumentedAttribute[str]
+    ) -> list[Membership]:
+        """The memberships `where` holds, in the order their members joined (`then` breaks
+        ties)."""
+        rows = self._current(
+            select(MembershipRow).where(where).order_by(MembershipRow.joined_at, then)
+        )
+        return [membership_from_row(r) for r in rows]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.amazon.sandbox.faults import Fault
 from application.amazon_access import PassThroughCommand
 from application.api_keys import CreateApiKeyCommand
 from application.context import Actor
 from domain.errors import ErrorCode
 from domain.grant import Channel
+from tests.fixtures import amazon_refuses
 from tests.world import World
 
 
@@ -56,18 +56,7 @@ def test_a_rejected_access_token_is_refreshed_once_and_the_call_retried(
 def test_a_403_with_a_valid_token_is_diagnosed_not_retried(
     world: World, key: Actor, error: str, code: ErrorCode
 ) -> None:
-    sandbox = world.amazon.sandbox  # type: ignore[attr-defined]
-    sandbox.set_faults(
-        [
-            Fault(
-                "forbidden",
-                target="sp_api",
-                error=error,
-                account="us-seller",
-                operation="getOrders",
-            )
-        ]
-    )
+    amazon_refuses(world.amazon, error)
     refreshes = world.amazon.refresh_calls
     world.attempt(world.app.pass_through, _orders(world, key))
     assert world.error is not None

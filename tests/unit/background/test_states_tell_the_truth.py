@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.amazon.sandbox.faults import Fault
 from adapters.worker import run_pass
 from application.marketplace_views import MarketplaceView
 from domain.connection import Health
@@ -18,6 +17,7 @@ from domain.errors import ErrorCode
 from domain.grant import Channel, TokenStatus
 from domain.marketplace import MarketplaceState
 from domain.refusals import REFUSAL_BACKOFF
+from tests.fixtures import amazon_refuses
 from tests.unit.background.support import Background
 from tests.world import World
 
@@ -43,12 +43,6 @@ def _trail(world: World, since: int) -> list[tuple[str, int]]:
         elif e.operation == "getOrders":
             found.append(("getOrders", e.status))
     return found
-
-
-def _forbid(world: World, error: str, operation: str, account: str = "us-seller") -> None:
-    world.amazon.sandbox.set_faults(  # type: ignore[attr-defined]
-        [Fault("forbidden", target="sp_api", error=error, account=account, operation=operation)]
-    )
 
 
 def _shows(
@@ -141,19 +135,7 @@ def test_an_access_token_amazon_says_expired_is_refreshed_once_and_the_call_retr
     seller: Background,
 ) -> None:
     world = seller.world
-    sandbox = world.amazon.sandbox  # type: ignore[attr-defined]
-    sandbox.set_faults(
-        [
-            Fault(
-                "forbidden",
-                target="sp_api",
-                error="access_token_expired",
-                account="us-seller",
-                operation="getOrders",
-                count=1,
-            )
-        ]
-    )
+    amazon_refuses(world.amazon, "access_token_expired", count=1)
     mark = len(world.amazon.exchanges)
     world.clock.advance(timedelta(hours=1, minutes=5))
     seller.pass_()
@@ -180,7 +162,7 @@ def test_a_sync_refused_with_a_good_token_is_diagnosed_and_backs_off(
     seller: Background, error: str, code: ErrorCode
 ) -> None:
     world = seller.world
-    _forbid(world, error, "getOrders")
+    amazon_refuses(world.amazon, error)
     mark = len(world.amazon.exchanges)
     world.clock.advance(timedelta(hours=1, minutes=5))
     seller.live(timedelta(minutes=20), step=timedelta(seconds=2))
@@ -204,7 +186,7 @@ def test_a_sync_refused_with_a_good_token_is_diagnosed_and_backs_off(
 def test_setup_refused_with_a_good_token_is_diagnosed_with_its_fix(world: World) -> None:
     world.create_team()
     world.connect_fully("us-seller")
-    _forbid(world, "missing_role", "searchListingsItems")
+    amazon_refuses(world.amazon, "missing_role", operation="searchListingsItems")
     world.select_marketplace("US")
     _passes(world, 10)
 
@@ -217,7 +199,7 @@ def test_a_call_refused_again_with_a_fresh_token_is_diagnosed_never_a_refresh_lo
     seller: Background,
 ) -> None:
     world = seller.world
-    _forbid(world, "access_token_expired", "getOrders")  # every token, however fresh
+    amazon_refuses(world.amazon, "access_token_expired")  # every token, however fresh
     mark = len(world.amazon.exchanges)
     world.clock.advance(timedelta(hours=1, minutes=5))
     seller.live(timedelta(minutes=10), step=timedelta(seconds=2))

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from adapters.amazon.regions import marketplace_id
-from adapters.amazon.sandbox.faults import Fault
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from tests.contract.amazon.amazon_models import answer, document, problems
+from tests.fixtures import amazon_refuses
 
 US = marketplace_id("US")
 REPORTS = f"{IN_PROCESS_BASE_URL}/reports/2021-06-30"
@@ -186,17 +186,7 @@ def test_inventory_summaries_page_and_change_with_the_clock(amazon, clock):
 
 @pytest.mark.parametrize("error", ["missing_role", "restricted_data"])
 def test_a_403_fault_hits_one_account_and_one_operation(amazon, clock, error):
-    amazon.sandbox.set_faults(
-        [
-            Fault(
-                "forbidden",
-                target="sp_api",
-                error=error,
-                account="us-seller",
-                operation="getOrders",
-            )
-        ]
-    )
+    amazon_refuses(amazon, error)
     token = amazon.sp_api_token("us-seller")
     other = amazon.sp_api_token("eu-seller")
     query = {"MarketplaceIds": US, "CreatedAfter": "2026-01-04T00:00:00Z"}
