@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from attrs import define, frozen
+from attrs import define, field, frozen
 
 from application.context import (
     Actor,
@@ -18,7 +18,7 @@ from application.context import (
 )
 from application.unit_of_work import UnitOfWork
 from domain.authorization import AuthorizationStatus, browser_digest
-from domain.connect_session import ConnectSession
+from domain.connect_session import ConnectOffer, ConnectSession
 from domain.errors import ErrorCode, NotFound, OAuthStateInvalid
 from domain.team import Permission
 
@@ -26,12 +26,7 @@ from domain.team import Permission
 @frozen
 class CreateConnectSessionCommand:
     actor: Actor
-    end_user_id: str | None = None
-    end_user_email: str | None = None
-    account_types: tuple[str, ...] | None = None
-    regions: tuple[str, ...] | None = None
-    connection_id: str | None = None
-    return_to: str | None = None
+    offer: ConnectOffer = field(factory=ConnectOffer)
 
 
 @frozen
@@ -50,20 +45,15 @@ class CreateConnectSession:
         token = self.ports.secrets.oauth_state()
         with self.ports.uow() as uow:
             membership = require_member(uow, cmd.actor, Permission.MANAGE_CONNECTIONS)
-            if cmd.connection_id is not None:
-                connection_to_reconnect(uow, cmd.actor, cmd.connection_id)
+            if cmd.offer.connection_id is not None:
+                connection_to_reconnect(uow, cmd.actor, cmd.offer.connection_id)
             session = ConnectSession.create(
                 session_id=self.ports.ids.new_id("cs"),
                 token=token,
                 team_id=membership.team_id,
                 created_by=cmd.actor.user_id,
                 at=now,
-                account_types=cmd.account_types,
-                regions=cmd.regions,
-                end_user_id=cmd.end_user_id,
-                end_user_email=cmd.end_user_email,
-                connection_id=cmd.connection_id,
-                return_to=cmd.return_to,
+                offer=cmd.offer,
             )
             uow.connect_sessions.add(session)
             uow.commit()

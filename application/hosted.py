@@ -253,10 +253,8 @@ class HostedFlow:
         self._act(session_id, browser, act)
 
     def choose_profile(self, session_id: str, browser: str | None, profile_id: str) -> None:
-        self._act(
-            session_id,
-            browser,
-            lambda s, actor: self.choose_profile_(actor, _connection(s), profile_id),
+        self._on_connection(
+            session_id, browser, lambda actor, c: self.choose_profile_(actor, c, profile_id)
         )
 
     def select_marketplaces(
@@ -277,17 +275,15 @@ class HostedFlow:
         self._act(session_id, browser, act)
 
     def retry(self, session_id: str, browser: str | None, marketplace_id: str) -> None:
-        self._act(
-            session_id,
-            browser,
-            lambda s, actor: self.retry_marketplace(actor, _connection(s), marketplace_id),
+        self._on_connection(
+            session_id, browser, lambda actor, c: self.retry_marketplace(actor, c, marketplace_id)
         )
 
     def refresh(self, session_id: str, browser: str | None) -> None:
-        self._act(session_id, browser, lambda s, actor: self.refresh_account(actor, _connection(s)))
+        self._on_connection(session_id, browser, self.refresh_account)
 
     def disconnect(self, session_id: str, browser: str | None) -> None:
-        self._act(session_id, browser, lambda s, actor: self.disconnect_(actor, _connection(s)))
+        self._on_connection(session_id, browser, self.disconnect_)
 
     def finish(self, session_id: str, browser: str | None) -> FlowEnd:
         """Where the person goes now: back to the product with the connection, or with the
@@ -328,6 +324,13 @@ class HostedFlow:
             uow.connect_sessions.update(session)
             uow.commit()
         return result
+
+    def _on_connection(
+        self, session_id: str, browser: str | None, act: Callable[[Actor, str], object]
+    ) -> None:
+        """An action on the connection the session produced, as the use case behind the
+        product's own button does it; refused before an account is connected."""
+        self._act(session_id, browser, lambda session, actor: act(actor, _connection(session)))
 
 
 def _connection(session: ConnectSession) -> str:

@@ -3,6 +3,8 @@ the worker, is marketplace_setup.py."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from attrs import define, frozen
 
 from application.context import (
@@ -168,6 +170,17 @@ def retry_marketplace(
     return MarketplaceView.of(marketplace)
 
 
+class EscalationAnswer(StrEnum):
+    """Support's two answers to an escalated marketplace (the value is the verb its
+    messages use)."""
+
+    # Once the cause is fixed: back into setup with a fresh retry budget.
+    REOPEN = "reopened"
+    # The case is closed without another setup (the seller no longer sells there): the
+    # marketplace is deselected, its history kept.
+    RESOLVE = "resolved"
+
+
 def answer_escalation(
     ports: Ports,
     uow: UnitOfWork,
@@ -175,15 +188,12 @@ def answer_escalation(
     marketplace_id: str,
     actor: str,
     reason: str,
-    *,
-    reopen: bool,
+    answer: EscalationAnswer,
 ) -> MarketplaceView:
-    """Support's two answers to an escalated marketplace: reopen it into setup, or resolve
-    it by deselecting it."""
     now = ports.clock.now()
     marketplace = connection_marketplace(uow, connection, marketplace_id, for_update=True)
-    answer = marketplace.reopen if reopen else marketplace.resolve
-    answer(at=now, actor=actor, reason=reason)
+    act = marketplace.reopen if answer is EscalationAnswer.REOPEN else marketplace.resolve
+    act(at=now, actor=actor, reason=reason)
     uow.marketplaces.update(marketplace)
     uow.commit()
     return MarketplaceView.of(marketplace)

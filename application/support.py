@@ -12,7 +12,12 @@ from attrs import define, frozen
 from application.connections import page_of_connections
 from application.context import Ports
 from application.marketplace_views import MarketplaceHistory, MarketplaceSyncView, MarketplaceView
-from application.marketplaces import answer_escalation, history_of, retry_marketplace
+from application.marketplaces import (
+    EscalationAnswer,
+    answer_escalation,
+    history_of,
+    retry_marketplace,
+)
 from application.queries import ConnectionFilter, ConnectionRowsQuery
 from application.repositories import EventLogQuery
 from application.sync_coverage import sync_views
@@ -130,54 +135,23 @@ class SupportQueries:
                 self.ports, uow, connection, marketplace_id, f"support:{operator}"
             )
 
-    def reopen_marketplace(
+    def answer_escalation(
         self,
         connection_id: str,
         marketplace_id: str,
+        answer: EscalationAnswer,
         *,
         operator: str,
         reason: str,
         team_id: str | None = None,
     ) -> MarketplaceView:
         """Seed 000 escalates a marketplace "with the exact marketplace and retry history" so
-        that support can act on it: once the cause is fixed, support takes it back into setup
-        with a fresh retry budget. Only support can; the team's Retry stops at escalation."""
-        return self._answer(connection_id, marketplace_id, operator, reason, team_id, True)
-
-    def resolve_marketplace(
-        self,
-        connection_id: str,
-        marketplace_id: str,
-        *,
-        operator: str,
-        reason: str,
-        team_id: str | None = None,
-    ) -> MarketplaceView:
-        """The other answer to an escalation: the case is closed without another setup (the
-        seller no longer sells there); the marketplace is deselected, its history kept."""
-        return self._answer(connection_id, marketplace_id, operator, reason, team_id, False)
-
-    def _answer(
-        self,
-        connection_id: str,
-        marketplace_id: str,
-        operator: str,
-        reason: str,
-        team_id: str | None,
-        reopen: bool,
-    ) -> MarketplaceView:
+        that support can act on it (EscalationAnswer says how). Only support can; the team's
+        Retry stops at escalation."""
         with self.ports.uow() as uow:
-            connection = self._live(
-                uow, connection_id, team_id, "reopened" if reopen else "resolved"
-            )
+            connection = self._live(uow, connection_id, team_id, answer)
             return answer_escalation(
-                self.ports,
-                uow,
-                connection,
-                marketplace_id,
-                f"support:{operator}",
-                reason,
-                reopen=reopen,
+                self.ports, uow, connection, marketplace_id, f"support:{operator}", reason, answer
             )
 
     def timeline(

@@ -12,6 +12,7 @@ from domain.team import (
     Plan,
     Role,
     Team,
+    TeamChange,
     TeamKind,
 )
 
@@ -80,9 +81,7 @@ class GetTeam:
 class UpdateTeamCommand:
     actor: Actor
     team_id: str
-    plan: Plan | None = None
-    max_connections: int | None = None
-    history_days: int | None = None
+    change: TeamChange
 
 
 @define
@@ -97,13 +96,7 @@ class UpdateTeam:
         with self.ports.uow() as uow:
             require_member(uow, actor, Permission.MANAGE_BILLING)
             team = _existing(uow.teams.get(cmd.team_id), cmd.team_id)
-            team.change(
-                at=self.ports.clock.now(),
-                actor=actor.label,
-                plan=cmd.plan,
-                max_connections=cmd.max_connections,
-                history_days=cmd.history_days,
-            )
+            team.change(cmd.change, at=self.ports.clock.now(), actor=actor.label)
             uow.teams.update(team)
             uow.commit()
             return team

@@ -22,6 +22,7 @@ from domain.secret import Secret
 from domain.team import Permission
 from domain.webhooks import (
     DeliveryStatus,
+    EndpointChange,
     WebhookEndpoint,
     WebhookEventType,
     validate_url,
@@ -104,29 +105,13 @@ class GetWebhookEndpoint:
 class UpdateWebhookEndpoint:
     ports: Ports
 
-    def __call__(
-        self,
-        actor: Actor,
-        endpoint_id: str,
-        *,
-        url: str | None = None,
-        events: Sequence[str] | None = None,
-        description: str | None = None,
-        enabled: bool | None = None,
-    ) -> EndpointView:
+    def __call__(self, actor: Actor, endpoint_id: str, change: EndpointChange) -> EndpointView:
         now = self.ports.clock.now()
-        if url is not None:
-            self.ports.webhooks.check_target(validate_url(url))
+        if change.url is not None:
+            self.ports.webhooks.check_target(validate_url(change.url))
         with self.ports.uow() as uow:
             endpoint = team_endpoint(uow, actor, endpoint_id, for_update=True)
-            endpoint.change(
-                at=now,
-                actor=actor.label,
-                url=url,
-                event_types=events,
-                description=description,
-                enabled=enabled,
-            )
+            endpoint.change(change, at=now, actor=actor.label)
             uow.webhooks.update(endpoint)
             uow.commit()
         return EndpointView.of(endpoint)

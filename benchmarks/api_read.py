@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,7 @@ from domain.secret import Secret
 from domain.sync import SyncCursor, sync_horizon
 from domain.team import Membership, Plan, Role, Team, TeamKind
 from harness.seeds import selected_marketplace
-from harness.server import container_on, free_port
+from harness.server import container_on, free_port, server_options, stop, wait_until_serving
 
 CONNECTIONS = 50
 DAYS = 365
@@ -210,10 +210,6 @@ def serve_bare(body_file: str, port: int) -> None:
     uvicorn.run(Litestar([connections]), **server_options(port))
 
 
-def server_options(port: int) -> dict[str, Any]:
-    return {"host": "127.0.0.1", "port": port, "log_level": "warning", "access_log": False}
-
-
 def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, __file__, *args, "--port", str(port)],
@@ -224,36 +220,6 @@ def start(args: list[str], port: int) -> subprocess.Popen[bytes]:
         process, port, 30, lambda: process.stderr.read().decode() if process.stderr else ""
     )
     return process
-
-
-def wait_until_serving(
-    process: subprocess.Popen[bytes], port: int, seconds: float, output: Callable[[], str]
-) -> None:
-    """Returns once the server `process` runs answers GET /health on `port`. If the process
-    ends first, raises with what it wrote (`output`); if it does not answer within
-    `seconds`, stops it and raises."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            probe.request("GET", "/health")
-            probe.getresponse().read()
-            return
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(output()) from None
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("the server did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # --------------------------------------------------------------------------- the load

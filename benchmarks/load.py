@@ -70,12 +70,15 @@ from benchmarks.api_read import (  # noqa: E402
     ads_account_id,
     seed,
     seller_id,
-    server_options,
     server_settings,
+)
+from harness.server import (  # noqa: E402
+    container_on,
+    free_port,
+    server_options,
     stop,
     wait_until_serving,
 )
-from harness.server import container_on, free_port  # noqa: E402
 
 US = "ATVPDKIKX0DER"
 SLOW_SECONDS = 15.0

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from attrs import define
+from attrs import define, frozen
 
 from domain.authorization import (
     bound_browser,
@@ -93,6 +93,20 @@ def _choices(
     return chosen or tuple(allowed)
 
 
+@frozen
+class ConnectOffer:
+    """What a product's back end asks a connect link to offer, and to whom: the end user
+    (the product's own id and email for them), the account types and regions they may
+    connect (None: all), the connection to reconnect, and where the flow returns."""
+
+    end_user_id: str | None = None
+    end_user_email: str | None = None
+    account_types: Iterable[str] | None = None
+    regions: Iterable[str] | None = None
+    connection_id: str | None = None
+    return_to: str | None = None
+
+
 @define
 class ConnectSession(EventSource):
     id: str
@@ -124,14 +138,10 @@ class ConnectSession(EventSource):
         team_id: str,
         created_by: str,
         at: datetime,
-        account_types: Iterable[str] | None = None,
-        regions: Iterable[str] | None = None,
-        end_user_id: str | None = None,
-        end_user_email: str | None = None,
-        connection_id: str | None = None,
-        return_to: str | None = None,
+        offer: ConnectOffer,
     ) -> ConnectSession:
-        for name, value in (("end_user.id", end_user_id), ("end_user.email", end_user_email)):
+        end_user_id = offer.end_user_id
+        for name, value in (("end_user.id", end_user_id), ("end_user.email", offer.end_user_email)):
             if value is not None and not 1 <= len(value.strip()) <= MAX_END_USER:
                 raise ValidationFailed(
                     f"{name} needs 1 to {MAX_END_USER} characters.", context={"field": name}
@@ -143,12 +153,12 @@ class ConnectSession(EventSource):
             token_digest=browser_digest(token),
             created_at=at,
             expires_at=at + LIFETIME,
-            account_types=tuple(AccountType(v) for v in _choices(account_types, AccountType)),
-            regions=tuple(Region(v) for v in _choices(regions, Region)),
+            account_types=tuple(AccountType(v) for v in _choices(offer.account_types, AccountType)),
+            regions=tuple(Region(v) for v in _choices(offer.regions, Region)),
             end_user_id=end_user_id,
-            end_user_email=end_user_email,
-            connection_id=connection_id,
-            return_to=validate_session_return_to(return_to),
+            end_user_email=offer.end_user_email,
+            connection_id=offer.connection_id,
+            return_to=validate_session_return_to(offer.return_to),
         )
         session.announce(
             EventKind.CONNECT_SESSION_CREATED,
@@ -157,7 +167,7 @@ class ConnectSession(EventSource):
             summary="Connect link created"
             + (f" for end user {end_user_id}" if end_user_id else ""),
             at=at,
-            connection_id=connection_id,
+            connection_id=offer.connection_id,
             data={"session_id": session_id, "end_user_id": end_user_id},
         )
         return session

@@ -102,6 +102,15 @@ class Membership:
             )
 
 
+@frozen
+class TeamChange:
+    """What the owner changes of a team (billing's stand-in); None leaves it as it is."""
+
+    plan: Plan | None = None
+    max_connections: int | None = None
+    history_days: int | None = None
+
+
 @define
 class Team(EventSource):
     """A team announces its creation, plan changes and who joins, changes role or leaves."""
@@ -148,23 +157,15 @@ class Team(EventSource):
         countries = _PLAN_COUNTRIES[self.plan]
         return countries is None or normalize_country(country_code) in countries
 
-    def change(
-        self,
-        *,
-        at: datetime,
-        actor: str,
-        plan: Plan | None = None,
-        max_connections: int | None = None,
-        history_days: int | None = None,
-    ) -> None:
+    def change(self, change: TeamChange, *, at: datetime, actor: str) -> None:
         before = (self.plan, self.max_connections, self.history_days)
-        if plan is not None:
-            self.plan = plan
-        if max_connections is not None:
-            _validate_limit(max_connections)
-            self.max_connections = max_connections
-        if history_days is not None:
-            self.history_days = validate_history_days(history_days)
+        if change.plan is not None:
+            self.plan = change.plan
+        if change.max_connections is not None:
+            _validate_limit(change.max_connections)
+            self.max_connections = change.max_connections
+        if change.history_days is not None:
+            self.history_days = validate_history_days(change.history_days)
         self.announce_change(
             EventKind.TEAM_CHANGED,
             f"Plan {before[0]} -> {self.plan}, "

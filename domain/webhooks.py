@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from attrs import define, field
+from attrs import define, field, fields, frozen
 
 from domain.errors import ValidationFailed, WebhookTargetForbidden
 from domain.events import SYSTEM_ACTOR, EventKind, EventScope, EventSource
@@ -160,6 +160,20 @@ def signature_header(
     )
 
 
+@frozen
+class EndpointChange:
+    """What a team changes of a webhook endpoint, named as the API names it; None leaves it
+    as it is."""
+
+    url: str | None = None
+    events: Sequence[str] | None = None
+    description: str | None = None
+    enabled: bool | None = None
+
+    def changed(self) -> list[str]:
+        return [f.name for f in fields(EndpointChange) if getattr(self, f.name) is not None]
+
+
 @define
 class WebhookEndpoint(EventSource):
     """A team's receiver. It announces what a person or the dispatcher did to it, for the
@@ -240,41 +254,22 @@ class WebhookEndpoint(EventSource):
             actor=actor,
         )
 
-    def change(
-        self,
-        *,
-        at: datetime,
-        actor: str,
-        url: str | None = None,
-        event_types: Iterable[str] | None = None,
-        description: str | None = None,
-        enabled: bool | None = None,
-    ) -> None:
-        if url is not None:
-            self.url = validate_url(url)
-        if event_types is not None:
-            self.event_types = validate_event_types(event_types)
-        if description is not None:
-            self.description = validate_description(description)
-        if enabled is not None:
-            self.enabled = enabled
-            if enabled:
+    def change(self, change: EndpointChange, *, at: datetime, actor: str) -> None:
+        if change.url is not None:
+            self.url = validate_url(change.url)
+        if change.events is not None:
+            self.event_types = validate_event_types(change.events)
+        if change.description is not None:
+            self.description = validate_description(change.description)
+        if change.enabled is not None:
+            self.enabled = change.enabled
+            if change.enabled:
                 # Re-enabled by a person: start counting failures afresh.
                 self.failing_since = None
                 self.disabled_reason = ""
-        changed = [
-            name
-            for name, value in (
-                ("url", url),
-                ("events", event_types),
-                ("description", description),
-                ("enabled", enabled),
-            )
-            if value is not None
-        ]
         self.announce_change(
             EventKind.WEBHOOK_ENDPOINT_CHANGED,
-            f"Webhook endpoint {self.url} changed: {', '.join(changed) or 'nothing'}",
+            f"Webhook endpoint {self.url} changed: {', '.join(change.changed()) or 'nothing'}",
             at=at,
             actor=actor,
             data={"enabled": str(self.enabled).lower()},

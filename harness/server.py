@@ -1,6 +1,7 @@
 """sellerlink served over loopback HTTP, for the e2e and browser tests and the benchmarks:
 a free 127.0.0.1 port, the production container on settings given here instead of read
-from the environment, uvicorn in a thread, and the embedded product `make run` serves.
+from the environment, uvicorn in a thread, the embedded product `make run` serves, and a
+benchmark's server in a child process (its uvicorn options, waiting for it, stopping it).
 
 Readiness and shutdown are polled against a deadline (no sleeps); a server started here
 stops when its context exits. bootstrap is imported where it is used, so that the
@@ -8,10 +9,12 @@ PostgreSQL plugin, which only needs `free_port`, does not load the whole product
 
 from __future__ import annotations
 
+import http.client
 import socket
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -131,3 +134,42 @@ def embedded_product(
         app = build_server_app(container, {Role.OWNER: "demo-token"}, None, inbox)
         with serve(app, sock=sock) as url:
             yield url, container
+
+
+# -- a server in a child process ----------------------------------------------------------
+
+
+def server_options(port: int) -> dict[str, Any]:
+    """uvicorn's settings for a server process on `port` of 127.0.0.1, quiet."""
+    return {"host": "127.0.0.1", "port": port, "log_level": "warning", "access_log": False}
+
+
+def wait_until_serving(
+    process: subprocess.Popen[bytes], port: int, seconds: float, output: Callable[[], str]
+) -> None:
+    """Returns once the server `process` runs answers GET /health on `port`. If the process
+    ends first, raises with what it wrote (`output`); if it does not answer within
+    `seconds`, stops it and raises."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            probe.request("GET", "/health")
+            probe.getresponse().read()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(output()) from None
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError("the server did not start")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ends a server process: asked first, killed if it has not gone within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -35,7 +35,7 @@ from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.listing import ListingDecision, ListingSettings, Money, ProductSnapshot
 from domain.records import Dataset, Record
-from domain.team import Plan, Role, Team, TeamKind, normalize_country
+from domain.team import Plan, Role, Team, TeamChange, TeamKind, normalize_country
 
 ACCOUNT_TYPES = {"vendor": AccountType.VENDOR, "vendor-central": AccountType.VENDOR}
 # Seller Central operations (written out here, not taken from the product): a vendor's grant
@@ -256,7 +256,9 @@ class World:
         return list(reversed(self.app.support.timeline(self.connection_id, limit=10_000)))
 
     def upgrade(self, plan: Plan = Plan.PRO) -> Team:
-        team = self.app.update_team(UpdateTeamCommand(self.actor(), self._team().id, plan=plan))
+        team = self.app.update_team(
+            UpdateTeamCommand(self.actor(), self._team().id, TeamChange(plan=plan))
+        )
         self.teams[team.name] = self.team = team
         return team
 

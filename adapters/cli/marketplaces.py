@@ -19,6 +19,7 @@ from adapters.cli.inputs import check_id, check_marketplace, check_operator
 from adapters.cli.options import JsonOption, OperatorOption, TeamOption, session_of
 from adapters.cli.session import Session
 from application.marketplace_views import MarketplaceView
+from application.marketplaces import EscalationAnswer
 from domain.errors import NotFound
 from domain.team import normalize_country
 
@@ -147,8 +148,13 @@ def reopen(
         name, team_id, marketplace_id = _support_action(
             session, connection_id, marketplace, operator, team
         )
-        view = session.app.support.reopen_marketplace(
-            connection_id, marketplace_id, operator=name, reason=reason, team_id=team_id
+        view = session.app.support.answer_escalation(
+            connection_id,
+            marketplace_id,
+            EscalationAnswer.REOPEN,
+            operator=name,
+            reason=reason,
+            team_id=team_id,
         )
         what = f"reopened with {view.retry_limit} retries"
         _report(session, view, "reopened", what, name, as_json)
@@ -172,8 +178,13 @@ def resolve_escalation(
         name, team_id, marketplace_id = _support_action(
             session, connection_id, marketplace, operator, team
         )
-        view = session.app.support.resolve_marketplace(
-            connection_id, marketplace_id, operator=name, reason=reason, team_id=team_id
+        view = session.app.support.answer_escalation(
+            connection_id,
+            marketplace_id,
+            EscalationAnswer.RESOLVE,
+            operator=name,
+            reason=reason,
+            team_id=team_id,
         )
         _report(session, view, "resolved", "escalation resolved and deselected", name, as_json)
 

@@ -15,6 +15,7 @@ from adapters.http.routing import App, CurrentActor, api_post
 from adapters.http.schemas import SOME_TEXT, Id
 from application.connect_sessions import CreateConnectSessionCommand
 from domain.api_key import Scope
+from domain.connect_session import ConnectOffer
 from domain.connection import AccountType, Region
 
 # Exactly what domain.connect_session.validate_session_return_to accepts, so the schema
@@ -153,12 +154,14 @@ class ConnectSessionsController(Controller):
         created = application.create_connect_session(
             CreateConnectSessionCommand(
                 actor=actor,
-                end_user_id=data.end_user.id if data.end_user else None,
-                end_user_email=data.end_user.email if data.end_user else None,
-                account_types=tuple(data.account_types) if data.account_types else None,
-                regions=tuple(data.regions) if data.regions else None,
-                connection_id=data.connection_id,
-                return_to=data.return_to,
+                offer=ConnectOffer(
+                    end_user_id=data.end_user.id if data.end_user else None,
+                    end_user_email=data.end_user.email if data.end_user else None,
+                    account_types=tuple(data.account_types) if data.account_types else None,
+                    regions=tuple(data.regions) if data.regions else None,
+                    connection_id=data.connection_id,
+                    return_to=data.return_to,
+                ),
             )
         )
         return ConnectSessionOut(

@@ -18,7 +18,7 @@ from adapters.http.routing import (
 )
 from adapters.http.schemas import MemberIn, MemberList, MemberOut, TeamIn, TeamOut, TeamPatch
 from application.teams import CreateTeamCommand, SetMemberRoleCommand, UpdateTeamCommand
-from domain.team import Role
+from domain.team import Role, TeamChange
 
 
 class TeamsController(Controller):
@@ -50,9 +50,11 @@ class TeamsController(Controller):
             UpdateTeamCommand(
                 actor,
                 team_id,
-                plan=data.plan,
-                max_connections=data.max_connections,
-                history_days=data.history_days,
+                TeamChange(
+                    plan=data.plan,
+                    max_connections=data.max_connections,
+                    history_days=data.history_days,
+                ),
             )
         )
         return TeamOut.shown(team)

@@ -27,7 +27,7 @@ from adapters.http.webhook_schemas import (
 )
 from application.webhook_views import DeliveryList, DeliveryView, EndpointView, WebhookList
 from domain.api_key import Scope
-from domain.webhooks import DeliveryStatus
+from domain.webhooks import DeliveryStatus, EndpointChange
 
 _ERRORS = (400, 401, 403, 404, 409, 422, 500)
 
@@ -74,10 +74,12 @@ class WebhooksController(Controller):
         return application.update_webhook(
             actor,
             webhook_id,
-            url=data.url,
-            events=data.events,
-            description=data.description,
-            enabled=data.enabled,
+            EndpointChange(
+                url=data.url,
+                events=data.events,
+                description=data.description,
+                enabled=data.enabled,
+            ),
         )
 
     @api_delete(

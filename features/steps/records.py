@@ -14,6 +14,7 @@ from adapters.worker import run_pass
 from application.teams import UpdateTeamCommand
 from domain.grant import Channel
 from domain.records import Dataset
+from domain.team import TeamChange
 from features.steps.common import connect_as_admin, parse_duration
 from tests.world import World
 
@@ -22,7 +23,7 @@ from tests.world import World
 def _history_days(world: World, days: int) -> None:
     team = world.team
     assert team is not None
-    world.app.update_team(UpdateTeamCommand(world.actor(), team.id, history_days=days))
+    world.app.update_team(UpdateTeamCommand(world.actor(), team.id, TeamChange(history_days=days)))
 
 
 @given(parsers.parse('the team has connected the "{account}" vendor account with Vendor Central'))

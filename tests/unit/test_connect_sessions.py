@@ -12,6 +12,7 @@ from application.connect_sessions import CreateConnectSessionCommand
 from application.hosted import HostedStep
 from application.teams import SetMemberRoleCommand
 from domain.authorization import browser_digest
+from domain.connect_session import ConnectOffer
 from domain.connection import AccountType, Region
 from domain.errors import DomainError, ErrorCode
 from domain.grant import Channel
@@ -25,7 +26,7 @@ RETURN = "https://app.example.com/settings/amazon"
 
 def _create(world: World, role: Role = Role.ADMIN, **options: object) -> tuple[str, str]:
     created = world.app.create_connect_session(
-        CreateConnectSessionCommand(world.actor(role), **options)  # type: ignore[arg-type]
+        CreateConnectSessionCommand(world.actor(role), ConnectOffer(**options))  # type: ignore[arg-type]
     )
     return created.session_id, created.token
 

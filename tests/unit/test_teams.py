@@ -11,7 +11,7 @@ from application.teams import SetMemberRoleCommand, UpdateTeamCommand
 from domain.errors import ErrorCode
 from domain.events import EventKind
 from domain.grant import Channel
-from domain.team import Plan, Role
+from domain.team import Plan, Role, TeamChange
 from tests.world import World, refused
 
 
@@ -112,7 +112,7 @@ def test_a_team_route_for_another_team_than_the_context_is_refused(team_world: W
 def test_only_the_owner_changes_the_plan(team_world: World) -> None:
     team = team_world.team
     assert team is not None
-    command = UpdateTeamCommand(team_world.actor(Role.ADMIN), team.id, plan=Plan.PRO)
+    command = UpdateTeamCommand(team_world.actor(Role.ADMIN), team.id, TeamChange(plan=Plan.PRO))
     assert refused(team_world.app.update_team, command) is ErrorCode.FORBIDDEN_ROLE
     upgraded = team_world.upgrade(Plan.PRO)
     assert upgraded.plan is Plan.PRO

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.authorization import browser_digest
-from domain.connect_session import ConnectSession
+from domain.connect_session import ConnectOffer, ConnectSession
 from domain.connection import AccountType, Region
 from tests.contract.persistence.builders import NOW, authorization, state, team
 
@@ -17,11 +17,13 @@ def _session(n: int = 1) -> ConnectSession:
         team_id="team_1",
         created_by="owner@acme",
         at=NOW,
-        account_types=["seller"],
-        regions=["NA", "EU"],
-        end_user_id="user-42",
-        end_user_email="maria@example.com",
-        return_to="https://app.example.com/amazon?tab=1",
+        offer=ConnectOffer(
+            account_types=["seller"],
+            regions=["NA", "EU"],
+            end_user_id="user-42",
+            end_user_email="maria@example.com",
+            return_to="https://app.example.com/amazon?tab=1",
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.errors import ConcurrentUpdate
-from domain.team import Plan, Role
+from domain.team import Plan, Role, TeamChange
 from tests.contract.persistence.builders import NOW, membership, store, team
 
 
@@ -68,7 +68,7 @@ def test_updating_a_team_bumps_the_stored_and_the_in_hand_version(database: Any)
     store(database)
     with database.unit_of_work() as uow:
         loaded = uow.teams.get("team_1")
-        loaded.change(plan=Plan.PRO, max_connections=5, at=NOW, actor="user:owner")
+        loaded.change(TeamChange(plan=Plan.PRO, max_connections=5), at=NOW, actor="user:owner")
         uow.teams.update(loaded)
         uow.commit()
         assert loaded.version == 1
@@ -83,11 +83,11 @@ def test_updating_a_team_read_before_someone_else_changed_it_is_refused(database
         first = uow.teams.get("team_1")
     with database.unit_of_work() as uow:
         second = uow.teams.get("team_1")
-        second.change(plan=Plan.PRO, at=NOW, actor="user:owner")
+        second.change(TeamChange(plan=Plan.PRO), at=NOW, actor="user:owner")
         uow.teams.update(second)
         uow.commit()
     with database.unit_of_work() as uow:
-        first.change(max_connections=9, at=NOW, actor="user:owner")
+        first.change(TeamChange(max_connections=9), at=NOW, actor="user:owner")
         with pytest.raises(ConcurrentUpdate):
             uow.teams.update(first)
     with database.unit_of_work() as uow:

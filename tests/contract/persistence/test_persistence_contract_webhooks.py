@@ -10,7 +10,7 @@ import pytest
 
 from domain.events import APP_TEAM_ID, AuditEvent, EventKind
 from domain.secret import Secret
-from domain.webhooks import Delivery, DeliveryStatus, WebhookEndpoint
+from domain.webhooks import Delivery, DeliveryStatus, EndpointChange, WebhookEndpoint
 from tests.contract.persistence.builders import NOW, team
 
 SECRET = "whsec_" + "QUJD" * 8
@@ -177,7 +177,7 @@ def test_a_disabled_endpoint_has_nothing_to_claim_and_delete_removes_deliveries(
     with stored.unit_of_work() as uow:
         uow.deliveries.add_many([delivery("d1")])
         found = uow.webhooks.get("whk_1")
-        found.change(enabled=False, at=NOW, actor="user:x")
+        found.change(EndpointChange(enabled=False), at=NOW, actor="user:x")
         uow.webhooks.update(found)
         uow.commit()
     with stored.unit_of_work() as uow:
@@ -211,7 +211,7 @@ def test_the_next_attempt_is_the_earliest_head_of_a_queue_leases_aside(stored: A
     with stored.unit_of_work() as uow:
         assert uow.deliveries.next_attempt_at() == late
         found = uow.webhooks.get("whk_1")
-        found.change(enabled=False, at=NOW, actor="user:x")
+        found.change(EndpointChange(enabled=False), at=NOW, actor="user:x")
         uow.webhooks.update(found)
         uow.commit()
     with stored.unit_of_work() as uow:

@@ -18,6 +18,7 @@ from domain.connection import Health
 from domain.events import AuditEvent
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
+from domain.team import TeamChange
 from tests.world import World
 
 US = "ATVPDKIKX0DER"
@@ -78,7 +79,7 @@ def ready_seller(world: World, *, history_days: int = 1) -> Background:
     Amazon was asked for until Ready is forgotten, so tests count from Ready on."""
     team = world.create_team("Acme")
     world.app.update_team(
-        UpdateTeamCommand(Actor("owner@acme"), team.id, history_days=history_days)
+        UpdateTeamCommand(Actor("owner@acme"), team.id, TeamChange(history_days=history_days))
     )
     result = world.connect_fully("us-seller")
     connection_id = result.connection.id

@@ -17,6 +17,7 @@ from application.teams import UpdateTeamCommand
 from domain.grant import Channel
 from domain.marketplace import MarketplaceState
 from domain.records import Dataset
+from domain.team import TeamChange
 from tests.unit.background.support import US, Background
 from tests.world import World
 
@@ -27,7 +28,7 @@ DAY = timedelta(days=1)
 def connected(world: World, account: str, *countries: str, history_days: int = 7) -> str:
     team = world.create_team("Acme", plan=_pro())
     world.app.update_team(
-        UpdateTeamCommand(Actor("owner@acme"), team.id, history_days=history_days)
+        UpdateTeamCommand(Actor("owner@acme"), team.id, TeamChange(history_days=history_days))
     )
     connection_id = world.connect_fully(account).connection.id
     if account == "vendor-central":
