@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from attrs import define, field, frozen
 
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.records import Dataset, IncomingRecord
@@ -29,11 +30,11 @@ class ScopeDescription:
 
 @frozen
 class ConsentRequest:
-    channel: Channel
-    region: Region
-    account_type: AccountType
+    """One trip to Amazon's consent page: what it asks for, as the authorization request
+    keeps it, and the state that brings the person back to that request."""
+
+    ask: ConsentAsk
     state: str
-    marketplace_id: str | None = None
     # PKCE S256 challenge for the Ads authorization (the verifier stays on our side).
     code_challenge: str | None = None
 

@@ -133,11 +133,8 @@ class OpenConsent:
             verifier = request.code_verifier.reveal() if request.code_verifier else None
             url = self.ports.amazon.consent_url(
                 ConsentRequest(
-                    channel=request.ask.channel,
-                    region=request.ask.region,
-                    account_type=request.ask.account_type,
-                    state=request.state,
-                    marketplace_id=request.ask.marketplace_id,
+                    request.ask,
+                    request.state,
                     code_challenge=pkce_challenge(verifier) if verifier else None,
                 )
             )

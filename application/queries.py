@@ -89,7 +89,7 @@ class GrantFacts:
 
     @classmethod
     def never_authorized(cls, channel: Channel) -> GrantFacts:
-        return cls.of(Grant(channel))
+        return cls(channel, False, None, None, None, None, None)
 
 
 @frozen

@@ -395,6 +395,7 @@ def mint_refresh_tokens(sandbox_url: str, count: int) -> dict[str, list[str]]:
 
     from adapters.amazon import AmazonHttpGateway, AmazonSettings
     from application.ports import ConsentRequest
+    from domain.authorization import ConsentAsk
     from domain.connection import AccountType, Region
     from domain.grant import Channel
     from harness.driver import SandboxAmazonPage
@@ -405,7 +406,9 @@ def mint_refresh_tokens(sandbox_url: str, count: int) -> dict[str, list[str]]:
     for n in range(count):
         for channel, code in ((Channel.SP_API, "spapi_oauth_code"), (Channel.ADS, "code")):
             url = gateway.consent_url(
-                ConsentRequest(channel, Region.NA, AccountType.SELLER, f"load-{n:04d}" * 4)
+                ConsentRequest(
+                    ConsentAsk(channel, Region.NA, AccountType.SELLER), f"load-{n:04d}" * 4
+                )
             )
             query = page.consent(url, f"load-seller-{n:03d}")
             grant = gateway.exchange_code(channel, Region.NA, query[code])

@@ -52,6 +52,7 @@ from adapters.amazon.sandbox import Sandbox, SandboxClock  # noqa: E402
 from adapters.amazon.sandbox.serve import SandboxServer  # noqa: E402
 from adapters.persistence import Keyring, SqlDatabase  # noqa: E402
 from application.ports import ConsentRequest  # noqa: E402
+from domain.authorization import ConsentAsk  # noqa: E402
 from domain.connection import AccountType, Region  # noqa: E402
 from domain.grant import Channel  # noqa: E402
 from harness.driver import SandboxAmazonPage  # noqa: E402
@@ -88,7 +89,9 @@ class Amazon:
         tokens = []
         for i in range(count):
             url = self.gateway.consent_url(
-                ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, f"bench-{i}")
+                ConsentRequest(
+                    ConsentAsk(Channel.SP_API, Region.NA, AccountType.SELLER), f"bench-{i}"
+                )
             )
             query = self.page.consent(url, "us-seller")
             grant = self.gateway.exchange_code(Channel.SP_API, Region.NA, query["spapi_oauth_code"])

@@ -17,8 +17,13 @@ from attrs import AttrsInstance, fields
 
 T = TypeVar("T", bound=AttrsInstance)
 
+# Each class's field names, read once: a page of connections makes hundreds of views.
+_names: dict[type[AttrsInstance], tuple[str, ...]] = {}
+
 
 def copied(cls: type[T], source: object, /, **given: Any) -> T:
     """A `cls` with `source`'s attributes of its fields' names, and `given` for the rest."""
-    names = (f.alias for f in fields(cls) if f.init and f.alias not in given)
-    return cls(**{name: getattr(source, name) for name in names}, **given)
+    names = _names.get(cls)
+    if names is None:
+        names = _names[cls] = tuple(f.alias for f in fields(cls) if f.init)
+    return cls(**{name: getattr(source, name) for name in names if name not in given}, **given)

@@ -56,8 +56,9 @@ def scopes(channel: Channel, account_type: AccountType) -> list[ScopeDescription
 
 
 def consent_url(settings: AmazonSettings, request: ConsentRequest) -> str:
-    if request.channel is Channel.ADS:
-        base = settings.base_url(HostFamily.ADS_AUTHORIZATION, request.region)
+    ask = request.ask
+    if ask.channel is Channel.ADS:
+        base = settings.base_url(HostFamily.ADS_AUTHORIZATION, ask.region)
         params: list[tuple[str, str]] = [
             ("client_id", settings.ads_client_id),
             ("scope", ADS_SCOPE),
@@ -73,9 +74,9 @@ def consent_url(settings: AmazonSettings, request: ConsentRequest) -> str:
         return str(add_params_to_uri(base + ADS_AUTHORIZATION_PATH, params))
     base = settings.base_url(
         HostFamily.CONSENT,
-        request.region,
-        account_type=request.account_type,
-        marketplace_id=request.marketplace_id,
+        ask.region,
+        account_type=ask.account_type,
+        marketplace_id=ask.marketplace_id,
     )
     params = [
         ("application_id", settings.sp_api_application_id),

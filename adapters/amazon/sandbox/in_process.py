@@ -29,6 +29,7 @@ from adapters.amazon.sandbox.routes import SandboxRequest, complete, prepare
 from adapters.amazon.sandbox.state import Sandbox
 from adapters.amazon.settings import AmazonSettings, RetryPolicy
 from application.ports import ConsentRequest, ListingUpdate
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 
@@ -126,7 +127,9 @@ class InProcessAmazon(AmazonHttpGateway):
         one (for tests that call the sandbox directly)."""
         vendor = self.sandbox.scenarios[account].account_type == "vendor"
         kind = AccountType.VENDOR if vendor else AccountType.SELLER
-        url = consent_url(self.settings, ConsentRequest(Channel.SP_API, Region.NA, kind, "t" * 43))
+        url = consent_url(
+            self.settings, ConsentRequest(ConsentAsk(Channel.SP_API, Region.NA, kind), "t" * 43)
+        )
         code = self.consent(url, account)["spapi_oauth_code"]
         return self.exchange_code(Channel.SP_API, Region.NA, code).access_token.reveal()
 

@@ -14,6 +14,7 @@ from litestar.testing import TestClient
 from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.sandbox import SCENARIOS, Sandbox, SandboxClock, create_sandbox_app
 from application.ports import ConsentRequest
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from tests.contract.amazon.sandbox_helpers import Amazon, redirect_query
@@ -28,7 +29,9 @@ def test_the_adapters_consent_url_opens_a_page_listing_every_scenario(
     amazon: Amazon, gateway: AmazonHttpGateway, channel: Channel
 ) -> None:
     url = gateway.consent_url(
-        ConsentRequest(channel, Region.NA, AccountType.SELLER, "s" * 43, code_challenge="c" * 43)
+        ConsentRequest(
+            ConsentAsk(channel, Region.NA, AccountType.SELLER), "s" * 43, code_challenge="c" * 43
+        )
     )
     page = _page(amazon, url)
     assert page.status_code == 200

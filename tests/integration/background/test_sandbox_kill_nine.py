@@ -17,6 +17,7 @@ from adapters.amazon import AmazonHttpGateway, AmazonSettings
 from adapters.amazon.sandbox import Fault, SandboxClock
 from adapters.amazon.sandbox.serve import SandboxServer
 from application.ports import ConsentRequest
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from harness.driver import SandboxAmazonPage
@@ -43,7 +44,7 @@ def _mint(server: SandboxServer, count: int) -> list[str]:
     tokens = []
     for i in range(count):
         url = gateway.consent_url(
-            ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, f"kill-{i}")
+            ConsentRequest(ConsentAsk(Channel.SP_API, Region.NA, AccountType.SELLER), f"kill-{i}")
         )
         query = page.consent(url, "us-seller")
         grant = gateway.exchange_code(Channel.SP_API, Region.NA, query["spapi_oauth_code"])

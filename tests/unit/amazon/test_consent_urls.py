@@ -10,6 +10,7 @@ from adapters.amazon import regions
 from adapters.amazon.consent import ADS_SCOPE, consent_url, scopes
 from adapters.amazon.settings import AmazonSettings
 from application.ports import ConsentRequest
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.secret import Secret
@@ -41,7 +42,10 @@ def test_sp_api_consent_goes_to_the_central_host_of_the_marketplace(
     account_type: AccountType, region: Region, marketplace_id: str | None, host: str
 ) -> None:
     url = consent_url(
-        REAL, ConsentRequest(Channel.SP_API, region, account_type, "the-state", marketplace_id)
+        REAL,
+        ConsentRequest(
+            ConsentAsk(Channel.SP_API, region, account_type, marketplace_id), "the-state"
+        ),
     )
     netloc, path, query = _split(url)
     assert (netloc, path) == (host, "/apps/authorize/consent")
@@ -54,7 +58,9 @@ def test_sp_api_consent_goes_to_the_central_host_of_the_marketplace(
 
 def test_draft_app_consent_asks_for_the_beta_version() -> None:
     settings = AmazonSettings.for_sandbox("http://unused", sandbox_base_url=None, sp_api_draft=True)
-    url = consent_url(settings, ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, "s"))
+    url = consent_url(
+        settings, ConsentRequest(ConsentAsk(Channel.SP_API, Region.NA, AccountType.SELLER), "s")
+    )
     assert _split(url)[2]["version"] == ["beta"]
 
 
@@ -69,7 +75,9 @@ def test_draft_app_consent_asks_for_the_beta_version() -> None:
 def test_ads_consent_asks_for_campaign_management_with_pkce(region: Region, host: str) -> None:
     url = consent_url(
         REAL,
-        ConsentRequest(Channel.ADS, region, AccountType.SELLER, "st", code_challenge="chal"),
+        ConsentRequest(
+            ConsentAsk(Channel.ADS, region, AccountType.SELLER), "st", code_challenge="chal"
+        ),
     )
     netloc, path, query = _split(url)
     assert (netloc, path) == (host, "/ap/oa")
@@ -86,8 +94,12 @@ def test_ads_consent_asks_for_campaign_management_with_pkce(region: Region, host
 
 def test_sandbox_base_url_keeps_amazon_paths_under_the_sandbox_prefix() -> None:
     settings = AmazonSettings.for_sandbox("http://127.0.0.1:9999/sandbox/")
-    sp = consent_url(settings, ConsentRequest(Channel.SP_API, Region.EU, AccountType.SELLER, "s"))
-    ads = consent_url(settings, ConsentRequest(Channel.ADS, Region.FE, AccountType.SELLER, "s"))
+    sp = consent_url(
+        settings, ConsentRequest(ConsentAsk(Channel.SP_API, Region.EU, AccountType.SELLER), "s")
+    )
+    ads = consent_url(
+        settings, ConsentRequest(ConsentAsk(Channel.ADS, Region.FE, AccountType.SELLER), "s")
+    )
     assert sp.startswith("http://127.0.0.1:9999/sandbox/apps/authorize/consent?")
     assert ads.startswith("http://127.0.0.1:9999/sandbox/ap/oa?")
 

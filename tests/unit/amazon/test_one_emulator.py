@@ -12,6 +12,7 @@ from adapters.amazon.sandbox.routes import SandboxRequest, complete, prepare
 from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.ports import ConsentRequest
 from bootstrap.system import SettableClock
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.errors import TokenRevoked
 from domain.grant import Channel
@@ -22,12 +23,7 @@ SANDBOX_DIR = Path(__file__).resolve().parents[3] / "adapters" / "amazon" / "san
 
 def _grant(amazon: InProcessAmazon, account: str, channel: Channel) -> str:
     url = amazon.consent_url(
-        ConsentRequest(
-            channel=channel,
-            region=Region.NA,
-            account_type=AccountType.VENDOR,
-            state="s" * 43,
-        )
+        ConsentRequest(ConsentAsk(channel, Region.NA, AccountType.VENDOR), state="s" * 43)
     )
     query = amazon.consent(url, account)
     code = query.get("code") or query["spapi_oauth_code"]
@@ -44,7 +40,7 @@ def test_a_vendors_ads_token_is_refused_on_the_selling_partner_api() -> None:
 def test_the_consent_page_reports_the_scenario_tables_selling_partner_id() -> None:
     amazon = InProcessAmazon(SettableClock())
     url = amazon.consent_url(
-        ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, "s" * 43)
+        ConsentRequest(ConsentAsk(Channel.SP_API, Region.NA, AccountType.SELLER), "s" * 43)
     )
     query = amazon.consent(url, "us-seller")
     assert query["selling_partner_id"] == SCENARIOS["us-seller"].selling_partner_id

@@ -103,7 +103,7 @@ def test_a_vendors_sp_api_consent_goes_to_vendor_central_of_its_region(
     world.open_consent(started)
 
     amazon = AmazonSettings.for_sandbox("http://unused", sandbox_base_url=None)
-    urls = [urlsplit(consent_url(amazon, r)) for r in asked if r.channel is Channel.SP_API]
+    urls = [urlsplit(consent_url(amazon, r)) for r in asked if r.ask.channel is Channel.SP_API]
     assert [(u.netloc, u.path) for u in urls] == [
         ("vendorcentral.amazon.com", "/apps/authorize/consent"),
         ("vendorcentral.amazon.de", "/apps/authorize/consent"),

@@ -14,6 +14,7 @@ import pytest
 from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAmazon
 from adapters.amazon.sandbox.scenarios import SCENARIOS
 from application.ports import ConsentRequest
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from domain.secret import Secret
@@ -29,7 +30,9 @@ def start() -> datetime:
 
 
 def _ads(amazon: InProcessAmazon, account: str) -> tuple[dict[str, str], str]:
-    url = amazon.consent_url(ConsentRequest(Channel.ADS, Region.NA, AccountType.SELLER, "a" * 43))
+    url = amazon.consent_url(
+        ConsentRequest(ConsentAsk(Channel.ADS, Region.NA, AccountType.SELLER), "a" * 43)
+    )
     code = amazon.consent(url, account)["code"]
     token = amazon.exchange_code(Channel.ADS, Region.NA, code).access_token.reveal()
     profile = amazon.list_profiles(Region.NA, Secret(token))[0]

@@ -23,6 +23,7 @@ from adapters.amazon.sandbox.in_process import IN_PROCESS_BASE_URL, InProcessAma
 from adapters.amazon.settings import AmazonSettings
 from application.ports import ConsentRequest
 from bootstrap.system import SettableClock
+from domain.authorization import ConsentAsk
 from domain.connection import AccountType, Region
 from domain.grant import Channel
 from tests.contract.amazon.amazon_models import answer, problems
@@ -34,7 +35,7 @@ PARTICIPATIONS = f"{IN_PROCESS_BASE_URL}/sellers/v1/marketplaceParticipations"
 
 
 def _ads_token(amazon: InProcessAmazon, account: str = "us-seller") -> str:
-    request = ConsentRequest(Channel.ADS, Region.NA, AccountType.SELLER, "s" * 43)
+    request = ConsentRequest(ConsentAsk(Channel.ADS, Region.NA, AccountType.SELLER), "s" * 43)
     code = amazon.consent(consent_url(amazon.settings, request), account)["code"]
     return amazon.exchange_code(Channel.ADS, Region.NA, code).access_token.reveal()
 
@@ -173,7 +174,7 @@ def test_feed_routes_take_injected_faults_and_carry_amazons_headers(
 def test_an_sp_api_access_token_is_refused_after_its_hour_and_a_refreshed_one_works(
     amazon: InProcessAmazon, clock: SettableClock
 ) -> None:
-    request = ConsentRequest(Channel.SP_API, Region.NA, AccountType.SELLER, "t" * 43)
+    request = ConsentRequest(ConsentAsk(Channel.SP_API, Region.NA, AccountType.SELLER), "t" * 43)
     code = amazon.consent(consent_url(amazon.settings, request), "us-seller")["spapi_oauth_code"]
     grant = amazon.exchange_code(Channel.SP_API, Region.NA, code)
     headers = {"x-amz-access-token": grant.access_token.reveal()}
