@@ -66,10 +66,6 @@ def test_a_read_only_unit_of_work_sends_its_selects_and_nothing_else(
     postgres_sql_db: SqlDatabase,
 ) -> None:
     db = postgres_sql_db
-    # The session's database is shared: earlier modules may have left connections resting in
-    # the pool (it hands out the longest idle first), and a rested one is pinged. Start from
-    # an empty pool, so that the traced unit of work gets the connection just used.
-    db.dispose()
     with db.unit_of_work() as uow:  # the pool has a connection that is not resting
         uow.teams.get("team_1")
     with traced(db) as sent, db.unit_of_work() as uow:
