@@ -9,6 +9,7 @@ way the reason goes into its history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -143,21 +144,9 @@ def reopen(
 ) -> None:
     """Take an escalated marketplace back into setup with a fresh retry budget, once the
     cause of its failures is fixed. Any other state is refused (exit 3)."""
-    session = session_of(ctx)
-    with session.reporting(as_json=as_json):
-        name, team_id, marketplace_id = _support_action(
-            session, connection_id, marketplace, operator, team
-        )
-        view = session.app.support.answer_escalation(
-            connection_id,
-            marketplace_id,
-            EscalationAnswer.REOPEN,
-            operator=name,
-            reason=reason,
-            team_id=team_id,
-        )
-        what = f"reopened with {view.retry_limit} retries"
-        _report(session, view, "reopened", what, name, as_json)
+    _answer(
+        ctx, EscalationAnswer.REOPEN, connection_id, marketplace, reason, operator, team, as_json
+    )
 
 
 @group.command("resolve")
@@ -173,20 +162,38 @@ def resolve_escalation(
     """Close an escalation without another setup (the seller no longer sells there): the
     marketplace is deselected and shown Available; its history keeps the failures. Any
     other state is refused (exit 3)."""
+    _answer(
+        ctx, EscalationAnswer.RESOLVE, connection_id, marketplace, reason, operator, team, as_json
+    )
+
+
+# What support's answer did, as the outcome word for --json and the sentence for a person.
+_ANSWERED: dict[EscalationAnswer, tuple[str, Callable[[MarketplaceView], str]]] = {
+    EscalationAnswer.REOPEN: ("reopened", lambda view: f"reopened with {view.retry_limit} retries"),
+    EscalationAnswer.RESOLVE: ("resolved", lambda view: "escalation resolved and deselected"),
+}
+
+
+def _answer(
+    ctx: typer.Context,
+    answer: EscalationAnswer,
+    connection_id: str,
+    marketplace: str,
+    reason: str,
+    operator: str | None,
+    team: str | None,
+    as_json: bool,
+) -> None:
     session = session_of(ctx)
     with session.reporting(as_json=as_json):
         name, team_id, marketplace_id = _support_action(
             session, connection_id, marketplace, operator, team
         )
         view = session.app.support.answer_escalation(
-            connection_id,
-            marketplace_id,
-            EscalationAnswer.RESOLVE,
-            operator=name,
-            reason=reason,
-            team_id=team_id,
+            connection_id, marketplace_id, answer, operator=name, reason=reason, team_id=team_id
         )
-        _report(session, view, "resolved", "escalation resolved and deselected", name, as_json)
+        outcome, said = _ANSWERED[answer]
+        _report(session, view, outcome, said(view), name, as_json)
 
 
 def _support_action(
