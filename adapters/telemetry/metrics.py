@@ -6,81 +6,125 @@ Counters and histograms are incremented through the application's Metrics port
 app credentials) describe the database and are set from a snapshot just before each scrape
 (`set_snapshot`), so every API replica answers the same numbers and no worker has to be
 scraped for them. Series are created once per process: tests build many apps in one.
-
-The series are declared as data in series.toml (name, help, labels, buckets, and for a
-gauge the snapshot's mapping it shows); `_Series` gives each its Python type.
 """
 
 from __future__ import annotations
 
 import threading
-import tomllib
 import weakref
 from collections.abc import Mapping
-from importlib.resources import files
 from typing import Any
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
-_KINDS: dict[str, type[Counter] | type[Histogram] | type[Gauge]] = {
-    "counter": Counter,
-    "histogram": Histogram,
-    "gauge": Gauge,
-}
-
-
-def _declared() -> dict[str, dict[str, Any]]:
-    table = tomllib.loads(files(__package__).joinpath("series.toml").read_text("utf-8"))
-    for spec in table["series"].values():
-        if "buckets" in spec:
-            spec["buckets"] = tuple(table["buckets"][spec["buckets"]])
-    return dict(table["series"])
-
-
-# The declarations, as data (series.toml); _Series names each one with its Python type.
-_DECLARED = _declared()
+_LATENCY = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_LAG = (1.0, 5.0, 15.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 
 
 class _Series:
-    amazon_calls: Counter
-    amazon_seconds: Histogram
-    throttled: Counter
-    budget_wait: Histogram
-    lwa_refreshes: Counter
-    jobs: Counter
-    job_seconds: Histogram
-    job_lag: Histogram
-    webhook_deliveries: Counter
-    webhook_lag: Histogram
-    records: Counter
-    connections: Gauge
-    marketplaces: Gauge
-    jobs_due: Gauge
-    app_credentials: Gauge
-    rotate_by_days: Gauge
-
     def __init__(self, registry: CollectorRegistry) -> None:
-        # Each gauge with the Snapshot mapping it shows.
-        self.snapshot_gauges: list[tuple[Gauge, str]] = []
-        for key, spec in _DECLARED.items():
-            kind = _KINDS[spec["kind"]]
-            extra = {"buckets": spec["buckets"]} if "buckets" in spec else {}
-            made = kind(spec["name"], spec["help"], spec["labels"], registry=registry, **extra)
-            setattr(self, key, made)
-            if isinstance(made, Gauge):
-                self.snapshot_gauges.append((made, spec["snapshot"]))
-
-
-def _check_declared() -> None:
-    """series.toml and _Series name the same series, each of the kind its type says:
-    a mismatch fails at import, not at the first scrape."""
-    typed = dict(_Series.__annotations__)
-    declared = {key: _KINDS[spec["kind"]].__name__ for key, spec in _DECLARED.items()}
-    if typed != declared:
-        raise RuntimeError(f"series.toml {declared} and _Series {typed} disagree")
-
-
-_check_declared()
+        r = registry
+        self.amazon_calls = Counter(
+            "sellerlink_amazon_calls_total",
+            "HTTP exchanges with Amazon, by API, operation and status",
+            ["api", "operation", "status"],
+            registry=r,
+        )
+        self.amazon_seconds = Histogram(
+            "sellerlink_amazon_call_duration_seconds",
+            "Duration of one HTTP exchange with Amazon",
+            ["api", "operation"],
+            buckets=_LATENCY,
+            registry=r,
+        )
+        self.throttled = Counter(
+            "sellerlink_amazon_throttled_total",
+            "Calls held back: Amazon answered 429 (source=amazon) or the rate budget refused"
+            " to wait (source=budget)",
+            ["api", "operation", "source"],
+            registry=r,
+        )
+        self.budget_wait = Histogram(
+            "sellerlink_rate_budget_wait_seconds",
+            "Time waited for a rate-limit token before calling Amazon",
+            ["api", "operation"],
+            buckets=(0.01, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0),
+            registry=r,
+        )
+        self.lwa_refreshes = Counter(
+            "sellerlink_lwa_refreshes_total",
+            "Access-token refreshes with Login with Amazon, by channel and result",
+            ["channel", "result"],
+            registry=r,
+        )
+        self.jobs = Counter(
+            "sellerlink_jobs_total",
+            "Background jobs run, by kind and outcome",
+            ["kind", "outcome"],
+            registry=r,
+        )
+        self.job_seconds = Histogram(
+            "sellerlink_job_duration_seconds",
+            "Duration of one background job",
+            ["kind"],
+            buckets=_LATENCY,
+            registry=r,
+        )
+        self.job_lag = Histogram(
+            "sellerlink_job_lag_seconds",
+            "How long a job waited between being found due and starting",
+            ["kind"],
+            buckets=_LAG,
+            registry=r,
+        )
+        self.webhook_deliveries = Counter(
+            "sellerlink_webhook_deliveries_total",
+            "Webhook delivery attempts, by outcome",
+            ["outcome"],
+            registry=r,
+        )
+        self.webhook_lag = Histogram(
+            "sellerlink_webhook_delivery_lag_seconds",
+            "Time from the event to its delivery attempt",
+            buckets=_LAG,
+            registry=r,
+        )
+        self.records = Counter(
+            "sellerlink_records_synced_total",
+            "Records written by syncs, by dataset",
+            ["dataset"],
+            registry=r,
+        )
+        self.connections = Gauge(
+            "sellerlink_connections",
+            "Connections by health",
+            ["health"],
+            registry=r,
+        )
+        self.marketplaces = Gauge(
+            "sellerlink_marketplaces",
+            "Selected marketplaces by state",
+            ["state"],
+            registry=r,
+        )
+        self.jobs_due = Gauge(
+            "sellerlink_jobs_due",
+            "Background jobs due now, by kind",
+            ["kind"],
+            registry=r,
+        )
+        self.app_credentials = Gauge(
+            "sellerlink_app_credentials_rejected",
+            "1 when Login with Amazon rejects every client secret of the app",
+            ["channel"],
+            registry=r,
+        )
+        self.rotate_by_days = Gauge(
+            "sellerlink_app_credentials_rotate_by_days",
+            "Days left before the app's newest client secret must be rotated",
+            ["channel"],
+            registry=r,
+        )
 
 
 _lock = threading.Lock()
@@ -131,8 +175,11 @@ class PrometheusMetrics:
     def set_snapshot(self, snapshot: Any) -> None:
         """`snapshot`: application.operations.Snapshot (duck-typed: adapters see only its
         mappings)."""
-        for gauge, mapping in self._s.snapshot_gauges:
-            _set_all(gauge, getattr(snapshot, mapping))
+        _set_all(self._s.connections, snapshot.connections_by_health)
+        _set_all(self._s.marketplaces, snapshot.marketplaces_by_state)
+        _set_all(self._s.jobs_due, snapshot.jobs_due_by_kind)
+        _set_all(self._s.app_credentials, snapshot.app_credentials_rejected)
+        _set_all(self._s.rotate_by_days, snapshot.rotate_by_days)
 
 
 def _set_all(gauge: Gauge, values: Mapping[str, float]) -> None:
